@@ -1,0 +1,187 @@
+-- claimtrack's schema: the one source of truth, embedded in the binary with include_str!.
+--
+-- The file is a list of migrations. Each starts with a line "-- migration N: what" and runs
+-- once, in order, in one transaction; PRAGMA user_version records the last one applied.
+-- Never edit, remove or reorder a released migration: add a new one below.
+--
+-- Conventions, for anyone reading the file with sqlite3 or Datasette:
+-- * every table is STRICT, foreign keys are on (checked at commit, so a bundle may refer to
+--   records further on in itself);
+-- * dates are TEXT at the precision given: 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or an RFC 3339
+--   instant in UTC ('2025-09-25T14:30:00Z'); their text order is their time order;
+-- * `recorded` is when the row was logged (UTC, microseconds, fixed width), `logged_by` who
+--   logged it;
+-- * lists that are plain attributes (aliases, tags) are JSON arrays; lists that refer to other
+--   records (derived_from, expected) are tables of their own, so the references are checked;
+-- * the record tables are append-only: corrections and retractions are new rows, and triggers
+--   refuse UPDATE and DELETE so that history cannot be rewritten by accident.
+
+-- migration 1: the claim store
+
+-- Who speaks, or is expected to: a ministry, an outlet, "European security officials".
+CREATE TABLE party (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL CHECK (trim(name) <> ''),
+    kind      TEXT NOT NULL CHECK (kind IN ('government', 'official', 'military', 'intelligence',
+                                            'company', 'media', 'ngo', 'person', 'group', 'other')),
+    anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+    country   TEXT CHECK (country GLOB '[A-Z][A-Z]'),             -- ISO 3166-1 alpha-2
+    parent    TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    aliases   TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases) AND json_type(aliases) = 'array'),
+    logged_by TEXT NOT NULL,
+    recorded  TEXT NOT NULL
+) STRICT;
+
+-- Where a claim was found: an article, a document, a statement...
+CREATE TABLE source (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL CHECK (trim(title) <> ''),
+    kind        TEXT NOT NULL CHECK (kind IN ('article', 'document', 'statement', 'transcript',
+                                              'social', 'interview', 'dataset', 'other')),
+    publisher   TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    url         TEXT,
+    published   TEXT,
+    accessed    TEXT,
+    reliability TEXT NOT NULL DEFAULT 'F' CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    sha256      TEXT CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL
+) STRICT;
+
+-- source.derived_from: the Reuters report derives from the documents it reviewed. Loops are
+-- kept as given; finding them is the reconciler's job. `position` keeps the order given.
+CREATE TABLE source_derivation (
+    source       TEXT NOT NULL REFERENCES source (id) DEFERRABLE INITIALLY DEFERRED,
+    derived_from TEXT NOT NULL REFERENCES source (id) DEFERRABLE INITIALLY DEFERRED,
+    position     INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (source, derived_from)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX source_derivation_upstream ON source_derivation (derived_from);
+
+-- The matter in question, stated once, neutrally.
+CREATE TABLE proposition (
+    id        TEXT PRIMARY KEY,
+    text      TEXT NOT NULL CHECK (trim(text) <> ''),
+    tags      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags) AND json_type(tags) = 'array'),
+    logged_by TEXT NOT NULL,
+    recorded  TEXT NOT NULL
+) STRICT;
+
+-- proposition.expected: the parties from whom a stance on the proposition is expected.
+CREATE TABLE proposition_expected (
+    proposition TEXT NOT NULL REFERENCES proposition (id) DEFERRABLE INITIALLY DEFERRED,
+    party       TEXT NOT NULL REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    position    INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (proposition, party)
+) STRICT, WITHOUT ROWID;
+
+-- One party's stance on one proposition in one source, as logged by a fact-checker.
+CREATE TABLE claim (
+    id          TEXT PRIMARY KEY,
+    proposition TEXT NOT NULL REFERENCES proposition (id) DEFERRABLE INITIALLY DEFERRED,
+    party       TEXT NOT NULL REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    stance      TEXT NOT NULL CHECK (stance IN ('affirms', 'denies', 'qualifies', 'neutral',
+                                                'declined', 'no-response')),
+    source      TEXT NOT NULL REFERENCES source (id) DEFERRABLE INITIALLY DEFERRED,
+    via         TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,  -- who relayed it
+    stated      TEXT,                                              -- when the party said it
+    quote       TEXT,                                              -- verbatim
+    note        TEXT,
+    confidence  REAL CHECK (confidence BETWEEN 0 AND 1),
+    grade       INTEGER CHECK (grade BETWEEN 1 AND 6),             -- Admiralty credibility
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL
+) STRICT;
+CREATE INDEX claim_by_proposition ON claim (proposition, party);
+CREATE INDEX claim_by_party ON claim (party);
+CREATE INDEX claim_by_source ON claim (source);
+
+-- A typed relation between two claims: contradicts, supports, cites, supersedes.
+CREATE TABLE link (
+    from_claim TEXT NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
+    rel        TEXT NOT NULL CHECK (rel IN ('contradicts', 'supports', 'cites', 'supersedes')),
+    to_claim   TEXT NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
+    logged_by  TEXT NOT NULL,
+    recorded   TEXT NOT NULL,
+    PRIMARY KEY (from_claim, rel, to_claim)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX link_to ON link (to_claim);
+
+-- A request for comment: `party` was asked about `proposition` by `by_party`.
+CREATE TABLE request (
+    id          TEXT PRIMARY KEY,
+    party       TEXT NOT NULL REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    proposition TEXT NOT NULL REFERENCES proposition (id) DEFERRABLE INITIALLY DEFERRED,
+    by_party    TEXT NOT NULL REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    asked       TEXT,
+    deadline    TEXT,
+    channel     TEXT,
+    note        TEXT,
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL
+) STRICT;
+CREATE INDEX request_by_proposition ON request (proposition, party);
+
+-- The retraction of a claim or a source. The target row stays; this row marks it.
+-- Claims and sources share one id space, so `target` alone names the record.
+CREATE TABLE retraction (
+    target      TEXT PRIMARY KEY,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('claim', 'source')),
+    date        TEXT NOT NULL,
+    reason      TEXT NOT NULL CHECK (trim(reason) <> ''),
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER retraction_target_exists BEFORE INSERT ON retraction
+WHEN NOT EXISTS (SELECT 1 FROM claim WHERE id = NEW.target AND NEW.target_kind = 'claim')
+ AND NOT EXISTS (SELECT 1 FROM source WHERE id = NEW.target AND NEW.target_kind = 'source')
+BEGIN
+    SELECT RAISE(ABORT, 'retraction target does not exist');
+END;
+
+-- Append-only: history is never rewritten in place.
+CREATE TRIGGER party_append_only BEFORE UPDATE ON party
+BEGIN SELECT RAISE(ABORT, 'party rows are append-only'); END;
+CREATE TRIGGER source_append_only BEFORE UPDATE ON source
+BEGIN SELECT RAISE(ABORT, 'source rows are append-only'); END;
+CREATE TRIGGER proposition_append_only BEFORE UPDATE ON proposition
+BEGIN SELECT RAISE(ABORT, 'proposition rows are append-only'); END;
+CREATE TRIGGER claim_append_only BEFORE UPDATE ON claim
+BEGIN SELECT RAISE(ABORT, 'claim rows are append-only; log a new claim or a retraction'); END;
+CREATE TRIGGER claim_no_delete BEFORE DELETE ON claim
+BEGIN SELECT RAISE(ABORT, 'claim rows are append-only; retract the claim instead'); END;
+CREATE TRIGGER retraction_append_only BEFORE UPDATE ON retraction
+BEGIN SELECT RAISE(ABORT, 'retraction rows are append-only'); END;
+CREATE TRIGGER retraction_no_delete BEFORE DELETE ON retraction
+BEGIN SELECT RAISE(ABORT, 'retractions cannot be deleted'); END;
+
+-- Every claim with its names resolved, its effective date (stated, else the source's
+-- publication date, else the day it was logged) and whether it or its source is retracted.
+CREATE VIEW claims_full AS
+SELECT c.id,
+       c.proposition,
+       p.text                                         AS proposition_text,
+       c.party,
+       pa.name                                        AS party_name,
+       pa.anonymous                                   AS party_anonymous,
+       c.stance,
+       c.source,
+       s.title                                        AS source_title,
+       c.via,
+       v.name                                         AS via_name,
+       COALESCE(c.stated, s.published, substr(c.recorded, 1, 10)) AS date,
+       c.stated,
+       c.quote,
+       c.note,
+       c.confidence,
+       c.grade,
+       (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted,
+       (SELECT r.date FROM retraction r WHERE r.target = c.source) AS source_retracted,
+       c.logged_by,
+       c.recorded
+FROM claim c
+JOIN proposition p ON p.id = c.proposition
+JOIN party pa ON pa.id = c.party
+JOIN source s ON s.id = c.source
+LEFT JOIN party v ON v.id = c.via;

@@ -1,0 +1,74 @@
+//! The command line: global flags and the command tree (clap derive). Each command's Args
+//! live beside its code in `commands/`.
+
+use crate::commands::{claim, demo, export, import, link, party, proposition, request, retract, source};
+use crate::output::Format;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Log who said what in a contested story, find the conflicts and the silences, and report
+/// them for editors.
+#[derive(Parser)]
+#[command(
+    name = "claimtrack",
+    version,
+    propagate_version = true,
+    after_help = "\
+Examples:
+  claimtrack demo
+  claimtrack party add china-mfa --name \"China's foreign ministry\" --kind government --country CN
+  claimtrack claim add --prop experts-helped --party china-mfa --stance denies --source reuters-report
+  claimtrack claim list --prop experts-helped --format json"
+)]
+pub struct Cli {
+    /// The database file [default: claimtrack.db in the working directory]
+    #[arg(long, global = true, env = "CLAIMTRACK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format for commands that print data
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Print no messages on stderr, only data and errors
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Load the built-in Kupol example and show what is in it
+    Demo(demo::Args),
+    /// Load a bundle (JSON) into the database, all or nothing
+    Import(import::Args),
+    /// Write the whole database as a bundle
+    Export(export::Args),
+    /// Parties: who speaks, or is expected to
+    #[command(subcommand)]
+    Party(party::Command),
+    /// Sources: where claims are found
+    #[command(subcommand)]
+    Source(source::Command),
+    /// Propositions: the matters in question
+    #[command(subcommand, visible_alias = "prop")]
+    Proposition(proposition::Command),
+    /// Claims: one party's stance on one proposition in one source
+    #[command(subcommand)]
+    Claim(claim::Command),
+    /// Links between claims (contradicts, supports, cites, supersedes)
+    #[command(subcommand)]
+    Link(link::Command),
+    /// Requests for comment
+    #[command(subcommand)]
+    Request(request::Command),
+    /// Retract a claim or a source (it stays, marked as retracted)
+    Retract(retract::Args),
+}
+
+impl Cli {
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| PathBuf::from("claimtrack.db"))
+    }
+}

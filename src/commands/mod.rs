@@ -1,0 +1,119 @@
+//! One module per command: its arguments (the doc comments are its --help) and its run fn.
+//! What the commands share lives here: opening the database, choosing a format, messages.
+
+pub mod claim;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod link;
+pub mod party;
+pub mod proposition;
+pub mod request;
+pub mod retract;
+pub mod source;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::model::Bundle;
+use crate::output::Format;
+use crate::store::{self, Open, Store, Summary};
+use std::path::PathBuf;
+
+/// What every command gets from the global flags.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub db_given: bool,
+    pub format: Option<Format>,
+    pub quiet: bool,
+}
+
+impl Ctx {
+    /// Opens the database for a command that writes, creating it on first use.
+    pub fn open_for_write(&self) -> Result<Store> {
+        Store::open(&self.db, Open::CreateIfMissing)
+    }
+
+    /// Opens the database for a command that only reads.
+    pub fn open_for_read(&self) -> Result<Store> {
+        Store::open(&self.db, Open::MustExist)
+    }
+
+    /// The format asked for, if this command speaks it; `allowed[0]` when none was asked.
+    pub fn format(&self, command: &str, allowed: &[Format]) -> Result<Format> {
+        match self.format {
+            None => Ok(allowed[0]),
+            Some(f) if allowed.contains(&f) => Ok(f),
+            Some(f) => Err(Error::Usage(format!(
+                "`{command}` does not write {}; use --format {}",
+                f.name(),
+                allowed.iter().map(|a| a.name()).collect::<Vec<_>>().join(" or ")
+            ))),
+        }
+    }
+
+    /// A message for the person at the terminal: stderr, unless --quiet.
+    pub fn say(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx { db: cli.db_path(), db_given: cli.db.is_some(), format: cli.format, quiet: cli.quiet };
+    match cli.command {
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+        Command::Party(c) => party::run(&ctx, c),
+        Command::Source(c) => source::run(&ctx, c),
+        Command::Proposition(c) => proposition::run(&ctx, c),
+        Command::Claim(c) => claim::run(&ctx, c),
+        Command::Link(c) => link::run(&ctx, c),
+        Command::Request(c) => request::run(&ctx, c),
+        Command::Retract(a) => retract::run(&ctx, a),
+    }
+}
+
+/// Where a command's flag-built record went wrong: the flag that carried the value.
+fn flag_for(plural: &str, _index: usize, field: &str) -> String {
+    let field = field.split('[').next().unwrap_or(field);
+    match (plural, field) {
+        ("claims" | "requests", "id") => "--id".into(),
+        (_, "id") => "ID".into(),
+        (_, "from") => "FROM".into(),
+        (_, "to") => "TO".into(),
+        (_, "target") => "TARGET".into(),
+        (_, "proposition") => "--prop".into(),
+        (_, "expected") => "--expect".into(),
+        (_, "aliases") => "--alias".into(),
+        (_, "tags") => "--tag".into(),
+        (_, f) => format!("--{}", f.replace('_', "-")),
+    }
+}
+
+/// Writes the records a command built from its flags, through the same checks as an import.
+/// Prints the record's key on stdout (new or already there) and returns it.
+fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
+    let mut store = ctx.open_for_write()?;
+    let summary: Summary = store.write(false, |tx| store::apply(tx, bundle, &flag_for))?;
+    let key = summary.keys.first().cloned().unwrap_or_default();
+    println!("{key}");
+    if summary.total_added() > 0 {
+        ctx.say(format!("added {kind} {key}"));
+    } else {
+        ctx.say(format!("{kind} {key} is already logged, unchanged; nothing written"));
+    }
+    Ok(key)
+}
+
+/// The error for a `show` of an id that is not there, with the nearest one.
+fn not_found(store: &Store, kind: &'static str, id: &str) -> Error {
+    match store::ids(store.conn(), kind) {
+        Ok(known) => Error::input(format!("no {kind} '{id}'{}", store::suggest(id, &known, kind))),
+        Err(e) => e,
+    }
+}
+
+/// The formats lists and shows speak.
+const DATA_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Csv];

@@ -1,0 +1,87 @@
+//! `claimtrack party`: add, list and show the parties who speak or are expected to.
+
+use super::{add, not_found, Ctx, DATA_FORMATS};
+use crate::error::Result;
+use crate::model::{Bundle, Country, Logged, Party, PartyKind};
+use crate::{output, store};
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Add a party
+    #[command(
+        after_help = "Example:\n  claimtrack party add china-mfa --name \"China's foreign ministry\" --kind government --country CN --parent china-gov"
+    )]
+    Add(AddArgs),
+    /// List parties
+    #[command(after_help = "Example:\n  claimtrack party list --kind media --format csv")]
+    List {
+        /// Only parties of this kind
+        #[arg(long)]
+        kind: Option<PartyKind>,
+    },
+    /// Show one party
+    #[command(after_help = "Example:\n  claimtrack party show china-mfa")]
+    Show {
+        /// The party's id
+        id: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct AddArgs {
+    /// A short handle, e.g. china-mfa
+    id: String,
+    /// The party's name as the story gives it
+    #[arg(long)]
+    name: String,
+    /// What sort of party it is
+    #[arg(long)]
+    kind: PartyKind,
+    /// The party is unnamed ("European security officials")
+    #[arg(long)]
+    anonymous: bool,
+    /// ISO 3166 alpha-2 country code
+    #[arg(long)]
+    country: Option<Country>,
+    /// The party it sits under (a ministry under its government)
+    #[arg(long)]
+    parent: Option<String>,
+    /// Another name it goes by (repeat for more)
+    #[arg(long = "alias", value_name = "ALIAS")]
+    aliases: Vec<String>,
+}
+
+const COLUMNS: &[&str] = &["id", "name", "kind", "anonymous", "country", "parent", "aliases"];
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Add(a) => {
+            let party = Party {
+                id: a.id,
+                name: a.name,
+                kind: a.kind,
+                anonymous: a.anonymous,
+                country: a.country,
+                parent: a.parent,
+                aliases: a.aliases,
+                logged_by: None,
+                recorded: None,
+            };
+            add(ctx, Bundle { parties: vec![party], ..Bundle::default() }, Party::KIND).map(drop)
+        }
+        Command::List { kind } => {
+            let format = ctx.format("party list", DATA_FORMATS)?;
+            let store = ctx.open_for_read()?;
+            let mut parties = store::parties(store.conn())?;
+            parties.retain(|p| kind.is_none_or(|k| p.kind == k));
+            output::list(&parties, format, COLUMNS, Party::FIELDS)
+        }
+        Command::Show { id } => {
+            let format = ctx.format("party show", DATA_FORMATS)?;
+            let store = ctx.open_for_read()?;
+            let party = store::party(store.conn(), &id)?.ok_or_else(|| not_found(&store, Party::KIND, &id))?;
+            output::show(&party, format, Party::FIELDS)
+        }
+    }
+}

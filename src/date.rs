@@ -1,0 +1,260 @@
+//! Dates as newsrooms give them: a year, a month, a day or an exact instant, each kept at its
+//! own precision and ordered against the others.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+/// A date at the precision it was given. "2025-09" stays a month: it is never widened to
+/// "2025-09-01", which would claim a precision nobody had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Date {
+    Year(i32),
+    Month(i32, u32),
+    Day(NaiveDate),
+    /// An exact moment, normalised to UTC so that instants sort correctly.
+    Instant(DateTime<Utc>),
+}
+
+pub const DATE_FORMS: &str = "YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339 (2025-09-25T14:30:00Z)";
+
+impl Date {
+    /// The first moment the date covers.
+    pub fn start(&self) -> DateTime<Utc> {
+        let day = match *self {
+            Date::Year(y) => first_day(y, 1),
+            Date::Month(y, m) => first_day(y, m),
+            Date::Day(d) => d,
+            Date::Instant(t) => return t,
+        };
+        day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
+    }
+
+    /// The first moment after the date: a day ends at the next midnight, an instant at itself.
+    pub fn end(&self) -> DateTime<Utc> {
+        let next = match *self {
+            Date::Year(y) => first_day(y + 1, 1),
+            Date::Month(y, 12) => first_day(y + 1, 1),
+            Date::Month(y, m) => first_day(y, m + 1),
+            Date::Day(d) => d.succ_opt().unwrap_or(NaiveDate::MAX),
+            Date::Instant(t) => return t,
+        };
+        next.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
+    }
+
+    /// Whether this date could fall on or before `limit`: a partial date counts from its
+    /// first day, so "2025-09" is on or before "2025-09-10".
+    pub fn on_or_before(&self, limit: &Date) -> bool {
+        self.start() < limit.end() || self.start() == limit.start()
+    }
+
+    /// Whether this date could fall on or after `limit`.
+    pub fn on_or_after(&self, limit: &Date) -> bool {
+        self.start() >= limit.start() || self.end() > limit.start()
+    }
+
+    /// Whether the whole of this date lies before `moment` (a deadline that has passed).
+    pub fn passed_by(&self, moment: &Date) -> bool {
+        self.end() <= moment.start()
+    }
+
+    fn precision(&self) -> u8 {
+        match self {
+            Date::Year(_) => 0,
+            Date::Month(..) => 1,
+            Date::Day(_) => 2,
+            Date::Instant(_) => 3,
+        }
+    }
+
+    pub fn today() -> Date {
+        Date::Day(crate::clock::now().date_naive())
+    }
+}
+
+fn first_day(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MAX)
+}
+
+impl Ord for Date {
+    /// Earlier start first; at the same start, the coarser date first (as its text sorts).
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.start(), self.precision()).cmp(&(other.start(), other.precision()))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Date::Year(y) => write!(f, "{y:04}"),
+            Date::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            Date::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Date::Instant(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        }
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || format!("'{text}' is not a valid date; use {DATE_FORMS}");
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = text.splitn(3, '-').collect();
+        match parts.as_slice() {
+            [y] if digits(y, 4) => Ok(Date::Year(y.parse().map_err(|_| invalid())?)),
+            [y, m] if digits(y, 4) && digits(m, 2) => {
+                let (y, m) = (y.parse().map_err(|_| invalid())?, m.parse().unwrap_or(0));
+                if (1..=12).contains(&m) {
+                    Ok(Date::Month(y, m))
+                } else {
+                    Err(format!("'{text}' has no month {m}; months run 01 to 12"))
+                }
+            }
+            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date::Day)
+                .map_err(|_| format!("'{text}' is not a day of the calendar")),
+            _ => {
+                DateTime::parse_from_rfc3339(text).map(|t| Date::Instant(t.with_timezone(&Utc))).map_err(|_| invalid())
+            }
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// When a record was logged: UTC, microseconds, fixed width so that text order is time order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    pub fn now() -> Self {
+        Timestamp(crate::clock::now())
+    }
+
+    pub fn date(&self) -> Date {
+        Date::Day(self.0.date_naive())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Micros, true))
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| Timestamp(t.with_timezone(&Utc)))
+            .map_err(|_| format!("'{text}' is not an RFC 3339 timestamp (2025-09-25T14:30:00Z)"))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn keeps_precision() {
+        for s in ["2025", "2025-09", "2025-09-25", "2025-09-25T14:30:00Z"] {
+            assert_eq!(d(s).to_string(), s);
+        }
+    }
+
+    #[test]
+    fn normalises_offsets_to_utc() {
+        assert_eq!(d("2025-09-25T23:00:00-05:00").to_string(), "2025-09-26T04:00:00Z");
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for s in ["2025-02-30", "2025-13", "2025-00", "25-09-01", "2025/09/01", "", "yesterday"] {
+            assert!(s.parse::<Date>().is_err(), "{s} should be rejected");
+        }
+        assert!(d("2024-02-29") == Date::Day(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
+    }
+
+    #[test]
+    fn sorts_across_precisions() {
+        let mut v = [d("2025-09-25"), d("2025"), d("2025-09-25T10:00:00Z"), d("2025-09"), d("2024-12-31")];
+        v.sort();
+        let text: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+        assert_eq!(text, ["2024-12-31", "2025", "2025-09", "2025-09-25", "2025-09-25T10:00:00Z"]);
+    }
+
+    #[test]
+    fn on_or_before_counts_partial_dates_from_their_start() {
+        assert!(d("2025-09").on_or_before(&d("2025-09-10")));
+        assert!(d("2025-09-10T23:59:00Z").on_or_before(&d("2025-09-10")));
+        assert!(!d("2025-09-11").on_or_before(&d("2025-09-10")));
+        assert!(d("2025-09-10").on_or_before(&d("2025-09-10T00:00:00Z")));
+    }
+
+    #[test]
+    fn deadlines_pass_after_their_last_moment() {
+        assert!(!d("2025-09-25").passed_by(&d("2025-09-25")));
+        assert!(d("2025-09-25").passed_by(&d("2025-09-26")));
+        assert!(!d("2025-09").passed_by(&d("2025-09-30")));
+        assert!(d("2025-09-25T12:00:00Z").passed_by(&d("2025-09-26")));
+    }
+
+    proptest! {
+        #[test]
+        fn text_order_is_date_order(a in 1900i32..2100, b in 1u32..13, c in 1u32..29, p in 0usize..3,
+                                    a2 in 1900i32..2100, b2 in 1u32..13, c2 in 1u32..29, p2 in 0usize..3) {
+            let mk = |y: i32, m: u32, dd: u32, p: usize| match p {
+                0 => Date::Year(y),
+                1 => Date::Month(y, m),
+                _ => Date::Day(NaiveDate::from_ymd_opt(y, m, dd).unwrap()),
+            };
+            let (x, y) = (mk(a, b, c, p), mk(a2, b2, c2, p2));
+            prop_assert_eq!(x.cmp(&y), x.to_string().cmp(&y.to_string()));
+            prop_assert_eq!(x.to_string().parse::<Date>().unwrap(), x);
+        }
+
+        #[test]
+        fn parser_never_panics(s in "\\PC{0,30}") {
+            let _ = s.parse::<Date>();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! claimtrack: log who said what in a contested story, reconcile it and report it.
+//!
+//! One data path: cli → commands → store / reconcile / report / export.
+
+/// The command line: global flags and the command tree.
+pub mod cli;
+/// The clock and the current user, pinnable for tests.
+pub mod clock;
+/// One file per command: its arguments and what it does.
+pub mod commands;
+/// Dates at the precision given, and timestamps.
+pub mod date;
+/// The one error type, with exit codes.
+pub mod error;
+/// The domain records and the interchange bundle.
+pub mod model;
+/// Tables, JSON and CSV on stdout.
+pub mod output;
+/// SQLite: schema, migrations, the write path and all SQL.
+pub mod store;
+
+pub use commands::run;

@@ -1,0 +1,547 @@
+//! The domain records (party, source, proposition, claim, link, request, retraction) and the
+//! interchange bundle that carries them, with every field validated as it is read.
+
+use crate::date::{Date, Timestamp};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// Defines a closed vocabulary stored as text: parsing names the allowed values, serde and
+/// clap speak the same words, and `ALL` lets the schema's CHECK lists be tested against it.
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$va:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$va])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const WHAT: &'static str = $what;
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!("'{s}' is not a valid {}; use one of: {}", $what,
+                        [$($text),+].join(", "))),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] { Self::ALL }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()))
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What sort of party speaks.
+    PartyKind, "party kind" {
+        Government = "government", Official = "official", Military = "military",
+        Intelligence = "intelligence", Company = "company", Media = "media", Ngo = "ngo",
+        Person = "person", Group = "group", Other = "other",
+    }
+);
+
+text_enum!(
+    /// What sort of document a source is.
+    SourceKind, "source kind" {
+        Article = "article", Document = "document", Statement = "statement",
+        Transcript = "transcript", Social = "social", Interview = "interview",
+        Dataset = "dataset", Other = "other",
+    }
+);
+
+text_enum!(
+    /// Admiralty (NATO) source reliability: A completely reliable ... F cannot be judged.
+    #[derive(Default)]
+    Reliability, "reliability grade" {
+        A = "A", B = "B", C = "C", D = "D", E = "E", #[default] F = "F",
+    }
+);
+
+text_enum!(
+    /// A party's stance on a proposition in one claim.
+    Stance, "stance" {
+        Affirms = "affirms", Denies = "denies", Qualifies = "qualifies", Neutral = "neutral",
+        Declined = "declined", NoResponse = "no-response",
+    }
+);
+
+text_enum!(
+    /// How one claim relates to another.
+    LinkRel, "link relation" {
+        Contradicts = "contradicts", Supports = "supports", Cites = "cites",
+        Supersedes = "supersedes",
+    }
+);
+
+text_enum!(
+    /// Which table a retraction's target lives in (claims and sources share one id space).
+    TargetKind, "retraction target kind" { Claim = "claim", Source = "source" }
+);
+
+impl Stance {
+    /// Whether the stance is a position: the party commented (affirms, denies, qualifies,
+    /// neutral), as opposed to declining or not answering.
+    pub fn is_position(self) -> bool {
+        matches!(self, Stance::Affirms | Stance::Denies | Stance::Qualifies | Stance::Neutral)
+    }
+}
+
+/// Defines a validated scalar: parsed from text by clap and from JSON by serde with the same
+/// check, so a bad value reads the same wherever it came from.
+macro_rules! checked_value {
+    ($(#[$doc:meta])* $name:ident($inner:ty), $json:ty, |$v:ident| $check:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, PartialOrd)]
+        pub struct $name(pub $inner);
+
+        impl $name {
+            fn check($v: $inner) -> Result<Self, String> {
+                $check.map($name)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let parsed: $json = s
+                    .parse()
+                    .map_err(|_| format!("'{s}' is not a valid {}", stringify!($name).to_lowercase()))?;
+                Self::check(parsed.into())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <$json>::deserialize(d)?;
+                Self::check(raw.into()).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+checked_value!(
+    /// How sure the logger is that the party really holds the stance: 0 to 1.
+    Confidence(f64), f64, |v| if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range; confidence runs from 0 to 1"))
+    }
+);
+
+checked_value!(
+    /// Admiralty information credibility: 1 confirmed ... 6 cannot be judged.
+    Grade(u8), u8, |v| if (1..=6).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range; grade is an Admiralty credibility from 1 to 6"))
+    }
+);
+
+checked_value!(
+    /// An ISO 3166-1 alpha-2 country code, upper case.
+    Country(String), String, |v| {
+        let upper = v.to_ascii_uppercase();
+        if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(upper)
+        } else {
+            Err(format!("'{v}' is not an ISO 3166 alpha-2 country code (two letters, e.g. CN)"))
+        }
+    }
+);
+
+checked_value!(
+    /// The SHA-256 of an archived copy of a source, as 64 lower-case hex digits.
+    Sha256Hex(String), String, |v| {
+        let lower = v.to_ascii_lowercase();
+        if lower.len() == 64 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(lower)
+        } else {
+            Err(format!("'{v}' is not a SHA-256 digest (64 hex digits)"))
+        }
+    }
+);
+
+/// Who is logged as saying or expected to say something.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    pub kind: PartyKind,
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// Where a claim was found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub kind: SourceKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<Date>,
+    #[serde(default)]
+    pub reliability: Reliability,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived_from: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Sha256Hex>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// The matter in question, stated once and neutrally.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposition {
+    pub id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expected: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// One party's stance on one proposition in one source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub proposition: String,
+    pub party: String,
+    pub stance: Stance,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// A typed relation from one claim to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub from: String,
+    pub rel: LinkRel,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// A request for comment: who was asked about what, by whom, when, and by when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub party: String,
+    pub proposition: String,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// The retraction of a claim or a source. The target stays, marked as retracted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retraction {
+    pub target: String,
+    pub date: Date,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// A claim as lists and reports show it: with its effective date (stated, else its source's
+/// publication date, else the day it was logged) and the date of its retraction, if any.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimRow {
+    #[serde(flatten)]
+    pub claim: Claim,
+    pub date: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Date>,
+}
+
+/// The interchange format: every record kind in one JSON object (docs/FORMAT.md).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub claimtrack: FormatVersion,
+    #[serde(default)]
+    pub parties: Vec<Party>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub propositions: Vec<Proposition>,
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub requests: Vec<Request>,
+    #[serde(default)]
+    pub retractions: Vec<Retraction>,
+}
+
+checked_value!(
+    /// The interchange format's version; this claimtrack reads and writes version 1.
+    FormatVersion(u32), u32, |v| if v == 1 {
+        Ok(v)
+    } else {
+        Err(format!("format version {v} is not supported; this claimtrack reads version 1"))
+    }
+);
+
+impl Default for FormatVersion {
+    fn default() -> Self {
+        FormatVersion(1)
+    }
+}
+
+impl Bundle {
+    pub fn is_empty(&self) -> bool {
+        self.parties.is_empty()
+            && self.sources.is_empty()
+            && self.propositions.is_empty()
+            && self.claims.is_empty()
+            && self.links.is_empty()
+            && self.requests.is_empty()
+            && self.retractions.is_empty()
+    }
+}
+
+/// A record that is logged: it knows its bundle key and carries who logged it and when.
+pub trait Logged: Serialize {
+    /// The record kind in the singular, as users say it ("party").
+    const KIND: &'static str;
+    /// The bundle key ("parties").
+    const PLURAL: &'static str;
+    /// The fields of the record in documented order: CSV headers.
+    const FIELDS: &'static [&'static str];
+    /// The identity of the record ("c-…" for a claim, "from rel to" for a link).
+    fn key(&self) -> String;
+    fn stamp(&mut self, logged_by: &str, recorded: Timestamp);
+}
+
+macro_rules! logged {
+    ($t:ty, $kind:literal, $plural:literal, [$($field:literal),+], |$s:ident| $key:expr) => {
+        impl Logged for $t {
+            const KIND: &'static str = $kind;
+            const PLURAL: &'static str = $plural;
+            const FIELDS: &'static [&'static str] = &[$($field),+, "logged_by", "recorded"];
+            fn key(&self) -> String {
+                let $s = self;
+                $key
+            }
+            fn stamp(&mut self, logged_by: &str, recorded: Timestamp) {
+                self.logged_by.get_or_insert_with(|| logged_by.to_string());
+                self.recorded.get_or_insert(recorded);
+            }
+        }
+    };
+}
+
+logged!(Party, "party", "parties", ["id", "name", "kind", "anonymous", "country", "parent", "aliases"], |s| s
+    .id
+    .clone());
+logged!(
+    Source,
+    "source",
+    "sources",
+    ["id", "title", "kind", "publisher", "url", "published", "accessed", "reliability", "derived_from", "sha256"],
+    |s| s.id.clone()
+);
+logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected"], |s| s.id.clone());
+logged!(
+    Claim,
+    "claim",
+    "claims",
+    ["id", "proposition", "party", "stance", "source", "via", "stated", "quote", "note", "confidence", "grade"],
+    |s| s.id.clone().unwrap_or_default()
+);
+logged!(Link, "link", "links", ["from", "rel", "to"], |s| format!("{} {} {}", s.from, s.rel, s.to));
+logged!(
+    Request,
+    "request",
+    "requests",
+    ["id", "party", "proposition", "by", "asked", "deadline", "channel", "note"],
+    |s| s.id.clone().unwrap_or_default()
+);
+logged!(Retraction, "retraction", "retractions", ["target", "date", "reason"], |s| s.target.clone());
+
+/// A record id derived from content, for claims and requests logged without one: the same
+/// claim imported twice gets the same id, so a re-import changes nothing.
+/// `prefix` + 12 base-32 characters (60 bits: no collision to expect below billions).
+pub fn content_id<T: Serialize>(prefix: &str, content: &T) -> String {
+    let json = serde_json::to_vec(content).expect("records serialise");
+    let digest = Sha256::digest(&json);
+    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let mut bits: u64 = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+    let mut id = String::from(prefix);
+    for _ in 0..12 {
+        id.push(ALPHABET[(bits >> 59) as usize] as char);
+        bits <<= 5;
+    }
+    id
+}
+
+impl Claim {
+    /// The id this claim gets when none is given: a hash of what it says, not of who logged it.
+    pub fn derived_id(&self) -> String {
+        let content = Claim { id: None, logged_by: None, recorded: None, ..self.clone() };
+        content_id("c-", &content)
+    }
+}
+
+impl Request {
+    pub fn derived_id(&self) -> String {
+        let content = Request { id: None, logged_by: None, recorded: None, ..self.clone() };
+        content_id("r-", &content)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim() -> Claim {
+        serde_json::from_str(r#"{"proposition":"p","party":"x","stance":"denies","source":"s","quote":"no"}"#).unwrap()
+    }
+
+    #[test]
+    fn derived_ids_ignore_who_logged_and_when() {
+        let a = claim();
+        let mut b = claim();
+        b.stamp("someone", Timestamp::now());
+        assert_eq!(a.derived_id(), b.derived_id());
+        assert!(a.derived_id().starts_with("c-") && a.derived_id().len() == 14);
+        let c = Claim { quote: Some("yes".into()), ..claim() };
+        assert_ne!(a.derived_id(), c.derived_id());
+    }
+
+    #[test]
+    fn vocabularies_name_the_allowed_values() {
+        let err = "deny".parse::<Stance>().unwrap_err();
+        assert!(err.contains("'deny'") && err.contains("denies") && err.contains("no-response"));
+        for s in Stance::ALL {
+            assert_eq!(s.as_str().parse::<Stance>().unwrap(), *s);
+        }
+    }
+
+    #[test]
+    fn checked_values_refuse_out_of_range() {
+        assert!("1.5".parse::<Confidence>().is_err());
+        assert!("-0.1".parse::<Confidence>().is_err());
+        assert!("NaN".parse::<Confidence>().is_err());
+        assert_eq!("0.8".parse::<Confidence>().unwrap().0, 0.8);
+        assert!("7".parse::<Grade>().is_err());
+        assert!("0".parse::<Grade>().is_err());
+        assert_eq!("cn".parse::<Country>().unwrap().0, "CN");
+        assert!("CHN".parse::<Country>().is_err());
+        assert!("zz".repeat(32).parse::<Sha256Hex>().is_err());
+        assert!("ab".repeat(32).parse::<Sha256Hex>().is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err = serde_json::from_str::<Claim>(
+            r#"{"proposition":"p","party":"x","stance":"denies","source":"s","stnace":"x"}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("stnace"));
+    }
+}

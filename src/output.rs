@@ -1,0 +1,115 @@
+//! Writing data to stdout in the formats every command shares: table, JSON and CSV.
+
+use crate::error::{Context, Error, Result};
+use comfy_table::{presets, Cell, ContentArrangement, Table};
+use serde::Serialize;
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+
+/// Every output format a command may speak; each command says which it takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// JSON (stable, documented in docs/FORMAT.md).
+    Json,
+    /// CSV with a header row of the documented field names.
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Whether to colour: only on a terminal, and never with NO_COLOR set.
+pub fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A fresh table in the house style: fits the terminal, plain off it.
+pub fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.iter().map(Cell::new));
+    if !std::io::stdout().is_terminal() {
+        t.load_preset(presets::ASCII_MARKDOWN);
+    }
+    t
+}
+
+/// A JSON value as one table or CSV cell: lists joined with "; ", null as empty.
+pub fn cell_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|i| cell_text(Some(i))).collect::<Vec<_>>().join("; "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn to_objects<T: Serialize>(rows: &[T]) -> Vec<serde_json::Map<String, Value>> {
+    rows.iter()
+        .map(|r| match serde_json::to_value(r) {
+            Ok(Value::Object(m)) => m,
+            _ => unreachable!("records serialise to objects"),
+        })
+        .collect()
+}
+
+/// Writes records as a table (`columns` only), a JSON array, or CSV (`fields`, in order).
+pub fn list<T: Serialize>(rows: &[T], format: Format, columns: &[&str], fields: &[&str]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => json(&mut out, rows)?,
+        Format::Csv => csv(&mut out, &to_objects(rows), fields)?,
+        Format::Table => {
+            let mut t = table(columns);
+            for row in to_objects(rows) {
+                t.add_row(columns.iter().map(|c| cell_text(row.get(*c))));
+            }
+            writeln!(out, "{t}").context(|| "writing the table".into())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one record: a two-column table of its fields, a JSON object or one CSV row.
+pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => json(&mut out, record)?,
+        Format::Csv => csv(&mut out, &to_objects(std::slice::from_ref(record)), fields)?,
+        Format::Table => {
+            let row = to_objects(std::slice::from_ref(record)).remove(0);
+            let mut t = table(&["field", "value"]);
+            for (k, v) in &row {
+                t.add_row([k.clone(), cell_text(Some(v))]);
+            }
+            writeln!(out, "{t}").context(|| "writing the table".into())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Error::Io { context: "writing JSON".into(), source: e.into() })?;
+    writeln!(out).context(|| "writing JSON".into())
+}
+
+fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[&str]) -> Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    let fail = |e: ::csv::Error| Error::Io { context: "writing CSV".into(), source: e.into() };
+    w.write_record(fields).map_err(fail)?;
+    for row in rows {
+        w.write_record(fields.iter().map(|f| cell_text(row.get(*f)))).map_err(fail)?;
+    }
+    w.flush().context(|| "writing CSV".into())
+}

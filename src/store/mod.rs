@@ -1,0 +1,202 @@
+//! The SQLite store: opening and upgrading the file, and the one write path every command uses.
+//! All SQL in claimtrack lives under this module.
+
+mod apply;
+mod records;
+
+pub use apply::{apply, first_difference, suggest, Locate, Summary};
+
+pub use records::*;
+
+use crate::error::{Context, Error, Result};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema, migration by migration (see the head of schema.sql).
+const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open claimtrack database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Whether opening may create the file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// Commands that write: create the file and its schema on first use.
+    CreateIfMissing,
+    /// Commands that only read: a missing file is an error, not an empty database.
+    MustExist,
+}
+
+/// The migrations in schema.sql, as (number, name, sql).
+fn migrations() -> Vec<(u32, &'static str, &'static str)> {
+    let mut steps = Vec::new();
+    let mut rest = SCHEMA;
+    while let Some(at) = rest.find("\n-- migration ") {
+        let body = &rest[at + 1..];
+        let header_end = body.find('\n').unwrap_or(body.len());
+        let header = &body["-- migration ".len()..header_end];
+        let (number, name) = header.split_once(':').expect("migration header is 'N: name'");
+        let next = body[header_end..].find("\n-- migration ").map(|i| header_end + i);
+        let sql = &body[..next.unwrap_or(body.len())];
+        steps.push((number.trim().parse().expect("migration number"), name.trim(), sql));
+        rest = &body[next.unwrap_or(body.len())..];
+    }
+    steps
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> u32 {
+    migrations().last().map(|m| m.0).unwrap_or(0)
+}
+
+impl Store {
+    pub fn open(path: &Path, mode: Open) -> Result<Store> {
+        let shown = path.display();
+        if mode == Open::MustExist && !path.exists() {
+            return Err(Error::input(format!(
+                "no database at {shown}; log something first (claimtrack import FILE), or point --db or CLAIMTRACK_DB at yours"
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).context(|| format!("opening {shown}"))?;
+        Self::prepare(conn, path.to_path_buf())
+    }
+
+    /// A private database in memory, for `demo` without `--db`.
+    pub fn memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().context(|| "opening an in-memory database".into())?;
+        Self::prepare(conn, PathBuf::from(":memory:"))
+    }
+
+    fn prepare(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        let shown = path.display().to_string();
+        conn.busy_timeout(BUSY_TIMEOUT).context(|| "setting the busy timeout".into())?;
+        let not_ours = |_| {
+            Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
+        };
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(not_ours)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .context(|| "setting pragmas".into())?;
+        migrate(&mut conn, &shown)?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for reading.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `work` in one immediate transaction: all of it is written, or none. With
+    /// `dry_run` the transaction is rolled back after `work` succeeds.
+    pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(|| "starting a write".into())?;
+        let out = work(&tx)?;
+        if dry_run {
+            tx.rollback().context(|| "rolling back the dry run".into())?;
+        } else {
+            tx.commit().map_err(explain_commit)?;
+        }
+        Ok(out)
+    }
+}
+
+/// A deferred foreign key that fails at commit means a reference the checks missed.
+fn explain_commit(e: rusqlite::Error) -> Error {
+    Error::Sql { context: "committing (a reference points at no record; nothing was written)".into(), source: e }
+}
+
+/// Brings the file's schema up to this build's, refusing files that are not ours or newer.
+fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|_| {
+        Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
+    })?;
+    let latest = schema_version();
+    if current > latest {
+        return Err(Error::input(format!(
+            "{shown} was written by a newer claimtrack (schema {current}; this one knows up to {latest}); upgrade claimtrack to open it"
+        )));
+    }
+    if current == 0 {
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .context(|| format!("reading the schema of {shown}"))?;
+        if tables > 0 {
+            return Err(Error::input(format!(
+                "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
+            )));
+        }
+    }
+    for (number, name, sql) in migrations().into_iter().filter(|m| m.0 > current) {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(|| format!("starting migration {number}"))?;
+        // Another process may have migrated while we waited for the lock.
+        let now: u32 =
+            tx.pragma_query_value(None, "user_version", |r| r.get(0)).context(|| "reading user_version".into())?;
+        if now >= number {
+            continue;
+        }
+        tx.execute_batch(sql).context(|| format!("applying migration {number} ({name})"))?;
+        tx.pragma_update(None, "user_version", number).context(|| "setting user_version".into())?;
+        tx.commit().context(|| format!("committing migration {number} ({name})"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_from_one() {
+        let numbers: Vec<u32> = migrations().iter().map(|m| m.0).collect();
+        assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn schema_checks_accept_every_vocabulary_word() {
+        use crate::model::*;
+        let store = Store::memory().unwrap();
+        let c = store.conn();
+        let ok = |sql: &str, v: &str| c.execute(sql, [v]).map(|_| ()).unwrap_or_else(|e| panic!("{v}: {e}"));
+        for k in PartyKind::ALL {
+            ok("INSERT INTO party (id, name, kind, logged_by, recorded) VALUES (?1, 'n', ?1, 'u', 't')", k.as_str());
+        }
+        for k in SourceKind::ALL {
+            ok("INSERT INTO source (id, title, kind, logged_by, recorded) VALUES (?1, 't', ?1, 'u', 't')", k.as_str());
+        }
+        assert!(c
+            .execute("INSERT INTO party (id, name, kind, logged_by, recorded) VALUES ('x', 'n', 'alien', 'u', 't')", [])
+            .is_err());
+        c.execute("INSERT INTO proposition (id, text, logged_by, recorded) VALUES ('p', 't', 'u', 't')", []).unwrap();
+        for (i, s) in Stance::ALL.iter().enumerate() {
+            c.execute(
+                "INSERT INTO claim (id, proposition, party, stance, source, logged_by, recorded) VALUES (?1, 'p', 'other', ?2, 'other', 'u', 't')",
+                [format!("c{i}"), s.as_str().to_string()],
+            ).unwrap();
+        }
+        for r in LinkRel::ALL {
+            ok(
+                "INSERT INTO link (from_claim, rel, to_claim, logged_by, recorded) VALUES ('c0', ?1, 'c1', 'u', 't')",
+                r.as_str(),
+            );
+        }
+        for r in Reliability::ALL {
+            ok("INSERT INTO source (id, title, kind, reliability, logged_by, recorded) VALUES ('r' || ?1, 't', 'other', ?1, 'u', 't')", r.as_str());
+        }
+    }
+}

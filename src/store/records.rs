@@ -1,0 +1,469 @@
+//! Row mapping for each record kind: insert one, read one, read all (claims with filters).
+
+use crate::date::{Date, Timestamp};
+use crate::error::{Context, Result};
+use crate::model::*;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::str::FromStr;
+
+/// Types stored as their canonical text.
+macro_rules! sql_text {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.to_string()))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                <$t>::from_str(v.as_str()?).map_err(|e| FromSqlError::Other(e.into()))
+            }
+        }
+    )+};
+}
+sql_text!(Date, Timestamp, PartyKind, SourceKind, Reliability, Stance, LinkRel, TargetKind, Country, Sha256Hex);
+
+/// Types stored as their inner number.
+macro_rules! sql_number {
+    ($($t:ident($inner:ty)),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                <$inner>::column_result(v).map($t)
+            }
+        }
+    )+};
+}
+sql_number!(Confidence(f64), Grade(u8));
+
+fn json_list(list: &[String]) -> String {
+    serde_json::to_string(list).expect("a list of strings serialises")
+}
+
+fn from_json_list(row: &Row, column: &str) -> rusqlite::Result<Vec<String>> {
+    let text: String = row.get(column)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+}
+
+/// The ids of one record kind, for "did you mean" suggestions.
+pub fn ids(conn: &Connection, kind: &str) -> Result<Vec<String>> {
+    let table = match kind {
+        "party" | "source" | "proposition" | "claim" | "request" => kind,
+        _ => unreachable!("no id column for {kind}"),
+    };
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT id FROM {table} ORDER BY id"))
+        .context(|| format!("listing {table} ids"))?;
+    let rows = stmt.query_map([], |r| r.get(0)).context(|| format!("listing {table} ids"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("listing {table} ids"))
+}
+
+/// Whether a record of `kind` with this id exists.
+pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
+    let sql = match kind {
+        "party" => "SELECT 1 FROM party WHERE id = ?1",
+        "source" => "SELECT 1 FROM source WHERE id = ?1",
+        "proposition" => "SELECT 1 FROM proposition WHERE id = ?1",
+        "claim" => "SELECT 1 FROM claim WHERE id = ?1",
+        "request" => "SELECT 1 FROM request WHERE id = ?1",
+        _ => unreachable!("no id column for {kind}"),
+    };
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {kind} {id}"))?;
+    stmt.exists([id]).context(|| format!("looking up {kind} {id}"))
+}
+
+// ---- party
+
+const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, logged_by, recorded";
+
+fn party_row(r: &Row) -> rusqlite::Result<Party> {
+    Ok(Party {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        kind: r.get("kind")?,
+        anonymous: r.get("anonymous")?,
+        country: r.get("country")?,
+        parent: r.get("parent")?,
+        aliases: from_json_list(r, "aliases")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_party(tx: &Connection, p: &Party) -> Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO party ({PARTY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
+        .and_then(|mut s| {
+            s.execute(params![
+                p.id,
+                p.name,
+                p.kind,
+                p.anonymous,
+                p.country,
+                p.parent,
+                json_list(&p.aliases),
+                p.logged_by,
+                p.recorded
+            ])
+        })
+        .context(|| format!("adding party {}", p.id))?;
+    Ok(())
+}
+
+pub fn party(conn: &Connection, id: &str) -> Result<Option<Party>> {
+    one(conn, &format!("SELECT {PARTY_COLUMNS} FROM party WHERE id = ?1"), id, party_row)
+}
+
+pub fn parties(conn: &Connection) -> Result<Vec<Party>> {
+    all(conn, &format!("SELECT {PARTY_COLUMNS} FROM party ORDER BY id"), party_row)
+}
+
+// ---- source
+
+const SOURCE_COLUMNS: &str =
+    "id, title, kind, publisher, url, published, accessed, reliability, sha256, logged_by, recorded";
+
+fn source_row(r: &Row) -> rusqlite::Result<Source> {
+    Ok(Source {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        kind: r.get("kind")?,
+        publisher: r.get("publisher")?,
+        url: r.get("url")?,
+        published: r.get("published")?,
+        accessed: r.get("accessed")?,
+        reliability: r.get("reliability")?,
+        derived_from: Vec::new(),
+        sha256: r.get("sha256")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_source(tx: &Connection, s: &Source) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO source ({SOURCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ))
+    .and_then(|mut st| {
+        st.execute(params![
+            s.id,
+            s.title,
+            s.kind,
+            s.publisher,
+            s.url,
+            s.published,
+            s.accessed,
+            s.reliability,
+            s.sha256,
+            s.logged_by,
+            s.recorded
+        ])
+    })
+    .context(|| format!("adding source {}", s.id))?;
+    insert_list(
+        tx,
+        "INSERT INTO source_derivation (source, derived_from, position) VALUES (?1, ?2, ?3)",
+        &s.id,
+        &s.derived_from,
+    )
+    .context(|| format!("adding the derivation of source {}", s.id))
+}
+
+fn with_derivations(conn: &Connection, mut s: Source) -> Result<Source> {
+    s.derived_from =
+        list_of(conn, "SELECT derived_from FROM source_derivation WHERE source = ?1 ORDER BY position", &s.id)?;
+    Ok(s)
+}
+
+pub fn source(conn: &Connection, id: &str) -> Result<Option<Source>> {
+    one(conn, &format!("SELECT {SOURCE_COLUMNS} FROM source WHERE id = ?1"), id, source_row)?
+        .map(|s| with_derivations(conn, s))
+        .transpose()
+}
+
+pub fn sources(conn: &Connection) -> Result<Vec<Source>> {
+    all(conn, &format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY id"), source_row)?
+        .into_iter()
+        .map(|s| with_derivations(conn, s))
+        .collect()
+}
+
+// ---- proposition
+
+const PROPOSITION_COLUMNS: &str = "id, text, tags, logged_by, recorded";
+
+fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
+    Ok(Proposition {
+        id: r.get("id")?,
+        text: r.get("text")?,
+        tags: from_json_list(r, "tags")?,
+        expected: Vec::new(),
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_proposition(tx: &Connection, p: &Proposition) -> Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO proposition ({PROPOSITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"))
+        .and_then(|mut s| s.execute(params![p.id, p.text, json_list(&p.tags), p.logged_by, p.recorded]))
+        .context(|| format!("adding proposition {}", p.id))?;
+    insert_list(
+        tx,
+        "INSERT INTO proposition_expected (proposition, party, position) VALUES (?1, ?2, ?3)",
+        &p.id,
+        &p.expected,
+    )
+    .context(|| format!("adding the expected parties of proposition {}", p.id))
+}
+
+fn with_expected(conn: &Connection, mut p: Proposition) -> Result<Proposition> {
+    p.expected =
+        list_of(conn, "SELECT party FROM proposition_expected WHERE proposition = ?1 ORDER BY position", &p.id)?;
+    Ok(p)
+}
+
+pub fn proposition(conn: &Connection, id: &str) -> Result<Option<Proposition>> {
+    one(conn, &format!("SELECT {PROPOSITION_COLUMNS} FROM proposition WHERE id = ?1"), id, proposition_row)?
+        .map(|p| with_expected(conn, p))
+        .transpose()
+}
+
+pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {
+    all(conn, &format!("SELECT {PROPOSITION_COLUMNS} FROM proposition ORDER BY id"), proposition_row)?
+        .into_iter()
+        .map(|p| with_expected(conn, p))
+        .collect()
+}
+
+// ---- claim
+
+const CLAIM_COLUMNS: &str = "c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, c.confidence, c.grade, c.logged_by, c.recorded";
+
+/// The claim query with its effective date and retraction, so lists and reports agree on both.
+const CLAIM_SELECT: &str =
+    "SELECT c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, \
+     c.confidence, c.grade, c.logged_by, c.recorded, \
+     COALESCE(c.stated, s.published, substr(c.recorded, 1, 10)) AS date, \
+     (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted \
+     FROM claim c JOIN source s ON s.id = c.source";
+
+fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
+    Ok(ClaimRow {
+        claim: Claim {
+            id: r.get("id")?,
+            proposition: r.get("proposition")?,
+            party: r.get("party")?,
+            stance: r.get("stance")?,
+            source: r.get("source")?,
+            via: r.get("via")?,
+            stated: r.get("stated")?,
+            quote: r.get("quote")?,
+            note: r.get("note")?,
+            confidence: r.get("confidence")?,
+            grade: r.get("grade")?,
+            logged_by: r.get("logged_by")?,
+            recorded: r.get("recorded")?,
+        },
+        date: r.get("date")?,
+        retracted: r.get("retracted")?,
+    })
+}
+
+pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
+    let columns = CLAIM_COLUMNS.replace("c.", "");
+    tx.prepare_cached(&format!(
+        "INSERT INTO claim ({columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ))
+    .and_then(|mut s| {
+        s.execute(params![
+            c.id,
+            c.proposition,
+            c.party,
+            c.stance,
+            c.source,
+            c.via,
+            c.stated,
+            c.quote,
+            c.note,
+            c.confidence,
+            c.grade,
+            c.logged_by,
+            c.recorded
+        ])
+    })
+    .context(|| format!("adding claim {}", c.id.as_deref().unwrap_or("")))?;
+    Ok(())
+}
+
+pub fn claim(conn: &Connection, id: &str) -> Result<Option<ClaimRow>> {
+    one(conn, &format!("{CLAIM_SELECT} WHERE c.id = ?1"), id, claim_row)
+}
+
+/// Which claims a list shows. Dates filter on the claim's effective date.
+#[derive(Default)]
+pub struct ClaimFilter {
+    pub proposition: Option<String>,
+    pub party: Option<String>,
+    pub stance: Option<Stance>,
+    pub source: Option<String>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+    let sql = format!(
+        "{CLAIM_SELECT} WHERE (?1 IS NULL OR c.proposition = ?1) AND (?2 IS NULL OR c.party = ?2) \
+         AND (?3 IS NULL OR c.stance = ?3) AND (?4 IS NULL OR c.source = ?4) ORDER BY date, c.recorded, c.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql).context(|| "listing claims".into())?;
+    let rows = stmt
+        .query_map(params![f.proposition, f.party, f.stance, f.source], claim_row)
+        .context(|| "listing claims".into())?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row.context(|| "reading a claim".into())?;
+        let after = f.since.is_none_or(|s| row.date.on_or_after(&s));
+        let before = f.until.is_none_or(|u| row.date.on_or_before(&u));
+        if after && before {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+// ---- link
+
+fn link_row(r: &Row) -> rusqlite::Result<Link> {
+    Ok(Link {
+        from: r.get("from_claim")?,
+        rel: r.get("rel")?,
+        to: r.get("to_claim")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_link(tx: &Connection, l: &Link) -> Result<()> {
+    tx.prepare_cached("INSERT INTO link (from_claim, rel, to_claim, logged_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .and_then(|mut s| s.execute(params![l.from, l.rel, l.to, l.logged_by, l.recorded]))
+        .context(|| format!("adding link {} {} {}", l.from, l.rel, l.to))?;
+    Ok(())
+}
+
+pub fn link(conn: &Connection, l: &Link) -> Result<Option<Link>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT * FROM link WHERE from_claim = ?1 AND rel = ?2 AND to_claim = ?3")
+        .context(|| "looking up a link".into())?;
+    stmt.query_row(params![l.from, l.rel, l.to], link_row).optional().context(|| "looking up a link".into())
+}
+
+pub fn links(conn: &Connection) -> Result<Vec<Link>> {
+    all(conn, "SELECT * FROM link ORDER BY from_claim, rel, to_claim", link_row)
+}
+
+// ---- request
+
+fn request_row(r: &Row) -> rusqlite::Result<Request> {
+    Ok(Request {
+        id: r.get("id")?,
+        party: r.get("party")?,
+        proposition: r.get("proposition")?,
+        by: r.get("by_party")?,
+        asked: r.get("asked")?,
+        deadline: r.get("deadline")?,
+        channel: r.get("channel")?,
+        note: r.get("note")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_request(tx: &Connection, q: &Request) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO request (id, party, proposition, by_party, asked, deadline, channel, note, logged_by, recorded) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            q.id,
+            q.party,
+            q.proposition,
+            q.by,
+            q.asked,
+            q.deadline,
+            q.channel,
+            q.note,
+            q.logged_by,
+            q.recorded
+        ])
+    })
+    .context(|| format!("adding request {}", q.id.as_deref().unwrap_or("")))?;
+    Ok(())
+}
+
+pub fn request(conn: &Connection, id: &str) -> Result<Option<Request>> {
+    one(conn, "SELECT * FROM request WHERE id = ?1", id, request_row)
+}
+
+pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
+    all(conn, "SELECT * FROM request ORDER BY proposition, party, asked, id", request_row)
+}
+
+// ---- retraction
+
+fn retraction_row(r: &Row) -> rusqlite::Result<Retraction> {
+    Ok(Retraction {
+        target: r.get("target")?,
+        date: r.get("date")?,
+        reason: r.get("reason")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_retraction(tx: &Connection, x: &Retraction, kind: TargetKind) -> Result<()> {
+    tx.prepare_cached("INSERT INTO retraction (target, target_kind, date, reason, logged_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .and_then(|mut s| s.execute(params![x.target, kind, x.date, x.reason, x.logged_by, x.recorded]))
+        .context(|| format!("adding the retraction of {}", x.target))?;
+    Ok(())
+}
+
+pub fn retraction(conn: &Connection, target: &str) -> Result<Option<Retraction>> {
+    one(conn, "SELECT * FROM retraction WHERE target = ?1", target, retraction_row)
+}
+
+pub fn retractions(conn: &Connection) -> Result<Vec<Retraction>> {
+    all(conn, "SELECT * FROM retraction ORDER BY target", retraction_row)
+}
+
+// ---- shared helpers
+
+fn one<T>(conn: &Connection, sql: &str, id: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Option<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {id}"))?;
+    stmt.query_row([id], map).optional().context(|| format!("reading {id}"))
+}
+
+fn all<T>(conn: &Connection, sql: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let rows = stmt.query_map([], map).context(|| format!("running {sql}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
+}
+
+fn list_of(conn: &Connection, sql: &str, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the lists of {id}"))?;
+    let rows = stmt.query_map([id], |r| r.get(0)).context(|| format!("reading the lists of {id}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the lists of {id}"))
+}
+
+fn insert_list(tx: &Connection, sql: &str, owner: &str, items: &[String]) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    for (position, item) in items.iter().enumerate() {
+        stmt.execute(params![owner, item, position as i64])?;
+    }
+    Ok(())
+}
