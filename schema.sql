@@ -185,3 +185,84 @@ JOIN proposition p ON p.id = c.proposition
 JOIN party pa ON pa.id = c.party
 JOIN source s ON s.id = c.source
 LEFT JOIN party v ON v.id = c.via;
+
+-- migration 2: findings, their triage, and the views over them
+
+-- What the reconciler found, one row per finding. The id is derived from what the finding is
+-- about (kind, proposition, parties), so a re-run updates the row instead of adding one.
+-- Rows hold the last reconcile of the present day (runs with --as-of in the past or
+-- --known-at only read them). `evidence` is a digest of the claims and reasons behind the
+-- finding: when it changes, a dismissed finding reopens. `state` is the editor's triage.
+CREATE TABLE finding (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('conflict', 'reversal', 'silence', 'single-source',
+                                              'anonymous-only', 'circular-sourcing', 'retracted-basis')),
+    severity    TEXT NOT NULL CHECK (severity IN ('high', 'medium', 'low')),
+    proposition TEXT REFERENCES proposition (id),
+    parties     TEXT NOT NULL CHECK (json_valid(parties) AND json_type(parties) = 'array'),
+    claims      TEXT NOT NULL CHECK (json_valid(claims) AND json_type(claims) = 'array'),
+    reason      TEXT CHECK (reason IN ('no-response', 'declined', 'awaiting', 'not-asked')),
+    detail      TEXT NOT NULL,
+    evidence    TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'open'
+                CHECK (state IN ('open', 'acknowledged', 'resolved', 'dismissed', 'cleared')),
+    note        TEXT,                  -- the note of the last triage
+    state_by    TEXT NOT NULL,         -- who set the state: an editor, or 'reconcile'
+    first_seen  TEXT NOT NULL,
+    updated     TEXT NOT NULL,
+    CHECK ((kind = 'silence') = (reason IS NOT NULL))
+) STRICT;
+CREATE INDEX finding_by_proposition ON finding (proposition, kind);
+
+-- Every change of a finding's state, by an editor (ack, resolve, dismiss, reopen) or by the
+-- reconciler (found, reopened on new evidence, cleared): the triage history. Append-only.
+CREATE TABLE finding_triage (
+    seq      INTEGER PRIMARY KEY,
+    finding  TEXT NOT NULL REFERENCES finding (id),
+    state    TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved', 'dismissed', 'cleared')),
+    note     TEXT,
+    by       TEXT NOT NULL,
+    at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX finding_triage_by_finding ON finding_triage (finding, seq);
+CREATE TRIGGER finding_triage_append_only BEFORE UPDATE ON finding_triage
+BEGIN SELECT RAISE(ABORT, 'triage history is append-only'); END;
+CREATE TRIGGER finding_triage_no_delete BEFORE DELETE ON finding_triage
+BEGIN SELECT RAISE(ABORT, 'triage history is append-only'); END;
+
+-- Findings nobody has triaged yet.
+CREATE VIEW findings_open AS
+SELECT f.id, f.kind, f.severity, f.proposition, p.text AS proposition_text, f.parties, f.claims,
+       f.reason, f.detail, f.first_seen
+FROM finding f LEFT JOIN proposition p ON p.id = f.proposition
+WHERE f.state = 'open';
+
+-- Current conflicts: one party affirms what another denies (or a `contradicts` link).
+CREATE VIEW conflicts AS
+SELECT f.id, f.proposition, p.text AS proposition_text, f.parties, f.claims, f.detail, f.state
+FROM finding f LEFT JOIN proposition p ON p.id = f.proposition
+WHERE f.kind = 'conflict' AND f.state <> 'cleared';
+
+-- Current silences: an expected party with no position, and why.
+CREATE VIEW silences AS
+SELECT f.id, f.proposition, p.text AS proposition_text, json_extract(f.parties, '$[0]') AS party,
+       pa.name AS party_name, f.reason, f.detail, f.state
+FROM finding f
+LEFT JOIN proposition p ON p.id = f.proposition
+LEFT JOIN party pa ON pa.id = json_extract(f.parties, '$[0]')
+WHERE f.kind = 'silence' AND f.state <> 'cleared';
+
+-- Each party's current position on each proposition: its latest live claim that affirms,
+-- denies, qualifies or is neutral (ties on a date: the later logged). Claims superseded by a
+-- `supersedes` link do not count.
+CREATE VIEW positions AS
+SELECT proposition, party, party_name, stance, date, claim, source, via
+FROM (
+    SELECT c.proposition, c.party, c.party_name, c.stance, c.date, c.id AS claim, c.source, c.via,
+           row_number() OVER (PARTITION BY c.proposition, c.party ORDER BY c.date DESC, c.recorded DESC) AS rank
+    FROM claims_full c
+    WHERE c.stance IN ('affirms', 'denies', 'qualifies', 'neutral')
+      AND c.retracted IS NULL
+      AND NOT EXISTS (SELECT 1 FROM link l WHERE l.rel = 'supersedes' AND l.to_claim = c.id)
+)
+WHERE rank = 1;

@@ -1,7 +1,9 @@
 //! The command line: global flags and the command tree (clap derive). Each command's Args
 //! live beside its code in `commands/`.
 
-use crate::commands::{claim, demo, export, import, link, party, proposition, request, retract, source};
+use crate::commands::{
+    claim, demo, export, findings, import, link, party, proposition, reconcile, request, retract, source,
+};
 use crate::output::Format;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -65,6 +67,10 @@ pub enum Command {
     Request(request::Command),
     /// Retract a claim or a source (it stays, marked as retracted)
     Retract(retract::Args),
+    /// Find conflicts, reversals, silences and weak sourcing
+    Reconcile(reconcile::Args),
+    /// List the findings and triage them (ack, resolve, dismiss, reopen)
+    Findings(findings::Args),
 }
 
 impl Cli {

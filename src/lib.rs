@@ -16,6 +16,8 @@ pub mod error;
 pub mod model;
 /// Tables, JSON and CSV on stdout.
 pub mod output;
+/// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
+pub mod reconcile;
 /// SQLite: schema, migrations, the write path and all SQL.
 pub mod store;
 

@@ -62,6 +62,8 @@ macro_rules! text_enum {
     };
 }
 
+pub(crate) use text_enum;
+
 text_enum!(
     /// What sort of party speaks.
     PartyKind, "party kind" {
@@ -356,6 +358,35 @@ pub struct ClaimRow {
     pub retracted: Option<Date>,
 }
 
+/// Everything logged about a story, loaded for the reconciler, reports and export.
+#[derive(Clone, Debug, Default)]
+pub struct Story {
+    pub parties: Vec<Party>,
+    pub sources: Vec<Source>,
+    pub propositions: Vec<Proposition>,
+    /// Claims in date order, with their effective dates.
+    pub claims: Vec<ClaimRow>,
+    pub links: Vec<Link>,
+    pub requests: Vec<Request>,
+    pub retractions: Vec<Retraction>,
+}
+
+impl Story {
+    /// The story as an interchange bundle.
+    pub fn into_bundle(self) -> Bundle {
+        Bundle {
+            claimtrack: FormatVersion::default(),
+            parties: self.parties,
+            sources: self.sources,
+            propositions: self.propositions,
+            claims: self.claims.into_iter().map(|r| r.claim).collect(),
+            links: self.links,
+            requests: self.requests,
+            retractions: self.retractions,
+        }
+    }
+}
+
 /// The interchange format: every record kind in one JSON object (docs/FORMAT.md).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -467,12 +498,16 @@ logged!(Retraction, "retraction", "retractions", ["target", "date", "reason"], |
 /// claim imported twice gets the same id, so a re-import changes nothing.
 /// `prefix` + 12 base-32 characters (60 bits: no collision to expect below billions).
 pub fn content_id<T: Serialize>(prefix: &str, content: &T) -> String {
-    let json = serde_json::to_vec(content).expect("records serialise");
-    let digest = Sha256::digest(&json);
+    hash_id(prefix, &serde_json::to_vec(content).expect("records serialise"), 12)
+}
+
+/// `prefix` + `len` (at most 12) base-32 characters of the SHA-256 of `bytes`.
+pub fn hash_id(prefix: &str, bytes: &[u8], len: usize) -> String {
+    let digest = Sha256::digest(bytes);
     const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
     let mut bits: u64 = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
     let mut id = String::from(prefix);
-    for _ in 0..12 {
+    for _ in 0..len.min(12) {
         id.push(ALPHABET[(bits >> 59) as usize] as char);
         bits <<= 5;
     }

@@ -2,9 +2,8 @@
 
 use super::Ctx;
 use crate::error::{Context, Result};
-use crate::model::{Bundle, FormatVersion};
 use crate::output::{self, Format};
-use crate::store::{self, Store};
+use crate::store;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -18,25 +17,10 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// Everything in the database, in a stable order.
-pub fn bundle(store: &Store) -> Result<Bundle> {
-    let conn = store.conn();
-    Ok(Bundle {
-        claimtrack: FormatVersion::default(),
-        parties: store::parties(conn)?,
-        sources: store::sources(conn)?,
-        propositions: store::propositions(conn)?,
-        claims: store::claims(conn, &store::ClaimFilter::default())?.into_iter().map(|r| r.claim).collect(),
-        links: store::links(conn)?,
-        requests: store::requests(conn)?,
-        retractions: store::retractions(conn)?,
-    })
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     ctx.format("export", &[Format::Json])?;
     let store = ctx.open_for_read()?;
-    let bundle = bundle(&store)?;
+    let bundle = store::story(store.conn())?.into_bundle();
     match &a.output {
         None => output::json(&mut std::io::stdout().lock(), &bundle),
         Some(path) => {

@@ -4,10 +4,12 @@
 pub mod claim;
 pub mod demo;
 pub mod export;
+pub mod findings;
 pub mod import;
 pub mod link;
 pub mod party;
 pub mod proposition;
+pub mod reconcile;
 pub mod request;
 pub mod retract;
 pub mod source;
@@ -72,6 +74,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Link(c) => link::run(&ctx, c),
         Command::Request(c) => request::run(&ctx, c),
         Command::Retract(a) => retract::run(&ctx, a),
+        Command::Reconcile(a) => reconcile::run(&ctx, a),
+        Command::Findings(a) => findings::run(&ctx, a),
     }
 }
 

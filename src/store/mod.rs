@@ -2,10 +2,12 @@
 //! All SQL in claimtrack lives under this module.
 
 mod apply;
+mod findings;
 mod records;
 
 pub use apply::{apply, first_difference, suggest, Locate, Summary};
 
+pub use findings::*;
 pub use records::*;
 
 use crate::error::{Context, Error, Result};

@@ -3,6 +3,7 @@
 use crate::date::{Date, Timestamp};
 use crate::error::{Context, Result};
 use crate::model::*;
+use crate::reconcile::{FindingKind, FindingState, Severity, SilenceReason};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::str::FromStr;
@@ -23,6 +24,7 @@ macro_rules! sql_text {
     )+};
 }
 sql_text!(Date, Timestamp, PartyKind, SourceKind, Reliability, Stance, LinkRel, TargetKind, Country, Sha256Hex);
+sql_text!(FindingState, FindingKind, Severity, SilenceReason);
 
 /// Types stored as their inner number.
 macro_rules! sql_number {
@@ -439,6 +441,19 @@ pub fn retraction(conn: &Connection, target: &str) -> Result<Option<Retraction>>
 
 pub fn retractions(conn: &Connection) -> Result<Vec<Retraction>> {
     all(conn, "SELECT * FROM retraction ORDER BY target", retraction_row)
+}
+
+/// Everything in the database, each kind in its stable order.
+pub fn story(conn: &Connection) -> Result<Story> {
+    Ok(Story {
+        parties: parties(conn)?,
+        sources: sources(conn)?,
+        propositions: propositions(conn)?,
+        claims: claims(conn, &ClaimFilter::default())?,
+        links: links(conn)?,
+        requests: requests(conn)?,
+        retractions: retractions(conn)?,
+    })
 }
 
 // ---- shared helpers

@@ -1,0 +1,128 @@
+//! `claimtrack findings`: list the stored findings and triage them.
+
+use super::{Ctx, DATA_FORMATS};
+use crate::clock;
+use crate::date::Timestamp;
+use crate::error::{Error, Result};
+use crate::output::{self, Format};
+use crate::reconcile::{FindingKind, FindingState};
+use crate::store;
+use clap::Subcommand;
+
+/// List the findings of the last reconcile, or triage one (ack, resolve, dismiss, reopen).
+/// Triage survives later runs: a dismissed finding stays dismissed unless new evidence
+/// touches it.
+#[derive(clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  claimtrack findings --kind silence --state open\n  claimtrack findings dismiss f-3k9x2m4abc --note \"the ministry's statement covers it\""
+)]
+pub struct Args {
+    #[command(subcommand)]
+    triage: Option<Triage>,
+    /// Only findings of this kind
+    #[arg(long)]
+    kind: Option<FindingKind>,
+    /// Only findings in this state
+    #[arg(long)]
+    state: Option<FindingState>,
+    /// Only findings on this proposition
+    #[arg(long)]
+    prop: Option<String>,
+    /// Only findings that involve this party
+    #[arg(long)]
+    party: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Triage {
+    /// Acknowledge a finding: seen, being handled
+    #[command(after_help = "Example:\n  claimtrack findings ack f-3k9x2m4abc --note \"asking the ministry again\"")]
+    Ack(TriageArgs),
+    /// Mark a finding resolved: the story now deals with it
+    #[command(after_help = "Example:\n  claimtrack findings resolve f-3k9x2m4abc --note \"both sides quoted\"")]
+    Resolve(TriageArgs),
+    /// Dismiss a finding: not a problem for this story (a note saying why is required)
+    #[command(
+        after_help = "Example:\n  claimtrack findings dismiss f-3k9x2m4abc --note \"TSK Vektor is not named in our piece\""
+    )]
+    Dismiss(TriageArgs),
+    /// Reopen a finding
+    #[command(after_help = "Example:\n  claimtrack findings reopen f-3k9x2m4abc")]
+    Reopen(TriageArgs),
+    /// Show one finding with its triage history
+    #[command(after_help = "Example:\n  claimtrack findings show f-3k9x2m4abc")]
+    Show {
+        /// The finding's id (or a unique prefix)
+        id: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct TriageArgs {
+    /// The finding's id (or a unique prefix)
+    id: String,
+    /// Why: shown beside the finding in reports
+    #[arg(long)]
+    note: Option<String>,
+}
+
+const COLUMNS: &[&str] = &["id", "kind", "severity", "state", "proposition", "reason", "detail", "note"];
+const FIELDS: &[&str] =
+    &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state", "note"];
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let (state, t) = match a.triage {
+        None => return list(ctx, a.kind, a.state, a.prop, a.party),
+        Some(Triage::Show { id }) => return show(ctx, &id),
+        Some(Triage::Ack(t)) => (FindingState::Acknowledged, t),
+        Some(Triage::Resolve(t)) => (FindingState::Resolved, t),
+        Some(Triage::Dismiss(t)) => (FindingState::Dismissed, t),
+        Some(Triage::Reopen(t)) => (FindingState::Open, t),
+    };
+    if state == FindingState::Dismissed && t.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(Error::Usage("dismissing a finding needs --note \"why it is not a problem\"".into()));
+    }
+    let mut store = ctx.open_for_read()?;
+    let finding = store::resolve_finding(store.conn(), &t.id)?;
+    store.write(false, |tx| {
+        store::triage(tx, &finding.id, state, t.note.as_deref(), &clock::user(), Timestamp::now())
+    })?;
+    println!("{}", finding.id);
+    ctx.say(format!("{} {}: {} → {state}", finding.kind, finding.id, finding.state));
+    Ok(())
+}
+
+fn list(
+    ctx: &Ctx,
+    kind: Option<FindingKind>,
+    state: Option<FindingState>,
+    prop: Option<String>,
+    party: Option<String>,
+) -> Result<()> {
+    let format = ctx.format("findings", DATA_FORMATS)?;
+    let store = ctx.open_for_read()?;
+    let mut findings = store::findings(store.conn())?;
+    findings.retain(|f| {
+        kind.is_none_or(|k| f.kind == k)
+            && state.is_none_or(|s| f.state == s)
+            && prop.as_ref().is_none_or(|p| f.proposition.as_ref() == Some(p))
+            && party.as_ref().is_none_or(|p| f.parties.contains(p))
+    });
+    output::list(&findings, format, COLUMNS, FIELDS)
+}
+
+fn show(ctx: &Ctx, id: &str) -> Result<()> {
+    let format = ctx.format("findings show", DATA_FORMATS)?;
+    let store = ctx.open_for_read()?;
+    let finding = store::resolve_finding(store.conn(), id)?;
+    output::show(&finding, format, FIELDS)?;
+    if format == Format::Table {
+        let mut t = output::table(&["at", "state", "by", "note"]);
+        for e in store::triage_history(store.conn(), &finding.id)? {
+            t.add_row([e.at, e.state.to_string(), e.by, e.note.unwrap_or_default()]);
+        }
+        println!("{t}");
+    }
+    Ok(())
+}
