@@ -203,7 +203,7 @@ pub fn triage_history(conn: &Connection, id: &str) -> Result<Vec<TriageEntry>> {
         .prepare_cached("SELECT state, note, by, at FROM finding_triage WHERE finding = ?1 ORDER BY seq")
         .context(|| "reading triage".into())?;
     let rows = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map([id], |r| Ok(TriageEntry { state: r.get(0)?, note: r.get(1)?, by: r.get(2)?, at: r.get(3)? }))
         .context(|| "reading triage".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading triage".into())
 }
