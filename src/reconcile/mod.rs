@@ -639,3 +639,6 @@ impl ClaimRow {
         self.claim.id.as_deref().unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests;
