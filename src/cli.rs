@@ -2,7 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    claim, demo, export, findings, import, link, party, proposition, reconcile, request, retract, source,
+    claim, demo, export, findings, import, link, matrix, party, proposition, reconcile, report, request, retract,
+    source, trace,
 };
 use crate::output::Format;
 use clap::{Parser, Subcommand};
@@ -71,6 +72,12 @@ pub enum Command {
     Reconcile(reconcile::Args),
     /// List the findings and triage them (ack, resolve, dismiss, reopen)
     Findings(findings::Args),
+    /// The editor's report: positions, findings, provenance, matrix and timelines
+    Report(report::Args),
+    /// The stance matrix: parties by propositions
+    Matrix(matrix::Args),
+    /// One claim's provenance chain, down to its root sources
+    Trace(trace::Args),
 }
 
 impl Cli {

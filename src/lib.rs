@@ -18,6 +18,8 @@ pub mod model;
 pub mod output;
 /// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
 pub mod reconcile;
+/// The report model and its renderers (terminal, Markdown, HTML).
+pub mod report;
 /// SQLite: schema, migrations, the write path and all SQL.
 pub mod store;
 

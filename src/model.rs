@@ -358,6 +358,13 @@ pub struct ClaimRow {
     pub retracted: Option<Date>,
 }
 
+impl ClaimRow {
+    /// The claim's id (always set once stored).
+    pub fn id(&self) -> &str {
+        self.claim.id.as_deref().unwrap_or_default()
+    }
+}
+
 /// Everything logged about a story, loaded for the reconciler, reports and export.
 #[derive(Clone, Debug, Default)]
 pub struct Story {

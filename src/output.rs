@@ -15,6 +15,10 @@ pub enum Format {
     Json,
     /// CSV with a header row of the documented field names.
     Csv,
+    /// Markdown that pastes cleanly into a CMS or a GitHub comment.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -23,6 +27,8 @@ impl Format {
             Format::Table => "table",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -69,7 +75,7 @@ pub fn list<T: Serialize>(rows: &[T], format: Format, columns: &[&str], fields: 
     match format {
         Format::Json => json(&mut out, rows)?,
         Format::Csv => csv(&mut out, &to_objects(rows), fields)?,
-        Format::Table => {
+        _ => {
             let mut t = table(columns);
             for row in to_objects(rows) {
                 t.add_row(columns.iter().map(|c| cell_text(row.get(*c))));
@@ -86,7 +92,7 @@ pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result
     match format {
         Format::Json => json(&mut out, record)?,
         Format::Csv => csv(&mut out, &to_objects(std::slice::from_ref(record)), fields)?,
-        Format::Table => {
+        _ => {
             let row = to_objects(std::slice::from_ref(record)).remove(0);
             let mut t = table(&["field", "value"]);
             for (k, v) in &row {
@@ -112,4 +118,27 @@ fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[
         w.write_record(fields.iter().map(|f| cell_text(row.get(*f)))).map_err(fail)?;
     }
     w.flush().context(|| "writing CSV".into())
+}
+
+/// Writes `text` to `path` through a file beside it and a rename, so that a reader never sees
+/// half a file; or to stdout when there is no path.
+pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<()> {
+    let Some(path) = path else {
+        let mut out = std::io::stdout().lock();
+        return out.write_all(text.as_bytes()).context(|| "writing to standard output".into());
+    };
+    let tmp = path.with_extension("claimtrack-tmp");
+    std::fs::write(&tmp, text).context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).context(|| format!("writing {}", path.display()))
+}
+
+/// The format a file name implies (`report.html`), for `-o` without `--format`.
+pub fn format_of(path: &std::path::Path) -> Option<Format> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "html" | "htm" => Some(Format::Html),
+        "md" | "markdown" => Some(Format::Markdown),
+        "json" => Some(Format::Json),
+        "csv" => Some(Format::Csv),
+        _ => None,
+    }
 }

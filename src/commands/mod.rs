@@ -7,12 +7,15 @@ pub mod export;
 pub mod findings;
 pub mod import;
 pub mod link;
+pub mod matrix;
 pub mod party;
 pub mod proposition;
 pub mod reconcile;
+pub mod report;
 pub mod request;
 pub mod retract;
 pub mod source;
+pub mod trace;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -76,6 +79,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Retract(a) => retract::run(&ctx, a),
         Command::Reconcile(a) => reconcile::run(&ctx, a),
         Command::Findings(a) => findings::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
+        Command::Matrix(a) => matrix::run(&ctx, a),
+        Command::Trace(a) => trace::run(&ctx, a),
     }
 }
 

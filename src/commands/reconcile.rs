@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::date::{Date, Timestamp};
 use crate::error::{Context, Result};
+use crate::model::Story;
 use crate::output::{self, Format};
 use crate::reconcile::{self, Finding, Outcome, Severity};
 use crate::store::{self, Store};
@@ -19,6 +20,13 @@ use std::io::Write;
     after_help = "Examples:\n  claimtrack reconcile\n  claimtrack reconcile --as-of 2025-09-30 --format json\n  claimtrack reconcile --known-at 2025-10-01T09:00:00Z"
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// Which moment of the story to look at (reconcile and the reports share these flags).
+#[derive(clap::Args, Default)]
+pub struct When {
     /// Reconcile the story as it stood on this day: later claims, requests and retractions
     /// do not count, and deadlines are judged against it [default: today]
     #[arg(long, value_name = "DATE")]
@@ -29,14 +37,14 @@ pub struct Args {
     pub known_at: Option<Timestamp>,
 }
 
-/// Reconciles the store, saving findings when the view is the present one, and returns the
-/// outcome with each finding's triage state.
-pub fn outcome(store: &mut Store, a: &Args, quiet_ctx: Option<&Ctx>) -> Result<Outcome> {
+/// Reconciles the story, and returns the outcome with each finding's triage state. With a
+/// `ctx` (the reconcile command) a present-day run saves the findings and says what changed;
+/// without one (reports) nothing is written.
+pub fn outcome(store: &mut Store, story: &Story, a: &When, quiet_ctx: Option<&Ctx>) -> Result<Outcome> {
     let today = Date::today();
     let as_of = a.as_of.unwrap_or(today);
-    let story = store::story(store.conn())?;
-    let mut outcome = reconcile::reconcile(&story, as_of, a.known_at);
-    if as_of == today && a.known_at.is_none() {
+    let mut outcome = reconcile::reconcile(story, as_of, a.known_at);
+    if as_of == today && a.known_at.is_none() && quiet_ctx.is_some() {
         let changes = store.write(false, |tx| store::save(tx, &mut outcome.findings, Timestamp::now()))?;
         if let Some(ctx) = quiet_ctx {
             ctx.say(format!(
@@ -49,7 +57,7 @@ pub fn outcome(store: &mut Store, a: &Args, quiet_ctx: Option<&Ctx>) -> Result<O
         }
     } else {
         store::overlay(store.conn(), &mut outcome.findings)?;
-        if let Some(ctx) = quiet_ctx {
+        if let Some(ctx) = quiet_ctx.filter(|_| as_of != today || a.known_at.is_some()) {
             ctx.say(format!("as of {as_of}: {} findings (a view of the past: nothing stored)", outcome.findings.len()));
         }
     }
@@ -59,7 +67,8 @@ pub fn outcome(store: &mut Store, a: &Args, quiet_ctx: Option<&Ctx>) -> Result<O
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("reconcile", &[Format::Table, Format::Json])?;
     let mut store = ctx.open_for_read()?;
-    let outcome = outcome(&mut store, &a, Some(ctx))?;
+    let story = store::story(store.conn())?;
+    let outcome = outcome(&mut store, &story, &a.when, Some(ctx))?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => output::json(&mut out, &outcome),

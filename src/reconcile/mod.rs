@@ -634,11 +634,5 @@ fn with_grade(mut side: Side, other: &Side) -> Side {
     side
 }
 
-impl ClaimRow {
-    pub fn id(&self) -> &str {
-        self.claim.id.as_deref().unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,68 @@
+//! `claimtrack matrix`: the stance matrix alone, the view an editor scans first.
+
+use super::reconcile::{outcome, When};
+use super::Ctx;
+use crate::error::{Context, Result};
+use crate::output::{self, Format};
+use crate::report::{self, markdown, terminal};
+use crate::store;
+use std::io::Write;
+
+/// Parties as rows, propositions as columns, each cell the party's position: affirms,
+/// denies, qualifies, neutral, declined, no response, silent (expected) or blank.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:\n  claimtrack matrix\n  claimtrack matrix --tag drones --format markdown")]
+pub struct Args {
+    /// Only propositions with this tag
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only this proposition (repeat for more)
+    #[arg(long = "prop", value_name = "PROP")]
+    props: Vec<String>,
+    #[command(flatten)]
+    when: When,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let format = ctx.format("matrix", &[Format::Table, Format::Markdown, Format::Json, Format::Csv])?;
+    let mut store = ctx.open_for_read()?;
+    let story = store::story(store.conn())?;
+    let mut chosen = a.props.clone();
+    if let Some(tag) = &a.tag {
+        chosen.extend(story.propositions.iter().filter(|p| p.tags.contains(tag)).map(|p| p.id.clone()));
+        if chosen.is_empty() {
+            return Err(crate::error::Error::input(format!(
+                "no proposition is tagged '{tag}'; see `claimtrack prop list`"
+            )));
+        }
+    }
+    let outcome = outcome(&mut store, &story, &a.when, None)?;
+    let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
+    let m = &report.matrix;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => output::json(&mut out, m),
+        Format::Csv => {
+            let mut w = ::csv::Writer::from_writer(out);
+            let mut header = vec!["party".to_string()];
+            header.extend(m.propositions.iter().cloned());
+            let mut rows = vec![header];
+            rows.extend(m.rows.iter().map(|r| {
+                let mut row = vec![r.party.clone()];
+                row.extend(r.cells.iter().map(|c| c.label().to_string()));
+                row
+            }));
+            for row in rows {
+                w.write_record(&row)
+                    .map_err(|e| crate::error::Error::Io { context: "writing CSV".into(), source: e.into() })?;
+            }
+            w.flush().context(|| "writing CSV".into())
+        }
+        Format::Markdown => {
+            let mut text = String::new();
+            markdown::matrix(&mut text, m);
+            out.write_all(text.as_bytes()).context(|| "writing the matrix".into())
+        }
+        _ => writeln!(out, "{}", terminal::matrix(m)).context(|| "writing the matrix".into()),
+    }
+}
