@@ -266,3 +266,30 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM link l WHERE l.rel = 'supersedes' AND l.to_claim = c.id)
 )
 WHERE rank = 1;
+
+-- migration 3: the audit log
+
+-- Every write, as an append-only chain of events: adding a record (by a command or an
+-- import) or changing a finding's triage. `body` is the canonical JSON of what was written
+-- (keys sorted); `hash` is the SHA-256 of the canonical JSON of the event's own fields with
+-- `prev`, the hash of the event before it (64 zeros for the first), so editing, deleting or
+-- reordering any event breaks the chain from there on. `claimtrack verify` checks the chain
+-- and that the tables hold exactly what the log says. Rows that existed before this
+-- migration are logged once, as action 'backfill', when it runs.
+CREATE TABLE event (
+    seq     INTEGER PRIMARY KEY CHECK (seq > 0),
+    at      TEXT NOT NULL,
+    user    TEXT NOT NULL,
+    action  TEXT NOT NULL CHECK (action IN ('add', 'import', 'triage', 'backfill')),
+    kind    TEXT NOT NULL CHECK (kind IN ('party', 'source', 'proposition', 'claim', 'link', 'request',
+                                          'retraction', 'verdict', 'triage')),
+    record  TEXT NOT NULL,
+    body    TEXT NOT NULL CHECK (json_valid(body)),
+    prev    TEXT NOT NULL CHECK (length(prev) = 64),
+    hash    TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+) STRICT;
+CREATE INDEX event_by_record ON event (record);
+CREATE TRIGGER event_append_only BEFORE UPDATE ON event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;

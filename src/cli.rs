@@ -2,8 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    claim, demo, export, findings, import, link, matrix, party, proposition, reconcile, report, request, retract,
-    source, trace,
+    backup, claim, demo, export, findings, history, import, link, matrix, party, proposition, reconcile, report,
+    request, retract, source, trace, verify,
 };
 use crate::output::Format;
 use clap::{Parser, Subcommand};
@@ -78,6 +78,12 @@ pub enum Command {
     Matrix(matrix::Args),
     /// One claim's provenance chain, down to its root sources
     Trace(trace::Args),
+    /// Check the audit log's hash chain and that the tables agree with it
+    Verify(verify::Args),
+    /// The audit log: every write, who made it and when
+    History(history::Args),
+    /// A consistent copy of the database, taken while others write
+    Backup(backup::Args),
 }
 
 impl Cli {

@@ -13,15 +13,18 @@ pub const KUPOL: &str = include_str!("../../fixtures/kupol-drones.json");
 /// Load the built-in Kupol example into a private in-memory database (or into --db),
 /// reconcile it and print the editor's report.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  claimtrack demo\n  claimtrack demo --db kupol.db   # keep the example to explore it\n  claimtrack demo --format html > kupol.html")]
+#[command(
+    after_help = "Examples:\n  claimtrack demo\n  claimtrack demo --db kupol.db   # keep the example to explore it\n  claimtrack demo --format html > kupol.html"
+)]
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("demo", &[Format::Table, Format::Markdown, Format::Html, Format::Json])?;
     let mut store = if ctx.db_given { Store::open(&ctx.db, Open::CreateIfMissing)? } else { Store::memory()? };
     let bundle = super::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
-    let locate = |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
-    let summary = store.write(false, |tx| store::apply(tx, bundle, &locate))?;
+    let locate =
+        |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
+    let summary = store.write(false, |tx| store::apply(tx, bundle, "import", &locate))?;
     ctx.say(format!(
         "Loaded the Kupol example into {}: {}.",
         store.path().display(),

@@ -119,7 +119,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     output::show(&finding, format, FIELDS)?;
     if format == Format::Table {
         let mut t = output::table(&["at", "state", "by", "note"]);
-        for e in store::triage_history(store.conn(), &finding.id)? {
+        for e in store::triage_history(store.conn(), Some(&finding.id))? {
             t.add_row([e.at, e.state.to_string(), e.by, e.note.unwrap_or_default()]);
         }
         println!("{t}");

@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let bundle = parse_bundle(&name, &read_input(&a.file)?)?;
     let mut store = ctx.open_for_write()?;
     let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
-    let summary = store.write(a.dry_run, |tx| store::apply(tx, bundle, &locate))?;
+    let summary = store.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?;
     let verb = if a.dry_run { "would add" } else { "added" };
     ctx.say(format!(
         "{name}: {verb} {}; {} already present, unchanged{}",

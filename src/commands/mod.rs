@@ -1,10 +1,12 @@
 //! One module per command: its arguments (the doc comments are its --help) and its run fn.
 //! What the commands share lives here: opening the database, choosing a format, messages.
 
+pub mod backup;
 pub mod claim;
 pub mod demo;
 pub mod export;
 pub mod findings;
+pub mod history;
 pub mod import;
 pub mod link;
 pub mod matrix;
@@ -16,6 +18,7 @@ pub mod request;
 pub mod retract;
 pub mod source;
 pub mod trace;
+pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -82,6 +85,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::run(&ctx, a),
         Command::Matrix(a) => matrix::run(&ctx, a),
         Command::Trace(a) => trace::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
+        Command::History(a) => history::run(&ctx, a),
+        Command::Backup(a) => backup::run(&ctx, a),
     }
 }
 
@@ -106,7 +112,7 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
 /// Prints the record's key on stdout (new or already there) and returns it.
 fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
     let mut store = ctx.open_for_write()?;
-    let summary: Summary = store.write(false, |tx| store::apply(tx, bundle, &flag_for))?;
+    let summary: Summary = store.write(false, |tx| store::apply(tx, bundle, "add", &flag_for))?;
     let key = summary.keys.first().cloned().unwrap_or_default();
     println!("{key}");
     if summary.total_added() > 0 {

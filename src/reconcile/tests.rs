@@ -14,7 +14,9 @@ fn d(s: &str) -> Date {
 /// proposition p expecting the parties given; `rest` adds claims, links, requests...
 fn load(store: &mut Store, bundle: Value) {
     let bundle: Bundle = serde_json::from_value(bundle).expect("test bundle parses");
-    store.write(false, |tx| store::apply(tx, bundle, &|p, i, f| format!("{p}[{i}].{f}"))).expect("test bundle loads");
+    store
+        .write(false, |tx| store::apply(tx, bundle, "import", &|p, i, f| format!("{p}[{i}].{f}")))
+        .expect("test bundle loads");
 }
 
 fn base(sources: Value, expected: &[&str]) -> Value {
@@ -363,7 +365,7 @@ fn triage_survives_reruns_and_new_evidence_reopens() {
     assert!(changes.cleared >= 1);
     let stored = store::findings(store.conn()).unwrap();
     assert_eq!(stored.iter().find(|f| f.id == conflict).unwrap().state, FindingState::Cleared);
-    let history = store::triage_history(store.conn(), &conflict).unwrap();
+    let history = store::triage_history(store.conn(), Some(&conflict)).unwrap();
     let states: Vec<FindingState> = history.iter().map(|e| e.state).collect();
     assert_eq!(states, [FindingState::Open, FindingState::Dismissed, FindingState::Open, FindingState::Cleared]);
     drop(story);

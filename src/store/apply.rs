@@ -1,6 +1,7 @@
 //! The write path: every record, from a bundle or a command's flags, is checked and written
 //! here, in the caller's transaction. Nothing already stored is ever overwritten.
 
+use super::audit;
 use super::records::*;
 use crate::clock;
 use crate::date::Timestamp;
@@ -43,8 +44,9 @@ impl Summary {
     }
 }
 
-/// Checks `bundle` against itself and the database and writes what is new, in one go.
-pub fn apply(tx: &Connection, mut bundle: Bundle, locate: Locate) -> Result<Summary> {
+/// Checks `bundle` against itself and the database and writes what is new, in one go, each
+/// new record logged in the audit log under `action` ("add" for commands, "import").
+pub fn apply(tx: &Connection, mut bundle: Bundle, action: &str, locate: Locate) -> Result<Summary> {
     stamp(&mut bundle);
     let mut checker = Checker { tx, locate, bundle_ids: HashMap::new() };
     checker.collect_ids(&bundle)?;
@@ -66,25 +68,32 @@ pub fn apply(tx: &Connection, mut bundle: Bundle, locate: Locate) -> Result<Summ
 
     for p in parties {
         insert_party(tx, p)?;
+        audit::record(tx, action, p)?;
     }
     for s in sources {
         insert_source(tx, s)?;
+        audit::record(tx, action, s)?;
     }
     for p in propositions {
         insert_proposition(tx, p)?;
+        audit::record(tx, action, p)?;
     }
     for c in claims {
         insert_claim(tx, c)?;
+        audit::record(tx, action, c)?;
     }
     for l in links {
         insert_link(tx, l)?;
+        audit::record(tx, action, l)?;
     }
     for q in requests {
         insert_request(tx, q)?;
+        audit::record(tx, action, q)?;
     }
     for (i, x) in retractions.into_iter().enumerate() {
         let kind = checker.check_retraction(i, x)?;
         insert_retraction(tx, x, kind)?;
+        audit::record(tx, action, x)?;
     }
     Ok(summary)
 }

@@ -147,7 +147,14 @@ fn log_state(
     tx.prepare_cached("INSERT INTO finding_triage (finding, state, note, by, at) VALUES (?1, ?2, ?3, ?4, ?5)")
         .and_then(|mut s| s.execute(params![id, state, note, by, now]))
         .context(|| format!("logging the triage of finding {id}"))?;
-    Ok(())
+    let entry = TriageEntry {
+        finding: id.to_string(),
+        state,
+        note: note.map(str::to_string),
+        by: by.to_string(),
+        at: now.to_string(),
+    };
+    super::audit::append(tx, "triage", "triage", id, &entry)
 }
 
 /// Resolves an id or a unique prefix of one.
@@ -191,19 +198,24 @@ pub fn triage(
 /// One change of a finding's state.
 #[derive(Debug, serde::Serialize)]
 pub struct TriageEntry {
+    pub finding: String,
     pub state: FindingState,
     pub note: Option<String>,
     pub by: String,
     pub at: String,
 }
 
-/// The triage history of one finding, oldest first.
-pub fn triage_history(conn: &Connection, id: &str) -> Result<Vec<TriageEntry>> {
+/// The triage history of one finding (or of all, with `None`), oldest first.
+pub fn triage_history(conn: &Connection, id: Option<&str>) -> Result<Vec<TriageEntry>> {
     let mut stmt = conn
-        .prepare_cached("SELECT state, note, by, at FROM finding_triage WHERE finding = ?1 ORDER BY seq")
+        .prepare_cached(
+            "SELECT finding, state, note, by, at FROM finding_triage WHERE (?1 IS NULL OR finding = ?1) ORDER BY seq",
+        )
         .context(|| "reading triage".into())?;
     let rows = stmt
-        .query_map([id], |r| Ok(TriageEntry { state: r.get(0)?, note: r.get(1)?, by: r.get(2)?, at: r.get(3)? }))
+        .query_map([id], |r| {
+            Ok(TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? })
+        })
         .context(|| "reading triage".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading triage".into())
 }

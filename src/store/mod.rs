@@ -2,6 +2,7 @@
 //! All SQL in claimtrack lives under this module.
 
 mod apply;
+pub mod audit;
 mod findings;
 mod records;
 
@@ -36,21 +37,23 @@ pub enum Open {
     MustExist,
 }
 
-/// The migrations in schema.sql, as (number, name, sql).
+/// The migrations in schema.sql, as (number, name, sql): each starts at a line
+/// "-- migration N: name" and runs to the next.
 fn migrations() -> Vec<(u32, &'static str, &'static str)> {
-    let mut steps = Vec::new();
-    let mut rest = SCHEMA;
-    while let Some(at) = rest.find("\n-- migration ") {
-        let body = &rest[at + 1..];
-        let header_end = body.find('\n').unwrap_or(body.len());
-        let header = &body["-- migration ".len()..header_end];
-        let (number, name) = header.split_once(':').expect("migration header is 'N: name'");
-        let next = body[header_end..].find("\n-- migration ").map(|i| header_end + i);
-        let sql = &body[..next.unwrap_or(body.len())];
-        steps.push((number.trim().parse().expect("migration number"), name.trim(), sql));
-        rest = &body[next.unwrap_or(body.len())..];
+    let mut steps: Vec<(u32, &'static str, usize)> = Vec::new();
+    let mut offset = 0;
+    for line in SCHEMA.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("-- migration ") {
+            if let Some((number, name)) = rest.split_once(':') {
+                if let Ok(n) = number.trim().parse() {
+                    steps.push((n, name.trim(), offset));
+                }
+            }
+        }
+        offset += line.len();
     }
-    steps
+    let ends: Vec<usize> = steps.iter().skip(1).map(|s| s.2).chain([SCHEMA.len()]).collect();
+    steps.iter().zip(ends).map(|(&(n, name, start), end)| (n, name, &SCHEMA[start..end])).collect()
 }
 
 /// The schema version this build writes.
@@ -153,8 +156,29 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql).context(|| format!("applying migration {number} ({name})"))?;
+        after_migration(&tx, number)?;
         tx.pragma_update(None, "user_version", number).context(|| "setting user_version".into())?;
         tx.commit().context(|| format!("committing migration {number} ({name})"))?;
+    }
+    Ok(())
+}
+
+/// The Rust half of a migration, for what SQL cannot do.
+fn after_migration(tx: &Connection, number: u32) -> Result<()> {
+    // Migration 3 starts the audit log: rows already there are logged once, so that
+    // `verify` can vouch for every row from then on.
+    if number == 3 {
+        let story = story(tx)?;
+        story.parties.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        story.sources.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        story.propositions.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        story.claims.iter().try_for_each(|r| audit::record(tx, "backfill", &r.claim))?;
+        story.links.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        story.requests.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        story.retractions.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
+        for t in triage_history(tx, None)? {
+            audit::append(tx, "backfill", "triage", &t.finding, &t)?;
+        }
     }
     Ok(())
 }

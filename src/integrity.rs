@@ -1,0 +1,187 @@
+//! `verify`'s checks: the audit log's hash chain is unbroken, and the tables hold exactly
+//! what the log says was written (docs/INTEGRITY.md).
+
+use crate::model::{Logged, Story};
+use crate::store::audit::{Event, GENESIS};
+use crate::store::TriageEntry;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One thing wrong, the first found first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    /// chain, tables or sqlite.
+    pub check: &'static str,
+    pub event: Option<i64>,
+    pub record: Option<String>,
+    pub message: String,
+}
+
+/// What `verify` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub ok: bool,
+    pub events: usize,
+    /// The hash of the last event: note it down, and a later rewrite of history shows.
+    pub head: String,
+    pub records: usize,
+    pub problems: Vec<Problem>,
+}
+
+fn problem(check: &'static str, event: Option<i64>, record: Option<&str>, message: String) -> Problem {
+    Problem { check, event, record: record.map(str::to_string), message }
+}
+
+/// Every link must follow the one before it and hash to what it says.
+pub fn check_chain(events: &[Event]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut prev = GENESIS.to_string();
+    for (i, e) in events.iter().enumerate() {
+        let at = Some(e.record.as_str());
+        if e.seq != i as i64 + 1 {
+            problems.push(problem(
+                "chain",
+                Some(e.seq),
+                at,
+                format!("event {} is out of sequence (expected {}): an event was deleted or reordered", e.seq, i + 1),
+            ));
+        } else if e.prev != prev {
+            problems.push(problem(
+                "chain",
+                Some(e.seq),
+                at,
+                format!(
+                    "event {} does not follow the event before it: an event was deleted, inserted or reordered",
+                    e.seq
+                ),
+            ));
+        } else if e.hash != e.expected_hash() {
+            problems.push(problem(
+                "chain",
+                Some(e.seq),
+                at,
+                format!("event {} ({} {}) does not match its hash: it was edited", e.seq, e.kind, e.record),
+            ));
+        }
+        if !problems.is_empty() {
+            break;
+        }
+        prev = e.hash.clone();
+    }
+    problems
+}
+
+/// The records in the tables, as (kind, key) → JSON, to hold against the log.
+fn table_records(story: &Story) -> BTreeMap<(String, String), Value> {
+    fn add<T: Logged>(out: &mut BTreeMap<(String, String), Value>, r: &T) {
+        out.insert((T::KIND.to_string(), r.key()), serde_json::to_value(r).expect("records serialise"));
+    }
+    let mut out = BTreeMap::new();
+    story.parties.iter().for_each(|r| add(&mut out, r));
+    story.sources.iter().for_each(|r| add(&mut out, r));
+    story.propositions.iter().for_each(|r| add(&mut out, r));
+    story.claims.iter().for_each(|r| add(&mut out, &r.claim));
+    story.links.iter().for_each(|r| add(&mut out, r));
+    story.requests.iter().for_each(|r| add(&mut out, r));
+    story.retractions.iter().for_each(|r| add(&mut out, r));
+    out
+}
+
+/// The first field whose value differs between two JSON objects.
+fn differing_field(logged: &Value, stored: &Value) -> String {
+    let (Value::Object(a), Value::Object(b)) = (logged, stored) else { return "value".into() };
+    a.keys().chain(b.keys()).find(|k| a.get(*k) != b.get(*k)).cloned().unwrap_or_else(|| "value".into())
+}
+
+/// The tables must hold every record the log added, as logged, and nothing else; the
+/// triage history must be the log's triage events, in order.
+pub fn check_tables(events: &[Event], story: &Story, triage: &[TriageEntry]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut tables = table_records(story);
+    let mut triage_rows = triage.iter();
+    for e in events {
+        let at = Some(e.record.as_str());
+        if e.kind == "triage" {
+            let logged: Value = e.body.clone();
+            match triage_rows.next() {
+                Some(row) if serde_json::to_value(row).ok().as_ref() == Some(&logged) => {}
+                Some(_) => problems.push(problem(
+                    "tables",
+                    Some(e.seq),
+                    at,
+                    format!(
+                        "the triage of finding {} differs from what event {} logged: it was edited",
+                        e.record, e.seq
+                    ),
+                )),
+                None => problems.push(problem(
+                    "tables",
+                    Some(e.seq),
+                    at,
+                    format!("the triage of finding {} logged by event {} is missing: it was deleted", e.record, e.seq),
+                )),
+            }
+            continue;
+        }
+        match tables.remove(&(e.kind.clone(), e.record.clone())) {
+            None => problems.push(problem(
+                "tables",
+                Some(e.seq),
+                at,
+                format!(
+                    "{} {} logged by event {} is missing from the tables: it was deleted behind claimtrack's back",
+                    e.kind, e.record, e.seq
+                ),
+            )),
+            Some(stored) if canonical_eq(&stored, &e.body) => {}
+            Some(stored) => {
+                let field = differing_field(&e.body, &stored);
+                problems.push(problem(
+                    "tables",
+                    Some(e.seq),
+                    at,
+                    format!(
+                        "{} {}: its {field} differs from what event {} logged: it was edited behind claimtrack's back",
+                        e.kind, e.record, e.seq
+                    ),
+                ));
+            }
+        }
+    }
+    for ((kind, key), _) in tables {
+        problems.push(problem(
+            "tables",
+            None,
+            Some(&key),
+            format!("{kind} {key} is in the tables but no event logged it: it was inserted behind claimtrack's back"),
+        ));
+    }
+    if let Some(row) = triage_rows.next() {
+        problems.push(problem(
+            "tables",
+            None,
+            Some(&row.finding),
+            format!("a triage of finding {} is in the tables but no event logged it", row.finding),
+        ));
+    }
+    problems
+}
+
+fn canonical_eq(a: &Value, b: &Value) -> bool {
+    crate::store::audit::canonical(a) == crate::store::audit::canonical(b)
+}
+
+/// All the checks, the SQLite ones first.
+pub fn verify(events: &[Event], story: &Story, triage: &[TriageEntry], sqlite: Vec<String>) -> Verdict {
+    let mut problems: Vec<Problem> = sqlite.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
+    problems.extend(check_chain(events));
+    problems.extend(check_tables(events, story, triage));
+    Verdict {
+        ok: problems.is_empty(),
+        events: events.len(),
+        head: events.last().map_or_else(|| GENESIS.to_string(), |e| e.hash.clone()),
+        records: table_records(story).len(),
+        problems,
+    }
+}

@@ -1,0 +1,186 @@
+//! The audit log: every write appends an event to a SHA-256 hash chain (schema.sql,
+//! migration 3), in the same transaction as the write itself.
+
+use crate::clock;
+use crate::date::Timestamp;
+use crate::error::{Context, Result};
+use crate::model::Logged;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The `prev` of the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One link of the chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub kind: String,
+    pub record: String,
+    pub body: Value,
+    pub prev: String,
+    pub hash: String,
+}
+
+/// JSON with object keys sorted at every level: the same value always gives the same text.
+pub fn canonical(value: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&map[k]))).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::to_string(&sorted(value)).expect("JSON values serialise")
+}
+
+impl Event {
+    /// The hash this event should carry: over every field but the hash itself.
+    pub fn expected_hash(&self) -> String {
+        let fields = serde_json::json!({
+            "seq": self.seq, "at": self.at, "user": self.user, "action": self.action,
+            "kind": self.kind, "record": self.record, "body": self.body, "prev": self.prev,
+        });
+        format!("{:x}", Sha256::digest(canonical(&fields).as_bytes()))
+    }
+}
+
+/// Appends one event for a record just written, chained to the last event.
+pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &str, body: &T) -> Result<()> {
+    let tail: Option<(i64, String)> = tx
+        .prepare_cached("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .context(|| "reading the end of the audit log".into())?;
+    let (seq, prev) = tail.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
+    let mut event = Event {
+        seq,
+        at: Timestamp::now().to_string(),
+        user: clock::user(),
+        action: action.into(),
+        kind: kind.into(),
+        record: record.into(),
+        body: serde_json::to_value(body).expect("records serialise"),
+        prev,
+        hash: String::new(),
+    };
+    event.hash = event.expected_hash();
+    tx.prepare_cached("INSERT INTO event (seq, at, user, action, kind, record, body, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        .and_then(|mut s| {
+            s.execute(params![event.seq, event.at, event.user, event.action, event.kind, event.record, canonical(&event.body), event.prev, event.hash])
+        })
+        .context(|| format!("logging the write of {kind} {record}"))?;
+    Ok(())
+}
+
+/// Appends the event for one record just written.
+pub fn record<T: Logged>(tx: &Connection, action: &str, r: &T) -> Result<()> {
+    append(tx, action, T::KIND, &r.key(), r)
+}
+
+/// Which events `history` shows.
+#[derive(Default)]
+pub struct EventFilter {
+    pub record: Option<String>,
+    pub user: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// Events in chain order, filtered; `None` filters read the whole log (for `verify`).
+pub fn events(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, at, user, action, kind, record, body, prev, hash FROM event \
+             WHERE (?1 IS NULL OR record = ?1) AND (?2 IS NULL OR user = ?2) \
+             AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR substr(at, 1, length(?4)) <= ?4) ORDER BY seq",
+        )
+        .context(|| "reading the audit log".into())?;
+    let rows = stmt
+        .query_map(params![f.record, f.user, f.since, f.until], |r| {
+            let body: String = r.get(6)?;
+            Ok(Event {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                user: r.get(2)?,
+                action: r.get(3)?,
+                kind: r.get(4)?,
+                record: r.get(5)?,
+                body: serde_json::from_str(&body).unwrap_or(Value::String(body)),
+                prev: r.get(7)?,
+                hash: r.get(8)?,
+            })
+        })
+        .context(|| "reading the audit log".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "reading the audit log".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        let v: Value = serde_json::from_str(r#"{"b": 1, "a": {"d": [ {"z": 1, "y": 2} ], "c": null}}"#).unwrap();
+        assert_eq!(canonical(&v), r#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#);
+    }
+
+    #[test]
+    fn the_hash_covers_every_field() {
+        let e = Event {
+            seq: 1,
+            at: "t".into(),
+            user: "u".into(),
+            action: "add".into(),
+            kind: "claim".into(),
+            record: "c-1".into(),
+            body: serde_json::json!({"quote": "x"}),
+            prev: GENESIS.into(),
+            hash: String::new(),
+        };
+        let h = e.expected_hash();
+        for changed in [
+            Event { seq: 2, ..e.clone() },
+            Event { user: "v".into(), ..e.clone() },
+            Event { body: serde_json::json!({"quote": "y"}), ..e.clone() },
+            Event { prev: "1".repeat(64), ..e.clone() },
+        ] {
+            assert_ne!(changed.expected_hash(), h);
+        }
+    }
+}
+
+/// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`, as lines of trouble (none: sound).
+pub fn sqlite_checks(conn: &Connection) -> Result<Vec<String>> {
+    let mut trouble: Vec<String> = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check").context(|| "checking integrity".into())?;
+    let lines = stmt.query_map([], |r| r.get::<_, String>(0)).context(|| "checking integrity".into())?;
+    for line in lines {
+        let line = line.context(|| "checking integrity".into())?;
+        if line != "ok" {
+            trouble.push(format!("integrity_check: {line}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check").context(|| "checking foreign keys".into())?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "foreign_key_check: a row of {} points at a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(2)?
+            ))
+        })
+        .context(|| "checking foreign keys".into())?;
+    for row in rows {
+        trouble.push(row.context(|| "checking foreign keys".into())?);
+    }
+    Ok(trouble)
+}
