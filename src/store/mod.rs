@@ -83,13 +83,12 @@ impl Store {
     fn prepare(mut conn: Connection, path: PathBuf) -> Result<Store> {
         let shown = path.display().to_string();
         conn.busy_timeout(BUSY_TIMEOUT).context(|| "setting the busy timeout".into())?;
-        let not_ours = |_| {
-            Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
-        };
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(not_ours)?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .context(|| "setting pragmas".into())?;
+        // Refuse files that are not ours before changing anything about them.
         migrate(&mut conn, &shown)?;
+        // WAL lets readers and one writer work at once: many fact-checkers, one file.
+        conn.pragma_update(None, "journal_mode", "WAL").context(|| format!("switching {shown} to WAL"))?;
         Ok(Store { conn, path })
     }
 
@@ -126,24 +125,24 @@ fn explain_commit(e: rusqlite::Error) -> Error {
 
 /// Brings the file's schema up to this build's, refusing files that are not ours or newer.
 fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
-    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|_| {
-        Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
-    })?;
+    // One statement, one snapshot: another process may be creating the schema right now.
+    let (current, tables): (u32, i64) = conn
+        .query_row("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(|_| {
+            Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
+        })?;
     let latest = schema_version();
     if current > latest {
         return Err(Error::input(format!(
             "{shown} was written by a newer claimtrack (schema {current}; this one knows up to {latest}); upgrade claimtrack to open it"
         )));
     }
-    if current == 0 {
-        let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .context(|| format!("reading the schema of {shown}"))?;
-        if tables > 0 {
-            return Err(Error::input(format!(
-                "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
-            )));
-        }
+    if current == 0 && tables > 0 {
+        return Err(Error::input(format!(
+            "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
+        )));
     }
     for (number, name, sql) in migrations().into_iter().filter(|m| m.0 > current) {
         let tx = conn

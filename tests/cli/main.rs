@@ -1,1 +1,7 @@
-fn main() {}
+//! End-to-end tests of the claimtrack binary: every command run as a user would run it,
+//! against a fresh database in a temporary directory, with the clock and the user pinned.
+
+mod bad_input;
+mod common;
+mod import_export;
+mod records;
