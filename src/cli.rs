@@ -50,21 +50,39 @@ pub enum Command {
     Export(export::Args),
     /// Parties: who speaks, or is expected to
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  claimtrack party add china-mfa --name \"China's foreign ministry\" --kind government\n  claimtrack party list"
+    )]
     Party(party::Command),
     /// Sources: where claims are found
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  claimtrack source add reuters-report --title \"...\" --kind article --publisher reuters\n  claimtrack source list"
+    )]
     Source(source::Command),
     /// Propositions: the matters in question
     #[command(subcommand, visible_alias = "prop")]
+    #[command(
+        after_help = "Examples:\n  claimtrack prop add experts-helped --text \"Chinese experts helped IEMZ Kupol\"\n  claimtrack prop list"
+    )]
     Proposition(proposition::Command),
     /// Claims: one party's stance on one proposition in one source
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  claimtrack claim add --prop experts-helped --party china-mfa --stance denies --source reuters-report\n  claimtrack claim list --prop experts-helped"
+    )]
     Claim(claim::Command),
     /// Links between claims (contradicts, supports, cites, supersedes)
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  claimtrack link add c-mfa-denies contradicts c-officials-affirm\n  claimtrack link list"
+    )]
     Link(link::Command),
     /// Requests for comment
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  claimtrack request add --party kremlin --prop experts-helped --by reuters --asked 2025-09-24\n  claimtrack request list"
+    )]
     Request(request::Command),
     /// Retract a claim or a source (it stays, marked as retracted)
     Retract(retract::Args),

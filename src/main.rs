@@ -1,9 +1,18 @@
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = claimtrack::cli::Cli::parse();
-    match claimtrack::run(cli) {
+    let matches = match claimtrack::cli::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
+    let db_on_command_line = matches.value_source("db") == Some(ValueSource::CommandLine);
+    let cli = match claimtrack::cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match claimtrack::run(cli, db_on_command_line) {
         Ok(()) => ExitCode::SUCCESS,
         Err(claimtrack::error::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
@@ -13,4 +22,22 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Help and version as clap prints them; any other command-line error on one line (what was
+/// wrong, with clap's list of allowed values or missing arguments), exit 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind::*;
+    if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect();
+    eprintln!("{} (see --help)", lines.join(" "));
+    ExitCode::from(2)
 }

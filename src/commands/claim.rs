@@ -56,10 +56,10 @@ pub struct AddArgs {
     #[arg(long)]
     note: Option<String>,
     /// How sure you are the party holds this stance, 0 to 1
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     confidence: Option<Confidence>,
     /// Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged)
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     grade: Option<Grade>,
 }
 

@@ -10,7 +10,8 @@ use crate::store::{self, Open, Store};
 /// The worked example: Reuters' report that Chinese experts helped Russia's IEMZ Kupol.
 pub const KUPOL: &str = include_str!("../../fixtures/kupol-drones.json");
 
-/// Load the built-in Kupol example into a private in-memory database (or into --db),
+/// Load the built-in Kupol example into a private in-memory database (or into --db given
+/// on the command line; CLAIMTRACK_DB is left alone),
 /// reconcile it and print the editor's report.
 #[derive(clap::Args)]
 #[command(
@@ -20,13 +21,14 @@ pub struct Args {}
 
 pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("demo", &[Format::Table, Format::Markdown, Format::Html, Format::Json])?;
-    let mut store = if ctx.db_given { Store::open(&ctx.db, Open::CreateIfMissing)? } else { Store::memory()? };
+    let mut store =
+        if ctx.db_on_command_line { Store::open(&ctx.db, Open::CreateIfMissing)? } else { Store::memory()? };
     let bundle = super::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
     let summary = store.write(false, |tx| store::apply(tx, bundle, "import", &locate))?;
     ctx.say(format!(
-        "Loaded the Kupol example into {}: {}.",
+        "Loaded the Kupol example into {} ({}).",
         store.path().display(),
         store::Summary::describe(&summary.added)
     ));

@@ -54,9 +54,8 @@ pub fn parse_bundle(name: &str, text: &str) -> Result<Bundle> {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let name = if a.file.as_os_str() == "-" { "<stdin>".to_string() } else { a.file.display().to_string() };
     let bundle = parse_bundle(&name, &read_input(&a.file)?)?;
-    let mut store = ctx.open_for_write()?;
     let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
-    let summary = store.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?;
+    let summary = ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?;
     let verb = if a.dry_run { "would add" } else { "added" };
     ctx.say(format!(
         "{name}: {verb} {}; {} already present, unchanged{}",

@@ -25,20 +25,44 @@ use crate::error::{Error, Result};
 use crate::model::Bundle;
 use crate::output::Format;
 use crate::store::{self, Open, Store, Summary};
+use rusqlite::Transaction;
 use std::path::PathBuf;
 
 /// What every command gets from the global flags.
 pub struct Ctx {
     pub db: PathBuf,
-    pub db_given: bool,
+    /// `--db` was given on the command line (not only through CLAIMTRACK_DB).
+    pub db_on_command_line: bool,
     pub format: Option<Format>,
     pub quiet: bool,
 }
 
 impl Ctx {
-    /// Opens the database for a command that writes, creating it on first use.
-    pub fn open_for_write(&self) -> Result<Store> {
-        Store::open(&self.db, Open::CreateIfMissing)
+    /// Runs one write in one transaction. A database that does not exist yet is created
+    /// only by a write that succeeds: it is built beside its final name and linked into
+    /// place at the end, so a refused write (or a dry run) leaves no file behind.
+    pub fn write<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.db.exists() {
+            return Store::open(&self.db, Open::CreateIfMissing)?.write(dry_run, work);
+        }
+        if dry_run {
+            return Store::memory()?.write(true, work);
+        }
+        let name = self.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = self.db.with_file_name(format!(".{name}.{}.new", std::process::id()));
+        let result = Store::open(&tmp, Open::CreateIfMissing).and_then(|mut s| s.write(false, work));
+        let placed = result.as_ref().ok().map(|_| std::fs::hard_link(&tmp, &self.db));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        }
+        match placed {
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::input(format!(
+                "{} was created by another process while this one wrote; nothing was written, run the command again",
+                self.db.display()
+            ))),
+            Some(Err(e)) => Err(Error::Io { context: format!("creating {}", self.db.display()), source: e }),
+            _ => result,
+        }
     }
 
     /// Opens the database for a command that only reads.
@@ -67,8 +91,8 @@ impl Ctx {
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { db: cli.db_path(), db_given: cli.db.is_some(), format: cli.format, quiet: cli.quiet };
+pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
+    let ctx = Ctx { db: cli.db_path(), db_on_command_line, format: cli.format, quiet: cli.quiet };
     match cli.command {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
@@ -111,8 +135,7 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
 /// Writes the records a command built from its flags, through the same checks as an import.
 /// Prints the record's key on stdout (new or already there) and returns it.
 fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
-    let mut store = ctx.open_for_write()?;
-    let summary: Summary = store.write(false, |tx| store::apply(tx, bundle, "add", &flag_for))?;
+    let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", &flag_for))?;
     let key = summary.keys.first().cloned().unwrap_or_default();
     println!("{key}");
     if summary.total_added() > 0 {

@@ -35,12 +35,22 @@ impl Summary {
 
     /// "2 parties, 1 claim" (kinds with none left out).
     pub fn describe(counts: &[(&'static str, usize)]) -> String {
-        let parts: Vec<String> = counts.iter().filter(|c| c.1 > 0).map(|(k, n)| format!("{n} {k}")).collect();
+        let parts: Vec<String> =
+            counts.iter().filter(|c| c.1 > 0).map(|(k, n)| format!("{n} {}", noun(k, *n))).collect();
         if parts.is_empty() {
             "nothing".into()
         } else {
             parts.join(", ")
         }
+    }
+}
+
+/// "parties" for many, "party" for one.
+fn noun(plural: &str, n: usize) -> String {
+    match (n, plural) {
+        (1, "parties") => "party".into(),
+        (1, p) => p.trim_end_matches('s').into(),
+        _ => plural.into(),
     }
 }
 
@@ -162,8 +172,8 @@ impl<'a> Checker<'a> {
             if let Some(&first) = seen.get(&key) {
                 if let Some(diff) = first_difference(&list[first], record) {
                     return Err(self.fail(T::PLURAL, i, &diff, format!(
-                        "{} '{key}' appears twice in the input with different {diff} (first at {}); give each record its own id",
-                        T::KIND, (self.locate)(T::PLURAL, first, field))));
+                        "{} '{key}' appears twice in the input with different {diff} (first as {}[{first}].{field}); give each record its own id",
+                        T::KIND, T::PLURAL)));
                 }
                 continue;
             }
@@ -246,7 +256,12 @@ impl<'a> Checker<'a> {
         self.text("parties", i, "name", &p.name)?;
         if let Some(parent) = &p.parent {
             if *parent == p.id {
-                return Err(self.fail("parties", i, "parent", "a party cannot be its own parent"));
+                return Err(self.fail(
+                    "parties",
+                    i,
+                    "parent",
+                    format!("'{parent}' is this party itself; a party cannot be its own parent"),
+                ));
             }
             self.reference("parties", i, "parent", "party", parent)?;
         }
@@ -295,7 +310,12 @@ impl<'a> Checker<'a> {
         self.reference("links", i, "from", "claim", &l.from)?;
         self.reference("links", i, "to", "claim", &l.to)?;
         if l.from == l.to {
-            return Err(self.fail("links", i, "to", "a claim cannot be linked to itself"));
+            return Err(self.fail(
+                "links",
+                i,
+                "to",
+                format!("'{}' is the claim the link starts from; a claim cannot be linked to itself", l.to),
+            ));
         }
         Ok(())
     }
@@ -305,7 +325,7 @@ impl<'a> Checker<'a> {
         self.reference("requests", i, "proposition", "proposition", &q.proposition)?;
         self.reference("requests", i, "by", "party", &q.by)?;
         if let (Some(asked), Some(deadline)) = (&q.asked, &q.deadline) {
-            if deadline < asked {
+            if deadline.end() < asked.start() {
                 return Err(self.fail(
                     "requests",
                     i,

@@ -83,12 +83,13 @@ impl Store {
     fn prepare(mut conn: Connection, path: PathBuf) -> Result<Store> {
         let shown = path.display().to_string();
         conn.busy_timeout(BUSY_TIMEOUT).context(|| "setting the busy timeout".into())?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-            .context(|| "setting pragmas".into())?;
         // Refuse files that are not ours before changing anything about them.
         migrate(&mut conn, &shown)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .context(|| "setting pragmas".into())?;
         // WAL lets readers and one writer work at once: many fact-checkers, one file.
-        conn.pragma_update(None, "journal_mode", "WAL").context(|| format!("switching {shown} to WAL"))?;
+        with_retry(|| conn.pragma_update(None, "journal_mode", "WAL"))
+            .context(|| format!("switching {shown} to WAL"))?;
         Ok(Store { conn, path })
     }
 
@@ -104,10 +105,9 @@ impl Store {
     /// Runs `work` in one immediate transaction: all of it is written, or none. With
     /// `dry_run` the transaction is rolled back after `work` succeeds.
     pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context(|| "starting a write".into())?;
+        let conn: &Connection = &self.conn;
+        let tx = with_retry(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate))
+            .context(|| "starting a write (another writer held the database too long)".into())?;
         let out = work(&tx)?;
         if dry_run {
             tx.rollback().context(|| "rolling back the dry run".into())?;
@@ -115,6 +115,24 @@ impl Store {
             tx.commit().map_err(explain_commit)?;
         }
         Ok(out)
+    }
+}
+
+/// Retries what failed because another process held the database, beyond the busy timeout's
+/// own waiting (SQLite returns BUSY at once in a few WAL cases, e.g. while a log is recovered).
+fn with_retry<T>(mut work: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut attempt = 0u64;
+    loop {
+        match work() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && attempt < 100 =>
+            {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(5 * attempt.min(20)));
+            }
+            other => return other,
+        }
     }
 }
 
@@ -127,9 +145,11 @@ fn explain_commit(e: rusqlite::Error) -> Error {
 fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     // One statement, one snapshot: another process may be creating the schema right now.
     let (current, tables): (u32, i64) = conn
-        .query_row("SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .map_err(|_| {
             Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
         })?;

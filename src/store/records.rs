@@ -320,7 +320,7 @@ pub struct ClaimFilter {
 pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
     let sql = format!(
         "{CLAIM_SELECT} WHERE (?1 IS NULL OR c.proposition = ?1) AND (?2 IS NULL OR c.party = ?2) \
-         AND (?3 IS NULL OR c.stance = ?3) AND (?4 IS NULL OR c.source = ?4) ORDER BY date, c.recorded, c.id"
+         AND (?3 IS NULL OR c.stance = ?3) AND (?4 IS NULL OR c.source = ?4)"
     );
     let mut stmt = conn.prepare_cached(&sql).context(|| "listing claims".into())?;
     let rows = stmt
@@ -335,6 +335,8 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
             out.push(row);
         }
     }
+    // In Rust, not SQL: text order is not time order for instants with fractions of a second.
+    out.sort_by(|a, b| (a.date, a.claim.recorded, a.id()).cmp(&(b.date, b.claim.recorded, b.id())));
     Ok(out)
 }
 
