@@ -123,6 +123,33 @@ pub fn events(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the audit log".into())
 }
 
+/// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`, as lines of trouble (none: sound).
+pub fn sqlite_checks(conn: &Connection) -> Result<Vec<String>> {
+    let mut trouble: Vec<String> = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check").context(|| "checking integrity".into())?;
+    let lines = stmt.query_map([], |r| r.get::<_, String>(0)).context(|| "checking integrity".into())?;
+    for line in lines {
+        let line = line.context(|| "checking integrity".into())?;
+        if line != "ok" {
+            trouble.push(format!("integrity_check: {line}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check").context(|| "checking foreign keys".into())?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "foreign_key_check: a row of {} points at a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(2)?
+            ))
+        })
+        .context(|| "checking foreign keys".into())?;
+    for row in rows {
+        trouble.push(row.context(|| "checking foreign keys".into())?);
+    }
+    Ok(trouble)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,31 +183,4 @@ mod tests {
             assert_ne!(changed.expected_hash(), h);
         }
     }
-}
-
-/// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`, as lines of trouble (none: sound).
-pub fn sqlite_checks(conn: &Connection) -> Result<Vec<String>> {
-    let mut trouble: Vec<String> = Vec::new();
-    let mut stmt = conn.prepare("PRAGMA integrity_check").context(|| "checking integrity".into())?;
-    let lines = stmt.query_map([], |r| r.get::<_, String>(0)).context(|| "checking integrity".into())?;
-    for line in lines {
-        let line = line.context(|| "checking integrity".into())?;
-        if line != "ok" {
-            trouble.push(format!("integrity_check: {line}"));
-        }
-    }
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check").context(|| "checking foreign keys".into())?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "foreign_key_check: a row of {} points at a missing {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(2)?
-            ))
-        })
-        .context(|| "checking foreign keys".into())?;
-    for row in rows {
-        trouble.push(row.context(|| "checking foreign keys".into())?);
-    }
-    Ok(trouble)
 }
