@@ -293,3 +293,73 @@ CREATE TRIGGER event_append_only BEFORE UPDATE ON event
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER event_no_delete BEFORE DELETE ON event
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- migration 4: verdicts, settings and full-text search
+
+-- An editor's verdict on a proposition, on the organisation's own scale (rating between
+-- worst and best, and a label such as "False"). Append-only: the latest verdict on a
+-- proposition stands, the earlier ones are its history. Exported as schema.org ClaimReview.
+CREATE TABLE verdict (
+    id          TEXT PRIMARY KEY,
+    proposition TEXT NOT NULL REFERENCES proposition (id) DEFERRABLE INITIALLY DEFERRED,
+    rating      REAL NOT NULL,
+    best        REAL NOT NULL,
+    worst       REAL NOT NULL,
+    label       TEXT NOT NULL CHECK (trim(label) <> ''),
+    explanation TEXT,
+    url         TEXT,
+    reviewer    TEXT,                    -- default: logged_by
+    published   TEXT,                    -- default: the day it was logged
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL,
+    CHECK (best <> worst AND rating BETWEEN min(best, worst) AND max(best, worst))
+) STRICT;
+CREATE INDEX verdict_by_proposition ON verdict (proposition, recorded);
+CREATE TRIGGER verdict_append_only BEFORE UPDATE ON verdict
+BEGIN SELECT RAISE(ABORT, 'verdicts are append-only; set a new verdict instead'); END;
+CREATE TRIGGER verdict_no_delete BEFORE DELETE ON verdict
+BEGIN SELECT RAISE(ABORT, 'verdicts are append-only; set a new verdict instead'); END;
+
+-- The newsroom's settings (org.name, org.url: the author of exported ClaimReviews).
+-- Append-only: the latest row for a key is its value.
+CREATE TABLE setting (
+    seq       INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL CHECK (key IN ('org.name', 'org.url')),
+    value     TEXT NOT NULL,
+    logged_by TEXT NOT NULL,
+    recorded  TEXT NOT NULL
+) STRICT;
+CREATE VIEW settings AS
+SELECT key, value, logged_by, recorded FROM setting s
+WHERE seq = (SELECT max(seq) FROM setting WHERE key = s.key);
+
+-- Full-text search over quotes and notes, proposition texts, party names and aliases and
+-- source titles (`claimtrack search`). Kept in step with the tables by the triggers below;
+-- accents and case are folded. `kind` and `record` say where a match is.
+CREATE VIRTUAL TABLE search USING fts5 (
+    kind UNINDEXED,
+    record UNINDEXED,
+    text,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER claim_search AFTER INSERT ON claim BEGIN
+    INSERT INTO search (kind, record, text)
+    VALUES ('claim', NEW.id, trim(coalesce(NEW.quote, '') || char(10) || coalesce(NEW.note, '')));
+END;
+CREATE TRIGGER proposition_search AFTER INSERT ON proposition BEGIN
+    INSERT INTO search (kind, record, text) VALUES ('proposition', NEW.id, NEW.text);
+END;
+CREATE TRIGGER party_search AFTER INSERT ON party BEGIN
+    INSERT INTO search (kind, record, text)
+    VALUES ('party', NEW.id, NEW.name || coalesce(char(10) || (SELECT group_concat(value, char(10)) FROM json_each(NEW.aliases)), ''));
+END;
+CREATE TRIGGER source_search AFTER INSERT ON source BEGIN
+    INSERT INTO search (kind, record, text) VALUES ('source', NEW.id, NEW.title);
+END;
+INSERT INTO search (kind, record, text)
+SELECT 'claim', id, trim(coalesce(quote, '') || char(10) || coalesce(note, '')) FROM claim;
+INSERT INTO search (kind, record, text) SELECT 'proposition', id, text FROM proposition;
+INSERT INTO search (kind, record, text)
+SELECT 'party', id, name || coalesce(char(10) || (SELECT group_concat(value, char(10)) FROM json_each(aliases)), '')
+FROM party;
+INSERT INTO search (kind, record, text) SELECT 'source', id, title FROM source;

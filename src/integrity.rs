@@ -85,6 +85,7 @@ fn table_records(story: &Story) -> BTreeMap<(String, String), Value> {
     story.links.iter().for_each(|r| add(&mut out, r));
     story.requests.iter().for_each(|r| add(&mut out, r));
     story.retractions.iter().for_each(|r| add(&mut out, r));
+    story.verdicts.iter().for_each(|r| add(&mut out, r));
     out
 }
 

@@ -347,6 +347,50 @@ pub struct Retraction {
     pub recorded: Option<Timestamp>,
 }
 
+/// An editor's verdict on a proposition, on the organisation's own scale. The latest
+/// verdict on a proposition is the one that stands; earlier ones stay as history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub proposition: String,
+    pub rating: f64,
+    pub best: f64,
+    pub worst: f64,
+    /// The textual rating ("False", "Misleading").
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// Where the fact-check is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Who reviewed it [default: who logged it].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// When the fact-check was published [default: the day it was logged].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<Timestamp>,
+}
+
+/// One record of any kind, as a line of JSON Lines carries it (`"type": "claim"`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Party(Party),
+    Source(Source),
+    Proposition(Proposition),
+    Claim(Claim),
+    Link(Link),
+    Request(Request),
+    Retraction(Retraction),
+    Verdict(Verdict),
+}
+
 /// A claim as lists and reports show it: with its effective date (stated, else its source's
 /// publication date, else the day it was logged) and the date of its retraction, if any.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -376,6 +420,8 @@ pub struct Story {
     pub links: Vec<Link>,
     pub requests: Vec<Request>,
     pub retractions: Vec<Retraction>,
+    /// Every verdict, oldest first: the last on a proposition stands.
+    pub verdicts: Vec<Verdict>,
 }
 
 impl Story {
@@ -390,6 +436,7 @@ impl Story {
             links: self.links,
             requests: self.requests,
             retractions: self.retractions,
+            verdicts: self.verdicts,
         }
     }
 }
@@ -413,6 +460,8 @@ pub struct Bundle {
     pub requests: Vec<Request>,
     #[serde(default)]
     pub retractions: Vec<Retraction>,
+    #[serde(default)]
+    pub verdicts: Vec<Verdict>,
 }
 
 checked_value!(
@@ -439,6 +488,26 @@ impl Bundle {
             && self.links.is_empty()
             && self.requests.is_empty()
             && self.retractions.is_empty()
+            && self.verdicts.is_empty()
+    }
+
+    /// Every record, in the order a write takes them: what others refer to first.
+    pub fn into_records(self) -> impl Iterator<Item = (&'static str, usize, Record)> {
+        fn tagged<T>(
+            plural: &'static str,
+            list: Vec<T>,
+            wrap: fn(T) -> Record,
+        ) -> impl Iterator<Item = (&'static str, usize, Record)> {
+            list.into_iter().enumerate().map(move |(i, r)| (plural, i, wrap(r)))
+        }
+        tagged("parties", self.parties, Record::Party)
+            .chain(tagged("sources", self.sources, Record::Source))
+            .chain(tagged("propositions", self.propositions, Record::Proposition))
+            .chain(tagged("claims", self.claims, Record::Claim))
+            .chain(tagged("links", self.links, Record::Link))
+            .chain(tagged("requests", self.requests, Record::Request))
+            .chain(tagged("retractions", self.retractions, Record::Retraction))
+            .chain(tagged("verdicts", self.verdicts, Record::Verdict))
     }
 }
 
@@ -500,6 +569,13 @@ logged!(
     |s| s.id.clone().unwrap_or_default()
 );
 logged!(Retraction, "retraction", "retractions", ["target", "date", "reason"], |s| s.target.clone());
+logged!(
+    Verdict,
+    "verdict",
+    "verdicts",
+    ["id", "proposition", "rating", "best", "worst", "label", "explanation", "url", "reviewer", "published"],
+    |s| s.id.clone().unwrap_or_default()
+);
 
 /// A record id derived from content, for claims and requests logged without one: the same
 /// claim imported twice gets the same id, so a re-import changes nothing.
@@ -533,6 +609,13 @@ impl Request {
     pub fn derived_id(&self) -> String {
         let content = Request { id: None, logged_by: None, recorded: None, ..self.clone() };
         content_id("r-", &content)
+    }
+}
+
+impl Verdict {
+    pub fn derived_id(&self) -> String {
+        let content = Verdict { id: None, logged_by: None, recorded: None, ..self.clone() };
+        content_id("v-", &content)
     }
 }
 

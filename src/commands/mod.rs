@@ -136,7 +136,7 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
 /// Prints the record's key on stdout (new or already there) and returns it.
 fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
     let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", &flag_for))?;
-    let key = summary.keys.first().cloned().unwrap_or_default();
+    let key = summary.first_key.clone().unwrap_or_default();
     println!("{key}");
     if summary.total_added() > 0 {
         ctx.say(format!("added {kind} {key}"));

@@ -1,5 +1,10 @@
-//! The write path: every record, from a bundle or a command's flags, is checked and written
-//! here, in the caller's transaction. Nothing already stored is ever overwritten.
+//! The write path: every record, from a bundle, a JSON Lines or CSV stream, or a command's
+//! flags, is checked and written here, one at a time, in the caller's transaction, and
+//! logged in the audit log. Nothing already stored is ever overwritten.
+//!
+//! Records are taken as a stream so that a large import holds one record in memory, not the
+//! file. A reference to a record not seen yet is remembered and checked when the stream
+//! ends (a bundle may refer to records further on); everything else is checked at once.
 
 use super::audit;
 use super::records::*;
@@ -7,30 +12,39 @@ use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
 use crate::model::*;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-/// Names where a bad value came from: `claims[3].stance` for a bundle, `--stance` for flags.
-pub type Locate<'a> = &'a dyn Fn(&str, usize, &str) -> String;
+/// Names where a bad value came from, given the field: `claims[3].stance` in a bundle,
+/// `line 7: stance` in JSON Lines, `--stance` for flags.
+pub type Locate<'a> = &'a dyn Fn(&str) -> String;
 
 /// What a write added and what it found already there, per record kind.
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
+    /// Per record kind (bundle key), in the order the kinds were first met.
     pub added: Vec<(&'static str, usize)>,
     pub unchanged: Vec<(&'static str, usize)>,
-    /// The keys of the records written or found unchanged, in bundle order.
+    /// The key of the first record written or found unchanged (the id a command prints).
     #[serde(skip)]
-    pub keys: Vec<String>,
+    pub first_key: Option<String>,
 }
 
 impl Summary {
     pub fn total_added(&self) -> usize {
-        self.added.iter().map(|a| a.1).sum()
+        self.added.iter().map(|c| c.1).sum()
     }
 
     pub fn total_unchanged(&self) -> usize {
-        self.unchanged.iter().map(|a| a.1).sum()
+        self.unchanged.iter().map(|c| c.1).sum()
+    }
+
+    fn count(list: &mut Vec<(&'static str, usize)>, kind: &'static str) {
+        match list.iter_mut().find(|c| c.0 == kind) {
+            Some(c) => c.1 += 1,
+            None => list.push((kind, 1)),
+        }
     }
 
     /// "2 parties, 1 claim" (kinds with none left out).
@@ -54,308 +68,316 @@ fn noun(plural: &str, n: usize) -> String {
     }
 }
 
-/// Checks `bundle` against itself and the database and writes what is new, in one go, each
-/// new record logged in the audit log under `action` ("add" for commands, "import").
-pub fn apply(tx: &Connection, mut bundle: Bundle, action: &str, locate: Locate) -> Result<Summary> {
-    stamp(&mut bundle);
-    let mut checker = Checker { tx, locate, bundle_ids: HashMap::new() };
-    checker.collect_ids(&bundle)?;
-    let mut summary = Summary::default();
-    let parties = checker.merge(&bundle.parties, party, |c, i, p| c.check_party(i, p), &mut summary)?;
-    let sources = checker.merge(&bundle.sources, source, |c, i, s| c.check_source(i, s), &mut summary)?;
-    let propositions =
-        checker.merge(&bundle.propositions, proposition, |c, i, p| c.check_proposition(i, p), &mut summary)?;
-    let claims = checker.merge(
-        &bundle.claims,
-        |t, id| Ok(claim(t, id)?.map(|r| r.claim)),
-        |c, i, x| c.check_claim(i, x),
-        &mut summary,
-    )?;
-    let links = checker.merge_by_value(&bundle.links, |c, i, l| c.check_link(i, l), &mut summary)?;
-    let requests = checker.merge(&bundle.requests, request, |c, i, q| c.check_request(i, q), &mut summary)?;
-    let retractions =
-        checker.merge(&bundle.retractions, retraction, |c, i, x| c.check_retraction(i, x).map(|_| ()), &mut summary)?;
-
-    for p in parties {
-        insert_party(tx, p)?;
-        audit::record(tx, action, p)?;
+/// Writes a whole bundle (see [`Writer`]): all of it or, on the first error, none.
+pub fn apply(
+    tx: &Connection,
+    bundle: Bundle,
+    action: &str,
+    locate: &dyn Fn(&str, usize, &str) -> String,
+) -> Result<Summary> {
+    let mut writer = Writer::new(tx, action)?;
+    for (plural, index, record) in bundle.into_records() {
+        writer.add(record, &|field| locate(plural, index, field))?;
     }
-    for s in sources {
-        insert_source(tx, s)?;
-        audit::record(tx, action, s)?;
-    }
-    for p in propositions {
-        insert_proposition(tx, p)?;
-        audit::record(tx, action, p)?;
-    }
-    for c in claims {
-        insert_claim(tx, c)?;
-        audit::record(tx, action, c)?;
-    }
-    for l in links {
-        insert_link(tx, l)?;
-        audit::record(tx, action, l)?;
-    }
-    for q in requests {
-        insert_request(tx, q)?;
-        audit::record(tx, action, q)?;
-    }
-    for (i, x) in retractions.into_iter().enumerate() {
-        let kind = checker.check_retraction(i, x)?;
-        insert_retraction(tx, x, kind)?;
-        audit::record(tx, action, x)?;
-    }
-    Ok(summary)
+    writer.finish()
 }
 
-/// Fills in who logged each record and when, and the ids derived from content.
-fn stamp(bundle: &mut Bundle) {
-    let (user, now) = (clock::user(), Timestamp::now());
-    macro_rules! stamp_all {
-        ($($list:ident),+) => {$( for r in &mut bundle.$list { r.stamp(&user, now); } )+};
-    }
-    stamp_all!(parties, sources, propositions, claims, links, requests, retractions);
-    for c in &mut bundle.claims {
-        if c.id.is_none() {
-            c.id = Some(c.derived_id());
-        }
-    }
-    for q in &mut bundle.requests {
-        if q.id.is_none() {
-            q.id = Some(q.derived_id());
-        }
-    }
+/// A reference to a record not in the database yet, checked when the stream ends.
+struct Pending {
+    kind: &'static str,
+    id: String,
+    at: String,
 }
 
-struct Checker<'a> {
+/// Checks and writes records one at a time within one transaction.
+pub struct Writer<'a> {
     tx: &'a Connection,
-    locate: Locate<'a>,
-    /// The ids each kind of record has in this bundle.
-    bundle_ids: HashMap<&'static str, HashSet<String>>,
+    action: &'a str,
+    user: String,
+    now: Timestamp,
+    /// The last audit event before this write: later ones are this write's own.
+    start_seq: i64,
+    pending: Vec<Pending>,
+    summary: Summary,
 }
 
-impl<'a> Checker<'a> {
-    fn fail(&self, plural: &str, index: usize, field: &str, message: impl std::fmt::Display) -> Error {
-        Error::input(format!("{}: {message}", (self.locate)(plural, index, field)))
+impl<'a> Writer<'a> {
+    pub fn new(tx: &'a Connection, action: &'a str) -> Result<Writer<'a>> {
+        let start_seq = tx
+            .query_row("SELECT coalesce(max(seq), 0) FROM event", [], |r| r.get(0))
+            .map_err(|e| Error::Sql { context: "reading the audit log".into(), source: e })?;
+        Ok(Writer {
+            tx,
+            action,
+            user: clock::user(),
+            now: Timestamp::now(),
+            start_seq,
+            pending: Vec::new(),
+            summary: Summary::default(),
+        })
     }
 
-    fn collect_ids(&mut self, b: &Bundle) -> Result<()> {
-        fn keys<T: Logged>(list: &[T]) -> HashSet<String> {
-            list.iter().map(|r| r.key()).collect()
-        }
-        self.bundle_ids.insert("party", keys(&b.parties));
-        self.bundle_ids.insert("source", keys(&b.sources));
-        self.bundle_ids.insert("proposition", keys(&b.propositions));
-        self.bundle_ids.insert("claim", keys(&b.claims));
-        self.bundle_ids.insert("request", keys(&b.requests));
-        Ok(())
-    }
-
-    /// Sorts a list into new records and ones already stored, refusing any that would change
-    /// a stored record or clash with another in the bundle.
-    fn merge<'b, T: Logged + Clone>(
-        &self,
-        list: &'b [T],
-        stored: fn(&Connection, &str) -> Result<Option<T>>,
-        check: impl Fn(&Self, usize, &T) -> Result<()>,
-        summary: &mut Summary,
-    ) -> Result<Vec<&'b T>> {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut fresh = Vec::new();
-        let mut unchanged = 0;
-        for (i, record) in list.iter().enumerate() {
-            let key = record.key();
-            let field = if T::KIND == "retraction" { "target" } else { "id" };
-            if let Err(why) = check_id(&key) {
-                return Err(self.fail(T::PLURAL, i, field, why));
+    /// Checks one record against the database and writes it if it is new.
+    pub fn add(&mut self, mut record: Record, at: Locate) -> Result<()> {
+        self.stamp(&mut record);
+        match &record {
+            Record::Party(r) => self.write(r, at, get_party, |w| w.check_party(r, at), insert_party),
+            Record::Source(r) => self.write(r, at, get_source, |w| w.check_source(r, at), insert_source),
+            Record::Proposition(r) => {
+                self.write(r, at, get_proposition, |w| w.check_proposition(r, at), insert_proposition)
             }
-            if let Some(&first) = seen.get(&key) {
-                if let Some(diff) = first_difference(&list[first], record) {
-                    return Err(self.fail(T::PLURAL, i, &diff, format!(
-                        "{} '{key}' appears twice in the input with different {diff} (first as {}[{first}].{field}); give each record its own id",
-                        T::KIND, T::PLURAL)));
-                }
-                continue;
-            }
-            seen.insert(key.clone(), i);
-            summary.keys.push(key.clone());
-            match stored(self.tx, &key)? {
-                Some(old) => match first_difference(&old, record) {
-                    None => unchanged += 1,
-                    Some(diff) => {
-                        return Err(self.fail(T::PLURAL, i, &diff, format!(
-                            "{} '{key}' already exists with a different {diff}; stored records are never overwritten: log a new record (and retract the old one) instead",
-                            T::KIND)));
-                    }
+            Record::Claim(r) => self.write(r, at, get_claim, |w| w.check_claim(r, at), insert_claim),
+            Record::Link(r) => self.write(r, at, get_link, |w| w.check_link(r, at), insert_link),
+            Record::Request(r) => self.write(r, at, get_request, |w| w.check_request(r, at), insert_request),
+            Record::Retraction(r) => self.write(
+                r,
+                at,
+                get_retraction,
+                |w| w.check_retraction(r, at).map(drop),
+                |tx, x| {
+                    let kind = if exists(tx, "claim", &x.target)? { TargetKind::Claim } else { TargetKind::Source };
+                    insert_retraction(tx, x, kind)
                 },
-                None => {
-                    check(self, i, record)?;
-                    fresh.push(record);
+            ),
+            Record::Verdict(r) => self.write(r, at, get_verdict, |w| w.check_verdict(r, at), insert_verdict),
+        }
+    }
+
+    /// Checks the references that pointed ahead, and returns what was written.
+    pub fn finish(self) -> Result<Summary> {
+        for p in &self.pending {
+            if !exists(self.tx, p.kind, &p.id)? {
+                let known = ids(self.tx, p.kind)?;
+                return Err(Error::input(format!(
+                    "{}: no {} '{}'{}",
+                    p.at,
+                    p.kind,
+                    p.id,
+                    suggest(&p.id, &known, p.kind)
+                )));
+            }
+        }
+        Ok(self.summary)
+    }
+
+    /// Fills in who logged the record and when, and the ids derived from content.
+    fn stamp(&self, record: &mut Record) {
+        let (user, now) = (self.user.as_str(), self.now);
+        match record {
+            Record::Party(r) => r.stamp(user, now),
+            Record::Source(r) => r.stamp(user, now),
+            Record::Proposition(r) => r.stamp(user, now),
+            Record::Claim(r) => {
+                r.stamp(user, now);
+                if r.id.is_none() {
+                    r.id = Some(r.derived_id());
+                }
+            }
+            Record::Link(r) => r.stamp(user, now),
+            Record::Request(r) => {
+                r.stamp(user, now);
+                if r.id.is_none() {
+                    r.id = Some(r.derived_id());
+                }
+            }
+            Record::Retraction(r) => r.stamp(user, now),
+            Record::Verdict(r) => {
+                r.stamp(user, now);
+                if r.id.is_none() {
+                    r.id = Some(r.derived_id());
                 }
             }
         }
-        summary.added.push((T::PLURAL, fresh.len()));
-        summary.unchanged.push((T::PLURAL, unchanged));
-        Ok(fresh)
     }
 
-    /// Links have no id but their content: one already stored is simply unchanged.
-    fn merge_by_value<'b>(
-        &self,
-        list: &'b [Link],
-        check: impl Fn(&Self, usize, &Link) -> Result<()>,
-        summary: &mut Summary,
-    ) -> Result<Vec<&'b Link>> {
-        let mut seen = HashSet::new();
-        let mut fresh = Vec::new();
-        let mut unchanged = 0;
-        for (i, l) in list.iter().enumerate() {
-            if !seen.insert(l.key()) {
-                continue;
-            }
-            summary.keys.push(l.key());
-            if link(self.tx, l)?.is_some() {
-                unchanged += 1;
-            } else {
-                check(self, i, l)?;
-                fresh.push(l);
-            }
+    /// The common path: an id that is well formed; a record already stored is unchanged or
+    /// a refusal; a new one is checked, inserted and logged.
+    fn write<T: Logged>(
+        &mut self,
+        record: &T,
+        at: Locate,
+        stored: fn(&Connection, &T) -> Result<Option<T>>,
+        check: impl FnOnce(&mut Self) -> Result<()>,
+        insert: fn(&Connection, &T) -> Result<()>,
+    ) -> Result<()> {
+        let key = record.key();
+        // A link's key is its three parts, each checked as a reference.
+        if T::KIND != "link" {
+            let field = if T::KIND == "retraction" { "target" } else { "id" };
+            check_id(&key).map_err(|why| fail(at, field, why))?;
         }
-        summary.added.push((Link::PLURAL, fresh.len()));
-        summary.unchanged.push((Link::PLURAL, unchanged));
-        Ok(fresh)
-    }
-
-    /// Fails unless `id` names a record of `kind`, here or in the bundle, suggesting the
-    /// nearest id when it does not.
-    fn reference(&self, plural: &str, index: usize, field: &str, kind: &'static str, id: &str) -> Result<()> {
-        if self.bundle_ids[kind].contains(id) || exists(self.tx, kind, id)? {
-            return Ok(());
+        self.summary.first_key.get_or_insert_with(|| key.clone());
+        if let Some(old) = stored(self.tx, record)? {
+            return match first_difference(&old, record) {
+                None => {
+                    Summary::count(&mut self.summary.unchanged, T::PLURAL);
+                    Ok(())
+                }
+                Some(diff) if self.written_by_this_run(&key)? => Err(fail(at, &diff, format!(
+                    "{} '{key}' appears twice in the input with different {diff}; give each record its own id",
+                    T::KIND
+                ))),
+                Some(diff) => Err(fail(at, &diff, format!(
+                    "{} '{key}' already exists with a different {diff}; stored records are never overwritten: log a new record (and retract the old one) instead",
+                    T::KIND
+                ))),
+            };
         }
-        let mut known = ids(self.tx, kind)?;
-        known.extend(self.bundle_ids[kind].iter().cloned());
-        Err(self.fail(plural, index, field, format!("no {kind} '{id}'{}", suggest(id, &known, kind))))
+        check(self)?;
+        insert(self.tx, record)?;
+        audit::record(self.tx, self.action, record)?;
+        Summary::count(&mut self.summary.added, T::PLURAL);
+        Ok(())
     }
 
-    fn text(&self, plural: &str, index: usize, field: &str, value: &str) -> Result<()> {
-        if value.trim().is_empty() {
-            return Err(self.fail(plural, index, field, format!("{field} is empty; give it some text")));
+    fn written_by_this_run(&self, key: &str) -> Result<bool> {
+        self.tx
+            .prepare_cached("SELECT 1 FROM event WHERE record = ?1 AND seq > ?2")
+            .and_then(|mut s| s.query_row(rusqlite::params![key, self.start_seq], |_| Ok(())).optional())
+            .map(|found| found.is_some())
+            .map_err(|e| Error::Sql { context: format!("looking up {key} in the audit log"), source: e })
+    }
+
+    /// A reference must name a stored record of `kind`, or one still to come in the stream.
+    fn reference(&mut self, at: Locate, field: &str, kind: &'static str, id: &str) -> Result<()> {
+        if !exists(self.tx, kind, id)? {
+            self.pending.push(Pending { kind, id: id.to_string(), at: at(field) });
         }
         Ok(())
     }
 
-    fn distinct(&self, plural: &str, index: usize, field: &str, list: &[String]) -> Result<()> {
-        let mut seen = HashSet::new();
-        match list.iter().find(|x| !seen.insert(x.as_str())) {
-            Some(twice) => Err(self.fail(plural, index, field, format!("'{twice}' is listed twice"))),
-            None => Ok(()),
-        }
-    }
-
-    fn check_party(&self, i: usize, p: &Party) -> Result<()> {
-        self.text("parties", i, "name", &p.name)?;
+    fn check_party(&mut self, p: &Party, at: Locate) -> Result<()> {
+        text(at, "name", &p.name)?;
         if let Some(parent) = &p.parent {
             if *parent == p.id {
-                return Err(self.fail(
-                    "parties",
-                    i,
+                return Err(fail(
+                    at,
                     "parent",
                     format!("'{parent}' is this party itself; a party cannot be its own parent"),
                 ));
             }
-            self.reference("parties", i, "parent", "party", parent)?;
+            self.reference(at, "parent", "party", parent)?;
         }
         Ok(())
     }
 
-    fn check_source(&self, i: usize, s: &Source) -> Result<()> {
-        self.text("sources", i, "title", &s.title)?;
-        if self.bundle_ids["claim"].contains(&s.id) || exists(self.tx, "claim", &s.id)? {
-            return Err(self.fail("sources", i, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
+    fn check_source(&mut self, s: &Source, at: Locate) -> Result<()> {
+        text(at, "title", &s.title)?;
+        if exists(self.tx, "claim", &s.id)? {
+            return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
         }
         if let Some(publisher) = &s.publisher {
-            self.reference("sources", i, "publisher", "party", publisher)?;
+            self.reference(at, "publisher", "party", publisher)?;
         }
-        self.distinct("sources", i, "derived_from", &s.derived_from)?;
+        distinct(at, "derived_from", &s.derived_from)?;
         for (k, upstream) in s.derived_from.iter().enumerate() {
-            self.reference("sources", i, &format!("derived_from[{k}]"), "source", upstream)?;
+            self.reference(at, &format!("derived_from[{k}]"), "source", upstream)?;
         }
         Ok(())
     }
 
-    fn check_proposition(&self, i: usize, p: &Proposition) -> Result<()> {
-        self.text("propositions", i, "text", &p.text)?;
-        self.distinct("propositions", i, "expected", &p.expected)?;
+    fn check_proposition(&mut self, p: &Proposition, at: Locate) -> Result<()> {
+        text(at, "text", &p.text)?;
+        distinct(at, "expected", &p.expected)?;
         for (k, party) in p.expected.iter().enumerate() {
-            self.reference("propositions", i, &format!("expected[{k}]"), "party", party)?;
+            self.reference(at, &format!("expected[{k}]"), "party", party)?;
         }
         Ok(())
     }
 
-    fn check_claim(&self, i: usize, c: &Claim) -> Result<()> {
+    fn check_claim(&mut self, c: &Claim, at: Locate) -> Result<()> {
         let id = c.id.as_deref().unwrap_or_default();
-        if self.bundle_ids["source"].contains(id) || exists(self.tx, "source", id)? {
-            return Err(self.fail("claims", i, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
+        if exists(self.tx, "source", id)? {
+            return Err(fail(at, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
         }
-        self.reference("claims", i, "proposition", "proposition", &c.proposition)?;
-        self.reference("claims", i, "party", "party", &c.party)?;
-        self.reference("claims", i, "source", "source", &c.source)?;
+        self.reference(at, "proposition", "proposition", &c.proposition)?;
+        self.reference(at, "party", "party", &c.party)?;
+        self.reference(at, "source", "source", &c.source)?;
         if let Some(via) = &c.via {
-            self.reference("claims", i, "via", "party", via)?;
+            self.reference(at, "via", "party", via)?;
         }
         Ok(())
     }
 
-    fn check_link(&self, i: usize, l: &Link) -> Result<()> {
-        self.reference("links", i, "from", "claim", &l.from)?;
-        self.reference("links", i, "to", "claim", &l.to)?;
+    fn check_link(&mut self, l: &Link, at: Locate) -> Result<()> {
         if l.from == l.to {
-            return Err(self.fail(
-                "links",
-                i,
+            return Err(fail(
+                at,
                 "to",
                 format!("'{}' is the claim the link starts from; a claim cannot be linked to itself", l.to),
             ));
         }
-        Ok(())
+        self.reference(at, "from", "claim", &l.from)?;
+        self.reference(at, "to", "claim", &l.to)
     }
 
-    fn check_request(&self, i: usize, q: &Request) -> Result<()> {
-        self.reference("requests", i, "party", "party", &q.party)?;
-        self.reference("requests", i, "proposition", "proposition", &q.proposition)?;
-        self.reference("requests", i, "by", "party", &q.by)?;
+    fn check_request(&mut self, q: &Request, at: Locate) -> Result<()> {
         if let (Some(asked), Some(deadline)) = (&q.asked, &q.deadline) {
             if deadline.end() < asked.start() {
-                return Err(self.fail(
-                    "requests",
-                    i,
+                return Err(fail(
+                    at,
                     "deadline",
                     format!("deadline {deadline} is before the request was made ({asked})"),
                 ));
             }
         }
-        Ok(())
+        self.reference(at, "party", "party", &q.party)?;
+        self.reference(at, "proposition", "proposition", &q.proposition)?;
+        self.reference(at, "by", "party", &q.by)
     }
 
-    /// Which kind of record a retraction names.
-    fn check_retraction(&self, i: usize, x: &Retraction) -> Result<TargetKind> {
-        self.text("retractions", i, "reason", &x.reason)?;
-        let in_bundle = |kind| self.bundle_ids[kind].contains(&x.target);
-        if in_bundle("claim") || exists(self.tx, "claim", &x.target)? {
+    /// A retraction names a claim or a source already logged (earlier in the input, or
+    /// before it): bundles list retractions last.
+    fn check_retraction(&mut self, x: &Retraction, at: Locate) -> Result<TargetKind> {
+        text(at, "reason", &x.reason)?;
+        if exists(self.tx, "claim", &x.target)? {
             return Ok(TargetKind::Claim);
         }
-        if in_bundle("source") || exists(self.tx, "source", &x.target)? {
+        if exists(self.tx, "source", &x.target)? {
             return Ok(TargetKind::Source);
         }
         let mut known = ids(self.tx, "claim")?;
         known.extend(ids(self.tx, "source")?);
-        known.extend(self.bundle_ids["claim"].iter().chain(&self.bundle_ids["source"]).cloned());
-        Err(self.fail(
-            "retractions",
-            i,
+        Err(fail(
+            at,
             "target",
             format!("no claim or source '{}'{}", x.target, suggest(&x.target, &known, "claim or source")),
         ))
+    }
+
+    fn check_verdict(&mut self, v: &Verdict, at: Locate) -> Result<()> {
+        text(at, "label", &v.label)?;
+        let (low, high) = (v.best.min(v.worst), v.best.max(v.worst));
+        if !(low..=high).contains(&v.rating) {
+            return Err(fail(
+                at,
+                "rating",
+                format!("{} is outside the scale from worst {} to best {}", v.rating, v.worst, v.best),
+            ));
+        }
+        if v.best == v.worst {
+            return Err(fail(at, "best", format!("best and worst are both {}; a scale needs two ends", v.best)));
+        }
+        self.reference(at, "proposition", "proposition", &v.proposition)
+    }
+}
+
+fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {
+    Error::input(format!("{}: {message}", at(field)))
+}
+
+fn text(at: Locate, field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(fail(at, field, format!("{field} is empty; give it some text")));
+    }
+    Ok(())
+}
+
+fn distinct(at: Locate, field: &str, list: &[String]) -> Result<()> {
+    let mut seen = HashSet::new();
+    match list.iter().find(|x| !seen.insert(x.as_str())) {
+        Some(twice) => Err(fail(at, field, format!("'{twice}' is listed twice"))),
+        None => Ok(()),
     }
 }
 

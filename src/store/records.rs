@@ -445,6 +445,76 @@ pub fn retractions(conn: &Connection) -> Result<Vec<Retraction>> {
     all(conn, "SELECT * FROM retraction ORDER BY target", retraction_row)
 }
 
+// ---- verdict
+
+fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
+    Ok(Verdict {
+        id: r.get("id")?,
+        proposition: r.get("proposition")?,
+        rating: r.get("rating")?,
+        best: r.get("best")?,
+        worst: r.get("worst")?,
+        label: r.get("label")?,
+        explanation: r.get("explanation")?,
+        url: r.get("url")?,
+        reviewer: r.get("reviewer")?,
+        published: r.get("published")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    })
+}
+
+pub fn insert_verdict(tx: &Connection, v: &Verdict) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO verdict (id, proposition, rating, best, worst, label, explanation, url, reviewer, published, logged_by, recorded) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![v.id, v.proposition, v.rating, v.best, v.worst, v.label, v.explanation, v.url, v.reviewer, v.published, v.logged_by, v.recorded])
+    })
+    .context(|| format!("adding verdict {}", v.id.as_deref().unwrap_or("")))?;
+    Ok(())
+}
+
+/// Every verdict, oldest first: the last one on a proposition stands.
+pub fn verdicts(conn: &Connection) -> Result<Vec<Verdict>> {
+    all(conn, "SELECT * FROM verdict ORDER BY recorded, id", verdict_row)
+}
+
+// ---- lookups by the record itself, for the write path
+
+pub fn get_party(conn: &Connection, r: &Party) -> Result<Option<Party>> {
+    party(conn, &r.id)
+}
+
+pub fn get_source(conn: &Connection, r: &Source) -> Result<Option<Source>> {
+    source(conn, &r.id)
+}
+
+pub fn get_proposition(conn: &Connection, r: &Proposition) -> Result<Option<Proposition>> {
+    proposition(conn, &r.id)
+}
+
+pub fn get_claim(conn: &Connection, r: &Claim) -> Result<Option<Claim>> {
+    Ok(claim(conn, r.id.as_deref().unwrap_or_default())?.map(|row| row.claim))
+}
+
+pub fn get_link(conn: &Connection, r: &Link) -> Result<Option<Link>> {
+    link(conn, r)
+}
+
+pub fn get_request(conn: &Connection, r: &Request) -> Result<Option<Request>> {
+    request(conn, r.id.as_deref().unwrap_or_default())
+}
+
+pub fn get_retraction(conn: &Connection, r: &Retraction) -> Result<Option<Retraction>> {
+    retraction(conn, &r.target)
+}
+
+pub fn get_verdict(conn: &Connection, r: &Verdict) -> Result<Option<Verdict>> {
+    one(conn, "SELECT * FROM verdict WHERE id = ?1", r.id.as_deref().unwrap_or_default(), verdict_row)
+}
+
 /// Everything in the database, each kind in its stable order.
 pub fn story(conn: &Connection) -> Result<Story> {
     Ok(Story {
@@ -455,6 +525,7 @@ pub fn story(conn: &Connection) -> Result<Story> {
         links: links(conn)?,
         requests: requests(conn)?,
         retractions: retractions(conn)?,
+        verdicts: verdicts(conn)?,
     })
 }
 

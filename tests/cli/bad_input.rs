@@ -207,7 +207,7 @@ fn ids_that_clash_or_are_malformed() {
     refuse_bundles(&[
         (
             bundle(json!({"parties": [party("dup", "First"), party("dup", "Second")]})),
-            &["parties[1].name: ", "party 'dup' appears twice", "different name", "parties[0].id"],
+            &["parties[1].name: ", "party 'dup' appears twice", "different name"],
         ),
         (
             bundle(json!({"claims": [claim("c-dup", "denies"), claim("c-dup", "affirms")]})),
@@ -255,7 +255,7 @@ fn ids_that_clash_or_are_malformed() {
         ),
         (
             bundle(json!({"sources": [base("sources")], "claims": [claim("s-new", "denies")]})),
-            &["sources[0].id: ", "'s-new' is already a claim id"],
+            &["claims[0].id: ", "'s-new' is already a source id"],
         ),
         (one("links", json!({"to": "c-mfa-denies-experts"})), &["links[0].to: ", "a claim cannot be linked to itself"]),
         (one("parties", json!({"parent": "new-party"})), &["parties[0].parent: ", "a party cannot be its own parent"]),
