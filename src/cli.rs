@@ -2,8 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, claim, demo, export, findings, history, import, link, matrix, party, proposition, reconcile, report,
-    request, retract, source, trace, verify,
+    backup, claim, config, demo, export, findings, history, import, link, matrix, party, proposition, reconcile,
+    report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
 use clap::{Parser, Subcommand};
@@ -102,6 +102,14 @@ pub enum Command {
     History(history::Args),
     /// A consistent copy of the database, taken while others write
     Backup(backup::Args),
+    /// Verdicts on propositions (exported as ClaimReview)
+    #[command(subcommand)]
+    Verdict(verdict::Command),
+    /// The newsroom's settings (org.name, org.url)
+    #[command(subcommand)]
+    Config(config::Command),
+    /// Full-text search over quotes, notes, propositions, parties and sources
+    Search(search::Args),
 }
 
 impl Cli {

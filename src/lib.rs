@@ -12,6 +12,8 @@ pub mod commands;
 pub mod date;
 /// The one error type, with exit codes.
 pub mod error;
+/// ClaimReview, PROV-JSON, CSV and JSON Lines.
+pub mod export;
 /// verify's checks: the hash chain and the tables against the log.
 pub mod integrity;
 /// The domain records and the interchange bundle.

@@ -19,6 +19,12 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page.
     Html,
+    /// JSON Lines: a header line, then one record a line with a "type".
+    Jsonl,
+    /// schema.org ClaimReview as JSON-LD.
+    Claimreview,
+    /// W3C PROV-JSON.
+    Prov,
 }
 
 impl Format {
@@ -29,6 +35,9 @@ impl Format {
             Format::Csv => "csv",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Jsonl => "jsonl",
+            Format::Claimreview => "claimreview",
+            Format::Prov => "prov",
         }
     }
 }
@@ -111,11 +120,37 @@ pub fn json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()
 }
 
 fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[&str]) -> Result<()> {
+    write_csv(out, fields, rows.iter().map(|row| fields.iter().map(|f| cell_text(row.get(*f))).collect()))
+}
+
+/// The characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet will show as text: one that starts like a formula gets a leading
+/// apostrophe (and `claimtrack import --format csv` takes it off again).
+pub fn defuse(cell: &str) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Undoes [`defuse`].
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// CSV with a header row; every cell defused against formula injection.
+pub fn write_csv(out: &mut impl Write, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     let fail = |e: ::csv::Error| Error::Io { context: "writing CSV".into(), source: e.into() };
-    w.write_record(fields).map_err(fail)?;
+    w.write_record(header).map_err(fail)?;
     for row in rows {
-        w.write_record(fields.iter().map(|f| cell_text(row.get(*f)))).map_err(fail)?;
+        w.write_record(row.iter().map(|c| defuse(c))).map_err(fail)?;
     }
     w.flush().context(|| "writing CSV".into())
 }
@@ -138,7 +173,25 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
         "html" | "htm" => Some(Format::Html),
         "md" | "markdown" => Some(Format::Markdown),
         "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::Jsonl),
         "csv" => Some(Format::Csv),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_restored() {
+        for cell in ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"] {
+            assert_eq!(defuse(cell), format!("'{cell}"));
+            assert_eq!(restore(&defuse(cell)), cell);
+        }
+        for cell in ["plain", "'quoted", "1-2", ""] {
+            assert_eq!(defuse(cell), cell);
+            assert_eq!(restore(cell), cell);
+        }
     }
 }

@@ -1,28 +1,73 @@
-//! `claimtrack export`: write the whole database as a bundle.
+//! `claimtrack export`: the whole database as a bundle, or in the formats others read.
 
 use super::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::export::{self, claimreview, prov, What};
+use crate::model::{Claim, Party, Source};
 use crate::output::{self, Format};
 use crate::store;
 use std::path::PathBuf;
 
-/// Write every record, retracted ones included, as one bundle (docs/FORMAT.md). Exporting,
-/// importing into an empty database and exporting again gives the same bytes.
+/// Write every record, retracted ones included. `--format json` (the default) writes the
+/// bundle (docs/FORMAT.md): exporting, importing into an empty database and exporting again
+/// gives the same bytes. `jsonl` writes the same records one a line; `csv` one table
+/// (`--what`); `claimreview` schema.org ClaimReview JSON-LD for propositions with a verdict;
+/// `prov` W3C PROV-JSON of the provenance graph.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  claimtrack export > story.json\n  claimtrack export -o story.json")]
+#[command(
+    after_help = "Examples:\n  claimtrack export > story.json\n  claimtrack export --format jsonl -o story.jsonl\n  claimtrack export --format csv --what claims > claims.csv\n  claimtrack export --format claimreview -o claimreview.jsonld\n  claimtrack export --format prov -o provenance.json"
+)]
 pub struct Args {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// With --format csv: which records
+    #[arg(long, value_enum)]
+    what: Option<What>,
 }
 
+const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv, Format::Claimreview, Format::Prov];
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    ctx.format("export", &[Format::Json])?;
+    let mut format = ctx.format("export", FORMATS)?;
+    if ctx.format.is_none() {
+        format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+    }
+    if a.what.is_some() != (format == Format::Csv) {
+        return Err(Error::Usage(
+            "--what goes with --format csv, and --format csv needs --what claims|parties|sources|findings".into(),
+        ));
+    }
     let store = ctx.open_for_read()?;
-    let bundle = store::story(store.conn())?.into_bundle();
-    let mut text = Vec::new();
-    output::json(&mut text, &bundle)?;
-    output::write_to(a.output.as_deref(), &String::from_utf8(text).expect("JSON is UTF-8"))?;
+    let story = store::story(store.conn())?;
+    let mut out = Vec::new();
+    match format {
+        Format::Jsonl => export::jsonl(&mut out, story)?,
+        Format::Csv => match a.what.expect("checked above") {
+            What::Claims => {
+                export::csv::<Claim>(&mut out, &story.claims.into_iter().map(|r| r.claim).collect::<Vec<_>>())?
+            }
+            What::Parties => export::csv::<Party>(&mut out, &story.parties)?,
+            What::Sources => export::csv::<Source>(&mut out, &story.sources)?,
+            What::Findings => {
+                let findings = store::findings(store.conn())?;
+                export::csv_fields(&mut out, &findings, super::findings::FIELDS)?
+            }
+        },
+        Format::Claimreview => {
+            let settings = store::settings(store.conn())?;
+            let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+            let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
+            let (doc, warnings) = claimreview::document(&story, &org);
+            for w in warnings {
+                ctx.say(format!("warning: {w}"));
+            }
+            output::json(&mut out, &doc)?
+        }
+        Format::Prov => output::json(&mut out, &prov::document(&story))?,
+        _ => output::json(&mut out, &story.into_bundle())?,
+    }
+    output::write_to(a.output.as_deref(), &String::from_utf8(out).expect("exports are UTF-8"))?;
     if let Some(path) = &a.output {
         ctx.say(format!("wrote {}", path.display()));
     }

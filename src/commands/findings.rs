@@ -68,7 +68,7 @@ struct TriageArgs {
 }
 
 const COLUMNS: &[&str] = &["id", "kind", "severity", "state", "proposition", "reason", "detail", "note"];
-const FIELDS: &[&str] =
+pub const FIELDS: &[&str] =
     &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state", "note"];
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {

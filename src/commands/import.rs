@@ -1,61 +1,97 @@
-//! `claimtrack import`: load a bundle in one transaction, all or nothing.
+//! `claimtrack import`: load a bundle, JSON Lines or CSV claims in one transaction, all or
+//! nothing.
 
 use super::Ctx;
 use crate::error::{Context, Error, Result};
-use crate::model::Bundle;
-use crate::store::{self, Summary};
-use std::io::Read;
+use crate::model::{Bundle, Claim, Logged, Record};
+use crate::output::{self, Format};
+use crate::store::{self, Summary, Writer};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
-/// Load a bundle (docs/FORMAT.md) into the database. Records already there with the same
-/// content are left as they are, so importing the same file twice changes nothing; a record
-/// whose id exists with other content is refused. Any error writes nothing.
+/// Load records into the database (docs/FORMAT.md): a bundle (`--format json`, the default),
+/// JSON Lines (`jsonl`, streamed: a large file is never held in memory) or claims as CSV
+/// (`csv`, a header row of claim field names). The format follows the file's extension when
+/// --format is not given. Records already there with the same content are left as they are,
+/// so importing the same file twice changes nothing; a record whose id exists with other
+/// content is refused. Any error writes nothing.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  claimtrack import fixtures/kupol-drones.json\n  claimtrack import --dry-run - < bundle.json"
+    after_help = "Examples:\n  claimtrack import fixtures/kupol-drones.json\n  claimtrack import --dry-run - < bundle.json\n  claimtrack import archive.jsonl\n  claimtrack import --format csv claims.csv"
 )]
 pub struct Args {
-    /// The bundle file, or - for standard input
+    /// The file, or - for standard input
     file: PathBuf,
     /// Check everything and say what would be added, but write nothing
     #[arg(long)]
     dry_run: bool,
 }
 
-/// Reads a file, or standard input for "-".
-pub fn read_input(file: &PathBuf) -> Result<String> {
-    let mut text = String::new();
+/// The input: a file, or standard input for "-".
+fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context(|| "reading standard input".into())?;
-    } else {
-        text = std::fs::read_to_string(file).context(|| format!("reading {}", file.display()))?;
+        return Ok(Box::new(BufReader::new(std::io::stdin())));
     }
-    Ok(text)
+    let f = std::fs::File::open(file).context(|| format!("reading {}", file.display()))?;
+    Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
 }
 
 /// Parses a bundle, naming the JSON path of any bad value.
 pub fn parse_bundle(name: &str, text: &str) -> Result<Bundle> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let bundle: Bundle = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            Error::input(format!("{name}: not valid JSON: {inner}"))
-        } else if path == "." {
-            Error::input(format!("{name}: {inner}; a bundle is an object that starts {{\"claimtrack\": 1, ...}}"))
-        } else {
-            Error::input(format!("{name}: {path}: {inner}"))
-        }
-    })?;
+    let bundle: Bundle = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(name, e))?;
     de.end().map_err(|e| Error::input(format!("{name}: text after the bundle: {e}")))?;
     Ok(bundle)
 }
 
+fn parse_error(at: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        Error::input(format!("{at}: not valid JSON: {inner}"))
+    } else if path == "." {
+        Error::input(format!("{at}: {inner}"))
+    } else {
+        Error::input(format!("{at}: {path}: {inner}"))
+    }
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv];
+    let mut format = ctx.format("import", FORMATS)?;
+    if ctx.format.is_none() {
+        format = output::format_of(&a.file).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+    }
     let name = if a.file.as_os_str() == "-" { "<stdin>".to_string() } else { a.file.display().to_string() };
-    let bundle = parse_bundle(&name, &read_input(&a.file)?)?;
-    let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
-    let summary = ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?;
+    let mut input = open(&a.file)?;
+    let summary = match format {
+        Format::Jsonl => ctx.write(a.dry_run, |tx| {
+            let mut writer = Writer::new(tx, "import")?;
+            jsonl(&name, input, &mut writer)?;
+            writer.finish()
+        })?,
+        Format::Csv => ctx.write(a.dry_run, |tx| {
+            let mut writer = Writer::new(tx, "import")?;
+            csv_claims(&name, input, &mut writer)?;
+            writer.finish()
+        })?,
+        _ => {
+            let mut text = String::new();
+            input.read_to_string(&mut text).context(|| format!("reading {name}"))?;
+            let bundle = parse_bundle(&name, &text).map_err(|e| {
+                Error::input(format!(
+                    "{e}{}",
+                    if text.trim_start().starts_with('{') {
+                        ""
+                    } else {
+                        "; a bundle is an object that starts {\"claimtrack\": 1, ...}"
+                    }
+                ))
+            })?;
+            let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
+            ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?
+        }
+    };
     let verb = if a.dry_run { "would add" } else { "added" };
     ctx.say(format!(
         "{name}: {verb} {}; {} already present, unchanged{}",
@@ -63,5 +99,77 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         summary.total_unchanged(),
         if a.dry_run { " (dry run: nothing written)" } else { "" }
     ));
+    Ok(())
+}
+
+/// JSON Lines: `{"claimtrack": 1}` first, then one record a line; blank lines are skipped.
+fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()> {
+    let mut header_seen = false;
+    for (n, line) in input.lines().enumerate() {
+        let line = line.context(|| format!("reading {name}"))?;
+        let at = format!("{name}: line {}", n + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !header_seen {
+            let header: serde_json::Value =
+                serde_json::from_str(&line).map_err(|e| Error::input(format!("{at}: not valid JSON: {e}")))?;
+            if header != serde_json::json!({"claimtrack": 1}) {
+                return Err(Error::input(format!(
+                    "{at}: JSON Lines start with the line {{\"claimtrack\": 1}}, not {line}"
+                )));
+            }
+            header_seen = true;
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(&line);
+        let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(&at, e))?;
+        writer.add(record, &|field| format!("{at}: {field}"))?;
+    }
+    if !header_seen {
+        return Err(Error::input(format!("{name}: empty; JSON Lines start with the line {{\"claimtrack\": 1}}")));
+    }
+    Ok(())
+}
+
+/// Claims as CSV, the header naming claim fields (docs/FORMAT.md). Empty cells are absent
+/// values; cells defused against formulas on export are restored.
+fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()> {
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::input(format!("{name}: line 1: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if let Some(bad) = header.iter().find(|h| !Claim::FIELDS.contains(&h.as_str())) {
+        return Err(Error::input(format!(
+            "{name}: line 1: '{bad}' is not a claim field; use: {}",
+            Claim::FIELDS.join(", ")
+        )));
+    }
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| Error::input(format!("{name}: line {line}: {e}")))?;
+        let mut object = serde_json::Map::new();
+        for (field, cell) in header.iter().zip(row.iter()) {
+            let cell = output::restore(cell);
+            if cell.is_empty() {
+                continue;
+            }
+            let value = match field.as_str() {
+                "confidence" | "grade" => {
+                    serde_json::from_str(cell).unwrap_or_else(|_| serde_json::Value::String(cell.into()))
+                }
+                _ => serde_json::Value::String(cell.into()),
+            };
+            object.insert(field.clone(), value);
+        }
+        let claim: Claim = serde_path_to_error::deserialize(serde_json::Value::Object(object)).map_err(|e| {
+            let column = e.path().to_string();
+            Error::input(format!("{name}: line {line}, column {column}: {}", e.into_inner()))
+        })?;
+        writer.add(Record::Claim(claim), &|field| format!("{name}: line {line}, column {field}"))?;
+    }
     Ok(())
 }

@@ -43,20 +43,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match format {
         Format::Json => output::json(&mut out, m),
         Format::Csv => {
-            let mut w = ::csv::Writer::from_writer(out);
-            let mut header = vec!["party".to_string()];
-            header.extend(m.propositions.iter().cloned());
-            let mut rows = vec![header];
-            rows.extend(m.rows.iter().map(|r| {
+            let mut header = vec!["party"];
+            header.extend(m.propositions.iter().map(String::as_str));
+            let rows = m.rows.iter().map(|r| {
                 let mut row = vec![r.party.clone()];
                 row.extend(r.cells.iter().map(|c| c.label().to_string()));
                 row
-            }));
-            for row in rows {
-                w.write_record(&row)
-                    .map_err(|e| crate::error::Error::Io { context: "writing CSV".into(), source: e.into() })?;
-            }
-            w.flush().context(|| "writing CSV".into())
+            });
+            output::write_csv(&mut out, &header, rows)
         }
         Format::Markdown => {
             let mut text = String::new();

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod claim;
+pub mod config;
 pub mod demo;
 pub mod export;
 pub mod findings;
@@ -16,8 +17,10 @@ pub mod reconcile;
 pub mod report;
 pub mod request;
 pub mod retract;
+pub mod search;
 pub mod source;
 pub mod trace;
+pub mod verdict;
 pub mod verify;
 
 use crate::cli::{Cli, Command};
@@ -112,6 +115,9 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Verify(a) => verify::run(&ctx, a),
         Command::History(a) => history::run(&ctx, a),
         Command::Backup(a) => backup::run(&ctx, a),
+        Command::Verdict(c) => verdict::run(&ctx, c),
+        Command::Config(c) => config::run(&ctx, c),
+        Command::Search(a) => search::run(&ctx, a),
     }
 }
 

@@ -6,7 +6,7 @@ pub mod audit;
 mod findings;
 mod records;
 
-pub use apply::{apply, first_difference, suggest, Locate, Summary};
+pub use apply::{apply, first_difference, suggest, Locate, Summary, Writer};
 
 pub use findings::*;
 pub use records::*;

@@ -555,3 +555,65 @@ fn insert_list(tx: &Connection, sql: &str, owner: &str, items: &[String]) -> rus
     }
     Ok(())
 }
+
+// ---- settings
+
+/// The newsroom settings a command may set (`claimtrack config set`).
+pub const SETTINGS: &[&str] = &["org.name", "org.url"];
+
+pub fn set_setting(tx: &Connection, key: &str, value: &str, logged_by: &str, recorded: Timestamp) -> Result<()> {
+    tx.prepare_cached("INSERT INTO setting (key, value, logged_by, recorded) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![key, value, logged_by, recorded]))
+        .context(|| format!("setting {key}"))?;
+    Ok(())
+}
+
+/// The current value of each setting that has one.
+pub fn settings(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM settings ORDER BY key").context(|| "reading settings".into())?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "reading settings".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "reading settings".into())
+}
+
+// ---- search
+
+/// One full-text match.
+#[derive(Debug, serde::Serialize)]
+pub struct Hit {
+    pub kind: String,
+    pub record: String,
+    pub text: String,
+    /// The text with each matched word between `open` and `close`.
+    pub highlighted: String,
+    /// bm25: lower is a better match.
+    pub rank: f64,
+}
+
+/// Full-text search, best matches first. `query` is FTS5 syntax; claims may be narrowed to a
+/// proposition or a party.
+pub fn search(
+    conn: &Connection,
+    query: &str,
+    kind: Option<&str>,
+    proposition: Option<&str>,
+    party: Option<&str>,
+    marks: (&str, &str),
+    limit: usize,
+) -> Result<Vec<Hit>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT s.kind, s.record, s.text, highlight(search, 2, ?6, ?7), bm25(search) AS rank FROM search s \
+             WHERE search MATCH ?1 AND (?2 IS NULL OR s.kind = ?2) \
+             AND (?3 IS NULL AND ?4 IS NULL OR (s.kind = 'claim' AND EXISTS (SELECT 1 FROM claim c WHERE c.id = s.record \
+                  AND (?3 IS NULL OR c.proposition = ?3) AND (?4 IS NULL OR c.party = ?4)))) \
+             ORDER BY rank, s.kind, s.record LIMIT ?5",
+        )
+        .context(|| "preparing the search".into())?;
+    let rows = stmt
+        .query_map(params![query, kind, proposition, party, limit as i64, marks.0, marks.1], |r| {
+            Ok(Hit { kind: r.get(0)?, record: r.get(1)?, text: r.get(2)?, highlighted: r.get(3)?, rank: r.get(4)? })
+        })
+        .context(|| format!("searching for {query}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("searching for {query}"))
+}

@@ -1,0 +1,73 @@
+//! `claimtrack search`: full-text search, ranked, matches highlighted.
+
+use super::{Ctx, DATA_FORMATS};
+use crate::error::{Error, Result};
+use crate::output::{self, Format};
+use crate::store;
+
+/// Search quotes and notes, proposition texts, party names and aliases and source titles.
+/// Every word must match (accents and case ignored; a word ending in * matches as a prefix).
+/// Best matches first.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  claimtrack search \"neutral position\"\n  claimtrack search drone* --kind claim --prop p-experts-helped-kupol\n  claimtrack search kupol --format json"
+)]
+pub struct Args {
+    /// The words to look for
+    text: String,
+    /// Only this kind of record: claim, proposition, party or source
+    #[arg(long, value_parser = ["claim", "proposition", "party", "source"])]
+    kind: Option<String>,
+    /// Only claims on this proposition
+    #[arg(long)]
+    prop: Option<String>,
+    /// Only claims by this party
+    #[arg(long)]
+    party: Option<String>,
+    /// At most this many matches
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+}
+
+/// The user's words as an FTS5 query: each word quoted (so punctuation is never syntax),
+/// a trailing * kept as a prefix match, all words required.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '*'))
+        .filter(|w| !w.trim_matches('*').is_empty())
+        .map(|w| {
+            let prefix = w.ends_with('*');
+            let word: String = w.chars().filter(|c| *c != '*').collect();
+            format!("\"{word}\"{}", if prefix { "*" } else { "" })
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let format = ctx.format("search", DATA_FORMATS)?;
+    let query = fts_query(&a.text)
+        .ok_or_else(|| Error::Usage(format!("'{}' has no words to search for; give at least one word", a.text)))?;
+    let store = ctx.open_for_read()?;
+    let marks = if format == Format::Table && output::colour() { ("\x1b[1;33m", "\x1b[0m") } else { ("**", "**") };
+    let hits =
+        store::search(store.conn(), &query, a.kind.as_deref(), a.prop.as_deref(), a.party.as_deref(), marks, a.limit)?;
+    if hits.is_empty() {
+        ctx.say(format!("nothing matches {}", a.text));
+    }
+    let columns: &[&str] = &["kind", "record", "highlighted"];
+    output::list(&hits, format, columns, &["kind", "record", "text", "highlighted", "rank"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_text_never_becomes_query_syntax() {
+        assert_eq!(fts_query("neutral position").unwrap(), "\"neutral\" \"position\"");
+        assert_eq!(fts_query("drone* AND (x) NEAR \"y\"").unwrap(), "\"drone\"* \"AND\" \"x\" \"NEAR\" \"y\"");
+        assert_eq!(fts_query("Приозер’я").unwrap(), "\"Приозер\" \"я\"");
+        assert!(fts_query(" - ; ").is_none());
+    }
+}

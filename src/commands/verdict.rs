@@ -1,0 +1,105 @@
+//! `claimtrack verdict`: an editor's verdict on a proposition, exported as ClaimReview.
+
+use super::{add, not_found, Ctx, DATA_FORMATS};
+use crate::date::Date;
+use crate::error::Result;
+use crate::model::{Bundle, Logged, Verdict};
+use crate::{output, store};
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Record a verdict on a proposition (the latest one stands; earlier ones stay as history)
+    #[command(
+        after_help = "Example:\n  claimtrack verdict set p-experts-helped-kupol --rating 3 --best 5 --worst 1 \\\n      --label \"Unproven\" --explanation \"Rests on one set of documents\" --url https://example.org/fc/1"
+    )]
+    Set(SetArgs),
+    /// List verdicts, oldest first
+    #[command(after_help = "Example:\n  claimtrack verdict list --prop p-experts-helped-kupol")]
+    List {
+        /// Only verdicts on this proposition
+        #[arg(long)]
+        prop: Option<String>,
+    },
+    /// Show the verdict that stands on a proposition
+    #[command(after_help = "Example:\n  claimtrack verdict show p-experts-helped-kupol")]
+    Show {
+        /// The proposition's id
+        prop: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct SetArgs {
+    /// The proposition judged
+    prop: String,
+    /// The rating on your organisation's scale
+    #[arg(long, allow_negative_numbers = true)]
+    rating: f64,
+    /// The best rating on the scale
+    #[arg(long, allow_negative_numbers = true)]
+    best: f64,
+    /// The worst rating on the scale
+    #[arg(long, allow_negative_numbers = true)]
+    worst: f64,
+    /// The rating in words ("False", "Misleading")
+    #[arg(long)]
+    label: String,
+    #[arg(long)]
+    explanation: Option<String>,
+    /// Where the fact-check is published
+    #[arg(long)]
+    url: Option<String>,
+    /// Who reviewed it [default: you]
+    #[arg(long)]
+    reviewer: Option<String>,
+    /// When the fact-check was published [default: today]
+    #[arg(long)]
+    published: Option<Date>,
+}
+
+const COLUMNS: &[&str] =
+    &["id", "proposition", "rating", "best", "worst", "label", "reviewer", "published", "recorded"];
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Set(a) => {
+            let verdict = Verdict {
+                id: None,
+                proposition: a.prop,
+                rating: a.rating,
+                best: a.best,
+                worst: a.worst,
+                label: a.label,
+                explanation: a.explanation,
+                url: a.url,
+                reviewer: a.reviewer,
+                published: Some(a.published.unwrap_or_else(Date::today)),
+                logged_by: None,
+                recorded: None,
+            };
+            add(ctx, Bundle { verdicts: vec![verdict], ..Bundle::default() }, Verdict::KIND).map(drop)
+        }
+        Command::List { prop } => {
+            let format = ctx.format("verdict list", DATA_FORMATS)?;
+            let store = ctx.open_for_read()?;
+            let mut verdicts = store::verdicts(store.conn())?;
+            verdicts.retain(|v| prop.as_ref().is_none_or(|p| v.proposition == *p));
+            output::list(&verdicts, format, COLUMNS, Verdict::FIELDS)
+        }
+        Command::Show { prop } => {
+            let format = ctx.format("verdict show", DATA_FORMATS)?;
+            let store = ctx.open_for_read()?;
+            if store::proposition(store.conn(), &prop)?.is_none() {
+                return Err(not_found(&store, "proposition", &prop));
+            }
+            let standing = store::verdicts(store.conn())?.into_iter().filter(|v| v.proposition == prop).next_back();
+            match standing {
+                Some(v) => output::show(&v, format, Verdict::FIELDS),
+                None => Err(crate::error::Error::input(format!(
+                    "no verdict on '{prop}' yet; set one with `claimtrack verdict set {prop} --rating ... --best ... --worst ... --label ...`"
+                ))),
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! schema.org ClaimReview (JSON-LD): one review per proposition that has a verdict, with
+//! every field Google's fact-check guidance marks required or recommended.
+
+use crate::model::{ClaimRow, Party, PartyKind, Source, Stance, Story, Verdict};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Who publishes the reviews (`claimtrack config set org.name/org.url`).
+pub struct Organisation {
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The JSON-LD document, and the propositions left out or incomplete (said on stderr).
+pub fn document(story: &Story, org: &Organisation) -> (Value, Vec<String>) {
+    let mut standing: HashMap<&str, &Verdict> = HashMap::new();
+    for v in &story.verdicts {
+        standing.insert(v.proposition.as_str(), v);
+    }
+    let parties: HashMap<&str, &Party> = story.parties.iter().map(|p| (p.id.as_str(), p)).collect();
+    let sources: HashMap<&str, &Source> = story.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let base = org.url.as_deref().map(|u| u.trim_end_matches('/').to_string());
+    let id = |what: &str, prop: &str| match &base {
+        Some(b) => format!("{b}/claimtrack/{what}/{}", encode(prop)),
+        None => format!("urn:claimtrack:{what}:{}", encode(prop)),
+    };
+    let mut warnings = Vec::new();
+    let mut graph = Vec::new();
+    for p in &story.propositions {
+        let Some(v) = standing.get(p.id.as_str()) else { continue };
+        if v.url.is_none() {
+            warnings.push(format!("{}: the verdict has no --url; Google requires the fact-check's URL", p.id));
+        }
+        let claims: Vec<&ClaimRow> = story.claims.iter().filter(|c| c.claim.proposition == p.id).collect();
+        let mut review = Map::new();
+        review.insert("@type".into(), json!("ClaimReview"));
+        review.insert("@id".into(), json!(id("claimreview", &p.id)));
+        if let Some(url) = &v.url {
+            review.insert("url".into(), json!(url));
+        }
+        review.insert("claimReviewed".into(), json!(p.text));
+        let published = v.published.or(v.recorded.map(|t| t.date()));
+        if let Some(d) = published {
+            review.insert("datePublished".into(), json!(d.to_string()));
+        }
+        review.insert("author".into(), author(org, v));
+        let mut rating = json!({
+            "@type": "Rating",
+            "ratingValue": number(v.rating),
+            "bestRating": number(v.best),
+            "worstRating": number(v.worst),
+            "alternateName": v.label,
+        });
+        if let Some(e) = &v.explanation {
+            rating["ratingExplanation"] = json!(e);
+        }
+        review.insert("reviewRating".into(), rating);
+        review.insert("itemReviewed".into(), item_reviewed(id("claim", &p.id), &claims, &parties, &sources));
+        graph.push(Value::Object(review));
+    }
+    (json!({"@context": "https://schema.org", "@graph": graph}), warnings)
+}
+
+/// The organisation, once set; until then the reviewer who set the verdict.
+fn author(org: &Organisation, v: &Verdict) -> Value {
+    match &org.name {
+        Some(name) => {
+            let mut a = json!({"@type": "Organization", "name": name});
+            if let Some(url) = &org.url {
+                a["url"] = json!(url);
+            }
+            a
+        }
+        None => json!({"@type": "Person", "name": v.reviewer.clone().or(v.logged_by.clone()).unwrap_or_default()}),
+    }
+}
+
+/// The claim reviewed: who made it (the first party to affirm it, else the first to take a
+/// position) and where it appeared, first appearance first.
+fn item_reviewed(
+    id: String,
+    claims: &[&ClaimRow],
+    parties: &HashMap<&str, &Party>,
+    sources: &HashMap<&str, &Source>,
+) -> Value {
+    let claimant = claims
+        .iter()
+        .find(|c| c.claim.stance == Stance::Affirms)
+        .or_else(|| claims.iter().find(|c| c.claim.stance.is_position()));
+    let mut item = json!({"@type": "Claim", "@id": id});
+    if let Some(c) = claimant {
+        if let Some(p) = parties.get(c.claim.party.as_str()) {
+            let kind = if p.kind == PartyKind::Person { "Person" } else { "Organization" };
+            item["author"] = json!({"@type": kind, "name": p.name});
+        }
+        item["datePublished"] = json!(c.date.to_string());
+    }
+    let mut seen = Vec::new();
+    let mut appearances = Vec::new();
+    let affirming = claims.iter().filter(|c| c.claim.stance == Stance::Affirms);
+    for c in affirming.chain(claims.iter().filter(|c| c.claim.stance != Stance::Affirms)) {
+        if seen.contains(&c.claim.source) {
+            continue;
+        }
+        seen.push(c.claim.source.clone());
+        if let Some(s) = sources.get(c.claim.source.as_str()) {
+            appearances.push((c.date, appearance(s, parties)));
+        }
+    }
+    appearances.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(first) = appearances.first() {
+        item["firstAppearance"] = first.1.clone();
+        item["appearance"] = Value::Array(appearances.into_iter().map(|a| a.1).collect());
+    }
+    item
+}
+
+fn appearance(s: &Source, parties: &HashMap<&str, &Party>) -> Value {
+    let mut a = json!({"@type": "CreativeWork", "headline": s.title});
+    if let Some(url) = &s.url {
+        a["url"] = json!(url);
+    }
+    if let Some(d) = s.published {
+        a["datePublished"] = json!(d.to_string());
+    }
+    if let Some(p) = s.publisher.as_deref().and_then(|p| parties.get(p)) {
+        a["publisher"] = json!({"@type": "Organization", "name": p.name});
+    }
+    a
+}
+
+/// A rating as people write it: 1, not 1.0.
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+/// An id made safe for an IRI path segment.
+pub fn encode(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
