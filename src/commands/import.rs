@@ -39,18 +39,21 @@ fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
 /// Parses a bundle, naming the JSON path of any bad value.
 pub fn parse_bundle(name: &str, text: &str) -> Result<Bundle> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let bundle: Bundle = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(name, e))?;
+    let bundle: Bundle = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| parse_error(name, e, "; a bundle is an object that starts {\"claimtrack\": 1, ...}"))?;
     de.end().map_err(|e| Error::input(format!("{name}: text after the bundle: {e}")))?;
     Ok(bundle)
 }
 
-fn parse_error(at: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+/// A JSON error with its path; `hint` says what the whole should look like when the top
+/// level is wrong.
+fn parse_error(at: &str, e: serde_path_to_error::Error<serde_json::Error>, hint: &str) -> Error {
     let path = e.path().to_string();
     let inner = e.into_inner();
     if inner.is_syntax() || inner.is_eof() {
         Error::input(format!("{at}: not valid JSON: {inner}"))
     } else if path == "." {
-        Error::input(format!("{at}: {inner}"))
+        Error::input(format!("{at}: {inner}{hint}"))
     } else {
         Error::input(format!("{at}: {path}: {inner}"))
     }
@@ -123,7 +126,9 @@ fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()>
             continue;
         }
         let mut de = serde_json::Deserializer::from_str(&line);
-        let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(&at, e))?;
+        let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            parse_error(&at, e, "; each line is one record with its \"type\" (party, source, claim...)")
+        })?;
         writer.add(record, &|field| format!("{at}: {field}"))?;
     }
     if !header_seen {

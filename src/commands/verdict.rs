@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             if store::proposition(store.conn(), &prop)?.is_none() {
                 return Err(not_found(&store, "proposition", &prop));
             }
-            let standing = store::verdicts(store.conn())?.into_iter().filter(|v| v.proposition == prop).next_back();
+            let standing = store::verdicts(store.conn())?.into_iter().rfind(|v| v.proposition == prop);
             match standing {
                 Some(v) => output::show(&v, format, Verdict::FIELDS),
                 None => Err(crate::error::Error::input(format!(

@@ -107,7 +107,7 @@ fn item_reviewed(
             appearances.push((c.date, appearance(s, parties)));
         }
     }
-    appearances.sort_by(|a, b| a.0.cmp(&b.0));
+    appearances.sort_by_key(|a| a.0);
     if let Some(first) = appearances.first() {
         item["firstAppearance"] = first.1.clone();
         item["appearance"] = Value::Array(appearances.into_iter().map(|a| a.1).collect());

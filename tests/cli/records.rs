@@ -554,7 +554,8 @@ fn usage_errors_exit_2() {
     assert_refused(&db, "claims list", None, 2, &["unrecognized subcommand 'claims'"]);
     assert_refused(&db, "", None, 2, &[]);
     // Formats clap accepts but the command does not speak are usage errors too, on one line.
-    assert_refused(&db, "export --format csv", None, 2, &["`export` does not write csv", "--format json"]);
+    assert_refused(&db, "export --format csv", None, 2, &["--format csv needs --what"]);
+    assert_refused(&db, "export --format html", None, 2, &["`export` does not write html"]);
     assert_refused(&db, "demo --format csv", None, 2, &["`demo` does not write csv"]);
 }
 
