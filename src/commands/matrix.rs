@@ -27,6 +27,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("matrix", &[Format::Table, Format::Markdown, Format::Json, Format::Csv])?;
     let mut store = ctx.open_for_read()?;
     let story = store::story(store.conn())?;
+    for p in &a.props {
+        if !story.propositions.iter().any(|x| &x.id == p) {
+            return Err(super::not_found(&store, "proposition", p));
+        }
+    }
     let mut chosen = a.props.clone();
     if let Some(tag) = &a.tag {
         chosen.extend(story.propositions.iter().filter(|p| p.tags.contains(tag)).map(|p| p.id.clone()));

@@ -5,3 +5,4 @@ mod bad_input;
 mod common;
 mod import_export;
 mod records;
+mod report;

@@ -1,0 +1,881 @@
+//! The editor's reports end to end: `report` in every format against golden files, `matrix`
+//! and `trace`, byte-for-byte determinism, the HTML page's structure and its handling of
+//! hostile text, Markdown tables that survive `|` and newlines, `--as-of` around a reversal,
+//! and the reconcile / findings commands with the SQL views over what they store.
+//!
+//! Golden files live in tests/golden/. To regenerate them after an intended change to a
+//! report, run
+//!
+//!     UPDATE_GOLDEN=1 cargo test --test cli report::
+//!
+//! which writes the files instead of comparing; then read the diff (`git diff tests/golden`)
+//! before committing it.
+
+use crate::common::*;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Each fixture with the day its golden reports are taken as of.
+const STORIES: &[(&str, &str)] =
+    &[("kupol-drones", "2025-10-01"), ("reversal", "2024-05-01"), ("rewrites", "2024-05-01")];
+
+/// Each report format with the extension of its golden file.
+const FORMATS: &[(&str, &str)] = &[("table", "txt"), ("markdown", "md"), ("html", "html"), ("json", "json")];
+
+/// In rewrites.json: the Mitteleuropa-Echo rewrite of a rewrite of a (retracted) rewrite.
+const ECHO_CLAIM: &str = "c-engineers-concrete-echo";
+
+/// A database holding one fixture (`kupol-drones`, without `.json`).
+fn story(name: &str) -> Db {
+    Db::with_fixture(&format!("{name}.json"))
+}
+
+/// Runs the binary in the database's directory with `--db story.db`, so that the database
+/// path the reports print is the same relative path on every machine.
+fn local(db: &Db, args: &(impl Args + ?Sized)) -> Outcome {
+    let mut cmd = db.bare_cmd();
+    cmd.args(["--db", "story.db"]).args(args.to_args());
+    outcome(&mut cmd)
+}
+
+/// Like [`local`], for a command that must succeed: its stdout.
+fn local_ok(db: &Db, args: &(impl Args + ?Sized)) -> String {
+    local(db, args).success().stdout
+}
+
+/// `report --as-of DATE --format FORMAT`, run locally.
+fn report(db: &Db, as_of: &str, format: &str) -> String {
+    local_ok(db, &["report", "--as-of", as_of, "--format", format])
+}
+
+/// The report as parsed JSON.
+fn report_json(db: &Db, extra: &[&str]) -> Value {
+    let mut args = vec!["report", "--format", "json"];
+    args.extend(extra);
+    let out = local_ok(db, &args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("report JSON is invalid ({e}):\n{out}"))
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden").join(name)
+}
+
+/// Compares `actual` with tests/golden/`name` byte for byte; with UPDATE_GOLDEN=1 writes it
+/// there instead.
+fn golden(name: &str, actual: &str) {
+    let path = golden_path(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("reading {}: {e}; create it with UPDATE_GOLDEN=1 cargo test --test cli report::", path.display())
+    });
+    if expected == actual {
+        return;
+    }
+    let (want, got): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let at = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
+    let show = |lines: &[&str]| lines.iter().skip(at.saturating_sub(2)).take(6).copied().collect::<Vec<_>>().join("\n");
+    panic!(
+        "{name} differs from the golden file ({} lines expected, {} printed; trailing newline expected {}, printed {}); \
+         from line {}:\n--- expected\n{}\n--- printed\n{}\n(if the change is intended: UPDATE_GOLDEN=1 cargo test --test cli report::)",
+        want.len(),
+        got.len(),
+        expected.ends_with('\n'),
+        actual.ends_with('\n'),
+        at + 1,
+        show(&want),
+        show(&got)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Golden files
+
+#[test]
+fn report_matches_golden_files_in_every_format() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        for (format, ext) in FORMATS {
+            golden(&format!("{name}.{ext}"), &report(&db, as_of, format));
+        }
+    }
+}
+
+#[test]
+fn report_header_names_the_database_as_given() {
+    let db = story("reversal");
+    assert!(report(&db, "2024-05-01", "table").starts_with("claimtrack report: story.db as of 2024-05-01\n"));
+    assert_eq!(report_json(&db, &["--as-of", "2024-05-01"])["database"], "story.db");
+}
+
+#[test]
+fn matrix_matches_golden_files() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        golden(&format!("{name}.matrix.txt"), &local_ok(&db, &["matrix", "--as-of", as_of]));
+    }
+}
+
+#[test]
+fn trace_matches_golden_files() {
+    let db = story("rewrites");
+    golden("rewrites.trace.txt", &local_ok(&db, &["trace", ECHO_CLAIM, "--as-of", "2024-05-01"]));
+    golden("rewrites.trace.json", &local_ok(&db, &["trace", ECHO_CLAIM, "--as-of", "2024-05-01", "--format", "json"]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Determinism
+
+#[test]
+fn same_database_and_date_give_the_same_bytes() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        for (format, _) in FORMATS {
+            let first = report(&db, as_of, format);
+            let second = report(&db, as_of, format);
+            assert!(first == second, "{name} as of {as_of}, {format}: two runs differ");
+        }
+        let m = ["matrix", "--as-of", as_of];
+        assert_eq!(local_ok(&db, &m), local_ok(&db, &m), "{name}: matrix");
+    }
+}
+
+#[test]
+fn the_same_story_in_another_database_gives_the_same_bytes() {
+    // Imported again elsewhere, at the same pinned time: nothing in the report depends on the
+    // file, its directory or the order of hash maps.
+    for (name, as_of) in STORIES {
+        let (a, b) = (story(name), story(name));
+        for (format, _) in FORMATS {
+            assert!(report(&a, as_of, format) == report(&b, as_of, format), "{name}, {format}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. HTML
+
+fn select(selector: &str) -> Selector {
+    Selector::parse(selector).unwrap_or_else(|e| panic!("selector {selector}: {e:?}"))
+}
+
+fn all<'a>(doc: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
+    doc.select(&select(selector)).collect()
+}
+
+fn text(e: ElementRef) -> String {
+    e.text().collect()
+}
+
+/// No scripts, no images, no event handlers and nothing fetched from the web.
+fn assert_inert(doc: &Html, context: &str) {
+    assert!(all(doc, "script").is_empty(), "{context}: a <script> element");
+    assert!(all(doc, "img").is_empty(), "{context}: an <img> element");
+    for e in all(doc, "*") {
+        for (attr, value) in e.value().attrs() {
+            assert!(!attr.to_ascii_lowercase().starts_with("on"), "{context}: <{} {attr}=...>", e.value().name());
+            if matches!(attr.to_ascii_lowercase().as_str(), "src" | "href" | "xlink:href" | "action" | "srcset") {
+                let v = value.trim().to_ascii_lowercase();
+                assert!(
+                    !v.starts_with("http:") && !v.starts_with("https:") && !v.starts_with("//"),
+                    "{context}: <{} {attr}={value:?}> fetches from the web",
+                    e.value().name()
+                );
+            }
+        }
+    }
+    for style in all(doc, "style") {
+        let css = text(style).to_ascii_lowercase();
+        assert!(!css.contains("@import") && !css.contains("url("), "{context}: the CSS fetches something");
+    }
+}
+
+#[test]
+fn html_report_is_one_self_contained_page() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        let page = report(&db, as_of, "html");
+        let r = report_json(&db, &["--as-of", as_of]);
+        let doc = Html::parse_document(&page);
+        let context = format!("{name} as of {as_of}");
+
+        assert!(doc.errors.is_empty(), "{context}: the HTML parser complained: {:?}", doc.errors);
+        assert!(page.starts_with("<!DOCTYPE html>\n"), "{context}");
+        assert_eq!(page.matches("<html").count(), 1, "{context}: one <html>");
+        assert_eq!(all(&doc, "html").len(), 1, "{context}");
+        assert_eq!(all(&doc, "head > style").len(), 1, "{context}: one <style> in the head");
+        assert_inert(&doc, &context);
+
+        // The matrix: a header cell per proposition, a row per party, a cell per proposition.
+        let props: Vec<&str> =
+            r["matrix"]["propositions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        let rows = r["matrix"]["rows"].as_array().unwrap();
+        let matrix = all(&doc, "section#matrix table.matrix");
+        assert_eq!(matrix.len(), 1, "{context}: one matrix table");
+        let header: Vec<String> = all(&doc, "table.matrix thead th").into_iter().map(text).collect();
+        let mut want_header = vec!["party".to_string()];
+        want_header.extend(props.iter().map(|p| p.to_string()));
+        assert_eq!(header, want_header, "{context}: matrix header");
+        let body_rows = all(&doc, "table.matrix tbody tr");
+        assert_eq!(body_rows.len(), rows.len(), "{context}: one matrix row per party");
+        let parties: BTreeSet<&str> = rows.iter().map(|r| r["party"].as_str().unwrap()).collect();
+        assert_eq!(parties.len(), rows.len(), "{context}: no party twice in the matrix");
+        for (tr, row) in body_rows.iter().zip(rows) {
+            let th: Vec<String> = tr.select(&select("th")).map(text).collect();
+            assert_eq!(th, vec![row["party_name"].as_str().unwrap().to_string()], "{context}");
+            let cells: Vec<String> = tr.select(&select("td")).map(text).collect();
+            assert_eq!(cells.len(), props.len(), "{context}: a cell per proposition for {}", row["party"]);
+        }
+
+        // A section per proposition, in the report's order, each with its timeline drawn.
+        let sections = all(&doc, "section.proposition");
+        let reported = r["propositions"].as_array().unwrap();
+        assert_eq!(sections.len(), reported.len(), "{context}: one section per proposition");
+        assert_eq!(sections.len(), r["counts"]["propositions"].as_u64().unwrap() as usize, "{context}");
+        for (section, p) in sections.iter().zip(reported) {
+            let id = p["id"].as_str().unwrap();
+            assert_eq!(section.value().attr("id"), Some(format!("p-{id}").as_str()), "{context}");
+            let h2: Vec<String> = section.select(&select("h2")).map(text).collect();
+            assert_eq!(h2.len(), 1, "{context}: {id}");
+            assert!(h2[0].starts_with(p["text"].as_str().unwrap()), "{context}: {id} heading {:?}", h2[0]);
+            let svgs: Vec<ElementRef> = section.select(&select("svg")).collect();
+            let events = p["timeline"].as_array().unwrap().len();
+            assert!(events > 0, "{context}: {id} has a timeline");
+            assert_eq!(svgs.len(), 1, "{context}: one inline <svg> for {id}'s timeline");
+            assert_eq!(svgs[0].value().attr("class"), Some("timeline"), "{context}");
+            // A mark per event, each titled; and the table beside it, a row per event.
+            let marks = svgs[0].select(&select("title")).count();
+            assert_eq!(marks, events, "{context}: {id}: a mark per timeline event");
+            assert_eq!(section.select(&select("table.timeline tbody tr")).count(), events, "{context}: {id}");
+            // Matrix headers link to the sections.
+            assert_eq!(all(&doc, &format!("table.matrix a[href=\"#p-{id}\"]")).len(), 1, "{context}: {id}");
+        }
+    }
+}
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMG: &str = "\"><img src=x onerror=alert(1)>";
+const QUOTE_BREAK: &str = "' onmouseover='x";
+
+#[test]
+fn hostile_text_stays_text_in_html() {
+    let hostile = |what: &str| format!("{what} {SCRIPT} {IMG} {QUOTE_BREAK}");
+    let (party, prop, title, quote) = (hostile("Party"), hostile("Prop"), hostile("Title"), hostile("Quote"));
+    let (asker, note) = (hostile("Asker"), hostile("Note"));
+    let db = Db::new();
+    let bundle = bundle(serde_json::json!({
+        "parties": [
+            {"id": "evil", "name": party, "kind": "group"},
+            {"id": "other", "name": asker, "kind": "media", "anonymous": true},
+        ],
+        "sources": [{"id": "s-evil", "title": title, "kind": "article", "publisher": "other",
+                     "url": "https://example.com/\"><script>alert(1)</script>", "published": "2025-09-01"}],
+        "propositions": [{"id": "p-evil", "text": prop, "expected": ["evil", "other"]}],
+        "claims": [
+            {"id": "c-evil", "proposition": "p-evil", "party": "evil", "stance": "affirms", "source": "s-evil",
+             "stated": "2025-09-02", "quote": quote, "note": note},
+            {"id": "c-other", "proposition": "p-evil", "party": "other", "stance": "denies", "source": "s-evil",
+             "stated": "2025-09-03", "quote": quote},
+        ],
+        "requests": [{"party": "evil", "proposition": "p-evil", "by": "other", "asked": "2025-09-01",
+                      "note": note}],
+    }));
+    db.import_str(&bundle).success();
+
+    let page = report(&db, TODAY, "html");
+    let doc = Html::parse_document(&page);
+    assert_inert(&doc, "hostile bundle");
+    assert!(!page.contains(SCRIPT) && !page.contains("<img"), "hostile markup reached the page unescaped");
+    let body = text(all(&doc, "body")[0]);
+    for typed in [&party, &prop, &title, &quote] {
+        assert!(body.contains(typed.as_str()), "{typed:?} should appear in the page's text exactly as typed");
+    }
+    // In attribute values too (the matrix header's title holds the proposition text).
+    let titled: Vec<&str> =
+        all(&doc, "table.matrix th[title]").iter().filter_map(|e| e.value().attr("title")).collect();
+    assert_eq!(titled, vec![prop.as_str()]);
+    // And the page has the parts it should: the party's row, the proposition's section.
+    let rows: Vec<String> = all(&doc, "table.matrix tbody th").into_iter().map(text).collect();
+    assert!(rows.contains(&party), "{rows:?}");
+    assert_eq!(all(&doc, "section.proposition").len(), 1);
+
+    // The other formats keep the text too (Markdown escapes its own punctuation).
+    let json = report_json(&db, &["--as-of", TODAY]);
+    assert_eq!(json["propositions"][0]["text"], prop.as_str());
+    assert_eq!(json["propositions"][0]["positions"][0]["source_title"], title.as_str());
+    let md = report(&db, TODAY, "markdown");
+    let bare = md.match_indices('<').filter(|(i, _)| !md[..*i].ends_with('\\') && !md[*i..].starts_with("<br>"));
+    assert_eq!(bare.count(), 0, "an unescaped < in the Markdown:\n{md}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Markdown tables
+
+/// How many `|` in a line are not escaped by a backslash.
+fn unescaped_pipes(line: &str) -> usize {
+    let (mut n, mut escaped) = (0, false);
+    for c in line.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '|' => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// The tables in a Markdown document: each a list of lines (header, rule, rows).
+fn md_tables(md: &str) -> Vec<Vec<&str>> {
+    let mut tables: Vec<Vec<&str>> = Vec::new();
+    let mut in_table = false;
+    for line in md.lines() {
+        if line.starts_with('|') {
+            if !in_table {
+                tables.push(Vec::new());
+            }
+            tables.last_mut().unwrap().push(line);
+            in_table = true;
+        } else {
+            assert!(!in_table || line.is_empty(), "a table ends with a blank line, not {line:?}:\n{md}");
+            in_table = false;
+        }
+    }
+    tables
+}
+
+#[test]
+fn markdown_tables_survive_pipes_and_newlines() {
+    let awkward = "a | b\nline1\nline2\r\nend \\ | `x` |";
+    let db = Db::new();
+    db.import_str(&bundle(serde_json::json!({
+        "parties": [
+            {"id": "pipe", "name": format!("Pipe {awkward}"), "kind": "group"},
+            {"id": "plain", "name": "Plain", "kind": "media"},
+            {"id": "mute", "name": format!("Mute {awkward}"), "kind": "person"},
+        ],
+        "sources": [{"id": "s1", "title": format!("Title {awkward}"), "kind": "article", "published": "2025-09-01"}],
+        "propositions": [{"id": "p-pipe", "text": format!("Prop {awkward}"), "expected": ["mute"]}],
+        "claims": [
+            {"id": "c-1", "proposition": "p-pipe", "party": "pipe", "stance": "affirms", "source": "s1",
+             "stated": "2025-09-01", "quote": format!("Quote {awkward}"), "via": "plain"},
+            {"id": "c-2", "proposition": "p-pipe", "party": "plain", "stance": "denies", "source": "s1",
+             "stated": "2025-09-02", "quote": "line1\nline2 | a | b"},
+        ],
+    })))
+    .success();
+    let md = report(&db, TODAY, "markdown");
+    let tables = md_tables(&md);
+    // The matrix, the positions and the timeline.
+    assert_eq!(tables.len(), 3, "{md}");
+    for table in &tables {
+        let columns = unescaped_pipes(table[0]);
+        assert!(table.len() >= 2 && table[1].starts_with("|---|"), "a header rule:\n{}", table.join("\n"));
+        for line in table {
+            assert!(line.ends_with('|'), "a row broken across lines: {line:?}\n{md}");
+            assert_eq!(unescaped_pipes(line), columns, "{line:?} has a different number of cells from its header");
+        }
+    }
+    let [matrix, positions, timeline] = &tables[..] else { unreachable!() };
+    assert_eq!(matrix.len(), 2 + 3, "a row per party (pipe, plain, mute):\n{md}");
+    assert_eq!(positions.len(), 2 + 2, "a row per position:\n{md}");
+    assert_eq!(timeline.len(), 2 + 2, "a row per event:\n{md}");
+    // The text is all there, escaped: pipes, backslashes and backticks escaped, newlines <br>.
+    let escaped = "a \\| b<br>line1<br>line2<br>end \\\\ \\| \\`x\\` \\|";
+    for what in ["Pipe", "Mute", "Prop", "Title", "Quote"] {
+        assert!(md.contains(&format!("{what} {escaped}")), "{what} text lost or mangled:\n{md}");
+    }
+    // Outside tables, no line of logged text starts a Markdown block of its own.
+    assert!(!md.lines().any(|l| l.starts_with("line")), "{md}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. --as-of around a reversal
+
+/// The report's entry for one proposition.
+fn prop<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["propositions"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap_or_else(|| panic!("no {id} in {r}"))
+}
+
+/// The matrix cell of a party on a proposition.
+fn cell<'a>(r: &'a Value, party: &str, id: &str) -> &'a str {
+    let m = &r["matrix"];
+    let col = m["propositions"].as_array().unwrap().iter().position(|p| p == id).unwrap();
+    let row = m["rows"].as_array().unwrap().iter().find(|r| r["party"] == party).unwrap();
+    row["cells"][col].as_str().unwrap()
+}
+
+fn kinds(p: &Value) -> Vec<&str> {
+    p["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn as_of_before_and_after_a_reversal() {
+    const LEAD: &str = "p-northgate-lead-exceeded";
+    let db = story("reversal");
+
+    let before = report_json(&db, &["--as-of", "2024-04-10"]);
+    let p = prop(&before, LEAD);
+    assert_eq!(p["status"], "contested");
+    assert!(kinds(p).contains(&"conflict"), "{:?}", kinds(p));
+    assert!(!kinds(p).contains(&"reversal"), "{:?}", kinds(p));
+    let conflict = p["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "conflict").unwrap();
+    assert_eq!(conflict["parties"], serde_json::json!(["northgate-residents", "vellmoor-water"]));
+    assert_eq!(cell(&before, "vellmoor-water", LEAD), "denies");
+    assert_eq!(cell(&before, "northgate-residents", LEAD), "affirms");
+    assert!(p["timeline"].as_array().unwrap().iter().all(|e| e["reversal"] == false));
+    assert!(!p["timeline"].as_array().unwrap().iter().any(|e| e["claim"] == "c-vwc-affirms-lead"), "not yet said");
+
+    let after = report_json(&db, &["--as-of", "2024-05-01"]);
+    let p = prop(&after, LEAD);
+    assert_eq!(p["status"], "corroborated");
+    assert!(kinds(p).contains(&"reversal"), "{:?}", kinds(p));
+    assert!(!kinds(p).contains(&"conflict"), "the reversal ends the conflict: {:?}", kinds(p));
+    assert_eq!(cell(&after, "vellmoor-water", LEAD), "affirms");
+    let reversal = p["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "reversal").unwrap();
+    assert_eq!(reversal["parties"], serde_json::json!(["vellmoor-water"]));
+    let marked: BTreeSet<&str> = p["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["reversal"] == true)
+        .map(|e| e["claim"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, BTreeSet::from(["c-vwc-denies-lead", "c-vwc-affirms-lead"]));
+    let position = p["positions"].as_array().unwrap().iter().find(|x| x["party"] == "vellmoor-water").unwrap();
+    assert_eq!(position["stance"], "affirms");
+    assert_eq!(position["claim"], "c-vwc-affirms-lead");
+
+    // The other formats say the same.
+    let table = report(&db, "2024-05-01", "table");
+    assert!(table.contains("2024-04-22  claim      Vellmoor Water Company affirms") && table.contains("⟲ reversal"));
+    let before_table = report(&db, "2024-04-10", "table");
+    assert!(!before_table.contains("reversal"), "{before_table}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Report, matrix and trace options
+
+#[test]
+fn report_prop_limits_to_that_proposition() {
+    let db = story("kupol-drones");
+    let r = report_json(&db, &["--prop", "p-vektor-sanctioned"]);
+    let ids: Vec<&str> = r["propositions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["p-vektor-sanctioned"]);
+    assert_eq!(r["matrix"]["propositions"], serde_json::json!(["p-vektor-sanctioned"]));
+    let parties: BTreeSet<&str> =
+        r["matrix"]["rows"].as_array().unwrap().iter().map(|r| r["party"].as_str().unwrap()).collect();
+    assert_eq!(parties, BTreeSet::from(["eu", "reuters", "us-gov"]));
+
+    let two = report_json(&db, &["--prop", "p-vektor-sanctioned", "--prop", "p-experts-helped-kupol"]);
+    let ids: Vec<&str> = two["propositions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["p-experts-helped-kupol", "p-vektor-sanctioned"], "most contested first");
+
+    let table = local_ok(&db, "report --prop p-vektor-sanctioned");
+    assert_eq!(table.matches("\n== ").count(), 1, "{table}");
+    assert!(table.contains("== p-vektor-sanctioned [single-source]") && !table.contains("p-experts-helped-kupol"));
+    let md = local_ok(&db, "report --prop p-vektor-sanctioned --format markdown");
+    assert_eq!(md.matches("\n## ").count(), 2, "the matrix and one proposition:\n{md}");
+}
+
+#[test]
+fn report_unknown_prop_fails_with_a_suggestion() {
+    let db = story("kupol-drones");
+    let out = local(&db, "report --prop p-experts-helped");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.is_empty(), "{out:#?}");
+    assert_error_line(&out.stderr, &["no proposition 'p-experts-helped'", "did you mean 'p-experts-helped-kupol'"]);
+    // One unknown among known ones is enough to refuse.
+    let out = local(&db, "report --prop p-vektor-sanctioned --prop p-vektor-sanctionned --format html");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.is_empty());
+    assert_error_line(&out.stderr, &["'p-vektor-sanctionned'", "did you mean 'p-vektor-sanctioned'"]);
+    // The same goes for a file: none is written.
+    let out = local(&db, "report --prop nope -o r.html");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(!db.file("r.html").exists());
+}
+
+#[test]
+fn matrix_unknown_prop_fails_with_a_suggestion() {
+    let db = story("kupol-drones");
+    let out = local(&db, "matrix --prop p-experts-helped");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stdout.is_empty(), "{out:#?}");
+    assert_error_line(&out.stderr, &["no proposition 'p-experts-helped'", "did you mean 'p-experts-helped-kupol'"]);
+}
+
+#[test]
+fn report_output_file_takes_its_format_from_the_extension() {
+    let db = story("reversal");
+    let out = local(&db, "report --as-of 2024-05-01 -o out.html").success();
+    assert_eq!(out.stdout, "", "nothing on stdout when writing a file");
+    assert!(out.stderr.contains("out.html"), "{out:#?}");
+    let written = std::fs::read_to_string(db.file("out.html")).expect("the report was written");
+    assert_eq!(written, report(&db, "2024-05-01", "html"), "the file holds the HTML report");
+    assert!(!db.file("out.claimtrack-tmp").exists(), "no temporary file left behind");
+
+    for (file, format) in [("out.md", "markdown"), ("out.json", "json"), ("out.txt", "table")] {
+        let out = local(&db, &["report", "--as-of", "2024-05-01", "-o", file]).success();
+        assert_eq!(out.stdout, "", "{file}");
+        assert_eq!(std::fs::read_to_string(db.file(file)).unwrap(), report(&db, "2024-05-01", format), "{file}");
+    }
+    // --format wins over the extension.
+    local(&db, "report --as-of 2024-05-01 -o forced.html --format markdown").success();
+    assert_eq!(std::fs::read_to_string(db.file("forced.html")).unwrap(), report(&db, "2024-05-01", "markdown"));
+}
+
+#[test]
+fn matrix_tag_filters_propositions() {
+    let db = story("kupol-drones");
+    let m = local_ok(&db, "matrix --tag sanctions --format json");
+    let m: Value = serde_json::from_str(&m).unwrap();
+    let fixture: Value = serde_json::from_str(&fixture_text("kupol-drones.json")).unwrap();
+    let tagged: BTreeSet<&str> = fixture["propositions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["tags"].as_array().unwrap().iter().any(|t| t == "sanctions"))
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tagged, BTreeSet::from(["p-vektor-sanctioned", "p-d30sn-components-unsanctioned"]));
+    let shown: BTreeSet<&str> = m["propositions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert_eq!(shown, tagged);
+    let parties: BTreeSet<&str> = m["rows"].as_array().unwrap().iter().map(|r| r["party"].as_str().unwrap()).collect();
+    assert_eq!(parties, BTreeSet::from(["eu", "reuters", "ukraine-hur", "us-gov"]));
+
+    let table = local_ok(&db, "matrix --tag tsk-vektor");
+    let header = table.lines().next().unwrap();
+    assert!(header.contains("p-kupol-shipments-via-vektor") && header.contains("p-vektor-sanctioned"), "{table}");
+    assert!(!header.contains("p-experts-helped-kupol"), "{table}");
+
+    let out = local(&db, "matrix --tag no-such-tag");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["no proposition is tagged 'no-such-tag'"]);
+}
+
+#[test]
+fn trace_marks_a_retracted_upstream_source() {
+    let db = story("rewrites");
+    let table = local_ok(&db, &["trace", ECHO_CLAIM]);
+    let ostblick = table.lines().find(|l| l.contains("(s-ostblick-rewrite,")).expect("the Ostblick rewrite is traced");
+    assert!(ostblick.ends_with("[RETRACTED 2024-04]"), "{table}");
+    assert_eq!(table.matches("RETRACTED").count(), 1, "only the Ostblick article is retracted:\n{table}");
+    assert!(table.lines().last().unwrap().contains("(s-visnyk-original,") && table.ends_with("[root]\n"), "{table}");
+    assert!(!table.contains("CLAIM RETRACTED"), "the claim itself stands:\n{table}");
+
+    let json: Value = serde_json::from_str(&local_ok(&db, &["trace", ECHO_CLAIM, "--format", "json"])).unwrap();
+    let mut chain = Vec::new();
+    let mut t = &json["trace"];
+    loop {
+        chain.push((t["source"].as_str().unwrap(), t["retracted"].as_str()));
+        match t["derived_from"].as_array().unwrap().as_slice() {
+            [] => break,
+            [one] => t = one,
+            many => panic!("one upstream source expected, got {many:?}"),
+        }
+    }
+    assert_eq!(
+        chain,
+        vec![
+            ("s-echo-rewrite", None),
+            ("s-danube-rewrite", None),
+            ("s-ostblick-rewrite", Some("2024-04")),
+            ("s-visnyk-original", None)
+        ]
+    );
+
+    // Before the retraction nothing is marked.
+    let earlier = local_ok(&db, &["trace", ECHO_CLAIM, "--as-of", "2024-03-31"]);
+    assert!(!earlier.contains("RETRACTED"), "{earlier}");
+    // A retracted claim is marked as such.
+    let reversal = story("reversal");
+    let penhale = local_ok(&reversal, "trace c-penhale-affirms-knew");
+    assert!(penhale.lines().next().unwrap().ends_with("[CLAIM RETRACTED 2024-04-12]"), "{penhale}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Reconcile, findings and the SQL views
+
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object().unwrap_or_else(|| panic!("an object expected, got {v}")).keys().map(String::as_str).collect()
+}
+
+fn set<'a>(words: &[&'a str]) -> BTreeSet<&'a str> {
+    words.iter().copied().collect()
+}
+
+const FINDING_KEYS: &[&str] =
+    &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state"];
+
+/// A finding as docs/FORMAT.md describes it.
+fn assert_finding_shape(f: &Value) {
+    let mut want = set(FINDING_KEYS);
+    if f.get("note").is_some() {
+        want.insert("note");
+        assert!(f["note"].is_string(), "{f}");
+    }
+    assert_eq!(keys(f), want, "{f}");
+    assert!(f["id"].as_str().unwrap().starts_with("f-") && f["id"].as_str().unwrap().len() == 12, "{f}");
+    let kinds =
+        ["conflict", "reversal", "silence", "single-source", "anonymous-only", "circular-sourcing", "retracted-basis"];
+    assert!(kinds.contains(&f["kind"].as_str().unwrap()), "{f}");
+    assert!(["high", "medium", "low"].contains(&f["severity"].as_str().unwrap()), "{f}");
+    assert!(
+        ["open", "acknowledged", "resolved", "dismissed", "cleared"].contains(&f["state"].as_str().unwrap()),
+        "{f}"
+    );
+    if f["kind"] == "silence" {
+        assert!(["no-response", "declined", "awaiting", "not-asked"].contains(&f["reason"].as_str().unwrap()), "{f}");
+    } else {
+        assert!(f["reason"].is_null(), "{f}");
+    }
+    assert!(f["parties"].is_array() && f["claims"].is_array() && f["detail"].is_string(), "{f}");
+    assert!(f["proposition"].is_string() || f["kind"] == "circular-sourcing", "{f}");
+}
+
+#[test]
+fn reconcile_json_has_the_documented_keys() {
+    for (name, _) in STORIES {
+        let db = story(name);
+        let out = db.json("reconcile");
+        assert_eq!(keys(&out), set(&["as_of", "findings", "propositions"]), "{name}: known_at only when given");
+        assert_eq!(out["as_of"], TODAY);
+        for f in out["findings"].as_array().unwrap() {
+            assert_finding_shape(f);
+        }
+        for p in out["propositions"].as_array().unwrap() {
+            assert_eq!(keys(p), set(&["id", "text", "status", "support"]), "{p}");
+            let statuses = ["contested", "denied", "corroborated", "single-source", "unanswered"];
+            assert!(statuses.contains(&p["status"].as_str().unwrap()), "{p}");
+            assert_eq!(keys(&p["support"]), set(&["affirms", "denies"]), "{p}");
+            for side in ["affirms", "denies"] {
+                let s = &p["support"][side];
+                assert_eq!(keys(s), set(&["parties", "claims", "roots", "support", "grade"]), "{p}");
+                assert!((0.0..=1.0).contains(&s["support"].as_f64().unwrap()), "{s}");
+                assert!((1..=6).contains(&s["grade"].as_u64().unwrap()), "{s}");
+            }
+        }
+        // findings --format json lists the same findings with the same fields.
+        let stored = db.json("findings");
+        assert_eq!(stored.as_array().unwrap().len(), out["findings"].as_array().unwrap().len(), "{name}");
+        for f in stored.as_array().unwrap() {
+            assert_finding_shape(f);
+        }
+    }
+    let db = story("kupol-drones");
+    let out = db.json("reconcile --known-at 2025-10-01T12:00:00Z");
+    assert_eq!(keys(&out), set(&["as_of", "known_at", "findings", "propositions"]));
+    // Printed like `recorded`, with microseconds (docs/FORMAT.md's example leaves them out).
+    let known_at = out["known_at"].as_str().unwrap();
+    assert!(known_at.starts_with("2025-10-01T12:00:00") && known_at.ends_with('Z'), "{known_at}");
+}
+
+#[test]
+fn report_json_has_the_documented_keys() {
+    for (name, as_of) in STORIES {
+        let r = report_json(&story(name), &["--as-of", as_of]);
+        assert_eq!(keys(&r), set(&["database", "as_of", "counts", "matrix", "propositions"]), "{name}");
+        assert_eq!(keys(&r["counts"]), set(&["propositions", "claims", "parties", "open_findings"]), "{name}");
+        assert_eq!(keys(&r["matrix"]), set(&["propositions", "rows"]), "{name}");
+        let cells =
+            ["affirms", "denies", "qualifies", "neutral", "declined", "no-response", "silent-but-expected", "blank"];
+        for row in r["matrix"]["rows"].as_array().unwrap() {
+            assert_eq!(keys(row), set(&["party", "party_name", "cells"]), "{name}");
+            assert!(row["cells"].as_array().unwrap().iter().all(|c| cells.contains(&c.as_str().unwrap())), "{row}");
+        }
+        for p in r["propositions"].as_array().unwrap() {
+            let want = ["id", "text", "status", "support", "positions", "findings", "provenance", "timeline"];
+            assert_eq!(keys(p), set(&want), "{name}");
+            for pos in p["positions"].as_array().unwrap() {
+                let want = [
+                    "party",
+                    "party_name",
+                    "stance",
+                    "date",
+                    "claim",
+                    "source",
+                    "source_title",
+                    "via",
+                    "confidence",
+                    "grade",
+                ];
+                assert_eq!(keys(pos), set(&want), "{name}");
+            }
+            for f in p["findings"].as_array().unwrap() {
+                assert_finding_shape(f);
+                assert!(["open", "acknowledged"].contains(&f["state"].as_str().unwrap()), "{f}");
+            }
+            for l in p["provenance"].as_array().unwrap() {
+                assert_eq!(keys(l), set(&["claim", "party", "stance", "via", "trace"]), "{name}");
+                let mut traces = vec![&l["trace"]];
+                while let Some(t) = traces.pop() {
+                    let want = [
+                        "source",
+                        "title",
+                        "kind",
+                        "publisher",
+                        "published",
+                        "retracted",
+                        "loops_back",
+                        "derived_from",
+                    ];
+                    assert_eq!(keys(t), set(&want), "{name}");
+                    traces.extend(t["derived_from"].as_array().unwrap());
+                }
+            }
+            for e in p["timeline"].as_array().unwrap() {
+                assert_eq!(keys(e), set(&["date", "kind", "party", "stance", "claim", "reversal", "text"]), "{name}");
+                assert!(["claim", "request", "deadline", "retraction"].contains(&e["kind"].as_str().unwrap()), "{e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reconcile_twice_changes_nothing() {
+    let db = story("kupol-drones");
+    let first = db.run("reconcile").success();
+    assert!(first.stderr.contains("18 new"), "{first:#?}");
+    let findings = db.ok("findings --format json");
+    let second = db.run("reconcile").success();
+    assert_eq!(second.stderr, "as of 2025-10-01: 18 findings (0 new, 0 reopened, 0 cleared)\n");
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(db.ok("findings --format json"), findings, "same ids, same states");
+}
+
+/// The id of the conflict on a proposition, as `findings` lists it.
+fn conflict_id(db: &Db, prop: &str) -> String {
+    let ids = db.column(&*format!("findings --kind conflict --prop {prop}"), "id");
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    ids[0].clone()
+}
+
+#[test]
+fn a_dismissed_finding_stays_dismissed() {
+    let db = story("kupol-drones");
+    db.ok("reconcile");
+    let id = conflict_id(&db, "p-experts-helped-kupol");
+    let out = db.run(&["findings", "dismiss", &id, "--note", "x"]).success();
+    assert_eq!(out.stdout, format!("{id}\n"));
+    db.ok("reconcile");
+    db.ok("reconcile");
+    let f = db.json(&["findings", "show", &id]);
+    assert_eq!((f["state"].as_str(), f["note"].as_str()), (Some("dismissed"), Some("x")));
+    // A dismissed finding leaves the report's open findings (the matrix and status stay).
+    let r = report_json(&db, &[]);
+    let p = prop(&r, "p-experts-helped-kupol");
+    assert!(!p["findings"].as_array().unwrap().iter().any(|f| f["id"] == id.as_str()), "{p}");
+    assert_eq!(p["status"], "contested");
+    assert_eq!(r["counts"]["open_findings"]["conflict"], 1);
+}
+
+#[test]
+fn dismiss_needs_a_note() {
+    let db = story("kupol-drones");
+    db.ok("reconcile");
+    let id = conflict_id(&db, "p-experts-helped-kupol");
+    let before = db.ok("findings --format json");
+    for args in [vec!["findings", "dismiss", id.as_str()], vec!["findings", "dismiss", id.as_str(), "--note", "  "]] {
+        let out = db.run(&args);
+        assert_eq!(out.code, 2, "{args:?}: {out:#?}");
+        assert!(out.stdout.is_empty());
+        assert_error_line(&out.stderr, &["--note"]);
+    }
+    assert_eq!(db.ok("findings --format json"), before, "nothing changed");
+}
+
+#[test]
+fn a_finding_id_prefix_works() {
+    let db = story("kupol-drones");
+    db.ok("reconcile");
+    let id = conflict_id(&db, "p-experts-helped-kupol");
+    let all = db.column("findings", "id");
+    let prefix = (3..id.len())
+        .map(|n| &id[..n])
+        .find(|p| all.iter().filter(|i| i.starts_with(p)).count() == 1)
+        .expect("some prefix is unique");
+    assert!(prefix.len() < id.len());
+    let out = db.run(&["findings", "ack", prefix, "--note", "asking again"]).success();
+    assert_eq!(out.stdout, format!("{id}\n"), "the full id is printed");
+    assert_eq!(db.json(&["findings", "show", prefix])["state"], "acknowledged");
+
+    let out = db.run("findings ack f- --note x");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["'f-' matches several findings"]);
+    let out = db.run("findings ack f-zzzz --note x");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["no finding 'f-zzzz'"]);
+}
+
+#[test]
+fn sql_views_are_queryable_after_a_reconcile() {
+    let db = story("kupol-drones");
+    db.ok("reconcile");
+    let conn = rusqlite::Connection::open_with_flags(db.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let strings = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    };
+
+    let conflicts = strings("SELECT parties FROM conflicts WHERE proposition = 'p-experts-helped-kupol'");
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let parties: Vec<String> = serde_json::from_str(&conflicts[0]).unwrap();
+    assert_eq!(parties, vec!["china-mfa", "eu-security-officials"]);
+    let text = strings("SELECT proposition_text FROM conflicts WHERE proposition = 'p-experts-helped-kupol'");
+    assert_eq!(text, vec!["Chinese experts helped IEMZ Kupol develop military drones for Russia."]);
+
+    let silent = strings(
+        "SELECT party || ' ' || reason FROM silences WHERE proposition = 'p-experts-helped-kupol' ORDER BY party",
+    );
+    assert_eq!(silent, vec!["kremlin no-response", "kupol no-response", "russia-mod no-response"]);
+    let names = strings("SELECT party_name FROM silences WHERE party = 'russia-mod'");
+    assert_eq!(names, vec!["Russian Ministry of Defence"]);
+
+    let open = strings("SELECT id FROM findings_open ORDER BY id");
+    let mut listed = db.column("findings --state open", "id");
+    listed.sort();
+    assert_eq!(open, listed);
+    assert_eq!(open.len(), 18);
+
+    // positions agrees with the report's positions tables.
+    let positions = strings("SELECT proposition || ' ' || party || ' ' || stance FROM positions ORDER BY 1");
+    let r = report_json(&db, &[]);
+    let mut reported: Vec<String> = r["propositions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            p["positions"].as_array().unwrap().iter().map(move |x| {
+                format!(
+                    "{} {} {}",
+                    p["id"].as_str().unwrap(),
+                    x["party"].as_str().unwrap(),
+                    x["stance"].as_str().unwrap()
+                )
+            })
+        })
+        .collect();
+    reported.sort();
+    assert_eq!(positions, reported);
+    assert!(positions.contains(&"p-experts-helped-kupol china-mfa denies".to_string()));
+
+    let claims = strings("SELECT id FROM claims_full");
+    assert_eq!(claims.len(), 14);
+    let row = strings(
+        "SELECT party_name || ' | ' || via_name || ' | ' || date || ' | ' || quote || ' | ' || source_title \
+         FROM claims_full WHERE id = 'c-mfa-denies-experts'",
+    );
+    assert_eq!(
+        row,
+        vec![
+            "Ministry of Foreign Affairs of China | Reuters | 2025-10-01 | neutral and fair position | Reuters report on \
+             Chinese experts working with IEMZ Kupol (original title not given in the seed article)"
+        ]
+    );
+}
