@@ -107,11 +107,25 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a claim's effective date comes from.
+    DateBasis, "date basis" { Stated = "stated", Published = "published", Logged = "logged" }
+);
+
+text_enum!(
     /// Which table a retraction's target lives in (claims and sources share one id space).
     TargetKind, "retraction target kind" { Claim = "claim", Source = "source" }
 );
 
 impl Stance {
+    /// The stance in words for reports ("no response" rather than "no-response").
+    pub fn label(self) -> &'static str {
+        match self {
+            Stance::NoResponse => "no response",
+            Stance::Declined => "declined to comment",
+            other => other.as_str(),
+        }
+    }
+
     /// Whether the stance is a position: the party commented (affirms, denies, qualifies,
     /// neutral), as opposed to declining or not answering.
     pub fn is_position(self) -> bool {
@@ -398,6 +412,8 @@ pub struct ClaimRow {
     #[serde(flatten)]
     pub claim: Claim,
     pub date: Date,
+    /// Where `date` comes from: stated, published (the source's date) or logged.
+    pub date_basis: DateBasis,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retracted: Option<Date>,
 }

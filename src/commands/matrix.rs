@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         chosen.extend(story.propositions.iter().filter(|p| p.tags.contains(tag)).map(|p| p.id.clone()));
         if chosen.is_empty() {
             return Err(crate::error::Error::input(format!(
-                "no proposition is tagged '{tag}'; see `claimtrack prop list`"
+                "no proposition is tagged '{tag}'; see `claimtrack proposition list`"
             )));
         }
     }

@@ -543,7 +543,8 @@ impl<'a> View<'a> {
         for c in &self.live {
             let source = self.graph.retracted_upstream(&c.claim.source).map(|s| {
                 let what = if s == c.claim.source { "its source" } else { "a source upstream of its source" };
-                format!("{what}, {s}, was retracted on {}", self.retracted[s])
+                let title = self.sources.get(s).map_or(String::new(), |x| format!("“{}” ", x.title));
+                format!("{what}, {title}({s}), was retracted on {}", self.retracted[s])
             });
             let cited = || {
                 self.retracted_citation(c.id())

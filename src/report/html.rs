@@ -1,7 +1,7 @@
 //! The report as one self-contained HTML page: inline CSS, an inline SVG timeline per
 //! proposition, no scripts and nothing fetched. Every piece of logged text is escaped.
 
-use super::{chain, plain, Cell, Event, Matrix, PropositionReport, Report};
+use super::{chain, counts_line, plain, shown_date, support_line, Cell, Event, Matrix, PropositionReport, Report};
 use crate::model::Stance;
 use std::fmt::Write;
 
@@ -34,6 +34,7 @@ h3 { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; color: #
 .meta { color: #57606a; font-family: "Helvetica Neue", Arial, sans-serif; font-size: .9rem; }
 table { border-collapse: collapse; width: 100%; margin: .75rem 0; font-family: "Helvetica Neue", Arial, sans-serif; font-size: .875rem; }
 th, td { border: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
+td.date { white-space: nowrap; }
 th { background: #f6f8fa; }
 .matrix td.cell { text-align: center; font-weight: 600; }
 td.affirms { background: #dafbe1; color: var(--affirms); }
@@ -100,17 +101,13 @@ pub fn render(r: &Report) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         r.as_of
     );
-    let findings: Vec<String> = r.counts.open_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let _ = writeln!(out, "<header>\n<h1>Story report</h1>");
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Database <code>{}</code> · as of <strong>{}</strong> · {} propositions · {} claims · {} parties · open findings: {}</p>\n</header>",
+        "<p class=\"meta\">Database <code>{}</code> · as of <strong>{}</strong> · {}</p>\n</header>",
         escape(&r.database),
         r.as_of,
-        r.counts.propositions,
-        r.counts.claims,
-        r.counts.parties,
-        escape(&if findings.is_empty() { "none".to_string() } else { findings.join(", ") })
+        escape(&counts_line(&r.counts))
     );
     matrix(&mut out, &r.matrix, r);
     for p in &r.propositions {
@@ -149,26 +146,18 @@ fn proposition(out: &mut String, p: &PropositionReport) {
     let _ = writeln!(out, "<section class=\"proposition\" id=\"{}\">", escape(&anchor(&p.id)));
     let _ = writeln!(out, "<h2>{} <span class=\"status {}\">{}</span></h2>", escape(&p.text), p.status, p.status);
     let _ = write!(out, "<p class=\"meta\">Proposition <code>{}</code>", escape(&p.id));
-    for (side, s) in &p.support {
-        let _ = write!(
-            out,
-            " · {side}: support {:.2}, grade {}, {} independent root(s)",
-            s.support,
-            s.grade,
-            s.roots.len()
-        );
-    }
+    let _ = write!(out, " · {}", escape(&support_line(p)));
     let _ = writeln!(out, "</p>");
     if !p.positions.is_empty() {
         let _ = writeln!(out, "<table class=\"positions\">\n<thead><tr><th>party</th><th>stance</th><th>date</th><th>source</th><th>via</th><th>confidence</th><th>grade</th></tr></thead>\n<tbody>");
         for pos in &p.positions {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"{}\">{}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&pos.party_name),
                 pos.stance,
                 pos.stance,
-                pos.date,
+                shown_date(&pos.date, Some(pos.date_basis)),
                 escape(&pos.source_title),
                 escape(pos.via.as_deref().unwrap_or("")),
                 pos.confidence.map(|c| c.to_string()).unwrap_or_default(),
@@ -215,7 +204,13 @@ fn proposition(out: &mut String, p: &PropositionReport) {
         );
         for e in &p.timeline {
             let mark = if e.reversal { " <strong>(reversal)</strong>" } else { "" };
-            let _ = writeln!(out, "<tr><td>{}</td><td>{}</td><td>{}{mark}</td></tr>", e.date, e.kind, escape(&e.text));
+            let date = shown_date(&e.date, e.date_basis);
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"date\">{date}</td><td>{}</td><td>{}{mark}</td></tr>",
+                e.kind,
+                escape(&e.text)
+            );
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
@@ -229,10 +224,10 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
     const LABEL: f64 = 170.0;
     const LANE: f64 = 28.0;
     const TOP: f64 = 24.0;
-    let mut lanes: Vec<&str> = Vec::new();
+    let mut lanes: Vec<(&str, &str)> = Vec::new();
     for e in events {
-        if !lanes.contains(&e.party.as_str()) {
-            lanes.push(&e.party);
+        if !lanes.iter().any(|l| l.0 == e.party) {
+            lanes.push((&e.party, &e.party_name));
         }
     }
     let times: Vec<i64> = events.iter().map(|e| e.date.start().timestamp()).collect();
@@ -249,20 +244,36 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
         out,
         "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of claims and requests\">"
     );
-    for (i, party) in lanes.iter().enumerate() {
+    for (i, (_, name)) in lanes.iter().enumerate() {
         let y = TOP + LANE * i as f64 + LANE / 2.0;
+        let label: String =
+            if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.to_string() };
         let _ = writeln!(
             out,
             "<line x1=\"{LABEL}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d7de\"/><text x=\"4\" y=\"{}\">{}</text>",
             WIDTH - 10.0,
             y + 4.0,
-            escape(party)
+            escape(&label)
         );
     }
+    // Marks on one lane at one moment are set side by side instead of on top of each other.
+    let mut taken: std::collections::HashMap<(usize, i64), usize> = std::collections::HashMap::new();
     for (e, t) in events.iter().zip(&times) {
-        let lane = lanes.iter().position(|l| *l == e.party).unwrap_or(0);
-        let (cx, cy) = (x(*t), TOP + LANE * lane as f64 + LANE / 2.0);
-        let title = format!("<title>{} {}: {}</title>", e.date, e.kind, escape(&e.text));
+        let lane = lanes.iter().position(|l| l.0 == e.party).unwrap_or(0);
+        let slot = taken.entry((lane, *t)).or_insert(0);
+        let (cx, cy) = (x(*t) + 13.0 * *slot as f64, TOP + LANE * lane as f64 + LANE / 2.0);
+        *slot += 1;
+        let approximate = match e.date {
+            crate::date::Date::Year(_) => " (some time that year)",
+            crate::date::Date::Month(..) => " (some time that month)",
+            _ => "",
+        };
+        let title = format!(
+            "<title>{}{approximate} {}: {}</title>",
+            shown_date(&e.date, e.date_basis),
+            e.kind,
+            escape(&e.text)
+        );
         let _ = match (e.kind, e.stance) {
             ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),
             ("claim", Some(stance)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\">{title}</circle>", colour(stance)),
@@ -280,8 +291,10 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
     let axis_y = TOP + LANE * lanes.len() as f64 + 16.0;
     let first = events.first().map(|e| e.date.to_string()).unwrap_or_default();
     let last = events.last().map(|e| e.date.to_string()).unwrap_or_default();
-    let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{first}</text>");
-    if first != last {
+    if first == last {
+        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{axis_y}\" text-anchor=\"middle\">{first}</text>", x(min));
+    } else {
+        let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{first}</text>");
         let _ = writeln!(out, "<text x=\"{}\" y=\"{axis_y}\" text-anchor=\"end\">{last}</text>", WIDTH - 10.0);
     }
     let _ = writeln!(out, "</svg>");

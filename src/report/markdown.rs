@@ -1,7 +1,7 @@
 //! The report as Markdown: GitHub-flavoured tables that survive `|` and newlines in logged
 //! text, for pasting into a CMS or a comment.
 
-use super::{chain, plain, Matrix, PropositionReport, Report};
+use super::{chain, counts_line, plain, shown_date, support_line, Matrix, PropositionReport, Report};
 use std::fmt::Write;
 
 /// Text made safe for a table cell or a list line: pipes escaped, line breaks as <br>,
@@ -46,15 +46,7 @@ pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Story report\n");
     let _ = writeln!(out, "Database `{}`, as of **{}**.\n", r.database.replace('`', "'"), r.as_of);
-    let findings: Vec<String> = r.counts.open_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let _ = writeln!(
-        out,
-        "{} propositions, {} claims, {} parties. Open findings: {}.\n",
-        r.counts.propositions,
-        r.counts.claims,
-        r.counts.parties,
-        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
-    );
+    let _ = writeln!(out, "{}.\n", escape(&counts_line(&r.counts)));
     let _ = writeln!(out, "## Stance matrix\n");
     matrix(&mut out, &r.matrix);
     for p in &r.propositions {
@@ -66,22 +58,14 @@ pub fn render(r: &Report) -> String {
 fn proposition(out: &mut String, p: &PropositionReport) {
     let _ = writeln!(out, "## {} ({})\n", escape(&p.text), p.status);
     let _ = writeln!(out, "Proposition `{}`.", p.id.replace('`', "'"));
-    for (side, s) in &p.support {
-        let _ = writeln!(
-            out,
-            "- {side}: support {:.2}, Admiralty grade {}, {} independent root(s)",
-            s.support,
-            s.grade,
-            s.roots.len()
-        );
-    }
+    let _ = writeln!(out, "{}.", escape(&support_line(p)));
     let _ = writeln!(out);
     if !p.positions.is_empty() {
         let rows = p.positions.iter().map(|pos| {
             vec![
                 pos.party_name.clone(),
                 pos.stance.to_string(),
-                pos.date.to_string(),
+                shown_date(&pos.date, Some(pos.date_basis)),
                 pos.source_title.clone(),
                 pos.via.clone().unwrap_or_default(),
                 pos.confidence.map(|c| c.to_string()).unwrap_or_default(),
@@ -115,7 +99,7 @@ fn proposition(out: &mut String, p: &PropositionReport) {
         let _ = writeln!(out, "### Timeline\n");
         let rows = p.timeline.iter().map(|e| {
             vec![
-                e.date.to_string(),
+                shown_date(&e.date, e.date_basis),
                 e.kind.to_string(),
                 e.text.clone(),
                 if e.reversal { "reversal".into() } else { String::new() },

@@ -7,7 +7,7 @@ pub mod markdown;
 pub mod terminal;
 
 use crate::date::Date;
-use crate::model::{ClaimRow, Party, Request, Source, Stance, Story};
+use crate::model::{ClaimRow, DateBasis, Party, Request, Source, Stance, Story};
 use crate::reconcile::{Finding, FindingKind, FindingState, Outcome, PropositionOutcome, Side, SilenceReason, Status};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -26,6 +26,8 @@ pub struct Report {
 pub struct Counts {
     pub propositions: usize,
     pub claims: usize,
+    /// Of those claims, how many are retracted.
+    pub retracted_claims: usize,
     pub parties: usize,
     /// Open (and acknowledged) findings by kind.
     pub open_findings: BTreeMap<String, usize>,
@@ -51,6 +53,8 @@ pub struct Position {
     pub party_name: String,
     pub stance: Stance,
     pub date: Date,
+    /// stated, published (the source's date) or logged (no date was given).
+    pub date_basis: DateBasis,
     pub claim: String,
     pub source: String,
     pub source_title: String,
@@ -87,9 +91,12 @@ pub struct Trace {
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
     pub date: Date,
+    /// For claims: where the date comes from (stated, published or logged).
+    pub date_basis: Option<DateBasis>,
     /// claim, request, deadline or retraction.
     pub kind: &'static str,
     pub party: String,
+    pub party_name: String,
     pub stance: Option<Stance>,
     pub claim: Option<String>,
     /// The claim is where its party turned from affirming to denying, or back.
@@ -151,6 +158,7 @@ struct Index<'a> {
     parties: HashMap<&'a str, &'a Party>,
     sources: HashMap<&'a str, &'a Source>,
     retracted: HashMap<&'a str, Date>,
+    reasons: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Index<'a> {
@@ -164,6 +172,7 @@ impl<'a> Index<'a> {
                 .filter(|x| x.date.on_or_before(as_of))
                 .map(|x| (x.target.as_str(), x.date))
                 .collect(),
+            reasons: story.retractions.iter().map(|x| (x.target.as_str(), x.reason.as_str())).collect(),
         }
     }
 
@@ -223,7 +232,21 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
     }
     let mut chosen: Vec<&PropositionOutcome> =
         outcome.propositions.iter().filter(|p| only.is_empty() || only.contains(&p.id)).collect();
-    chosen.sort_by_key(|p| (rank(p.status), std::cmp::Reverse(open_count(outcome, &p.id)), p.id.clone()));
+    chosen.sort_by_key(|p| {
+        let worst = outcome
+            .findings
+            .iter()
+            .filter(|f| is_open(f) && f.proposition.as_deref() == Some(p.id.as_str()))
+            .map(|f| f.severity)
+            .min();
+        (
+            p.status != Status::Contested,
+            worst.is_none(),
+            worst,
+            std::cmp::Reverse(open_count(outcome, &p.id)),
+            p.id.clone(),
+        )
+    });
     let propositions: Vec<PropositionReport> =
         chosen.iter().map(|p| proposition(&index, story, outcome, &counted, p)).collect();
     Report {
@@ -232,22 +255,12 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         counts: Counts {
             propositions: story.propositions.len(),
             claims: counted.len(),
+            retracted_claims: counted.iter().filter(|c| index.retracted.contains_key(c.id())).count(),
             parties: story.parties.len(),
             open_findings,
         },
         matrix: matrix(&index, outcome, &propositions),
         propositions,
-    }
-}
-
-/// Most contested first: the order an editor reads in.
-fn rank(status: Status) -> u8 {
-    match status {
-        Status::Contested => 0,
-        Status::SingleSource => 1,
-        Status::Denied => 2,
-        Status::Corroborated => 3,
-        Status::Unanswered => 4,
     }
 }
 
@@ -278,6 +291,7 @@ fn proposition(
             party_name: index.party_name(&c.claim.party),
             stance: c.claim.stance,
             date: c.date,
+            date_basis: c.date_basis,
             claim: c.id().to_string(),
             source: c.claim.source.clone(),
             source_title: index.sources.get(c.claim.source.as_str()).map_or_else(String::new, |s| s.title.clone()),
@@ -298,7 +312,7 @@ fn proposition(
         .findings
         .iter()
         .filter(|f| f.kind == FindingKind::Reversal && f.proposition.as_deref() == Some(p.id.as_str()))
-        .flat_map(|f| f.claims.iter().map(String::as_str))
+        .flat_map(|f| f.claims.iter().skip(1).map(String::as_str))
         .collect();
     let requests: Vec<&Request> = story
         .requests
@@ -326,56 +340,63 @@ fn timeline(
     as_of: &Date,
 ) -> Vec<Event> {
     let mut events = Vec::new();
+    let event = |date: Date, kind: &'static str, party: &str, text: String| Event {
+        date,
+        date_basis: None,
+        kind,
+        party: party.to_string(),
+        party_name: if party.is_empty() { "(sources)".to_string() } else { index.party_name(party) },
+        stance: None,
+        claim: None,
+        reversal: false,
+        text,
+    };
+    let mut retracted_sources = BTreeSet::new();
     for c in counted.iter().filter(|c| c.claim.proposition == prop) {
         let quote = c.claim.quote.as_deref().map(|q| format!(": “{q}”")).unwrap_or_default();
+        let via = c.claim.via.as_deref().map(|v| format!(" (via {})", index.party_name(v))).unwrap_or_default();
+        let name = index.party_name(&c.claim.party);
         events.push(Event {
-            date: c.date,
-            kind: "claim",
-            party: c.claim.party.clone(),
+            date_basis: Some(c.date_basis),
             stance: Some(c.claim.stance),
             claim: Some(c.id().to_string()),
             reversal: turns.contains(c.id()),
-            text: format!("{} {}{quote}", index.party_name(&c.claim.party), c.claim.stance),
+            ..event(c.date, "claim", &c.claim.party, format!("{name} {}{via}{quote}", c.claim.stance.label()))
         });
         if let Some(date) = index.retracted.get(c.id()) {
-            events.push(Event {
-                date: *date,
-                kind: "retraction",
-                party: c.claim.party.clone(),
-                stance: None,
-                claim: Some(c.id().to_string()),
-                reversal: false,
-                text: format!("claim {} retracted", c.id()),
-            });
+            let reason = index.reasons.get(c.id()).map(|r| format!(": {r}")).unwrap_or_default();
+            let text = format!("{name}'s claim ({}) retracted{reason}", c.claim.stance.label());
+            events.push(Event { claim: Some(c.id().to_string()), ..event(*date, "retraction", &c.claim.party, text) });
+        }
+        retracted_sources.insert(c.claim.source.as_str());
+    }
+    // A retracted source undermines the claims found in it: it belongs on their timeline.
+    for source in retracted_sources {
+        if let (Some(date), Some(s)) = (index.retracted.get(source), index.sources.get(source)) {
+            let reason = index.reasons.get(source).map(|r| format!(": {r}")).unwrap_or_default();
+            let publisher = s.publisher.as_deref().unwrap_or("");
+            events.push(event(*date, "retraction", publisher, format!("source “{}” retracted{reason}", s.title)));
         }
     }
     for q in requests {
-        let asked_by = format!("{} asked by {}", index.party_name(&q.party), index.party_name(&q.by));
         if let Some(asked) = q.asked {
-            events.push(Event {
-                date: asked,
-                kind: "request",
-                party: q.party.clone(),
-                stance: None,
-                claim: None,
-                reversal: false,
-                text: asked_by.clone(),
-            });
+            let text = format!("{} asked by {}", index.party_name(&q.party), index.party_name(&q.by));
+            events.push(event(asked, "request", &q.party, text));
         }
         if let Some(deadline) = q.deadline.filter(|d| d.on_or_before(as_of) || q.asked.is_some()) {
-            events.push(Event {
-                date: deadline,
-                kind: "deadline",
-                party: q.party.clone(),
-                stance: None,
-                claim: None,
-                reversal: false,
-                text: format!("deadline for {}", index.party_name(&q.party)),
-            });
+            events.push(event(deadline, "deadline", &q.party, format!("deadline for {}", index.party_name(&q.party))));
         }
     }
     events.sort_by(|a, b| (a.date, a.kind, &a.party).cmp(&(b.date, b.kind, &b.party)));
     events
+}
+
+/// A date as reports show it: one that only says when a claim was logged is marked so.
+pub fn shown_date(date: &Date, basis: Option<DateBasis>) -> String {
+    match basis {
+        Some(DateBasis::Logged) => format!("{date} (logged)"),
+        _ => date.to_string(),
+    }
 }
 
 fn matrix(index: &Index, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {
@@ -405,7 +426,7 @@ fn matrix(index: &Index, outcome: &Outcome, props: &[PropositionReport]) -> Matr
         cells.entry(party.as_str()).or_default().insert(prop, cell);
     }
     let propositions: Vec<String> = props.iter().map(|p| p.id.clone()).collect();
-    let rows = cells
+    let mut rows: Vec<MatrixRow> = cells
         .into_iter()
         .map(|(party, row)| MatrixRow {
             party: party.to_string(),
@@ -413,6 +434,7 @@ fn matrix(index: &Index, outcome: &Outcome, props: &[PropositionReport]) -> Matr
             cells: propositions.iter().map(|p| row.get(p.as_str()).copied().unwrap_or(Cell::Blank)).collect(),
         })
         .collect();
+    rows.sort_by(|a, b| (a.party_name.to_lowercase(), &a.party).cmp(&(b.party_name.to_lowercase(), &b.party)));
     Matrix { propositions, rows }
 }
 
@@ -443,5 +465,41 @@ pub fn chain(t: &Trace) -> String {
         [] => format!("{label} [root]"),
         [one] => format!("{label} ← {}", chain(one)),
         many => format!("{label} ← {{{}}}", many.iter().map(chain).collect::<Vec<_>>().join("; ")),
+    }
+}
+
+/// The header's counts in words: "6 propositions, 14 claims (1 retracted), 13 parties; open
+/// findings: 2 conflict, 8 silence".
+pub fn counts_line(c: &Counts) -> String {
+    let findings: Vec<String> = c.open_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
+    format!(
+        "{} propositions, {} claims{retracted}, {} parties; open findings: {}",
+        c.propositions,
+        c.claims,
+        c.parties,
+        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
+    )
+}
+
+/// How solid each side is, in words; sides nobody takes are left out.
+pub fn support_line(p: &PropositionReport) -> String {
+    let sides: Vec<String> = p
+        .support
+        .iter()
+        .filter(|(_, s)| !s.claims.is_empty())
+        .map(|(side, s)| {
+            format!(
+                "{side}: support {:.2}, Admiralty grade {}, {} independent root(s)",
+                s.support,
+                s.grade,
+                s.roots.len()
+            )
+        })
+        .collect();
+    if sides.is_empty() {
+        "no party affirms or denies".to_string()
+    } else {
+        sides.join("; ")
     }
 }

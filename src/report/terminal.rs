@@ -1,7 +1,9 @@
 //! The report for the terminal: comfy-table tables that fit its width, coloured on a
 //! terminal unless NO_COLOR is set.
 
-use super::{chain, plain, Cell as MatrixCell, Matrix, PropositionReport, Report};
+use super::{
+    chain, counts_line, plain, shown_date, support_line, Cell as MatrixCell, Matrix, PropositionReport, Report,
+};
 use crate::output;
 use comfy_table::{Cell, Color, Table};
 use std::fmt::Write;
@@ -41,16 +43,8 @@ pub fn matrix(m: &Matrix) -> Table {
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let findings: Vec<String> = r.counts.open_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let _ = writeln!(out, "claimtrack report: {} as of {}", r.database, r.as_of);
-    let _ = writeln!(
-        out,
-        "{} propositions, {} claims, {} parties; open findings: {}\n",
-        r.counts.propositions,
-        r.counts.claims,
-        r.counts.parties,
-        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
-    );
+    let _ = writeln!(out, "{}\n", counts_line(&r.counts));
     let _ = writeln!(out, "Stance matrix\n{}\n", matrix(&r.matrix));
     for p in &r.propositions {
         proposition(&mut out, p);
@@ -61,19 +55,19 @@ pub fn render(r: &Report) -> String {
 fn proposition(out: &mut String, p: &PropositionReport) {
     let colour = output::colour();
     let _ = writeln!(out, "== {} [{}]\n{}", p.id, p.status, p.text);
-    let support: Vec<String> = p
-        .support
-        .iter()
-        .map(|(side, s)| format!("{side}: support {:.2}, grade {}, {} root(s)", s.support, s.grade, s.roots.len()))
-        .collect();
-    let _ = writeln!(out, "{}\n", support.join("; "));
+    let _ = writeln!(
+        out,
+        "{}
+",
+        support_line(p)
+    );
     if !p.positions.is_empty() {
         let mut t = output::table(&["party", "stance", "date", "source", "via", "confidence", "grade"]);
         for pos in &p.positions {
             t.add_row(vec![
                 Cell::new(&pos.party_name),
                 stance_cell(pos.stance.as_str(), colour),
-                Cell::new(pos.date),
+                Cell::new(shown_date(&pos.date, Some(pos.date_basis))),
                 Cell::new(&pos.source_title),
                 Cell::new(pos.via.as_deref().unwrap_or("")),
                 Cell::new(pos.confidence.map(|c| c.to_string()).unwrap_or_default()),
@@ -85,7 +79,8 @@ fn proposition(out: &mut String, p: &PropositionReport) {
     if !p.findings.is_empty() {
         let _ = writeln!(out, "Findings:");
         for f in &p.findings {
-            let _ = writeln!(out, "  - [{}] {} ({})", f.severity, plain(f), f.id);
+            let kind = f.reason.map_or_else(|| f.kind.to_string(), |r| format!("{}: {r}", f.kind));
+            let _ = writeln!(out, "  - [{}] {kind}: {} ({})", f.severity, plain(f), f.id);
         }
     }
     if !p.provenance.is_empty() {
@@ -99,7 +94,7 @@ fn proposition(out: &mut String, p: &PropositionReport) {
         let _ = writeln!(out, "Timeline:");
         for e in &p.timeline {
             let mark = if e.reversal { " ⟲ reversal" } else { "" };
-            let _ = writeln!(out, "  {}  {:<10} {}{mark}", e.date, e.kind, e.text);
+            let _ = writeln!(out, "  {:<10}  {:<10} {}{mark}", shown_date(&e.date, e.date_basis), e.kind, e.text);
         }
     }
     let _ = writeln!(out);

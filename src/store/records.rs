@@ -23,7 +23,19 @@ macro_rules! sql_text {
         }
     )+};
 }
-sql_text!(Date, Timestamp, PartyKind, SourceKind, Reliability, Stance, LinkRel, TargetKind, Country, Sha256Hex);
+sql_text!(
+    Date,
+    DateBasis,
+    Timestamp,
+    PartyKind,
+    SourceKind,
+    Reliability,
+    Stance,
+    LinkRel,
+    TargetKind,
+    Country,
+    Sha256Hex
+);
 sql_text!(FindingState, FindingKind, Severity, SilenceReason);
 
 /// Types stored as their inner number.
@@ -251,6 +263,7 @@ const CLAIM_SELECT: &str =
     "SELECT c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, \
      c.confidence, c.grade, c.logged_by, c.recorded, \
      COALESCE(c.stated, s.published, substr(c.recorded, 1, 10)) AS date, \
+     CASE WHEN c.stated IS NOT NULL THEN 'stated' WHEN s.published IS NOT NULL THEN 'published' ELSE 'logged' END AS date_basis, \
      (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted \
      FROM claim c JOIN source s ON s.id = c.source";
 
@@ -272,6 +285,7 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
             recorded: r.get("recorded")?,
         },
         date: r.get("date")?,
+        date_basis: r.get("date_basis")?,
         retracted: r.get("retracted")?,
     })
 }

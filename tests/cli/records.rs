@@ -150,7 +150,7 @@ fn claim_add_list_show() {
             "id": "c-mfa-denies", "proposition": "experts-helped", "party": "china-mfa", "stance": "denies",
             "source": "report", "via": "reuters", "stated": "2025-09-25", "quote": "neutral and fair position",
             "note": "via Reuters", "confidence": 0.8, "grade": 2, "logged_by": USER, "recorded": RECORDED,
-            "date": "2025-09-25"
+            "date": "2025-09-25", "date_basis": "stated"
         })
     );
     assert_eq!(db.json("claim list"), json!([shown]));

@@ -446,7 +446,8 @@ fn as_of_before_and_after_a_reversal() {
         .filter(|e| e["reversal"] == true)
         .map(|e| e["claim"].as_str().unwrap())
         .collect();
-    assert_eq!(marked, BTreeSet::from(["c-vwc-denies-lead", "c-vwc-affirms-lead"]));
+    // Only the claim where the party turned is marked, not the one it turned from.
+    assert_eq!(marked, BTreeSet::from(["c-vwc-affirms-lead"]));
     let position = p["positions"].as_array().unwrap().iter().find(|x| x["party"] == "vellmoor-water").unwrap();
     assert_eq!(position["stance"], "affirms");
     assert_eq!(position["claim"], "c-vwc-affirms-lead");
@@ -681,7 +682,11 @@ fn report_json_has_the_documented_keys() {
     for (name, as_of) in STORIES {
         let r = report_json(&story(name), &["--as-of", as_of]);
         assert_eq!(keys(&r), set(&["database", "as_of", "counts", "matrix", "propositions"]), "{name}");
-        assert_eq!(keys(&r["counts"]), set(&["propositions", "claims", "parties", "open_findings"]), "{name}");
+        assert_eq!(
+            keys(&r["counts"]),
+            set(&["propositions", "claims", "retracted_claims", "parties", "open_findings"]),
+            "{name}"
+        );
         assert_eq!(keys(&r["matrix"]), set(&["propositions", "rows"]), "{name}");
         let cells =
             ["affirms", "denies", "qualifies", "neutral", "declined", "no-response", "silent-but-expected", "blank"];
@@ -698,6 +703,7 @@ fn report_json_has_the_documented_keys() {
                     "party_name",
                     "stance",
                     "date",
+                    "date_basis",
                     "claim",
                     "source",
                     "source_title",
@@ -730,7 +736,11 @@ fn report_json_has_the_documented_keys() {
                 }
             }
             for e in p["timeline"].as_array().unwrap() {
-                assert_eq!(keys(e), set(&["date", "kind", "party", "stance", "claim", "reversal", "text"]), "{name}");
+                assert_eq!(
+                    keys(e),
+                    set(&["date", "date_basis", "kind", "party", "party_name", "stance", "claim", "reversal", "text"]),
+                    "{name}"
+                );
                 assert!(["claim", "request", "deadline", "retraction"].contains(&e["kind"].as_str().unwrap()), "{e}");
             }
         }
