@@ -4,4 +4,5 @@
 mod bad_input;
 mod common;
 mod import_export;
+mod integrity;
 mod records;

@@ -1,0 +1,582 @@
+//! "A history you can trust" (docs/INTEGRITY.md): the audit log and its hash chain, `verify`
+//! against tampering done behind claimtrack's back, many writers at once, imports killed
+//! mid-way, online backups, and schema upgrades and refusals.
+
+use crate::common::*;
+use rusqlite::Connection;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        other => panic!("expected a JSON list, got {other}"),
+    }
+}
+
+/// The audit log as `history --format json` prints it (with extra arguments, if any).
+fn history(db: &Db, args: &str) -> Vec<Value> {
+    array(db.json(&*format!("history {args}")))
+}
+
+/// (action, kind, record) of each event.
+fn summary(events: &[Value]) -> Vec<(String, String, String)> {
+    events
+        .iter()
+        .map(|e| {
+            let s = |f: &str| e[f].as_str().unwrap_or_else(|| panic!("event without {f}: {e}")).to_string();
+            (s("action"), s("kind"), s("record"))
+        })
+        .collect()
+}
+
+fn triples(v: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    v.iter().map(|(a, k, r)| (a.to_string(), k.to_string(), r.to_string())).collect()
+}
+
+/// Runs a command as `user` with the clock at `now`.
+fn run_as(db: &Db, user: &str, now: &str, args: &str) -> Outcome {
+    let mut cmd = db.cmd();
+    cmd.env("CLAIMTRACK_USER", user).env("CLAIMTRACK_NOW", now).args(args.to_args());
+    outcome(&mut cmd)
+}
+
+/// Every fixture imported into one database, reconciled, and one finding acknowledged.
+fn sound_story() -> Db {
+    let db = Db::new();
+    for name in FIXTURES {
+        db.import_fixture(name);
+    }
+    db.ok("reconcile");
+    let finding = db.column("findings", "id").into_iter().next().expect("the fixtures have findings");
+    db.ok(&*format!("findings ack {finding} --note x"));
+    db
+}
+
+/// Asserts `verify` passes: exit 0 and one line starting "sound:".
+fn assert_sound(db: &Db, args: &[&str]) -> String {
+    let mut all: Vec<&str> = args.to_vec();
+    all.push("verify");
+    let out = db.run(&all).success();
+    assert!(out.stdout.starts_with("sound: "), "verify should say sound:\n{}", out.stdout);
+    assert_eq!(out.stdout.lines().count(), 1, "one line of summary:\n{}", out.stdout);
+    assert!(out.stderr.is_empty(), "nothing on stderr: {}", out.stderr);
+    out.stdout
+}
+
+/// Opens the file directly, as someone with sqlite3 could, and runs `sql` on it.
+fn tamper(db: &Db, sql: &str) {
+    let conn = Connection::open(db.path()).expect("the database opens");
+    conn.execute_batch(sql).unwrap_or_else(|e| panic!("tampering with {sql:?}: {e}"));
+}
+
+/// The problems `verify` reports once the database has been tampered with: exit 1 with one
+/// `error:` line naming every needle, and `--format json` listing them with "ok": false.
+fn broken(db: &Db, needles: &[&str]) -> Vec<Value> {
+    let out = db.run("verify");
+    assert_eq!(out.code, 1, "verify should fail: {out:#?}");
+    assert_error_line(&out.stderr, needles);
+    assert!(out.stdout.is_empty(), "no summary when unsound: {}", out.stdout);
+
+    let out = db.run("verify --format json");
+    assert_eq!(out.code, 1, "verify --format json should fail too: {out:#?}");
+    assert_error_line(&out.stderr, needles);
+    let verdict: Value = serde_json::from_str(&out.stdout).expect("verify --format json prints JSON");
+    assert_eq!(verdict["ok"], false, "{verdict:#}");
+    let problems = array(verdict["problems"].clone());
+    assert!(!problems.is_empty(), "{verdict:#}");
+    problems
+}
+
+/// Is there a problem about `record` (and at `event`, when given) in the list?
+fn has_problem(problems: &[Value], event: Option<i64>, record: &str) -> bool {
+    problems.iter().any(|p| p["record"] == record && event.is_none_or(|e| p["event"] == e))
+}
+
+/// The seq of the event that logged `record` (its first).
+fn event_of(db: &Db, record: &str) -> i64 {
+    history(db, &format!("\"{record}\""))[0]["seq"].as_i64().expect("a seq")
+}
+
+/// JSON with object keys sorted at every level (what schema.sql calls canonical), rebuilt
+/// here independently of claimtrack's own code.
+fn canonical(value: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => {
+                let sorted: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, sorted(v))).collect();
+                Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::to_string(&sorted(value)).unwrap()
+}
+
+/// `claim add` for a new claim on the Kupol fixture's ids, quoting `quote`.
+fn claim_add(quote: &str) -> Vec<String> {
+    [
+        "--quiet",
+        "claim",
+        "add",
+        "--prop",
+        "p-experts-helped-kupol",
+        "--party",
+        "reuters",
+        "--stance",
+        "affirms",
+        "--source",
+        "s-reuters-report",
+        "--quote",
+        quote,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The audit log
+
+#[test]
+fn every_kind_of_write_appends_events() {
+    let db = Db::new();
+    let kupol = fixture("kupol-drones.json");
+    let import = format!("import {}", kupol.display());
+    // Each command, and the (kind, record) of the one event it must append.
+    let steps = [
+        ("party add wire --name Wire --kind media", "party", "wire"),
+        (r#"party add mfa --name "China's foreign ministry" --kind government"#, "party", "mfa"),
+        (r#"source add report --title "The report" --kind article --publisher wire"#, "source", "report"),
+        (r#"prop add experts --text "Experts helped" --expect mfa"#, "proposition", "experts"),
+        ("claim add --id c-denies --prop experts --party mfa --stance denies --source report", "claim", "c-denies"),
+        ("claim add --id c-affirms --prop experts --party wire --stance affirms --source report", "claim", "c-affirms"),
+        ("link add c-denies contradicts c-affirms", "link", "c-denies contradicts c-affirms"),
+        ("request add --id r-ask --party mfa --prop experts --by wire --asked 2025-09-24", "request", "r-ask"),
+        (r#"retract c-affirms --reason "Reuters corrected it" --date 2025-10-01"#, "retraction", "c-affirms"),
+    ];
+    let mut log: Vec<(String, String, String)> = Vec::new();
+    for (command, kind, record) in steps {
+        db.ok(command);
+        log.extend(triples(&[("add", kind, record)]));
+        assert_eq!(summary(&history(&db, "")), log, "after {command:?}");
+    }
+    // A claim or request without --id is logged under the id derived for it.
+    let derived = db.ok("claim add --prop experts --party wire --stance qualifies --source report --quote Maybe");
+    log.extend(triples(&[("add", "claim", derived.trim())]));
+    assert_eq!(summary(&history(&db, "")), log, "after a claim add without --id");
+    let derived = db.ok("request add --party wire --prop experts --by mfa");
+    log.extend(triples(&[("add", "request", derived.trim())]));
+    assert_eq!(summary(&history(&db, "")), log, "after a request add without --id");
+    let last = history(&db, "").pop().unwrap();
+    assert_eq!(last["user"], USER);
+    assert_eq!(last["at"], RECORDED, "the event is stamped with the time of the write");
+    assert_eq!(last["body"]["by"], "mfa", "the body is the record as written: {last}");
+
+    // A write that adds nothing logs nothing.
+    db.ok("party add wire --name Wire --kind media");
+    assert_eq!(history(&db, "").len(), log.len(), "an unchanged record is not logged again");
+
+    // An import logs each record it adds, in bundle order, as action "import".
+    db.ok(&*import);
+    let events = history(&db, "");
+    let imported = &events[log.len()..];
+    let bundle: Value = serde_json::from_str(&fixture_text("kupol-drones.json")).unwrap();
+    let records: usize = ["parties", "sources", "propositions", "claims", "links", "requests", "retractions"]
+        .iter()
+        .map(|k| bundle[k].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(imported.len(), records, "one event per imported record");
+    assert!(imported.iter().all(|e| e["action"] == "import"), "{imported:#?}");
+    let first_claim = bundle["claims"][0]["id"].as_str().unwrap();
+    assert!(imported.iter().any(|e| e["kind"] == "claim" && e["record"] == first_claim));
+    log = summary(&events);
+    db.ok(&*import);
+    assert_eq!(history(&db, "").len(), log.len(), "re-importing the same bundle logs nothing");
+
+    // A reconcile logs each finding it opens; triage logs the editor's change.
+    db.ok("reconcile");
+    let findings = db.column("findings", "id");
+    assert!(!findings.is_empty(), "the Kupol fixture has findings");
+    let events = history(&db, "");
+    let found = &events[log.len()..];
+    assert_eq!(found.len(), findings.len(), "one event per new finding:\n{found:#?}");
+    for e in found {
+        assert_eq!((e["action"].as_str(), e["kind"].as_str()), (Some("triage"), Some("triage")), "{e}");
+        assert_eq!(e["body"]["state"], "open");
+        assert!(findings.iter().any(|f| e["record"] == *f), "{e}");
+    }
+    let target = &findings[0];
+    db.ok(&*format!("findings ack {target} --note x"));
+    let events = history(&db, "");
+    assert_eq!(events.len(), log.len() + found.len() + 1);
+    let ack = events.last().unwrap();
+    assert_eq!(summary(std::slice::from_ref(ack)), triples(&[("triage", "triage", target.as_str())]));
+    assert_eq!(ack["body"]["state"], "acknowledged");
+    assert_eq!(ack["body"]["note"], "x");
+    assert_eq!(ack["user"], USER);
+
+    // A re-run that changes nothing logs nothing.
+    let before = events.len();
+    db.ok("reconcile");
+    assert_eq!(history(&db, "").len(), before, "a reconcile that changes nothing logs nothing");
+    assert_sound(&db, &[]);
+}
+
+#[test]
+fn history_of_one_record_shows_only_its_events() {
+    let db = sound_story();
+    let claim = "c-officials-affirm-experts";
+    let events = history(&db, claim);
+    assert_eq!(summary(&events), triples(&[("import", "claim", claim)]));
+    assert_eq!(events[0]["body"]["id"], claim, "the body is the record as written");
+    assert_eq!(events[0]["body"]["proposition"], "p-experts-helped-kupol");
+
+    // A finding's history: opened by the reconcile, then acknowledged.
+    let acked = db.column("findings --state acknowledged", "id");
+    assert_eq!(acked.len(), 1);
+    let events = history(&db, &acked[0]);
+    let states: Vec<&str> = events.iter().map(|e| e["body"]["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["open", "acknowledged"]);
+    assert!(events.iter().all(|e| e["record"] == acked[0].as_str()));
+
+    // A link's id is "FROM REL TO"; the table shows the same events.
+    let link = db.json("link list")[0].clone();
+    let key = format!(
+        "{} {} {}",
+        link["from"].as_str().unwrap(),
+        link["rel"].as_str().unwrap(),
+        link["to"].as_str().unwrap()
+    );
+    assert_eq!(summary(&history(&db, &format!("\"{key}\""))), triples(&[("import", "link", key.as_str())]));
+    let table = db.ok(&["history", claim][..]);
+    assert!(table.contains(claim) && table.contains("import"), "{table}");
+    assert_eq!(table.matches(claim).count(), 1, "one row:\n{table}");
+
+    // An id nobody logged has no history.
+    assert_eq!(history(&db, "c-nobody"), Vec::<Value>::new());
+}
+
+#[test]
+fn history_filters_by_user_and_day() {
+    let db = Db::new();
+    let writes = [
+        ("alice", "2025-09-01T09:00:00Z", "party add a1 --name A1 --kind media"),
+        ("bob", "2025-09-15T23:59:59Z", "party add b1 --name B1 --kind media"),
+        ("alice", "2025-09-16T00:00:00Z", "party add a2 --name A2 --kind media"),
+        ("bob", "2025-10-01T12:00:00Z", "party add b2 --name B2 --kind media"),
+    ];
+    for (user, now, command) in writes {
+        run_as(&db, user, now, command).success();
+    }
+    let records = |args: &str| -> Vec<String> {
+        history(&db, args).iter().map(|e| e["record"].as_str().unwrap().to_string()).collect()
+    };
+    let all = history(&db, "");
+    assert_eq!(all.iter().map(|e| e["user"].as_str().unwrap()).collect::<Vec<_>>(), ["alice", "bob", "alice", "bob"]);
+    assert!(all[1]["at"].as_str().unwrap().starts_with("2025-09-15T23:59:59"), "at is the time of the write");
+
+    assert_eq!(records("--user alice"), ["a1", "a2"]);
+    assert_eq!(records("--user bob"), ["b1", "b2"]);
+    assert_eq!(records("--user carol"), Vec::<String>::new());
+    assert_eq!(records("--since 2025-09-15"), ["b1", "a2", "b2"], "--since includes its own day");
+    assert_eq!(records("--since 2025-09-16"), ["a2", "b2"]);
+    assert_eq!(records("--until 2025-09-15"), ["a1", "b1"], "--until includes its own day, to its last second");
+    assert_eq!(records("--since 2025-09-15 --until 2025-09-16"), ["b1", "a2"]);
+    assert_eq!(records("--until 2025-09"), ["a1", "b1", "a2"], "a month covers the whole month");
+    assert_eq!(records("--since 2025-10"), ["b2"]);
+    assert_eq!(records("--user bob --since 2025-09-02 --until 2025-09-30"), ["b1"]);
+    assert_eq!(records("b2 --user bob"), ["b2"]);
+    assert_eq!(records("b2 --user alice"), Vec::<String>::new());
+}
+
+#[test]
+fn history_json_is_a_hash_chain() {
+    let db = sound_story();
+    let events = history(&db, "");
+    let fields = ["seq", "at", "user", "action", "kind", "record", "body", "prev", "hash"];
+    let mut prev = "0".repeat(64);
+    for (i, e) in events.iter().enumerate() {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, fields, "event {i} has exactly these fields, in this order");
+        assert_eq!(e["seq"], i as i64 + 1, "seq counts from 1 without gaps");
+        assert_eq!(e["prev"], prev.as_str(), "event {} follows the one before it", i + 1);
+        assert!(e["body"].is_object(), "the body is the record as JSON: {e}");
+        assert_eq!(e["user"], USER);
+        assert!(e["at"].as_str().unwrap().starts_with(TODAY), "{e}");
+        // The hash, recomputed by hand: SHA-256 of the canonical JSON of every other field.
+        let mut without = e.clone();
+        without.as_object_mut().unwrap().remove("hash");
+        let hash = format!("{:x}", Sha256::digest(canonical(&without).as_bytes()));
+        assert_eq!(e["hash"], hash.as_str(), "event {} hashes to what it says", i + 1);
+        prev = hash;
+    }
+    assert!(events.len() > 100);
+    // verify names the head of the chain: the last event's hash.
+    let sound = assert_sound(&db, &[]);
+    assert!(sound.contains(&format!("head {}", &prev[..16])), "{sound}");
+    let verdict = db.json("verify");
+    assert_eq!(verdict["ok"], true);
+    assert_eq!(verdict["head"], prev.as_str());
+    assert_eq!(verdict["events"], events.len());
+    assert_eq!(verdict["problems"], Value::Array(vec![]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. verify
+
+#[test]
+fn verify_is_sound_on_the_fixtures() {
+    let db = sound_story();
+    let line = assert_sound(&db, &[]);
+    let events = history(&db, "").len();
+    assert!(line.starts_with(&format!("sound: {events} events, chain intact")), "{line}");
+    assert!(line.contains("SQLite checks ok"), "{line}");
+    // A fresh database with one write is sound too.
+    let one = Db::new();
+    one.ok("party add p --name P --kind media");
+    assert!(assert_sound(&one, &[]).starts_with("sound: 1 events"));
+}
+
+#[test]
+fn append_only_triggers_refuse_edits_through_sqlite() {
+    let db = sound_story();
+    let conn = Connection::open(db.path()).unwrap();
+    for sql in [
+        "UPDATE claim SET quote = 'x' WHERE id = 'c-officials-affirm-experts'",
+        "DELETE FROM claim WHERE id = 'c-officials-affirm-experts'",
+        "UPDATE party SET name = 'x' WHERE id = 'reuters'",
+        "UPDATE source SET title = 'x' WHERE id = 's-reuters-report'",
+        "UPDATE proposition SET text = 'x' WHERE id = 'p-experts-helped-kupol'",
+        "UPDATE retraction SET reason = 'x'",
+        "DELETE FROM retraction",
+        "UPDATE finding_triage SET note = 'x'",
+        "DELETE FROM finding_triage",
+        "UPDATE event SET user = 'mallory' WHERE seq = 1",
+        "DELETE FROM event WHERE seq = 1",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql).to_string();
+        assert!(err.contains("append-only") || err.contains("cannot be deleted"), "{sql}: {err}");
+    }
+    drop(conn);
+    assert_sound(&db, &[]);
+}
+
+#[test]
+fn verify_catches_an_edited_claim() {
+    let db = sound_story();
+    let claim = "c-officials-affirm-experts";
+    let seq = event_of(&db, claim);
+    tamper(
+        &db,
+        &format!(
+            "DROP TRIGGER claim_append_only; UPDATE claim SET quote = 'they never said that' WHERE id = '{claim}';"
+        ),
+    );
+    let problems = broken(&db, &[claim, &format!("event {seq}"), "quote"]);
+    assert_eq!(problems[0]["record"], claim);
+    assert_eq!(problems[0]["event"], seq);
+}
+
+#[test]
+fn verify_catches_a_deleted_claim() {
+    // A claim nothing links to or retracts.
+    let db = sound_story();
+    let claim = "c-hur-affirms-d30sn";
+    let seq = event_of(&db, claim);
+    tamper(
+        &db,
+        &format!("DROP TRIGGER claim_no_delete; PRAGMA foreign_keys = OFF; DELETE FROM claim WHERE id = '{claim}';"),
+    );
+    let problems = broken(&db, &[claim, &format!("event {seq}"), "missing"]);
+    assert!(has_problem(&problems, Some(seq), claim), "{problems:#?}");
+}
+
+#[test]
+fn verify_catches_a_deleted_claim_that_others_point_at() {
+    // Links point at this claim, so SQLite's foreign key check fails too; the first line
+    // still names the claim and the event that logged it.
+    let db = sound_story();
+    let claim = "c-officials-affirm-experts";
+    let links = db.json("link list");
+    assert!(array(links).iter().any(|l| l["to"] == claim || l["from"] == claim), "the claim is linked");
+    let seq = event_of(&db, claim);
+    tamper(
+        &db,
+        &format!("DROP TRIGGER claim_no_delete; PRAGMA foreign_keys = OFF; DELETE FROM claim WHERE id = '{claim}';"),
+    );
+    let problems = broken(&db, &[claim, &format!("event {seq}")]);
+    assert!(has_problem(&problems, Some(seq), claim), "{problems:#?}");
+    assert!(problems.iter().any(|p| p["check"] == "sqlite"), "the foreign key check is listed: {problems:#?}");
+}
+
+#[test]
+fn verify_catches_an_event_deleted_from_the_middle() {
+    let db = sound_story();
+    let total = history(&db, "").len() as i64;
+    let middle = total / 2;
+    tamper(&db, &format!("DROP TRIGGER event_no_delete; DELETE FROM event WHERE seq = {middle};"));
+    let problems = broken(&db, &[&format!("event {}", middle + 1)]);
+    assert_eq!(problems[0]["check"], "chain");
+    assert_eq!(problems[0]["event"], middle + 1);
+}
+
+#[test]
+fn verify_catches_the_last_event_deleted() {
+    // The last event is the editor's triage: the triage row is then in the tables unlogged.
+    let db = sound_story();
+    let events = history(&db, "");
+    let last = events.last().unwrap();
+    let record = last["record"].as_str().unwrap().to_string();
+    tamper(&db, &format!("DROP TRIGGER event_no_delete; DELETE FROM event WHERE seq = {};", last["seq"]));
+    let problems = broken(&db, &[&record]);
+    assert!(has_problem(&problems, None, &record), "{problems:#?}");
+
+    // The same with a claim logged last.
+    let db = sound_story();
+    db.ok(&claim_add("the very last claim"));
+    let events = history(&db, "");
+    let last = events.last().unwrap();
+    let record = last["record"].as_str().unwrap().to_string();
+    assert_eq!(last["kind"], "claim");
+    tamper(&db, &format!("DROP TRIGGER event_no_delete; DELETE FROM event WHERE seq = {};", last["seq"]));
+    let problems = broken(&db, &[&record, "no event logged it"]);
+    assert!(has_problem(&problems, None, &record), "{problems:#?}");
+}
+
+#[test]
+fn verify_catches_two_events_swapped() {
+    let db = sound_story();
+    let (a, b) = (40, 41);
+    tamper(
+        &db,
+        &format!(
+            "DROP TRIGGER event_append_only;
+             UPDATE event SET seq = 1000000 WHERE seq = {a};
+             UPDATE event SET seq = {a} WHERE seq = {b};
+             UPDATE event SET seq = {b} WHERE seq = 1000000;"
+        ),
+    );
+    let problems = broken(&db, &[&format!("event {a}")]);
+    assert_eq!(problems[0]["check"], "chain");
+    assert_eq!(problems[0]["event"], a);
+}
+
+#[test]
+fn verify_catches_an_edited_event_body() {
+    let db = sound_story();
+    let claim = "c-officials-affirm-experts";
+    let seq = event_of(&db, claim);
+    tamper(
+        &db,
+        &format!(
+            "DROP TRIGGER event_append_only;
+             UPDATE event SET body = json_set(body, '$.stance', 'denies') WHERE seq = {seq};"
+        ),
+    );
+    let problems = broken(&db, &[&format!("event {seq}"), claim]);
+    assert_eq!(problems[0]["check"], "chain");
+    assert_eq!(problems[0]["event"], seq);
+    assert_eq!(problems[0]["record"], claim);
+}
+
+#[test]
+fn verify_catches_a_claim_inserted_without_an_event() {
+    let db = sound_story();
+    tamper(
+        &db,
+        &format!(
+            "INSERT INTO claim (id, proposition, party, stance, source, quote, logged_by, recorded)
+             VALUES ('c-sneaky', 'p-experts-helped-kupol', 'reuters', 'affirms', 's-reuters-report',
+                     'slipped in', '{USER}', '{RECORDED}');"
+        ),
+    );
+    assert!(db.column("claim list", "id").contains(&"c-sneaky".to_string()), "the row is there");
+    let problems = broken(&db, &["c-sneaky", "no event logged it"]);
+    assert!(has_problem(&problems, None, "c-sneaky"), "{problems:#?}");
+}
+
+/// The tables with no append-only trigger (or a partial one) are held against the log too.
+#[test]
+fn verify_catches_edits_to_every_other_record_table() {
+    let cases = [
+        ("UPDATE request SET note = 'x' WHERE id = 'r-reuters-kremlin'", "r-reuters-kremlin", "note"),
+        ("DELETE FROM request WHERE id = 'r-reuters-kremlin'", "r-reuters-kremlin", "missing"),
+        ("PRAGMA foreign_keys = OFF; DELETE FROM party WHERE id = 'us-gov'", "us-gov", "missing"),
+        (
+            "DELETE FROM link WHERE from_claim = 'c-visnyk-affirms-halt' AND rel = 'supports'",
+            "c-visnyk-affirms-halt supports c-council-affirms-halt",
+            "missing",
+        ),
+        (
+            "DELETE FROM proposition_expected WHERE proposition = 'p-bridge-work-halted'",
+            "p-bridge-work-halted",
+            "expected",
+        ),
+        ("DELETE FROM source_derivation WHERE source = 's-echo-rewrite'", "s-echo-rewrite", "derived_from"),
+        (
+            "DROP TRIGGER source_append_only; UPDATE source SET reliability = 'A' WHERE id = 's-echo-rewrite'",
+            "s-echo-rewrite",
+            "reliability",
+        ),
+        ("DROP TRIGGER party_append_only; UPDATE party SET name = 'x' WHERE id = 'us-gov'", "us-gov", "name"),
+        ("DROP TRIGGER finding_triage_append_only; UPDATE finding_triage SET note = 'x' WHERE seq = 1", "", "triage"),
+        ("DROP TRIGGER retraction_no_delete; DELETE FROM retraction", "", "retraction"),
+    ];
+    for (sql, record, needle) in cases {
+        let db = sound_story();
+        tamper(&db, sql);
+        let problems = broken(&db, &[record, needle]);
+        assert!(record.is_empty() || has_problem(&problems, None, record), "{sql}: {problems:#?}");
+    }
+}
+
+/// What verify cannot catch on its own: someone who removes the last write from the tables
+/// and the log alike (or rewrites the chain consistently). The chain is sound again, but its
+/// head has changed: a head noted down earlier shows it.
+#[test]
+fn a_consistent_rewrite_passes_verify_but_changes_the_head() {
+    let db = sound_story();
+    db.ok(&claim_add("said and then unsaid"));
+    let noted = db.json("verify")["head"].as_str().unwrap().to_string();
+    let last = history(&db, "").pop().unwrap();
+    assert_eq!(last["kind"], "claim");
+    let claim = last["record"].as_str().unwrap();
+    tamper(
+        &db,
+        &format!(
+            "DROP TRIGGER event_no_delete; DROP TRIGGER claim_no_delete;
+             DELETE FROM event WHERE seq = {}; DELETE FROM claim WHERE id = '{claim}';",
+            last["seq"]
+        ),
+    );
+    let line = assert_sound(&db, &[]);
+    let head = db.json("verify")["head"].as_str().unwrap().to_string();
+    assert_ne!(head, noted, "the head moved");
+    assert!(!line.contains(&noted[..16]), "the summary shows the new head, not the noted one: {line}");
+    assert_eq!(head, last["prev"], "the head is now the event before the removed one");
+    assert!(
+        history(&db, "").iter().all(|e| e["hash"] != noted.as_str()),
+        "no event carries the noted head any more: that is how the rewrite shows"
+    );
+}
+
+#[test]
+#[ignore = "bug: a finding's state can be changed behind claimtrack's back (the finding table has no \
+            trigger, and verify does not hold finding.state against the last triage event); verify says sound"]
+fn verify_catches_a_finding_dismissed_without_triage() {
+    let db = sound_story();
+    let finding = db.column("findings --state open", "id").into_iter().next().expect("an open finding");
+    tamper(
+        &db,
+        &format!("UPDATE finding SET state = 'dismissed', note = 'nothing to see', state_by = 'mallory' WHERE id = '{finding}';"),
+    );
+    assert_eq!(db.column("findings --state dismissed", "id"), [finding.as_str()], "the listing shows it dismissed");
+    let problems = broken(&db, &[&finding]);
+    assert!(has_problem(&problems, None, &finding), "{problems:#?}");
+}
