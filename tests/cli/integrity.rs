@@ -6,7 +6,11 @@ use crate::common::*;
 use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -102,6 +106,11 @@ fn event_of(db: &Db, record: &str) -> i64 {
     history(db, &format!("\"{record}\""))[0]["seq"].as_i64().expect("a seq")
 }
 
+fn claim_count(path: &Path) -> usize {
+    let conn = Connection::open(path).expect("the database opens");
+    conn.query_row("SELECT count(*) FROM claim", [], |r| r.get::<_, i64>(0)).expect("claims counted") as usize
+}
+
 /// JSON with object keys sorted at every level (what schema.sql calls canonical), rebuilt
 /// here independently of claimtrack's own code.
 fn canonical(value: &Value) -> String {
@@ -116,6 +125,37 @@ fn canonical(value: &Value) -> String {
         }
     }
     serde_json::to_string(&sorted(value)).unwrap()
+}
+
+/// A small deterministic pseudo-random sequence (xorshift64*), in [0, 1).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A bundle of `n` new claims on the Kupol fixture's ids.
+fn big_bundle(n: usize) -> String {
+    let claims: Vec<Value> = (0..n)
+        .map(|i| {
+            let party = ["reuters", "china-mfa", "kremlin", "eu-security-officials"][i % 4];
+            let stance = ["affirms", "denies", "qualifies", "neutral"][i % 4];
+            serde_json::json!({
+                "id": format!("c-big-{i:05}"),
+                "proposition": "p-experts-helped-kupol",
+                "party": party,
+                "stance": stance,
+                "source": "s-reuters-report",
+                "quote": format!("big bundle quote number {i}: {}", "lorem ipsum ".repeat(8)),
+            })
+        })
+        .collect();
+    bundle(serde_json::json!({ "claims": claims }))
 }
 
 /// `claim add` for a new claim on the Kupol fixture's ids, quoting `quote`.
@@ -579,4 +619,150 @@ fn verify_catches_a_finding_dismissed_without_triage() {
     assert_eq!(db.column("findings --state dismissed", "id"), [finding.as_str()], "the listing shows it dismissed");
     let problems = broken(&db, &[&finding]);
     assert!(has_problem(&problems, None, &finding), "{problems:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Many writers
+
+#[test]
+fn eight_writers_at_once_lose_nothing() {
+    const WRITERS: usize = 8;
+    const EACH: usize = 500;
+    let db = Arc::new(Db::with_fixture("kupol-drones.json"));
+    let before = db.column("claim list", "id").len();
+    let start = Arc::new(Barrier::new(WRITERS));
+    let began = Instant::now();
+    let handles: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (db, start) = (Arc::clone(&db), Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                let mut failures = Vec::new();
+                for i in 0..EACH {
+                    let quote = format!("writer {w} claim {i}");
+                    let out = db.process().args(claim_add(&quote)).stdin(Stdio::null()).output().unwrap();
+                    if !out.status.success() {
+                        failures.push(format!("{quote}: {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr)));
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let took = began.elapsed();
+    eprintln!("eight_writers_at_once_lose_nothing: {} claim adds in {took:.1?}", WRITERS * EACH);
+    assert!(
+        failures.is_empty(),
+        "{} of {} invocations failed, e.g.:\n{}",
+        failures.len(),
+        WRITERS * EACH,
+        failures[..failures.len().min(5)].join("\n")
+    );
+
+    let claims = array(db.json("claim list"));
+    assert_eq!(claims.len(), before + WRITERS * EACH);
+    let mut quotes: HashMap<String, usize> = HashMap::new();
+    for c in &claims {
+        if let Some(q) = c["quote"].as_str() {
+            *quotes.entry(q.to_string()).or_default() += 1;
+        }
+    }
+    for w in 0..WRITERS {
+        for i in 0..EACH {
+            let quote = format!("writer {w} claim {i}");
+            assert_eq!(quotes.get(&quote), Some(&1), "{quote:?} should be logged exactly once");
+        }
+    }
+    let events = history(&db, "");
+    assert_eq!(events.iter().filter(|e| e["kind"] == "claim").count(), before + WRITERS * EACH);
+    assert_sound(&db, &[]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Crash safety
+
+#[test]
+fn killed_imports_are_all_or_nothing() {
+    const CLAIMS: usize = 3000;
+    const RUNS: usize = 50;
+    let began = Instant::now();
+    let seed = Db::with_fixture("kupol-drones.json");
+    assert!(!seed.file("story.db-wal").exists(), "the seeded database is closed cleanly");
+    let pristine = std::fs::read(seed.path()).unwrap();
+    let original = claim_count(seed.path());
+    let big = seed.file("big.json");
+    std::fs::write(&big, big_bundle(CLAIMS)).unwrap();
+    let fresh = || {
+        let db = Db::new();
+        std::fs::write(db.path(), &pristine).unwrap();
+        db
+    };
+    let import =
+        |db: &Db| db.process().arg("import").arg(&big).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+
+    // One import, uninterrupted, to know how long one takes.
+    let db = fresh();
+    let timer = Instant::now();
+    let status = import(&db).wait().unwrap();
+    let full = timer.elapsed();
+    assert!(status.success(), "the big import works: {status:?}");
+    assert_eq!(claim_count(db.path()), original + CLAIMS);
+
+    // Kill runs at moments spread over 0 to 1.5 times that: before it opens the database,
+    // in the middle of its transaction, and after it commits.
+    let mut rng = Rng(0x5eed_c1a1_7ac4_2025);
+    let (mut not_started, mut mid_import, mut committed, mut finished_first) = (0, 0, 0, 0);
+    for run in 0..RUNS {
+        let delay = full.mul_f64(1.5 * rng.next());
+        let db = fresh();
+        let mut child = import(&db);
+        let spawned = Instant::now();
+        // Kill it at `delay`, unless it finishes first (no point waiting longer then).
+        let exited = loop {
+            if child.try_wait().unwrap().is_some() {
+                break true;
+            }
+            if spawned.elapsed() >= delay {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        finished_first += usize::from(exited);
+        // SQLite's shared-memory file is there only while a connection is open (or was
+        // killed with one open): the import had opened the database.
+        let opened = db.file("story.db-shm").exists();
+
+        // The next command works (and recovers the log the killed one left).
+        let next = format!("after run {run}");
+        db.run(&claim_add(&next)).success();
+        let count = claim_count(db.path()) - 1;
+        let context = format!("run {run}: killed after {delay:?} (exited: {exited}, opened: {opened})");
+        if count == original {
+            if opened {
+                mid_import += 1;
+            } else {
+                not_started += 1;
+            }
+        } else {
+            assert_eq!(
+                count,
+                original + CLAIMS,
+                "{context}: a partial import ({} of {CLAIMS} claims)",
+                count - original
+            );
+            committed += 1;
+        }
+        assert_sound(&db, &[]);
+    }
+    eprintln!(
+        "killed_imports_are_all_or_nothing: one import of {CLAIMS} claims takes {full:.2?}; of {RUNS} kills, \
+         {not_started} before the import opened the database, {mid_import} mid-import (nothing written), \
+         {committed} after commit (all written; {finished_first} of them had exited before the kill); {:.1?} in all",
+        began.elapsed()
+    );
+    assert!(mid_import > 0, "no run was killed mid-import");
+    assert!(committed > 0, "no run was killed after its commit");
 }
