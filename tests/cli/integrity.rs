@@ -7,8 +7,9 @@ use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -765,4 +766,209 @@ fn killed_imports_are_all_or_nothing() {
     );
     assert!(mid_import > 0, "no run was killed mid-import");
     assert!(committed > 0, "no run was killed after its commit");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Backups
+
+#[test]
+fn backup_while_writing_is_consistent_and_never_overwrites() {
+    let db = Arc::new(Db::with_fixture("kupol-drones.json"));
+    // Bigger than one step of the online backup (256 pages), so writes land between steps.
+    db.import_str(&big_bundle(2000)).success();
+    let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (db, stop, written) = (Arc::clone(&db), Arc::clone(&stop), Arc::clone(&written));
+        std::thread::spawn(move || {
+            let mut failures = Vec::new();
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let quote = format!("written during the backup {i}");
+                let out = db.process().args(claim_add(&quote)).stdin(Stdio::null()).output().unwrap();
+                if out.status.success() {
+                    written.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+                i += 1;
+            }
+            failures
+        })
+    };
+    while written.load(Ordering::SeqCst) < 5 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let mut copies: Vec<PathBuf> = Vec::new();
+    for n in 0..3 {
+        let copy = db.file(&format!("copy-{n}.db"));
+        let before = written.load(Ordering::SeqCst);
+        let out = db.run(&["backup", copy.to_str().unwrap()][..]).success();
+        let during = written.load(Ordering::SeqCst) - before;
+        assert_eq!(out.stdout, format!("{}\n", copy.display()), "backup prints the copy's path");
+        assert!(out.stderr.contains("verified sound"), "{}", out.stderr);
+        eprintln!("backup {n}: {during} claims were written while it ran");
+        assert!(during > 0, "the writer should have written while backup {n} ran");
+        copies.push(copy);
+    }
+    stop.store(true, Ordering::SeqCst);
+    let failures = writer.join().unwrap();
+    assert!(failures.is_empty(), "the writer failed while backups ran: {failures:#?}");
+
+    let total = claim_count(db.path());
+    for copy in &copies {
+        let p = copy.to_str().unwrap();
+        let line = assert_sound(&db, &["--db", p]);
+        let n = claim_count(copy);
+        assert!(n > 14 + 2000 && n <= total, "{p}: {n} claims, the live database {total}");
+        assert!(line.contains(&format!("{} events", n + 13 + 4 + 6 + 4 + 3)), "{line}");
+    }
+
+    // Never over an existing file, a copy or anything else.
+    let first = copies[0].to_str().unwrap();
+    let bytes = std::fs::read(first).unwrap();
+    let out = db.run(&["backup", first][..]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &[first, "already exists"]);
+    assert_eq!(std::fs::read(first).unwrap(), bytes, "the existing copy is untouched");
+    let notes = db.file("notes.txt");
+    std::fs::write(&notes, "my notes").unwrap();
+    let out = db.run(&["backup", notes.to_str().unwrap()][..]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
+    assert_sound(&db, &[]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Schema upgrades and refusals
+
+fn schema() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.sql")).unwrap()
+}
+
+/// The number of migrations in schema.sql: lines "-- migration N: what" (a comment line that
+/// merely starts with "-- migration" is not one).
+fn latest_schema() -> i64 {
+    let is_header = |line: &str| {
+        line.strip_prefix("-- migration ")
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(n, _)| n.trim().parse::<u32>().is_ok())
+    };
+    let headers = schema().lines().filter(|l| is_header(l)).count();
+    assert!(headers >= 3, "schema.sql has migrations 1 to 3 at least");
+    headers as i64
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_first_version_database_is_upgraded_and_backfilled() {
+    let db = Db::new();
+    let schema = schema();
+    let at = schema.find("\n-- migration 2:").expect("schema.sql has a migration 2") + 1;
+    let first = &schema[..at];
+    assert!(first.contains("-- migration 1:") && !first.contains("CREATE TABLE event"));
+    let when = "2024-01-02T03:04:05.000000Z";
+    {
+        let conn = Connection::open(db.path()).unwrap();
+        conn.execute_batch(first).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO party (id, name, kind, country, logged_by, recorded)
+                 VALUES ('old-ministry', 'The old ministry', 'government', 'FR', 'archivist', '{when}');
+             INSERT INTO source (id, title, kind, publisher, published, logged_by, recorded)
+                 VALUES ('old-release', 'A press release', 'statement', 'old-ministry', '2023-12', 'archivist', '{when}');
+             INSERT INTO proposition (id, text, logged_by, recorded)
+                 VALUES ('old-prop', 'The bridge was paid for', 'archivist', '{when}');
+             INSERT INTO claim (id, proposition, party, stance, source, quote, confidence, grade, logged_by, recorded)
+                 VALUES ('c-old', 'old-prop', 'old-ministry', 'affirms', 'old-release', 'Paid in full', 0.75, 2,
+                         'archivist', '{when}');"
+        ))
+        .unwrap();
+    }
+    let latest = latest_schema();
+    assert!(latest > 1);
+
+    let listed = array(db.json("claim list"));
+    assert_eq!(user_version(db.path()), latest, "opening it upgraded it to the latest schema");
+    assert_eq!(listed.len(), 1);
+    let c = &listed[0];
+    for (field, value) in [
+        ("id", Value::from("c-old")),
+        ("proposition", "old-prop".into()),
+        ("party", "old-ministry".into()),
+        ("stance", "affirms".into()),
+        ("source", "old-release".into()),
+        ("quote", "Paid in full".into()),
+        ("confidence", 0.75.into()),
+        ("grade", 2.into()),
+        ("logged_by", "archivist".into()),
+        ("recorded", when.into()),
+    ] {
+        assert_eq!(c[field], value, "{field} survives the upgrade: {c:#}");
+    }
+
+    let events = history(&db, "");
+    assert_eq!(
+        summary(&events),
+        triples(&[
+            ("backfill", "party", "old-ministry"),
+            ("backfill", "source", "old-release"),
+            ("backfill", "proposition", "old-prop"),
+            ("backfill", "claim", "c-old"),
+        ])
+    );
+    assert_eq!(events[3]["body"]["quote"], "Paid in full");
+    assert_eq!(summary(&history(&db, "c-old")), triples(&[("backfill", "claim", "c-old")]));
+    assert_sound(&db, &[]);
+
+    // Opening it again changes nothing; new writes chain on from the backfill.
+    db.ok("claim list");
+    assert_eq!(history(&db, "").len(), 4);
+    db.ok("claim add --prop old-prop --party old-ministry --stance denies --source old-release --quote No");
+    assert_eq!(history(&db, "").len(), 5);
+    assert_sound(&db, &[]);
+}
+
+#[test]
+fn a_database_from_a_newer_claimtrack_is_refused_untouched() {
+    let db = Db::with_fixture("kupol-drones.json");
+    {
+        let conn = Connection::open(db.path()).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    assert_eq!(files_in(db.dir()), ["story.db"]);
+    let bytes = std::fs::read(db.path()).unwrap();
+    for args in ["claim list", "verify", "history", "party add x --name X --kind media", "backup copy.db"] {
+        let out = db.run(args);
+        assert_eq!(out.code, 1, "{args}: {out:#?}");
+        assert_error_line(&out.stderr, &["newer", "schema 99"]);
+        assert!(out.stdout.is_empty(), "{args}: {}", out.stdout);
+        assert!(std::fs::read(db.path()).unwrap() == bytes, "{args} changed the file");
+        assert_eq!(files_in(db.dir()), ["story.db"], "{args} left files behind");
+    }
+    assert_eq!(user_version(db.path()), 99);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched_by_every_kind_of_command() {
+    let db = Db::new();
+    let text = "claimtrack notes, not a database\n".repeat(64);
+    std::fs::write(db.path(), &text).unwrap();
+    for args in ["claim list", "verify", "history", "party add x --name X --kind media", "backup copy.db"] {
+        let out = db.run(args);
+        assert_eq!(out.code, 1, "{args}: {out:#?}");
+        assert_error_line(&out.stderr, &["not a SQLite database"]);
+        assert_eq!(std::fs::read_to_string(db.path()).unwrap(), text, "{args} changed the file");
+        assert_eq!(files_in(db.dir()), ["story.db"], "{args} left files behind");
+    }
 }
