@@ -787,6 +787,8 @@ fn backup_while_writing_is_consistent_and_never_overwrites() {
     let db = Arc::new(Db::with_fixture("kupol-drones.json"));
     // Bigger than one step of the online backup (256 pages), so writes land between steps.
     db.import_str(&big_bundle(2000)).success();
+    let pages: i64 = Connection::open(db.path()).unwrap().pragma_query_value(None, "page_count", |r| r.get(0)).unwrap();
+    assert!(pages > 256, "{pages} pages: the backup should take several steps");
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicUsize::new(0));
     let writer = {
