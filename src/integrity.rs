@@ -173,11 +173,17 @@ fn canonical_eq(a: &Value, b: &Value) -> bool {
     crate::store::audit::canonical(a) == crate::store::audit::canonical(b)
 }
 
-/// All the checks, the SQLite ones first.
+/// All the checks: SQLite's integrity check first (nothing else is worth reading in a damaged
+/// file), then the chain and the tables, which name the event and the record, then the
+/// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
+/// as both, and the first line should say which row).
 pub fn verify(events: &[Event], story: &Story, triage: &[TriageEntry], sqlite: Vec<String>) -> Verdict {
-    let mut problems: Vec<Problem> = sqlite.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
+    let (keys, damage): (Vec<String>, Vec<String>) =
+        sqlite.into_iter().partition(|m| m.starts_with("foreign_key_check"));
+    let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
     problems.extend(check_chain(events));
     problems.extend(check_tables(events, story, triage));
+    problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
     Verdict {
         ok: problems.is_empty(),
         events: events.len(),

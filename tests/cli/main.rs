@@ -4,5 +4,6 @@
 mod bad_input;
 mod common;
 mod import_export;
+mod integrity;
 mod records;
 mod report;

@@ -169,6 +169,20 @@ impl Db {
         cmd
     }
 
+    /// The real binary as a plain `std::process::Command`, with the same pinned environment
+    /// as [`Db::cmd`]: for tests that spawn processes side by side, or kill one mid-run.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_claimtrack"));
+        cmd.env_clear()
+            .env("CLAIMTRACK_USER", USER)
+            .env("CLAIMTRACK_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("CLAIMTRACK_DB", &self.path)
+            .current_dir(self.dir.path());
+        cmd
+    }
+
     /// Runs the binary with `args` (and `stdin`, if any) and captures what it did.
     pub fn run_with(&self, args: &(impl Args + ?Sized), stdin: Option<&str>) -> Outcome {
         let mut cmd = self.cmd();
