@@ -30,9 +30,34 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "ministry", "officials", "documents", "drones", "shipments", "sanctions", "Міністерство", "заявило",
-    "Behörde", "bestätigt", "prüfen", "expertos", "informe", "négocie", "été", "数据", "报告", "test", "flight",
-    "intermediary", "denied", "involvement", "neutral", "position", "exports", "components", "Kupol", "Вектор",
+    "ministry",
+    "officials",
+    "documents",
+    "drones",
+    "shipments",
+    "sanctions",
+    "Міністерство",
+    "заявило",
+    "Behörde",
+    "bestätigt",
+    "prüfen",
+    "expertos",
+    "informe",
+    "négocie",
+    "été",
+    "数据",
+    "报告",
+    "test",
+    "flight",
+    "intermediary",
+    "denied",
+    "involvement",
+    "neutral",
+    "position",
+    "exports",
+    "components",
+    "Kupol",
+    "Вектор",
 ];
 
 const STANCES: &[(&str, u64)] =
@@ -120,9 +145,17 @@ fn main() {
         let aliases = serde_json::json!([format!("P{i}")]);
         sink.row(
             "party",
-            &[("id", id.clone()), ("name", name.clone()), ("kind", kind.into()), ("anonymous", (anonymous as u8).to_string()),
-              ("country", String::new()), ("parent", String::new()), ("aliases", aliases.to_string()),
-              ("logged_by", user.into()), ("recorded", recorded.into())],
+            &[
+                ("id", id.clone()),
+                ("name", name.clone()),
+                ("kind", kind.into()),
+                ("anonymous", (anonymous as u8).to_string()),
+                ("country", String::new()),
+                ("parent", String::new()),
+                ("aliases", aliases.to_string()),
+                ("logged_by", user.into()),
+                ("recorded", recorded.into()),
+            ],
             serde_json::json!({"type": "party", "id": id, "name": name, "kind": kind, "anonymous": anonymous,
                                "aliases": aliases, "logged_by": user, "recorded": recorded}),
         );
@@ -143,13 +176,18 @@ fn main() {
                 upstream.push(format!("source-{j}"));
             }
         }
-        let (id, title) = (format!("source-{i}"), format!("Report {i}: {}", quote(&mut rng).chars().take(40).collect::<String>()));
+        let (id, title) =
+            (format!("source-{i}"), format!("Report {i}: {}", quote(&mut rng).chars().take(40).collect::<String>()));
         let kind = SOURCE_KINDS[rng.below(SOURCE_KINDS.len() as u64) as usize];
         let publisher = format!("party-{}", rng.below(n_parties));
         let published = date(&mut rng);
         for (position, up) in upstream.iter().enumerate() {
             if let Sink::Csv(..) = sink {
-                sink.row("source_derivation", &[("source", id.clone()), ("derived_from", up.clone()), ("position", position.to_string())], serde_json::Value::Null);
+                sink.row(
+                    "source_derivation",
+                    &[("source", id.clone()), ("derived_from", up.clone()), ("position", position.to_string())],
+                    serde_json::Value::Null,
+                );
             }
         }
         sink.row(
@@ -164,15 +202,29 @@ fn main() {
     for i in 0..n_props {
         let (id, text) = (format!("prop-{i}"), format!("Proposition {i}: {}", quote(&mut rng)));
         let tags = serde_json::json!([format!("tag-{}", i % 2000)]);
-        let expected: Vec<String> = (0..2).map(|_| format!("party-{}", rng.below(n_parties))).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let expected: Vec<String> = (0..2)
+            .map(|_| format!("party-{}", rng.below(n_parties)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         for (position, party) in expected.iter().enumerate() {
             if let Sink::Csv(..) = sink {
-                sink.row("proposition_expected", &[("proposition", id.clone()), ("party", party.clone()), ("position", position.to_string())], serde_json::Value::Null);
+                sink.row(
+                    "proposition_expected",
+                    &[("proposition", id.clone()), ("party", party.clone()), ("position", position.to_string())],
+                    serde_json::Value::Null,
+                );
             }
         }
         sink.row(
             "proposition",
-            &[("id", id.clone()), ("text", text.clone()), ("tags", tags.to_string()), ("logged_by", user.into()), ("recorded", recorded.into())],
+            &[
+                ("id", id.clone()),
+                ("text", text.clone()),
+                ("tags", tags.to_string()),
+                ("logged_by", user.into()),
+                ("recorded", recorded.into()),
+            ],
             serde_json::json!({"type": "proposition", "id": id, "text": text, "tags": tags, "expected": expected,
                                "logged_by": user, "recorded": recorded}),
         );
@@ -199,7 +251,11 @@ fn main() {
     }
     for i in 0..claims / 20 {
         let id = format!("request-{i}");
-        let (party, prop, by) = (format!("party-{}", rng.below(n_parties)), format!("prop-{}", rng.below(n_props)), format!("party-{}", rng.below(n_parties)));
+        let (party, prop, by) = (
+            format!("party-{}", rng.below(n_parties)),
+            format!("prop-{}", rng.below(n_props)),
+            format!("party-{}", rng.below(n_parties)),
+        );
         let asked = date(&mut rng);
         sink.row(
             "request",
@@ -215,8 +271,14 @@ fn main() {
         let d = date(&mut rng);
         sink.row(
             "retraction",
-            &[("target", target.clone()), ("target_kind", "claim".into()), ("date", d.clone()), ("reason", "corrected by the outlet".into()),
-              ("logged_by", user.into()), ("recorded", recorded.into())],
+            &[
+                ("target", target.clone()),
+                ("target_kind", "claim".into()),
+                ("date", d.clone()),
+                ("reason", "corrected by the outlet".into()),
+                ("logged_by", user.into()),
+                ("recorded", recorded.into()),
+            ],
             serde_json::json!({"type": "retraction", "target": target, "date": d, "reason": "corrected by the outlet",
                                "logged_by": user, "recorded": recorded}),
         );

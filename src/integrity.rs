@@ -2,8 +2,9 @@
 //! what the log says was written (docs/INTEGRITY.md).
 
 use crate::model::{Logged, Story};
+use crate::reconcile::Finding;
 use crate::store::audit::{Event, GENESIS};
-use crate::store::TriageEntry;
+use crate::store::{self, audit, TriageEntry};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -169,6 +170,47 @@ pub fn check_tables(events: &[Event], story: &Story, triage: &[TriageEntry]) -> 
     problems
 }
 
+/// A finding's state must be the one its last triage entry set: the triage history (which
+/// the chain vouches for) is the record, the `finding` row only its latest word.
+pub fn check_finding_states(findings: &[Finding], triage: &[TriageEntry]) -> Vec<Problem> {
+    let mut last: BTreeMap<&str, &TriageEntry> = BTreeMap::new();
+    for t in triage {
+        last.insert(t.finding.as_str(), t);
+    }
+    findings
+        .iter()
+        .filter_map(|f| match last.get(f.id.as_str()) {
+            Some(t) if t.state == f.state => None,
+            Some(t) => Some(problem(
+                "tables",
+                None,
+                Some(&f.id),
+                format!(
+                    "finding {} is {} but its last triage set it {}: its state was changed behind claimtrack's back",
+                    f.id, f.state, t.state
+                ),
+            )),
+            None => Some(problem(
+                "tables",
+                None,
+                Some(&f.id),
+                format!("finding {} has no triage history: it was inserted behind claimtrack's back", f.id),
+            )),
+        })
+        .collect()
+}
+
+/// Loads everything `verify` looks at from an open database and checks it.
+pub fn verify_database(conn: &rusqlite::Connection) -> crate::error::Result<Verdict> {
+    Ok(verify(
+        &audit::events(conn, &audit::EventFilter::default())?,
+        &store::story(conn)?,
+        &store::triage_history(conn, None)?,
+        &store::findings(conn)?,
+        audit::sqlite_checks(conn)?,
+    ))
+}
+
 fn canonical_eq(a: &Value, b: &Value) -> bool {
     crate::store::audit::canonical(a) == crate::store::audit::canonical(b)
 }
@@ -177,12 +219,19 @@ fn canonical_eq(a: &Value, b: &Value) -> bool {
 /// file), then the chain and the tables, which name the event and the record, then the
 /// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
 /// as both, and the first line should say which row).
-pub fn verify(events: &[Event], story: &Story, triage: &[TriageEntry], sqlite: Vec<String>) -> Verdict {
+pub fn verify(
+    events: &[Event],
+    story: &Story,
+    triage: &[TriageEntry],
+    findings: &[Finding],
+    sqlite: Vec<String>,
+) -> Verdict {
     let (keys, damage): (Vec<String>, Vec<String>) =
         sqlite.into_iter().partition(|m| m.starts_with("foreign_key_check"));
     let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
     problems.extend(check_chain(events));
     problems.extend(check_tables(events, story, triage));
+    problems.extend(check_finding_states(findings, triage));
     problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
     Verdict {
         ok: problems.is_empty(),

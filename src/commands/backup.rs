@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::error::{Context, Error, Result};
 use crate::integrity;
-use crate::store::{self, audit, Open, Store};
+use crate::store::{Open, Store};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -33,13 +33,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     drop(copy);
     let copy = Store::open(&a.file, Open::MustExist)?;
-    let conn = copy.conn();
-    let verdict = integrity::verify(
-        &audit::events(conn, &audit::EventFilter::default())?,
-        &store::story(conn)?,
-        &store::triage_history(conn, None)?,
-        audit::sqlite_checks(conn)?,
-    );
+    let verdict = integrity::verify_database(copy.conn())?;
     match verdict.problems.first() {
         None => {
             println!("{}", a.file.display());

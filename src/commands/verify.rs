@@ -5,7 +5,6 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::integrity;
 use crate::output::{self, Format};
-use crate::store::{self, audit};
 
 /// Check the audit log's hash chain, that every table holds exactly what the log says was
 /// written, and SQLite's integrity and foreign keys. Exits 0 with a one-line summary when
@@ -17,12 +16,7 @@ pub struct Args {}
 pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("verify", &[Format::Table, Format::Json])?;
     let store = ctx.open_for_read()?;
-    let conn = store.conn();
-    let sqlite = audit::sqlite_checks(conn)?;
-    let events = audit::events(conn, &audit::EventFilter::default())?;
-    let story = store::story(conn)?;
-    let triage = store::triage_history(conn, None)?;
-    let verdict = integrity::verify(&events, &story, &triage, sqlite);
+    let verdict = integrity::verify_database(store.conn())?;
     if format == Format::Json {
         output::json(&mut std::io::stdout().lock(), &verdict)?;
     } else if verdict.ok {

@@ -608,8 +608,6 @@ fn a_consistent_rewrite_passes_verify_but_changes_the_head() {
 }
 
 #[test]
-#[ignore = "bug: a finding's state can be changed behind claimtrack's back (the finding table has no \
-            trigger, and verify does not hold finding.state against the last triage event); verify says sound"]
 fn verify_catches_a_finding_dismissed_without_triage() {
     let db = sound_story();
     let finding = db.column("findings --state open", "id").into_iter().next().expect("an open finding");
