@@ -26,19 +26,19 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("matrix", &[Format::Table, Format::Markdown, Format::Json, Format::Csv])?;
     let mut store = ctx.open_for_read()?;
-    let story = store::story(store.conn())?;
-    for p in &a.props {
-        if !story.propositions.iter().any(|x| &x.id == p) {
-            return Err(super::not_found(&store, "proposition", p));
-        }
-    }
     let mut chosen = a.props.clone();
     if let Some(tag) = &a.tag {
-        chosen.extend(story.propositions.iter().filter(|p| p.tags.contains(tag)).map(|p| p.id.clone()));
+        chosen.extend(store::tagged(store.conn(), tag)?);
         if chosen.is_empty() {
             return Err(crate::error::Error::input(format!(
                 "no proposition is tagged '{tag}'; see `claimtrack proposition list`"
             )));
+        }
+    }
+    let story = if chosen.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &chosen)? };
+    for p in &a.props {
+        if !story.propositions.iter().any(|x| &x.id == p) {
+            return Err(super::not_found(&store, "proposition", p));
         }
     }
     let outcome = outcome(&mut store, &story, &a.when, None)?;

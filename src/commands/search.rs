@@ -48,7 +48,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("search", DATA_FORMATS)?;
     let query = fts_query(&a.text)
         .ok_or_else(|| Error::Usage(format!("'{}' has no words to search for; give at least one word", a.text)))?;
-    let store = ctx.open_for_read()?;
+    let mut store = ctx.open_for_read()?;
+    if store::text_waiting(store.conn())? {
+        store.write(false, |_| Ok(()))?;
+    }
     let marks = if format == Format::Table && output::colour() { ("\x1b[1;33m", "\x1b[0m") } else { ("**", "**") };
     let hits =
         store::search(store.conn(), &query, a.kind.as_deref(), a.prop.as_deref(), a.party.as_deref(), marks, a.limit)?;

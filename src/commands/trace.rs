@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("trace", &[Format::Table, Format::Json])?;
     let store = ctx.open_for_read()?;
     let claim = store::claim(store.conn(), &a.claim)?.ok_or_else(|| not_found(&store, "claim", &a.claim))?;
-    let story = store::story(store.conn())?;
+    let story = store::story_of(store.conn(), std::slice::from_ref(&claim.claim.proposition))?;
     let lineage = report::trace_claim(&story, &claim, &a.as_of.unwrap_or_else(Date::today));
     let mut out = std::io::stdout().lock();
     if format == Format::Json {

@@ -98,8 +98,14 @@ pub struct Writer<'a> {
     /// The last audit event before this write: later ones are this write's own.
     start_seq: i64,
     pending: Vec<Pending>,
+    /// References already found to exist, so that a million claims citing a few thousand
+    /// parties ask the database once per party (bounded: memory must not grow with input).
+    known: HashSet<(&'static str, String)>,
     summary: Summary,
 }
+
+/// How many found references [`Writer`] remembers before it starts over.
+const KNOWN_CAPACITY: usize = 200_000;
 
 impl<'a> Writer<'a> {
     pub fn new(tx: &'a Connection, action: &'a str) -> Result<Writer<'a>> {
@@ -113,6 +119,7 @@ impl<'a> Writer<'a> {
             now: Timestamp::now(),
             start_seq,
             pending: Vec::new(),
+            known: HashSet::new(),
             summary: Summary::default(),
         })
     }
@@ -207,7 +214,9 @@ impl<'a> Writer<'a> {
             check_id(&key).map_err(|why| fail(at, field, why))?;
         }
         self.summary.first_key.get_or_insert_with(|| key.clone());
-        if let Some(old) = stored(self.tx, record)? {
+        // A cheap probe first: most records of a large import are new.
+        let maybe_stored = T::KIND == "link" || exists(self.tx, T::KIND, &key)?;
+        if let Some(old) = if maybe_stored { stored(self.tx, record)? } else { None } {
             return match first_difference(&old, record) {
                 None => {
                     Summary::count(&mut self.summary.unchanged, T::PLURAL);
@@ -240,7 +249,16 @@ impl<'a> Writer<'a> {
 
     /// A reference must name a stored record of `kind`, or one still to come in the stream.
     fn reference(&mut self, at: Locate, field: &str, kind: &'static str, id: &str) -> Result<()> {
-        if !exists(self.tx, kind, id)? {
+        if self.known.contains(&(kind, id.to_string())) {
+            return Ok(());
+        }
+        if exists(self.tx, kind, id)? {
+            // Records are never deleted, so what exists once exists to the end of the write.
+            if self.known.len() >= KNOWN_CAPACITY {
+                self.known.clear();
+            }
+            self.known.insert((kind, id.to_string()));
+        } else {
             self.pending.push(Pending { kind, id: id.to_string(), at: at(field) });
         }
         Ok(())

@@ -53,9 +53,8 @@ fn finding(conn: &Connection, id: &str) -> Result<Option<Finding>> {
 
 /// Shows each computed finding with its stored triage, without writing (past views).
 pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
-    let stored: HashMap<String, Finding> = findings(conn)?.into_iter().map(|f| (f.id.clone(), f)).collect();
     for f in computed {
-        if let Some(s) = stored.get(&f.id).filter(|s| s.state != FindingState::Cleared) {
+        if let Some(s) = finding(conn, &f.id)?.filter(|s| s.state != FindingState::Cleared) {
             f.state = s.state;
             f.note = s.note.clone();
         }

@@ -86,6 +86,8 @@ pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
         "proposition" => "SELECT 1 FROM proposition WHERE id = ?1",
         "claim" => "SELECT 1 FROM claim WHERE id = ?1",
         "request" => "SELECT 1 FROM request WHERE id = ?1",
+        "retraction" => "SELECT 1 FROM retraction WHERE target = ?1",
+        "verdict" => "SELECT 1 FROM verdict WHERE id = ?1",
         _ => unreachable!("no id column for {kind}"),
     };
     let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {kind} {id}"))?;
@@ -201,10 +203,24 @@ pub fn source(conn: &Connection, id: &str) -> Result<Option<Source>> {
 }
 
 pub fn sources(conn: &Connection) -> Result<Vec<Source>> {
-    all(conn, &format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY id"), source_row)?
-        .into_iter()
-        .map(|s| with_derivations(conn, s))
-        .collect()
+    let mut lists = lists_of(conn, "SELECT source, derived_from FROM source_derivation ORDER BY source, position")?;
+    let mut sources = all(conn, &format!("SELECT {SOURCE_COLUMNS} FROM source ORDER BY id"), source_row)?;
+    for s in &mut sources {
+        s.derived_from = lists.remove(&s.id).unwrap_or_default();
+    }
+    Ok(sources)
+}
+
+/// (owner, item) rows gathered into each owner's list, in row order: one query for all.
+fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let mut rows = stmt.query([]).context(|| format!("running {sql}"))?;
+    let mut lists: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
+        let (owner, item): (String, String) = (row.get(0).context(|| sql.into())?, row.get(1).context(|| sql.into())?);
+        lists.entry(owner).or_default().push(item);
+    }
+    Ok(lists)
 }
 
 // ---- proposition
@@ -248,10 +264,13 @@ pub fn proposition(conn: &Connection, id: &str) -> Result<Option<Proposition>> {
 }
 
 pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {
-    all(conn, &format!("SELECT {PROPOSITION_COLUMNS} FROM proposition ORDER BY id"), proposition_row)?
-        .into_iter()
-        .map(|p| with_expected(conn, p))
-        .collect()
+    let mut lists =
+        lists_of(conn, "SELECT proposition, party FROM proposition_expected ORDER BY proposition, position")?;
+    let mut props = all(conn, &format!("SELECT {PROPOSITION_COLUMNS} FROM proposition ORDER BY id"), proposition_row)?;
+    for p in &mut props {
+        p.expected = lists.remove(&p.id).unwrap_or_default();
+    }
+    Ok(props)
 }
 
 // ---- claim
@@ -529,6 +548,48 @@ pub fn get_verdict(conn: &Connection, r: &Verdict) -> Result<Option<Verdict>> {
     one(conn, "SELECT * FROM verdict WHERE id = ?1", r.id.as_deref().unwrap_or_default(), verdict_row)
 }
 
+/// The ids of the propositions with a tag.
+pub fn tagged(conn: &Connection, tag: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id FROM proposition WHERE EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?1) ORDER BY id",
+        )
+        .context(|| format!("finding propositions tagged {tag}"))?;
+    let rows = stmt.query_map([tag], |r| r.get(0)).context(|| format!("finding propositions tagged {tag}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("finding propositions tagged {tag}"))
+}
+
+/// The part of the story that bears on some propositions: their claims, requests, links
+/// and verdicts, with every party, source and retraction (the source graph is needed
+/// whole). What the reconciler finds for those propositions is what it finds in the whole.
+pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
+    let mut propositions = Vec::new();
+    let mut claims_of = Vec::new();
+    for id in props {
+        if let Some(p) = proposition(conn, id)? {
+            propositions.push(p);
+            claims_of.extend(claims(conn, &ClaimFilter { proposition: Some(id.clone()), ..ClaimFilter::default() })?);
+        }
+    }
+    claims_of.sort_by(|a, b| (a.date, a.claim.recorded, a.id()).cmp(&(b.date, b.claim.recorded, b.id())));
+    let ids: std::collections::HashSet<&str> = claims_of.iter().map(|c| c.id()).collect();
+    let mut story = Story {
+        parties: parties(conn)?,
+        sources: sources(conn)?,
+        propositions,
+        links: links(conn)?
+            .into_iter()
+            .filter(|l| ids.contains(l.from.as_str()) || ids.contains(l.to.as_str()))
+            .collect(),
+        requests: requests(conn)?.into_iter().filter(|q| props.contains(&q.proposition)).collect(),
+        retractions: retractions(conn)?,
+        verdicts: verdicts(conn)?.into_iter().filter(|v| props.contains(&v.proposition)).collect(),
+        claims: Vec::new(),
+    };
+    story.claims = claims_of;
+    Ok(story)
+}
+
 /// Everything in the database, each kind in its stable order.
 pub fn story(conn: &Connection) -> Result<Story> {
     Ok(Story {
@@ -591,6 +652,21 @@ pub fn settings(conn: &Connection) -> Result<Vec<(String, String)>> {
 }
 
 // ---- search
+
+/// Moves queued text into the full-text index (schema.sql, migration 5).
+pub fn index_queued_text(tx: &Connection) -> Result<()> {
+    tx.execute_batch(
+        "INSERT INTO search (kind, record, text) SELECT kind, record, text FROM search_queue ORDER BY seq; \
+         DELETE FROM search_queue;",
+    )
+    .context(|| "updating the full-text index".into())
+}
+
+/// Whether text waits to be indexed (rows written with plain SQL since claimtrack last wrote).
+pub fn text_waiting(conn: &Connection) -> Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM search_queue)", [], |r| r.get(0))
+        .context(|| "reading the search queue".into())
+}
 
 /// One full-text match.
 #[derive(Debug, serde::Serialize)]

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Runs each measurement of bench/run.sh: wall time (median of RUNS) and peak memory (the
+largest of the runs, from GNU time), claimtrack beside the sqlite3 shell on the same rows.
+Usage: measure.py CLAIMTRACK GEN WORKDIR RUNS SIZE..."""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+CT, GEN, WORK, RUNS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+SIZES = [int(s) for s in sys.argv[5:]]
+SMOKE = bool(os.environ.get("BENCH_SMOKE"))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd, stdin=None, env=None):
+    """(seconds, peak KiB) of one run; fails loudly if the command does."""
+    t0 = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdin=stdin, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stderr}")
+    peak = int(out.stderr.strip().splitlines()[-1])
+    return elapsed, peak
+
+
+def median_of(make_cmd, prepare=None, stdin_path=None):
+    times, peaks = [], []
+    for _ in range(RUNS):
+        if prepare:
+            prepare()
+        stdin = open(stdin_path) if stdin_path else None
+        t, m = timed(make_cmd(), stdin=stdin)
+        times.append(t)
+        peaks.append(m)
+    return statistics.median(times), max(peaks)
+
+
+def fresh(path):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def schema_only(path):
+    """An empty claimtrack database (all migrations applied), for the sqlite3 reference."""
+    fresh(path)
+    empty = os.path.join(WORK, "empty.jsonl")
+    with open(empty, "w") as f:
+        f.write('{"claimtrack": 1}\n')
+    subprocess.run([CT, "--db", path, "-q", "import", empty], check=True)
+
+
+TABLES = ["party", "source", "source_derivation", "proposition", "proposition_expected", "claim", "request", "retraction"]
+
+
+def reference_script(csv_dir, db):
+    """The sqlite3 shell's fastest load of the same rows: secondary indexes and the text
+    index dropped, one transaction of .import, then the indexes and the text index built."""
+    con = sqlite3.connect(db)
+    indexes = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    triggers = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%_search'").fetchall()
+    con.close()
+    lines = ["PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;"]
+    lines += [f"DROP INDEX {name};" for name, _ in indexes]
+    lines += [f"DROP TRIGGER {name};" for name, _ in triggers]
+    lines.append("BEGIN;")
+    # .import into a staging table (text columns), then one INSERT ... SELECT per table: the
+    # STRICT tables take empty cells as NULL, not as text.
+    con = sqlite3.connect(db)
+    for table in TABLES:
+        path = os.path.join(csv_dir, f"{table}.csv")
+        if not os.path.exists(path):
+            continue
+        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        lines.append(f".import --csv --schema temp {path} stage_{table}")
+        values = ", ".join(f"NULLIF({c}, '')" for c in cols)
+        lines.append(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {values} FROM temp.stage_{table};")
+    con.close()
+    lines.append("COMMIT;")
+    lines += [f"{sql};" for _, sql in indexes]
+    lines += [f"{sql};" for _, sql in triggers]
+    lines.append("INSERT INTO search (kind, record, text) "
+                 "SELECT 'claim', id, trim(coalesce(quote, '') || char(10) || coalesce(note, '')) FROM claim "
+                 "UNION ALL SELECT 'proposition', id, text FROM proposition "
+                 "UNION ALL SELECT 'party', id, name FROM party UNION ALL SELECT 'source', id, title FROM source;")
+    return "\n".join(lines) + "\n"
+
+
+def interactive(db, n):
+    """Process start to exit, median of RUNS, for the commands a person types."""
+    env = dict(os.environ)
+    results = {}
+    con = sqlite3.connect(db)
+    claim = con.execute("SELECT id FROM claim WHERE id = 'claim-7'").fetchone()[0]
+    prop = con.execute("SELECT proposition FROM claim WHERE id = ?", (claim,)).fetchone()[0]
+    con.close()
+    counter = [0]
+
+    def add():
+        counter[0] += 1
+        return [CT, "--db", db, "-q", "claim", "add", "--prop", prop, "--party", "party-1", "--stance", "denies",
+                "--source", "source-1", "--quote", f"bench claim {counter[0]} über die Brücke"]
+
+    results["claim add"] = median_of(add)
+    ref = [0]
+
+    def sqlite_insert():
+        ref[0] += 1
+        return ["sqlite3", db, f"INSERT INTO claim (id, proposition, party, stance, source, quote, logged_by, recorded) "
+                f"VALUES ('ref-{ref[0]}', '{prop}', 'party-1', 'denies', 'source-1', 'ref', 'bench', '2025-10-01T12:00:00.000000Z');"]
+
+    results["sqlite3 one insert"] = median_of(sqlite_insert)
+    results["report --prop"] = median_of(lambda: [CT, "--db", db, "report", "--prop", prop, "--format", "json"])
+    results["trace"] = median_of(lambda: [CT, "--db", db, "trace", claim])
+    results["search"] = median_of(lambda: [CT, "--db", db, "search", "ministry drones", "--limit", "20"])
+    results["matrix --tag (50 propositions)"] = median_of(lambda: [CT, "--db", db, "matrix", "--tag", "tag-7"])
+    return results
+
+
+def main():
+    report = {}
+    for n in SIZES:
+        jsonl = os.path.join(WORK, f"{n}.jsonl")
+        csv_dir = os.path.join(WORK, f"{n}-csv")
+        with open(jsonl, "w") as f:
+            subprocess.run([GEN, "--claims", str(n), "--seed", "1"], stdout=f, check=True)
+        subprocess.run([GEN, "--claims", str(n), "--seed", "1", "--csv", csv_dir], check=True)
+        db = os.path.join(WORK, f"{n}.db")
+        ref_db = os.path.join(WORK, f"{n}-ref.db")
+        row = {}
+        row["import (claimtrack)"] = median_of(lambda: [CT, "--db", db, "-q", "import", jsonl], prepare=lambda: fresh(db))
+        script = None
+
+        def prepare_ref():
+            nonlocal script
+            schema_only(ref_db)
+            script = reference_script(csv_dir, ref_db)
+            with open(os.path.join(WORK, "ref.sql"), "w") as f:
+                f.write(script)
+        row["import (sqlite3 shell)"] = median_of(lambda: ["sqlite3", ref_db], prepare=prepare_ref,
+                                                   stdin_path=os.path.join(WORK, "ref.sql"))
+        con = sqlite3.connect(db)
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claim", "search", "event")}
+        ref = sqlite3.connect(ref_db)
+        ref_counts = {t: ref.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claim", "search")}
+        con.close()
+        ref.close()
+        if counts["claim"] != n or ref_counts["claim"] != n or counts["search"] != ref_counts["search"]:
+            raise SystemExit(f"incomplete import at {n}: claimtrack {counts}, sqlite3 {ref_counts}")
+        first = timed([CT, "--db", db, "-q", "reconcile", "--format", "json"])
+        row["reconcile (first run: stores every finding)"] = first
+        row["reconcile (re-run, nothing changed)"] = median_of(lambda: [CT, "--db", db, "-q", "reconcile", "--format", "json"])
+        if not SMOKE:
+            row.update(interactive(db, n))
+            subprocess.run([CT, "--db", db, "-q", "claim", "add", "--prop", "prop-1", "--party", "party-1", "--stance",
+                            "affirms", "--source", "source-1", "--quote", "one more"], check=True)
+            row["reconcile after one more claim"] = median_of(lambda: [CT, "--db", db, "-q", "reconcile", "--format", "json"])
+        report[n] = row
+        print(f"\n### {n:,} claims ({os.path.getsize(jsonl) / 1e6:.0f} MB of JSON Lines; {counts['event']:,} audit events)\n")
+        print("| operation | median s | peak MiB |\n|---|---:|---:|")
+        for name, (t, m) in row.items():
+            print(f"| {name} | {t:.3f} | {m / 1024:.0f} |")
+        ratio = row["import (claimtrack)"][0] / row["import (sqlite3 shell)"][0]
+        print(f"\nimport ratio claimtrack / sqlite3 shell: {ratio:.2f}x")
+        if "claim add" in row:
+            print(f"claim add ratio to one sqlite3 insert: {row['claim add'][0] / row['sqlite3 one insert'][0]:.2f}x")
+        sys.stdout.flush()
+        os.remove(jsonl)
+        shutil.rmtree(csv_dir)
+    if SMOKE:
+        print(f"\n{len(SIZES)} passed, 0 failed")
+    with open(os.path.join(WORK, "..", "claimtrack-bench.json"), "w") as f:
+        json.dump({str(k): {n: list(v) for n, v in r.items()} for k, r in report.items()}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
