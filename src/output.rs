@@ -126,10 +126,16 @@ fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[
 /// The characters that make a spreadsheet read a cell as a formula.
 const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
+/// Whether a cell reads as a formula, or would once the apostrophes [`restore`] takes off
+/// were gone (`'=x` is text that must come back as `'=x`, not `=x`).
+fn looks_like_formula(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
 /// A cell a spreadsheet will show as text: one that starts like a formula gets a leading
 /// apostrophe (and `claimtrack import --format csv` takes it off again).
 pub fn defuse(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
+    if looks_like_formula(cell) {
         format!("'{cell}")
     } else {
         cell.to_string()
@@ -139,7 +145,7 @@ pub fn defuse(cell: &str) -> String {
 /// Undoes [`defuse`].
 pub fn restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if looks_like_formula(rest) => rest,
         _ => cell,
     }
 }
@@ -189,9 +195,14 @@ mod tests {
             assert_eq!(defuse(cell), format!("'{cell}"));
             assert_eq!(restore(&defuse(cell)), cell);
         }
-        for cell in ["plain", "'quoted", "1-2", ""] {
+        for cell in ["plain", "'quoted", "1-2", "", "'", "''"] {
             assert_eq!(defuse(cell), cell);
             assert_eq!(restore(cell), cell);
+        }
+        // Text that starts with an apostrophe and then a formula character keeps it.
+        for cell in ["'=1+1", "''-2", "'@cmd"] {
+            assert_eq!(defuse(cell), format!("'{cell}"));
+            assert_eq!(restore(&defuse(cell)), cell);
         }
     }
 }

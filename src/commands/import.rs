@@ -154,8 +154,12 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Resul
         )));
     }
     for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let row = row.map_err(|e| Error::input(format!("{name}: line {line}: {e}")))?;
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(i + 2, |p| p.line() as usize);
+            Error::input(format!("{name}: line {line}: {e}"))
+        })?;
+        // The line the row starts on in the file: a quoted cell may hold newlines.
+        let line = row.position().map_or(i + 2, |p| p.line() as usize);
         let mut object = serde_json::Map::new();
         for (field, cell) in header.iter().zip(row.iter()) {
             let cell = output::restore(cell);

@@ -76,7 +76,9 @@ fn author(org: &Organisation, v: &Verdict) -> Value {
 }
 
 /// The claim reviewed: who made it (the first party to affirm it, else the first to take a
-/// position) and where it appeared, first appearance first.
+/// position) and where it appeared, first appearance first: by the source's publication date
+/// (the claim's own date when the source has none), since many sources may carry one
+/// statement made on one day.
 fn item_reviewed(
     id: String,
     claims: &[&ClaimRow],
@@ -104,7 +106,7 @@ fn item_reviewed(
         }
         seen.push(c.claim.source.clone());
         if let Some(s) = sources.get(c.claim.source.as_str()) {
-            appearances.push((c.date, appearance(s, parties)));
+            appearances.push((s.published.unwrap_or(c.date), appearance(s, parties)));
         }
     }
     appearances.sort_by_key(|a| a.0);

@@ -509,9 +509,10 @@ pub fn insert_verdict(tx: &Connection, v: &Verdict) -> Result<()> {
     Ok(())
 }
 
-/// Every verdict, oldest first: the last one on a proposition stands.
+/// Every verdict, oldest first: the last one on a proposition stands. Verdicts logged in
+/// the same instant (one import, or a pinned clock) keep the order they were written in.
 pub fn verdicts(conn: &Connection) -> Result<Vec<Verdict>> {
-    all(conn, "SELECT * FROM verdict ORDER BY recorded, id", verdict_row)
+    all(conn, "SELECT * FROM verdict ORDER BY recorded, rowid", verdict_row)
 }
 
 // ---- lookups by the record itself, for the write path
