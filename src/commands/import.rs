@@ -125,16 +125,46 @@ fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()>
             header_seen = true;
             continue;
         }
-        let mut de = serde_json::Deserializer::from_str(&line);
-        let record: Record = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            parse_error(&at, e, "; each line is one record with its \"type\" (party, source, claim...)")
-        })?;
-        writer.add(record, &|field| format!("{at}: {field}"))?;
+        writer.add(jsonl_record(&at, &line)?, &|field| format!("{at}: {field}"))?;
     }
     if !header_seen {
         return Err(Error::input(format!("{name}: empty; JSON Lines start with the line {{\"claimtrack\": 1}}")));
     }
     Ok(())
+}
+
+/// One line of JSON Lines: its `type` picks the record kind, and the rest is read as that
+/// kind, so an error names the field (`line 7: stance: ...`).
+fn jsonl_record(at: &str, line: &str) -> Result<Record> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| Error::input(format!("{at}: not valid JSON: {e}")))?;
+    let kind = value.as_object_mut().and_then(|m| m.remove("type"));
+    fn read<T: serde::de::DeserializeOwned>(at: &str, value: serde_json::Value) -> Result<T> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            Error::input(format!(
+                "{at}: {}{}",
+                if path == "." { String::new() } else { format!("{path}: ") },
+                e.into_inner()
+            ))
+        })
+    }
+    Ok(match kind.as_ref().and_then(|k| k.as_str()) {
+        Some("party") => Record::Party(read(at, value)?),
+        Some("source") => Record::Source(read(at, value)?),
+        Some("proposition") => Record::Proposition(read(at, value)?),
+        Some("claim") => Record::Claim(read(at, value)?),
+        Some("link") => Record::Link(read(at, value)?),
+        Some("request") => Record::Request(read(at, value)?),
+        Some("retraction") => Record::Retraction(read(at, value)?),
+        Some("verdict") => Record::Verdict(read(at, value)?),
+        other => {
+            return Err(Error::input(format!(
+                "{at}: type {} is not a record kind; use one of: party, source, proposition, claim, link, request, retraction, verdict",
+                other.map_or_else(|| kind.as_ref().map_or("(missing)".to_string(), |k| k.to_string()), |o| format!("'{o}'"))
+            )))
+        }
+    })
 }
 
 /// Claims as CSV, the header naming claim fields (docs/FORMAT.md). Empty cells are absent

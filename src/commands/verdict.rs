@@ -3,7 +3,7 @@
 use super::{add, not_found, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
-use crate::model::{Bundle, Logged, Verdict};
+use crate::model::{content_id, Bundle, Logged, Verdict};
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -64,7 +64,7 @@ const COLUMNS: &[&str] =
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Set(a) => {
-            let verdict = Verdict {
+            let mut verdict = Verdict {
                 id: None,
                 proposition: a.prop,
                 rating: a.rating,
@@ -78,6 +78,23 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 logged_by: None,
                 recorded: None,
             };
+            // Setting the verdict that already stands changes nothing; any other is a new
+            // verdict, even one going back to an earlier ruling: its id covers the verdict it
+            // replaces (imports keep plain content ids).
+            let standing = match ctx.db.exists() {
+                true => store::verdicts(ctx.open_for_read()?.conn())?
+                    .into_iter()
+                    .rfind(|v| v.proposition == verdict.proposition),
+                false => None,
+            };
+            let content = |v: &Verdict| Verdict { id: None, logged_by: None, recorded: None, ..v.clone() };
+            if let Some(s) = standing.as_ref().filter(|s| content(s) == verdict) {
+                let id = s.id.clone().unwrap_or_default();
+                println!("{id}");
+                ctx.say(format!("verdict {id} is already logged and stands; nothing written"));
+                return Ok(());
+            }
+            verdict.id = Some(content_id("v-", &(&verdict, standing.and_then(|s| s.id))));
             add(ctx, Bundle { verdicts: vec![verdict], ..Bundle::default() }, Verdict::KIND).map(drop)
         }
         Command::List { prop } => {

@@ -99,8 +99,6 @@ fn verdict_set_prints_its_id_and_the_latest_verdict_stands() {
 }
 
 #[test]
-#[ignore = "bug: `verdict set` back to an earlier verdict on the same day writes nothing (its \
-            content-derived id is already stored), so the later verdict keeps standing"]
 fn verdict_set_back_to_an_earlier_verdict_makes_it_stand_again() {
     let db = Db::with_fixture(KUPOL);
     set_false(&db);
