@@ -20,6 +20,8 @@ pub mod integrity;
 pub mod model;
 /// Tables, JSON and CSV on stdout.
 pub mod output;
+/// Progress bars for long imports and reconciles.
+pub mod progress;
 /// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
 pub mod reconcile;
 /// The report model and its renderers (terminal, Markdown, HTML).

@@ -5,6 +5,7 @@ use super::Ctx;
 use crate::error::{Context, Error, Result};
 use crate::model::{Bundle, Claim, Logged, Record};
 use crate::output::{self, Format};
+use crate::progress::Progress;
 use crate::store::{self, Summary, Writer};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -67,15 +68,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     let name = if a.file.as_os_str() == "-" { "<stdin>".to_string() } else { a.file.display().to_string() };
     let mut input = open(&a.file)?;
+    let size = std::fs::metadata(&a.file).ok().filter(|m| m.is_file()).map(|m| m.len());
+    let mut progress = Progress::new(ctx.quiet, size, "importing");
     let summary = match format {
         Format::Jsonl => ctx.write(a.dry_run, |tx| {
             let mut writer = Writer::new(tx, "import")?;
-            jsonl(&name, input, &mut writer)?;
+            jsonl(&name, input, &mut writer, &mut progress)?;
             writer.finish()
         })?,
         Format::Csv => ctx.write(a.dry_run, |tx| {
             let mut writer = Writer::new(tx, "import")?;
-            csv_claims(&name, input, &mut writer)?;
+            csv_claims(&name, input, &mut writer, &mut progress)?;
             writer.finish()
         })?,
         _ => {
@@ -95,6 +98,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?
         }
     };
+    progress.finish();
     let verb = if a.dry_run { "would add" } else { "added" };
     ctx.say(format!(
         "{name}: {verb} {}; {} already present, unchanged{}",
@@ -106,10 +110,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 }
 
 /// JSON Lines: `{"claimtrack": 1}` first, then one record a line; blank lines are skipped.
-fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()> {
+fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
     let mut header_seen = false;
+    let mut read = 0u64;
     for (n, line) in input.lines().enumerate() {
         let line = line.context(|| format!("reading {name}"))?;
+        read += line.len() as u64 + 1;
+        progress.set(read);
         let at = format!("{name}: line {}", n + 1);
         if line.trim().is_empty() {
             continue;
@@ -169,7 +176,7 @@ fn jsonl_record(at: &str, line: &str) -> Result<Record> {
 
 /// Claims as CSV, the header naming claim fields (docs/FORMAT.md). Empty cells are absent
 /// values; cells defused against formulas on export are restored.
-fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Result<()> {
+fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
     let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(input);
     let header: Vec<String> = reader
         .headers()
@@ -190,6 +197,7 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer) -> Resul
         })?;
         // The line the row starts on in the file: a quoted cell may hold newlines.
         let line = row.position().map_or(i + 2, |p| p.line() as usize);
+        progress.set(row.position().map_or(0, |p| p.byte()));
         let mut object = serde_json::Map::new();
         for (field, cell) in header.iter().zip(row.iter()) {
             let cell = output::restore(cell);

@@ -5,6 +5,7 @@ use crate::date::{Date, Timestamp};
 use crate::error::{Context, Result};
 use crate::model::Story;
 use crate::output::{self, Format};
+use crate::progress::Progress;
 use crate::reconcile::{self, Finding, Outcome, Severity};
 use crate::store::{self, Store};
 use comfy_table::{Cell, Color};
@@ -43,7 +44,11 @@ pub struct When {
 pub fn outcome(store: &mut Store, story: &Story, a: &When, quiet_ctx: Option<&Ctx>) -> Result<Outcome> {
     let today = Date::today();
     let as_of = a.as_of.unwrap_or(today);
-    let mut outcome = reconcile::reconcile(story, as_of, a.known_at);
+    let mut progress =
+        Progress::new(quiet_ctx.is_none_or(|c| c.quiet), Some(story.propositions.len() as u64), "reconciling");
+    let mut outcome =
+        reconcile::reconcile_with_progress(story, as_of, a.known_at, &mut |done, _| progress.set(done as u64));
+    progress.finish();
     if as_of == today && a.known_at.is_none() && quiet_ctx.is_some() {
         let changes = store.write(false, |tx| store::save(tx, &mut outcome.findings, Timestamp::now()))?;
         if let Some(ctx) = quiet_ctx {

@@ -109,11 +109,24 @@ pub const DEFAULT_CONFIDENCE: f64 = 0.5;
 
 /// Reconciles the story as it stood on `as_of`, using only records logged by `known_at`.
 pub fn reconcile(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> Outcome {
+    reconcile_with_progress(story, as_of, known_at, &mut |_, _| {})
+}
+
+/// [`reconcile`], telling `progress` how many propositions of how many are done.
+pub fn reconcile_with_progress(
+    story: &Story,
+    as_of: Date,
+    known_at: Option<Timestamp>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Outcome {
     let view = View::new(story, &as_of, known_at);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
-    for p in &view.propositions {
+    for (i, p) in view.propositions.iter().enumerate() {
         propositions.push(view.proposition(p, &as_of, &mut findings));
+        if i % 1024 == 0 {
+            progress(i, view.propositions.len());
+        }
     }
     view.linked_conflicts(&mut findings);
     view.retracted_bases(&mut findings);
@@ -146,7 +159,10 @@ struct View<'a> {
     retracted: HashMap<&'a str, Date>,
     cites: HashMap<&'a str, Vec<&'a str>>,
     contradicts: Vec<(&'a str, &'a str)>,
-    requests: Vec<&'a Request>,
+    /// Counted requests, by proposition.
+    requests: HashMap<&'a str, Vec<&'a Request>>,
+    /// Live claims, by proposition, in date order.
+    live_by_prop: HashMap<&'a str, Vec<&'a ClaimRow>>,
     /// Each (proposition, party)'s current position claim.
     positions: HashMap<(&'a str, &'a str), &'a ClaimRow>,
 }
@@ -192,12 +208,16 @@ impl<'a> View<'a> {
                 positions.insert((c.claim.proposition.as_str(), c.claim.party.as_str()), *c);
             }
         }
-        let requests = story
-            .requests
-            .iter()
-            .filter(|q| known(&q.recorded))
-            .filter(|q| q.asked.or(q.recorded.map(|t| t.date())).is_none_or(|d| d.on_or_before(as_of)))
-            .collect();
+        let mut requests: HashMap<&str, Vec<&Request>> = HashMap::new();
+        for q in story.requests.iter().filter(|q| known(&q.recorded)) {
+            if q.asked.or(q.recorded.map(|t| t.date())).is_none_or(|d| d.on_or_before(as_of)) {
+                requests.entry(q.proposition.as_str()).or_default().push(q);
+            }
+        }
+        let mut live_by_prop: HashMap<&str, Vec<&ClaimRow>> = HashMap::new();
+        for c in &live {
+            live_by_prop.entry(c.claim.proposition.as_str()).or_default().push(c);
+        }
         View {
             parties: story.parties.iter().map(|p| (p.id.as_str(), p)).collect(),
             sources: story.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
@@ -209,6 +229,7 @@ impl<'a> View<'a> {
             cites,
             contradicts,
             requests,
+            live_by_prop,
             positions,
         }
     }
@@ -245,7 +266,7 @@ impl<'a> View<'a> {
 
     /// The rules that look at one proposition: conflict, reversal, silence, sourcing, status.
     fn proposition(&self, p: &Proposition, as_of: &Date, findings: &mut Vec<Finding>) -> PropositionOutcome {
-        let claims: Vec<&ClaimRow> = self.live.iter().copied().filter(|c| c.claim.proposition == p.id).collect();
+        let claims: Vec<&ClaimRow> = self.live_by_prop.get(p.id.as_str()).cloned().unwrap_or_default();
         let mut by_party: BTreeMap<&str, Vec<&ClaimRow>> = BTreeMap::new();
         for c in &claims {
             by_party.entry(c.claim.party.as_str()).or_default().push(c);
@@ -377,7 +398,7 @@ impl<'a> View<'a> {
         as_of: &Date,
         findings: &mut Vec<Finding>,
     ) {
-        let asked: Vec<&Request> = self.requests.iter().copied().filter(|q| q.proposition == p.id).collect();
+        let asked: Vec<&Request> = self.requests.get(p.id.as_str()).cloned().unwrap_or_default();
         let mut expected: BTreeSet<&str> = p.expected.iter().map(String::as_str).collect();
         expected.extend(asked.iter().map(|q| q.party.as_str()));
         for party in expected {
