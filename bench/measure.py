@@ -159,7 +159,7 @@ def main():
         if not SMOKE:
             row.update(interactive(db, n))
             subprocess.run([CT, "--db", db, "-q", "claim", "add", "--prop", "prop-1", "--party", "party-1", "--stance",
-                            "affirms", "--source", "source-1", "--quote", "one more"], check=True)
+                            "affirms", "--source", "source-1", "--quote", "one more"], check=True, capture_output=True)
             row["reconcile after one more claim"] = median_of(lambda: [CT, "--db", db, "-q", "reconcile", "--format", "json"])
         report[n] = row
         print(f"\n### {n:,} claims ({os.path.getsize(jsonl) / 1e6:.0f} MB of JSON Lines; {counts['event']:,} audit events)\n")
