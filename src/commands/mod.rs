@@ -25,8 +25,8 @@ pub mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
-use crate::model::Bundle;
-use crate::output::Format;
+use crate::model::{Bundle, Logged};
+use crate::output::{self, Format};
 use crate::store::{self, Open, Store, Summary};
 use rusqlite::Transaction;
 use std::path::PathBuf;
@@ -150,6 +150,32 @@ fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
         ctx.say(format!("{kind} {key} is already logged, unchanged; nothing written"));
     }
     Ok(key)
+}
+
+/// `KIND list`: every record of a kind that `keep` accepts.
+fn list_records<T: Logged>(
+    ctx: &Ctx,
+    load: fn(&rusqlite::Connection) -> Result<Vec<T>>,
+    keep: impl Fn(&T) -> bool,
+    columns: &[&str],
+) -> Result<()> {
+    let format = ctx.format(&format!("{} list", T::KIND), DATA_FORMATS)?;
+    let store = ctx.open_for_read()?;
+    let mut records = load(store.conn())?;
+    records.retain(keep);
+    output::list(&records, format, columns, T::FIELDS)
+}
+
+/// `KIND show ID`.
+fn show_record<T: Logged>(
+    ctx: &Ctx,
+    id: &str,
+    load: fn(&rusqlite::Connection, &str) -> Result<Option<T>>,
+) -> Result<()> {
+    let format = ctx.format(&format!("{} show", T::KIND), DATA_FORMATS)?;
+    let store = ctx.open_for_read()?;
+    let record = load(store.conn(), id)?.ok_or_else(|| not_found(&store, T::KIND, id))?;
+    output::show(&record, format, T::FIELDS)
 }
 
 /// The error for a `show` of an id that is not there, with the nearest one.

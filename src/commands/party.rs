@@ -1,9 +1,9 @@
 //! `claimtrack party`: add, list and show the parties who speak or are expected to.
 
-use super::{add, not_found, Ctx, DATA_FORMATS};
+use super::{add, list_records, show_record, Ctx};
 use crate::error::Result;
 use crate::model::{Bundle, Country, Logged, Party, PartyKind};
-use crate::{output, store};
+use crate::store;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -70,18 +70,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             };
             add(ctx, Bundle { parties: vec![party], ..Bundle::default() }, Party::KIND).map(drop)
         }
-        Command::List { kind } => {
-            let format = ctx.format("party list", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let mut parties = store::parties(store.conn())?;
-            parties.retain(|p| kind.is_none_or(|k| p.kind == k));
-            output::list(&parties, format, COLUMNS, Party::FIELDS)
-        }
-        Command::Show { id } => {
-            let format = ctx.format("party show", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let party = store::party(store.conn(), &id)?.ok_or_else(|| not_found(&store, Party::KIND, &id))?;
-            output::show(&party, format, Party::FIELDS)
-        }
+        Command::List { kind } => list_records(ctx, store::parties, |p| kind.is_none_or(|k| p.kind == k), COLUMNS),
+        Command::Show { id } => show_record(ctx, &id, store::party),
     }
 }

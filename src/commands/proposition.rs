@@ -1,9 +1,9 @@
 //! `claimtrack proposition` (alias `prop`): add, list and show the matters in question.
 
-use super::{add, not_found, Ctx, DATA_FORMATS};
+use super::{add, list_records, show_record, Ctx};
 use crate::error::Result;
 use crate::model::{Bundle, Logged, Proposition};
-use crate::{output, store};
+use crate::store;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -59,18 +59,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             add(ctx, Bundle { propositions: vec![proposition], ..Bundle::default() }, Proposition::KIND).map(drop)
         }
         Command::List { tag } => {
-            let format = ctx.format("proposition list", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let mut props = store::propositions(store.conn())?;
-            props.retain(|p| tag.as_ref().is_none_or(|t| p.tags.contains(t)));
-            output::list(&props, format, COLUMNS, Proposition::FIELDS)
+            list_records(ctx, store::propositions, |p| tag.as_ref().is_none_or(|t| p.tags.contains(t)), COLUMNS)
         }
-        Command::Show { id } => {
-            let format = ctx.format("proposition show", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let prop =
-                store::proposition(store.conn(), &id)?.ok_or_else(|| not_found(&store, Proposition::KIND, &id))?;
-            output::show(&prop, format, Proposition::FIELDS)
-        }
+        Command::Show { id } => show_record(ctx, &id, store::proposition),
     }
 }

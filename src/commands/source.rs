@@ -1,10 +1,10 @@
 //! `claimtrack source`: add, list and show where claims were found.
 
-use super::{add, not_found, Ctx, DATA_FORMATS};
+use super::{add, list_records, show_record, Ctx};
 use crate::date::Date;
 use crate::error::{Context, Result};
 use crate::model::{Bundle, Logged, Reliability, Sha256Hex, Source, SourceKind};
-use crate::{output, store};
+use crate::store;
 use clap::Subcommand;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -100,18 +100,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             };
             add(ctx, Bundle { sources: vec![source], ..Bundle::default() }, Source::KIND).map(drop)
         }
-        Command::List { kind } => {
-            let format = ctx.format("source list", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let mut sources = store::sources(store.conn())?;
-            sources.retain(|s| kind.is_none_or(|k| s.kind == k));
-            output::list(&sources, format, COLUMNS, Source::FIELDS)
-        }
-        Command::Show { id } => {
-            let format = ctx.format("source show", DATA_FORMATS)?;
-            let store = ctx.open_for_read()?;
-            let source = store::source(store.conn(), &id)?.ok_or_else(|| not_found(&store, Source::KIND, &id))?;
-            output::show(&source, format, Source::FIELDS)
-        }
+        Command::List { kind } => list_records(ctx, store::sources, |s| kind.is_none_or(|k| s.kind == k), COLUMNS),
+        Command::Show { id } => show_record(ctx, &id, store::source),
     }
 }
