@@ -2,11 +2,11 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, claim, config, demo, export, findings, history, import, link, matrix, party, proposition, reconcile,
-    report, request, retract, search, source, trace, verdict, verify,
+    backup, claim, completions, config, demo, export, findings, history, import, link, log, man, matrix, party,
+    proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Log who said what in a contested story, find the conflicts and the silences, and report
@@ -19,6 +19,7 @@ use std::path::PathBuf;
     after_help = "\
 Examples:
   claimtrack demo
+  claimtrack log --from fixtures/log/reuters-report.toml
   claimtrack party add china-mfa --name \"China's foreign ministry\" --kind government --country CN
   claimtrack claim add --prop experts-helped --party china-mfa --stance denies --source reuters-report
   claimtrack claim list --prop experts-helped --format json"
@@ -48,6 +49,16 @@ pub enum Command {
     Import(import::Args),
     /// Write the whole database as a bundle
     Export(export::Args),
+    /// Log a source and the claims in it in one go, in your editor or from a file
+    ///
+    /// Logs a source and the claims, requests for comment, new parties and new propositions
+    /// found in it, all at once. Without --from, your editor ($VISUAL, else $EDITOR) opens on
+    /// a template to fill in; when you save and close it, everything is checked and written
+    /// in one transaction, or the editor reopens with the error noted at its line and nothing
+    /// is written. Save the template unchanged, or empty it, to abort. Parties, propositions
+    /// and sources are named by id, or by name or alias, title or text (case and accents
+    /// ignored). The format, with a full example: docs/LOG.md.
+    Log(log::Args),
     /// Parties: who speaks, or is expected to
     #[command(subcommand)]
     #[command(
@@ -110,9 +121,27 @@ pub enum Command {
     Config(config::Command),
     /// Full-text search over quotes, notes, propositions, parties and sources
     Search(search::Args),
+    /// A shell completion script (bash, zsh, fish), ids from the database included
+    Completions(completions::Args),
+    /// The manual page (roff), from the same definitions as --help
+    Man(man::Args),
+    /// The ids of one kind of record, one a line: what the completion scripts offer
+    #[command(name = "__complete-ids", hide = true)]
+    CompleteIds(completions::IdsArgs),
 }
 
 impl Cli {
+    /// The command line as this run reads it: on a terminal, `claim add` asks for the
+    /// required flags it is not given (see [`claim::asking`]); elsewhere they are required.
+    pub fn command_here() -> clap::Command {
+        let cli = Cli::command();
+        if crate::prompt::on_terminal() {
+            cli.mut_subcommand("claim", |c| c.mut_subcommand("add", claim::asking))
+        } else {
+            cli
+        }
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(|| PathBuf::from("claimtrack.db"))
     }

@@ -16,12 +16,16 @@ pub mod error;
 pub mod export;
 /// verify's checks: the hash chain and the tables against the log.
 pub mod integrity;
+/// The text `claimtrack log` reads: TOML for one source and its claims.
+pub mod logfile;
 /// The domain records and the interchange bundle.
 pub mod model;
 /// Tables, JSON and CSV on stdout.
 pub mod output;
 /// Progress bars for long imports and reconciles.
 pub mod progress;
+/// Questions at the terminal: fuzzy picking, checked values, confirmation.
+pub mod prompt;
 /// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
 pub mod reconcile;
 /// The report model and its renderers (terminal, Markdown, HTML).

@@ -1,9 +1,9 @@
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = match claimtrack::cli::Cli::command().try_get_matches() {
+    let matches = match claimtrack::cli::Cli::command_here().try_get_matches() {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };

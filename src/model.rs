@@ -405,6 +405,57 @@ pub enum Record {
     Verdict(Verdict),
 }
 
+/// A field of a record that names another record.
+pub struct Reference<'a> {
+    /// The field, as a bundle names it (`derived_from[1]`).
+    pub field: String,
+    /// The kind of record it names ("party").
+    pub kind: &'static str,
+    pub id: &'a mut String,
+}
+
+impl Record {
+    /// Every field that names another record, in the order the write path checks them. A
+    /// retraction is not here: its target may be a claim or a source, and is checked on its own.
+    pub fn references_mut(&mut self) -> Vec<Reference<'_>> {
+        fn one<'a>(field: &str, kind: &'static str, id: &'a mut String) -> Reference<'a> {
+            Reference { field: field.to_string(), kind, id }
+        }
+        fn each<'a>(
+            field: &'static str,
+            kind: &'static str,
+            ids: &'a mut [String],
+        ) -> impl Iterator<Item = Reference<'a>> {
+            ids.iter_mut().enumerate().map(move |(k, id)| one(&format!("{field}[{k}]"), kind, id))
+        }
+        match self {
+            Record::Party(p) => p.parent.as_mut().map(|id| one("parent", "party", id)).into_iter().collect(),
+            Record::Source(s) => {
+                let publisher = s.publisher.as_mut().map(|id| one("publisher", "party", id));
+                publisher.into_iter().chain(each("derived_from", "source", &mut s.derived_from)).collect()
+            }
+            Record::Proposition(p) => each("expected", "party", &mut p.expected).collect(),
+            Record::Claim(c) => {
+                let mut refs = vec![
+                    one("proposition", "proposition", &mut c.proposition),
+                    one("party", "party", &mut c.party),
+                    one("source", "source", &mut c.source),
+                ];
+                refs.extend(c.via.as_mut().map(|id| one("via", "party", id)));
+                refs
+            }
+            Record::Link(l) => vec![one("from", "claim", &mut l.from), one("to", "claim", &mut l.to)],
+            Record::Request(q) => vec![
+                one("party", "party", &mut q.party),
+                one("proposition", "proposition", &mut q.proposition),
+                one("by", "party", &mut q.by),
+            ],
+            Record::Retraction(_) => Vec::new(),
+            Record::Verdict(v) => vec![one("proposition", "proposition", &mut v.proposition)],
+        }
+    }
+}
+
 /// A claim as lists and reports show it: with its effective date (stated, else its source's
 /// publication date, else the day it was logged) and the date of its retraction, if any.
 #[derive(Clone, Debug, PartialEq, Serialize)]

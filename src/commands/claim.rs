@@ -1,18 +1,25 @@
-//! `claimtrack claim`: log, list and show claims.
+//! `claimtrack claim`: log, list and show claims; on a terminal, `claim add` asks for what
+//! its flags leave out.
 
-use super::{add, not_found, Ctx, DATA_FORMATS};
+use super::{add, not_found, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Bundle, Claim, Confidence, Grade, Logged, Stance};
-use crate::output;
 use crate::store::{self, ClaimFilter};
+use crate::{output, prompt};
 use clap::Subcommand;
 
 #[derive(Subcommand)]
 pub enum Command {
     /// Log a claim: one party's stance on one proposition in one source
+    ///
+    /// Parties, propositions and sources may be given by id, or by name or alias, title or
+    /// text (case and accents ignored). On a terminal, leave out --prop, --party, --stance or
+    /// --source to be asked for each field in turn, choosing among what is logged by typing
+    /// part of it; the claim is shown for you to confirm before it is written. Off a terminal
+    /// nothing is asked and those four flags are required.
     #[command(
-        after_help = "Example:\n  claimtrack claim add --prop experts-helped --party china-mfa --stance denies \\\n      --source reuters-report --via reuters --stated 2025-09-25 \\\n      --quote \"neutral and fair position\" --confidence 0.8"
+        after_help = "Examples:\n  claimtrack claim add --prop experts-helped --party china-mfa --stance denies \\\n      --source reuters-report --via reuters --stated 2025-09-25 \\\n      --quote \"neutral and fair position\" --confidence 0.8\n  claimtrack claim add --party \"China's foreign ministry\" --prop experts-helped --stance denies --source reuters-report\n  claimtrack claim add        # on a terminal: asks for each field"
     )]
     Add(AddArgs),
     /// List claims, oldest first
@@ -32,20 +39,20 @@ pub struct AddArgs {
     #[arg(long)]
     id: Option<String>,
     /// The proposition the claim is about
-    #[arg(long)]
-    prop: String,
+    #[arg(long, required = true)]
+    prop: Option<String>,
     /// The party whose stance it is
-    #[arg(long)]
-    party: String,
+    #[arg(long, required = true, value_name = "PARTY")]
+    party: Option<String>,
     /// affirms, denies, qualifies, neutral (reports it without taking a side), declined (to
     /// comment), no-response (did not answer)
-    #[arg(long)]
-    stance: Stance,
+    #[arg(long, required = true)]
+    stance: Option<Stance>,
     /// The source it was found in
-    #[arg(long)]
-    source: String,
+    #[arg(long, required = true)]
+    source: Option<String>,
     /// The party that relayed it (e.g. the outlet quoting anonymous officials)
-    #[arg(long)]
+    #[arg(long, value_name = "PARTY")]
     via: Option<String>,
     /// When the party said it (YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339)
     #[arg(long)]
@@ -84,6 +91,112 @@ pub struct ListArgs {
     until: Option<Date>,
 }
 
+impl AddArgs {
+    /// The claim, given the four fields it cannot do without.
+    fn claim(self, proposition: String, party: String, stance: Stance, source: String) -> Claim {
+        Claim {
+            id: self.id,
+            proposition,
+            party,
+            stance,
+            source,
+            via: self.via,
+            stated: self.stated,
+            quote: self.quote,
+            note: self.note,
+            confidence: self.confidence,
+            grade: self.grade,
+            logged_by: None,
+            recorded: None,
+        }
+    }
+}
+
+/// The flags `claim add` asks for on a terminal rather than requiring them (see `cli`).
+pub fn asking(add: clap::Command) -> clap::Command {
+    ["prop", "party", "stance", "source"].into_iter().fold(add, |c, flag| c.mut_arg(flag, |a| a.required(false)))
+}
+
+/// Asks for each field the flags left out, offering what is logged, and for a yes before
+/// anything is written.
+fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
+    if !prompt::on_terminal() {
+        return Err(Error::Usage(
+            "claim add: --prop, --party, --stance and --source are required off a terminal".into(),
+        ));
+    }
+    let store = ctx.open_for_read()?;
+    let conn = store.conn();
+    let sources: Vec<(String, String)> = store::sources(conn)?.into_iter().map(|s| (s.id, s.title)).collect();
+    let parties: Vec<(String, String)> = store::parties(conn)?
+        .into_iter()
+        .map(|p| {
+            let aliases = if p.aliases.is_empty() { String::new() } else { format!(" ({})", p.aliases.join(", ")) };
+            (p.id, format!("{}{aliases}", p.name))
+        })
+        .collect();
+    let props: Vec<(String, String)> = store::propositions(conn)?.into_iter().map(|p| (p.id, p.text)).collect();
+    let stances: Vec<(String, String)> =
+        Stance::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
+    let none = ("-".to_string(), "nobody: the party said it directly".to_string());
+    let relays: Vec<(String, String)> = std::iter::once(none).chain(parties.iter().cloned()).collect();
+
+    let ask = |given: Option<String>, prompt: &str, known: &[(String, String)], kind: &str, flag: &str| match given {
+        Some(text) => store::resolve(conn, kind, &text, flag),
+        None => pick(prompt, known, kind),
+    };
+    let source = ask(a.source.take(), "Source (the document you read)", &sources, "source", "--source")?;
+    let party = ask(a.party.take(), "Party (whose stance it is)", &parties, "party", "--party")?;
+    let prop = ask(a.prop.take(), "Proposition (the matter in question)", &props, "proposition", "--prop")?;
+    let stance = match a.stance {
+        Some(stance) => stance,
+        None => pick("Stance", &stances, "stance")?.parse::<Stance>().map_err(Error::input)?,
+    };
+    a.via = match a.via.take() {
+        Some(via) => Some(store::resolve(conn, "party", &via, "--via")?),
+        None => Some(pick("Relayed by", &relays, "party")?).filter(|v| v != "-"),
+    };
+    if a.quote.is_none() {
+        a.quote = prompt::value("Quote (the party's words, verbatim; Enter for none)")?;
+    }
+    if a.stated.is_none() {
+        a.stated = prompt::value("Stated on (YYYY, YYYY-MM or YYYY-MM-DD; Enter if not known)")?;
+    }
+    if a.confidence.is_none() {
+        a.confidence = prompt::value("Confidence that the party holds this stance, 0 to 1 (Enter to skip)")?;
+    }
+    if a.grade.is_none() {
+        a.grade = prompt::value("Admiralty grade, 1 (confirmed) to 6 (cannot be judged) (Enter to skip)")?;
+    }
+    if a.note.is_none() {
+        a.note = prompt::value("Note (Enter for none)")?;
+    }
+    let claim = a.claim(prop, party, stance, source);
+    let shown = serde_json::to_value(&claim).expect("a claim serialises");
+    eprintln!("\nThe claim:");
+    for (field, value) in shown.as_object().into_iter().flatten() {
+        eprintln!("  {field}: {}", value.as_str().map_or_else(|| value.to_string(), str::to_string));
+    }
+    if !prompt::confirm("Log this claim?")? {
+        return Err(prompt::aborted("claim add", "not confirmed"));
+    }
+    Ok(claim)
+}
+
+/// The id of the one picked from `known` (id and label).
+fn pick(prompt: &str, known: &[(String, String)], kind: &str) -> Result<String> {
+    if known.is_empty() {
+        return Err(Error::input(format!(
+            "claim add: no {kind} is logged yet; add one first (claimtrack {kind} add ...), or log a whole source with `claimtrack log`"
+        )));
+    }
+    let items: Vec<String> = known.iter().map(|(id, label)| format!("{id} · {label}")).collect();
+    match prompt::pick(prompt, &items)? {
+        Some(i) => Ok(known[i].0.clone()),
+        None => Err(prompt::aborted("claim add", "left with Esc")),
+    }
+}
+
 const COLUMNS: &[&str] =
     &["id", "date", "proposition", "party", "stance", "source", "via", "confidence", "quote", "retracted"];
 const LIST_FIELDS: &[&str] = &[
@@ -107,20 +220,9 @@ const LIST_FIELDS: &[&str] = &[
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Add(a) => {
-            let claim = Claim {
-                id: a.id,
-                proposition: a.prop,
-                party: a.party,
-                stance: a.stance,
-                source: a.source,
-                via: a.via,
-                stated: a.stated,
-                quote: a.quote,
-                note: a.note,
-                confidence: a.confidence,
-                grade: a.grade,
-                logged_by: None,
-                recorded: None,
+            let claim = match (a.prop.clone(), a.party.clone(), a.stance, a.source.clone()) {
+                (Some(prop), Some(party), Some(stance), Some(source)) => a.claim(prop, party, stance, source),
+                _ => ask(ctx, a)?,
             };
             add(ctx, Bundle { claims: vec![claim], ..Bundle::default() }, Claim::KIND).map(drop)
         }
@@ -128,10 +230,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let format = ctx.format("claim list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let filter = ClaimFilter {
-                proposition: a.prop,
-                party: a.party,
+                proposition: resolve_flag(&store, "proposition", "--prop", a.prop)?,
+                party: resolve_flag(&store, "party", "--party", a.party)?,
                 stance: a.stance,
-                source: a.source,
+                source: resolve_flag(&store, "source", "--source", a.source)?,
                 since: a.since,
                 until: a.until,
             };

@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let bundle = super::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
-    let summary = store.write(false, |tx| store::apply(tx, bundle, "import", &locate))?;
+    let summary = store.write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &locate))?;
     ctx.say(format!(
         "Loaded the Kupol example into {} ({}).",
         store.path().display(),

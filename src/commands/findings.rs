@@ -1,6 +1,6 @@
 //! `claimtrack findings`: list the stored findings and triage them.
 
-use super::{Ctx, DATA_FORMATS};
+use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
@@ -102,6 +102,8 @@ fn list(
 ) -> Result<()> {
     let format = ctx.format("findings", DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
+    let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
+    let party = resolve_flag(&store, "party", "--party", party)?;
     let mut findings = store::findings(store.conn())?;
     findings.retain(|f| {
         kind.is_none_or(|k| f.kind == k)

@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::{Bundle, Claim, Logged, Record};
 use crate::output::{self, Format};
 use crate::progress::Progress;
-use crate::store::{self, Summary, Writer};
+use crate::store::{self, Refs, Summary, Writer};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
@@ -72,12 +72,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut progress = Progress::new(ctx.quiet, size, "importing");
     let summary = match format {
         Format::Jsonl => ctx.write(a.dry_run, |tx| {
-            let mut writer = Writer::new(tx, "import")?;
+            let mut writer = Writer::new(tx, "import", Refs::Ids)?;
             jsonl(&name, input, &mut writer, &mut progress)?;
             writer.finish()
         })?,
         Format::Csv => ctx.write(a.dry_run, |tx| {
-            let mut writer = Writer::new(tx, "import")?;
+            let mut writer = Writer::new(tx, "import", Refs::Ids)?;
             csv_claims(&name, input, &mut writer, &mut progress)?;
             writer.finish()
         })?,
@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 ))
             })?;
             let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
-            ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", &locate))?
+            ctx.write(a.dry_run, |tx| store::apply(tx, bundle, "import", Refs::Ids, &locate))?
         }
     };
     progress.finish();

@@ -26,7 +26,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("matrix", &[Format::Table, Format::Markdown, Format::Json, Format::Csv])?;
     let mut store = ctx.open_for_read()?;
-    let mut chosen = a.props.clone();
+    let mut chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
     if let Some(tag) = &a.tag {
         chosen.extend(store::tagged(store.conn(), tag)?);
         if chosen.is_empty() {
@@ -36,11 +36,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
     }
     let story = if chosen.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &chosen)? };
-    for p in &a.props {
-        if !story.propositions.iter().any(|x| &x.id == p) {
-            return Err(super::not_found(&store, "proposition", p));
-        }
-    }
     let outcome = outcome(&mut store, &story, &a.when, None)?;
     let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
     let m = &report.matrix;

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod claim;
+pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod export;
@@ -10,6 +11,8 @@ pub mod findings;
 pub mod history;
 pub mod import;
 pub mod link;
+pub mod log;
+pub mod man;
 pub mod matrix;
 pub mod party;
 pub mod proposition;
@@ -27,7 +30,7 @@ use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Logged};
 use crate::output::{self, Format};
-use crate::store::{self, Open, Store, Summary};
+use crate::store::{self, Open, Refs, Store, Summary};
 use rusqlite::Transaction;
 use std::path::PathBuf;
 
@@ -100,6 +103,7 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Log(a) => log::run(&ctx, a),
         Command::Party(c) => party::run(&ctx, c),
         Command::Source(c) => source::run(&ctx, c),
         Command::Proposition(c) => proposition::run(&ctx, c),
@@ -118,6 +122,9 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Verdict(c) => verdict::run(&ctx, c),
         Command::Config(c) => config::run(&ctx, c),
         Command::Search(a) => search::run(&ctx, a),
+        Command::Completions(a) => completions::run(&ctx, a),
+        Command::Man(a) => man::run(&ctx, a),
+        Command::CompleteIds(a) => completions::run_ids(&ctx, a),
     }
 }
 
@@ -141,7 +148,7 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
 /// Writes the records a command built from its flags, through the same checks as an import.
 /// Prints the record's key on stdout (new or already there) and returns it.
 fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
-    let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", &flag_for))?;
+    let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &flag_for))?;
     let key = summary.first_key.clone().unwrap_or_default();
     println!("{key}");
     if summary.total_added() > 0 {
@@ -184,6 +191,26 @@ fn not_found(store: &Store, kind: &'static str, id: &str) -> Error {
         Ok(known) => Error::input(format!("no {kind} '{id}'{}", store::suggest(id, &known, kind))),
         Err(e) => e,
     }
+}
+
+/// A flag naming a party, source or proposition, as its id (see [`store::resolve`]).
+fn resolve_flag(store: &Store, kind: &str, flag: &str, value: Option<String>) -> Result<Option<String>> {
+    value.map(|v| store::resolve(store.conn(), kind, &v, flag)).transpose()
+}
+
+/// The propositions a view is limited to (`--prop`, repeatable), as ids; one that is not
+/// logged is refused.
+fn chosen_propositions(store: &Store, flag: &str, props: &[String]) -> Result<Vec<String>> {
+    props
+        .iter()
+        .map(|p| {
+            let id = store::resolve(store.conn(), "proposition", p, flag)?;
+            match store::exists(store.conn(), "proposition", &id)? {
+                true => Ok(id),
+                false => Err(not_found(store, "proposition", &id)),
+            }
+        })
+        .collect()
 }
 
 /// The formats lists and shows speak.

@@ -34,16 +34,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
     }
     let mut store = ctx.open_for_read()?;
+    let chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
     // Only what bears on the chosen propositions: a one-proposition report stays instant on
     // a database of a million claims.
-    let story = if a.props.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &a.props)? };
-    for p in &a.props {
-        if !story.propositions.iter().any(|x| &x.id == p) {
-            return Err(super::not_found(&store, "proposition", p));
-        }
-    }
+    let story = if chosen.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &chosen)? };
     let outcome = outcome(&mut store, &story, &a.when, None)?;
-    let report = report::build(&store.path().display().to_string(), &story, &outcome, &a.props);
+    let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
     let text = render(&report, format)?;
     output::write_to(a.output.as_deref(), &text)?;
     if let Some(path) = &a.output {

@@ -1,6 +1,6 @@
 //! `claimtrack request`: log and list requests for comment.
 
-use super::{add, Ctx, DATA_FORMATS};
+use super::{add, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
 use crate::model::{Bundle, Logged, Request};
@@ -75,6 +75,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::List { prop, party } => {
             let format = ctx.format("request list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
+            let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
+            let party = resolve_flag(&store, "party", "--party", party)?;
             let mut requests = store::requests(store.conn())?;
             requests.retain(|q| {
                 prop.as_ref().is_none_or(|p| q.proposition == *p) && party.as_ref().is_none_or(|p| q.party == *p)

@@ -1,6 +1,6 @@
 //! `claimtrack search`: full-text search, ranked, matches highlighted.
 
-use super::{Ctx, DATA_FORMATS};
+use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::store;
@@ -52,9 +52,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if store::text_waiting(store.conn())? {
         store.write(false, |_| Ok(()))?;
     }
+    let prop = resolve_flag(&store, "proposition", "--prop", a.prop)?;
+    let party = resolve_flag(&store, "party", "--party", a.party)?;
     let marks = if format == Format::Table && output::colour() { ("\x1b[1;33m", "\x1b[0m") } else { ("**", "**") };
     let hits =
-        store::search(store.conn(), &query, a.kind.as_deref(), a.prop.as_deref(), a.party.as_deref(), marks, a.limit)?;
+        store::search(store.conn(), &query, a.kind.as_deref(), prop.as_deref(), party.as_deref(), marks, a.limit)?;
     if hits.is_empty() {
         ctx.say(format!("nothing matches {}", a.text));
     }

@@ -1,6 +1,6 @@
 //! `claimtrack verdict`: an editor's verdict on a proposition, exported as ClaimReview.
 
-use super::{add, not_found, Ctx, DATA_FORMATS};
+use super::{add, chosen_propositions, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
 use crate::model::{content_id, Bundle, Logged, Verdict};
@@ -100,6 +100,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::List { prop } => {
             let format = ctx.format("verdict list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
+            let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
             let mut verdicts = store::verdicts(store.conn())?;
             verdicts.retain(|v| prop.as_ref().is_none_or(|p| v.proposition == *p));
             output::list(&verdicts, format, COLUMNS, Verdict::FIELDS)
@@ -107,9 +108,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Show { prop } => {
             let format = ctx.format("verdict show", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
-            if store::proposition(store.conn(), &prop)?.is_none() {
-                return Err(not_found(&store, "proposition", &prop));
-            }
+            let prop = chosen_propositions(&store, "PROP", &[prop])?.remove(0);
             let standing = store::verdicts(store.conn())?.into_iter().rfind(|v| v.proposition == prop);
             match standing {
                 Some(v) => output::show(&v, format, Verdict::FIELDS),

@@ -15,7 +15,7 @@ fn d(s: &str) -> Date {
 fn load(store: &mut Store, bundle: Value) {
     let bundle: Bundle = serde_json::from_value(bundle).expect("test bundle parses");
     store
-        .write(false, |tx| store::apply(tx, bundle, "import", &|p, i, f| format!("{p}[{i}].{f}")))
+        .write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}")))
         .expect("test bundle loads");
 }
 

@@ -5,8 +5,12 @@
 //! Records are taken as a stream so that a large import holds one record in memory, not the
 //! file. A reference to a record not seen yet is remembered and checked when the stream
 //! ends (a bundle may refer to records further on); everything else is checked at once.
+//!
+//! What a person typed (a party's name, a source's title) becomes an id here too, before
+//! anything else, for the writes that take names ([`Refs::IdsOrNames`]).
 
 use super::audit;
+use super::names::resolve;
 use super::records::*;
 use crate::clock;
 use crate::date::Timestamp;
@@ -68,14 +72,25 @@ fn noun(plural: &str, n: usize) -> String {
     }
 }
 
+/// How a write reads the references in its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refs {
+    /// Ids only: the interchange formats, whose meaning must not change as names are added.
+    Ids,
+    /// An id, or what a person types: a party's name or alias, a source's title, a
+    /// proposition's text (see [`resolve`]). Command-line flags and `claimtrack log` files.
+    IdsOrNames,
+}
+
 /// Writes a whole bundle (see [`Writer`]): all of it or, on the first error, none.
 pub fn apply(
     tx: &Connection,
     bundle: Bundle,
     action: &str,
+    refs: Refs,
     locate: &dyn Fn(&str, usize, &str) -> String,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(tx, action)?;
+    let mut writer = Writer::new(tx, action, refs)?;
     for (plural, index, record) in bundle.into_records() {
         writer.add(record, &|field| locate(plural, index, field))?;
     }
@@ -93,6 +108,7 @@ struct Pending {
 pub struct Writer<'a> {
     tx: &'a Connection,
     action: &'a str,
+    refs: Refs,
     user: String,
     now: Timestamp,
     /// The last audit event before this write: later ones are this write's own.
@@ -108,13 +124,14 @@ pub struct Writer<'a> {
 const KNOWN_CAPACITY: usize = 200_000;
 
 impl<'a> Writer<'a> {
-    pub fn new(tx: &'a Connection, action: &'a str) -> Result<Writer<'a>> {
+    pub fn new(tx: &'a Connection, action: &'a str, refs: Refs) -> Result<Writer<'a>> {
         let start_seq = tx
             .query_row("SELECT coalesce(max(seq), 0) FROM event", [], |r| r.get(0))
             .map_err(|e| Error::Sql { context: "reading the audit log".into(), source: e })?;
         Ok(Writer {
             tx,
             action,
+            refs,
             user: clock::user(),
             now: Timestamp::now(),
             start_seq,
@@ -126,19 +143,28 @@ impl<'a> Writer<'a> {
 
     /// Checks one record against the database and writes it if it is new.
     pub fn add(&mut self, mut record: Record, at: Locate) -> Result<()> {
-        self.stamp(&mut record);
-        match &record {
-            Record::Party(r) => self.write(r, at, get_party, |w| w.check_party(r, at), insert_party),
-            Record::Source(r) => self.write(r, at, get_source, |w| w.check_source(r, at), insert_source),
-            Record::Proposition(r) => {
-                self.write(r, at, get_proposition, |w| w.check_proposition(r, at), insert_proposition)
+        if self.refs == Refs::IdsOrNames {
+            for r in record.references_mut() {
+                *r.id = resolve(self.tx, r.kind, r.id, &at(&r.field))?;
             }
-            Record::Claim(r) => self.write(r, at, get_claim, |w| w.check_claim(r, at), insert_claim),
-            Record::Link(r) => self.write(r, at, get_link, |w| w.check_link(r, at), insert_link),
-            Record::Request(r) => self.write(r, at, get_request, |w| w.check_request(r, at), insert_request),
+        }
+        self.stamp(&mut record);
+        let refs: Vec<(String, &'static str, String)> =
+            record.references_mut().into_iter().map(|r| (r.field, r.kind, r.id.clone())).collect();
+        let refs = refs.as_slice();
+        match &record {
+            Record::Party(r) => self.write(r, at, refs, get_party, |w| w.check_party(r, at), insert_party),
+            Record::Source(r) => self.write(r, at, refs, get_source, |w| w.check_source(r, at), insert_source),
+            Record::Proposition(r) => {
+                self.write(r, at, refs, get_proposition, |w| w.check_proposition(r, at), insert_proposition)
+            }
+            Record::Claim(r) => self.write(r, at, refs, get_claim, |w| w.check_claim(r, at), insert_claim),
+            Record::Link(r) => self.write(r, at, refs, get_link, |w| w.check_link(r, at), insert_link),
+            Record::Request(r) => self.write(r, at, refs, get_request, |w| w.check_request(r, at), insert_request),
             Record::Retraction(r) => self.write(
                 r,
                 at,
+                refs,
                 get_retraction,
                 |w| w.check_retraction(r, at).map(drop),
                 |tx, x| {
@@ -146,7 +172,7 @@ impl<'a> Writer<'a> {
                     insert_retraction(tx, x, kind)
                 },
             ),
-            Record::Verdict(r) => self.write(r, at, get_verdict, |w| w.check_verdict(r, at), insert_verdict),
+            Record::Verdict(r) => self.write(r, at, refs, get_verdict, |w| w.check_verdict(r, at), insert_verdict),
         }
     }
 
@@ -198,11 +224,13 @@ impl<'a> Writer<'a> {
     }
 
     /// The common path: an id that is well formed; a record already stored is unchanged or
-    /// a refusal; a new one is checked, inserted and logged.
+    /// a refusal; a new one is checked (its own rules, then its references: field, kind,
+    /// id), inserted and logged.
     fn write<T: Logged>(
         &mut self,
         record: &T,
         at: Locate,
+        refs: &[(String, &'static str, String)],
         stored: fn(&Connection, &T) -> Result<Option<T>>,
         check: impl FnOnce(&mut Self) -> Result<()>,
         insert: fn(&Connection, &T) -> Result<()>,
@@ -233,6 +261,9 @@ impl<'a> Writer<'a> {
             };
         }
         check(self)?;
+        for (field, kind, id) in refs {
+            self.reference(at, field, kind, id)?;
+        }
         insert(self.tx, record)?;
         audit::record(self.tx, self.action, record)?;
         Summary::count(&mut self.summary.added, T::PLURAL);
@@ -266,17 +297,12 @@ impl<'a> Writer<'a> {
 
     fn check_party(&mut self, p: &Party, at: Locate) -> Result<()> {
         text(at, "name", &p.name)?;
-        if let Some(parent) = &p.parent {
-            if *parent == p.id {
-                return Err(fail(
-                    at,
-                    "parent",
-                    format!("'{parent}' is this party itself; a party cannot be its own parent"),
-                ));
+        match &p.parent {
+            Some(parent) if *parent == p.id => {
+                Err(fail(at, "parent", format!("'{parent}' is this party itself; a party cannot be its own parent")))
             }
-            self.reference(at, "parent", "party", parent)?;
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn check_source(&mut self, s: &Source, at: Locate) -> Result<()> {
@@ -284,35 +310,18 @@ impl<'a> Writer<'a> {
         if exists(self.tx, "claim", &s.id)? {
             return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
         }
-        if let Some(publisher) = &s.publisher {
-            self.reference(at, "publisher", "party", publisher)?;
-        }
-        distinct(at, "derived_from", &s.derived_from)?;
-        for (k, upstream) in s.derived_from.iter().enumerate() {
-            self.reference(at, &format!("derived_from[{k}]"), "source", upstream)?;
-        }
-        Ok(())
+        distinct(at, "derived_from", &s.derived_from)
     }
 
     fn check_proposition(&mut self, p: &Proposition, at: Locate) -> Result<()> {
         text(at, "text", &p.text)?;
-        distinct(at, "expected", &p.expected)?;
-        for (k, party) in p.expected.iter().enumerate() {
-            self.reference(at, &format!("expected[{k}]"), "party", party)?;
-        }
-        Ok(())
+        distinct(at, "expected", &p.expected)
     }
 
     fn check_claim(&mut self, c: &Claim, at: Locate) -> Result<()> {
         let id = c.id.as_deref().unwrap_or_default();
         if exists(self.tx, "source", id)? {
             return Err(fail(at, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
-        }
-        self.reference(at, "proposition", "proposition", &c.proposition)?;
-        self.reference(at, "party", "party", &c.party)?;
-        self.reference(at, "source", "source", &c.source)?;
-        if let Some(via) = &c.via {
-            self.reference(at, "via", "party", via)?;
         }
         Ok(())
     }
@@ -325,8 +334,7 @@ impl<'a> Writer<'a> {
                 format!("'{}' is the claim the link starts from; a claim cannot be linked to itself", l.to),
             ));
         }
-        self.reference(at, "from", "claim", &l.from)?;
-        self.reference(at, "to", "claim", &l.to)
+        Ok(())
     }
 
     fn check_request(&mut self, q: &Request, at: Locate) -> Result<()> {
@@ -339,9 +347,7 @@ impl<'a> Writer<'a> {
                 ));
             }
         }
-        self.reference(at, "party", "party", &q.party)?;
-        self.reference(at, "proposition", "proposition", &q.proposition)?;
-        self.reference(at, "by", "party", &q.by)
+        Ok(())
     }
 
     /// A retraction names a claim or a source already logged (earlier in the input, or
@@ -376,7 +382,7 @@ impl<'a> Writer<'a> {
         if v.best == v.worst {
             return Err(fail(at, "best", format!("best and worst are both {}; a scale needs two ends", v.best)));
         }
-        self.reference(at, "proposition", "proposition", &v.proposition)
+        Ok(())
     }
 }
 

@@ -4,9 +4,11 @@
 mod apply;
 pub mod audit;
 mod findings;
+mod names;
 mod records;
 
-pub use apply::{apply, first_difference, suggest, Locate, Summary, Writer};
+pub use apply::{apply, first_difference, suggest, Locate, Refs, Summary, Writer};
+pub use names::{fold, resolve};
 
 pub use findings::*;
 pub use records::*;

@@ -6,5 +6,6 @@ mod common;
 mod formats;
 mod import_export;
 mod integrity;
+mod log;
 mod records;
 mod report;

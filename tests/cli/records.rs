@@ -478,6 +478,9 @@ fn every_command_has_help_with_an_example() {
         &["report"],
         &["matrix"],
         &["trace"],
+        &["log"],
+        &["completions"],
+        &["man"],
     ];
     for &command in commands {
         let out = db.run(&[command, &["--help"][..]].concat());

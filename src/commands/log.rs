@@ -1,0 +1,154 @@
+//! `claimtrack log`: one source and everything in it logged in one go, written in an editor
+//! on a template or read from a file (the format: `logfile`, docs/LOG.md).
+
+use super::Ctx;
+use crate::error::{Context, Error, Result};
+use crate::logfile;
+use crate::prompt;
+use crate::store::{self, Refs, Summary};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The text comes from --from, or from the editor (the command's help is in `cli`).
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  claimtrack log\n  claimtrack log --from fixtures/log/reuters-report.toml\n  claimtrack log --dry-run --from - < article.toml"
+)]
+pub struct Args {
+    /// Read the text from this file (- for standard input) instead of opening an editor
+    #[arg(long, value_name = "FILE")]
+    from: Option<PathBuf>,
+    /// Check everything and say what would be added, but write nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let (name, summary) = match &a.from {
+        Some(file) => {
+            let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };
+            let text = read(file, &name)?;
+            let summary = write(ctx, &text, a.dry_run).map_err(|e| match e {
+                Error::Input(m) => Error::Input(format!("{name}: {m}")),
+                other => other,
+            })?;
+            (name, summary)
+        }
+        None => ("log".to_string(), edit_until_valid(ctx, a.dry_run)?),
+    };
+    let verb = if a.dry_run { "would add" } else { "added" };
+    ctx.say(format!(
+        "{name}: {verb} {}; {} already present, unchanged{}",
+        Summary::describe(&summary.added),
+        summary.total_unchanged(),
+        if a.dry_run { " (dry run: nothing written)" } else { "" }
+    ));
+    Ok(())
+}
+
+fn read(file: &Path, name: &str) -> Result<String> {
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context(|| format!("reading {name}"))?;
+    } else {
+        text = std::fs::read_to_string(file).context(|| format!("reading {name}"))?;
+    }
+    Ok(text)
+}
+
+/// Checks and writes the text's records in one transaction; an error ("line N: ...") writes
+/// nothing.
+fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
+    let (bundle, places) = logfile::parse(text)?;
+    let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
+    ctx.write(dry_run, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &locate))
+}
+
+/// Opens the editor on the template until what is saved is valid, and writes it. The text
+/// is kept in a file while the editor is open; it is removed once logged or left unchanged,
+/// and kept (and named) if the person gives up on text of their own.
+fn edit_until_valid(ctx: &Ctx, dry_run: bool) -> Result<Summary> {
+    let editor = editor()?;
+    let template = template(ctx)?;
+    let file = tempfile::Builder::new()
+        .prefix("claimtrack-log-")
+        .suffix(".toml")
+        .tempfile()
+        .context(|| "creating a file for the editor".into())?;
+    let path = file.path().to_path_buf();
+    let mut given = template.clone();
+    loop {
+        std::fs::write(&path, &given).context(|| format!("writing {}", path.display()))?;
+        run_editor(&editor, &path)?;
+        let edited = std::fs::read_to_string(&path).context(|| format!("reading {}", path.display()))?;
+        if edited == template || logfile::is_blank(&edited) {
+            return Err(prompt::aborted("log", "the template was left unchanged or emptied"));
+        }
+        if edited == given {
+            let kept = keep(file)?;
+            return Err(prompt::aborted(
+                "log",
+                &format!(
+                    "your text is kept in {}: log it later with `claimtrack log --from` that file",
+                    kept.display()
+                ),
+            ));
+        }
+        let text = logfile::without_notes(&edited);
+        match write(ctx, &text, dry_run) {
+            Ok(summary) => return Ok(summary),
+            Err(Error::Input(message)) => {
+                ctx.say(format!("{message}; reopening the editor (nothing is written until it is right)"));
+                given = logfile::with_note(&text, &message);
+            }
+            Err(other) => {
+                let kept = keep(file)?;
+                ctx.say(format!("your text is kept in {}", kept.display()));
+                return Err(other);
+            }
+        }
+    }
+}
+
+fn keep(file: tempfile::NamedTempFile) -> Result<PathBuf> {
+    file.keep().map(|(_, path)| path).map_err(|e| Error::Io { context: "keeping your text".into(), source: e.error })
+}
+
+/// The template, listing what the database already holds.
+fn template(ctx: &Ctx) -> Result<String> {
+    if !ctx.db.exists() {
+        return Ok(logfile::template(&[], &[], &[]));
+    }
+    let store = ctx.open_for_read()?;
+    let c = store.conn();
+    Ok(logfile::template(&store::parties(c)?, &store::propositions(c)?, &store::sources(c)?))
+}
+
+/// $VISUAL, else $EDITOR, else vi on a terminal (as git does).
+fn editor() -> Result<String> {
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match set("VISUAL").or_else(|| set("EDITOR")) {
+        Some(editor) => Ok(editor),
+        None if prompt::on_terminal() => Ok("vi".into()),
+        None => {
+            Err(Error::Usage("log: no editor to open: set VISUAL or EDITOR, or give the text with --from FILE".into()))
+        }
+    }
+}
+
+/// Runs the editor on the file, through the shell so that "code --wait" works.
+fn run_editor(editor: &str, path: &Path) -> Result<()> {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(editor)
+        .arg(path)
+        .status()
+        .context(|| format!("starting the editor ({editor})"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::input(format!("log: the editor ({editor}) failed ({status}); nothing written")))
+    }
+}

@@ -1,0 +1,484 @@
+//! The text `claimtrack log` reads: one source and what it says, in TOML a journalist can
+//! write by hand (docs/LOG.md). It is parsed into a bundle for the one write path, keeping
+//! where each record and field stood, so that every error, the write path's included, names
+//! its line. Also here: the template the editor opens on, and the error notes written into
+//! the text when it is handed back.
+
+use crate::error::{Error, Result};
+use crate::model::{Bundle, Party, PartyKind, Proposition, Reliability, Source, SourceKind, Stance};
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+/// The tables a log file may hold, as the file names them and as a bundle does.
+const SECTIONS: &[(&str, &str)] = &[
+    ("source", "sources"),
+    ("party", "parties"),
+    ("proposition", "propositions"),
+    ("claim", "claims"),
+    ("link", "links"),
+    ("request", "requests"),
+];
+
+/// Where the records of a parsed file stood, for error messages.
+pub struct Places {
+    /// The byte offset at which each line starts.
+    line_starts: Vec<usize>,
+    /// Per bundle list ("claims"), the table of each record in it.
+    records: Vec<(&'static str, Vec<Place>)>,
+}
+
+/// One table: its section ("claim"), where it starts, and its fields.
+struct Place {
+    section: &'static str,
+    start: usize,
+    fields: Vec<Field>,
+}
+
+/// One key of a table: where the key is, where its value is, and each element of a list.
+struct Field {
+    name: String,
+    key: usize,
+    value: Range<usize>,
+    elements: Vec<usize>,
+}
+
+impl Places {
+    fn new(text: &str) -> Places {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Places { line_starts, records: Vec::new() }
+    }
+
+    /// The line (from 1) that holds a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    /// "line 12: party" for a field of a record, as the write path asks where a bad value
+    /// came from (`plural` and `index` name the record in the bundle, `field` may be
+    /// `derived_from[1]`). A field the text does not hold (a claim's derived id) points at
+    /// the record's table.
+    pub fn locate(&self, plural: &str, index: usize, field: &str) -> String {
+        let (name, element) = match field.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (field, None),
+        };
+        let Some(place) = self.records.iter().find(|r| r.0 == plural).and_then(|r| r.1.get(index)) else {
+            return format!("line 1: {name}");
+        };
+        match place.fields.iter().find(|f| f.name == name) {
+            Some(f) => {
+                let at = element.and_then(|k| f.elements.get(k).copied()).unwrap_or(f.key);
+                format!("line {}: {name}", self.line(at))
+            }
+            None => format!("line {}: {}", self.line(place.start), place.section),
+        }
+    }
+
+    /// "line 12: stance" for an offset inside a table: the field whose value holds it.
+    fn at_offset(&self, place: &Place, offset: usize) -> String {
+        let field = place.fields.iter().find(|f| f.value.contains(&offset) || f.key == offset);
+        format!("line {}: {}", self.line(offset), field.map_or(place.section, |f| f.name.as_str()))
+    }
+}
+
+/// Reads a log file into the records it adds, and where each stood. Errors are one line,
+/// "line N: field: what is wrong".
+pub fn parse(text: &str) -> Result<(Bundle, Places)> {
+    let mut places = Places::new(text);
+    let root = DeTable::parse(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| places.line(s.start));
+        Error::input(format!("line {line}: not valid TOML: {}", e.message().trim()))
+    })?;
+    let mut sections: Vec<(&'static str, Vec<Spanned<DeTable>>)> = SECTIONS.iter().map(|s| (s.0, Vec::new())).collect();
+    for (key, value) in root.into_inner() {
+        let line = places.line(key.span().start);
+        let Some(section) = sections.iter_mut().find(|s| s.0 == key.get_ref().as_ref()) else {
+            return Err(Error::input(format!(
+                "line {line}: [{}] is not a part of a log file; use [source], [[claim]], [[request]], [[party]], [[proposition]] or [[link]]",
+                key.get_ref()
+            )));
+        };
+        section.1 = tables(section.0, value, line)?;
+    }
+    fn take<'a>(sections: &mut [(&str, Vec<Spanned<DeTable<'a>>>)], name: &str) -> Vec<Spanned<DeTable<'a>>> {
+        sections.iter_mut().find(|s| s.0 == name).map(|s| std::mem::take(&mut s.1)).unwrap_or_default()
+    }
+    let Some(source) = take(&mut sections, "source").pop() else {
+        return Err(Error::input(
+            "line 1: source: the file has no [source]; a log file is about one source: give at least its id",
+        ));
+    };
+    let Some((id_key, id)) = source.get_ref().get_key_value("id").map(|(k, v)| (k.clone(), v.clone())) else {
+        return Err(Error::input(format!(
+            "line {}: source: give the source's id (and a title and kind when it is new)",
+            places.line(source.span().start)
+        )));
+    };
+    let publisher = source.get_ref().get_key_value("publisher").map(|(k, v)| (k.clone(), v.clone()));
+
+    let mut bundle = Bundle::default();
+    // A [source] with nothing but an id names a source already logged.
+    if source.get_ref().len() > 1 {
+        bundle.sources.push(record(&mut places, "source", "sources", source)?);
+    }
+    for table in take(&mut sections, "party") {
+        bundle.parties.push(record(&mut places, "party", "parties", table)?);
+    }
+    for table in take(&mut sections, "proposition") {
+        bundle.propositions.push(record(&mut places, "proposition", "propositions", table)?);
+    }
+    for mut table in take(&mut sections, "claim") {
+        default(&mut table, "source", Some((id_key.clone(), id.clone())));
+        bundle.claims.push(record(&mut places, "claim", "claims", table)?);
+    }
+    for table in take(&mut sections, "link") {
+        bundle.links.push(record(&mut places, "link", "links", table)?);
+    }
+    for mut table in take(&mut sections, "request") {
+        default(&mut table, "by", publisher.clone());
+        bundle.requests.push(record(&mut places, "request", "requests", table)?);
+    }
+    Ok((bundle, places))
+}
+
+/// The tables of one section, tidied (see [`tidy`]). `[source]` is one table; the others are
+/// lists of tables (`[[claim]]`), blank ones left out.
+fn tables<'a>(section: &str, value: Spanned<DeValue<'a>>, line: usize) -> Result<Vec<Spanned<DeTable<'a>>>> {
+    let span = value.span();
+    let items = match (section, value.into_inner()) {
+        ("source", DeValue::Table(t)) => vec![Spanned::new(span, t)],
+        ("source", _) => {
+            return Err(Error::input(format!(
+                "line {line}: source: write [source] (one pair of brackets): a log file is about one source"
+            )));
+        }
+        (_, DeValue::Array(items)) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::Table(t) => Ok(Spanned::new(item.span(), t.clone())),
+                _ => Err(Error::input(format!("line {line}: {section}: each {section} is a [[{section}]] table"))),
+            })
+            .collect::<Result<Vec<_>>>()?,
+        _ => {
+            return Err(Error::input(format!(
+                "line {line}: {section}: write [[{section}]] (two pairs of brackets): a file may hold many"
+            )))
+        }
+    };
+    Ok(items
+        .into_iter()
+        .map(|t| {
+            let span = t.span();
+            Spanned::new(span, tidy(t.into_inner()))
+        })
+        .filter(|t| section == "source" || !t.get_ref().is_empty())
+        .collect())
+}
+
+/// A table as the records read it: a value left blank ("" or []) is not given, and a TOML
+/// date (`published = 2025-09-25`, unquoted) is read as the text it is written as.
+fn tidy(table: DeTable<'_>) -> DeTable<'_> {
+    table
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let span = value.span();
+            let value = match value.into_inner() {
+                DeValue::String(s) if s.trim().is_empty() => return None,
+                DeValue::Array(a) if a.is_empty() => return None,
+                DeValue::Datetime(d) => DeValue::String(d.to_string().into()),
+                other => other,
+            };
+            Some((key, Spanned::new(span, value)))
+        })
+        .collect()
+}
+
+/// Fills in a field the table leaves out with a value from [source], keeping that value's
+/// place so that an error in it points at [source].
+fn default<'a>(
+    table: &mut Spanned<DeTable<'a>>,
+    field: &str,
+    value: Option<(Spanned<DeString<'a>>, Spanned<DeValue<'a>>)>,
+) {
+    if let Some((key, value)) = value {
+        if !table.get_ref().contains_key(field) {
+            table.get_mut().insert(Spanned::new(key.span(), field.to_string().into()), value);
+        }
+    }
+}
+
+/// Reads one table as a record, noting where it and its fields stood.
+fn record<T: DeserializeOwned>(
+    places: &mut Places,
+    section: &'static str,
+    plural: &'static str,
+    table: Spanned<DeTable<'_>>,
+) -> Result<T> {
+    let span = table.span();
+    let fields = table
+        .get_ref()
+        .iter()
+        .map(|(key, value)| Field {
+            name: key.get_ref().to_string(),
+            key: key.span().start,
+            value: value.span(),
+            elements: match value.get_ref() {
+                DeValue::Array(items) => items.iter().map(|i| i.span().start).collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect();
+    let place = Place { section, start: span.start, fields };
+    let value = Spanned::new(span.clone(), DeValue::Table(table.into_inner()));
+    let parsed = T::deserialize(ValueDeserializer::from(value)).map_err(|e| {
+        Error::input(format!("{}: {}", places.at_offset(&place, e.span().unwrap_or(span).start), e.message()))
+    });
+    match places.records.iter_mut().find(|r| r.0 == plural) {
+        Some(r) => r.1.push(place),
+        None => places.records.push((plural, vec![place])),
+    }
+    parsed
+}
+
+/// The line an error of [`parse`] or of the write path names ("line 12: party: ..."), and
+/// the rest of the message.
+pub fn error_line(message: &str) -> Option<(usize, &str)> {
+    let rest = message.strip_prefix("line ")?;
+    let (number, rest) = rest.split_once(": ")?;
+    Some((number.parse().ok()?, rest))
+}
+
+/// How a note from claimtrack starts, so that the next reading can take it out again.
+const NOTE: &str = "#! ";
+
+/// The text handed back to the editor: `message` as a comment line just above the line it
+/// names (or at the top), so the person sees what to fix where it is.
+pub fn with_note(text: &str, message: &str) -> String {
+    let (line, what) = match error_line(message) {
+        Some((line, what)) => (line, what),
+        None => (1, message),
+    };
+    let note = format!("{NOTE}error: {what}\n");
+    let mut out = String::with_capacity(text.len() + note.len());
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        if n + 1 == line {
+            out.push_str(&note);
+        }
+        out.push_str(l);
+    }
+    if line > text.split_inclusive('\n').count() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&note);
+    }
+    out
+}
+
+/// The text without claimtrack's notes.
+pub fn without_notes(text: &str) -> String {
+    text.split_inclusive('\n').filter(|l| !l.trim_start().starts_with(NOTE)).collect()
+}
+
+/// Whether the text holds nothing but comments and blank lines.
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// The template the editor opens on: a blank [source] and [[claim]] to fill in, commented
+/// blocks for requests and new parties and propositions, and what is already logged.
+pub fn template(parties: &[Party], propositions: &[Proposition], sources: &[Source]) -> String {
+    let words = |all: &[&str]| all.join(", ");
+    let party_kinds = words(&PartyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+    let source_kinds = words(&SourceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+    let stances = words(&Stance::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+    let grades = words(&Reliability::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>());
+    let mut text = format!(
+        r#"# claimtrack log: one source and the claims found in it (docs/LOG.md).
+#
+# Fill in the values between the quotes, then save and close: everything is checked and
+# logged in one go, or the editor reopens with the error noted at its line. A value left ""
+# is not given and a block left blank is skipped. Copy the [[claim]] block for each claim.
+# Save it unchanged, or empty the file, to abort.
+#
+# Name parties, propositions and sources by id, by name or alias, or by title or text (case
+# and accents do not matter): the ones already logged are listed at the end. New ones go in
+# [[party]] and [[proposition]] blocks (uncomment one below).
+
+[source]
+id = ""            # a handle for a new source (reuters-report), or a source already logged
+title = ""         # a new source's title
+kind = ""          # {source_kinds}
+publisher = ""     # the party that published it
+url = ""
+published = ""     # YYYY, YYYY-MM or YYYY-MM-DD
+accessed = ""      # when you read it
+reliability = ""   # {grades}: A completely reliable ... F cannot be judged (the default)
+derived_from = []  # the sources it rests on, e.g. ["reuters-documents"]
+
+[[claim]]
+party = ""         # who takes the stance
+proposition = ""   # the matter in question
+stance = ""        # {stances}
+quote = ""         # the party's words, verbatim
+stated = ""        # when the party said it
+via = ""           # the party that relayed it (the outlet quoting officials)
+note = ""
+# confidence = 0.8 # how sure you are that the party holds this stance, 0 to 1
+# grade = 2        # Admiralty credibility, 1 (confirmed) to 6 (cannot be judged)
+
+# A request for comment the source reports (by: the publisher, unless you say otherwise):
+# [[request]]
+# party = ""
+# proposition = ""
+# asked = ""
+# deadline = ""
+# channel = ""
+# note = ""
+
+# A party not logged yet:
+# [[party]]
+# id = ""
+# name = ""
+# kind = ""          # {party_kinds}
+# anonymous = false  # true for "European security officials"
+# country = ""       # ISO 3166 alpha-2, e.g. CN
+# parent = ""        # the body it sits under
+# aliases = []
+
+# A proposition not logged yet: the matter, stated once and neutrally:
+# [[proposition]]
+# id = ""
+# text = ""
+# tags = []
+# expected = []      # the parties from whom a stance is expected
+"#
+    );
+    let mut known = |title: &str, rows: Vec<(String, String)>| {
+        if !rows.is_empty() {
+            text.push_str(&format!("\n# {title}:\n"));
+            for (id, label) in rows {
+                text.push_str(&format!("#   {id}: {label}\n"));
+            }
+        }
+    };
+    known(
+        "Parties logged",
+        parties
+            .iter()
+            .map(|p| {
+                let aliases = if p.aliases.is_empty() { String::new() } else { format!(" ({})", p.aliases.join(", ")) };
+                (p.id.clone(), format!("{}{aliases}", p.name))
+            })
+            .collect(),
+    );
+    known("Propositions logged", propositions.iter().map(|p| (p.id.clone(), p.text.clone())).collect());
+    known("Sources logged", sources.iter().map(|s| (s.id.clone(), s.title.clone())).collect());
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"# a comment
+[source]
+id = "s-report"
+title = "The report"
+kind = "article"
+publisher = "Reuters"
+published = 2025-09-25
+derived_from = ["s-docs", "s-other"]
+url = ""
+
+[[claim]]
+party = "China's foreign ministry"
+proposition = "p-x"
+stance = "denies"
+quote = """neutral and
+fair position"""
+
+[[claim]]
+party = ""
+stance = ""
+
+[[claim]]
+source = "s-elsewhere"
+party = "kremlin"
+proposition = "p-x"
+stance = "no-response"
+confidence = 1
+
+[[request]]
+party = "kremlin"
+proposition = "p-x"
+"#;
+
+    #[test]
+    fn reads_records_with_defaults_and_places() {
+        let (bundle, places) = parse(FILE).unwrap();
+        assert_eq!(bundle.sources.len(), 1);
+        assert_eq!(bundle.sources[0].published.unwrap().to_string(), "2025-09-25", "a bare TOML date is read");
+        assert_eq!(bundle.sources[0].url, None, "a blank value is not given");
+        assert_eq!(bundle.claims.len(), 2, "a blank block is skipped");
+        assert_eq!(bundle.claims[0].source, "s-report", "claims default to the file's source");
+        assert_eq!(bundle.claims[0].quote.as_deref(), Some("neutral and\nfair position"));
+        assert_eq!(bundle.claims[1].source, "s-elsewhere");
+        assert_eq!(bundle.requests[0].by, "Reuters", "requests default to the publisher");
+        assert_eq!(places.locate("claims", 0, "party"), "line 12: party");
+        assert_eq!(places.locate("claims", 0, "source"), "line 3: source", "a default points at [source]");
+        assert_eq!(places.locate("claims", 1, "stance"), "line 26: stance", "the blank block is not counted");
+        assert_eq!(places.locate("claims", 1, "id"), "line 22: claim", "a field not in the text: its table");
+        assert_eq!(places.locate("sources", 0, "derived_from[1]"), "line 8: derived_from");
+        assert_eq!(places.locate("requests", 0, "by"), "line 6: by");
+    }
+
+    #[test]
+    fn errors_name_their_line() {
+        let err = |text: &str| parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        let bad_stance = FILE.replace(r#"stance = "denies""#, r#"stance = "deny""#);
+        assert!(err(&bad_stance).starts_with("line 14: stance: 'deny' is not a valid stance"), "{}", err(&bad_stance));
+        let typo = FILE.replace("quote =", "qoute =");
+        assert!(err(&typo).starts_with("line 15: qoute: unknown field `qoute`"), "{}", err(&typo));
+        assert!(err("[source]\nid = \"x\"\n[[claim]]\nparty = \"a").starts_with("line 4: not valid TOML"));
+        assert!(err("[sauce]\nid = \"x\"\n").starts_with("line 1: [sauce] is not a part of a log file"));
+        assert!(err("[[claim]]\nparty = \"a\"\n").starts_with("line 1: source: the file has no [source]"));
+        assert!(err("[source]\ntitle = \"T\"\n").starts_with("line 1: source: give the source's id"));
+        assert!(err("[source]\nid = \"x\"\n[claim]\nparty = \"a\"\n").starts_with("line 3: claim: write [[claim]]"));
+        let missing = err("[source]\nid = \"x\"\n\n[[claim]]\nparty = \"a\"\n");
+        assert!(missing.starts_with("line 4: claim: missing field"), "{missing}");
+    }
+
+    #[test]
+    fn a_source_given_by_id_alone_is_not_a_new_record() {
+        let (bundle, _) =
+            parse("[source]\nid = \"The report\"\n[[claim]]\nparty=\"a\"\nproposition=\"p\"\nstance=\"affirms\"\n")
+                .unwrap();
+        assert!(bundle.sources.is_empty());
+        assert_eq!(bundle.claims[0].source, "The report");
+    }
+
+    #[test]
+    fn notes_go_above_their_line_and_come_out_again() {
+        let text = "a = 1\nb = 2\n";
+        let noted = with_note(text, "line 2: b: wrong");
+        assert_eq!(noted, "a = 1\n#! error: b: wrong\nb = 2\n");
+        assert_eq!(without_notes(&noted), text);
+        assert_eq!(with_note(text, "no line"), "#! error: no line\na = 1\nb = 2\n");
+        assert_eq!(with_note("a = 1", "line 9: x"), "a = 1\n#! error: x\n");
+        assert_eq!(error_line("line 12: party: no party"), Some((12, "party: no party")));
+    }
+
+    #[test]
+    fn the_template_is_blank_and_lists_what_is_logged() {
+        let party: Party =
+            serde_json::from_str(r#"{"id":"kupol","name":"IEMZ Kupol","kind":"company","aliases":["Kupol"]}"#).unwrap();
+        let text = template(&[party], &[], &[]);
+        assert!(text.contains("#   kupol: IEMZ Kupol (Kupol)"), "{text}");
+        let err = parse(&text).err().unwrap().to_string();
+        assert!(err.starts_with("line 12: source: give the source's id"), "{err}");
+        assert!(!is_blank(&text) && is_blank("# only\n\n  # comments\n"));
+    }
+}
