@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::{Bundle, Claim, Logged, Record};
 use crate::output::{self, Format};
 use crate::progress::Progress;
-use crate::store::{self, Refs, Summary, Writer};
+use crate::store::{self, Refs, Writer};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
@@ -99,13 +99,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
     };
     progress.finish();
-    let verb = if a.dry_run { "would add" } else { "added" };
-    ctx.say(format!(
-        "{name}: {verb} {}; {} already present, unchanged{}",
-        Summary::describe(&summary.added),
-        summary.total_unchanged(),
-        if a.dry_run { " (dry run: nothing written)" } else { "" }
-    ));
+    ctx.say(summary.said(&name, a.dry_run));
     Ok(())
 }
 

@@ -37,13 +37,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         None => ("log".to_string(), edit_until_valid(ctx, a.dry_run)?),
     };
-    let verb = if a.dry_run { "would add" } else { "added" };
-    ctx.say(format!(
-        "{name}: {verb} {}; {} already present, unchanged{}",
-        Summary::describe(&summary.added),
-        summary.total_unchanged(),
-        if a.dry_run { " (dry run: nothing written)" } else { "" }
-    ));
+    ctx.say(summary.said(&name, a.dry_run));
     Ok(())
 }
 

@@ -51,6 +51,17 @@ impl Summary {
         }
     }
 
+    /// The line an import or a log says when it is done.
+    pub fn said(&self, name: &str, dry_run: bool) -> String {
+        format!(
+            "{name}: {} {}; {} already present, unchanged{}",
+            if dry_run { "would add" } else { "added" },
+            Summary::describe(&self.added),
+            self.total_unchanged(),
+            if dry_run { " (dry run: nothing written)" } else { "" }
+        )
+    }
+
     /// "2 parties, 1 claim" (kinds with none left out).
     pub fn describe(counts: &[(&'static str, usize)]) -> String {
         let parts: Vec<String> =
