@@ -221,6 +221,7 @@ checked_value!(
 );
 
 /// Who is logged as saying or expected to say something.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
@@ -229,46 +230,37 @@ pub struct Party {
     pub kind: PartyKind,
     #[serde(default)]
     pub anonymous: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<Country>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// Where a claim was found.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: String,
     pub kind: SourceKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessed: Option<Date>,
     #[serde(default)]
     pub reliability: Reliability,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<Sha256Hex>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// The matter in question, stated once and neutrally.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Proposition {
@@ -278,95 +270,77 @@ pub struct Proposition {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expected: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// One party's stance on one proposition in one source.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub proposition: String,
     pub party: String,
     pub stance: Stance,
     pub source: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stated: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<Grade>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// A typed relation from one claim to another.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub from: String,
     pub rel: LinkRel,
     pub to: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// A request for comment: who was asked about what, by whom, when, and by when.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub party: String,
     pub proposition: String,
     pub by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asked: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// The retraction of a claim or a source. The target stays, marked as retracted.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retraction {
     pub target: String,
     pub date: Date,
     pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
 /// An editor's verdict on a proposition, on the organisation's own scale. The latest
 /// verdict on a proposition is the one that stands; earlier ones stay as history.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Verdict {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub proposition: String,
     pub rating: f64,
@@ -374,20 +348,14 @@ pub struct Verdict {
     pub worst: f64,
     /// The textual rating ("False", "Misleading").
     pub label: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
     /// Where the fact-check is published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Who reviewed it [default: who logged it].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
     /// When the fact-check was published [default: the day it was logged].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recorded: Option<Timestamp>,
 }
 
