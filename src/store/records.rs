@@ -351,13 +351,28 @@ pub struct ClaimFilter {
 }
 
 pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
-    let sql = format!(
-        "{CLAIM_SELECT} WHERE (?1 IS NULL OR c.proposition = ?1) AND (?2 IS NULL OR c.party = ?2) \
-         AND (?3 IS NULL OR c.stance = ?3) AND (?4 IS NULL OR c.source = ?4)"
-    );
+    // Only the filters given go into the SQL: `?1 IS NULL OR column = ?1` would keep
+    // SQLite from using the indexes, a full scan of every claim.
+    let stance = f.stance.map(|s| s.as_str().to_string());
+    let given: Vec<(&str, &String)> = [
+        ("c.proposition", f.proposition.as_ref()),
+        ("c.party", f.party.as_ref()),
+        ("c.stance", stance.as_ref()),
+        ("c.source", f.source.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(column, value)| value.map(|v| (column, v)))
+    .collect();
+    let conditions: Vec<String> =
+        given.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
+    let sql = if conditions.is_empty() {
+        CLAIM_SELECT.to_string()
+    } else {
+        format!("{CLAIM_SELECT} WHERE {}", conditions.join(" AND "))
+    };
     let mut stmt = conn.prepare_cached(&sql).context(|| "listing claims".into())?;
     let rows = stmt
-        .query_map(params![f.proposition, f.party, f.stance, f.source], claim_row)
+        .query_map(rusqlite::params_from_iter(given.iter().map(|g| g.1)), claim_row)
         .context(|| "listing claims".into())?;
     let mut out = Vec::new();
     for row in rows {
