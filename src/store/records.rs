@@ -462,6 +462,14 @@ pub fn request(conn: &Connection, id: &str) -> Result<Option<Request>> {
     one(conn, "SELECT * FROM request WHERE id = ?1", id, request_row)
 }
 
+/// The requests about one proposition (indexed: no scan of every request).
+fn requests_on(conn: &Connection, proposition: &str) -> Result<Vec<Request>> {
+    let sql = "SELECT * FROM request WHERE proposition = ?1 ORDER BY party, asked, id";
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let rows = stmt.query_map([proposition], request_row).context(|| format!("running {sql}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
+}
+
 pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
     all(conn, "SELECT * FROM request ORDER BY proposition, party, asked, id", request_row)
 }
@@ -597,7 +605,7 @@ pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
             .into_iter()
             .filter(|l| ids.contains(l.from.as_str()) || ids.contains(l.to.as_str()))
             .collect(),
-        requests: requests(conn)?.into_iter().filter(|q| props.contains(&q.proposition)).collect(),
+        requests: props.iter().map(|p| requests_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
         retractions: retractions(conn)?,
         verdicts: verdicts(conn)?.into_iter().filter(|v| props.contains(&v.proposition)).collect(),
         claims: Vec::new(),

@@ -282,7 +282,6 @@ fn ids_that_clash_or_are_malformed() {
 }
 
 #[test]
-
 fn self_references_name_the_id() {
     refuse_bundles(&[
         (one("links", json!({"to": "c-mfa-denies-experts"})), &["links[0].to: ", "c-mfa-denies-experts"]),
@@ -437,7 +436,6 @@ fn bad_arguments_to_commands_that_read() {
 }
 
 #[test]
-
 fn a_negative_confidence_after_a_space_is_named() {
     let db = Db::with_fixture("kupol-drones.json");
     let args = claim_add!("--confidence -0.1");
@@ -445,7 +443,6 @@ fn a_negative_confidence_after_a_space_is_named() {
 }
 
 #[test]
-
 fn bad_flag_values_read_like_bad_bundle_values() {
     let db = Db::with_fixture("kupol-drones.json");
     let args = claim_add!("--confidence 1.5");
@@ -555,7 +552,6 @@ fn a_sqlite_database_that_is_not_claimtracks_is_refused() {
 }
 
 #[test]
-
 fn a_foreign_sqlite_database_is_left_byte_for_byte_as_it_was() {
     let db = Db::new();
     let path = foreign_db(&db, 0);
@@ -592,7 +588,6 @@ fn errors_found_before_opening_leave_a_missing_database_missing() {
 }
 
 #[test]
-
 fn a_refused_write_leaves_a_missing_database_missing() {
     let db = Db::new();
     let text = bundle(json!({"parties": [{"id": "x", "name": "X", "kind": "media", "parent": "nobody"}]}));

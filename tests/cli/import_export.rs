@@ -134,7 +134,6 @@ fn dry_run_checks_everything_but_writes_nothing() {
 }
 
 #[test]
-
 fn dry_run_into_a_missing_database_creates_no_file() {
     let db = Db::new();
     db.run(&["import", "--dry-run", fixture("kupol-drones.json").to_str().unwrap()]).success();

@@ -492,7 +492,6 @@ fn every_command_has_help_with_an_example() {
 }
 
 #[test]
-
 fn command_groups_have_help_with_an_example() {
     let db = Db::new();
     for group in ["party", "source", "prop", "claim", "link", "request"] {
@@ -535,7 +534,6 @@ fn demo_with_db_flag_keeps_the_example() {
 }
 
 #[test]
-
 fn demo_leaves_the_database_in_claimtrack_db_alone() {
     let db = Db::with_fixture("reversal.json");
     let before = db.snapshot();
@@ -600,61 +598,37 @@ fn quiet_prints_data_but_no_messages() {
     assert_eq!(db.column("party list -q", "id").len(), 14);
 }
 
+/// China's foreign ministry denying experts-helped in the report, once per (id, stated).
+fn add_dated_denials(db: &Db, claims: &[(&str, &str)]) {
+    for (id, stated) in claims {
+        let args =
+            ["claim", "add", "--id", id, "--prop", "experts-helped", "--party", "china-mfa", "--stance", "denies"];
+        db.ok(&[&args[..], &["--source", "report", "--stated", stated]].concat());
+    }
+}
+
 #[test]
 fn claim_list_orders_instants_by_time() {
     let db = small_story();
-    for (id, stated) in [
-        ("c-third", "2025-09-25T12:00:00Z"),
-        ("c-first", "2025-09-25T10:00:00Z"),
-        ("c-second", "2025-09-25T10:30:00+00:00"),
-    ] {
-        db.ok(&[
-            "claim",
-            "add",
-            "--id",
-            id,
-            "--prop",
-            "experts-helped",
-            "--party",
-            "china-mfa",
-            "--stance",
-            "denies",
-            "--source",
-            "report",
-            "--stated",
-            stated,
-        ]);
-    }
+    add_dated_denials(
+        &db,
+        &[
+            ("c-third", "2025-09-25T12:00:00Z"),
+            ("c-first", "2025-09-25T10:00:00Z"),
+            ("c-second", "2025-09-25T10:30:00+00:00"),
+        ],
+    );
     assert_eq!(claim_ids(&db, ""), strings(&["c-first", "c-second", "c-third"]));
 }
 
 #[test]
-
 fn claim_list_orders_fractional_seconds_by_time() {
     let db = small_story();
-    for (id, stated) in [("c-later", "2025-09-25T10:00:00.5Z"), ("c-earlier", "2025-09-25T10:00:00Z")] {
-        db.ok(&[
-            "claim",
-            "add",
-            "--id",
-            id,
-            "--prop",
-            "experts-helped",
-            "--party",
-            "china-mfa",
-            "--stance",
-            "denies",
-            "--source",
-            "report",
-            "--stated",
-            stated,
-        ]);
-    }
+    add_dated_denials(&db, &[("c-later", "2025-09-25T10:00:00.5Z"), ("c-earlier", "2025-09-25T10:00:00Z")]);
     assert_eq!(claim_ids(&db, ""), strings(&["c-earlier", "c-later"]), "claim list is oldest first");
 }
 
 #[test]
-
 fn request_deadline_at_a_coarser_precision_is_accepted() {
     let db = small_story();
     let base = ["request", "add", "--party", "china-mfa", "--prop", "experts-helped", "--by", "reuters"];
