@@ -395,3 +395,124 @@ END;
 CREATE TRIGGER source_search AFTER INSERT ON source BEGIN
     INSERT INTO search_queue (kind, record, text) VALUES ('source', NEW.id, NEW.title);
 END;
+
+-- migration 6: what a claim rests on, notes on every record, one stored reading
+
+-- Why: a claim read in an article may rest on other sources than the article's own (a denial
+-- quoted in a report does not rest on the documents the report reviewed), so claims get a
+-- `basis`; notes and caveats belong to every record, not only claims and requests; a source
+-- whose title is not known is left without one rather than given a made-up title; and the
+-- reconciler's one reading of each proposition (status, positions) is stored, so that the
+-- SQL views say exactly what the reports say.
+
+-- claim.basis: the sources a claim's content comes from, when not simply the one it was read
+-- in. `position` keeps the order given.
+CREATE TABLE claim_basis (
+    claim    TEXT NOT NULL REFERENCES claim (id) DEFERRABLE INITIALLY DEFERRED,
+    source   TEXT NOT NULL REFERENCES source (id) DEFERRABLE INITIALLY DEFERRED,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    PRIMARY KEY (claim, source)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX claim_basis_by_source ON claim_basis (source);
+
+ALTER TABLE party ADD COLUMN note TEXT;
+ALTER TABLE proposition ADD COLUMN note TEXT;
+
+-- The source table again, with `title` optional and a `note`: SQLite cannot relax a column's
+-- constraint in place, so the table is rebuilt (its rows, triggers and the views over it).
+DROP VIEW positions;
+DROP VIEW claims_full;
+DROP TRIGGER retraction_target_exists;
+CREATE TABLE source_rebuilt (
+    id          TEXT PRIMARY KEY,
+    title       TEXT CHECK (title IS NULL OR trim(title) <> ''),
+    kind        TEXT NOT NULL CHECK (kind IN ('article', 'document', 'statement', 'transcript',
+                                              'social', 'interview', 'dataset', 'other')),
+    publisher   TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED,
+    url         TEXT,
+    published   TEXT,
+    accessed    TEXT,
+    reliability TEXT NOT NULL DEFAULT 'F' CHECK (reliability IN ('A', 'B', 'C', 'D', 'E', 'F')),
+    sha256      TEXT CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    logged_by   TEXT NOT NULL,
+    recorded    TEXT NOT NULL,
+    note        TEXT
+) STRICT;
+INSERT INTO source_rebuilt (id, title, kind, publisher, url, published, accessed, reliability, sha256, logged_by, recorded)
+SELECT id, title, kind, publisher, url, published, accessed, reliability, sha256, logged_by, recorded FROM source;
+DROP TABLE source;
+ALTER TABLE source_rebuilt RENAME TO source;
+CREATE TRIGGER source_append_only BEFORE UPDATE ON source
+BEGIN SELECT RAISE(ABORT, 'source rows are append-only'); END;
+CREATE TRIGGER source_search AFTER INSERT ON source WHEN NEW.title IS NOT NULL BEGIN
+    INSERT INTO search_queue (kind, record, text) VALUES ('source', NEW.id, NEW.title);
+END;
+CREATE TRIGGER retraction_target_exists BEFORE INSERT ON retraction
+WHEN NOT EXISTS (SELECT 1 FROM claim WHERE id = NEW.target AND NEW.target_kind = 'claim')
+ AND NOT EXISTS (SELECT 1 FROM source WHERE id = NEW.target AND NEW.target_kind = 'source')
+BEGIN
+    SELECT RAISE(ABORT, 'retraction target does not exist');
+END;
+
+-- Every claim with its names resolved, its date (stated, else the source's publication date;
+-- NULL for an undated claim) and whether it or its source is retracted.
+CREATE VIEW claims_full AS
+SELECT c.id,
+       c.proposition,
+       p.text                                         AS proposition_text,
+       c.party,
+       pa.name                                        AS party_name,
+       pa.anonymous                                   AS party_anonymous,
+       c.stance,
+       c.source,
+       s.title                                        AS source_title,
+       c.via,
+       v.name                                         AS via_name,
+       COALESCE(c.stated, s.published)               AS date,
+       c.stated,
+       c.quote,
+       c.note,
+       c.confidence,
+       c.grade,
+       (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted,
+       (SELECT r.date FROM retraction r WHERE r.target = c.source) AS source_retracted,
+       c.logged_by,
+       c.recorded
+FROM claim c
+JOIN proposition p ON p.id = c.proposition
+JOIN party pa ON pa.id = c.party
+JOIN source s ON s.id = c.source
+LEFT JOIN party v ON v.id = c.via;
+
+-- The structured part of a finding (the propositions it bears on, a silence's requests and
+-- related parties, the roots a sourcing finding rests on), as JSON.
+ALTER TABLE finding ADD COLUMN facts TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(facts));
+
+-- What the last present-day reconcile read for each proposition: its status and the whole
+-- reading as JSON (sides, lines of evidence, claims; docs/FORMAT.md). Derived data, rewritten
+-- by every present-day `claimtrack reconcile`.
+CREATE TABLE proposition_outcome (
+    proposition TEXT PRIMARY KEY REFERENCES proposition (id),
+    status      TEXT NOT NULL CHECK (status IN ('contested', 'denied', 'corroborated', 'single-source', 'unanswered')),
+    outcome     TEXT NOT NULL CHECK (json_valid(outcome)),
+    as_of       TEXT NOT NULL,
+    updated     TEXT NOT NULL
+) STRICT;
+
+-- Each party's position on each proposition as the last present-day reconcile read it: its
+-- standing claim that affirms, denies, qualifies or is neutral (docs/RECONCILER.md).
+CREATE TABLE position (
+    proposition TEXT NOT NULL REFERENCES proposition (id),
+    party       TEXT NOT NULL REFERENCES party (id),
+    stance      TEXT NOT NULL CHECK (stance IN ('affirms', 'denies', 'qualifies', 'neutral')),
+    claim       TEXT NOT NULL REFERENCES claim (id),
+    PRIMARY KEY (proposition, party)
+) STRICT, WITHOUT ROWID;
+
+-- Each party's current position on each proposition, with names: the reconciler's reading,
+-- the same one every report shows (run `claimtrack reconcile` after logging to refresh it).
+CREATE VIEW positions AS
+SELECT po.proposition, po.party, pa.name AS party_name, po.stance, c.date, po.claim, c.source, c.via
+FROM position po
+JOIN party pa ON pa.id = po.party
+JOIN claims_full c ON c.id = po.claim;

@@ -69,6 +69,17 @@ impl Date {
         }
     }
 
+    /// The date as an editor reads it: "20 Jan 2025", "Jan 2025", "2025", or
+    /// "20 Jan 2025, 14:30 UTC" for an instant.
+    pub fn human(&self) -> String {
+        match self {
+            Date::Year(y) => format!("{y}"),
+            Date::Month(y, m) => format!("{} {y}", first_day(*y, *m).format("%b")),
+            Date::Day(d) => d.format("%-d %b %Y").to_string(),
+            Date::Instant(t) => t.format("%-d %b %Y, %H:%M UTC").to_string(),
+        }
+    }
+
     pub fn today() -> Date {
         Date::Day(crate::clock::now().date_naive())
     }
@@ -199,6 +210,14 @@ mod tests {
         for s in ["2025", "2025-09", "2025-09-25", "2025-09-25T14:30:00Z"] {
             assert_eq!(d(s).to_string(), s);
         }
+    }
+
+    #[test]
+    fn human_dates_read_as_editors_write_them() {
+        assert_eq!(d("2025-01-20").human(), "20 Jan 2025");
+        assert_eq!(d("2025-09").human(), "Sep 2025");
+        assert_eq!(d("2025").human(), "2025");
+        assert_eq!(d("2025-09-25T14:30:00Z").human(), "25 Sep 2025, 14:30 UTC");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `verify`'s checks: the audit log's hash chain is unbroken, and the tables hold exactly
 //! what the log says was written (docs/INTEGRITY.md).
 
+use crate::model::Finding;
 use crate::model::{Logged, Story};
-use crate::reconcile::Finding;
 use crate::store::audit::{Event, GENESIS};
 use crate::store::{self, audit, TriageEntry};
 use serde::Serialize;

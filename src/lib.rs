@@ -2,6 +2,8 @@
 //!
 //! One data path: cli → commands → store / reconcile / report / export.
 
+/// Loading a story and reading it once: the one way commands get a reconcile's outcome.
+pub mod analysis;
 /// The command line: global flags and the command tree.
 pub mod cli;
 /// The clock and the current user, pinnable for tests.

@@ -375,7 +375,7 @@ note = ""
             .collect(),
     );
     known("Propositions logged", propositions.iter().map(|p| (p.id.clone(), p.text.clone())).collect());
-    known("Sources logged", sources.iter().map(|s| (s.id.clone(), s.title.clone())).collect());
+    known("Sources logged", sources.iter().map(|s| (s.id.clone(), s.label())).collect());
     text
 }
 

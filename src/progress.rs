@@ -42,6 +42,12 @@ impl Progress {
         bar.set_position(position);
     }
 
+    /// [`Progress::set`] for work whose size is only known once it starts.
+    pub fn set_out_of(&mut self, done: usize, total: usize) {
+        self.total.get_or_insert(total as u64);
+        self.set(done as u64);
+    }
+
     pub fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();

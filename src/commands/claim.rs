@@ -48,9 +48,13 @@ pub struct AddArgs {
     /// comment), no-response (did not answer)
     #[arg(long, required = true)]
     stance: Option<Stance>,
-    /// The source it was found in
+    /// The source you read it in
     #[arg(long, required = true)]
     source: Option<String>,
+    /// A source its content comes from, when not simply the one it was read in: the
+    /// statement a report quotes, the documents it rests on (repeat for more)
+    #[arg(long = "basis", value_name = "SOURCE")]
+    basis: Vec<String>,
     /// The party that relayed it (e.g. the outlet quoting anonymous officials)
     #[arg(long, value_name = "PARTY")]
     via: Option<String>,
@@ -60,12 +64,14 @@ pub struct AddArgs {
     /// The party's words, verbatim
     #[arg(long)]
     quote: Option<String>,
+    /// A note or caveat about the claim, shown in reports
     #[arg(long)]
     note: Option<String>,
-    /// How sure you are the party holds this stance, 0 to 1
+    /// Attribution confidence: how sure you are that the party made this claim as logged,
+    /// 0 to 1 (not how likely the claim is to be true)
     #[arg(long, allow_negative_numbers = true)]
     confidence: Option<Confidence>,
-    /// Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged)
+    /// Your own Admiralty credibility grade for the claim, 1 (confirmed) to 6 (cannot be judged)
     #[arg(long, allow_negative_numbers = true)]
     grade: Option<Grade>,
 }
@@ -78,12 +84,14 @@ pub struct ListArgs {
     /// Only claims by this party
     #[arg(long)]
     party: Option<String>,
+    /// Only claims with this stance
     #[arg(long)]
     stance: Option<Stance>,
     /// Only claims found in this source
     #[arg(long)]
     source: Option<String>,
-    /// Only claims dated on or after this date
+    /// Only claims dated on or after this date (an undated claim counts from the day it was
+    /// logged)
     #[arg(long)]
     since: Option<Date>,
     /// Only claims dated on or before this date
@@ -100,6 +108,7 @@ impl AddArgs {
             party,
             stance,
             source,
+            basis: self.basis,
             via: self.via,
             stated: self.stated,
             quote: self.quote,
@@ -127,7 +136,7 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
     }
     let store = ctx.open_for_read()?;
     let conn = store.conn();
-    let sources: Vec<(String, String)> = store::sources(conn)?.into_iter().map(|s| (s.id, s.title)).collect();
+    let sources: Vec<(String, String)> = store::sources(conn)?.into_iter().map(|s| (s.id.clone(), s.label())).collect();
     let parties: Vec<(String, String)> = store::parties(conn)?
         .into_iter()
         .map(|p| {
@@ -163,7 +172,8 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
         a.stated = prompt::value("Stated on (YYYY, YYYY-MM or YYYY-MM-DD; Enter if not known)")?;
     }
     if a.confidence.is_none() {
-        a.confidence = prompt::value("Confidence that the party holds this stance, 0 to 1 (Enter to skip)")?;
+        a.confidence =
+            prompt::value("Attribution confidence: how sure you are the party said this, 0 to 1 (Enter to skip)")?;
     }
     if a.grade.is_none() {
         a.grade = prompt::value("Admiralty grade, 1 (confirmed) to 6 (cannot be judged) (Enter to skip)")?;

@@ -1,18 +1,19 @@
 //! `claimtrack demo`: the built-in Kupol example, loaded, reconciled and reported.
 
-use super::reconcile::{outcome, When};
 use super::Ctx;
+use crate::analysis::{self, Persist, Scope, When};
 use crate::error::Result;
 use crate::output::{self, Format};
-use crate::report;
+use crate::report::{self, Style};
 use crate::store::{self, Open, Store};
 
-/// The worked example: Reuters' report that Chinese experts helped Russia's IEMZ Kupol.
+/// The worked example: an article relaying Reuters' report that Chinese experts helped
+/// Russia's IEMZ Kupol.
 pub const KUPOL: &str = include_str!("../../fixtures/kupol-drones.json");
 
 /// Load the built-in Kupol example into a private in-memory database (or into --db given
-/// on the command line; CLAIMTRACK_DB is left alone),
-/// reconcile it and print the editor's report.
+/// on the command line; CLAIMTRACK_DB is left alone), reconcile it and print the editor's
+/// report.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack demo\n  claimtrack demo --db kupol.db   # keep the example to explore it\n  claimtrack demo --format html > kupol.html"
@@ -23,7 +24,7 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("demo", &[Format::Table, Format::Markdown, Format::Html, Format::Json])?;
     let mut store =
         if ctx.db_on_command_line { Store::open(&ctx.db, Open::CreateIfMissing)? } else { Store::memory()? };
-    let bundle = super::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
+    let bundle = crate::commands::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
     let summary = store.write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &locate))?;
@@ -32,8 +33,8 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
         store.path().display(),
         store::Summary::describe(&summary.added)
     ));
-    let story = store::story(store.conn())?;
-    let outcome = outcome(&mut store, &story, &When::default(), Some(ctx))?;
-    let report = report::build(&store.path().display().to_string(), &story, &outcome, &[]);
-    output::write_to(None, &super::report::render(&report, format)?)
+    let reading = analysis::read(&mut store, Scope::Story, When::default(), Persist::Save, &mut |_, _| {})?;
+    let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &[]);
+    let style = Style { width: super::report::terminal_width(), ..Style::default() };
+    output::write_to(None, &report::render(&report, format, style)?)
 }

@@ -1,10 +1,12 @@
 //! `claimtrack export`: the whole database as a bundle, or in the formats others read.
 
 use super::Ctx;
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::export::{self, claimreview, prov, What};
 use crate::model::{Claim, Party, Source};
 use crate::output::{self, Format};
+use crate::reconcile;
 use crate::store;
 use std::path::PathBuf;
 
@@ -58,7 +60,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             let settings = store::settings(store.conn())?;
             let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
             let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
-            let (doc, warnings) = claimreview::document(&story, &org);
+            let outcome = reconcile::reconcile(&story, Date::today(), None);
+            let (doc, warnings) = claimreview::document(&story, &outcome, &org);
             for w in warnings {
                 ctx.say(format!("warning: {w}"));
             }

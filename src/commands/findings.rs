@@ -4,8 +4,8 @@ use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
+use crate::model::{FindingKind, FindingState};
 use crate::output::{self, Format};
-use crate::reconcile::{FindingKind, FindingState};
 use crate::store;
 use clap::Subcommand;
 

@@ -1,15 +1,16 @@
 //! `claimtrack matrix`: the stance matrix alone, the view an editor scans first.
 
-use super::reconcile::{outcome, When};
-use super::Ctx;
-use crate::error::{Context, Result};
+use super::{Ctx, When};
+use crate::analysis::{self, Persist, Scope};
+use crate::error::{Context, Error, Result};
 use crate::output::{self, Format};
 use crate::report::{self, markdown, terminal};
 use crate::store;
 use std::io::Write;
 
 /// Parties as rows, propositions as columns, each cell the party's position: affirms,
-/// denies, qualifies, neutral, declined, no response, silent (expected) or blank.
+/// denies, qualifies, neutral, declined, no answer, awaiting (asked, deadline not passed),
+/// not asked, or blank.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  claimtrack matrix\n  claimtrack matrix --tag drones --format markdown")]
 pub struct Args {
@@ -21,6 +22,9 @@ pub struct Args {
     props: Vec<String>,
     #[command(flatten)]
     when: When,
+    /// Fit the table to this many columns [default: the terminal's width, else 80]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -30,14 +34,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if let Some(tag) = &a.tag {
         chosen.extend(store::tagged(store.conn(), tag)?);
         if chosen.is_empty() {
-            return Err(crate::error::Error::input(format!(
-                "no proposition is tagged '{tag}'; see `claimtrack proposition list`"
-            )));
+            return Err(Error::input(format!("no proposition is tagged '{tag}'; see `claimtrack proposition list`")));
         }
     }
-    let story = if chosen.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &chosen)? };
-    let outcome = outcome(&mut store, &story, &a.when, None)?;
-    let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
+    let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
+    let reading = analysis::read(&mut store, scope, a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
     let m = &report.matrix;
     let mut out = std::io::stdout().lock();
     match format {
@@ -57,6 +59,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             markdown::matrix(&mut text, m);
             out.write_all(text.as_bytes()).context(|| "writing the matrix".into())
         }
-        _ => writeln!(out, "{}", terminal::matrix(m)).context(|| "writing the matrix".into()),
+        _ => {
+            let width = a.width.map_or_else(super::report::terminal_width, usize::from);
+            out.write_all(terminal::matrix(m, width).as_bytes()).context(|| "writing the matrix".into())
+        }
     }
 }

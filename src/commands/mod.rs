@@ -26,13 +26,34 @@ pub mod trace;
 pub mod verdict;
 pub mod verify;
 
+use crate::analysis;
 use crate::cli::{Cli, Command};
+use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Logged};
 use crate::output::{self, Format};
 use crate::store::{self, Open, Refs, Store, Summary};
 use rusqlite::Transaction;
 use std::path::PathBuf;
+
+/// Which moment of the story to look at (reconcile, the reports and trace share these flags).
+#[derive(clap::Args, Clone, Copy, Default)]
+pub struct When {
+    /// Read the story as it stood on this day: later claims, requests and retractions do
+    /// not count, and deadlines are judged against it [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    /// Also drop every record logged in this database after this moment (RFC 3339), to see
+    /// exactly what an editor saw then
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub known_at: Option<Timestamp>,
+}
+
+impl From<When> for analysis::When {
+    fn from(w: When) -> Self {
+        analysis::When { as_of: w.as_of, known_at: w.known_at }
+    }
+}
 
 /// What every command gets from the global flags.
 pub struct Ctx {

@@ -50,6 +50,9 @@ pub struct AddArgs {
     /// Another name it goes by (repeat for more)
     #[arg(long = "alias", value_name = "ALIAS")]
     aliases: Vec<String>,
+    /// A note or caveat about the party, shown in reports
+    #[arg(long)]
+    note: Option<String>,
 }
 
 const COLUMNS: &[&str] = &["id", "name", "kind", "anonymous", "country", "parent", "aliases"];
@@ -65,6 +68,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 country: a.country,
                 parent: a.parent,
                 aliases: a.aliases,
+                note: a.note,
                 logged_by: None,
                 recorded: None,
             };

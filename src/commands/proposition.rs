@@ -41,6 +41,9 @@ pub struct AddArgs {
     /// A party from whom a stance is expected (repeat for more)
     #[arg(long = "expect", value_name = "PARTY")]
     expected: Vec<String>,
+    /// A note or caveat about the proposition, shown in reports
+    #[arg(long)]
+    note: Option<String>,
 }
 
 const COLUMNS: &[&str] = &["id", "text", "tags", "expected"];
@@ -53,6 +56,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 text: a.text,
                 tags: a.tags,
                 expected: a.expected,
+                note: a.note,
                 logged_by: None,
                 recorded: None,
             };

@@ -1,13 +1,14 @@
-//! `claimtrack reconcile`: run the rules and keep the findings, triage intact.
+//! `claimtrack reconcile`: read the story, keep the findings with their triage, and say
+//! what changed.
 
-use super::Ctx;
-use crate::date::{Date, Timestamp};
+use super::{Ctx, When};
+use crate::analysis::{self, Persist, Scope};
 use crate::error::{Context, Result};
-use crate::model::Story;
+use crate::model::{Finding, Severity};
 use crate::output::{self, Format};
 use crate::progress::Progress;
-use crate::reconcile::{self, Finding, Outcome, Severity};
-use crate::store::{self, Store};
+use crate::reconcile::Outcome;
+use crate::store::Changes;
 use comfy_table::{Cell, Color};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,59 +26,51 @@ pub struct Args {
     pub when: When,
 }
 
-/// Which moment of the story to look at (reconcile and the reports share these flags).
-#[derive(clap::Args, Default)]
-pub struct When {
-    /// Reconcile the story as it stood on this day: later claims, requests and retractions
-    /// do not count, and deadlines are judged against it [default: today]
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<Date>,
-    /// Also drop every record logged in the database after this moment (RFC 3339), to see
-    /// exactly what an editor saw then
-    #[arg(long, value_name = "TIMESTAMP")]
-    pub known_at: Option<Timestamp>,
-}
-
-/// Reconciles the story, and returns the outcome with each finding's triage state. With a
-/// `ctx` (the reconcile command) a present-day run saves the findings and says what changed;
-/// without one (reports) nothing is written.
-pub fn outcome(store: &mut Store, story: &Story, a: &When, quiet_ctx: Option<&Ctx>) -> Result<Outcome> {
-    let today = Date::today();
-    let as_of = a.as_of.unwrap_or(today);
-    let mut progress =
-        Progress::new(quiet_ctx.is_none_or(|c| c.quiet), Some(story.propositions.len() as u64), "reconciling");
-    let mut outcome =
-        reconcile::reconcile_with_progress(story, as_of, a.known_at, &mut |done, _| progress.set(done as u64));
-    progress.finish();
-    if as_of == today && a.known_at.is_none() && quiet_ctx.is_some() {
-        let changes = store.write(false, |tx| store::save(tx, &mut outcome.findings, Timestamp::now()))?;
-        if let Some(ctx) = quiet_ctx {
-            ctx.say(format!(
-                "as of {as_of}: {} findings ({} new, {} reopened, {} cleared)",
-                outcome.findings.len(),
-                changes.new,
-                changes.reopened,
-                changes.cleared
-            ));
-        }
-    } else {
-        store::overlay(store.conn(), &mut outcome.findings)?;
-        if let Some(ctx) = quiet_ctx.filter(|_| as_of != today || a.known_at.is_some()) {
-            ctx.say(format!("as of {as_of}: {} findings (a view of the past: nothing stored)", outcome.findings.len()));
-        }
-    }
-    Ok(outcome)
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("reconcile", &[Format::Table, Format::Json])?;
     let mut store = ctx.open_for_read()?;
-    let story = store::story(store.conn())?;
-    let outcome = outcome(&mut store, &story, &a.when, Some(ctx))?;
+    let mut progress = Progress::new(ctx.quiet, None, "reconciling");
+    let when = analysis::When::from(a.when);
+    let reading = analysis::read(&mut store, Scope::Story, when, Persist::Save, &mut |done, total| {
+        progress.set_out_of(done, total)
+    })?;
+    progress.finish();
+    let outcome = &reading.outcome;
+    let as_of = outcome.as_of.human();
+    match &reading.changes {
+        Some(changes) => {
+            ctx.say(format!(
+                "as of {as_of}: {} findings ({} new, {} reopened, {} cleared)",
+                outcome.findings.len(),
+                changes.new.len(),
+                changes.reopened.len(),
+                changes.cleared.len()
+            ));
+            say_changes(ctx, outcome, changes);
+        }
+        None => {
+            ctx.say(format!("as of {as_of}: {} findings (a view of the past: nothing stored)", outcome.findings.len()))
+        }
+    }
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => output::json(&mut out, &outcome),
-        _ => writeln!(out, "{}", table(&outcome)).context(|| "writing the table".into()),
+        Format::Json => output::json(&mut out, outcome),
+        _ => writeln!(out, "{}", table(outcome)).context(|| "writing the table".into()),
+    }
+}
+
+/// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
+fn say_changes(ctx: &Ctx, outcome: &Outcome, changes: &Changes) {
+    let text = |id: Option<&String>| {
+        id.and_then(|id| outcome.proposition(id)).map_or_else(|| "(sources)".to_string(), |p| p.text.clone())
+    };
+    let groups: [(&str, &[Finding]); 3] =
+        [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
+    for (what, list) in groups {
+        for f in list {
+            let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
+            ctx.say(format!("  {what}: {} on “{}”{parties}", f.kind_label(), text(f.proposition.as_ref())));
+        }
     }
 }
 
@@ -100,10 +93,6 @@ pub fn table(outcome: &Outcome) -> comfy_table::Table {
                 (0, None) => "(sources)".to_string(),
                 _ => String::new(),
             };
-            let kind = match f.reason {
-                Some(r) => format!("{}: {r}", f.kind),
-                None => f.kind.to_string(),
-            };
             let mut severity = Cell::new(f.severity);
             if colour {
                 severity = severity.fg(match f.severity {
@@ -115,7 +104,7 @@ pub fn table(outcome: &Outcome) -> comfy_table::Table {
             t.add_row(vec![
                 Cell::new(label),
                 Cell::new(&f.id),
-                Cell::new(kind),
+                Cell::new(f.kind_label()),
                 severity,
                 Cell::new(f.state),
                 Cell::new(&f.detail),

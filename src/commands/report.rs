@@ -1,19 +1,19 @@
 //! `claimtrack report`: the editor's page, in the terminal, Markdown, HTML or JSON.
 
-use super::reconcile::{outcome, When};
-use super::Ctx;
+use super::{Ctx, When};
+use crate::analysis::{self, Persist, Scope};
 use crate::error::Result;
 use crate::output::{self, Format};
-use crate::report::{self, html, markdown, terminal};
-use crate::store;
+use crate::report::{self, terminal, Style};
 use std::path::PathBuf;
 
-/// The story at a glance: for each proposition (most contested first) who says what, through
-/// which sources, what conflicts, who has not answered and how solid each side is; the stance
-/// matrix; a timeline per proposition. The same database and as-of date give the same bytes.
+/// The story at a glance: a summary of what is contested, who has not answered and what
+/// rests on thin or retracted evidence; the stance matrix; then for each proposition (most
+/// contested first) who says what, read where and resting on what, its findings and dates.
+/// The same database and as-of date give the same bytes.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  claimtrack report\n  claimtrack report --format html -o report.html\n  claimtrack report --prop p-experts-helped-kupol --format markdown\n  claimtrack report --as-of 2024-04-10"
+    after_help = "Examples:\n  claimtrack report\n  claimtrack report --format html -o report.html\n  claimtrack report --prop p-experts-helped-kupol --format markdown\n  claimtrack report --as-of 2024-04-10 --width 120"
 )]
 pub struct Args {
     /// Only this proposition (repeat for more)
@@ -24,6 +24,12 @@ pub struct Args {
     /// Write to this file (its extension sets the format when --format is not given)
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Fit the terminal report to this many columns [default: the terminal's width, else 80]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
+    /// Show record ids beside names and texts
+    #[arg(long)]
+    show_ids: bool,
 }
 
 const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Html, Format::Json];
@@ -35,12 +41,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     let mut store = ctx.open_for_read()?;
     let chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
-    // Only what bears on the chosen propositions: a one-proposition report stays instant on
-    // a database of a million claims.
-    let story = if chosen.is_empty() { store::story(store.conn())? } else { store::story_of(store.conn(), &chosen)? };
-    let outcome = outcome(&mut store, &story, &a.when, None)?;
-    let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
-    let text = render(&report, format)?;
+    // Only what bears on the chosen propositions: a one-proposition report stays quick on a
+    // database of a million claims, and reads them as the whole story does.
+    let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
+    let reading = analysis::read(&mut store, scope, a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
+    let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
+    let text = report::render(&report, format, style)?;
     output::write_to(a.output.as_deref(), &text)?;
     if let Some(path) = &a.output {
         ctx.say(format!("wrote the {} report to {}", format.name(), path.display()));
@@ -48,16 +55,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     Ok(())
 }
 
-/// The report in one of its formats.
-pub fn render(report: &report::Report, format: Format) -> Result<String> {
-    Ok(match format {
-        Format::Markdown => markdown::render(report),
-        Format::Html => html::render(report),
-        Format::Json => {
-            let mut out = Vec::new();
-            output::json(&mut out, report)?;
-            String::from_utf8(out).expect("JSON is UTF-8")
-        }
-        _ => terminal::render(report),
-    })
+/// The terminal's width when stdout is one, else the default.
+pub fn terminal_width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map_or(terminal::DEFAULT_WIDTH, |(w, _)| usize::from(w.0))
+        .max(40)
 }

@@ -35,9 +35,9 @@ pub enum Command {
 pub struct AddArgs {
     /// A short handle, e.g. reuters-report
     id: String,
-    /// The source's title
+    /// The source's title (leave it out when it is not known, and say so in --note)
     #[arg(long)]
-    title: String,
+    title: Option<String>,
     /// What sort of source it is
     #[arg(long)]
     kind: SourceKind,
@@ -65,6 +65,9 @@ pub struct AddArgs {
     /// The SHA-256 of an archived copy, if you computed it elsewhere
     #[arg(long)]
     sha256: Option<Sha256Hex>,
+    /// A note or caveat about the source, shown in reports
+    #[arg(long)]
+    note: Option<String>,
 }
 
 const COLUMNS: &[&str] = &["id", "title", "kind", "publisher", "published", "reliability", "derived_from"];
@@ -95,6 +98,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 reliability: a.reliability,
                 derived_from: a.derived_from,
                 sha256,
+                note: a.note,
                 logged_by: None,
                 recorded: None,
             };

@@ -1,65 +1,82 @@
 //! `claimtrack trace`: one claim's provenance, down to its root sources.
 
-use super::{not_found, Ctx};
-use crate::date::Date;
-use crate::error::{Context, Result};
+use super::{not_found, Ctx, When};
+use crate::analysis::{self, Persist, Scope};
+use crate::error::{Context, Error, Result};
 use crate::output::{self, Format};
-use crate::report::{self, Trace};
+use crate::report::{self, Lineage};
 use crate::store;
 use std::io::Write;
 
-/// Print one claim's provenance chain: the party, the outlet that relayed it, the source,
-/// what that source derives from, down to the roots; retractions and loops marked.
+/// Print one claim's provenance: the party, the outlet that relayed it, the source it was
+/// read in and what it rests on, and what those sources derive from, down to the roots;
+/// retractions marked. A source reached twice is shown once and named again after.
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  claimtrack trace c-officials-affirm-experts")]
+#[command(after_help = "Example:\n  claimtrack trace c-officials-affirm-experts --as-of 2025-10-01")]
 pub struct Args {
     /// The claim's id
     claim: String,
-    /// Mark retractions as of this day [default: today]
-    #[arg(long, value_name = "DATE")]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    when: When,
 }
 
-fn tree(out: &mut String, t: &Trace, depth: usize) {
-    let mut line =
-        format!("{}{} ({}, {})", "   ".repeat(depth) + if depth > 0 { "└─ " } else { "" }, t.title, t.source, t.kind);
-    if let Some(p) = &t.publisher {
-        line.push_str(&format!(", published by {p}"));
-    }
-    if let Some(d) = t.published {
-        line.push_str(&format!(" on {d}"));
-    }
-    if let Some(d) = t.retracted {
-        line.push_str(&format!("  [RETRACTED {d}]"));
-    }
-    if t.loops_back {
-        line.push_str("  [loop: derives from a source already above]");
-    } else if t.derived_from.is_empty() {
-        line.push_str("  [root]");
-    }
-    out.push_str(&line);
-    out.push('\n');
-    for d in &t.derived_from {
-        tree(out, d, depth + 1);
+/// Indentation stops growing here: a chain of thousands of sources prints in lines of
+/// bounded width, each saying how deep it is.
+const MAX_INDENT: usize = 12;
+
+fn tree(out: &mut String, l: &Lineage) {
+    for s in &l.sources {
+        let indent = s.depth.min(MAX_INDENT);
+        let mut line = format!("{}└─ {} ({}, {})", "   ".repeat(indent), s.title, s.source, s.kind);
+        if s.depth > MAX_INDENT {
+            line = format!("{}└─ [{} down] {} ({}, {})", "   ".repeat(indent), s.depth, s.title, s.source, s.kind);
+        }
+        if let Some(p) = &s.publisher {
+            line.push_str(&format!(", published by {p}"));
+        }
+        if let Some(d) = s.published {
+            line.push_str(&format!(" on {d}"));
+        }
+        if let Some(d) = s.retracted {
+            line.push_str(&format!("  [RETRACTED {d}]"));
+        }
+        if s.root {
+            line.push_str("  [root]");
+        } else {
+            line.push_str(&format!("  ← {}", s.derived_from.join(", ")));
+        }
+        out.push_str(&line);
+        out.push('\n');
     }
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("trace", &[Format::Table, Format::Json])?;
-    let store = ctx.open_for_read()?;
+    let mut store = ctx.open_for_read()?;
     let claim = store::claim(store.conn(), &a.claim)?.ok_or_else(|| not_found(&store, "claim", &a.claim))?;
-    let story = store::story_of(store.conn(), std::slice::from_ref(&claim.claim.proposition))?;
-    let lineage = report::trace_claim(&story, &claim, &a.as_of.unwrap_or_else(Date::today));
+    let props = [claim.claim.proposition.clone()];
+    let reading =
+        analysis::read(&mut store, Scope::Propositions(&props), a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let lineage = report::trace(&reading.story, &reading.outcome, &a.claim).ok_or_else(|| {
+        Error::input(format!(
+            "claim {} does not count as of {} (logged later, or dated after it); give a later --as-of or --known-at",
+            a.claim, reading.outcome.as_of
+        ))
+    })?;
     let mut out = std::io::stdout().lock();
     if format == Format::Json {
         return output::json(&mut out, &lineage);
     }
     let via = lineage.via.as_deref().map(|v| format!(", relayed by {v}")).unwrap_or_default();
-    let retracted = claim.retracted.map(|d| format!("  [CLAIM RETRACTED {d}]")).unwrap_or_default();
+    let retracted =
+        reading.outcome.retracted.get(&a.claim).map(|d| format!("  [CLAIM WITHDRAWN {d}]")).unwrap_or_default();
     let mut text = format!(
         "claim {}: {} {} {}{via}{retracted}\n",
         lineage.claim, lineage.party, lineage.stance, claim.claim.proposition
     );
-    tree(&mut text, &lineage.trace, 1);
+    if !lineage.rests_on.is_empty() && lineage.rests_on != [lineage.read_in.clone()] {
+        text.push_str(&format!("read in {}; rests on {}\n", lineage.read_in, lineage.rests_on.join(", ")));
+    }
+    tree(&mut text, &lineage);
     out.write_all(text.as_bytes()).context(|| "writing the trace".into())
 }

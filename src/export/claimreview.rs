@@ -1,7 +1,9 @@
 //! schema.org ClaimReview (JSON-LD): one review per proposition that has a verdict, with
-//! every field Google's fact-check guidance marks required or recommended.
+//! every field Google's fact-check guidance marks required or recommended. Who made the
+//! claim and where it appeared come from the reconciler's reading, as every report's do.
 
-use crate::model::{ClaimRow, Party, PartyKind, Source, Stance, Story, Verdict};
+use crate::model::{Party, PartyKind, Source, Stance, Story, Verdict};
+use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ pub struct Organisation {
 }
 
 /// The JSON-LD document, and the propositions left out or incomplete (said on stderr).
-pub fn document(story: &Story, org: &Organisation) -> (Value, Vec<String>) {
+pub fn document(story: &Story, outcome: &Outcome, org: &Organisation) -> (Value, Vec<String>) {
     let mut standing: HashMap<&str, &Verdict> = HashMap::new();
     for v in &story.verdicts {
         standing.insert(v.proposition.as_str(), v);
@@ -26,12 +28,11 @@ pub fn document(story: &Story, org: &Organisation) -> (Value, Vec<String>) {
     };
     let mut warnings = Vec::new();
     let mut graph = Vec::new();
-    for p in &story.propositions {
+    for p in &outcome.propositions {
         let Some(v) = standing.get(p.id.as_str()) else { continue };
         if v.url.is_none() {
             warnings.push(format!("{}: the verdict has no --url; Google requires the fact-check's URL", p.id));
         }
-        let claims: Vec<&ClaimRow> = story.claims.iter().filter(|c| c.claim.proposition == p.id).collect();
         let mut review = Map::new();
         review.insert("@type".into(), json!("ClaimReview"));
         review.insert("@id".into(), json!(id("claimreview", &p.id)));
@@ -55,7 +56,7 @@ pub fn document(story: &Story, org: &Organisation) -> (Value, Vec<String>) {
             rating["ratingExplanation"] = json!(e);
         }
         review.insert("reviewRating".into(), rating);
-        review.insert("itemReviewed".into(), item_reviewed(id("claim", &p.id), &claims, &parties, &sources));
+        review.insert("itemReviewed".into(), item_reviewed(id("claim", &p.id), p, &parties, &sources));
         graph.push(Value::Object(review));
     }
     (json!({"@context": "https://schema.org", "@graph": graph}), warnings)
@@ -75,38 +76,39 @@ fn author(org: &Organisation, v: &Verdict) -> Value {
     }
 }
 
-/// The claim reviewed: who made it (the first party to affirm it, else the first to take a
-/// position) and where it appeared, first appearance first: by the source's publication date
-/// (the claim's own date when the source has none), since many sources may carry one
-/// statement made on one day.
+/// The claim reviewed: who made it (the first party whose position affirms it, else the
+/// first to take a position) and where it appeared, first appearance first: by the source's
+/// publication date, else the claim's own; an undated appearance comes last, with no date.
 fn item_reviewed(
     id: String,
-    claims: &[&ClaimRow],
+    p: &PropositionOutcome,
     parties: &HashMap<&str, &Party>,
     sources: &HashMap<&str, &Source>,
 ) -> Value {
-    let claimant = claims
-        .iter()
-        .find(|c| c.claim.stance == Stance::Affirms)
-        .or_else(|| claims.iter().find(|c| c.claim.stance.is_position()));
+    let live: Vec<&ClaimReading> = p.claims.iter().filter(|c| c.status == ClaimStatus::Live).collect();
+    let claimant =
+        live.iter().find(|c| c.position && c.stance == Stance::Affirms).or_else(|| live.iter().find(|c| c.position));
     let mut item = json!({"@type": "Claim", "@id": id});
     if let Some(c) = claimant {
-        if let Some(p) = parties.get(c.claim.party.as_str()) {
-            let kind = if p.kind == PartyKind::Person { "Person" } else { "Organization" };
-            item["author"] = json!({"@type": kind, "name": p.name});
+        if let Some(party) = parties.get(c.party.as_str()) {
+            let kind = if party.kind == PartyKind::Person { "Person" } else { "Organization" };
+            item["author"] = json!({"@type": kind, "name": party.name});
         }
-        item["datePublished"] = json!(c.date.to_string());
+        if let Some(d) = c.date {
+            item["datePublished"] = json!(d.to_string());
+        }
     }
-    let mut seen = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     let mut appearances = Vec::new();
-    let affirming = claims.iter().filter(|c| c.claim.stance == Stance::Affirms);
-    for c in affirming.chain(claims.iter().filter(|c| c.claim.stance != Stance::Affirms)) {
-        if seen.contains(&c.claim.source) {
+    let affirming = live.iter().filter(|c| c.stance == Stance::Affirms);
+    for c in affirming.chain(live.iter().filter(|c| c.stance != Stance::Affirms)) {
+        if seen.contains(&c.source.as_str()) {
             continue;
         }
-        seen.push(c.claim.source.clone());
-        if let Some(s) = sources.get(c.claim.source.as_str()) {
-            appearances.push((s.published.unwrap_or(c.date), appearance(s, parties)));
+        seen.push(&c.source);
+        if let Some(s) = sources.get(c.source.as_str()) {
+            let when = s.published.or(c.date);
+            appearances.push(((when.is_none(), when), appearance(s, parties)));
         }
     }
     appearances.sort_by_key(|a| a.0);
@@ -118,7 +120,10 @@ fn item_reviewed(
 }
 
 fn appearance(s: &Source, parties: &HashMap<&str, &Party>) -> Value {
-    let mut a = json!({"@type": "CreativeWork", "headline": s.title});
+    let mut a = json!({"@type": "CreativeWork"});
+    if let Some(title) = &s.title {
+        a["headline"] = json!(title);
+    }
     if let Some(url) = &s.url {
         a["url"] = json!(url);
     }

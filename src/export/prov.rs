@@ -80,8 +80,11 @@ pub fn document(story: &Story) -> Value {
             "prov:label": format!("{} {} {}", c.party, c.stance, c.proposition),
             "ct:stance": c.stance.as_str(),
             "ct:proposition": c.proposition,
-            "ct:date": row.date.to_string(),
         });
+        // An undated claim has no date to give.
+        if let Some(d) = row.date {
+            e["ct:date"] = json!(d.to_string());
+        }
         if let Some(q) = &c.quote {
             e["prov:value"] = json!(q);
         }
@@ -95,6 +98,10 @@ pub fn document(story: &Story) -> Value {
             d["prov:type"] = qualified("prov:Quotation");
         }
         derived.add(d);
+        // What the claim's content comes from, beside where it was read.
+        for basis in c.basis.iter().filter(|b| **b != c.source) {
+            derived.add(json!({"prov:generatedEntity": id, "prov:usedEntity": qname("source", basis)}));
+        }
         // A relaying outlet acts on behalf of the party it relays: once per pair.
         if let Some(via) = c.via.as_ref().filter(|v| delegations.insert((v.to_string(), c.party.clone()))) {
             delegated.add(json!({"prov:delegate": qname("party", via), "prov:responsible": qname("party", &c.party)}));

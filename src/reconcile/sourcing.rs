@@ -1,8 +1,10 @@
-//! The derivation graph of sources: which sources are roots, which loop, and whether anything
-//! upstream of a source is retracted.
+//! The derivation graph of sources: which sources a source rests on at the root, which
+//! sources loop, and whether anything upstream of a source is retracted. Every walk is
+//! iterative and linear in the graph: a chain may be as long as the database.
 
 use crate::model::Source;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// Sources and their `derived_from` edges, collapsed into strongly connected components so
 /// that a loop counts as one root rather than none or many.
@@ -11,13 +13,16 @@ pub struct SourceGraph {
     ids: Vec<String>,
     component: Vec<usize>,
     members: Vec<Vec<usize>>,
-    /// For each component: the root sources it rests on, by their representative id.
-    roots: Vec<BTreeSet<String>>,
-    /// For each component: a retracted source in it or upstream of it, if any.
-    retracted_upstream: Vec<Option<String>>,
-    self_loop: Vec<bool>,
     /// For each component: the components it derives from directly.
-    next: Vec<BTreeSet<usize>>,
+    next: Vec<Vec<usize>>,
+    /// For each component: the source that names it (the smallest id in it).
+    name: Vec<usize>,
+    /// For each component: a retracted source in it or upstream of it, if any.
+    retracted_upstream: Vec<Option<usize>>,
+    self_loop: Vec<bool>,
+    /// Roots already computed, by component: only for the sources someone asked about, so
+    /// memory stays linear however the graph is shaped.
+    roots_cache: RefCell<HashMap<usize, Vec<String>>>,
 }
 
 impl SourceGraph {
@@ -34,40 +39,77 @@ impl SourceGraph {
             members[c].push(node);
         }
         // Tarjan numbers components so that every component reachable from c comes before c:
-        // roots and retractions can be filled in one pass.
-        let mut roots: Vec<BTreeSet<String>> = Vec::with_capacity(count);
-        let mut retracted_upstream: Vec<Option<String>> = Vec::with_capacity(count);
-        let mut next_of = Vec::with_capacity(count);
+        // retractions flow downstream in one pass.
+        let mut next = Vec::with_capacity(count);
+        let mut name = Vec::with_capacity(count);
+        let mut retracted_upstream: Vec<Option<usize>> = Vec::with_capacity(count);
         for (c, nodes) in members.iter().enumerate() {
-            let next: BTreeSet<usize> =
+            let mut up: Vec<usize> =
                 nodes.iter().flat_map(|&n| &upstream[n]).map(|&u| component[u]).filter(|&d| d != c).collect();
-            let representative = nodes.iter().map(|&n| &ids[n]).min().expect("components are not empty");
-            roots.push(if next.is_empty() {
-                BTreeSet::from([representative.clone()])
-            } else {
-                next.iter().flat_map(|&d| roots[d].iter().cloned()).collect()
-            });
-            let mut own: Vec<&String> =
-                nodes.iter().map(|&n| &ids[n]).filter(|id| retracted.contains(id.as_str())).collect();
-            own.sort();
-            retracted_upstream.push(
-                own.first()
-                    .map(|id| (*id).clone())
-                    .or_else(|| next.iter().find_map(|&d| retracted_upstream[d].clone())),
-            );
-            next_of.push(next);
+            up.sort_unstable();
+            up.dedup();
+            name.push(*nodes.iter().min_by_key(|&&n| &ids[n]).expect("components are not empty"));
+            let own = nodes.iter().filter(|&&n| retracted.contains(ids[n].as_str())).min_by_key(|&&n| &ids[n]);
+            retracted_upstream.push(own.copied().or_else(|| up.iter().find_map(|&d| retracted_upstream[d])));
+            next.push(up);
         }
-        SourceGraph { index, ids, component, members, roots, retracted_upstream, self_loop, next: next_of }
+        SourceGraph {
+            index,
+            ids,
+            component,
+            members,
+            next,
+            name,
+            retracted_upstream,
+            self_loop,
+            roots_cache: RefCell::new(HashMap::new()),
+        }
     }
 
-    /// The root sources a source rests on (itself, if it derives from nothing).
-    pub fn roots(&self, source: &str) -> BTreeSet<String> {
-        self.index.get(source).map(|&i| self.roots[self.component[i]].clone()).unwrap_or_default()
+    /// Whether the graph holds this source.
+    pub fn contains(&self, source: &str) -> bool {
+        self.index.contains_key(source)
+    }
+
+    /// The root sources a source rests on (itself, if it derives from nothing), each root
+    /// named by the smallest source id in it, sorted.
+    pub fn roots(&self, source: &str) -> Vec<String> {
+        let Some(&i) = self.index.get(source) else { return Vec::new() };
+        let start = self.component[i];
+        if let Some(known) = self.roots_cache.borrow().get(&start) {
+            return known.clone();
+        }
+        let mut roots: Vec<String> = self
+            .reachable(start)
+            .into_iter()
+            .filter(|&c| self.next[c].is_empty())
+            .map(|c| self.component_name(c))
+            .collect();
+        roots.sort();
+        self.roots_cache.borrow_mut().insert(start, roots.clone());
+        roots
+    }
+
+    /// The components reachable from `start`, itself included.
+    fn reachable(&self, start: usize) -> Vec<usize> {
+        let mut seen = HashSet::from([start]);
+        let mut todo = vec![start];
+        let mut out = Vec::new();
+        while let Some(c) = todo.pop() {
+            out.push(c);
+            todo.extend(self.next[c].iter().copied().filter(|d| seen.insert(*d)));
+        }
+        out
+    }
+
+    fn component_name(&self, c: usize) -> String {
+        self.ids[self.name[c]].clone()
     }
 
     /// The source itself, or one upstream of it, that is retracted.
     pub fn retracted_upstream(&self, source: &str) -> Option<&str> {
-        self.index.get(source).and_then(|&i| self.retracted_upstream[self.component[i]].as_deref())
+        let &i = self.index.get(source)?;
+        self.retracted_upstream[self.component[i]].map(|n| self.ids[n].as_str())
     }
 
     /// Every loop of derivations, as the sorted ids of the sources in it.
@@ -86,21 +128,17 @@ impl SourceGraph {
         out
     }
 
-    /// Whether a source lies in, or derives from, the loop that `member` belongs to.
-    pub fn rests_on_loop(&self, source: &str, member: &str) -> bool {
-        let (Some(&from), Some(&to)) = (self.index.get(source), self.index.get(member)) else { return false };
-        let target = self.component[to];
-        let mut seen = HashSet::new();
-        let mut todo = vec![self.component[from]];
-        while let Some(c) = todo.pop() {
-            if c == target {
-                return true;
-            }
-            if seen.insert(c) {
-                todo.extend(self.next[c].iter().copied());
-            }
-        }
-        false
+    /// The loops a source lies in or derives from, each named by its smallest member.
+    pub fn loops_upstream(&self, source: &str) -> Vec<String> {
+        let Some(&i) = self.index.get(source) else { return Vec::new() };
+        let mut out: Vec<String> = self
+            .reachable(self.component[i])
+            .into_iter()
+            .filter(|&c| self.members[c].len() > 1 || self.self_loop[self.members[c][0]])
+            .map(|c| self.component_name(c))
+            .collect();
+        out.sort();
+        out
     }
 }
 
@@ -167,7 +205,7 @@ mod tests {
     fn source(id: &str, from: &[&str]) -> Source {
         Source {
             id: id.into(),
-            title: id.into(),
+            title: Some(id.into()),
             kind: SourceKind::Article,
             publisher: None,
             url: None,
@@ -176,12 +214,13 @@ mod tests {
             reliability: Default::default(),
             derived_from: from.iter().map(|s| s.to_string()).collect(),
             sha256: None,
+            note: None,
             logged_by: None,
             recorded: None,
         }
     }
 
-    fn set(ids: &[&str]) -> BTreeSet<String> {
+    fn set(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|s| s.to_string()).collect()
     }
 
@@ -208,8 +247,9 @@ mod tests {
         assert_eq!(g.roots("z"), set(&["x"]));
         assert_eq!(g.roots("x"), set(&["x"]));
         assert_eq!(g.loops(), vec![vec!["self".to_string()], vec!["x".to_string(), "y".to_string()]]);
-        assert!(g.rests_on_loop("z", "y"));
-        assert!(!g.rests_on_loop("self", "x"));
+        assert_eq!(g.loops_upstream("z"), set(&["x"]));
+        assert!(g.loops_upstream("self").contains(&"self".to_string()));
+        assert!(!g.loops_upstream("self").contains(&"x".to_string()));
     }
 
     #[test]
@@ -221,22 +261,30 @@ mod tests {
         assert_eq!(g.retracted_upstream("orig"), None);
     }
 
+    /// Shapes that once took memory with the square of the graph or overflowed the stack.
     #[test]
-    fn deep_chains_do_not_overflow() {
-        let ids: Vec<String> = (0..100_000).map(|i| format!("s{i}")).collect();
-        let s: Vec<Source> = (0..ids.len())
+    fn deep_and_wide_graphs_stay_linear() {
+        const N: usize = 100_000;
+        let chain: Vec<Source> = (0..N)
             .map(|i| {
-                source(
-                    &ids[i],
-                    if i == 0 { &[] } else { std::slice::from_ref(&ids[i - 1]) }
-                        .iter()
-                        .map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .as_slice(),
-                )
+                let from = if i == 0 { vec![] } else { vec![format!("s{}", i - 1)] };
+                Source { derived_from: from, ..source(&format!("s{i}"), &[]) }
             })
             .collect();
-        let g = SourceGraph::new(&s, &HashSet::new());
-        assert_eq!(g.roots("s99999"), set(&["s0"]));
+        let g = SourceGraph::new(&chain, &HashSet::from(["s0"]));
+        assert_eq!(g.roots(&format!("s{}", N - 1)), set(&["s0"]));
+        assert_eq!(g.retracted_upstream(&format!("s{}", N - 1)), Some("s0"));
+        // N roots, and a chain d_i derived from d_{i-1} and root_i.
+        let mut comb: Vec<Source> = (0..N).map(|i| source(&format!("root{i:06}"), &[])).collect();
+        comb.extend((0..N).map(|i| {
+            let mut from = vec![format!("root{i:06}")];
+            if i > 0 {
+                from.push(format!("d{}", i - 1));
+            }
+            Source { derived_from: from, ..source(&format!("d{i}"), &[]) }
+        }));
+        let g = SourceGraph::new(&comb, &HashSet::new());
+        assert_eq!(g.roots(&format!("d{}", N - 1)).len(), N);
+        assert_eq!(g.roots("d0"), set(&["root000000"]));
     }
 }

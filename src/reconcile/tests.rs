@@ -2,7 +2,8 @@
 //! real store (SQLite in memory) so dates and ids are what the program would see.
 
 use super::*;
-use crate::model::Bundle;
+use crate::date::Timestamp;
+use crate::model::{Bundle, ContactKind, FindingKind, FindingState, Relation, Severity, SilenceReason};
 use crate::store::{self, Store};
 use serde_json::{json, Value};
 
@@ -109,7 +110,11 @@ fn a_reversal_ends_the_conflict_from_its_date_on() {
     assert_eq!(reversals.len(), 1);
     assert_eq!(reversals[0].parties, ["a"]);
     assert_eq!(reversals[0].claims, ["a1", "a2"]);
-    assert!(reversals[0].detail.contains("affirms on 2025-01-01, then denies on 2025-02-01"));
+    assert!(
+        reversals[0].detail.contains("affirms on 1 Jan 2025, then denies on 1 Feb 2025"),
+        "{}",
+        reversals[0].detail
+    );
     assert_eq!(status(&after, "p"), Status::Denied);
 }
 
@@ -177,7 +182,8 @@ fn a_chain_of_three_rewrites_is_one_source() {
     let o = reconcile(&story, d("2025-02-01"), None);
     let single = kinds(&o, FindingKind::SingleSource);
     assert_eq!(single.len(), 1);
-    assert!(single[0].detail.contains("The original report (orig)"));
+    assert!(single[0].detail.contains("“The original report”"), "{}", single[0].detail);
+    assert_eq!(single[0].roots, ["orig"]);
     assert_eq!(status(&o, "p"), Status::SingleSource);
     assert_eq!(o.propositions[0].support["affirms"].roots, ["orig"]);
 }
@@ -192,7 +198,8 @@ fn two_independent_roots_corroborate() {
     assert_eq!(status(&o, "p"), Status::Corroborated);
     let side = &o.propositions[0].support["affirms"];
     assert_eq!(side.roots, ["indep", "orig"]);
-    assert_eq!(side.grade, 1, "confirmed by independent sources");
+    assert_eq!(side.lines.len(), 2);
+    assert_eq!(side.grade, 2, "two unrated lines: probably true");
 }
 
 #[test]
@@ -213,13 +220,15 @@ fn support_counts_claims_sharing_a_root_once() {
     c2["confidence"] = json!(0.8);
     let (_, story) = story_with(base(rewrites(), &[]), json!([c1.clone(), c2]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
-    assert_eq!(o.propositions[0].support["affirms"].support, 0.8);
+    assert_eq!(o.propositions[0].support["affirms"].support, Some(0.8));
+    assert_eq!(o.propositions[0].support["affirms"].lines.len(), 1, "two parties on one root are one line");
     let mut c3 = claim("c3", "c", "affirms", "indep", "2025-01-01");
     c3["confidence"] = json!(0.8);
     let (_, story) = story_with(base(rewrites(), &[]), json!([c1, c3]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
-    assert_eq!(o.propositions[0].support["affirms"].support, 0.96);
+    assert_eq!(o.propositions[0].support["affirms"].support, Some(0.96));
     assert_eq!(o.propositions[0].support["denies"].grade, 6);
+    assert_eq!(o.propositions[0].support["denies"].support, None, "no confidence to combine");
 }
 
 #[test]
@@ -264,7 +273,7 @@ fn a_retraction_upstream_undermines_the_claims_below() {
     let basis = kinds(&after, FindingKind::RetractedBasis);
     assert_eq!(basis.len(), 1);
     assert_eq!(basis[0].claims, ["c1"]);
-    assert!(basis[0].detail.contains("upstream"));
+    assert!(basis[0].detail.contains("rests on “First rewrite”, retracted on 15 Jan 2025"), "{}", basis[0].detail);
 }
 
 #[test]
@@ -300,8 +309,9 @@ fn a_contradicts_link_across_propositions_is_a_conflict() {
     let o = reconcile(&story, d("2025-02-01"), None);
     let conflicts = kinds(&o, FindingKind::Conflict);
     assert_eq!(conflicts.len(), 1);
-    assert_eq!(conflicts[0].claims, ["c2", "c1"]);
+    assert_eq!(conflicts[0].claims, ["c1", "c2"]);
     assert_eq!(conflicts[0].parties, ["a", "b"]);
+    assert_eq!(conflicts[0].propositions, ["q", "p"], "it bears on both propositions");
 }
 
 #[test]
@@ -333,21 +343,21 @@ fn finding_ids_depend_on_what_they_are_about_not_on_order() {
 fn triage_survives_reruns_and_new_evidence_reopens() {
     let claims =
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
-    let (mut store, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let (mut store, _) = story_with(base(one_source(), &[]), claims, json!({}));
     let now = Timestamp::now();
     let run = |store: &mut Store| {
         let story = store::story(store.conn()).unwrap();
         let mut o = reconcile(&story, d("2025-02-01"), None);
-        let changes = store.write(false, |tx| store::save(tx, &mut o.findings, now)).unwrap();
+        let changes = store.write(false, |tx| store::save(tx, &mut o, now)).unwrap();
         (o, changes)
     };
     let (first, changes) = run(&mut store);
-    assert_eq!(changes.new, first.findings.len());
+    assert_eq!(changes.new.len(), first.findings.len());
     let conflict = kinds(&first, FindingKind::Conflict)[0].id.clone();
     store.write(false, |tx| store::triage(tx, &conflict, FindingState::Dismissed, Some("known"), "ed", now)).unwrap();
 
     let (second, changes) = run(&mut store);
-    assert_eq!((changes.new, changes.reopened, changes.cleared, changes.updated), (0, 0, 0, 0));
+    assert_eq!((changes.new.len(), changes.reopened.len(), changes.cleared.len(), changes.updated), (0, 0, 0, 0));
     assert_eq!(
         second.findings.iter().map(|f| &f.id).collect::<Vec<_>>(),
         first.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
@@ -356,17 +366,437 @@ fn triage_survives_reruns_and_new_evidence_reopens() {
 
     load(&mut store, json!({"claimtrack": 1, "claims": [claim("c3", "c", "denies", "s1", "2025-01-03")]}));
     let (third, changes) = run(&mut store);
-    assert_eq!(changes.reopened, 1);
+    assert_eq!(changes.reopened.len(), 1);
     assert_eq!(kinds(&third, FindingKind::Conflict)[0].state, FindingState::Open);
 
     load(&mut store, json!({"claimtrack": 1, "retractions": [{"target": "c1", "date": "2025-01-20", "reason": "x"}]}));
     let (fourth, changes) = run(&mut store);
     assert!(kinds(&fourth, FindingKind::Conflict).is_empty());
-    assert!(changes.cleared >= 1);
+    assert!(!changes.cleared.is_empty());
     let stored = store::findings(store.conn()).unwrap();
     assert_eq!(stored.iter().find(|f| f.id == conflict).unwrap().state, FindingState::Cleared);
     let history = store::triage_history(store.conn(), Some(&conflict)).unwrap();
     let states: Vec<FindingState> = history.iter().map(|e| e.state).collect();
     assert_eq!(states, [FindingState::Open, FindingState::Dismissed, FindingState::Open, FindingState::Cleared]);
-    drop(story);
+}
+
+#[test]
+fn rewording_a_finding_does_not_reopen_it() {
+    let claims =
+        json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
+    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let mut reworded = o.clone();
+    for f in &mut reworded.findings {
+        f.detail = format!("in other words: {}", f.detail);
+        rules::finish(f, &view::View::new(&story, d("2025-02-01"), None));
+    }
+    let evidence = |o: &Outcome| o.findings.iter().map(|f| f.evidence.clone()).collect::<Vec<_>>();
+    assert_eq!(evidence(&o), evidence(&reworded), "the digest covers facts, not words");
+}
+
+// ---- lines of evidence (a party never corroborates itself)
+
+fn mayor_story() -> Value {
+    let mut story = base(
+        json!([
+            {"id": "paper", "title": "The Daily", "kind": "article"},
+            {"id": "radio", "title": "Radio interview", "kind": "interview"},
+            {"id": "presser", "title": "Press conference", "kind": "transcript"},
+            {"id": "lab", "title": "Lab results", "kind": "document", "reliability": "B"},
+            {"id": "wire", "title": "Wire report", "kind": "article", "reliability": "B"},
+            {"id": "rw-a", "title": "Rewrite A", "kind": "article", "derived_from": ["wire"]},
+            {"id": "rw-b", "title": "Rewrite B", "kind": "article", "derived_from": ["wire"]}
+        ]),
+        &[],
+    );
+    story["parties"].as_array_mut().unwrap().push(json!({"id": "mayor", "name": "The mayor", "kind": "person"}));
+    story
+}
+
+#[test]
+fn one_party_repeating_itself_across_outlets_is_one_line() {
+    let claims = json!([
+        claim("m1", "mayor", "affirms", "paper", "2025-01-01"),
+        claim("m2", "mayor", "affirms", "radio", "2025-01-02"),
+        claim("m3", "mayor", "affirms", "presser", "2025-01-03")
+    ]);
+    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    assert_eq!(status(&o, "p"), Status::SingleSource, "the mayor three times is still one line");
+    let side = &o.propositions[0].support["affirms"];
+    assert_eq!(side.lines.len(), 1);
+    assert_eq!(side.claims, ["m3"], "the standing claim; earlier ones are history");
+    assert_ne!(side.grade, 1);
+    let single = kinds(&o, FindingKind::SingleSource);
+    assert_eq!(single.len(), 1);
+    assert!(single[0].detail.contains("The mayor"), "{}", single[0].detail);
+}
+
+#[test]
+fn a_second_independent_party_corroborates() {
+    let claims = json!([
+        claim("m1", "mayor", "affirms", "paper", "2025-01-01"),
+        claim("l1", "c", "affirms", "lab", "2025-01-02")
+    ]);
+    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    assert_eq!(status(&o, "p"), Status::Corroborated);
+    assert!(kinds(&o, FindingKind::SingleSource).is_empty());
+    let side = &o.propositions[0].support["affirms"];
+    assert_eq!(side.lines.len(), 2);
+    assert_eq!(side.reliability, [Reliability::B, Reliability::F]);
+}
+
+#[test]
+fn two_outlets_rewriting_one_report_are_one_line() {
+    let claims =
+        json!([claim("a1", "a", "affirms", "rw-a", "2025-01-01"), claim("b1", "b", "affirms", "rw-b", "2025-01-02")]);
+    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let side = &o.propositions[0].support["affirms"];
+    assert_eq!(side.lines.len(), 1);
+    assert_eq!(side.lines[0].parties, ["a", "b"]);
+    assert_eq!(side.lines[0].roots, ["wire"]);
+    assert_eq!(status(&o, "p"), Status::SingleSource);
+}
+
+#[test]
+fn a_basis_replaces_the_chain_of_the_source_it_was_read_in() {
+    // Read in rewrite A (which derives from the wire report), but resting on the lab results.
+    let mut quoted = claim("a1", "a", "denies", "rw-a", "2025-01-01");
+    quoted["basis"] = json!(["lab"]);
+    let claims = json!([quoted, claim("b1", "b", "affirms", "rw-b", "2025-01-02")]);
+    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let reading = o.propositions[0].claims.iter().find(|c| c.claim == "a1").unwrap();
+    assert_eq!(reading.source, "rw-a");
+    assert_eq!(reading.rests_on, ["lab"]);
+    assert_eq!(reading.roots, ["lab"], "not the wire report its outlet rewrote");
+    assert_eq!(o.propositions[0].support["denies"].roots, ["lab"]);
+}
+
+#[test]
+fn confidence_is_not_credibility() {
+    let mut denial = claim("b1", "b", "denies", "s1", "2025-01-02");
+    denial["confidence"] = json!(0.9);
+    let (_, story) = story_with(base(one_source(), &[]), json!([denial]), json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let side = &o.propositions[0].support["denies"];
+    assert_eq!(side.support, Some(0.9));
+    assert_eq!(side.grade, 3, "one unrated line: possibly true, whatever the attribution confidence");
+    assert_eq!(o.propositions[0].support["affirms"].grade, 6, "nothing to judge: 6, not a middle grade");
+}
+
+// ---- one reading: positions, supersedes, undated claims
+
+#[test]
+fn a_superseded_claim_is_history_in_every_view() {
+    let claims =
+        json!([claim("c-old", "a", "affirms", "s1", "2025-01-01"), claim("c-new", "a", "denies", "s1", "2025-01-02")]);
+    let links = json!({"links": [{"from": "c-old", "rel": "supersedes", "to": "c-new"}]});
+    let (_, story) = story_with(base(one_source(), &[]), claims, links);
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let p = &o.propositions[0];
+    assert_eq!(p.positions.len(), 1);
+    assert_eq!((p.positions[0].stance, p.positions[0].claim.as_str()), (Stance::Affirms, "c-old"));
+    assert_eq!(p.status, Status::SingleSource, "the status agrees with the position");
+    let new = p.claims.iter().find(|c| c.claim == "c-new").unwrap();
+    assert_eq!((new.status, new.superseded_by.as_deref()), (ClaimStatus::Superseded, Some("c-old")));
+}
+
+#[test]
+fn claims_that_supersede_each_other_cancel_out() {
+    let claims =
+        json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "a", "denies", "s1", "2025-01-02")]);
+    let links = json!({"links": [{"from": "c1", "rel": "supersedes", "to": "c2"}, {"from": "c2", "rel": "supersedes", "to": "c1"}]});
+    let (_, story) = story_with(base(one_source(), &[]), claims, links);
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let p = &o.propositions[0];
+    assert_eq!(p.positions[0].claim, "c2", "in a loop nothing is superseded: the latest stands");
+    assert_eq!(p.status, Status::Denied);
+    assert_eq!(p.support["denies"].parties, ["a"]);
+}
+
+#[test]
+fn an_undated_claim_is_undated_and_counts_from_the_day_it_was_logged() {
+    let mut undated = json!({"id": "u1", "proposition": "p", "party": "a", "stance": "affirms", "source": "s1"});
+    undated["recorded"] = json!("2025-03-01T10:00:00Z");
+    let (_, story) = story_with(base(one_source(), &[]), json!([undated]), json!({}));
+    let before = reconcile(&story, d("2025-02-28"), None);
+    assert!(before.propositions[0].claims.is_empty(), "not logged yet on 28 Feb");
+    let after = reconcile(&story, d("2025-03-01"), None);
+    let c = &after.propositions[0].claims[0];
+    assert_eq!((c.date, c.date_basis), (None, DateBasis::Undated));
+    assert_eq!(after.propositions[0].status, Status::SingleSource);
+}
+
+// ---- silences say what the party did (docs/RECONCILER.md, "Silences")
+
+/// The police asked on 5 January, due 20 January; `claims` says what the police did.
+fn police(claims: Value, expected: &[&str]) -> Story {
+    let mut story = base(json!([{"id": "wire", "title": "Wire report", "kind": "article"}]), expected);
+    story["parties"].as_array_mut().unwrap().extend([
+        json!({"id": "police", "name": "City police", "kind": "official", "parent": "interior"}),
+        json!({"id": "interior", "name": "Interior Ministry", "kind": "government"}),
+        json!({"id": "wire-svc", "name": "the Wire Service", "kind": "media"}),
+    ]);
+    let requests = json!({"requests": [
+        {"id": "r1", "party": "police", "proposition": "p", "by": "c", "asked": "2025-01-05", "deadline": "2025-01-20"}
+    ]});
+    story_with(story, claims, requests).1
+}
+
+fn silence_of(o: &Outcome, party: &str) -> Option<Finding> {
+    kinds(o, FindingKind::Silence).into_iter().find(|f| f.parties == [party]).cloned()
+}
+
+fn refusal(date: &str) -> Value {
+    let mut c = claim("x1", "police", "declined", "wire", date);
+    c["via"] = json!("wire-svc");
+    c["quote"] = json!("We do not comment on ongoing operations");
+    c
+}
+
+#[test]
+fn a_refusal_beats_a_pending_request() {
+    let story = police(json!([refusal("2025-01-06")]), &[]);
+    let f = silence_of(&reconcile(&story, d("2025-01-10"), None), "police").unwrap();
+    assert_eq!(f.reason, Some(SilenceReason::Declined), "the police answered: they declined");
+    assert!(
+        f.detail.contains(
+            "declined to comment to the Wire Service on 6 Jan 2025: “We do not comment on ongoing operations”"
+        ),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.contains("asked by Gamma on 5 Jan 2025, answer due 20 Jan 2025"), "{}", f.detail);
+    assert_eq!(f.requests.len(), 2);
+    assert_eq!(f.requests[0].kind, ContactKind::Request);
+    assert_eq!(f.requests[0].deadline_passed, Some(false));
+    assert_eq!(f.requests[1].quote.as_deref(), Some("We do not comment on ongoing operations"));
+    let after = silence_of(&reconcile(&story, d("2025-01-25"), None), "police").unwrap();
+    assert_eq!(after.reason, Some(SilenceReason::Declined), "and after the deadline");
+    assert_eq!(after.requests[0].deadline_passed, Some(true));
+}
+
+#[test]
+fn a_refusal_beats_no_response() {
+    let mut silent = claim("n1", "police", "no-response", "wire", "2025-01-02");
+    silent["via"] = json!("wire-svc");
+    let story = police(json!([silent, refusal("2025-01-06")]), &[]);
+    let f = silence_of(&reconcile(&story, d("2025-01-25"), None), "police").unwrap();
+    assert_eq!(f.reason, Some(SilenceReason::Declined));
+    assert!(f.detail.contains("did not respond to the Wire Service on 2 Jan 2025"), "{}", f.detail);
+}
+
+#[test]
+fn awaiting_until_the_deadline_then_no_response() {
+    let story = police(json!([]), &[]);
+    let reason = |day: &str| silence_of(&reconcile(&story, d(day), None), "police").and_then(|f| f.reason);
+    assert_eq!(reason("2025-01-04"), None, "not asked yet, not expected");
+    assert_eq!(reason("2025-01-10"), Some(SilenceReason::Awaiting));
+    assert_eq!(reason("2025-01-20"), Some(SilenceReason::Awaiting), "the deadline day is not over");
+    assert_eq!(reason("2025-01-21"), Some(SilenceReason::NoResponse));
+    let late = silence_of(&reconcile(&story, d("2025-01-21"), None), "police").unwrap();
+    assert!(late.detail.contains("no answer by the deadline (20 Jan 2025)"), "{}", late.detail);
+}
+
+#[test]
+fn nobody_asked_an_expected_party() {
+    let mut story = base(json!([{"id": "wire", "title": "Wire report", "kind": "article"}]), &["b"]);
+    story["parties"].as_array_mut().unwrap().push(json!({"id": "x", "name": "X", "kind": "other"}));
+    let (_, story) = story_with(story, json!([]), json!({}));
+    let f = silence_of(&reconcile(&story, d("2025-01-10"), None), "b").unwrap();
+    assert_eq!(f.reason, Some(SilenceReason::NotAsked));
+    assert_eq!(f.severity, Severity::Medium);
+    assert!(f.detail.ends_with("nobody has asked"), "{}", f.detail);
+}
+
+#[test]
+fn a_position_ends_the_silence_before_or_after_a_refusal() {
+    let after_refusal =
+        police(json!([refusal("2025-01-06"), claim("y1", "police", "denies", "wire", "2025-01-08")]), &[]);
+    for day in ["2025-01-10", "2025-01-25"] {
+        assert!(silence_of(&reconcile(&after_refusal, d(day), None), "police").is_none(), "a position after a refusal");
+    }
+    let before_refusal =
+        police(json!([claim("y1", "police", "denies", "wire", "2025-01-04"), refusal("2025-01-06")]), &[]);
+    for day in ["2025-01-10", "2025-01-25"] {
+        assert!(
+            silence_of(&reconcile(&before_refusal, d(day), None), "police").is_none(),
+            "a refusal after a position"
+        );
+    }
+}
+
+#[test]
+fn a_silence_names_a_related_party_that_answered() {
+    let story = police(json!([claim("i1", "interior", "denies", "wire", "2025-01-07")]), &[]);
+    let f = silence_of(&reconcile(&story, d("2025-01-25"), None), "police").unwrap();
+    assert_eq!(f.reason, Some(SilenceReason::NoResponse), "it stays a silence: the police did not speak");
+    assert_eq!(f.related.len(), 1);
+    assert_eq!((f.related[0].relation, f.related[0].stance), (Relation::Parent, Stance::Denies));
+    assert!(f.detail.contains("its parent, Interior Ministry, denies"), "{}", f.detail);
+    let early = silence_of(&reconcile(&story, d("2025-01-06"), None), "police").unwrap();
+    assert!(early.related.is_empty(), "before the ministry spoke");
+}
+
+// ---- one proposition reads as the whole story does
+
+/// A small deterministic generator: the same seed gives the same story.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.roll(100) < percent
+    }
+}
+
+/// A random story over four propositions: derivation chains and loops, bases, links across
+/// propositions (contradicts, cites, supersedes, their chains and loops), requests with
+/// deadlines, retractions of claims and sources, claims logged at different moments.
+fn random_story(seed: u64) -> Value {
+    let mut dice = Dice(seed | 1);
+    let stances = ["affirms", "denies", "qualifies", "neutral", "declined", "no-response"];
+    let parties = ["a", "b", "c", "anon", "anon2"];
+    let props = ["p", "q", "r", "s"];
+    let day = |dice: &mut Dice| format!("2025-01-{:02}", 1 + dice.roll(28));
+    let moment = |dice: &mut Dice| format!("2025-01-{:02}T{:02}:00:00Z", 1 + dice.roll(28), dice.roll(24));
+    let n_sources = 2 + dice.roll(6);
+    let sources: Vec<Value> = (0..n_sources)
+        .map(|i| {
+            let from: Vec<String> =
+                (0..n_sources).filter(|j| *j != i && dice.chance(20)).map(|j| format!("s{j}")).collect();
+            let mut s =
+                json!({"id": format!("s{i}"), "title": format!("Source {i}"), "kind": "article", "derived_from": from});
+            s["recorded"] = json!(moment(&mut dice));
+            if dice.chance(30) {
+                s["published"] = json!(day(&mut dice));
+            }
+            s
+        })
+        .collect();
+    let mut story = base(json!(sources), &["b", "c"]);
+    story["parties"][0]["parent"] = json!("b");
+    let mut propositions = vec![];
+    for p in props {
+        let expected: Vec<&str> = parties.iter().copied().filter(|_| dice.chance(30)).collect();
+        propositions.push(json!({"id": p, "text": format!("Proposition {p}"), "expected": expected}));
+    }
+    story["propositions"] = json!(propositions);
+    let n_claims = 4 + dice.roll(14);
+    let claims: Vec<Value> = (0..n_claims)
+        .map(|i| {
+            let mut c = json!({
+                "id": format!("c{i}"), "proposition": props[dice.roll(4)], "party": parties[dice.roll(5)],
+                "stance": stances[dice.roll(6)], "source": format!("s{}", dice.roll(n_sources)),
+                "recorded": moment(&mut dice),
+            });
+            if dice.chance(70) {
+                c["stated"] = json!(day(&mut dice));
+            }
+            if dice.chance(25) {
+                c["basis"] = json!([format!("s{}", dice.roll(n_sources))]);
+            }
+            if dice.chance(30) {
+                c["confidence"] = json!(0.5);
+            }
+            c
+        })
+        .collect();
+    let rels = ["contradicts", "cites", "supersedes", "supports"];
+    let mut links = std::collections::BTreeMap::new();
+    for _ in 0..dice.roll(2 * n_claims) {
+        let (from, to) = (dice.roll(n_claims), dice.roll(n_claims));
+        let rel = rels[dice.roll(4)];
+        if from != to {
+            let recorded = moment(&mut dice);
+            links.insert(
+                (from, rel, to),
+                json!({"from": format!("c{from}"), "rel": rel, "to": format!("c{to}"), "recorded": recorded}),
+            );
+        }
+    }
+    let requests: Vec<Value> = (0..dice.roll(4))
+        .map(|i| {
+            let asked = format!("2025-01-{:02}", 1 + dice.roll(14));
+            let mut q = json!({"id": format!("r{i}"), "party": parties[dice.roll(5)], "proposition": props[dice.roll(4)], "by": "c", "asked": asked});
+            if dice.chance(60) {
+                q["deadline"] = json!(format!("2025-01-{:02}", 15 + dice.roll(14)));
+            }
+            q
+        })
+        .collect();
+    let mut retracted = std::collections::BTreeSet::new();
+    let retractions: Vec<Value> = (0..dice.roll(3))
+        .filter_map(|_| {
+            let target = if dice.chance(50) {
+                format!("c{}", dice.roll(n_claims))
+            } else {
+                format!("s{}", dice.roll(n_sources))
+            };
+            retracted
+                .insert(target.clone())
+                .then(|| json!({"target": target, "date": day(&mut dice), "reason": "withdrawn"}))
+        })
+        .collect();
+    let mut all = story;
+    all["claims"] = json!(claims);
+    all["links"] = json!(links.into_values().collect::<Vec<_>>());
+    all["requests"] = json!(requests);
+    all["retractions"] = json!(retractions);
+    all
+}
+
+/// What a view shows of one proposition, to hold a scoped reading against the whole.
+fn shown(story: &Story, o: &Outcome, prop: &str) -> Value {
+    let mut findings: Vec<&Finding> = o.findings.iter().filter(|f| f.bears_on(prop)).collect();
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    let report = crate::report::build("db", story, o, &[prop.to_string()]);
+    let traces: Vec<_> = o
+        .proposition(prop)
+        .map(|p| p.claims.iter().map(|c| crate::report::trace(story, o, &c.claim)).collect())
+        .unwrap_or_else(Vec::new);
+    json!({
+        "reading": o.proposition(prop),
+        "findings": findings,
+        "report": report.propositions,
+        "matrix": report.matrix,
+        "summary": report.summary,
+        "counts": report.counts,
+        "traces": traces,
+    })
+}
+
+#[test]
+fn one_proposition_reads_as_it_does_in_the_whole_story() {
+    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    for seed in 1..=cases {
+        let mut store = Store::memory().unwrap();
+        load(&mut store, random_story(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        let whole = store::story(store.conn()).unwrap();
+        for (as_of, known_at) in [
+            ("2025-02-15", None),
+            ("2025-01-14", None),
+            ("2025-01-20", Some("2025-01-12T00:00:00Z")),
+            ("2025-02-15", Some("2025-01-20T12:00:00Z")),
+        ] {
+            let known_at: Option<Timestamp> = known_at.map(|k| k.parse().unwrap());
+            let all = reconcile(&whole, d(as_of), known_at);
+            for prop in ["p", "q", "r", "s"] {
+                let part = store::story_of(store.conn(), &[prop.to_string()]).unwrap();
+                let scoped = reconcile(&part, d(as_of), known_at);
+                let (a, b) = (shown(&whole, &all, prop), shown(&part, &scoped, prop));
+                assert!(a == b, "seed {seed}, {prop} as of {as_of} known at {known_at:?}:\nwhole  {a}\nscoped {b}");
+            }
+        }
+    }
 }

@@ -1,8 +1,12 @@
-//! The report as one self-contained HTML page: inline CSS, an inline SVG timeline per
-//! proposition, no scripts and nothing fetched. Every piece of logged text is escaped.
+//! The report as one self-contained HTML page: inline CSS, an inline SVG timeline where a
+//! proposition has two dates or more, no scripts and nothing fetched. Laid out for a laptop
+//! and a phone (the page never scrolls sideways; a wide matrix or chart scrolls in its own
+//! box) and for print (the summary on page one). Every piece of logged text is escaped.
 
-use super::{chain, counts_line, plain, shown_date, support_line, Cell, Event, Matrix, PropositionReport, Report};
-use crate::model::Stance;
+use super::words::{self, short};
+use super::{Cell, ClaimLine, Event, Matrix, PropositionReport, Report, Style, SummaryLine};
+use crate::model::{DateBasis, Stance};
+use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
 
 /// Text made safe for HTML content and attribute values.
@@ -22,54 +26,80 @@ pub fn escape(text: &str) -> String {
 }
 
 const STYLE: &str = r#"
-:root { --affirms: #1a7f37; --denies: #cf222e; --qualifies: #bf8700; --neutral: #6e7781;
-        --declined: #8250df; --noresp: #8250df; --silent: #d4a72c; --ink: #1f2328; --rule: #d0d7de; }
+:root { --affirms: #1a7f37; --denies: #cf222e; --qualifies: #9a6700; --neutral: #57606a;
+        --declined: #8250df; --ink: #1f2328; --muted: #57606a; --rule: #d0d7de; --tint: #f6f8fa; }
 * { box-sizing: border-box; }
-body { font: 16px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); max-width: 72rem;
-       margin: 2rem auto; padding: 0 1.25rem; }
-h1, h2, h3 { font-family: "Helvetica Neue", Arial, sans-serif; line-height: 1.2; }
-h1 { font-size: 1.8rem; margin-bottom: .25rem; }
-h2 { font-size: 1.35rem; margin-top: 2.5rem; border-top: 2px solid var(--ink); padding-top: .75rem; }
-h3 { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; color: #57606a; }
-.meta { color: #57606a; font-family: "Helvetica Neue", Arial, sans-serif; font-size: .9rem; }
-table { border-collapse: collapse; width: 100%; margin: .75rem 0; font-family: "Helvetica Neue", Arial, sans-serif; font-size: .875rem; }
-th, td { border: 1px solid var(--rule); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-td.date { white-space: nowrap; }
-th { background: #f6f8fa; }
-.matrix td.cell { text-align: center; font-weight: 600; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); max-width: 66rem; margin: 1.25rem auto; padding: 0 .9rem; overflow-wrap: anywhere; }
+h1 { font-size: 1.45rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.08rem; margin: 1.6rem 0 .3rem; padding-top: .5rem; border-top: 2px solid var(--ink); }
+h3 { font-size: .78rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: .7rem 0 .2rem; }
+p { margin: .25rem 0; }
+.meta, .id, .note, .legend { color: var(--muted); }
+.meta { font-size: .85rem; }
+.id { font: .72rem ui-monospace, Menlo, Consolas, monospace; }
+.note { font-size: .8rem; display: block; }
+a { color: inherit; }
+section.summary { border: 1px solid var(--rule); border-radius: 6px; padding: .2rem .9rem .6rem; margin-top: .8rem; }
+section.summary ul { margin: 0; padding-left: 1.1rem; }
+section.summary li { margin: .15rem 0; }
+.num { color: var(--muted); font-variant-numeric: tabular-nums; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; font-size: .85rem; }
+th, td { border-bottom: 1px solid var(--rule); padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th { font-weight: 600; }
+table.matrix th.prop { min-width: 6.5rem; max-width: 9.5rem; font-size: .76rem; font-weight: 500; }
+table.matrix th.prop a { text-decoration: none; }
+table.matrix th:first-child { position: sticky; left: 0; background: #fff; min-width: 8rem; }
+table.matrix td { text-align: center; white-space: nowrap; font-weight: 600; font-size: .8rem; }
 td.affirms { background: #dafbe1; color: var(--affirms); }
 td.denies { background: #ffebe9; color: var(--denies); }
-td.qualifies { background: #fff8c5; color: #7d4e00; }
-td.neutral { background: #f6f8fa; color: var(--neutral); }
+td.qualifies, td.awaiting, td.not-asked { background: #fff8c5; color: #7d4e00; }
+td.neutral { background: var(--tint); color: var(--neutral); }
 td.declined, td.no-response { background: #fbefff; color: var(--declined); }
-td.silent-but-expected { background: #fff8c5; color: #7d4e00; font-style: italic; }
-.status { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; font-size: .8rem;
-          font-family: "Helvetica Neue", Arial, sans-serif; text-transform: uppercase; letter-spacing: .04em; border: 1px solid; }
-.status.contested { color: var(--denies); } .status.denied { color: var(--denies); }
-.status.corroborated { color: var(--affirms); } .status.single-source { color: var(--qualifies); }
-.status.unanswered { color: var(--neutral); }
-ul.findings { list-style: none; padding: 0; }
-ul.findings li { border-left: 4px solid var(--rule); background: #f6f8fa; margin: .4rem 0; padding: .4rem .75rem; }
+table.claims { width: 100%; }
+table.claims td.date { white-space: nowrap; }
+.stance { font-weight: 600; }
+.stance.affirms { color: var(--affirms); } .stance.denies { color: var(--denies); }
+.stance.qualifies { color: var(--qualifies); } .stance.declined, .stance.no-response { color: var(--declined); }
+tr.gone td { color: var(--muted); } tr.gone .stance { text-decoration: line-through; }
+.status { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .72rem; text-transform: uppercase;
+          letter-spacing: .04em; border: 1px solid; vertical-align: middle; font-weight: 600; }
+.status.contested, .status.denied { color: var(--denies); } .status.corroborated { color: var(--affirms); }
+.status.single-source { color: var(--qualifies); } .status.unanswered { color: var(--neutral); }
+ul.findings { list-style: none; padding: 0; margin: .3rem 0; }
+ul.findings li { border-left: 4px solid var(--rule); background: var(--tint); margin: .25rem 0; padding: .25rem .6rem; font-size: .9rem; }
 ul.findings li.high { border-color: var(--denies); background: #fff5f5; }
-ul.findings li.medium { border-color: var(--qualifies); background: #fffbea; }
-ul.findings li.low { border-color: var(--neutral); }
-.kind { font-family: "Helvetica Neue", Arial, sans-serif; font-weight: 700; font-size: .8rem; text-transform: uppercase; }
-.id { font-family: ui-monospace, Menlo, monospace; font-size: .75rem; color: #57606a; }
-ul.provenance li { margin: .25rem 0; }
-svg.timeline { width: 100%; height: auto; border: 1px solid var(--rule); background: #fff; }
-svg text { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 11px; fill: var(--ink); }
-.legend { font-family: "Helvetica Neue", Arial, sans-serif; font-size: .8rem; color: #57606a; }
-.legend span { margin-right: 1rem; }
-.dot { display: inline-block; width: .7rem; height: .7rem; border-radius: 50%; vertical-align: middle; margin-right: .25rem; }
+ul.findings li.medium { border-color: #bf8700; background: #fffbea; }
+.kind { font-weight: 700; font-size: .75rem; text-transform: uppercase; letter-spacing: .03em; }
+svg.timeline { display: block; background: #fff; }
+svg.timeline text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; fill: var(--ink); }
+.legend { font-size: .76rem; }
+ul.sources { padding-left: 1.1rem; font-size: .88rem; }
+@media (max-width: 640px) {
+  body { font-size: 14px; }
+  table.claims, table.claims tbody, table.claims tr, table.claims td { display: block; width: 100%; }
+  table.claims thead { display: none; }
+  table.claims tr { border-bottom: 1px solid var(--rule); padding: .3rem 0; }
+  table.claims td { border: 0; padding: .05rem 0; }
+  table.claims td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+}
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-before: auto; break-after: avoid; }
-  section.proposition { break-inside: avoid-page; }
-  table, svg.timeline, ul.findings li { break-inside: avoid; }
-  td.affirms, td.denies, td.qualifies, td.neutral, td.declined, td.no-response, td.silent-but-expected,
-  ul.findings li { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  section.summary { break-after: page; }
+  .scroll { overflow: visible; }
+  h2 { break-after: avoid; }
+  table, ul.findings li, svg.timeline { break-inside: avoid; }
+  td, ul.findings li { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
+
+fn stance_class(stance: Stance) -> &'static str {
+    match stance {
+        Stance::NoResponse => "no-response",
+        other => other.as_str(),
+    }
+}
 
 fn colour(stance: Stance) -> &'static str {
     match stance {
@@ -89,191 +119,242 @@ fn cell_class(c: Cell) -> &'static str {
         Cell::Neutral => "neutral",
         Cell::Declined => "declined",
         Cell::NoResponse => "no-response",
-        Cell::SilentButExpected => "silent-but-expected",
+        Cell::Awaiting => "awaiting",
+        Cell::NotAsked => "not-asked",
         Cell::Blank => "blank",
     }
 }
 
-pub fn render(r: &Report) -> String {
+/// The anchor of the n-th proposition shown: unique whatever its id holds.
+fn anchor(n: usize) -> String {
+    format!("p{n}")
+}
+
+pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        r.as_of
+        escape(&r.as_of.human())
     );
-    let _ = writeln!(out, "<header>\n<h1>Story report</h1>");
+    let known = r.known_at.map(|k| format!(" · as known at {k}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Database <code>{}</code> · as of <strong>{}</strong> · {}</p>\n</header>",
-        escape(&r.database),
-        r.as_of,
-        escape(&counts_line(&r.counts))
+        "<header>\n<h1>Story report</h1>\n<p class=\"meta\">As of <strong>{}</strong>{} · {} · database <code>{}</code></p>\n</header>",
+        escape(&r.as_of.human()),
+        escape(&known),
+        escape(&words::counts_line(&r.counts)),
+        escape(&r.database)
     );
-    matrix(&mut out, &r.matrix, r);
-    for p in &r.propositions {
-        proposition(&mut out, p);
+    summary(&mut out, r);
+    matrix(&mut out, &r.matrix);
+    for (i, p) in r.propositions.iter().enumerate() {
+        proposition(&mut out, i + 1, p, style);
     }
+    sources(&mut out, r);
     let _ = writeln!(out, "</body>\n</html>");
     out
 }
 
-fn matrix(out: &mut String, m: &Matrix, r: &Report) {
+fn summary(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "<section class=\"summary\" id=\"summary\">\n<h2 hidden>Summary</h2>");
+    let s = &r.summary;
+    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+        let _ = writeln!(out, "<h3>{title}</h3>\n<ul>");
+        if lines.is_empty() {
+            let _ = writeln!(out, "<li class=\"meta\">none</li>");
+        }
+        for l in lines {
+            let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a>: {}</li>",
+                anchor(n),
+                escape(&short(&l.text, 90)),
+                escape(&l.what)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    };
+    group(out, "Contested", &s.contested);
+    group(out, "Who has not answered", &s.unanswered);
+    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
+    group(out, "Resting on a retracted source", &s.retracted_basis);
+    let _ = writeln!(out, "</section>");
+}
+
+fn matrix(out: &mut String, m: &Matrix) {
     let _ = writeln!(
         out,
-        "<section id=\"matrix\">\n<h2>Stance matrix</h2>\n<table class=\"matrix\">\n<thead><tr><th>party</th>"
+        "<section id=\"matrix\">\n<h2>Who stands where</h2>\n<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>party</th>"
     );
-    for p in &m.propositions {
-        let title = r.propositions.iter().find(|x| &x.id == p).map(|x| x.text.as_str()).unwrap_or("");
-        let _ =
-            write!(out, "<th title=\"{}\"><a href=\"#{}\">{}</a></th>", escape(title), escape(&anchor(p)), escape(p));
+    for (i, (id, text)) in m.propositions.iter().zip(&m.texts).enumerate() {
+        let _ = write!(
+            out,
+            "<th class=\"prop\" title=\"{}\"><a href=\"#{}\"><span class=\"num\">{}.</span> {}</a></th>",
+            escape(id),
+            anchor(i + 1),
+            i + 1,
+            escape(&short(text, 60))
+        );
     }
     let _ = writeln!(out, "</tr></thead>\n<tbody>");
     for row in &m.rows {
-        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(&row.party_name));
+        let _ = write!(out, "<tr><th scope=\"row\" title=\"{}\">{}</th>", escape(&row.party), escape(&row.party_name));
         for c in &row.cells {
-            let _ = write!(out, "<td class=\"cell {}\">{}</td>", cell_class(*c), escape(c.label()));
+            let _ = write!(out, "<td class=\"{}\">{}</td>", cell_class(*c), escape(c.label()));
         }
         let _ = writeln!(out, "</tr>");
     }
-    let _ = writeln!(out, "</tbody>\n</table>\n</section>");
+    let _ = writeln!(out, "</tbody>\n</table>\n</div>\n</section>");
 }
 
-fn anchor(id: &str) -> String {
-    format!("p-{}", id.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>())
+fn date_cell(c: &ClaimLine) -> String {
+    match (c.date, c.date_basis, c.logged) {
+        (Some(d), DateBasis::Published, _) => format!("{} <span class=\"note\">published</span>", escape(&d.human())),
+        (Some(d), _, _) => escape(&d.human()),
+        (None, _, Some(t)) => format!("undated <span class=\"note\">logged {}</span>", escape(&t.date().human())),
+        (None, _, None) => "undated".into(),
+    }
 }
 
-fn proposition(out: &mut String, p: &PropositionReport) {
-    let _ = writeln!(out, "<section class=\"proposition\" id=\"{}\">", escape(&anchor(&p.id)));
-    let _ = writeln!(out, "<h2>{} <span class=\"status {}\">{}</span></h2>", escape(&p.text), p.status, p.status);
-    let _ = write!(out, "<p class=\"meta\">Proposition <code>{}</code>", escape(&p.id));
-    let _ = write!(out, " · {}", escape(&support_line(p)));
-    let _ = writeln!(out, "</p>");
-    if !p.positions.is_empty() {
-        let _ = writeln!(out, "<table class=\"positions\">\n<thead><tr><th>party</th><th>stance</th><th>date</th><th>source</th><th>via</th><th>confidence</th><th>grade</th></tr></thead>\n<tbody>");
-        for pos in &p.positions {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"{}\">{}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&pos.party_name),
-                pos.stance,
-                pos.stance,
-                shown_date(&pos.date, Some(pos.date_basis)),
-                escape(&pos.source_title),
-                escape(pos.via.as_deref().unwrap_or("")),
-                pos.confidence.map(|c| c.to_string()).unwrap_or_default(),
-                pos.grade.map(|g| g.to_string()).unwrap_or_default()
-            );
+fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style) {
+    let _ = writeln!(out, "<section class=\"proposition\" id=\"{}\" data-id=\"{}\">", anchor(n), escape(&p.id));
+    let _ = writeln!(
+        out,
+        "<h2 title=\"{}\"><span class=\"num\">{n}.</span> {} <span class=\"status {}\">{}</span></h2>",
+        escape(&p.id),
+        escape(&p.text),
+        p.status,
+        p.status
+    );
+    if style.show_ids {
+        let _ = writeln!(out, "<p class=\"id\">{}</p>", escape(&p.id));
+    }
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&words::support_line(p)));
+    if let Some(note) = &p.note {
+        let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", escape(note));
+    }
+    if !p.claims.is_empty() {
+        let _ = writeln!(
+            out,
+            "<table class=\"claims\">\n<thead><tr><th>party</th><th>stance</th><th>date</th><th>read in → rests on</th><th>said</th></tr></thead>\n<tbody>"
+        );
+        for c in &p.claims {
+            claim_row(out, c, style);
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
     if !p.findings.is_empty() {
-        let _ = writeln!(out, "<h3>Findings</h3>\n<ul class=\"findings\">");
+        let _ = writeln!(out, "<ul class=\"findings\">");
         for f in &p.findings {
             let _ = writeln!(
                 out,
                 "<li class=\"{}\"><span class=\"kind\">{}</span> {} <span class=\"id\">{}</span></li>",
-                f.severity,
-                escape(&f.reason.map_or_else(|| f.kind.to_string(), |r| format!("{}: {r}", f.kind))),
-                escape(&plain(f)),
-                escape(&f.id)
+                f.finding.severity,
+                escape(f.finding.kind.as_str()),
+                escape(&f.said),
+                escape(&f.finding.id)
             );
         }
         let _ = writeln!(out, "</ul>");
     }
-    if !p.provenance.is_empty() {
-        let _ = writeln!(out, "<h3>Provenance</h3>\n<ul class=\"provenance\">");
-        for l in &p.provenance {
-            let via = l.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<li><strong>{} {}</strong>{}: {}</li>",
-                escape(&l.party),
-                l.stance,
-                escape(&via),
-                escape(&chain(&l.trace))
-            );
-        }
-        let _ = writeln!(out, "</ul>");
-    }
-    if !p.timeline.is_empty() {
-        let _ = writeln!(out, "<h3>Timeline</h3>");
+    let dates: std::collections::BTreeSet<_> = p.timeline.iter().filter_map(|e| e.date).collect();
+    if dates.len() >= 2 {
         timeline_svg(out, &p.timeline);
-        let _ = writeln!(
-            out,
-            "<table class=\"timeline\">\n<thead><tr><th>date</th><th>event</th><th>what</th></tr></thead>\n<tbody>"
-        );
-        for e in &p.timeline {
-            let mark = if e.reversal { " <strong>(reversal)</strong>" } else { "" };
-            let date = shown_date(&e.date, e.date_basis);
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"date\">{date}</td><td>{}</td><td>{}{mark}</td></tr>",
-                e.kind,
-                escape(&e.text)
-            );
-        }
-        let _ = writeln!(out, "</tbody>\n</table>");
     }
     let _ = writeln!(out, "</section>");
 }
 
+fn claim_row(out: &mut String, c: &ClaimLine, style: Style) {
+    let gone = c.status != ClaimStatus::Live;
+    let mark = match c.status {
+        ClaimStatus::Retracted => " <span class=\"note\">withdrawn by the party</span>",
+        ClaimStatus::Superseded => " <span class=\"note\">superseded</span>",
+        ClaimStatus::Live if c.reversal => " <span class=\"note\">turned here</span>",
+        ClaimStatus::Live => "",
+    };
+    let mut source = escape(&c.read_in_title);
+    if !c.rests_on_titles.is_empty() {
+        source.push_str(&format!(" → {}", escape(&c.rests_on_titles.join("; "))));
+    }
+    let mut said = c.quote.as_deref().map(|q| format!("“{}”", escape(q))).unwrap_or_default();
+    if let Some(via) = &c.via {
+        said.push_str(&format!(" <span class=\"note\">via {}</span>", escape(via)));
+    }
+    if let Some(note) = &c.note {
+        said.push_str(&format!("<span class=\"note\">Note: {}</span>", escape(note)));
+    }
+    if style.show_ids {
+        said.push_str(&format!("<span class=\"id\">{}</span>", escape(&c.claim)));
+    }
+    let _ = writeln!(
+        out,
+        "<tr{} id=\"{}\"><td data-label=\"party\">{}</td><td data-label=\"stance\"><span class=\"stance {}\">{}</span>{mark}</td><td class=\"date\" data-label=\"date\">{}</td><td data-label=\"source\">{source}</td><td>{said}</td></tr>",
+        if gone { " class=\"gone\"" } else { "" },
+        escape(&format!("c-{}", c.claim)),
+        escape(&c.party_name),
+        stance_class(c.stance),
+        escape(c.stance.label()),
+        date_cell(c),
+    );
+}
+
 /// One lane per party, a mark per claim coloured by stance; requests, deadlines and
-/// retractions drawn on the same lanes; reversals ringed.
+/// retractions on the same lanes; reversals ringed; undated claims in a column of their own
+/// at the right. Drawn at its own size (its text never shrinks) and scrolled in its box.
 fn timeline_svg(out: &mut String, events: &[Event]) {
-    const WIDTH: f64 = 760.0;
-    const LABEL: f64 = 170.0;
-    const LANE: f64 = 28.0;
-    const TOP: f64 = 24.0;
+    const WIDTH: f64 = 660.0;
+    const LABEL: f64 = 150.0;
+    const UNDATED: f64 = 70.0;
+    const LANE: f64 = 26.0;
+    const TOP: f64 = 14.0;
     let mut lanes: Vec<(&str, &str)> = Vec::new();
     for e in events {
         if !lanes.iter().any(|l| l.0 == e.party) {
             lanes.push((&e.party, &e.party_name));
         }
     }
-    let times: Vec<i64> = events.iter().map(|e| e.date.start().timestamp()).collect();
-    let (min, max) = (times.iter().min().copied().unwrap_or(0), times.iter().max().copied().unwrap_or(0));
-    let x = |t: i64| {
-        if max == min {
-            (LABEL + WIDTH - 20.0) / 2.0
-        } else {
-            LABEL + 10.0 + (t - min) as f64 / (max - min) as f64 * (WIDTH - LABEL - 30.0)
-        }
+    let undated = events.iter().any(|e| e.date.is_none());
+    let right = if undated { WIDTH - UNDATED } else { WIDTH - 12.0 };
+    let times: Vec<Option<i64>> = events.iter().map(|e| e.date.map(|d| d.start().timestamp())).collect();
+    let (min, max) =
+        (times.iter().flatten().min().copied().unwrap_or(0), times.iter().flatten().max().copied().unwrap_or(0));
+    let x = |t: Option<i64>| match t {
+        None => WIDTH - UNDATED / 2.0,
+        Some(_) if max == min => (LABEL + right) / 2.0,
+        Some(t) => LABEL + 10.0 + (t - min) as f64 / (max - min) as f64 * (right - LABEL - 20.0),
     };
-    let height = TOP + LANE * lanes.len() as f64 + 24.0;
+    let height = TOP + LANE * lanes.len() as f64 + 22.0;
     let _ = writeln!(
         out,
-        "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of claims and requests\">"
+        "<div class=\"scroll\"><svg class=\"timeline\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of claims and requests\">"
     );
     for (i, (_, name)) in lanes.iter().enumerate() {
         let y = TOP + LANE * i as f64 + LANE / 2.0;
-        let label: String =
-            if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.to_string() };
         let _ = writeln!(
             out,
-            "<line x1=\"{LABEL}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d7de\"/><text x=\"4\" y=\"{}\">{}</text>",
-            WIDTH - 10.0,
+            "<line x1=\"{LABEL}\" y1=\"{y}\" x2=\"{right}\" y2=\"{y}\" stroke=\"#d0d7de\"/><text x=\"2\" y=\"{}\">{}</text>",
             y + 4.0,
-            escape(&label)
+            escape(&short(name, 22))
+        );
+    }
+    if undated {
+        let _ = writeln!(
+            out,
+            "<line x1=\"{right}\" y1=\"4\" x2=\"{right}\" y2=\"{}\" stroke=\"#8c959f\" stroke-dasharray=\"2 3\"/>",
+            height - 18.0
         );
     }
     // Marks on one lane at one moment are set side by side instead of on top of each other.
-    let mut taken: std::collections::HashMap<(usize, i64), usize> = std::collections::HashMap::new();
+    let mut taken: std::collections::HashMap<(usize, Option<i64>), usize> = std::collections::HashMap::new();
     for (e, t) in events.iter().zip(&times) {
         let lane = lanes.iter().position(|l| l.0 == e.party).unwrap_or(0);
         let slot = taken.entry((lane, *t)).or_insert(0);
         let (cx, cy) = (x(*t) + 13.0 * *slot as f64, TOP + LANE * lane as f64 + LANE / 2.0);
         *slot += 1;
-        let approximate = match e.date {
-            crate::date::Date::Year(_) => " (some time that year)",
-            crate::date::Date::Month(..) => " (some time that month)",
-            _ => "",
-        };
-        let title = format!(
-            "<title>{}{approximate} {}: {}</title>",
-            shown_date(&e.date, e.date_basis),
-            e.kind,
-            escape(&e.text)
-        );
+        let when = e.date.map_or_else(|| "undated".to_string(), |d| d.human());
+        let title = format!("<title>{}, {}: {}</title>", escape(&when), e.kind, escape(&e.text));
         let _ = match (e.kind, e.stance) {
             ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),
             ("claim", Some(stance)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\">{title}</circle>", colour(stance)),
@@ -288,20 +369,57 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
             );
         }
     }
-    let axis_y = TOP + LANE * lanes.len() as f64 + 16.0;
-    let first = events.first().map(|e| e.date.to_string()).unwrap_or_default();
-    let last = events.last().map(|e| e.date.to_string()).unwrap_or_default();
-    if first == last {
-        let _ = writeln!(out, "<text x=\"{:.1}\" y=\"{axis_y}\" text-anchor=\"middle\">{first}</text>", x(min));
-    } else {
-        let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{first}</text>");
-        let _ = writeln!(out, "<text x=\"{}\" y=\"{axis_y}\" text-anchor=\"end\">{last}</text>", WIDTH - 10.0);
+    let axis_y = height - 6.0;
+    let dated: Vec<&Event> = events.iter().filter(|e| e.date.is_some()).collect();
+    let first = dated.first().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
+    let last = dated.last().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
+    let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{}</text>", escape(&first));
+    let _ = writeln!(out, "<text x=\"{right}\" y=\"{axis_y}\" text-anchor=\"end\">{}</text>", escape(&last));
+    if undated {
+        let _ =
+            writeln!(out, "<text x=\"{}\" y=\"{axis_y}\" text-anchor=\"middle\">undated</text>", WIDTH - UNDATED / 2.0);
     }
-    let _ = writeln!(out, "</svg>");
+    let _ = writeln!(out, "</svg></div>");
     let _ = writeln!(
         out,
-        "<p class=\"legend\"><span><i class=\"dot\" style=\"background:#1a7f37\"></i>affirms</span><span><i class=\"dot\" style=\"background:#cf222e\"></i>denies</span><span><i class=\"dot\" style=\"background:#bf8700\"></i>qualifies</span><span><i class=\"dot\" style=\"background:#6e7781\"></i>neutral</span><span><i class=\"dot\" style=\"background:#8250df\"></i>declined / no response</span><span>△ request</span><span>┆ deadline</span><span>✕ retraction</span><span>◯ reversal</span></p>"
+        "<p class=\"legend\">● stance (green affirms, red denies, purple declined or no response) · △ request · ┆ deadline · ✕ retraction · ◯ turned</p>"
     );
+}
+
+fn sources(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "<section id=\"sources\">\n<h2>Sources</h2>\n<ul class=\"sources\">");
+    for s in &r.sources {
+        let mut about = vec![s.kind.clone()];
+        about.extend(s.publisher.clone());
+        about.extend(s.published.map(|d| d.human()));
+        about.push(format!("reliability {}", s.reliability));
+        if let Some(d) = s.retracted {
+            about.push(format!("retracted by the source on {}", d.human()));
+        }
+        let note = s.note.as_deref().map(|n| format!("<span class=\"note\">{}</span>", escape(n))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<li id=\"{}\"><strong>{}</strong> <span class=\"meta\">({})</span>{note}</li>",
+            escape(&format!("s-{}", s.id)),
+            escape(&s.title),
+            escape(&about.join(", "))
+        );
+    }
+    let _ = writeln!(out, "</ul>");
+    let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
+    if !noted.is_empty() {
+        let _ = writeln!(out, "<h3>Parties</h3>\n<ul class=\"sources\">");
+        for p in noted {
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong>: {}</li>",
+                escape(&p.name),
+                escape(p.note.as_deref().unwrap_or_default())
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(out, "</section>");
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! The report as Markdown: GitHub-flavoured tables that survive `|` and newlines in logged
-//! text, for pasting into a CMS or a comment.
+//! text, notes as footnotes, for pasting into a CMS or a comment.
 
-use super::{chain, counts_line, plain, shown_date, support_line, Matrix, PropositionReport, Report};
+use super::words::{self, short};
+use super::{ClaimLine, Matrix, PropositionReport, Report, Style, SummaryLine};
+use crate::model::DateBasis;
+use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
 
 /// Text made safe for a table cell or a list line: pipes escaped, line breaks as <br>,
@@ -10,7 +13,7 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' => {
                 out.push('\\');
                 out.push(ch);
             }
@@ -20,6 +23,15 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text as an inline code span that no backtick or line break in it can end.
+pub fn code(text: &str) -> String {
+    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(run + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{flat}{pad}{fence}")
 }
 
 fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
@@ -32,80 +44,167 @@ fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<S
 }
 
 pub fn matrix(out: &mut String, m: &Matrix) {
+    let numbers: Vec<String> = (1..=m.propositions.len()).map(|i| format!("[{i}]")).collect();
     let mut header = vec!["party"];
-    header.extend(m.propositions.iter().map(String::as_str));
+    header.extend(numbers.iter().map(String::as_str));
     let rows = m.rows.iter().map(|r| {
         let mut cells = vec![r.party_name.clone()];
         cells.extend(r.cells.iter().map(|c| c.label().to_string()));
         cells
     });
     table(out, &header, rows);
+    for (n, text) in numbers.iter().zip(&m.texts) {
+        let _ = writeln!(out, "- {}: {}", escape(n), escape(text));
+    }
+    let _ = writeln!(out);
 }
 
-pub fn render(r: &Report) -> String {
+pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Story report\n");
-    let _ = writeln!(out, "Database `{}`, as of **{}**.\n", r.database.replace('`', "'"), r.as_of);
-    let _ = writeln!(out, "{}.\n", escape(&counts_line(&r.counts)));
+    let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
+    let _ = writeln!(out, "Database {}, as of **{}**{known}.", code(&r.database), r.as_of.human());
+    let _ = writeln!(out, "{}.\n", escape(&words::counts_line(&r.counts)));
+    summary(&mut out, r);
     let _ = writeln!(out, "## Stance matrix\n");
     matrix(&mut out, &r.matrix);
-    for p in &r.propositions {
-        proposition(&mut out, p);
+    let mut footnotes = 0;
+    for (i, p) in r.propositions.iter().enumerate() {
+        proposition(&mut out, i + 1, p, &mut footnotes, style.show_ids);
     }
+    sources(&mut out, r);
     out
 }
 
-fn proposition(out: &mut String, p: &PropositionReport) {
-    let _ = writeln!(out, "## {} ({})\n", escape(&p.text), p.status);
-    let _ = writeln!(out, "Proposition `{}`.", p.id.replace('`', "'"));
-    let _ = writeln!(out, "{}.", escape(&support_line(p)));
-    let _ = writeln!(out);
-    if !p.positions.is_empty() {
-        let rows = p.positions.iter().map(|pos| {
-            vec![
-                pos.party_name.clone(),
-                pos.stance.to_string(),
-                shown_date(&pos.date, Some(pos.date_basis)),
-                pos.source_title.clone(),
-                pos.via.clone().unwrap_or_default(),
-                pos.confidence.map(|c| c.to_string()).unwrap_or_default(),
-                pos.grade.map(|g| g.to_string()).unwrap_or_default(),
-            ]
-        });
-        table(out, &["party", "stance", "date", "source", "via", "confidence", "grade"], rows);
+fn summary(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Summary\n");
+    let s = &r.summary;
+    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+        let _ = writeln!(out, "**{title}**\n");
+        if lines.is_empty() {
+            let _ = writeln!(out, "- none");
+        }
+        for l in lines {
+            let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
+            let _ = writeln!(out, "- \\[{n}\\] {}: {}", escape(&short(&l.text, 80)), escape(&l.what));
+        }
+        let _ = writeln!(out);
+    };
+    group(out, "Contested", &s.contested);
+    group(out, "Who has not answered", &s.unanswered);
+    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
+    group(out, "Resting on a retracted source", &s.retracted_basis);
+}
+
+fn date_cell(c: &ClaimLine) -> String {
+    match (c.date, c.date_basis, c.logged) {
+        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
+        (Some(d), _, _) => d.human(),
+        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
+        (None, _, None) => "undated".into(),
     }
-    if !p.findings.is_empty() {
-        let _ = writeln!(out, "### Findings\n");
-        for f in &p.findings {
-            let _ = writeln!(out, "- **{}** {}: {} (`{}`)", f.severity, f.kind, escape(&plain(f)), f.id);
+}
+
+fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mut usize, show_ids: bool) {
+    let _ = writeln!(out, "## \\[{n}\\] {} ({})\n", escape(&p.text), p.status);
+    if show_ids {
+        let _ = writeln!(out, "Proposition {}.\n", code(&p.id));
+    }
+    let _ = writeln!(out, "{}", escape(&words::support_line(p)));
+    if let Some(note) = &p.note {
+        let _ = writeln!(out, "\n*Note:* {}", escape(note));
+    }
+    let _ = writeln!(out);
+    let mut notes = Vec::new();
+    let rows: Vec<Vec<String>> = p
+        .claims
+        .iter()
+        .map(|c| {
+            let mut party = escape(&c.party_name);
+            if show_ids {
+                party.push_str(&format!(" {}", code(&c.claim)));
+            }
+            if let Some(note) = &c.note {
+                *footnotes += 1;
+                party.push_str(&format!("[^{footnotes}]"));
+                notes.push((*footnotes, note));
+            }
+            let stance = match c.status {
+                ClaimStatus::Retracted => format!("{} (withdrawn)", c.stance.label()),
+                ClaimStatus::Superseded => format!("{} (superseded)", c.stance.label()),
+                ClaimStatus::Live if c.reversal => format!("{} (turned)", c.stance.label()),
+                ClaimStatus::Live => c.stance.label().to_string(),
+            };
+            let mut source = escape(&c.read_in_title);
+            if !c.rests_on_titles.is_empty() {
+                source.push_str(&format!(" → {}", escape(&c.rests_on_titles.join("; "))));
+            }
+            let mut said = c.quote.as_deref().map(|q| format!("“{}”", escape(q))).unwrap_or_default();
+            if let Some(via) = &c.via {
+                said = format!("{said} (via {})", escape(via)).trim().to_string();
+            }
+            vec![party, escape(&stance), escape(&date_cell(c)), source, said]
+        })
+        .collect();
+    if !rows.is_empty() {
+        // Cells are escaped above, so footnote marks stay live.
+        let _ = writeln!(out, "| party | stance | date | read in → rests on | said |\n|---|---|---|---|---|");
+        for row in rows {
+            let _ = writeln!(out, "| {} |", row.join(" | "));
         }
         let _ = writeln!(out);
     }
-    if !p.provenance.is_empty() {
-        let _ = writeln!(out, "### Provenance\n");
-        for l in &p.provenance {
-            let via = l.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
+    if !p.findings.is_empty() {
+        let _ = writeln!(out, "Findings:\n");
+        for f in &p.findings {
             let _ = writeln!(
                 out,
-                "- {}{}: {}",
-                escape(&format!("{} {}", l.party, l.stance)),
-                escape(&via),
-                escape(&chain(&l.trace))
+                "- **{}** {}: {} <sub>{}</sub>",
+                f.finding.severity,
+                f.finding.kind,
+                escape(&f.said),
+                escape(&f.finding.id)
             );
         }
         let _ = writeln!(out);
     }
-    if !p.timeline.is_empty() {
-        let _ = writeln!(out, "### Timeline\n");
-        let rows = p.timeline.iter().map(|e| {
-            vec![
-                shown_date(&e.date, e.date_basis),
-                e.kind.to_string(),
-                e.text.clone(),
-                if e.reversal { "reversal".into() } else { String::new() },
-            ]
-        });
-        table(out, &["date", "event", "what", "mark"], rows);
+    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    if dated.len() >= 2 {
+        let _ = writeln!(out, "Dates:\n");
+        for e in dated {
+            let mark = if e.reversal { " (turned)" } else { "" };
+            let date = e.date.map(|d| d.human()).unwrap_or_default();
+            let _ = writeln!(out, "- {}: {}{mark}", escape(&date), escape(&e.text));
+        }
+        let _ = writeln!(out);
+    }
+    for (n, note) in notes {
+        let _ = writeln!(out, "[^{n}]: {}", escape(note));
+    }
+    if *footnotes > 0 {
+        let _ = writeln!(out);
+    }
+}
+
+fn sources(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Sources\n");
+    for s in &r.sources {
+        let mut about = vec![s.kind.clone()];
+        about.extend(s.publisher.clone());
+        about.extend(s.published.map(|d| d.human()));
+        about.push(format!("reliability {}", s.reliability));
+        if let Some(d) = s.retracted {
+            about.push(format!("retracted by the source on {}", d.human()));
+        }
+        let note = s.note.as_deref().map(|n| format!(" {}", escape(n))).unwrap_or_default();
+        let _ = writeln!(out, "- **{}** ({}).{note}", escape(&s.title), escape(&about.join(", ")));
+    }
+    let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
+    if !noted.is_empty() {
+        let _ = writeln!(out, "\n## Parties\n");
+        for p in noted {
+            let _ = writeln!(out, "- **{}**: {}", escape(&p.name), escape(p.note.as_deref().unwrap_or_default()));
+        }
     }
 }
 
@@ -118,5 +217,13 @@ mod tests {
         assert_eq!(escape("a | b\nc"), "a \\| b<br>c");
         assert_eq!(escape("<script>"), "\\<script\\>");
         assert_eq!(escape("**bold** [x](y)"), "\\*\\*bold\\*\\* \\[x\\](y)");
+        assert_eq!(escape("~~gone~~"), "\\~\\~gone\\~\\~");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks_and_line_breaks() {
+        assert_eq!(code("story.db"), "`story.db`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("evil\n# Heading"), "`evil # Heading`");
     }
 }

@@ -1,97 +1,212 @@
-//! The report model: for each proposition who says what, through which sources, what
-//! conflicts and who is silent; the stance matrix; timelines; provenance traces. One model,
-//! rendered by one module per format, so every format says the same thing.
+//! The report model: the summary an editor reads first, then for each proposition who says
+//! what, read where and resting on what, its findings and its dates; the stance matrix; the
+//! sources and parties named, with their notes. Built from one reading of the record
+//! ([`Outcome`]) and the records' names, titles and notes: it never decides on its own what
+//! counts. Rendered by one module per format, so every format says the same thing.
 
 pub mod html;
 pub mod markdown;
 pub mod terminal;
+pub mod words;
 
-use crate::date::Date;
-use crate::model::{ClaimRow, DateBasis, Party, Request, Source, Stance, Story};
-use crate::reconcile::{Finding, FindingKind, FindingState, Outcome, PropositionOutcome, Side, SilenceReason, Status};
+use crate::date::{Date, Timestamp};
+use crate::error::Result;
+use crate::model::{
+    ClaimRow, DateBasis, Finding, FindingKind, Party, Reliability, SilenceReason, Source, Stance, Status, Story,
+};
+use crate::output::{self, Format};
+use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome, Side};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Everything an editor's one page holds.
+/// Everything an editor's page holds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub database: String,
     pub as_of: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_at: Option<Timestamp>,
     pub counts: Counts,
+    pub summary: Summary,
     pub matrix: Matrix,
     pub propositions: Vec<PropositionReport>,
+    /// Every source the report mentions, once, in id order.
+    pub sources: Vec<SourceEntry>,
+    /// Every party the report names, once, by name.
+    pub parties: Vec<PartyEntry>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Counts {
     pub propositions: usize,
+    /// Claims that count as of the date on the propositions shown.
     pub claims: usize,
     /// Of those claims, how many are retracted.
     pub retracted_claims: usize,
+    /// Parties named on the propositions shown (claims, expected, asked).
     pub parties: usize,
     /// Open (and acknowledged) findings by kind.
     pub open_findings: BTreeMap<String, usize>,
 }
 
-/// One proposition: its standing, positions, open findings, provenance and timeline.
+/// What an editor must know before publishing, one line per proposition and point.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Propositions one party affirms and another denies.
+    pub contested: Vec<SummaryLine>,
+    /// Parties expected or asked with no position: overdue first, then awaiting an answer,
+    /// then never asked, then those that declined to comment.
+    pub unanswered: Vec<SummaryLine>,
+    /// Affirmed on one line of evidence only, or only by anonymous parties.
+    pub thin: Vec<SummaryLine>,
+    /// Claims resting on a retracted source or citing a withdrawn claim.
+    pub retracted_basis: Vec<SummaryLine>,
+}
+
+/// One line of the summary: the proposition it is about and what to know.
+#[derive(Clone, Debug, Serialize)]
+pub struct SummaryLine {
+    pub proposition: String,
+    pub text: String,
+    pub what: String,
+}
+
+/// One proposition: its standing, claims, findings, provenance and timeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct PropositionReport {
     pub id: String,
     pub text: String,
     pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub support: BTreeMap<&'static str, Side>,
     pub positions: Vec<Position>,
-    pub findings: Vec<Finding>,
+    /// Every claim that counts as of the date, oldest first (undated ones by when logged).
+    pub claims: Vec<ClaimLine>,
+    /// Open and acknowledged findings bearing on the proposition.
+    pub findings: Vec<ReportFinding>,
     pub provenance: Vec<Lineage>,
     pub timeline: Vec<Event>,
+    /// Requests for comment that count, with their notes.
+    pub requests: Vec<RequestLine>,
 }
 
-/// A party's latest stance on the proposition, as the positions table shows it.
+/// A finding with what it says in an editor's words.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// The finding in an editor's words ("Kremlin: asked by Reuters, no answer").
+    pub said: String,
+}
+
+/// A party's standing claim, as the positions table shows it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Position {
     pub party: String,
     pub party_name: String,
     pub stance: Stance,
-    pub date: Date,
-    /// stated, published (the source's date) or logged (no date was given).
+    /// Null for an undated claim.
+    pub date: Option<Date>,
     pub date_basis: DateBasis,
     pub claim: String,
     pub source: String,
     pub source_title: String,
     pub via: Option<String>,
+    /// The logger's confidence that the party made the claim as logged (attribution).
     pub confidence: Option<f64>,
+    /// The logger's own credibility grade for the claim.
     pub grade: Option<u8>,
 }
 
-/// How one claim reaches back to its root sources.
+/// One claim as the claims table shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClaimLine {
+    pub claim: String,
+    pub party: String,
+    pub party_name: String,
+    pub stance: Stance,
+    pub date: Option<Date>,
+    pub date_basis: DateBasis,
+    /// When it was logged (shown beside "undated").
+    pub logged: Option<Timestamp>,
+    /// The source it was read in.
+    pub read_in: String,
+    pub read_in_title: String,
+    /// The sources it rests on directly, when other than the one it was read in.
+    pub rests_on: Vec<String>,
+    pub rests_on_titles: Vec<String>,
+    /// The name of the party that relayed it.
+    pub via: Option<String>,
+    #[serde(skip)]
+    pub via_id: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    /// Attribution confidence: how sure the logger is that the party said it as logged.
+    pub confidence: Option<f64>,
+    /// The logger's own credibility grade.
+    pub grade: Option<u8>,
+    pub status: ClaimStatus,
+    pub retracted: Option<Date>,
+    /// It is its party's position.
+    pub position: bool,
+    /// Its party turned here.
+    pub reversal: bool,
+}
+
+/// A request for comment on the proposition.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestLine {
+    pub id: String,
+    pub party: String,
+    pub party_name: String,
+    pub by: String,
+    pub by_name: String,
+    pub asked: Option<Date>,
+    pub deadline: Option<Date>,
+    pub deadline_passed: bool,
+    pub note: Option<String>,
+}
+
+/// How one claim reaches back to its root sources: every source on the way, each once.
 #[derive(Clone, Debug, Serialize)]
 pub struct Lineage {
     pub claim: String,
     pub party: String,
     pub stance: Stance,
     pub via: Option<String>,
-    pub trace: Trace,
+    /// The source the claim was read in.
+    pub read_in: String,
+    /// The sources it rests on directly.
+    pub rests_on: Vec<String>,
+    pub roots: Vec<String>,
+    /// The sources from `read_in` and `rests_on` up to the roots, each once, in the order a
+    /// walk first meets them; `derived_from` names the next ones by id.
+    pub sources: Vec<TraceSource>,
 }
 
-/// A source and what it derives from, down to the roots.
+/// One source on a claim's way to its roots.
 #[derive(Clone, Debug, Serialize)]
-pub struct Trace {
+pub struct TraceSource {
     pub source: String,
     pub title: String,
     pub kind: String,
     pub publisher: Option<String>,
     pub published: Option<Date>,
     pub retracted: Option<Date>,
-    /// The source was already shown higher up this chain: a derivation loop.
-    pub loops_back: bool,
-    pub derived_from: Vec<Trace>,
+    pub derived_from: Vec<String>,
+    /// How many derivations from where the walk started.
+    pub depth: usize,
+    /// It derives from nothing further.
+    pub root: bool,
 }
 
 /// One mark on a proposition's timeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct Event {
-    pub date: Date,
-    /// For claims: where the date comes from (stated, published or logged).
+    /// Null for an undated claim: such claims are listed apart from dated events.
+    pub date: Option<Date>,
+    /// For claims: where the date comes from (stated, published or undated).
     pub date_basis: Option<DateBasis>,
     /// claim, request, deadline or retraction.
     pub kind: &'static str,
@@ -104,10 +219,37 @@ pub struct Event {
     pub text: String,
 }
 
+/// A source the report mentions.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceEntry {
+    pub id: String,
+    /// The title, or what is known of an untitled source.
+    pub title: String,
+    /// The title cut for tables.
+    pub short: String,
+    pub kind: String,
+    pub publisher: Option<String>,
+    pub published: Option<Date>,
+    pub reliability: Reliability,
+    pub retracted: Option<Date>,
+    pub note: Option<String>,
+}
+
+/// A party the report names.
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyEntry {
+    pub id: String,
+    pub name: String,
+    pub anonymous: bool,
+    pub note: Option<String>,
+}
+
 /// Parties as rows, propositions as columns, each cell the party's position.
 #[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
     pub propositions: Vec<String>,
+    /// The propositions' texts, in column order.
+    pub texts: Vec<String>,
     pub rows: Vec<MatrixRow>,
 }
 
@@ -128,9 +270,12 @@ pub enum Cell {
     Qualifies,
     Neutral,
     Declined,
+    /// Asked, and no answer by the deadline (or none set).
     NoResponse,
-    /// Expected (or asked) but no position and no recorded reason: awaiting or never asked.
-    SilentButExpected,
+    /// Asked, and the deadline has not passed.
+    Awaiting,
+    /// Expected to speak, and nobody has asked.
+    NotAsked,
     Blank,
 }
 
@@ -142,364 +287,460 @@ impl Cell {
             Cell::Qualifies => "qualifies",
             Cell::Neutral => "neutral",
             Cell::Declined => "declined",
-            Cell::NoResponse => "no response",
-            Cell::SilentButExpected => "silent (expected)",
+            Cell::NoResponse => "no answer",
+            Cell::Awaiting => "awaiting",
+            Cell::NotAsked => "not asked",
             Cell::Blank => "",
         }
     }
-}
 
-/// Whether a finding still asks for an editor's attention.
-pub fn is_open(f: &Finding) -> bool {
-    matches!(f.state, FindingState::Open | FindingState::Acknowledged)
-}
-
-struct Index<'a> {
-    parties: HashMap<&'a str, &'a Party>,
-    sources: HashMap<&'a str, &'a Source>,
-    retracted: HashMap<&'a str, Date>,
-    reasons: HashMap<&'a str, &'a str>,
-}
-
-impl<'a> Index<'a> {
-    fn new(story: &'a Story, as_of: &Date) -> Index<'a> {
-        Index {
-            parties: story.parties.iter().map(|p| (p.id.as_str(), p)).collect(),
-            sources: story.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
-            retracted: story
-                .retractions
-                .iter()
-                .filter(|x| x.date.on_or_before(as_of))
-                .map(|x| (x.target.as_str(), x.date))
-                .collect(),
-            reasons: story.retractions.iter().map(|x| (x.target.as_str(), x.reason.as_str())).collect(),
+    fn of_stance(stance: Stance) -> Cell {
+        match stance {
+            Stance::Affirms => Cell::Affirms,
+            Stance::Denies => Cell::Denies,
+            Stance::Qualifies => Cell::Qualifies,
+            _ => Cell::Neutral,
         }
     }
 
-    fn party_name(&self, id: &str) -> String {
+    fn of_silence(reason: SilenceReason) -> Cell {
+        match reason {
+            SilenceReason::Declined => Cell::Declined,
+            SilenceReason::Awaiting => Cell::Awaiting,
+            SilenceReason::NoResponse => Cell::NoResponse,
+            SilenceReason::NotAsked => Cell::NotAsked,
+        }
+    }
+}
+
+/// Names, titles and notes by id: what the reading does not carry.
+struct Names<'a> {
+    parties: HashMap<&'a str, &'a Party>,
+    sources: HashMap<&'a str, &'a Source>,
+    claims: HashMap<&'a str, &'a ClaimRow>,
+    retracted: &'a BTreeMap<String, Date>,
+}
+
+impl<'a> Names<'a> {
+    fn new(story: &'a Story, outcome: &'a Outcome) -> Names<'a> {
+        Names {
+            parties: story.parties.iter().map(|p| (p.id.as_str(), p)).collect(),
+            sources: story.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
+            claims: story.claims.iter().map(|c| (c.id(), c)).collect(),
+            retracted: &outcome.retracted,
+        }
+    }
+
+    fn party(&self, id: &str) -> String {
         self.parties.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())
     }
 
-    /// The derivation tree of a source; a source seen higher up the chain is marked, not followed.
-    fn trace(&self, source: &str, path: &mut Vec<String>) -> Trace {
-        let s = self.sources.get(source);
-        let loops_back = path.iter().any(|p| p == source);
-        let mut trace = Trace {
-            source: source.to_string(),
-            title: s.map_or_else(String::new, |s| s.title.clone()),
-            kind: s.map_or_else(String::new, |s| s.kind.to_string()),
-            publisher: s.and_then(|s| s.publisher.as_deref()).map(|p| self.party_name(p)),
-            published: s.and_then(|s| s.published),
-            retracted: self.retracted.get(source).copied(),
-            loops_back,
-            derived_from: Vec::new(),
-        };
-        if !loops_back {
-            path.push(source.to_string());
-            trace.derived_from =
-                s.map(|s| s.derived_from.iter().map(|d| self.trace(d, path)).collect()).unwrap_or_default();
-            path.pop();
-        }
-        trace
+    fn source(&self, id: &str) -> String {
+        self.sources.get(id).map_or_else(|| id.to_string(), |s| s.label())
     }
 }
 
-/// The provenance chain of one claim (for `claimtrack trace`).
-pub fn trace_claim(story: &Story, claim: &ClaimRow, as_of: &Date) -> Lineage {
-    let index = Index::new(story, as_of);
-    lineage(&index, claim)
-}
-
-fn lineage(index: &Index, c: &ClaimRow) -> Lineage {
-    Lineage {
-        claim: c.id().to_string(),
-        party: index.party_name(&c.claim.party),
-        stance: c.claim.stance,
-        via: c.claim.via.as_deref().map(|v| index.party_name(v)),
-        trace: index.trace(&c.claim.source, &mut Vec::new()),
-    }
-}
-
-/// Builds the report for the propositions chosen (all, most contested first, when `only` is
-/// empty).
+/// Builds the report for the propositions chosen (all when `only` is empty), most
+/// contested first. Everything comes from `outcome`; `story` only lends names and notes.
 pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) -> Report {
-    let as_of = outcome.as_of;
-    let index = Index::new(story, &as_of);
-    let counted: Vec<&ClaimRow> = story.claims.iter().filter(|c| c.date.on_or_before(&as_of)).collect();
-    let mut open_findings = BTreeMap::new();
-    for f in outcome.findings.iter().filter(|f| is_open(f)) {
-        *open_findings.entry(f.kind.to_string()).or_insert(0) += 1;
-    }
+    let names = Names::new(story, outcome);
     let mut chosen: Vec<&PropositionOutcome> =
         outcome.propositions.iter().filter(|p| only.is_empty() || only.contains(&p.id)).collect();
     chosen.sort_by_key(|p| {
-        let worst = outcome
-            .findings
-            .iter()
-            .filter(|f| is_open(f) && f.proposition.as_deref() == Some(p.id.as_str()))
-            .map(|f| f.severity)
-            .min();
-        (
-            p.status != Status::Contested,
-            worst.is_none(),
-            worst,
-            std::cmp::Reverse(open_count(outcome, &p.id)),
-            p.id.clone(),
-        )
+        let open: Vec<&Finding> = open_on(outcome, &p.id).collect();
+        let worst = open.iter().map(|f| f.severity).min();
+        (p.status != Status::Contested, worst.is_none(), worst, std::cmp::Reverse(open.len()), p.id.clone())
     });
-    let propositions: Vec<PropositionReport> =
-        chosen.iter().map(|p| proposition(&index, story, outcome, &counted, p)).collect();
+    let notes: HashMap<&str, &str> =
+        story.propositions.iter().filter_map(|p| Some((p.id.as_str(), p.note.as_deref()?))).collect();
+    let request_notes: HashMap<&str, &str> =
+        story.requests.iter().filter_map(|q| Some((q.id.as_deref()?, q.note.as_deref()?))).collect();
+    let propositions: Vec<PropositionReport> = chosen
+        .iter()
+        .map(|p| proposition(&names, outcome, p, notes.get(p.id.as_str()).copied(), &request_notes))
+        .collect();
+    let mut open_findings = BTreeMap::new();
+    for f in outcome.findings.iter().filter(|f| f.state.is_open() && shown(f, &propositions)) {
+        *open_findings.entry(f.kind.to_string()).or_insert(0) += 1;
+    }
+    let party_ids: BTreeSet<&str> = propositions.iter().flat_map(named_parties).collect();
+    let counts = Counts {
+        propositions: propositions.len(),
+        claims: propositions.iter().map(|p| p.claims.len()).sum(),
+        retracted_claims: propositions
+            .iter()
+            .flat_map(|p| &p.claims)
+            .filter(|c| c.status == ClaimStatus::Retracted)
+            .count(),
+        parties: party_ids.len(),
+        open_findings,
+    };
     Report {
         database: database.to_string(),
-        as_of,
-        counts: Counts {
-            propositions: story.propositions.len(),
-            claims: counted.len(),
-            retracted_claims: counted.iter().filter(|c| index.retracted.contains_key(c.id())).count(),
-            parties: story.parties.len(),
-            open_findings,
-        },
-        matrix: matrix(&index, outcome, &propositions),
+        as_of: outcome.as_of,
+        known_at: outcome.known_at,
+        counts,
+        summary: summary(&names, &propositions),
+        matrix: matrix(&names, outcome, &propositions),
+        sources: sources(&names, &propositions),
+        parties: parties(&names, &party_ids),
         propositions,
     }
 }
 
-fn open_count(outcome: &Outcome, prop: &str) -> usize {
-    outcome.findings.iter().filter(|f| is_open(f) && f.proposition.as_deref() == Some(prop)).count()
+/// The open findings bearing on a proposition.
+fn open_on<'a>(outcome: &'a Outcome, proposition: &'a str) -> impl Iterator<Item = &'a Finding> {
+    outcome.findings.iter().filter(move |f| f.state.is_open() && f.bears_on(proposition))
+}
+
+fn shown(f: &Finding, props: &[PropositionReport]) -> bool {
+    props.iter().any(|p| f.bears_on(&p.id))
+}
+
+/// Every party a proposition's block names.
+fn named_parties(p: &PropositionReport) -> impl Iterator<Item = &str> {
+    let claims = p.claims.iter().flat_map(|c| [Some(c.party.as_str()), c.via_id.as_deref()]).flatten();
+    let requests = p.requests.iter().flat_map(|q| [q.party.as_str(), q.by.as_str()]);
+    let silent = p
+        .findings
+        .iter()
+        .filter(|f| f.finding.kind == FindingKind::Silence)
+        .flat_map(|f| f.finding.parties.iter().map(String::as_str));
+    claims.chain(requests).chain(silent)
 }
 
 fn proposition(
-    index: &Index,
-    story: &Story,
+    names: &Names,
     outcome: &Outcome,
-    counted: &[&ClaimRow],
     p: &PropositionOutcome,
+    note: Option<&str>,
+    request_notes: &HashMap<&str, &str>,
 ) -> PropositionReport {
-    let live: Vec<&ClaimRow> = counted
+    let claims: Vec<ClaimLine> = p.claims.iter().map(|c| claim_line(names, c)).collect();
+    let by_id: HashMap<&str, &ClaimLine> = claims.iter().map(|c| (c.claim.as_str(), c)).collect();
+    let positions = p
+        .positions
         .iter()
-        .copied()
-        .filter(|c| c.claim.proposition == p.id && !index.retracted.contains_key(c.id()))
-        .collect();
-    let mut latest: BTreeMap<&str, &ClaimRow> = BTreeMap::new();
-    for c in live.iter().filter(|c| c.claim.stance.is_position()) {
-        latest.insert(c.claim.party.as_str(), c);
-    }
-    let positions: Vec<Position> = latest
-        .values()
+        .filter_map(|pos| by_id.get(pos.claim.as_str()))
         .map(|c| Position {
-            party: c.claim.party.clone(),
-            party_name: index.party_name(&c.claim.party),
-            stance: c.claim.stance,
+            party: c.party.clone(),
+            party_name: c.party_name.clone(),
+            stance: c.stance,
             date: c.date,
             date_basis: c.date_basis,
-            claim: c.id().to_string(),
-            source: c.claim.source.clone(),
-            source_title: index.sources.get(c.claim.source.as_str()).map_or_else(String::new, |s| s.title.clone()),
-            via: c.claim.via.as_deref().map(|v| index.party_name(v)),
-            confidence: c.claim.confidence.as_ref().map(|x| x.0),
-            grade: c.claim.grade.as_ref().map(|g| g.0),
+            claim: c.claim.clone(),
+            source: c.read_in.clone(),
+            source_title: names.source(&c.read_in),
+            via: c.via.clone(),
+            confidence: c.confidence,
+            grade: c.grade,
         })
         .collect();
-    let findings: Vec<Finding> = outcome
-        .findings
-        .iter()
-        .filter(|f| is_open(f) && f.proposition.as_deref() == Some(p.id.as_str()))
-        .cloned()
-        .collect();
     let sided: BTreeSet<&str> = p.support.values().flat_map(|s| s.claims.iter().map(String::as_str)).collect();
-    let provenance = live.iter().filter(|c| sided.contains(c.id())).map(|c| lineage(index, c)).collect();
-    let turns: HashSet<&str> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::Reversal && f.proposition.as_deref() == Some(p.id.as_str()))
-        .flat_map(|f| f.claims.iter().skip(1).map(String::as_str))
-        .collect();
-    let requests: Vec<&Request> = story
+    let provenance = p.claims.iter().filter(|c| sided.contains(c.claim.as_str())).map(|c| lineage(names, c)).collect();
+    let requests: Vec<RequestLine> = p
         .requests
         .iter()
-        .filter(|q| q.proposition == p.id && q.asked.is_none_or(|d| d.on_or_before(&outcome.as_of)))
+        .map(|q| RequestLine {
+            id: q.id.clone(),
+            party: q.party.clone(),
+            party_name: names.party(&q.party),
+            by: q.by.clone(),
+            by_name: names.party(&q.by),
+            asked: q.asked,
+            deadline: q.deadline,
+            deadline_passed: q.deadline_passed,
+            note: request_notes.get(q.id.as_str()).map(|n| n.to_string()),
+        })
         .collect();
     PropositionReport {
         id: p.id.clone(),
         text: p.text.clone(),
         status: p.status,
+        note: note.map(str::to_string),
         support: p.support.clone(),
         positions,
-        findings,
+        timeline: timeline(names, p, &claims, &requests),
+        claims,
+        findings: open_on(outcome, &p.id)
+            .map(|f| {
+                let silent = f.parties.first().map(|id| names.party(id)).unwrap_or_default();
+                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone() }
+            })
+            .collect(),
         provenance,
-        timeline: timeline(index, counted, &p.id, &requests, &turns, &outcome.as_of),
+        requests,
     }
 }
 
-fn timeline(
-    index: &Index,
-    counted: &[&ClaimRow],
-    prop: &str,
-    requests: &[&Request],
-    turns: &HashSet<&str>,
-    as_of: &Date,
-) -> Vec<Event> {
-    let mut events = Vec::new();
-    let event = |date: Date, kind: &'static str, party: &str, text: String| Event {
+fn claim_line(names: &Names, c: &ClaimReading) -> ClaimLine {
+    let logged = names.claims.get(c.claim.as_str()).map(|r| &r.claim);
+    let rests_on = if c.rests_on == [c.source.clone()] { Vec::new() } else { c.rests_on.clone() };
+    let via_id = logged.and_then(|l| l.via.clone());
+    ClaimLine {
+        claim: c.claim.clone(),
+        party: c.party.clone(),
+        party_name: names.party(&c.party),
+        stance: c.stance,
+        date: c.date,
+        date_basis: c.date_basis,
+        logged: c.logged,
+        read_in: c.source.clone(),
+        read_in_title: names.source(&c.source),
+        rests_on_titles: rests_on.iter().map(|s| names.source(s)).collect(),
+        rests_on,
+        via: via_id.as_deref().map(|v| names.party(v)),
+        via_id,
+        quote: logged.and_then(|l| l.quote.clone()),
+        note: logged.and_then(|l| l.note.clone()),
+        confidence: logged.and_then(|l| l.confidence.as_ref()).map(|x| x.0),
+        grade: logged.and_then(|l| l.grade.as_ref()).map(|g| g.0),
+        status: c.status,
+        retracted: c.retracted,
+        position: c.position,
+        reversal: c.turn,
+    }
+}
+
+/// A claim's lineage, walked without recursion: each source once, however the derivations
+/// branch and rejoin, so a chain or a diamond of any size costs what it holds.
+fn lineage(names: &Names, c: &ClaimReading) -> Lineage {
+    let mut sources = Vec::new();
+    let mut seen = BTreeSet::new();
+    let start: Vec<&String> = std::iter::once(&c.source).chain(&c.rests_on).collect();
+    let mut todo: Vec<(&str, usize)> = start.iter().rev().map(|s| (s.as_str(), 0)).collect();
+    while let Some((id, depth)) = todo.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let s = names.sources.get(id);
+        let derived: Vec<String> = s.map(|s| s.derived_from.clone()).unwrap_or_default();
+        todo.extend(
+            s.into_iter()
+                .flat_map(|s| s.derived_from.iter().rev())
+                .filter(|d| !seen.contains(d.as_str()))
+                .map(|d| (d.as_str(), depth + 1)),
+        );
+        sources.push(TraceSource {
+            source: id.to_string(),
+            title: names.source(id),
+            kind: s.map_or_else(String::new, |s| s.kind.to_string()),
+            publisher: s.and_then(|s| s.publisher.as_deref()).map(|p| names.party(p)),
+            published: s.and_then(|s| s.published),
+            retracted: names.retracted.get(id).copied(),
+            root: derived.is_empty(),
+            derived_from: derived,
+            depth,
+        });
+    }
+    Lineage {
+        claim: c.claim.clone(),
+        party: names.party(&c.party),
+        stance: c.stance,
+        via: names.claims.get(c.claim.as_str()).and_then(|r| r.claim.via.as_deref()).map(|v| names.party(v)),
+        read_in: c.source.clone(),
+        rests_on: c.rests_on.clone(),
+        roots: c.roots.clone(),
+        sources,
+    }
+}
+
+/// The provenance of one claim as of a reading (for `claimtrack trace`).
+pub fn trace(story: &Story, outcome: &Outcome, claim: &str) -> Option<Lineage> {
+    let names = Names::new(story, outcome);
+    let reading = outcome.propositions.iter().flat_map(|p| &p.claims).find(|c| c.claim == claim)?;
+    Some(lineage(&names, reading))
+}
+
+fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], requests: &[RequestLine]) -> Vec<Event> {
+    let event = |date: Option<Date>, kind: &'static str, party: &str, text: String| Event {
         date,
         date_basis: None,
         kind,
         party: party.to_string(),
-        party_name: if party.is_empty() { "(sources)".to_string() } else { index.party_name(party) },
+        party_name: if party.is_empty() { "(sources)".to_string() } else { names.party(party) },
         stance: None,
         claim: None,
         reversal: false,
         text,
     };
-    let mut retracted_sources = BTreeSet::new();
-    for c in counted.iter().filter(|c| c.claim.proposition == prop) {
-        let quote = c.claim.quote.as_deref().map(|q| format!(": “{q}”")).unwrap_or_default();
-        let via = c.claim.via.as_deref().map(|v| format!(" (via {})", index.party_name(v))).unwrap_or_default();
-        let name = index.party_name(&c.claim.party);
+    let mut events = Vec::new();
+    for c in claims {
         events.push(Event {
             date_basis: Some(c.date_basis),
-            stance: Some(c.claim.stance),
-            claim: Some(c.id().to_string()),
-            reversal: turns.contains(c.id()),
-            ..event(c.date, "claim", &c.claim.party, format!("{name} {}{via}{quote}", c.claim.stance.label()))
+            stance: Some(c.stance),
+            claim: Some(c.claim.clone()),
+            reversal: c.reversal,
+            ..event(c.date, "claim", &c.party, words::claim_said(c))
         });
-        if let Some(date) = index.retracted.get(c.id()) {
-            let reason = index.reasons.get(c.id()).map(|r| format!(": {r}")).unwrap_or_default();
-            let text = format!("{name}'s claim ({}) retracted{reason}", c.claim.stance.label());
-            events.push(Event { claim: Some(c.id().to_string()), ..event(*date, "retraction", &c.claim.party, text) });
+        if let Some(date) = c.retracted {
+            let text = format!("{}'s claim ({}) withdrawn by the party", c.party_name, c.stance.label());
+            events.push(Event { claim: Some(c.claim.clone()), ..event(Some(date), "retraction", &c.party, text) });
         }
-        retracted_sources.insert(c.claim.source.as_str());
     }
-    // A retracted source undermines the claims found in it: it belongs on their timeline.
-    for source in retracted_sources {
-        if let (Some(date), Some(s)) = (index.retracted.get(source), index.sources.get(source)) {
-            let reason = index.reasons.get(source).map(|r| format!(": {r}")).unwrap_or_default();
-            let publisher = s.publisher.as_deref().unwrap_or("");
-            events.push(event(*date, "retraction", publisher, format!("source “{}” retracted{reason}", s.title)));
+    // A retracted source undermines the claims read in it or resting on it.
+    let mut sources: BTreeSet<&str> = BTreeSet::new();
+    for c in &p.claims {
+        sources.extend(c.rests_on.iter().chain([&c.source]).map(String::as_str));
+        sources.extend(c.retracted_basis.as_deref());
+    }
+    for s in sources {
+        if let (Some(date), Some(src)) = (names.retracted.get(s), names.sources.get(s)) {
+            let publisher = src.publisher.as_deref().unwrap_or("");
+            events.push(event(
+                Some(*date),
+                "retraction",
+                publisher,
+                format!("“{}” retracted by the source", src.label()),
+            ));
         }
     }
     for q in requests {
-        if let Some(asked) = q.asked {
-            let text = format!("{} asked by {}", index.party_name(&q.party), index.party_name(&q.by));
-            events.push(event(asked, "request", &q.party, text));
+        if q.asked.is_some() {
+            events.push(event(q.asked, "request", &q.party, format!("{} asked by {}", q.party_name, q.by_name)));
         }
-        if let Some(deadline) = q.deadline.filter(|d| d.on_or_before(as_of) || q.asked.is_some()) {
-            events.push(event(deadline, "deadline", &q.party, format!("deadline for {}", index.party_name(&q.party))));
+        if let Some(deadline) = q.deadline {
+            events.push(event(Some(deadline), "deadline", &q.party, format!("deadline for {}", q.party_name)));
         }
     }
-    events.sort_by(|a, b| (a.date, a.kind, &a.party).cmp(&(b.date, b.kind, &b.party)));
+    // Dated events in time order; undated claims last, in the order they were logged.
+    events.sort_by(|a, b| {
+        (a.date.is_none(), a.date, a.kind, &a.party).cmp(&(b.date.is_none(), b.date, b.kind, &b.party))
+    });
     events
 }
 
-/// A date as reports show it: one that only says when a claim was logged is marked so.
-pub fn shown_date(date: &Date, basis: Option<DateBasis>) -> String {
-    match basis {
-        Some(DateBasis::Logged) => format!("{date} (logged)"),
-        _ => date.to_string(),
+fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
+    let mut s = Summary::default();
+    let line =
+        |p: &PropositionReport, what: String| SummaryLine { proposition: p.id.clone(), text: p.text.clone(), what };
+    for p in props {
+        if p.status == Status::Contested {
+            s.contested.push(line(p, words::sides(p)));
+        }
+        let mut thin = Vec::new();
+        for f in &p.findings {
+            match f.finding.kind {
+                FindingKind::SingleSource | FindingKind::AnonymousOnly => thin.push(f.said.clone()),
+                FindingKind::RetractedBasis => s.retracted_basis.push(line(p, f.said.clone())),
+                _ => {}
+            }
+        }
+        if !thin.is_empty() {
+            s.thin.push(line(p, thin.join("; ")));
+        }
     }
+    // Who has not answered: by reason in the editor's order, then proposition order.
+    let order = [SilenceReason::NoResponse, SilenceReason::Awaiting, SilenceReason::NotAsked, SilenceReason::Declined];
+    for reason in order {
+        for p in props {
+            let silent: Vec<&Finding> = p
+                .findings
+                .iter()
+                .map(|f| &f.finding)
+                .filter(|f| f.kind == FindingKind::Silence && f.reason == Some(reason))
+                .collect();
+            if !silent.is_empty() {
+                let parties: Vec<String> = silent.iter().flat_map(|f| &f.parties).map(|id| names.party(id)).collect();
+                s.unanswered.push(line(p, format!("{}: {}", words::list(&parties), words::silence_reason(&silent))));
+            }
+        }
+    }
+    s
 }
 
-fn matrix(index: &Index, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {
+fn matrix(names: &Names, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {
     let mut cells: BTreeMap<&str, BTreeMap<&str, Cell>> = BTreeMap::new();
     for p in props {
         for pos in &p.positions {
-            let cell = match pos.stance {
-                Stance::Affirms => Cell::Affirms,
-                Stance::Denies => Cell::Denies,
-                Stance::Qualifies => Cell::Qualifies,
-                _ => Cell::Neutral,
-            };
-            cells.entry(pos.party.as_str()).or_default().insert(p.id.as_str(), cell);
+            cells.entry(pos.party.as_str()).or_default().insert(p.id.as_str(), Cell::of_stance(pos.stance));
+        }
+        // Silences whatever their triage: a dismissed silence is still one.
+        let silences = outcome.findings.iter().filter(|f| f.kind == FindingKind::Silence && f.bears_on(&p.id));
+        for f in silences {
+            if let (Some(party), Some(reason)) = (f.parties.first(), f.reason) {
+                cells.entry(party.as_str()).or_default().insert(p.id.as_str(), Cell::of_silence(reason));
+            }
         }
     }
-    // Silences come from the reconciler, whatever their triage: a dismissed silence is still one.
-    for f in outcome.findings.iter().filter(|f| f.kind == FindingKind::Silence && f.state != FindingState::Cleared) {
-        let (Some(prop), Some(party)) = (f.proposition.as_deref(), f.parties.first()) else { continue };
-        if !props.iter().any(|p| p.id == prop) {
-            continue;
-        }
-        let cell = match f.reason {
-            Some(SilenceReason::Declined) => Cell::Declined,
-            Some(SilenceReason::NoResponse) => Cell::NoResponse,
-            _ => Cell::SilentButExpected,
-        };
-        cells.entry(party.as_str()).or_default().insert(prop, cell);
-    }
-    let propositions: Vec<String> = props.iter().map(|p| p.id.clone()).collect();
     let mut rows: Vec<MatrixRow> = cells
         .into_iter()
         .map(|(party, row)| MatrixRow {
             party: party.to_string(),
-            party_name: index.party_name(party),
-            cells: propositions.iter().map(|p| row.get(p.as_str()).copied().unwrap_or(Cell::Blank)).collect(),
+            party_name: names.party(party),
+            cells: props.iter().map(|p| row.get(p.id.as_str()).copied().unwrap_or(Cell::Blank)).collect(),
         })
         .collect();
     rows.sort_by(|a, b| (a.party_name.to_lowercase(), &a.party).cmp(&(b.party_name.to_lowercase(), &b.party)));
-    Matrix { propositions, rows }
+    Matrix {
+        propositions: props.iter().map(|p| p.id.clone()).collect(),
+        texts: props.iter().map(|p| p.text.clone()).collect(),
+        rows,
+    }
 }
 
-/// A finding in an editor's words: the reconciler's detail, with the triage note if any.
-pub fn plain(f: &Finding) -> String {
-    let mut text = f.detail.clone();
-    if f.state == FindingState::Acknowledged {
-        text.push_str(" [acknowledged");
-        if let Some(note) = &f.note {
-            text.push_str(": ");
-            text.push_str(note);
+fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    for p in props {
+        for c in &p.claims {
+            ids.insert(&c.read_in);
+            ids.extend(c.rests_on.iter().map(String::as_str));
         }
-        text.push(']');
+        for l in &p.provenance {
+            ids.extend(l.sources.iter().map(|s| s.source.as_str()));
+        }
     }
-    text
-}
-
-/// A trace as one line: "Title (id) ← Upstream (id2) ← Root (id3)"; branches in braces.
-pub fn chain(t: &Trace) -> String {
-    let mut label = format!("{} ({})", t.title, t.source);
-    if let Some(d) = t.retracted {
-        label.push_str(&format!(" [retracted {d}]"));
-    }
-    if t.loops_back {
-        return format!("{label} [loop]");
-    }
-    match t.derived_from.as_slice() {
-        [] => format!("{label} [root]"),
-        [one] => format!("{label} ← {}", chain(one)),
-        many => format!("{label} ← {{{}}}", many.iter().map(chain).collect::<Vec<_>>().join("; ")),
-    }
-}
-
-/// The header's counts in words: "6 propositions, 14 claims (1 retracted), 13 parties; open
-/// findings: 2 conflict, 8 silence".
-pub fn counts_line(c: &Counts) -> String {
-    let findings: Vec<String> = c.open_findings.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
-    format!(
-        "{} propositions, {} claims{retracted}, {} parties; open findings: {}",
-        c.propositions,
-        c.claims,
-        c.parties,
-        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
-    )
-}
-
-/// How solid each side is, in words; sides nobody takes are left out.
-pub fn support_line(p: &PropositionReport) -> String {
-    let sides: Vec<String> = p
-        .support
-        .iter()
-        .filter(|(_, s)| !s.claims.is_empty())
-        .map(|(side, s)| {
-            format!(
-                "{side}: support {:.2}, Admiralty grade {}, {} independent root(s)",
-                s.support,
-                s.grade,
-                s.roots.len()
-            )
+    ids.into_iter()
+        .filter_map(|id| names.sources.get(id))
+        .map(|s| SourceEntry {
+            id: s.id.clone(),
+            title: s.label(),
+            short: words::short(&s.label(), 48),
+            kind: s.kind.to_string(),
+            publisher: s.publisher.as_deref().map(|p| names.party(p)),
+            published: s.published,
+            reliability: s.reliability,
+            retracted: names.retracted.get(&s.id).copied(),
+            note: s.note.clone(),
         })
+        .collect()
+}
+
+fn parties(names: &Names, ids: &BTreeSet<&str>) -> Vec<PartyEntry> {
+    let mut out: Vec<PartyEntry> = ids
+        .iter()
+        .filter_map(|id| names.parties.get(id))
+        .map(|p| PartyEntry { id: p.id.clone(), name: p.name.clone(), anonymous: p.anonymous, note: p.note.clone() })
         .collect();
-    if sides.is_empty() {
-        "no party affirms or denies".to_string()
-    } else {
-        sides.join("; ")
+    out.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    out
+}
+
+/// How a report is drawn beyond its format.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// The width the terminal report fits.
+    pub width: usize,
+    /// Show record ids beside the words.
+    pub show_ids: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { width: terminal::DEFAULT_WIDTH, show_ids: false }
     }
+}
+
+/// The report in one of its formats.
+pub fn render(report: &Report, format: Format, style: Style) -> Result<String> {
+    Ok(match format {
+        Format::Markdown => markdown::render(report, style),
+        Format::Html => html::render(report, style),
+        Format::Json => {
+            let mut out = Vec::new();
+            output::json(&mut out, report)?;
+            String::from_utf8(out).expect("JSON is UTF-8")
+        }
+        _ => terminal::render(report, style),
+    })
 }

@@ -1,101 +1,409 @@
-//! The report for the terminal: comfy-table tables that fit its width, coloured on a
-//! terminal unless NO_COLOR is set.
+//! The report for the terminal: fitted to its width (or `--width`), never a line longer and
+//! never a word split across lines; a cell too long for its column is cut with "…" (the full
+//! text is in `--format markdown|json`). Coloured on a terminal unless NO_COLOR is set.
 
-use super::{
-    chain, counts_line, plain, shown_date, support_line, Cell as MatrixCell, Matrix, PropositionReport, Report,
-};
+use super::words::{self, count, short};
+use super::{Cell as MatrixCell, ClaimLine, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
+use crate::model::{DateBasis, Severity, Stance};
 use crate::output;
-use comfy_table::{Cell, Color, Table};
+use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
 
-fn stance_colour(stance: &str) -> Option<Color> {
-    match stance {
-        "affirms" => Some(Color::Green),
-        "denies" => Some(Color::Red),
-        "qualifies" => Some(Color::Yellow),
-        "declined" | "no response" | "no-response" => Some(Color::Magenta),
-        "silent (expected)" => Some(Color::DarkYellow),
-        _ => None,
+/// The width the terminal report is fitted to when nothing says otherwise.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// ANSI colours the report uses.
+#[derive(Clone, Copy)]
+enum Paint {
+    Green,
+    Red,
+    Yellow,
+    Magenta,
+    Grey,
+    Bold,
+}
+
+impl Paint {
+    fn code(self) -> &'static str {
+        match self {
+            Paint::Green => "32",
+            Paint::Red => "31",
+            Paint::Yellow => "33",
+            Paint::Magenta => "35",
+            Paint::Grey => "90",
+            Paint::Bold => "1",
+        }
     }
 }
 
-/// A cell coloured by the stance it names, when colour is on.
-fn stance_cell(text: &str, colour: bool) -> Cell {
-    let cell = Cell::new(text);
-    match stance_colour(text) {
-        Some(c) if colour => cell.fg(c),
-        _ => cell,
+/// How the report is drawn: its width and whether to colour.
+struct Pen {
+    width: usize,
+    colour: bool,
+}
+
+impl Pen {
+    fn paint(&self, text: &str, paint: Option<Paint>) -> String {
+        match paint {
+            Some(p) if self.colour && !text.is_empty() => format!("\x1b[{}m{text}\x1b[0m", p.code()),
+            _ => text.to_string(),
+        }
+    }
+
+    /// Prose wrapped at word boundaries: the first line after `first`, the rest after
+    /// `rest` (both indents of spaces or a marker). A word longer than a line is cut.
+    fn wrap(&self, out: &mut String, first: &str, rest: &str, text: &str) {
+        let mut line = first.to_string();
+        let mut empty = true;
+        for word in text.split_whitespace() {
+            let room = self.width.saturating_sub(line.width());
+            let need = word.width() + usize::from(!empty);
+            if need > room && !empty {
+                let _ = writeln!(out, "{}", line.trim_end());
+                line = rest.to_string();
+                empty = true;
+            }
+            let room = self.width.saturating_sub(line.width()).max(1);
+            let word = if word.width() > room { cut(word, room) } else { word.to_string() };
+            if !empty {
+                line.push(' ');
+            }
+            line.push_str(&word);
+            empty = false;
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
     }
 }
 
-pub fn matrix(m: &Matrix) -> Table {
-    let colour = output::colour();
-    let mut header = vec!["party"];
-    header.extend(m.propositions.iter().map(String::as_str));
-    let mut t = output::table(&header);
-    for row in &m.rows {
-        let mut cells = vec![Cell::new(&row.party_name)];
-        cells.extend(row.cells.iter().map(|c: &MatrixCell| stance_cell(c.label(), colour)));
-        t.add_row(cells);
+/// Text cut to a display width, with "…" when cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
     }
-    t
-}
-
-pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "claimtrack report: {} as of {}", r.database, r.as_of);
-    let _ = writeln!(out, "{}\n", counts_line(&r.counts));
-    let _ = writeln!(out, "Stance matrix\n{}\n", matrix(&r.matrix));
-    for p in &r.propositions {
-        proposition(&mut out, p);
+    for ch in text.chars() {
+        if out.width() + ch.to_string().width() + 1 > width {
+            break;
+        }
+        out.push(ch);
     }
+    out.push('…');
     out
 }
 
-fn proposition(out: &mut String, p: &PropositionReport) {
-    let colour = output::colour();
-    let _ = writeln!(out, "== {} [{}]\n{}", p.id, p.status, p.text);
-    let _ = writeln!(
-        out,
-        "{}
-",
-        support_line(p)
-    );
-    if !p.positions.is_empty() {
-        let mut t = output::table(&["party", "stance", "date", "source", "via", "confidence", "grade"]);
-        for pos in &p.positions {
-            t.add_row(vec![
-                Cell::new(&pos.party_name),
-                stance_cell(pos.stance.as_str(), colour),
-                Cell::new(shown_date(&pos.date, Some(pos.date_basis))),
-                Cell::new(&pos.source_title),
-                Cell::new(pos.via.as_deref().unwrap_or("")),
-                Cell::new(pos.confidence.map(|c| c.to_string()).unwrap_or_default()),
-                Cell::new(pos.grade.map(|g| g.to_string()).unwrap_or_default()),
-            ]);
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn stance_paint(stance: Stance) -> Option<Paint> {
+    match stance {
+        Stance::Affirms => Some(Paint::Green),
+        Stance::Denies => Some(Paint::Red),
+        Stance::Qualifies => Some(Paint::Yellow),
+        Stance::Declined | Stance::NoResponse => Some(Paint::Magenta),
+        Stance::Neutral => None,
+    }
+}
+
+fn cell_paint(c: MatrixCell) -> Option<Paint> {
+    match c {
+        MatrixCell::Affirms => Some(Paint::Green),
+        MatrixCell::Denies => Some(Paint::Red),
+        MatrixCell::Qualifies | MatrixCell::NotAsked | MatrixCell::Awaiting => Some(Paint::Yellow),
+        MatrixCell::Declined | MatrixCell::NoResponse => Some(Paint::Magenta),
+        MatrixCell::Neutral | MatrixCell::Blank => None,
+    }
+}
+
+fn severity_paint(s: Severity) -> Option<Paint> {
+    match s {
+        Severity::High => Some(Paint::Red),
+        Severity::Medium => Some(Paint::Yellow),
+        Severity::Low => Some(Paint::Grey),
+    }
+}
+
+/// A table fitted to `width`: columns keep their natural width while the table fits; the
+/// widest shrink first, to no less than their header, and cells too long are cut with "…".
+/// Each cell is (text, paint).
+fn table(pen: &Pen, out: &mut String, indent: usize, header: &[&str], rows: &[Vec<(String, Option<Paint>)>]) {
+    let columns = header.len();
+    let gap = 2;
+    let mut widths: Vec<usize> = (0..columns)
+        .map(|i| rows.iter().map(|r| r[i].0.width()).chain([header[i].width()]).max().unwrap_or(0))
+        .collect();
+    let room = pen.width.saturating_sub(indent + gap * (columns - 1));
+    while widths.iter().sum::<usize>() > room {
+        let (widest, w) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w).expect("columns");
+        let floor = header[widest].width().max(4);
+        if w <= floor {
+            break;
         }
-        let _ = writeln!(out, "{t}");
+        widths[widest] = w - 1;
+    }
+    let line = |cells: Vec<(String, Option<Paint>)>| -> String {
+        let shown: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, ((text, paint), w))| {
+                let text = cut(text, *w);
+                let padding = if i + 1 == columns { String::new() } else { pad("", w.saturating_sub(text.width())) };
+                format!("{}{padding}", pen.paint(&text, *paint))
+            })
+            .collect();
+        format!("{}{}", " ".repeat(indent), shown.join(&" ".repeat(gap))).trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(header.iter().map(|h| (h.to_string(), Some(Paint::Bold))).collect()));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row.clone()));
+    }
+}
+
+pub fn render(r: &Report, style: Style) -> String {
+    let pen = Pen { width: style.width.max(40), colour: output::colour() };
+    let mut out = String::new();
+    let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
+    pen.wrap(&mut out, "", "", &format!("Story report: {}, as of {}{known}", r.database, r.as_of.human()));
+    pen.wrap(&mut out, "", "", &words::counts_line(&r.counts));
+    let _ = writeln!(out);
+    summary(&pen, &mut out, &r.summary, &r.propositions);
+    let _ = writeln!(out, "{}", pen.paint("STANCE MATRIX", Some(Paint::Bold)));
+    matrix_into(&pen, &mut out, &r.matrix);
+    let _ = writeln!(out);
+    for (i, p) in r.propositions.iter().enumerate() {
+        proposition(&pen, &mut out, i + 1, p, style.show_ids);
+    }
+    notes(&pen, &mut out, r);
+    out
+}
+
+/// Propositions are numbered in the order the report shows them: the summary and matrix
+/// point at those numbers.
+fn number_of(props: &[PropositionReport], id: &str) -> usize {
+    props.iter().position(|p| p.id == id).map_or(0, |i| i + 1)
+}
+
+fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]) {
+    let _ = writeln!(out, "{}", pen.paint("SUMMARY", Some(Paint::Bold)));
+    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+        let _ = writeln!(out, "{title}");
+        if lines.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for l in lines {
+            let first = format!("  [{}] ", number_of(props, &l.proposition));
+            let rest = " ".repeat(first.width());
+            pen.wrap(out, &first, &rest, &format!("{} {}", short(&l.text, 60), l.what));
+        }
+    };
+    group(out, "Contested", &s.contested);
+    group(out, "Who has not answered", &s.unanswered);
+    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
+    group(out, "Resting on a retracted source", &s.retracted_basis);
+    let _ = writeln!(out);
+}
+
+/// The stance matrix: a table when it fits the width, else one line per proposition.
+pub fn matrix(m: &Matrix, width: usize) -> String {
+    let pen = Pen { width: width.max(40), colour: output::colour() };
+    let mut out = String::new();
+    matrix_into(&pen, &mut out, m);
+    out
+}
+
+fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
+    let numbers: Vec<String> = (1..=m.propositions.len()).map(|i| format!("[{i}]")).collect();
+    let party_width = m.rows.iter().map(|r| r.party_name.width()).max().unwrap_or(5).min(28);
+    let cell_width = m.rows.iter().flat_map(|r| &r.cells).map(|c| c.label().width()).max().unwrap_or(3).max(4);
+    if party_width + (cell_width + 2) * m.propositions.len() <= pen.width {
+        let mut header = vec!["party"];
+        header.extend(numbers.iter().map(String::as_str));
+        let rows: Vec<Vec<(String, Option<Paint>)>> = m
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![(r.party_name.clone(), None)];
+                row.extend(r.cells.iter().map(|c| (c.label().to_string(), cell_paint(*c))));
+                row
+            })
+            .collect();
+        table(pen, out, 0, &header, &rows);
+        for (n, text) in numbers.iter().zip(&m.texts) {
+            pen.wrap(out, &format!("{n} "), &" ".repeat(n.width() + 1), text);
+        }
+        return;
+    }
+    // Too wide for a table: each proposition with who stands where on it.
+    for (i, (n, text)) in numbers.iter().zip(&m.texts).enumerate() {
+        let mut by_cell: Vec<(MatrixCell, Vec<String>)> = Vec::new();
+        for r in &m.rows {
+            let c = r.cells[i];
+            if c == MatrixCell::Blank {
+                continue;
+            }
+            match by_cell.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, names)) => names.push(r.party_name.clone()),
+                None => by_cell.push((c, vec![r.party_name.clone()])),
+            }
+        }
+        let stands: Vec<String> =
+            by_cell.iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
+        let indent = " ".repeat(n.width() + 1);
+        pen.wrap(out, &format!("{n} "), &indent, &format!("{} — {}", short(text, 70), stands.join("; ")));
+    }
+}
+
+fn date_cell(c: &ClaimLine) -> String {
+    match (c.date, c.date_basis) {
+        (Some(d), DateBasis::Published) => format!("{} (pub.)", d.human()),
+        (Some(d), _) => d.human(),
+        (None, _) => "undated".to_string(),
+    }
+}
+
+fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool) {
+    let status = p.status.as_str().to_uppercase();
+    let first = format!("[{n}] ");
+    pen.wrap(out, &first, &" ".repeat(first.width()), &format!("{} ({status})", p.text));
+    let indent = "    ";
+    if show_ids {
+        pen.wrap(out, indent, indent, &format!("id {}", p.id));
+    }
+    pen.wrap(out, indent, indent, &words::support_line(p));
+    if let Some(note) = &p.note {
+        pen.wrap(out, &format!("{indent}Note: "), indent, note);
+    }
+    let mut notes: Vec<(String, &str)> = Vec::new();
+    let rows: Vec<Vec<(String, Option<Paint>)>> = p
+        .claims
+        .iter()
+        .map(|c| {
+            let mut party = if show_ids { format!("{} {}", c.party_name, c.claim) } else { c.party_name.clone() };
+            if let Some(note) = &c.note {
+                let mark = format!("[{}]", letter(notes.len()));
+                notes.push((mark.clone(), note));
+                party = format!("{party} {mark}");
+            }
+            let stance = match c.status {
+                ClaimStatus::Retracted => format!("{} (withdrawn)", c.stance.label()),
+                ClaimStatus::Superseded => format!("{} (superseded)", c.stance.label()),
+                ClaimStatus::Live if c.reversal => format!("{} (turned)", c.stance.label()),
+                ClaimStatus::Live => c.stance.label().to_string(),
+            };
+            let mut source = short(&c.read_in_title, 40);
+            if !c.rests_on_titles.is_empty() {
+                source = format!(
+                    "{source} → {}",
+                    c.rests_on_titles.iter().map(|t| short(t, 30)).collect::<Vec<_>>().join("; ")
+                );
+            }
+            vec![(party, None), (stance, stance_paint(c.stance)), (date_cell(c), None), (source, None)]
+        })
+        .collect();
+    if !rows.is_empty() {
+        table(pen, out, 4, &["party", "stance", "date", "read in → rests on"], &rows);
+    }
+    for c in p.claims.iter().filter(|c| c.quote.is_some()) {
+        let quote = c.quote.as_deref().unwrap_or_default();
+        pen.wrap(out, &format!("{indent}“"), &format!("{indent} "), &format!("{quote}” — {}", c.party_name));
+    }
+    for (mark, note) in &notes {
+        pen.wrap(out, &format!("{indent}{mark} "), &" ".repeat(indent.len() + mark.width() + 1), note);
     }
     if !p.findings.is_empty() {
-        let _ = writeln!(out, "Findings:");
+        let _ = writeln!(out, "{indent}Findings");
         for f in &p.findings {
-            let kind = f.reason.map_or_else(|| f.kind.to_string(), |r| format!("{}: {r}", f.kind));
-            let _ = writeln!(out, "  - [{}] {kind}: {} ({})", f.severity, plain(f), f.id);
+            let sev = f.finding.severity.as_str().to_uppercase();
+            let first = format!("{indent}  {} ", pen.paint(&sev, severity_paint(f.finding.severity)));
+            let first_plain = format!("{indent}  {sev} ");
+            let rest = " ".repeat(first_plain.width());
+            let mut text = String::new();
+            Pen { width: pen.width, colour: false }.wrap(
+                &mut text,
+                &first_plain,
+                &rest,
+                &format!("{}: {}", f.finding.kind, f.said),
+            );
+            let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
-    if !p.provenance.is_empty() {
-        let _ = writeln!(out, "Provenance:");
-        for l in &p.provenance {
-            let via = l.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
-            let _ = writeln!(out, "  - {} {}{via}: {}", l.party, l.stance, chain(&l.trace));
-        }
-    }
-    if !p.timeline.is_empty() {
-        let _ = writeln!(out, "Timeline:");
-        for e in &p.timeline {
-            let mark = if e.reversal { " ⟲ reversal" } else { "" };
-            let _ = writeln!(out, "  {:<10}  {:<10} {}{mark}", shown_date(&e.date, e.date_basis), e.kind, e.text);
+    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    if dated.len() >= 2 {
+        let _ = writeln!(out, "{indent}Dates");
+        for e in dated {
+            let date = e.date.map(|d| d.human()).unwrap_or_default();
+            let mark = if e.reversal { " (turned)" } else { "" };
+            pen.wrap(out, &format!("{indent}  {date}: "), &format!("{indent}    "), &format!("{}{mark}", e.text));
         }
     }
     let _ = writeln!(out);
+}
+
+/// a, b, … z, aa, ab: footnote marks.
+fn letter(i: usize) -> String {
+    let mut n = i;
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'a' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s
+}
+
+/// Notes on the sources and parties the report names, and what each source is.
+fn notes(pen: &Pen, out: &mut String, r: &Report) {
+    let _ = writeln!(out, "{}", pen.paint("SOURCES", Some(Paint::Bold)));
+    for s in &r.sources {
+        let mut about = vec![s.kind.clone()];
+        about.extend(s.publisher.clone());
+        about.extend(s.published.map(|d| d.human()));
+        about.push(format!("reliability {}", s.reliability));
+        if let Some(d) = s.retracted {
+            about.push(format!("retracted by the source on {}", d.human()));
+        }
+        let mut text = format!("{} ({})", s.title, about.join(", "));
+        if let Some(note) = &s.note {
+            text.push_str(&format!(". Note: {note}"));
+        }
+        pen.wrap(out, "  • ", "    ", &text);
+    }
+    let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
+    if !noted.is_empty() {
+        let _ = writeln!(out, "{}", pen.paint("PARTIES", Some(Paint::Bold)));
+        for p in noted {
+            pen.wrap(out, "  • ", "    ", &format!("{}: {}", p.name, p.note.as_deref().unwrap_or_default()));
+        }
+    }
+    let _ = writeln!(out, "{}", count(r.sources.len(), "source", "sources"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_never_splits_words_or_overruns() {
+        let pen = Pen { width: 20, colour: false };
+        let mut out = String::new();
+        pen.wrap(&mut out, "  - ", "    ", "the quick brown fox jumps over the lazy dog again and again");
+        for line in out.lines() {
+            assert!(line.width() <= 20, "{line:?}");
+        }
+        let words: Vec<&str> = out.split_whitespace().filter(|w| *w != "-").collect();
+        assert_eq!(words.join(" "), "the quick brown fox jumps over the lazy dog again and again");
+    }
+
+    #[test]
+    fn cells_are_cut_with_an_ellipsis() {
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("abc", 4), "abc");
+        assert_eq!(cut("中文字符", 5), "中文…");
+        assert_eq!(letter(0), "a");
+        assert_eq!(letter(26), "aa");
+    }
 }

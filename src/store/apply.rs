@@ -317,7 +317,9 @@ impl<'a> Writer<'a> {
     }
 
     fn check_source(&mut self, s: &Source, at: Locate) -> Result<()> {
-        text(at, "title", &s.title)?;
+        if let Some(title) = &s.title {
+            text(at, "title", title)?;
+        }
         if exists(self.tx, "claim", &s.id)? {
             return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
         }

@@ -1,38 +1,57 @@
-//! Findings as stored: the reconciler's last word on each, and the editor's triage of it.
+//! Findings as stored: the reconciler's last word on each, the editor's triage of it, and
+//! the reading of each proposition the last present-day reconcile stored.
 
 use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
-use crate::reconcile::{Finding, FindingState};
+use crate::model::{Finding, FindingFacts, FindingState};
+use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-/// What a reconcile changed in the stored findings.
+/// What a reconcile changed in the stored findings: the findings themselves, for saying which.
 #[derive(Debug, Default)]
 pub struct Changes {
-    pub new: usize,
-    pub reopened: usize,
-    pub cleared: usize,
+    pub new: Vec<Finding>,
+    pub reopened: Vec<Finding>,
+    pub cleared: Vec<Finding>,
     pub updated: usize,
 }
 
 fn finding_row(r: &Row) -> rusqlite::Result<Finding> {
     let list = |column: &str| -> rusqlite::Result<Vec<String>> {
         let text: String = r.get(column)?;
-        Ok(serde_json::from_str(&text).unwrap_or_default())
+        serde_json::from_str(&text).map_err(|e| bad_json(column, e))
     };
-    Ok(Finding {
+    let facts: String = r.get("facts")?;
+    let facts: FindingFacts = serde_json::from_str(&facts).map_err(|e| bad_json("facts", e))?;
+    let mut f = Finding {
         id: r.get("id")?,
         kind: r.get("kind")?,
         severity: r.get("severity")?,
         proposition: r.get("proposition")?,
+        propositions: Vec::new(),
         parties: list("parties")?,
         claims: list("claims")?,
         reason: r.get("reason")?,
         detail: r.get("detail")?,
+        requests: Vec::new(),
+        related: Vec::new(),
+        roots: Vec::new(),
         state: r.get("state")?,
         note: r.get("note")?,
+        state_by: r.get("state_by")?,
         evidence: r.get("evidence")?,
-    })
+    };
+    f.set_facts(facts);
+    // Findings stored before `propositions` existed bear on their one proposition.
+    if f.propositions.is_empty() {
+        f.propositions.extend(f.proposition.clone());
+    }
+    Ok(f)
+}
+
+fn bad_json(column: &str, e: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("finding.{column}: {e}").into())
 }
 
 /// Every stored finding, most severe first.
@@ -57,61 +76,91 @@ pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
         if let Some(s) = finding(conn, &f.id)?.filter(|s| s.state != FindingState::Cleared) {
             f.state = s.state;
             f.note = s.note.clone();
+            f.state_by = s.state_by.clone();
         }
     }
     Ok(())
 }
 
-/// Merges a present-day reconcile into the stored findings: new ones open, ones whose
-/// evidence changed reopen, vanished ones are cleared, and every other triage is kept.
-pub fn save(tx: &Connection, computed: &mut [Finding], now: Timestamp) -> Result<Changes> {
+/// Merges a present-day reconcile into the stored findings (see [`merge`]) and stores each
+/// proposition's reading: its status, its positions and the whole reading as JSON.
+pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Changes> {
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
     let mut changes = Changes::default();
-    let mut seen = HashSet::new();
-    for f in computed.iter_mut() {
-        seen.insert(f.id.clone());
-        match stored.get(&f.id) {
-            None => {
+    let by_id: HashMap<String, usize> = outcome.findings.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+    for change in merge(&stored, &mut outcome.findings) {
+        match change {
+            Change::New(id) => {
+                let f = &outcome.findings[by_id[&id]];
                 insert(tx, f, now)?;
                 log_state(tx, &f.id, FindingState::Open, Some("found"), "reconcile", now)?;
-                changes.new += 1;
+                changes.new.push(f.clone());
             }
-            Some(s) => {
-                let reopen =
-                    s.state == FindingState::Cleared || (s.state != FindingState::Open && s.evidence != f.evidence);
-                if reopen {
-                    let why = if s.state == FindingState::Cleared { "found again" } else { "reopened: new evidence" };
-                    set(tx, &f.id, FindingState::Open, Some(why), "reconcile", now)?;
-                    changes.reopened += 1;
-                } else {
-                    f.state = s.state;
-                    f.note = s.note.clone();
-                }
-                if s.evidence != f.evidence || s.severity != f.severity || s.detail != f.detail {
-                    update(tx, f, now)?;
-                    changes.updated += 1;
-                }
+            Change::Reopened { id, why } => {
+                let f = &mut outcome.findings[by_id[&id]];
+                update(tx, f, now)?;
+                set(tx, &f.id, FindingState::Open, Some(why), "reconcile", now)?;
+                f.state_by = Some("reconcile".into());
+                changes.reopened.push(f.clone());
+            }
+            Change::Updated(id) => {
+                update(tx, &outcome.findings[by_id[&id]], now)?;
+                changes.updated += 1;
+            }
+            Change::Cleared(id) => {
+                set(tx, &id, FindingState::Cleared, Some("the evidence no longer supports it"), "reconcile", now)?;
+                changes.cleared.push(stored[&id].clone());
             }
         }
     }
-    for s in stored.values().filter(|s| !seen.contains(&s.id) && s.state != FindingState::Cleared) {
-        set(tx, &s.id, FindingState::Cleared, Some("the evidence no longer supports it"), "reconcile", now)?;
-        changes.cleared += 1;
-    }
+    save_readings(tx, outcome, now)?;
     Ok(changes)
+}
+
+/// Stores each proposition's reading and positions, replacing the last ones.
+fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<()> {
+    let mut clear =
+        tx.prepare_cached("DELETE FROM position WHERE proposition = ?1").context(|| "clearing positions".into())?;
+    let mut position = tx
+        .prepare_cached("INSERT INTO position (proposition, party, stance, claim) VALUES (?1, ?2, ?3, ?4)")
+        .context(|| "storing positions".into())?;
+    let mut reading = tx
+        .prepare_cached(
+            "INSERT INTO proposition_outcome (proposition, status, outcome, as_of, updated) VALUES (?1, ?2, ?3, ?4, ?5) \
+             ON CONFLICT (proposition) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, \
+             as_of = excluded.as_of, updated = excluded.updated WHERE outcome <> excluded.outcome OR as_of <> excluded.as_of",
+        )
+        .context(|| "storing readings".into())?;
+    for p in &outcome.propositions {
+        clear.execute([&p.id]).context(|| format!("clearing the positions on {}", p.id))?;
+        for pos in &p.positions {
+            position
+                .execute(params![p.id, pos.party, pos.stance, pos.claim])
+                .context(|| format!("storing the position of {} on {}", pos.party, p.id))?;
+        }
+        let json = serde_json::to_string(p).expect("readings serialise");
+        reading
+            .execute(params![p.id, p.status, json, outcome.as_of.to_string(), now])
+            .context(|| format!("storing the reading of {}", p.id))?;
+    }
+    Ok(())
 }
 
 fn json(list: &[String]) -> String {
     serde_json::to_string(list).expect("a list of strings serialises")
 }
 
+fn facts(f: &Finding) -> String {
+    serde_json::to_string(&f.facts()).expect("facts serialise")
+}
+
 fn insert(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, state, state_by, first_seen, updated) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', 'reconcile', ?10, ?10)",
+        "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, state, state_by, first_seen, updated) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', 'reconcile', ?11, ?11)",
     )
     .and_then(|mut s| {
-        s.execute(params![f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail, f.evidence, now])
+        s.execute(params![f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail, f.evidence, facts(f), now])
     })
     .context(|| format!("adding finding {}", f.id))?;
     Ok(())
@@ -119,10 +168,10 @@ fn insert(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
 
 fn update(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE finding SET severity = ?2, proposition = ?3, parties = ?4, claims = ?5, reason = ?6, detail = ?7, evidence = ?8, updated = ?9 WHERE id = ?1",
+        "UPDATE finding SET severity = ?2, proposition = ?3, parties = ?4, claims = ?5, reason = ?6, detail = ?7, evidence = ?8, facts = ?9, updated = ?10 WHERE id = ?1",
     )
     .and_then(|mut s| {
-        s.execute(params![f.id, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail, f.evidence, now])
+        s.execute(params![f.id, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail, f.evidence, facts(f), now])
     })
     .context(|| format!("updating finding {}", f.id))?;
     Ok(())

@@ -108,6 +108,16 @@ impl Store {
         &self.conn
     }
 
+    /// Runs `work` in one read transaction, so that everything it reads is one snapshot of
+    /// the database however many others write meanwhile.
+    pub fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)
+            .context(|| "starting a read".into())?;
+        let out = work(&tx)?;
+        tx.rollback().context(|| "ending a read".into())?;
+        Ok(out)
+    }
+
     /// Runs `work` in one immediate transaction: all of it is written, or none. With
     /// `dry_run` the transaction is rolled back after `work` succeeds.
     pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
@@ -171,6 +181,9 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
             "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
         )));
     }
+    // Foreign keys off while a migration rebuilds a table (SQLite cannot check a table that is
+    // dropped and renamed in place); each migration is checked whole before it commits.
+    conn.pragma_update(None, "foreign_keys", false).context(|| "pausing foreign keys for migrations".into())?;
     for (number, name, sql) in migrations().into_iter().filter(|m| m.0 > current) {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -183,27 +196,98 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         }
         tx.execute_batch(sql).context(|| format!("applying migration {number} ({name})"))?;
         after_migration(&tx, number)?;
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .context(|| format!("checking migration {number}"))?;
+        if broken > 0 {
+            return Err(Error::input(format!(
+                "{shown}: migration {number} ({name}) would leave {broken} reference(s) to no record; nothing was changed"
+            )));
+        }
         tx.pragma_update(None, "user_version", number).context(|| "setting user_version".into())?;
         tx.commit().context(|| format!("committing migration {number} ({name})"))?;
     }
     Ok(())
 }
 
-/// The Rust half of a migration, for what SQL cannot do.
+/// The Rust half of a migration, for what SQL cannot do. Each step reads the tables with
+/// SQL of its own time, never today's loaders: later migrations add columns.
 fn after_migration(tx: &Connection, number: u32) -> Result<()> {
-    // Migration 3 starts the audit log: rows already there are logged once, so that
-    // `verify` can vouch for every row from then on.
     if number == 3 {
-        // Each kind read on its own: later migrations add kinds this one must not look for.
-        parties(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        sources(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        propositions(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        claims(tx, &ClaimFilter::default())?.iter().try_for_each(|r| audit::record(tx, "backfill", &r.claim))?;
-        links(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        requests(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        retractions(tx)?.iter().try_for_each(|r| audit::record(tx, "backfill", r))?;
-        for t in triage_history(tx, None)? {
-            audit::append(tx, "backfill", "triage", &t.finding, &t)?;
+        backfill_audit_log(tx)?;
+    }
+    Ok(())
+}
+
+/// Migration 3 starts the audit log: rows already there are logged once, as action
+/// `backfill`, each body the record as claimtrack wrote it then (absent fields left out), so
+/// that `verify` can vouch for every row from then on.
+fn backfill_audit_log(tx: &Connection) -> Result<()> {
+    // json_patch('{}', ...) drops the keys whose value is null, as serde leaves out absent fields.
+    const KINDS: &[(&str, &str)] = &[
+        (
+            "party",
+            "SELECT id, json_patch('{}', json_object('id', id, 'name', name, 'kind', kind, \
+            'anonymous', json(CASE anonymous WHEN 1 THEN 'true' ELSE 'false' END), 'country', country, \
+            'parent', parent, 'aliases', CASE aliases WHEN '[]' THEN NULL ELSE json(aliases) END, \
+            'logged_by', logged_by, 'recorded', recorded)) FROM party ORDER BY id",
+        ),
+        (
+            "source",
+            "SELECT id, json_patch('{}', json_object('id', id, 'title', title, 'kind', kind, \
+            'publisher', publisher, 'url', url, 'published', published, 'accessed', accessed, \
+            'reliability', reliability, 'derived_from', (SELECT CASE count(*) WHEN 0 THEN NULL \
+            ELSE json_group_array(derived_from) END FROM (SELECT derived_from FROM source_derivation \
+            WHERE source = s.id ORDER BY position)), 'sha256', sha256, 'logged_by', logged_by, \
+            'recorded', recorded)) FROM source s ORDER BY id",
+        ),
+        (
+            "proposition",
+            "SELECT id, json_patch('{}', json_object('id', id, 'text', text, \
+            'tags', CASE tags WHEN '[]' THEN NULL ELSE json(tags) END, 'expected', (SELECT CASE count(*) \
+            WHEN 0 THEN NULL ELSE json_group_array(party) END FROM (SELECT party FROM proposition_expected \
+            WHERE proposition = p.id ORDER BY position)), 'logged_by', logged_by, 'recorded', recorded)) \
+            FROM proposition p ORDER BY id",
+        ),
+        (
+            "claim",
+            "SELECT id, json_patch('{}', json_object('id', id, 'proposition', proposition, \
+            'party', party, 'stance', stance, 'source', source, 'via', via, 'stated', stated, 'quote', quote, \
+            'note', note, 'confidence', confidence, 'grade', grade, 'logged_by', logged_by, \
+            'recorded', recorded)) FROM claim ORDER BY id",
+        ),
+        (
+            "link",
+            "SELECT from_claim || ' ' || rel || ' ' || to_claim, json_object('from', from_claim, \
+            'rel', rel, 'to', to_claim, 'logged_by', logged_by, 'recorded', recorded) FROM link \
+            ORDER BY from_claim, rel, to_claim",
+        ),
+        (
+            "request",
+            "SELECT id, json_patch('{}', json_object('id', id, 'party', party, \
+            'proposition', proposition, 'by', by_party, 'asked', asked, 'deadline', deadline, \
+            'channel', channel, 'note', note, 'logged_by', logged_by, 'recorded', recorded)) FROM request \
+            ORDER BY id",
+        ),
+        (
+            "retraction",
+            "SELECT target, json_object('target', target, 'date', date, 'reason', reason, \
+            'logged_by', logged_by, 'recorded', recorded) FROM retraction ORDER BY target",
+        ),
+        (
+            "triage",
+            "SELECT finding, json_object('finding', finding, 'state', state, 'note', note, 'by', by, \
+            'at', at) FROM finding_triage ORDER BY seq",
+        ),
+    ];
+    for (kind, sql) in KINDS {
+        let rows: Vec<(String, String)> = tx
+            .prepare(sql)
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .context(|| format!("reading the {kind} rows to log"))?;
+        for (record, body) in rows {
+            let body: serde_json::Value = serde_json::from_str(&body).expect("SQLite writes valid JSON");
+            audit::append(tx, "backfill", kind, &record, &body)?;
         }
     }
     Ok(())

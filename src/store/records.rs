@@ -3,7 +3,6 @@
 use crate::date::{Date, Timestamp};
 use crate::error::{Context, Result};
 use crate::model::*;
-use crate::reconcile::{FindingKind, FindingState, Severity, SilenceReason};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::str::FromStr;
@@ -36,7 +35,7 @@ sql_text!(
     Country,
     Sha256Hex
 );
-sql_text!(FindingState, FindingKind, Severity, SilenceReason);
+sql_text!(FindingState, FindingKind, Severity, SilenceReason, Status);
 
 /// Types stored as their inner number.
 macro_rules! sql_number {
@@ -96,7 +95,7 @@ pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
 
 // ---- party
 
-const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, logged_by, recorded";
+const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, note, logged_by, recorded";
 
 fn party_row(r: &Row) -> rusqlite::Result<Party> {
     Ok(Party {
@@ -107,13 +106,14 @@ fn party_row(r: &Row) -> rusqlite::Result<Party> {
         country: r.get("country")?,
         parent: r.get("parent")?,
         aliases: from_json_list(r, "aliases")?,
+        note: r.get("note")?,
         logged_by: r.get("logged_by")?,
         recorded: r.get("recorded")?,
     })
 }
 
 pub fn insert_party(tx: &Connection, p: &Party) -> Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO party ({PARTY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
+    tx.prepare_cached(&format!("INSERT INTO party ({PARTY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))
         .and_then(|mut s| {
             s.execute(params![
                 p.id,
@@ -123,6 +123,7 @@ pub fn insert_party(tx: &Connection, p: &Party) -> Result<()> {
                 p.country,
                 p.parent,
                 json_list(&p.aliases),
+                p.note,
                 p.logged_by,
                 p.recorded
             ])
@@ -142,7 +143,7 @@ pub fn parties(conn: &Connection) -> Result<Vec<Party>> {
 // ---- source
 
 const SOURCE_COLUMNS: &str =
-    "id, title, kind, publisher, url, published, accessed, reliability, sha256, logged_by, recorded";
+    "id, title, kind, publisher, url, published, accessed, reliability, sha256, note, logged_by, recorded";
 
 fn source_row(r: &Row) -> rusqlite::Result<Source> {
     Ok(Source {
@@ -156,6 +157,7 @@ fn source_row(r: &Row) -> rusqlite::Result<Source> {
         reliability: r.get("reliability")?,
         derived_from: Vec::new(),
         sha256: r.get("sha256")?,
+        note: r.get("note")?,
         logged_by: r.get("logged_by")?,
         recorded: r.get("recorded")?,
     })
@@ -163,7 +165,7 @@ fn source_row(r: &Row) -> rusqlite::Result<Source> {
 
 pub fn insert_source(tx: &Connection, s: &Source) -> Result<()> {
     tx.prepare_cached(&format!(
-        "INSERT INTO source ({SOURCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        "INSERT INTO source ({SOURCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
     ))
     .and_then(|mut st| {
         st.execute(params![
@@ -176,6 +178,7 @@ pub fn insert_source(tx: &Connection, s: &Source) -> Result<()> {
             s.accessed,
             s.reliability,
             s.sha256,
+            s.note,
             s.logged_by,
             s.recorded
         ])
@@ -225,7 +228,7 @@ fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<St
 
 // ---- proposition
 
-const PROPOSITION_COLUMNS: &str = "id, text, tags, logged_by, recorded";
+const PROPOSITION_COLUMNS: &str = "id, text, tags, note, logged_by, recorded";
 
 fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
     Ok(Proposition {
@@ -233,14 +236,15 @@ fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
         text: r.get("text")?,
         tags: from_json_list(r, "tags")?,
         expected: Vec::new(),
+        note: r.get("note")?,
         logged_by: r.get("logged_by")?,
         recorded: r.get("recorded")?,
     })
 }
 
 pub fn insert_proposition(tx: &Connection, p: &Proposition) -> Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO proposition ({PROPOSITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5)"))
-        .and_then(|mut s| s.execute(params![p.id, p.text, json_list(&p.tags), p.logged_by, p.recorded]))
+    tx.prepare_cached(&format!("INSERT INTO proposition ({PROPOSITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+        .and_then(|mut s| s.execute(params![p.id, p.text, json_list(&p.tags), p.note, p.logged_by, p.recorded]))
         .context(|| format!("adding proposition {}", p.id))?;
     insert_list(
         tx,
@@ -277,36 +281,32 @@ pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {
 
 const CLAIM_COLUMNS: &str = "c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, c.confidence, c.grade, c.logged_by, c.recorded";
 
-/// The claim query with its effective date and retraction, so lists and reports agree on both.
+/// The claim query with what its date and retraction need: the source's publication date
+/// (the date itself is decided in Rust, [`ClaimRow::new`]) and the retraction's date.
 const CLAIM_SELECT: &str =
     "SELECT c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, \
-     c.confidence, c.grade, c.logged_by, c.recorded, \
-     COALESCE(c.stated, s.published, substr(c.recorded, 1, 10)) AS date, \
-     CASE WHEN c.stated IS NOT NULL THEN 'stated' WHEN s.published IS NOT NULL THEN 'published' ELSE 'logged' END AS date_basis, \
+     c.confidence, c.grade, c.logged_by, c.recorded, s.published AS source_published, \
      (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted \
      FROM claim c JOIN source s ON s.id = c.source";
 
 fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
-    Ok(ClaimRow {
-        claim: Claim {
-            id: r.get("id")?,
-            proposition: r.get("proposition")?,
-            party: r.get("party")?,
-            stance: r.get("stance")?,
-            source: r.get("source")?,
-            via: r.get("via")?,
-            stated: r.get("stated")?,
-            quote: r.get("quote")?,
-            note: r.get("note")?,
-            confidence: r.get("confidence")?,
-            grade: r.get("grade")?,
-            logged_by: r.get("logged_by")?,
-            recorded: r.get("recorded")?,
-        },
-        date: r.get("date")?,
-        date_basis: r.get("date_basis")?,
-        retracted: r.get("retracted")?,
-    })
+    let claim = Claim {
+        id: r.get("id")?,
+        proposition: r.get("proposition")?,
+        party: r.get("party")?,
+        stance: r.get("stance")?,
+        source: r.get("source")?,
+        basis: Vec::new(),
+        via: r.get("via")?,
+        stated: r.get("stated")?,
+        quote: r.get("quote")?,
+        note: r.get("note")?,
+        confidence: r.get("confidence")?,
+        grade: r.get("grade")?,
+        logged_by: r.get("logged_by")?,
+        recorded: r.get("recorded")?,
+    };
+    Ok(ClaimRow::new(claim, r.get("source_published")?, r.get("retracted")?))
 }
 
 pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
@@ -332,14 +332,28 @@ pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
         ])
     })
     .context(|| format!("adding claim {}", c.id.as_deref().unwrap_or("")))?;
-    Ok(())
+    insert_list(
+        tx,
+        "INSERT INTO claim_basis (claim, source, position) VALUES (?1, ?2, ?3)",
+        c.id.as_deref().unwrap_or_default(),
+        &c.basis,
+    )
+    .context(|| format!("adding the basis of claim {}", c.id.as_deref().unwrap_or("")))
+}
+
+const BASIS_OF: &str = "SELECT source FROM claim_basis WHERE claim = ?1 ORDER BY position";
+
+fn with_basis(conn: &Connection, mut row: ClaimRow) -> Result<ClaimRow> {
+    row.claim.basis = list_of(conn, BASIS_OF, row.id())?;
+    Ok(row)
 }
 
 pub fn claim(conn: &Connection, id: &str) -> Result<Option<ClaimRow>> {
-    one(conn, &format!("{CLAIM_SELECT} WHERE c.id = ?1"), id, claim_row)
+    one(conn, &format!("{CLAIM_SELECT} WHERE c.id = ?1"), id, claim_row)?.map(|c| with_basis(conn, c)).transpose()
 }
 
-/// Which claims a list shows. Dates filter on the claim's effective date.
+/// Which claims a list shows. Dates filter on the day a claim counts from (its date, or for
+/// an undated claim the day it was logged).
 #[derive(Default)]
 pub struct ClaimFilter {
     pub proposition: Option<String>,
@@ -370,21 +384,33 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
     } else {
         format!("{CLAIM_SELECT} WHERE {}", conditions.join(" AND "))
     };
+    // Every basis at once for a whole-table read; one indexed lookup per claim otherwise.
+    let mut bases = if given.is_empty() {
+        lists_of(conn, "SELECT claim, source FROM claim_basis ORDER BY claim, position")?
+    } else {
+        std::collections::HashMap::new()
+    };
     let mut stmt = conn.prepare_cached(&sql).context(|| "listing claims".into())?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(given.iter().map(|g| g.1)), claim_row)
         .context(|| "listing claims".into())?;
     let mut out = Vec::new();
     for row in rows {
-        let row = row.context(|| "reading a claim".into())?;
-        let after = f.since.is_none_or(|s| row.date.on_or_after(&s));
-        let before = f.until.is_none_or(|u| row.date.on_or_before(&u));
-        if after && before {
-            out.push(row);
+        let mut row = row.context(|| "reading a claim".into())?;
+        let day = row.counts_from();
+        let after = f.since.is_none_or(|s| day.is_some_and(|d| d.on_or_after(&s)));
+        let before = f.until.is_none_or(|u| day.is_some_and(|d| d.on_or_before(&u)));
+        if !(after && before) {
+            continue;
         }
+        if given.is_empty() {
+            row.claim.basis = bases.remove(row.id()).unwrap_or_default();
+        } else {
+            row = with_basis(conn, row)?;
+        }
+        out.push(row);
     }
-    // In Rust, not SQL: text order is not time order for instants with fractions of a second.
-    out.sort_by(|a, b| (a.date, a.claim.recorded, a.id()).cmp(&(b.date, b.claim.recorded, b.id())));
+    out.sort_by(ClaimRow::chronological);
     Ok(out)
 }
 
@@ -538,6 +564,14 @@ pub fn verdicts(conn: &Connection) -> Result<Vec<Verdict>> {
     all(conn, "SELECT * FROM verdict ORDER BY recorded, rowid", verdict_row)
 }
 
+/// The verdicts on one proposition, oldest first (indexed).
+fn verdicts_on(conn: &Connection, proposition: &str) -> Result<Vec<Verdict>> {
+    let sql = "SELECT * FROM verdict WHERE proposition = ?1 ORDER BY recorded, rowid";
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let rows = stmt.query_map([proposition], verdict_row).context(|| format!("running {sql}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
+}
+
 // ---- lookups by the record itself, for the write path
 
 pub fn get_party(conn: &Connection, r: &Party) -> Result<Option<Party>> {
@@ -583,35 +617,149 @@ pub fn tagged(conn: &Connection, tag: &str) -> Result<Vec<String>> {
     rows.collect::<rusqlite::Result<_>>().context(|| format!("finding propositions tagged {tag}"))
 }
 
-/// The part of the story that bears on some propositions: their claims, requests, links
-/// and verdicts, with every party, source and retraction (the source graph is needed
-/// whole). What the reconciler finds for those propositions is what it finds in the whole.
+/// The part of the story the reconciler needs to read some propositions exactly as it reads
+/// them in the whole story: their claims, requests and verdicts; every claim linked to those
+/// claims, and for a `contradicts` link the other party's claims on the other proposition
+/// (its position there decides whether the link is a conflict); the claims that cited
+/// claims cite in turn; the sources upstream of every claim loaded; their retractions; and
+/// the parties. A property test holds this against the whole story (docs/RECONCILER.md).
 pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
+    let mut scope = Scope::default();
     let mut propositions = Vec::new();
-    let mut claims_of = Vec::new();
     for id in props {
         if let Some(p) = proposition(conn, id)? {
             propositions.push(p);
-            claims_of.extend(claims(conn, &ClaimFilter { proposition: Some(id.clone()), ..ClaimFilter::default() })?);
+            for c in claims(conn, &ClaimFilter { proposition: Some(id.clone()), ..ClaimFilter::default() })? {
+                scope.linked.push(c.id().to_string());
+                scope.add(c);
+            }
         }
     }
-    claims_of.sort_by(|a, b| (a.date, a.claim.recorded, a.id()).cmp(&(b.date, b.claim.recorded, b.id())));
-    let ids: std::collections::HashSet<&str> = claims_of.iter().map(|c| c.id()).collect();
+    scope.follow_links(conn)?;
     let mut story = Story {
         parties: parties(conn)?,
-        sources: sources(conn)?,
         propositions,
-        links: links(conn)?
-            .into_iter()
-            .filter(|l| ids.contains(l.from.as_str()) || ids.contains(l.to.as_str()))
-            .collect(),
         requests: props.iter().map(|p| requests_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
-        retractions: retractions(conn)?,
-        verdicts: verdicts(conn)?.into_iter().filter(|v| props.contains(&v.proposition)).collect(),
-        claims: Vec::new(),
+        verdicts: props.iter().map(|p| verdicts_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
+        ..Story::default()
     };
-    story.claims = claims_of;
+    story.sources = upstream(conn, scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source])))?;
+    let targets = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id));
+    story.retractions =
+        targets.map(|t| retraction(conn, t)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
+    story.retractions.sort_by(|a, b| a.target.cmp(&b.target));
+    story.links = scope.links.into_values().collect();
+    story.claims = scope.claims.into_values().collect();
+    story.claims.sort_by(ClaimRow::chronological);
     Ok(story)
+}
+
+/// The claims and links a scoped story has gathered, and what is left to follow.
+#[derive(Default)]
+struct Scope {
+    claims: std::collections::BTreeMap<String, ClaimRow>,
+    /// Links by (from, rel, to): the whole story's order.
+    links: std::collections::BTreeMap<(String, String, String), Link>,
+    /// Claims whose links (both ways) are still to be read.
+    linked: Vec<String>,
+    /// Claims whose `cites` links are still to be read (cited claims' roots count).
+    citing: Vec<String>,
+    /// (proposition, party) pairs whose every claim has been loaded.
+    groups: std::collections::BTreeSet<(String, String)>,
+}
+
+impl Scope {
+    fn add(&mut self, c: ClaimRow) {
+        self.claims.entry(c.id().to_string()).or_insert(c);
+    }
+
+    fn load(&mut self, conn: &Connection, id: &str) -> Result<()> {
+        if !self.claims.contains_key(id) {
+            if let Some(c) = claim(conn, id)? {
+                self.add(c);
+            }
+        }
+        Ok(())
+    }
+
+    fn keep(&mut self, l: Link) {
+        self.links.insert((l.from.clone(), l.rel.to_string(), l.to.clone()), l);
+    }
+
+    fn follow_links(&mut self, conn: &Connection) -> Result<()> {
+        while let Some(id) = self.linked.pop() {
+            for l in links_touching(conn, &id)? {
+                let other = if l.from == id { l.to.clone() } else { l.from.clone() };
+                self.load(conn, &other)?;
+                match l.rel {
+                    LinkRel::Contradicts => self.whole_group(conn, &other)?,
+                    LinkRel::Cites if l.from == id => self.citing.push(other),
+                    _ => {}
+                }
+                self.keep(l);
+            }
+            self.follow_citations(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Every claim of the party of `claim` on its proposition, with the claims that
+    /// supersede them: what its position there depends on.
+    fn whole_group(&mut self, conn: &Connection, claim: &str) -> Result<()> {
+        let Some(c) = self.claims.get(claim) else { return Ok(()) };
+        let key = (c.claim.proposition.clone(), c.claim.party.clone());
+        if !self.groups.insert(key.clone()) {
+            return Ok(());
+        }
+        let filter = ClaimFilter { proposition: Some(key.0), party: Some(key.1), ..ClaimFilter::default() };
+        for member in claims(conn, &filter)? {
+            for l in links_touching(conn, member.id())?.into_iter().filter(|l| l.rel == LinkRel::Supersedes) {
+                let other = if l.from == member.id() { l.to.clone() } else { l.from.clone() };
+                self.load(conn, &other)?;
+                self.keep(l);
+            }
+            self.add(member);
+        }
+        Ok(())
+    }
+
+    fn follow_citations(&mut self, conn: &Connection) -> Result<()> {
+        while let Some(id) = self.citing.pop() {
+            for l in links_touching(conn, &id)?.into_iter().filter(|l| l.rel == LinkRel::Cites && l.from == id) {
+                if !self.claims.contains_key(&l.to) {
+                    self.load(conn, &l.to)?;
+                    self.citing.push(l.to.clone());
+                }
+                self.keep(l);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The links from and to one claim (both indexed).
+fn links_touching(conn: &Connection, claim: &str) -> Result<Vec<Link>> {
+    let sql = "SELECT * FROM link WHERE from_claim = ?1 UNION SELECT * FROM link WHERE to_claim = ?1";
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the links of {claim}"))?;
+    let rows = stmt.query_map([claim], link_row).context(|| format!("reading the links of {claim}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the links of {claim}"))
+}
+
+/// The sources named and every source upstream of them, in id order (walked without
+/// recursion: a derivation chain may be as long as the database).
+fn upstream<'a>(conn: &Connection, start: impl Iterator<Item = &'a String>) -> Result<Vec<Source>> {
+    let mut found: std::collections::BTreeMap<String, Source> = std::collections::BTreeMap::new();
+    let mut todo: Vec<String> = start.cloned().collect();
+    while let Some(id) = todo.pop() {
+        if found.contains_key(&id) {
+            continue;
+        }
+        if let Some(s) = source(conn, &id)? {
+            todo.extend(s.derived_from.iter().filter(|d| !found.contains_key(*d)).cloned());
+            found.insert(id, s);
+        }
+    }
+    Ok(found.into_values().collect())
 }
 
 /// Everything in the database, each kind in its stable order.

@@ -1,5 +1,10 @@
-//! The domain records (party, source, proposition, claim, link, request, retraction) and the
-//! interchange bundle that carries them, with every field validated as it is read.
+//! The domain records (party, source, proposition, claim, link, request, retraction, verdict)
+//! and the interchange bundle that carries them, with every field validated as it is read;
+//! and (in `finding`) what the reconciler finds.
+
+mod finding;
+
+pub use finding::*;
 
 use crate::date::{Date, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -24,13 +29,13 @@ macro_rules! text_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
+        impl ::std::str::FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
                 match s {
@@ -41,15 +46,15 @@ macro_rules! text_enum {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(d)?.parse().map_err(::serde::de::Error::custom)
             }
         }
 
@@ -107,8 +112,9 @@ text_enum!(
 );
 
 text_enum!(
-    /// Where a claim's effective date comes from.
-    DateBasis, "date basis" { Stated = "stated", Published = "published", Logged = "logged" }
+    /// Where a claim's date comes from: its own `stated` date, its source's `published` date,
+    /// or neither (an undated claim).
+    DateBasis, "date basis" { Stated = "stated", Published = "published", Undated = "undated" }
 );
 
 text_enum!(
@@ -234,6 +240,7 @@ pub struct Party {
     pub parent: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    pub note: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
 }
@@ -244,7 +251,8 @@ pub struct Party {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
-    pub title: String,
+    /// Left out when the source's title is not known.
+    pub title: Option<String>,
     pub kind: SourceKind,
     pub publisher: Option<String>,
     pub url: Option<String>,
@@ -255,8 +263,19 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived_from: Vec<String>,
     pub sha256: Option<Sha256Hex>,
+    pub note: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
+}
+
+impl Source {
+    /// The source as a person reads it: its title, or what is known of it when it has none.
+    pub fn label(&self) -> String {
+        match &self.title {
+            Some(t) => t.clone(),
+            None => format!("untitled {} ({})", self.kind, self.id),
+        }
+    }
 }
 
 /// The matter in question, stated once and neutrally.
@@ -270,6 +289,7 @@ pub struct Proposition {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expected: Vec<String>,
+    pub note: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
 }
@@ -283,7 +303,11 @@ pub struct Claim {
     pub proposition: String,
     pub party: String,
     pub stance: Stance,
+    /// The source the claim was read in.
     pub source: String,
+    /// The sources its content comes from, when not simply the one it was read in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<String>,
     pub via: Option<String>,
     pub stated: Option<Date>,
     pub quote: Option<String>,
@@ -409,6 +433,7 @@ impl Record {
                     one("party", "party", &mut c.party),
                     one("source", "source", &mut c.source),
                 ];
+                refs.extend(each("basis", "source", &mut c.basis));
                 refs.extend(c.via.as_mut().map(|id| one("via", "party", id)));
                 refs
             }
@@ -424,23 +449,47 @@ impl Record {
     }
 }
 
-/// A claim as lists and reports show it: with its effective date (stated, else its source's
-/// publication date, else the day it was logged) and the date of its retraction, if any.
+/// A claim as lists and reports show it: with its date (stated, else its source's
+/// publication date, else none: undated) and the date of its retraction, if any.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClaimRow {
     #[serde(flatten)]
     pub claim: Claim,
-    pub date: Date,
-    /// Where `date` comes from: stated, published (the source's date) or logged.
+    /// Null for an undated claim: neither it nor its source gives a date.
+    pub date: Option<Date>,
+    /// Where `date` comes from: stated, published (the source's date) or undated.
     pub date_basis: DateBasis,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retracted: Option<Date>,
 }
 
 impl ClaimRow {
+    /// The one rule for a claim's date: its own, else its source's publication date, else
+    /// none. (The `claims_full` view applies the same rule for SQL users.)
+    pub fn new(claim: Claim, source_published: Option<Date>, retracted: Option<Date>) -> ClaimRow {
+        let (date, date_basis) = match (claim.stated, source_published) {
+            (Some(d), _) => (Some(d), DateBasis::Stated),
+            (None, Some(d)) => (Some(d), DateBasis::Published),
+            (None, None) => (None, DateBasis::Undated),
+        };
+        ClaimRow { claim, date, date_basis, retracted }
+    }
+
     /// The claim's id (always set once stored).
     pub fn id(&self) -> &str {
         self.claim.id.as_deref().unwrap_or_default()
+    }
+
+    /// When the claim counts from for `--as-of` and where it sorts: its date, or for an
+    /// undated claim the day it was logged.
+    pub fn counts_from(&self) -> Option<Date> {
+        self.date.or(self.claim.recorded.map(|t| t.date()))
+    }
+
+    /// The order of claims in time: by the day they count from, then by when they were
+    /// logged, then by id.
+    pub fn chronological(a: &ClaimRow, b: &ClaimRow) -> std::cmp::Ordering {
+        (a.counts_from(), a.claim.recorded, a.id()).cmp(&(b.counts_from(), b.claim.recorded, b.id()))
     }
 }
 
@@ -450,7 +499,7 @@ pub struct Story {
     pub parties: Vec<Party>,
     pub sources: Vec<Source>,
     pub propositions: Vec<Proposition>,
-    /// Claims in date order, with their effective dates.
+    /// Claims in time order (see [`ClaimRow::chronological`]), with their dates.
     pub claims: Vec<ClaimRow>,
     pub links: Vec<Link>,
     pub requests: Vec<Request>,
@@ -577,22 +626,47 @@ macro_rules! logged {
     };
 }
 
-logged!(Party, "party", "parties", ["id", "name", "kind", "anonymous", "country", "parent", "aliases"], |s| s
+logged!(Party, "party", "parties", ["id", "name", "kind", "anonymous", "country", "parent", "aliases", "note"], |s| s
     .id
     .clone());
 logged!(
     Source,
     "source",
     "sources",
-    ["id", "title", "kind", "publisher", "url", "published", "accessed", "reliability", "derived_from", "sha256"],
+    [
+        "id",
+        "title",
+        "kind",
+        "publisher",
+        "url",
+        "published",
+        "accessed",
+        "reliability",
+        "derived_from",
+        "sha256",
+        "note"
+    ],
     |s| s.id.clone()
 );
-logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected"], |s| s.id.clone());
+logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected", "note"], |s| s.id.clone());
 logged!(
     Claim,
     "claim",
     "claims",
-    ["id", "proposition", "party", "stance", "source", "via", "stated", "quote", "note", "confidence", "grade"],
+    [
+        "id",
+        "proposition",
+        "party",
+        "stance",
+        "source",
+        "basis",
+        "via",
+        "stated",
+        "quote",
+        "note",
+        "confidence",
+        "grade"
+    ],
     |s| s.id.clone().unwrap_or_default()
 );
 logged!(Link, "link", "links", ["from", "rel", "to"], |s| format!("{} {} {}", s.from, s.rel, s.to));

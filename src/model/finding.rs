@@ -1,0 +1,193 @@
+//! What the reconciler finds and how an editor triages it: the finding kinds, severities,
+//! silence reasons, triage states and proposition statuses, and the finding itself.
+
+use super::text_enum;
+use crate::date::Date;
+use serde::Serialize;
+
+text_enum!(
+    /// What a finding is about.
+    FindingKind, "finding kind" {
+        Conflict = "conflict", Reversal = "reversal", Silence = "silence",
+        SingleSource = "single-source", AnonymousOnly = "anonymous-only",
+        CircularSourcing = "circular-sourcing", RetractedBasis = "retracted-basis",
+    }
+);
+
+text_enum!(
+    /// How much a finding matters before publication; declared most severe first.
+    Severity, "severity" { High = "high", Medium = "medium", Low = "low" }
+);
+
+text_enum!(
+    /// Why an expected party has no position, in the order the reasons are tried: what the
+    /// party did first, then what we are waiting for (docs/RECONCILER.md).
+    SilenceReason, "silence reason" {
+        Declined = "declined", Awaiting = "awaiting", NoResponse = "no-response", NotAsked = "not-asked",
+    }
+);
+
+text_enum!(
+    /// Where an editor's triage of a finding stands.
+    #[derive(Default)]
+    FindingState, "finding state" {
+        #[default] Open = "open", Acknowledged = "acknowledged", Resolved = "resolved",
+        Dismissed = "dismissed", Cleared = "cleared",
+    }
+);
+
+text_enum!(
+    /// The one status each proposition gets.
+    Status, "status" {
+        Contested = "contested", Denied = "denied", Corroborated = "corroborated",
+        SingleSource = "single-source", Unanswered = "unanswered",
+    }
+);
+
+text_enum!(
+    /// What one entry of a silence's story is: a request for comment, or the party's
+    /// refusal or non-answer logged as a claim.
+    ContactKind, "contact kind" { Request = "request", Declined = "declined", NoResponse = "no-response" }
+);
+
+text_enum!(
+    /// How a related party stands to the silent one.
+    Relation, "relation" { Parent = "parent", Child = "child" }
+);
+
+impl SilenceReason {
+    /// The reason in an editor's words, without dates.
+    pub fn label(self) -> &'static str {
+        match self {
+            SilenceReason::Declined => "declined to comment",
+            SilenceReason::Awaiting => "asked, no answer yet",
+            SilenceReason::NoResponse => "asked, no answer",
+            SilenceReason::NotAsked => "nobody has asked",
+        }
+    }
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl FindingState {
+    /// Whether a finding in this state still asks for an editor's attention.
+    pub fn is_open(self) -> bool {
+        matches!(self, FindingState::Open | FindingState::Acknowledged)
+    }
+}
+
+/// One thing in the story of a silence: a request for comment to the party, or a refusal or
+/// non-answer the party gave (to whom, when, in what words).
+#[serde_with::skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Contact {
+    pub kind: ContactKind,
+    /// The request's id (requests) or the claim's (refusals and non-answers).
+    pub record: String,
+    /// Who asked (requests), or to whom the party answered (`via` of the claim).
+    pub party: Option<String>,
+    pub party_name: Option<String>,
+    /// When it was asked, or when the refusal was stated; none when not given.
+    pub date: Option<Date>,
+    pub deadline: Option<Date>,
+    /// Whether the deadline had passed as of the reconcile date.
+    pub deadline_passed: Option<bool>,
+    pub quote: Option<String>,
+}
+
+/// A party related to a silent one (its parent or a child) that has a position on the same
+/// proposition: the silence stays, but the editor should know.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct RelatedStance {
+    pub party: String,
+    pub party_name: String,
+    pub relation: Relation,
+    pub stance: super::Stance,
+    pub claim: String,
+}
+
+/// One thing an editor must know, with a stable id derived from what it is about.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// The proposition it is about; null only for a derivation loop no claim rests on.
+    pub proposition: Option<String>,
+    /// Every proposition it bears on, `proposition` first: a `contradicts` link between
+    /// claims on two propositions bears on both.
+    pub propositions: Vec<String>,
+    pub parties: Vec<String>,
+    pub claims: Vec<String>,
+    pub reason: Option<SilenceReason>,
+    pub detail: String,
+    /// Silences: every request for comment to the party on the proposition, and every
+    /// refusal or non-answer it gave.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Contact>,
+    /// Silences: the party's parent or children that have a position on the proposition.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedStance>,
+    /// Sourcing findings: the root sources the evidence rests on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
+    pub state: FindingState,
+    /// The editor's note from the last triage, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who set the state: an editor, or "reconcile".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_by: Option<String>,
+    /// A digest of the facts behind the finding (claims and their versions, roots, dates,
+    /// requests): when it changes, a triaged finding reopens. Never of the wording.
+    #[serde(skip)]
+    pub evidence: String,
+}
+
+/// The structured part of a finding that has no column of its own, stored as JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct FindingFacts {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub propositions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedStance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
+}
+
+impl Finding {
+    pub fn facts(&self) -> FindingFacts {
+        FindingFacts {
+            propositions: self.propositions.clone(),
+            requests: self.requests.clone(),
+            related: self.related.clone(),
+            roots: self.roots.clone(),
+        }
+    }
+
+    pub fn set_facts(&mut self, facts: FindingFacts) {
+        self.propositions = facts.propositions;
+        self.requests = facts.requests;
+        self.related = facts.related;
+        self.roots = facts.roots;
+    }
+
+    /// Whether the finding bears on a proposition.
+    pub fn bears_on(&self, proposition: &str) -> bool {
+        self.propositions.iter().any(|p| p == proposition)
+    }
+
+    /// The kind with the silence reason, as lists show it ("silence: declined").
+    pub fn kind_label(&self) -> String {
+        match self.reason {
+            Some(r) => format!("{}: {r}", self.kind),
+            None => self.kind.to_string(),
+        }
+    }
+}

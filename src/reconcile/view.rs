@@ -1,0 +1,162 @@
+//! What counts on the reconcile date: the claims, requests, retractions and links logged by
+//! `known_at` and dated by `as_of`, which claims are live, which are superseded, and each
+//! party's position. Computed once; every rule reads it.
+
+use super::sourcing::SourceGraph;
+use crate::date::{Date, Timestamp};
+use crate::model::{ClaimRow, LinkRel, Party, Proposition, Request, Source, Story};
+use std::collections::{HashMap, HashSet};
+
+/// The story filtered to what counts on the reconcile date, with the indexes the rules share.
+pub(super) struct View<'a> {
+    pub as_of: Date,
+    pub parties: HashMap<&'a str, &'a Party>,
+    /// Each party's children (parties whose `parent` it is).
+    pub children: HashMap<&'a str, Vec<&'a str>>,
+    pub sources: HashMap<&'a str, &'a Source>,
+    pub propositions: Vec<&'a Proposition>,
+    pub graph: SourceGraph,
+    /// Claims logged by `known_at` that count from a day on or before `as_of`, retracted ones
+    /// included, by id.
+    pub counted: HashMap<&'a str, &'a ClaimRow>,
+    /// The same claims by proposition, oldest first.
+    pub by_prop: HashMap<&'a str, Vec<&'a ClaimRow>>,
+    /// Retracted claims and sources (logged by `known_at`, dated by `as_of`): the date.
+    pub retracted: HashMap<&'a str, Date>,
+    /// Live claims superseded by another live claim: the one that supersedes it.
+    pub superseded: HashMap<&'a str, &'a str>,
+    /// What each live claim cites (the cited claim may be retracted: that is a finding).
+    pub cites: HashMap<&'a str, Vec<&'a str>>,
+    /// `contradicts` links between live claims.
+    pub contradicts: Vec<(&'a str, &'a str)>,
+    /// Requests that count, by proposition.
+    pub requests: HashMap<&'a str, Vec<&'a Request>>,
+    /// Each (proposition, party)'s position: its standing claim.
+    pub positions: HashMap<(&'a str, &'a str), &'a ClaimRow>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(story: &'a Story, as_of: Date, known_at: Option<Timestamp>) -> View<'a> {
+        let known = |recorded: &Option<Timestamp>| known_at.is_none_or(|k| recorded.is_none_or(|t| t <= k));
+        let retracted: HashMap<&str, Date> = story
+            .retractions
+            .iter()
+            .filter(|x| known(&x.recorded) && x.date.on_or_before(&as_of))
+            .map(|x| (x.target.as_str(), x.date))
+            .collect();
+        let known_sources: Vec<&Source> = story.sources.iter().filter(|s| known(&s.recorded)).collect();
+        let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
+        let graph = SourceGraph::new(known_sources.iter().copied(), &retracted_ids);
+        let counted_list: Vec<&ClaimRow> = story
+            .claims
+            .iter()
+            .filter(|c| known(&c.claim.recorded) && c.counts_from().is_none_or(|d| d.on_or_before(&as_of)))
+            .collect();
+        let counted: HashMap<&str, &ClaimRow> = counted_list.iter().map(|c| (c.id(), *c)).collect();
+        let is_live = |id: &str| counted.contains_key(id) && !retracted.contains_key(id);
+        let (mut cites, mut supersedes, mut contradicts) = (HashMap::new(), Vec::new(), Vec::new());
+        for l in story.links.iter().filter(|l| known(&l.recorded) && is_live(&l.from)) {
+            match l.rel {
+                LinkRel::Cites if counted.contains_key(l.to.as_str()) => {
+                    cites.entry(l.from.as_str()).or_insert_with(Vec::new).push(l.to.as_str())
+                }
+                LinkRel::Supersedes if is_live(&l.to) => supersedes.push((l.from.as_str(), l.to.as_str())),
+                LinkRel::Contradicts if is_live(&l.to) => contradicts.push((l.from.as_str(), l.to.as_str())),
+                _ => {}
+            }
+        }
+        let superseded = superseded(&supersedes);
+        let mut by_prop: HashMap<&str, Vec<&ClaimRow>> = HashMap::new();
+        let mut positions = HashMap::new();
+        for c in &counted_list {
+            by_prop.entry(c.claim.proposition.as_str()).or_default().push(c);
+            let standing = is_live(c.id()) && !superseded.contains_key(c.id());
+            if standing && c.claim.stance.is_position() {
+                // Claims come oldest first: the last one standing is the position.
+                positions.insert((c.claim.proposition.as_str(), c.claim.party.as_str()), *c);
+            }
+        }
+        let mut requests: HashMap<&str, Vec<&Request>> = HashMap::new();
+        for q in story.requests.iter().filter(|q| known(&q.recorded)) {
+            if q.asked.or(q.recorded.map(|t| t.date())).is_none_or(|d| d.on_or_before(&as_of)) {
+                requests.entry(q.proposition.as_str()).or_default().push(q);
+            }
+        }
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &story.parties {
+            if let Some(parent) = &p.parent {
+                children.entry(parent.as_str()).or_default().push(p.id.as_str());
+            }
+        }
+        View {
+            as_of,
+            parties: story.parties.iter().map(|p| (p.id.as_str(), p)).collect(),
+            children,
+            sources: known_sources.iter().map(|s| (s.id.as_str(), *s)).collect(),
+            propositions: story.propositions.iter().filter(|p| known(&p.recorded)).collect(),
+            graph,
+            counted,
+            by_prop,
+            retracted,
+            superseded,
+            cites,
+            contradicts,
+            requests,
+            positions,
+        }
+    }
+
+    /// Counted and not retracted.
+    pub fn is_live(&self, claim: &str) -> bool {
+        self.counted.contains_key(claim) && !self.retracted.contains_key(claim)
+    }
+
+    pub fn anonymous(&self, party: &str) -> bool {
+        self.parties.get(party).is_some_and(|p| p.anonymous)
+    }
+
+    pub fn name(&self, party: &str) -> String {
+        self.parties.get(party).map(|p| p.name.clone()).unwrap_or_else(|| party.to_string())
+    }
+
+    pub fn source_name(&self, source: &str) -> String {
+        self.sources.get(source).map_or_else(|| source.to_string(), |s| s.label())
+    }
+
+    /// The position claim of a party on a proposition.
+    pub fn position(&self, proposition: &str, party: &str) -> Option<&'a ClaimRow> {
+        self.positions.get(&(proposition, party)).copied()
+    }
+
+    /// Whether a claim is its party's position on its proposition.
+    pub fn stands(&self, c: &ClaimRow) -> bool {
+        self.position(&c.claim.proposition, &c.claim.party).is_some_and(|p| p.id() == c.id())
+    }
+}
+
+/// Which live claims a live claim supersedes, and by which. Claims that supersede each other
+/// in a loop cancel out: inside a loop nothing is superseded, so the latest stands.
+fn superseded<'a>(edges: &[(&'a str, &'a str)]) -> HashMap<&'a str, &'a str> {
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, to) in edges {
+        next.entry(*from).or_default().push(*to);
+    }
+    let reaches = |start: &str, goal: &str| {
+        let mut seen = HashSet::from([start]);
+        let mut todo = vec![start];
+        while let Some(c) = todo.pop() {
+            if c == goal {
+                return true;
+            }
+            todo.extend(next.get(c).into_iter().flatten().copied().filter(|d| seen.insert(*d)));
+        }
+        false
+    };
+    let mut out = HashMap::new();
+    for (from, to) in edges {
+        if !reaches(to, from) {
+            out.entry(*to).or_insert(*from);
+        }
+    }
+    out
+}

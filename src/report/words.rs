@@ -1,0 +1,218 @@
+//! The report's words, shared by every format: counts with their plurals, lists, what a
+//! claim or a finding says, how solid each side is. Verbs about parties are in the past
+//! tense, which reads right whether a party is one body or many people.
+
+use super::{ClaimLine, Counts, PropositionReport};
+use crate::model::{ContactKind, Finding, FindingKind, SilenceReason, Stance};
+use crate::reconcile::Side;
+
+/// "1 claim", "2 claims"; `many` is the plural when it is not `one` + "s".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Text cut to `max` characters at a word boundary, with "…" when cut.
+pub fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let at = cut.rfind(char::is_whitespace).filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches(|c: char| c.is_whitespace() || c == ','))
+}
+
+/// The header's counts: "9 propositions, 16 claims (1 retracted), 8 parties; open findings:
+/// 2 conflicts, 7 silences".
+pub fn counts_line(c: &Counts) -> String {
+    let findings: Vec<String> = c.open_findings.iter().map(|(kind, n)| finding_count(kind, *n)).collect();
+    let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
+    format!(
+        "{}, {}{retracted}, {}; open findings: {}",
+        count(c.propositions, "proposition", "propositions"),
+        count(c.claims, "claim", "claims"),
+        count(c.parties, "party", "parties"),
+        if findings.is_empty() { "none".to_string() } else { findings.join(", ") }
+    )
+}
+
+fn finding_count(kind: &str, n: usize) -> String {
+    let (one, many) = match kind {
+        "conflict" => ("conflict", "conflicts"),
+        "reversal" => ("reversal", "reversals"),
+        "silence" => ("silence", "silences"),
+        "single-source" => ("single-source mark", "single-source marks"),
+        "anonymous-only" => ("anonymous-only mark", "anonymous-only marks"),
+        "circular-sourcing" => ("loop of sources", "loops of sources"),
+        "retracted-basis" => ("retracted basis", "retracted bases"),
+        other => (other, other),
+    };
+    count(n, one, many)
+}
+
+/// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
+/// “neutral and fair position”".
+pub fn claim_said(c: &ClaimLine) -> String {
+    let verb = match c.stance {
+        Stance::Affirms => "affirmed",
+        Stance::Denies => "denied",
+        Stance::Qualifies => "qualified it",
+        Stance::Neutral => "commented without taking a side",
+        Stance::Declined => "declined to comment",
+        Stance::NoResponse => "did not respond",
+    };
+    let via = c.via.as_deref().map(|v| format!(" (via {v})")).unwrap_or_default();
+    let quote = c.quote.as_deref().map(|q| format!(": “{q}”")).unwrap_or_default();
+    format!("{} {verb}{via}{quote}", c.party_name)
+}
+
+/// The sides of a contested proposition: "affirmed by A; denied by B".
+pub fn sides(p: &PropositionReport) -> String {
+    let names = |side: &str| -> String {
+        let ids = p.support.get(side).map(|s| s.parties.clone()).unwrap_or_default();
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| p.claims.iter().find(|c| &c.party == id).map_or(id.clone(), |c| c.party_name.clone()))
+            .collect();
+        list(&names)
+    };
+    format!("affirmed by {}; denied by {}", names("affirms"), names("denies"))
+}
+
+/// How solid each side is: its lines of evidence and the credibility they suggest, with the
+/// reliability letters used. Sides nobody takes are left out.
+pub fn support_line(p: &PropositionReport) -> String {
+    let sides: Vec<String> = p
+        .support
+        .iter()
+        .filter(|(_, s)| !s.lines.is_empty())
+        .map(|(side, s)| format!("{}: {}", side_verb(side), side_words(s)))
+        .collect();
+    if sides.is_empty() {
+        "No party affirms or denies it.".to_string()
+    } else {
+        sides.join(". ") + "."
+    }
+}
+
+fn side_verb(side: &str) -> &'static str {
+    if side == "affirms" {
+        "Affirmed"
+    } else {
+        "Denied"
+    }
+}
+
+fn side_words(s: &Side) -> String {
+    let letters: Vec<&str> = s.reliability.iter().map(|r| r.as_str()).collect();
+    format!(
+        "{}; suggested credibility {} ({}), sources rated {}",
+        count(s.lines.len(), "line of evidence", "independent lines of evidence"),
+        s.grade,
+        s.credibility,
+        letters.join("/")
+    )
+}
+
+/// A finding in an editor's words (`silent` names a silence's party), with the triage
+/// note if acknowledged.
+pub fn finding_said(f: &Finding, silent: &str) -> String {
+    let mut text = match f.kind {
+        FindingKind::Silence => silence_said(f, silent),
+        _ => f.detail.clone(),
+    };
+    if let Some(note) = f.note.as_deref().filter(|_| f.state == crate::model::FindingState::Acknowledged) {
+        text.push_str(&format!(" [acknowledged: {note}]"));
+    }
+    text
+}
+
+/// A silence in the words an editor uses, with the refusal's quote and related parties.
+fn silence_said(f: &Finding, name: &str) -> String {
+    let mut text = format!("{name}: {}", silence_reason(&[f]));
+    for r in &f.related {
+        text.push_str(&format!(" (its {}, {}, {})", r.relation, r.party_name, past(r.stance)));
+    }
+    text
+}
+
+fn past(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Affirms => "affirms",
+        Stance::Denies => "denies",
+        Stance::Qualifies => "qualifies",
+        _ => "commented",
+    }
+}
+
+/// The reason shared by a group of silences, in words: "declined to comment: “…”", "asked,
+/// no answer yet, due 20 Jan 2025", "asked, no answer by the deadline", "nobody has asked".
+pub fn silence_reason(silences: &[&Finding]) -> String {
+    let Some(first) = silences.first() else { return String::new() };
+    let requests = || silences.iter().flat_map(|f| &f.requests).filter(|c| c.kind == ContactKind::Request);
+    let askers: Vec<String> = {
+        let mut names: Vec<String> = requests().filter_map(|c| c.party_name.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let by = if askers.is_empty() { String::new() } else { format!(" by {}", list(&askers)) };
+    match first.reason.unwrap_or(SilenceReason::NotAsked) {
+        SilenceReason::Declined => {
+            let quote = silences
+                .iter()
+                .flat_map(|f| &f.requests)
+                .find(|c| c.kind == ContactKind::Declined)
+                .and_then(|c| c.quote.as_deref())
+                .map(|q| format!(": “{q}”"))
+                .unwrap_or_default();
+            format!("{}{quote}", SilenceReason::Declined.label())
+        }
+        SilenceReason::Awaiting => {
+            let due = requests().filter(|c| c.deadline_passed == Some(false)).filter_map(|c| c.deadline).min();
+            let due = due.map(|d| format!(", due {}", d.human())).unwrap_or_default();
+            format!("asked{by}, no answer yet{due}")
+        }
+        SilenceReason::NoResponse => {
+            let deadline = requests().any(|c| c.deadline_passed == Some(true));
+            let noted = silences.iter().flat_map(|f| &f.requests).any(|c| c.kind == ContactKind::NoResponse);
+            match (askers.is_empty(), deadline) {
+                (false, true) => format!("asked{by}, no answer by the deadline"),
+                (false, false) => format!("asked{by}, no answer"),
+                (true, _) if noted => "did not respond".to_string(),
+                _ => "no answer".to_string(),
+            }
+        }
+        SilenceReason::NotAsked => SilenceReason::NotAsked.label().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_and_lists_read_right() {
+        assert_eq!(count(1, "proposition", "propositions"), "1 proposition");
+        assert_eq!(count(2, "party", "parties"), "2 parties");
+        assert_eq!(list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
+        assert_eq!(list(&["A".into()]), "A");
+        assert_eq!(finding_count("silence", 1), "1 silence");
+        assert_eq!(finding_count("conflict", 2), "2 conflicts");
+    }
+
+    #[test]
+    fn short_text_cuts_at_a_word() {
+        assert_eq!(short("Reuters report on Chinese experts", 20), "Reuters report on…");
+        assert_eq!(short("short", 20), "short");
+        assert!(short("Сообщение агентства Рейтер о китайских специалистах", 20).chars().count() <= 20);
+    }
+}
