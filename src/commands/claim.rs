@@ -136,12 +136,17 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
     }
     let store = ctx.open_for_read()?;
     let conn = store.conn();
-    let sources: Vec<(String, String)> = store::sources(conn)?.into_iter().map(|s| (s.id.clone(), s.label())).collect();
-    let parties: Vec<(String, String)> = store::parties(conn)?
+    let all_parties = store::parties(conn)?;
+    let name_of = |id: &str| all_parties.iter().find(|p| p.id == id).map(|p| p.name.as_str());
+    let sources: Vec<(String, String)> = store::sources(conn)?
         .into_iter()
+        .map(|s| (s.id.clone(), s.label_by(s.publisher.as_deref().and_then(name_of))))
+        .collect();
+    let parties: Vec<(String, String)> = all_parties
+        .iter()
         .map(|p| {
             let aliases = if p.aliases.is_empty() { String::new() } else { format!(" ({})", p.aliases.join(", ")) };
-            (p.id, format!("{}{aliases}", p.name))
+            (p.id.clone(), format!("{}{aliases}", p.name))
         })
         .collect();
     let props: Vec<(String, String)> = store::propositions(conn)?.into_iter().map(|p| (p.id, p.text)).collect();
@@ -221,9 +226,11 @@ const LIST_FIELDS: &[&str] = &[
     "note",
     "confidence",
     "grade",
+    "basis",
     "logged_by",
     "recorded",
     "date",
+    "date_basis",
     "retracted",
 ];
 

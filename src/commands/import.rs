@@ -202,6 +202,8 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress
                 "confidence" | "grade" => {
                     serde_json::from_str(cell).unwrap_or_else(|_| serde_json::Value::String(cell.into()))
                 }
+                // Lists are written joined with "; " (see `output::cell_text`).
+                "basis" => cell.split("; ").map(|s| serde_json::Value::String(s.into())).collect(),
                 _ => serde_json::Value::String(cell.into()),
             };
             object.insert(field.clone(), value);

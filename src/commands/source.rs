@@ -15,7 +15,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  claimtrack source add reuters-report --title \"Chinese experts helped Russian drone maker\" \\\n      --kind article --publisher reuters --derived-from kupol-documents --archive report.html"
     )]
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List sources
     #[command(after_help = "Example:\n  claimtrack source list --format json")]
     List {
@@ -83,6 +83,7 @@ fn hash_file(path: &PathBuf) -> Result<Sha256Hex> {
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Add(a) => {
+            let a = *a;
             let sha256 = match &a.archive {
                 Some(path) => Some(hash_file(path)?),
                 None => a.sha256,

@@ -26,11 +26,9 @@ const MAX_INDENT: usize = 12;
 
 fn tree(out: &mut String, l: &Lineage) {
     for s in &l.sources {
-        let indent = s.depth.min(MAX_INDENT);
-        let mut line = format!("{}└─ {} ({}, {})", "   ".repeat(indent), s.title, s.source, s.kind);
-        if s.depth > MAX_INDENT {
-            line = format!("{}└─ [{} down] {} ({}, {})", "   ".repeat(indent), s.depth, s.title, s.source, s.kind);
-        }
+        let indent = "   ".repeat(s.depth.min(MAX_INDENT) + 1);
+        let deep = if s.depth > MAX_INDENT { format!("[{} down] ", s.depth) } else { String::new() };
+        let mut line = format!("{indent}└─ {deep}{} ({}, {})", s.title, s.source, s.kind);
         if let Some(p) = &s.publisher {
             line.push_str(&format!(", published by {p}"));
         }
@@ -42,8 +40,9 @@ fn tree(out: &mut String, l: &Lineage) {
         }
         if s.root {
             line.push_str("  [root]");
-        } else {
-            line.push_str(&format!("  ← {}", s.derived_from.join(", ")));
+        }
+        if !s.shown_above.is_empty() {
+            line.push_str(&format!("  [also derives from {}, shown above]", s.shown_above.join(", ")));
         }
         out.push_str(&line);
         out.push('\n');

@@ -3,7 +3,7 @@
 //! claim and where it appeared come from the reconciler's reading, as every report's do.
 
 use crate::model::{Party, PartyKind, Source, Stance, Story, Verdict};
-use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome};
+use crate::reconcile::{ClaimReading, Outcome, PropositionOutcome};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -76,8 +76,8 @@ fn author(org: &Organisation, v: &Verdict) -> Value {
     }
 }
 
-/// The claim reviewed: who made it (the first party whose position affirms it, else the
-/// first to take a position) and where it appeared, first appearance first: by the source's
+/// The claim reviewed: who made it (the first party to affirm it, else the first to take a
+/// position) and where it appeared, first appearance first: by the source's
 /// publication date, else the claim's own; an undated appearance comes last, with no date.
 fn item_reviewed(
     id: String,
@@ -85,9 +85,9 @@ fn item_reviewed(
     parties: &HashMap<&str, &Party>,
     sources: &HashMap<&str, &Source>,
 ) -> Value {
-    let live: Vec<&ClaimReading> = p.claims.iter().filter(|c| c.status == ClaimStatus::Live).collect();
+    // The first to affirm it made the claim, whatever became of that claim since.
     let claimant =
-        live.iter().find(|c| c.position && c.stance == Stance::Affirms).or_else(|| live.iter().find(|c| c.position));
+        p.claims.iter().find(|c| c.stance == Stance::Affirms).or_else(|| p.claims.iter().find(|c| c.position));
     let mut item = json!({"@type": "Claim", "@id": id});
     if let Some(c) = claimant {
         if let Some(party) = parties.get(c.party.as_str()) {
@@ -100,8 +100,10 @@ fn item_reviewed(
     }
     let mut seen: Vec<&str> = Vec::new();
     let mut appearances = Vec::new();
-    let affirming = live.iter().filter(|c| c.stance == Stance::Affirms);
-    for c in affirming.chain(live.iter().filter(|c| c.stance != Stance::Affirms)) {
+    // Every claim read as of the date, withdrawn ones too: where the claim appeared.
+    let claims: Vec<&ClaimReading> = p.claims.iter().collect();
+    let affirming = claims.iter().filter(|c| c.stance == Stance::Affirms);
+    for c in affirming.chain(claims.iter().filter(|c| c.stance != Stance::Affirms)) {
         if seen.contains(&c.source.as_str()) {
             continue;
         }

@@ -269,12 +269,19 @@ pub struct Source {
 }
 
 impl Source {
-    /// The source as a person reads it: its title, or what is known of it when it has none.
-    pub fn label(&self) -> String {
-        match &self.title {
-            Some(t) => t.clone(),
-            None => format!("untitled {} ({})", self.kind, self.id),
+    /// The source as a person reads it: its title, or what is known of it when it has none
+    /// ("untitled Reuters article"), given its publisher's name.
+    pub fn label_by(&self, publisher: Option<&str>) -> String {
+        match (&self.title, publisher) {
+            (Some(t), _) => t.clone(),
+            (None, Some(p)) => format!("untitled {p} {}", self.kind),
+            (None, None) => format!("untitled {}", self.kind),
         }
+    }
+
+    /// [`Source::label_by`] with the publisher's id, for where names are not at hand.
+    pub fn label(&self) -> String {
+        self.label_by(self.publisher.as_deref())
     }
 }
 
@@ -659,13 +666,13 @@ logged!(
         "party",
         "stance",
         "source",
-        "basis",
         "via",
         "stated",
         "quote",
         "note",
         "confidence",
-        "grade"
+        "grade",
+        "basis"
     ],
     |s| s.id.clone().unwrap_or_default()
 );

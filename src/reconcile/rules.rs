@@ -21,6 +21,14 @@ fn when(c: &ClaimRow) -> String {
     }
 }
 
+/// A side taken, in the past tense (reads right for one body or many people).
+fn past(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Affirms => "affirmed",
+        _ => "denied",
+    }
+}
+
 fn quoted(text: &str) -> String {
     format!("“{text}”")
 }
@@ -152,7 +160,7 @@ impl<'a> View<'a> {
         claims.dedup_by_key(|c| c.id());
         let steps: Vec<String> = turns
             .iter()
-            .map(|[a, b]| format!("{} {}, then {} {}", a.claim.stance, when(a), b.claim.stance, when(b)))
+            .map(|[a, b]| format!("{} {}, then {} {}", past(a.claim.stance), when(a), past(b.claim.stance), when(b)))
             .collect();
         let detail = format!("{} {}", self.name(party), steps.join("; "));
         let f =
@@ -278,7 +286,7 @@ impl<'a> View<'a> {
             let roots: Vec<String> = line.roots.iter().map(|r| quoted(&self.source_name(r))).collect();
             let resting =
                 if roots.is_empty() { String::new() } else { format!(", resting on {}", roots.join(" and ")) };
-            let detail = format!("everything affirming it is one line of evidence: {}{resting}", self.names(affirming));
+            let detail = format!("one line of evidence: {}{resting}", self.names(affirming));
             let mut f = finding(
                 FindingKind::SingleSource,
                 format!("single-source|{}", p.id),

@@ -111,7 +111,7 @@ fn a_reversal_ends_the_conflict_from_its_date_on() {
     assert_eq!(reversals[0].parties, ["a"]);
     assert_eq!(reversals[0].claims, ["a1", "a2"]);
     assert!(
-        reversals[0].detail.contains("affirms on 1 Jan 2025, then denies on 1 Feb 2025"),
+        reversals[0].detail.contains("affirmed on 1 Jan 2025, then denied on 1 Feb 2025"),
         "{}",
         reversals[0].detail
     );
@@ -764,7 +764,7 @@ fn shown(story: &Story, o: &Outcome, prop: &str) -> Value {
     let traces: Vec<_> = o
         .proposition(prop)
         .map(|p| p.claims.iter().map(|c| crate::report::trace(story, o, &c.claim)).collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     json!({
         "reading": o.proposition(prop),
         "findings": findings,

@@ -120,7 +120,9 @@ impl<'a> View<'a> {
     }
 
     pub fn source_name(&self, source: &str) -> String {
-        self.sources.get(source).map_or_else(|| source.to_string(), |s| s.label())
+        self.sources
+            .get(source)
+            .map_or_else(|| source.to_string(), |s| s.label_by(s.publisher.as_deref().map(|p| self.name(p)).as_deref()))
     }
 
     /// The position claim of a party on a proposition.

@@ -29,10 +29,10 @@ const STYLE: &str = r#"
 :root { --affirms: #1a7f37; --denies: #cf222e; --qualifies: #9a6700; --neutral: #57606a;
         --declined: #8250df; --ink: #1f2328; --muted: #57606a; --rule: #d0d7de; --tint: #f6f8fa; }
 * { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: var(--ink); max-width: 66rem; margin: 1.25rem auto; padding: 0 .9rem; overflow-wrap: anywhere; }
+body { font: 14px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); max-width: 74rem; margin: 1.25rem auto; padding: 0 .9rem; overflow-wrap: break-word; }
 h1 { font-size: 1.45rem; margin: 0 0 .2rem; }
-h2 { font-size: 1.08rem; margin: 1.6rem 0 .3rem; padding-top: .5rem; border-top: 2px solid var(--ink); }
+h2 { font-size: 1.02rem; margin: .9rem 0 .1rem; padding-top: .3rem; border-top: 2px solid var(--ink); }
 h3 { font-size: .78rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: .7rem 0 .2rem; }
 p { margin: .25rem 0; }
 .meta, .id, .note, .legend { color: var(--muted); }
@@ -42,23 +42,28 @@ p { margin: .25rem 0; }
 a { color: inherit; }
 section.summary { border: 1px solid var(--rule); border-radius: 6px; padding: .2rem .9rem .6rem; margin-top: .8rem; }
 section.summary ul { margin: 0; padding-left: 1.1rem; }
+@media (min-width: 900px) { section.summary { columns: 2; column-gap: 2rem; } section.summary div { break-inside: avoid; } }
 section.summary li { margin: .15rem 0; }
 .num { color: var(--muted); font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: .85rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { font-weight: 600; }
-table.matrix th.prop { min-width: 6.5rem; max-width: 9.5rem; font-size: .76rem; font-weight: 500; }
+table.matrix th.prop { min-width: 7rem; max-width: 9rem; font-size: .74rem; font-weight: 500; line-height: 1.25; }
 table.matrix th.prop a { text-decoration: none; }
 table.matrix th:first-child { position: sticky; left: 0; background: #fff; min-width: 8rem; }
+table.matrix tbody th { white-space: nowrap; }
+.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 table.matrix td { text-align: center; white-space: nowrap; font-weight: 600; font-size: .8rem; }
 td.affirms { background: #dafbe1; color: var(--affirms); }
 td.denies { background: #ffebe9; color: var(--denies); }
 td.qualifies, td.awaiting, td.not-asked { background: #fff8c5; color: #7d4e00; }
 td.neutral { background: var(--tint); color: var(--neutral); }
 td.declined, td.no-response { background: #fbefff; color: var(--declined); }
-table.claims { width: 100%; }
+table.claims { width: 100%; margin: .1rem 0; table-layout: fixed; }
+col.party { width: 12rem; } col.stance { width: 8.5rem; } col.date { width: 6rem; }
 table.claims td.date { white-space: nowrap; }
+table.claims td.said .note { display: inline; }
 .stance { font-weight: 600; }
 .stance.affirms { color: var(--affirms); } .stance.denies { color: var(--denies); }
 .stance.qualifies { color: var(--qualifies); } .stance.declined, .stance.no-response { color: var(--declined); }
@@ -67,8 +72,8 @@ tr.gone td { color: var(--muted); } tr.gone .stance { text-decoration: line-thro
           letter-spacing: .04em; border: 1px solid; vertical-align: middle; font-weight: 600; }
 .status.contested, .status.denied { color: var(--denies); } .status.corroborated { color: var(--affirms); }
 .status.single-source { color: var(--qualifies); } .status.unanswered { color: var(--neutral); }
-ul.findings { list-style: none; padding: 0; margin: .3rem 0; }
-ul.findings li { border-left: 4px solid var(--rule); background: var(--tint); margin: .25rem 0; padding: .25rem .6rem; font-size: .9rem; }
+ul.findings { list-style: none; padding: 0; margin: .15rem 0; }
+ul.findings li { border-left: 4px solid var(--rule); background: var(--tint); margin: .15rem 0; padding: .15rem .6rem; font-size: .86rem; }
 ul.findings li.high { border-color: var(--denies); background: #fff5f5; }
 ul.findings li.medium { border-color: #bf8700; background: #fffbea; }
 .kind { font-weight: 700; font-size: .75rem; text-transform: uppercase; letter-spacing: .03em; }
@@ -77,12 +82,20 @@ svg.timeline text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "He
 .legend { font-size: .76rem; }
 ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 @media (max-width: 640px) {
-  body { font-size: 14px; }
-  table.claims, table.claims tbody, table.claims tr, table.claims td { display: block; width: 100%; }
+  body { font-size: 13px; line-height: 1.3; padding: 0 .6rem; }
+  h2 { font-size: .95rem; }
+  .note { font-size: .77rem; }
+  ul.findings li { font-size: .8rem; padding: .1rem .4rem; }
+  section.summary { padding: .1rem .6rem .4rem; }
+  section.summary li { margin: .1rem 0; }
+  table.matrix th.prop { min-width: 6rem; }
+  table.claims { table-layout: auto; }
+  table.claims, table.claims tbody, table.claims tr { display: block; width: 100%; }
   table.claims thead { display: none; }
-  table.claims tr { border-bottom: 1px solid var(--rule); padding: .3rem 0; }
-  table.claims td { border: 0; padding: .05rem 0; }
-  table.claims td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+  table.claims tr { border-bottom: 1px solid var(--rule); padding: .25rem 0; }
+  table.claims td { display: inline; border: 0; padding: 0 .3rem 0 0; }
+  table.claims td.party { font-weight: 600; }
+  table.claims td.said { display: block; }
 }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
@@ -146,10 +159,13 @@ pub fn render(r: &Report, style: Style) -> String {
         escape(&words::counts_line(&r.counts)),
         escape(&r.database)
     );
+    if let Some(title) = r.read_in_by_all() {
+        let _ = writeln!(out, "<p class=\"meta\">Every claim below was read in “{}”.</p>", escape(title));
+    }
     summary(&mut out, r);
     matrix(&mut out, &r.matrix);
     for (i, p) in r.propositions.iter().enumerate() {
-        proposition(&mut out, i + 1, p, style);
+        proposition(&mut out, i + 1, p, style, r.read_in_by_all().is_some());
     }
     sources(&mut out, r);
     let _ = writeln!(out, "</body>\n</html>");
@@ -160,7 +176,7 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "<section class=\"summary\" id=\"summary\">\n<h2 hidden>Summary</h2>");
     let s = &r.summary;
     let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
-        let _ = writeln!(out, "<h3>{title}</h3>\n<ul>");
+        let _ = writeln!(out, "<div>\n<h3>{title}</h3>\n<ul>");
         if lines.is_empty() {
             let _ = writeln!(out, "<li class=\"meta\">none</li>");
         }
@@ -168,13 +184,13 @@ fn summary(out: &mut String, r: &Report) {
             let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
             let _ = writeln!(
                 out,
-                "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a>: {}</li>",
+                "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a> — {}</li>",
                 anchor(n),
-                escape(&short(&l.text, 90)),
+                escape(&short(&l.text, 48)),
                 escape(&l.what)
             );
         }
-        let _ = writeln!(out, "</ul>");
+        let _ = writeln!(out, "</ul>\n</div>");
     };
     group(out, "Contested", &s.contested);
     group(out, "Who has not answered", &s.unanswered);
@@ -191,11 +207,12 @@ fn matrix(out: &mut String, m: &Matrix) {
     for (i, (id, text)) in m.propositions.iter().zip(&m.texts).enumerate() {
         let _ = write!(
             out,
-            "<th class=\"prop\" title=\"{}\"><a href=\"#{}\"><span class=\"num\">{}.</span> {}</a></th>",
+            "<th class=\"prop\" title=\"{}\" data-id=\"{}\"><a href=\"#{}\"><span class=\"num\">{}.</span> {}</a></th>",
+            escape(text),
             escape(id),
             anchor(i + 1),
             i + 1,
-            escape(&short(text, 60))
+            escape(&short(text, 36))
         );
     }
     let _ = writeln!(out, "</tr></thead>\n<tbody>");
@@ -211,14 +228,16 @@ fn matrix(out: &mut String, m: &Matrix) {
 
 fn date_cell(c: &ClaimLine) -> String {
     match (c.date, c.date_basis, c.logged) {
-        (Some(d), DateBasis::Published, _) => format!("{} <span class=\"note\">published</span>", escape(&d.human())),
+        (Some(d), DateBasis::Published, _) => {
+            format!("<span title=\"the source's publication date\">{} (pub.)</span>", escape(&d.human()))
+        }
         (Some(d), _, _) => escape(&d.human()),
-        (None, _, Some(t)) => format!("undated <span class=\"note\">logged {}</span>", escape(&t.date().human())),
+        (None, _, Some(t)) => format!("<span title=\"logged {}\">undated</span>", escape(&t.date().human())),
         (None, _, None) => "undated".into(),
     }
 }
 
-fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style) {
+fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, shared: bool) {
     let _ = writeln!(out, "<section class=\"proposition\" id=\"{}\" data-id=\"{}\">", anchor(n), escape(&p.id));
     let _ = writeln!(
         out,
@@ -238,23 +257,23 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style) 
     if !p.claims.is_empty() {
         let _ = writeln!(
             out,
-            "<table class=\"claims\">\n<thead><tr><th>party</th><th>stance</th><th>date</th><th>read in → rests on</th><th>said</th></tr></thead>\n<tbody>"
+            "<table class=\"claims\">\n<colgroup><col class=\"party\"><col class=\"stance\"><col class=\"date\"><col></colgroup>\n<thead class=\"vh\"><tr><th>party</th><th>stance</th><th>date</th><th>said, read where, resting on what</th></tr></thead>\n<tbody>"
         );
         for c in &p.claims {
-            claim_row(out, c, style);
+            claim_row(out, c, style, shared);
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "<ul class=\"findings\">");
-        for f in &p.findings {
+        for f in p.finding_lines() {
             let _ = writeln!(
                 out,
                 "<li class=\"{}\"><span class=\"kind\">{}</span> {} <span class=\"id\">{}</span></li>",
-                f.finding.severity,
-                escape(f.finding.kind.as_str()),
+                f.severity,
+                escape(f.kind.as_str()),
                 escape(&f.said),
-                escape(&f.finding.id)
+                escape(&f.ids.join(" "))
             );
         }
         let _ = writeln!(out, "</ul>");
@@ -266,7 +285,7 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style) 
     let _ = writeln!(out, "</section>");
 }
 
-fn claim_row(out: &mut String, c: &ClaimLine, style: Style) {
+fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
     let gone = c.status != ClaimStatus::Live;
     let mark = match c.status {
         ClaimStatus::Retracted => " <span class=\"note\">withdrawn by the party</span>",
@@ -274,29 +293,37 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style) {
         ClaimStatus::Live if c.reversal => " <span class=\"note\">turned here</span>",
         ClaimStatus::Live => "",
     };
-    let mut source = escape(&c.read_in_title);
-    if !c.rests_on_titles.is_empty() {
-        source.push_str(&format!(" → {}", escape(&c.rests_on_titles.join("; "))));
+    let mut said: Vec<String> = Vec::new();
+    if let Some(q) = &c.quote {
+        said.push(format!("“{}”", escape(q)));
     }
-    let mut said = c.quote.as_deref().map(|q| format!("“{}”", escape(q))).unwrap_or_default();
     if let Some(via) = &c.via {
-        said.push_str(&format!(" <span class=\"note\">via {}</span>", escape(via)));
+        said.push(format!("<span class=\"note\">via {}</span>", escape(via)));
+    }
+    if !shared {
+        said.push(format!("<span class=\"note\">read in {}</span>", escape(&short(&c.read_in_title, 60))));
+    }
+    if !c.rests_on_titles.is_empty() {
+        let titles: Vec<String> = c.rests_on_titles.iter().map(|t| escape(&short(t, 60))).collect();
+        said.push(format!("<span class=\"note\">resting on {}</span>", titles.join("; ")));
     }
     if let Some(note) = &c.note {
-        said.push_str(&format!("<span class=\"note\">Note: {}</span>", escape(note)));
+        let dot = if said.is_empty() { "" } else { "· " };
+        said.push(format!("<span class=\"note\">{dot}Note: {}</span>", escape(note)));
     }
     if style.show_ids {
-        said.push_str(&format!("<span class=\"id\">{}</span>", escape(&c.claim)));
+        said.push(format!("<span class=\"id\">{}</span>", escape(&c.claim)));
     }
     let _ = writeln!(
         out,
-        "<tr{} id=\"{}\"><td data-label=\"party\">{}</td><td data-label=\"stance\"><span class=\"stance {}\">{}</span>{mark}</td><td class=\"date\" data-label=\"date\">{}</td><td data-label=\"source\">{source}</td><td>{said}</td></tr>",
+        "<tr{} id=\"{}\"><td class=\"party\">{}</td><td class=\"stance\"><span class=\"stance {}\">{}</span>{mark}</td><td class=\"date\">{}</td><td class=\"said\">{}</td></tr>",
         if gone { " class=\"gone\"" } else { "" },
         escape(&format!("c-{}", c.claim)),
         escape(&c.party_name),
         stance_class(c.stance),
         escape(c.stance.label()),
         date_cell(c),
+        said.join(" "),
     );
 }
 

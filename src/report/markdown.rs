@@ -4,7 +4,6 @@
 use super::words::{self, short};
 use super::{ClaimLine, Matrix, PropositionReport, Report, Style, SummaryLine};
 use crate::model::DateBasis;
-use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
 
 /// Text made safe for a table cell or a list line: pipes escaped, line breaks as <br>,
@@ -65,12 +64,15 @@ pub fn render(r: &Report, style: Style) -> String {
     let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
     let _ = writeln!(out, "Database {}, as of **{}**{known}.", code(&r.database), r.as_of.human());
     let _ = writeln!(out, "{}.\n", escape(&words::counts_line(&r.counts)));
+    if let Some(title) = r.read_in_by_all() {
+        let _ = writeln!(out, "Every claim below was read in “{}”.\n", escape(title));
+    }
     summary(&mut out, r);
     let _ = writeln!(out, "## Stance matrix\n");
     matrix(&mut out, &r.matrix);
     let mut footnotes = 0;
     for (i, p) in r.propositions.iter().enumerate() {
-        proposition(&mut out, i + 1, p, &mut footnotes, style.show_ids);
+        proposition(&mut out, i + 1, p, &mut footnotes, style.show_ids, r.read_in_by_all().is_some());
     }
     sources(&mut out, r);
     out
@@ -86,7 +88,7 @@ fn summary(out: &mut String, r: &Report) {
         }
         for l in lines {
             let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
-            let _ = writeln!(out, "- \\[{n}\\] {}: {}", escape(&short(&l.text, 80)), escape(&l.what));
+            let _ = writeln!(out, "- \\[{n}\\] {} — {}", escape(&short(&l.text, 80)), escape(&l.what));
         }
         let _ = writeln!(out);
     };
@@ -105,7 +107,7 @@ fn date_cell(c: &ClaimLine) -> String {
     }
 }
 
-fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mut usize, show_ids: bool) {
+fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mut usize, show_ids: bool, shared: bool) {
     let _ = writeln!(out, "## \\[{n}\\] {} ({})\n", escape(&p.text), p.status);
     if show_ids {
         let _ = writeln!(out, "Proposition {}.\n", code(&p.id));
@@ -129,26 +131,18 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
                 party.push_str(&format!("[^{footnotes}]"));
                 notes.push((*footnotes, note));
             }
-            let stance = match c.status {
-                ClaimStatus::Retracted => format!("{} (withdrawn)", c.stance.label()),
-                ClaimStatus::Superseded => format!("{} (superseded)", c.stance.label()),
-                ClaimStatus::Live if c.reversal => format!("{} (turned)", c.stance.label()),
-                ClaimStatus::Live => c.stance.label().to_string(),
-            };
-            let mut source = escape(&c.read_in_title);
-            if !c.rests_on_titles.is_empty() {
-                source.push_str(&format!(" → {}", escape(&c.rests_on_titles.join("; "))));
+            // The note goes to a footnote; the rest of what the claim said stays in the row.
+            let without_note = ClaimLine { note: None, ..c.clone() };
+            let mut said = words::claim_detail(&without_note);
+            if !shared {
+                said = format!("read in {}. {said}", c.read_in_title).trim().to_string();
             }
-            let mut said = c.quote.as_deref().map(|q| format!("“{}”", escape(q))).unwrap_or_default();
-            if let Some(via) = &c.via {
-                said = format!("{said} (via {})", escape(via)).trim().to_string();
-            }
-            vec![party, escape(&stance), escape(&date_cell(c)), source, said]
+            vec![party, escape(&words::stance_cell(c)), escape(&date_cell(c)), escape(&said)]
         })
         .collect();
     if !rows.is_empty() {
         // Cells are escaped above, so footnote marks stay live.
-        let _ = writeln!(out, "| party | stance | date | read in → rests on | said |\n|---|---|---|---|---|");
+        let _ = writeln!(out, "| party | stance | date | said |\n|---|---|---|---|");
         for row in rows {
             let _ = writeln!(out, "| {} |", row.join(" | "));
         }
@@ -156,14 +150,14 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "Findings:\n");
-        for f in &p.findings {
+        for f in p.finding_lines() {
             let _ = writeln!(
                 out,
                 "- **{}** {}: {} <sub>{}</sub>",
-                f.finding.severity,
-                f.finding.kind,
+                f.severity,
+                f.kind,
                 escape(&f.said),
-                escape(&f.finding.id)
+                escape(&f.ids.join(" "))
             );
         }
         let _ = writeln!(out);

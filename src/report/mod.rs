@@ -91,6 +91,58 @@ pub struct PropositionReport {
     pub requests: Vec<RequestLine>,
 }
 
+impl Report {
+    /// The title of the source every claim in the report was read in, when they share one:
+    /// said once at the top instead of on every row.
+    pub fn read_in_by_all(&self) -> Option<&str> {
+        let mut claims = self.propositions.iter().flat_map(|p| &p.claims);
+        let first = claims.next()?;
+        claims.all(|c| c.read_in == first.read_in).then_some(first.read_in_title.as_str())
+    }
+}
+
+impl PropositionReport {
+    /// Whether any claim rests on other sources than the one it was read in.
+    pub fn any_basis(&self) -> bool {
+        self.claims.iter().any(|c| !c.rests_on.is_empty())
+    }
+
+    /// The findings as a block lists them: each on its line, but silences for the same
+    /// reason together ("Kremlin and IEMZ Kupol: asked by Reuters, no answer").
+    pub fn finding_lines(&self) -> Vec<FindingLine<'_>> {
+        let mut lines: Vec<FindingLine> = Vec::new();
+        let mut silences: Vec<(SilenceReason, Vec<&ReportFinding>)> = Vec::new();
+        for f in &self.findings {
+            match (f.finding.kind, f.finding.reason) {
+                (FindingKind::Silence, Some(reason)) if f.finding.related.is_empty() => {
+                    match silences.iter_mut().find(|(r, _)| *r == reason) {
+                        Some((_, group)) => group.push(f),
+                        None => silences.push((reason, vec![f])),
+                    }
+                }
+                _ => lines.push(FindingLine {
+                    severity: f.finding.severity,
+                    kind: f.finding.kind,
+                    said: f.said.clone(),
+                    ids: vec![&f.finding.id],
+                }),
+            }
+        }
+        for (_, group) in silences {
+            let names: Vec<String> = group.iter().map(|f| f.silent.clone()).collect();
+            let findings: Vec<&Finding> = group.iter().map(|f| &f.finding).collect();
+            lines.push(FindingLine {
+                severity: group[0].finding.severity,
+                kind: FindingKind::Silence,
+                said: format!("{}: {}", words::list(&names), words::silence_reason(&findings)),
+                ids: group.iter().map(|f| f.finding.id.as_str()).collect(),
+            });
+        }
+        lines.sort_by_key(|l| l.severity);
+        lines
+    }
+}
+
 /// A finding with what it says in an editor's words.
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportFinding {
@@ -98,6 +150,17 @@ pub struct ReportFinding {
     pub finding: Finding,
     /// The finding in an editor's words ("Kremlin: asked by Reuters, no answer").
     pub said: String,
+    /// A silence's party, by name.
+    #[serde(skip)]
+    pub silent: String,
+}
+
+/// Findings as a block lists them: silences for the same reason on one line.
+pub struct FindingLine<'a> {
+    pub severity: crate::model::Severity,
+    pub kind: FindingKind,
+    pub said: String,
+    pub ids: Vec<&'a str>,
 }
 
 /// A party's standing claim, as the positions table shows it.
@@ -195,6 +258,9 @@ pub struct TraceSource {
     pub published: Option<Date>,
     pub retracted: Option<Date>,
     pub derived_from: Vec<String>,
+    /// Of `derived_from`, those already listed higher up (the walk joins them there).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shown_above: Vec<String>,
     /// How many derivations from where the walk started.
     pub depth: usize,
     /// It derives from nothing further.
@@ -336,7 +402,9 @@ impl<'a> Names<'a> {
     }
 
     fn source(&self, id: &str) -> String {
-        self.sources.get(id).map_or_else(|| id.to_string(), |s| s.label())
+        self.sources
+            .get(id)
+            .map_or_else(|| id.to_string(), |s| s.label_by(s.publisher.as_deref().map(|p| self.party(p)).as_deref()))
     }
 }
 
@@ -465,7 +533,7 @@ fn proposition(
         findings: open_on(outcome, &p.id)
             .map(|f| {
                 let silent = f.parties.first().map(|id| names.party(id)).unwrap_or_default();
-                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone() }
+                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone(), silent }
             })
             .collect(),
         provenance,
@@ -515,12 +583,10 @@ fn lineage(names: &Names, c: &ClaimReading) -> Lineage {
         }
         let s = names.sources.get(id);
         let derived: Vec<String> = s.map(|s| s.derived_from.clone()).unwrap_or_default();
-        todo.extend(
-            s.into_iter()
-                .flat_map(|s| s.derived_from.iter().rev())
-                .filter(|d| !seen.contains(d.as_str()))
-                .map(|d| (d.as_str(), depth + 1)),
-        );
+        // What is not listed yet is listed next, under this source; the rest was above.
+        let (below, above): (Vec<&String>, Vec<&String>) =
+            s.into_iter().flat_map(|s| &s.derived_from).partition(|d| !seen.contains(d.as_str()));
+        todo.extend(below.iter().rev().map(|d| (d.as_str(), depth + 1)));
         sources.push(TraceSource {
             source: id.to_string(),
             title: names.source(id),
@@ -530,6 +596,7 @@ fn lineage(names: &Names, c: &ClaimReading) -> Lineage {
             retracted: names.retracted.get(id).copied(),
             root: derived.is_empty(),
             derived_from: derived,
+            shown_above: above.into_iter().cloned().collect(),
             depth,
         });
     }
@@ -620,8 +687,10 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
         }
         let mut thin = Vec::new();
         for f in &p.findings {
+            let parties: Vec<String> = f.finding.parties.iter().map(|id| names.party(id)).collect();
             match f.finding.kind {
-                FindingKind::SingleSource | FindingKind::AnonymousOnly => thin.push(f.said.clone()),
+                FindingKind::SingleSource => thin.push(format!("one line of evidence ({})", words::list(&parties))),
+                FindingKind::AnonymousOnly => thin.push("affirmed only by anonymous parties".to_string()),
                 FindingKind::RetractedBasis => s.retracted_basis.push(line(p, f.said.clone())),
                 _ => {}
             }
@@ -694,8 +763,8 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
         .filter_map(|id| names.sources.get(id))
         .map(|s| SourceEntry {
             id: s.id.clone(),
-            title: s.label(),
-            short: words::short(&s.label(), 48),
+            title: names.source(&s.id),
+            short: words::short(&names.source(&s.id), 48),
             kind: s.kind.to_string(),
             publisher: s.publisher.as_deref().map(|p| names.party(p)),
             published: s.published,

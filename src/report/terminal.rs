@@ -2,11 +2,10 @@
 //! never a word split across lines; a cell too long for its column is cut with "…" (the full
 //! text is in `--format markdown|json`). Coloured on a terminal unless NO_COLOR is set.
 
-use super::words::{self, count, short};
+use super::words::{self, short};
 use super::{Cell as MatrixCell, ClaimLine, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
 use crate::model::{DateBasis, Severity, Stance};
 use crate::output;
-use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -167,13 +166,17 @@ pub fn render(r: &Report, style: Style) -> String {
     let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
     pen.wrap(&mut out, "", "", &format!("Story report: {}, as of {}{known}", r.database, r.as_of.human()));
     pen.wrap(&mut out, "", "", &words::counts_line(&r.counts));
+    if let Some(title) = r.read_in_by_all() {
+        pen.wrap(&mut out, "", "", &format!("Every claim below was read in “{title}”."));
+    }
     let _ = writeln!(out);
     summary(&pen, &mut out, &r.summary, &r.propositions);
     let _ = writeln!(out, "{}", pen.paint("STANCE MATRIX", Some(Paint::Bold)));
     matrix_into(&pen, &mut out, &r.matrix);
     let _ = writeln!(out);
+    let shared = r.read_in_by_all();
     for (i, p) in r.propositions.iter().enumerate() {
-        proposition(&pen, &mut out, i + 1, p, style.show_ids);
+        proposition(&pen, &mut out, i + 1, p, style.show_ids, shared.is_some());
     }
     notes(&pen, &mut out, r);
     out
@@ -195,7 +198,7 @@ fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]
         for l in lines {
             let first = format!("  [{}] ", number_of(props, &l.proposition));
             let rest = " ".repeat(first.width());
-            pen.wrap(out, &first, &rest, &format!("{} {}", short(&l.text, 60), l.what));
+            pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
         }
     };
     group(out, "Contested", &s.contested);
@@ -263,7 +266,7 @@ fn date_cell(c: &ClaimLine) -> String {
     }
 }
 
-fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool) {
+fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool, shared: bool) {
     let status = p.status.as_str().to_uppercase();
     let first = format!("[{n}] ");
     pen.wrap(out, &first, &" ".repeat(first.width()), &format!("{} ({status})", p.text));
@@ -275,48 +278,41 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
     if let Some(note) = &p.note {
         pen.wrap(out, &format!("{indent}Note: "), indent, note);
     }
-    let mut notes: Vec<(String, &str)> = Vec::new();
+    let mut header = vec!["party", "stance", "date"];
+    if !shared {
+        header.push("read in");
+    }
     let rows: Vec<Vec<(String, Option<Paint>)>> = p
         .claims
         .iter()
         .map(|c| {
-            let mut party = if show_ids { format!("{} {}", c.party_name, c.claim) } else { c.party_name.clone() };
-            if let Some(note) = &c.note {
-                let mark = format!("[{}]", letter(notes.len()));
-                notes.push((mark.clone(), note));
-                party = format!("{party} {mark}");
+            let party = if show_ids { format!("{} {}", c.party_name, c.claim) } else { c.party_name.clone() };
+            let mut row = vec![(party, None), (words::stance_cell(c), stance_paint(c.stance)), (date_cell(c), None)];
+            if !shared {
+                row.push((short(&c.read_in_title, 40), None));
             }
-            let stance = match c.status {
-                ClaimStatus::Retracted => format!("{} (withdrawn)", c.stance.label()),
-                ClaimStatus::Superseded => format!("{} (superseded)", c.stance.label()),
-                ClaimStatus::Live if c.reversal => format!("{} (turned)", c.stance.label()),
-                ClaimStatus::Live => c.stance.label().to_string(),
-            };
-            let mut source = short(&c.read_in_title, 40);
-            if !c.rests_on_titles.is_empty() {
-                source = format!(
-                    "{source} → {}",
-                    c.rests_on_titles.iter().map(|t| short(t, 30)).collect::<Vec<_>>().join("; ")
-                );
-            }
-            vec![(party, None), (stance, stance_paint(c.stance)), (date_cell(c), None), (source, None)]
+            row
         })
         .collect();
     if !rows.is_empty() {
-        table(pen, out, 4, &["party", "stance", "date", "read in → rests on"], &rows);
+        table(pen, out, 4, &header, &rows);
     }
-    for c in p.claims.iter().filter(|c| c.quote.is_some()) {
-        let quote = c.quote.as_deref().unwrap_or_default();
-        pen.wrap(out, &format!("{indent}“"), &format!("{indent} "), &format!("{quote}” — {}", c.party_name));
-    }
-    for (mark, note) in &notes {
-        pen.wrap(out, &format!("{indent}{mark} "), &" ".repeat(indent.len() + mark.width() + 1), note);
+    // What each claim said, and on what it rests, under the table.
+    for c in &p.claims {
+        let said = words::claim_detail(c);
+        if !said.is_empty() {
+            pen.wrap(
+                out,
+                &format!("{indent}• {}, {}: ", c.party_name, c.stance.label()),
+                &format!("{indent}  "),
+                &said,
+            );
+        }
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "{indent}Findings");
-        for f in &p.findings {
-            let sev = f.finding.severity.as_str().to_uppercase();
-            let first = format!("{indent}  {} ", pen.paint(&sev, severity_paint(f.finding.severity)));
+        for f in p.finding_lines() {
+            let sev = f.severity.as_str().to_uppercase();
             let first_plain = format!("{indent}  {sev} ");
             let rest = " ".repeat(first_plain.width());
             let mut text = String::new();
@@ -324,8 +320,9 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
                 &mut text,
                 &first_plain,
                 &rest,
-                &format!("{}: {}", f.finding.kind, f.said),
+                &format!("{}: {}", f.kind, f.said),
             );
+            let first = format!("{indent}  {} ", pen.paint(&sev, severity_paint(f.severity)));
             let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
@@ -339,20 +336,6 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         }
     }
     let _ = writeln!(out);
-}
-
-/// a, b, … z, aa, ab: footnote marks.
-fn letter(i: usize) -> String {
-    let mut n = i;
-    let mut s = String::new();
-    loop {
-        s.insert(0, (b'a' + (n % 26) as u8) as char);
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    s
 }
 
 /// Notes on the sources and parties the report names, and what each source is.
@@ -379,7 +362,6 @@ fn notes(pen: &Pen, out: &mut String, r: &Report) {
             pen.wrap(out, "  • ", "    ", &format!("{}: {}", p.name, p.note.as_deref().unwrap_or_default()));
         }
     }
-    let _ = writeln!(out, "{}", count(r.sources.len(), "source", "sources"));
 }
 
 #[cfg(test)]
@@ -403,7 +385,5 @@ mod tests {
         assert_eq!(cut("abcdef", 4), "abc…");
         assert_eq!(cut("abc", 4), "abc");
         assert_eq!(cut("中文字符", 5), "中文…");
-        assert_eq!(letter(0), "a");
-        assert_eq!(letter(26), "aa");
     }
 }

@@ -58,6 +58,36 @@ fn finding_count(kind: &str, n: usize) -> String {
     count(n, one, many)
 }
 
+/// A claim's stance with what became of it: "denies", "affirms (withdrawn)".
+pub fn stance_cell(c: &ClaimLine) -> String {
+    use crate::reconcile::ClaimStatus;
+    match c.status {
+        ClaimStatus::Retracted => format!("{} (withdrawn)", c.stance.label()),
+        ClaimStatus::Superseded => format!("{} (superseded)", c.stance.label()),
+        ClaimStatus::Live if c.reversal => format!("{} (turned)", c.stance.label()),
+        ClaimStatus::Live => c.stance.label().to_string(),
+    }
+}
+
+/// What a claim said and on what it rests, as one run of text: its quote, who relayed it,
+/// the sources it rests on when other than the one it was read in, and its note.
+pub fn claim_detail(c: &ClaimLine) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(q) = &c.quote {
+        parts.push(format!("“{q}”"));
+    }
+    if let Some(via) = &c.via {
+        parts.push(format!("(via {via})"));
+    }
+    if !c.rests_on_titles.is_empty() {
+        parts.push(format!("Resting on {}.", list(&c.rests_on_titles)));
+    }
+    if let Some(note) = &c.note {
+        parts.push(format!("Note: {note}"));
+    }
+    parts.join(" ")
+}
+
 /// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
 /// “neutral and fair position”".
 pub fn claim_said(c: &ClaimLine) -> String {
@@ -94,27 +124,28 @@ pub fn support_line(p: &PropositionReport) -> String {
         .support
         .iter()
         .filter(|(_, s)| !s.lines.is_empty())
-        .map(|(side, s)| format!("{}: {}", side_verb(side), side_words(s)))
+        .map(|(side, s)| format!("{} on {}", side_verb(side), side_words(s)))
         .collect();
     if sides.is_empty() {
-        "No party affirms or denies it.".to_string()
-    } else {
-        sides.join(". ") + "."
+        return "No party affirms or denies it.".to_string();
     }
+    let text = sides.join("; ");
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
 }
 
 fn side_verb(side: &str) -> &'static str {
     if side == "affirms" {
-        "Affirmed"
+        "affirmed"
     } else {
-        "Denied"
+        "denied"
     }
 }
 
 fn side_words(s: &Side) -> String {
     let letters: Vec<&str> = s.reliability.iter().map(|r| r.as_str()).collect();
     format!(
-        "{}; suggested credibility {} ({}), sources rated {}",
+        "{} (suggested credibility {}, {}; sources rated {})",
         count(s.lines.len(), "line of evidence", "independent lines of evidence"),
         s.grade,
         s.credibility,
@@ -184,9 +215,21 @@ pub fn silence_reason(silences: &[&Finding]) -> String {
         SilenceReason::NoResponse => {
             let deadline = requests().any(|c| c.deadline_passed == Some(true));
             let noted = silences.iter().flat_map(|f| &f.requests).any(|c| c.kind == ContactKind::NoResponse);
+            let to: Vec<String> = {
+                let mut names: Vec<String> = silences
+                    .iter()
+                    .flat_map(|f| &f.requests)
+                    .filter(|c| c.kind == ContactKind::NoResponse)
+                    .filter_map(|c| c.party_name.clone())
+                    .collect();
+                names.sort();
+                names.dedup();
+                names
+            };
             match (askers.is_empty(), deadline) {
                 (false, true) => format!("asked{by}, no answer by the deadline"),
                 (false, false) => format!("asked{by}, no answer"),
+                (true, _) if !to.is_empty() => format!("did not respond to {}", list(&to)),
                 (true, _) if noted => "did not respond".to_string(),
                 _ => "no answer".to_string(),
             }

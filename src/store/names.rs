@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 pub fn resolve(conn: &Connection, kind: &str, reference: &str, at: &str) -> Result<String> {
     let sql = match kind {
         "party" => "SELECT id, name, aliases FROM party ORDER BY id",
-        "source" => "SELECT id, title, '[]' FROM source ORDER BY id",
+        "source" => "SELECT id, coalesce(title, ''), '[]' FROM source ORDER BY id",
         "proposition" => "SELECT id, text, '[]' FROM proposition ORDER BY id",
         _ => return Ok(reference.to_string()),
     };

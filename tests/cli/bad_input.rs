@@ -13,8 +13,8 @@ fn base(kind: &str) -> Value {
         "sources" => json!({"id": "s-new", "title": "New source", "kind": "article"}),
         "propositions" => json!({"id": "p-new", "text": "A new proposition"}),
         "claims" => json!({"proposition": "p-experts-helped-kupol", "party": "china-mfa", "stance": "denies",
-                           "source": "s-reuters-report"}),
-        "links" => json!({"from": "c-mfa-denies-experts", "rel": "contradicts", "to": "c-reuters-reports-experts"}),
+                           "source": "s-seed-article"}),
+        "links" => json!({"from": "c-mfa-denies-experts", "rel": "contradicts", "to": "c-publisher-visits"}),
         "requests" => json!({"party": "kremlin", "proposition": "p-experts-flight-tests", "by": "reuters"}),
         "retractions" => json!({"target": "c-mfa-denies-experts", "date": "2025-10-01", "reason": "Corrected"}),
         _ => panic!("no record kind {kind}"),
@@ -60,7 +60,7 @@ fn refuse_commands(cases: &[(&str, i32, &[&str])]) {
 /// A valid `claim add` command line on the Kupol fixture, with more flags after it.
 macro_rules! claim_add {
     ($($more:literal)?) => {
-        concat!("claim add --prop p-experts-helped-kupol --party china-mfa --stance denies --source s-reuters-report"
+        concat!("claim add --prop p-experts-helped-kupol --party china-mfa --stance denies --source s-seed-article"
                 $(, " ", $more)?)
     };
 }
@@ -95,7 +95,7 @@ fn malformed_bundles() {
         (one("claims", json!({"stnace": "denies"})), &["claims[0].stnace: ", "unknown field `stnace`"]),
         (one("parties", json!({"contry": "CN"})), &["parties[0].contry: ", "unknown field `contry`"]),
         (
-            bundle(json!({"claims": [{"party": "china-mfa", "stance": "denies", "source": "s-reuters-report"}]})),
+            bundle(json!({"claims": [{"party": "china-mfa", "stance": "denies", "source": "s-seed-article"}]})),
             &["claims[0]", "missing field `proposition`"],
         ),
         (one("parties", json!({"aliases": ["ok", 3]})), &["parties[0].aliases[1]: ", "integer `3`"]),
@@ -200,7 +200,7 @@ fn ids_that_clash_or_are_malformed() {
     let party = |id: &str, name: &str| json!({"id": id, "name": name, "kind": "media"});
     let claim = |id: &str, stance: &str| {
         json!({"id": id, "proposition": "p-experts-helped-kupol", "party": "china-mfa", "stance": stance,
-               "source": "s-reuters-report"})
+               "source": "s-seed-article"})
     };
     let kremlin = json!({"id": "kremlin", "name": "The Kremlin", "kind": "government", "country": "RU",
                          "parent": "russia-gov", "aliases": ["The Kremlin"]});
@@ -219,7 +219,7 @@ fn ids_that_clash_or_are_malformed() {
         ),
         (
             bundle(json!({"claims": [json!({"id": "c-mfa-denies-experts", "proposition": "p-experts-helped-kupol",
-            "party": "china-mfa", "stance": "affirms", "source": "s-reuters-report", "via": "reuters",
+            "party": "china-mfa", "stance": "affirms", "source": "s-seed-article",
             "quote": "neutral and fair position"})]})),
             &["claims[0].stance: ", "claim 'c-mfa-denies-experts' already exists with a different stance"],
         ),
@@ -228,11 +228,10 @@ fn ids_that_clash_or_are_malformed() {
                 "sources",
                 json!({
                     "id": "s-reuters-report",
-                    "title": "Reuters report on Chinese experts working with IEMZ Kupol \
-                              (original title not given in the seed article)",
+                    "title": null,
                     "publisher": "reuters",
                     "reliability": "A",
-                    "derived_from": ["s-reuters-documents"]
+                    "note": "The Reuters report the article relays; the article gives no title, date or URL for it."
                 }),
             ),
             &["sources[0].reliability: ", "source 's-reuters-report' already exists with a different reliability"],
@@ -295,7 +294,7 @@ fn a_bad_record_after_good_ones_writes_nothing() {
     let good_claims: Vec<Value> = (0..3)
         .map(|i| {
             json!({"id": format!("c-ok-{i}"), "proposition": "p-experts-helped-kupol", "party": "ok-party",
-                   "stance": "affirms", "source": "s-reuters-report"})
+                   "stance": "affirms", "source": "s-seed-article"})
         })
         .collect();
     let mut claims = good_claims.clone();
@@ -350,7 +349,7 @@ fn bad_flags_on_commands_that_write() {
         (claim_add!("--stated 2025-13"), 2, &["--stated", "'2025-13'"]),
         (
             "claim add --prop p-experts-helped-kupol --party china-mfa --stance deny
-             --source s-reuters-report",
+             --source s-seed-article",
             2,
             &["--stance", "'deny'"],
         ),
@@ -358,17 +357,17 @@ fn bad_flags_on_commands_that_write() {
         ("party add x --name X --kind alien", 2, &["--kind", "'alien'"]),
         ("source add s --title S --kind article --reliability G", 2, &["--reliability", "'G'"]),
         ("source add s --title S --kind article --sha256 xyz", 2, &["--sha256", "'xyz'"]),
-        ("link add c-mfa-denies-experts refutes c-reuters-reports-experts", 2, &["'refutes'", "<REL>"]),
+        ("link add c-mfa-denies-experts refutes c-publisher-visits", 2, &["'refutes'", "<REL>"]),
         ("retract c-mfa-denies-experts --reason R --date 2025-02-30", 2, &["--date", "'2025-02-30'"]),
         // Values only the store can check: bad data, exit 1, one line naming the flag.
         (
             "claim add --prop p-experts-helped-kupol --party china-mfx --stance denies
-             --source s-reuters-report",
+             --source s-seed-article",
             1,
             &["error: --party: ", "no party 'china-mfx'", "(did you mean 'china-mfa'?)"],
         ),
         (
-            "claim add --prop p-nope --party china-mfa --stance denies --source s-reuters-report",
+            "claim add --prop p-nope --party china-mfa --stance denies --source s-seed-article",
             1,
             &["--prop: ", "no proposition 'p-nope'"],
         ),
@@ -383,7 +382,7 @@ fn bad_flags_on_commands_that_write() {
         (
             claim_add!("--id c-mfa-denies-experts"),
             1,
-            &["--via: ", "claim 'c-mfa-denies-experts' already exists with a different via"],
+            &["--quote: ", "claim 'c-mfa-denies-experts' already exists with a different quote"],
         ),
         (r#"party add "sp ace" --name X --kind media"#, 1, &["ID: ", "'sp ace'"]),
         (r#"party add x --name "  " --kind media"#, 1, &["--name: ", "name is empty"]),

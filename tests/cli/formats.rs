@@ -231,7 +231,7 @@ fn config_sets_gets_and_lists_the_organisation() {
 const GOOGLE_REQUIRED: &[&str] = &["claimReviewed", "reviewRating", "url"];
 const GOOGLE_RECOMMENDED: &[&str] = &["author", "datePublished", "itemReviewed"];
 const RATING_FIELDS: &[&str] = &["ratingValue", "bestRating", "worstRating", "alternateName"];
-const CLAIM_FIELDS: &[&str] = &["author", "datePublished", "appearance", "firstAppearance"];
+const CLAIM_FIELDS: &[&str] = &["author", "appearance", "firstAppearance"];
 const LABELS: &[&str] = &["False", "Mostly false", "Unproven", "Mostly true", "True"];
 
 /// A fixture with a verdict on every proposition: rating i % 5 + 1 of 5, with a URL.
@@ -296,7 +296,8 @@ fn assert_review(db: &Db, review: &Value, prop: &Value, verdict: &Value, author:
     let party = db.json(&["party", "show", claimant["party"].as_str().unwrap()]);
     let kind = if party["kind"] == "person" { "Person" } else { "Organization" };
     assert_eq!(item["author"], json!({"@type": kind, "name": party["name"]}), "{id}: the claim's author");
-    assert_eq!(item["datePublished"], claimant["date"]);
+    // An undated claim is published on no date.
+    assert_eq!(item.get("datePublished").unwrap_or(&Value::Null), &claimant["date"]);
 
     let appearances = list(&item["appearance"]);
     assert_eq!(item["firstAppearance"], appearances[0], "{id}: the first appearance leads the list");
@@ -648,7 +649,13 @@ fn prov_holds_the_provenance_graph_of_each_fixture() {
         }
         assert_eq!(entity.len(), list(&bundle["sources"]).len() + list(&bundle["claims"]).len(), "{name}: entities");
         let source_edges: usize = upstream.values().map(Vec::len).sum();
-        assert_eq!(derived.len(), source_edges + list(&bundle["claims"]).len(), "{name}: derivations");
+        let bases: usize = list(&bundle["claims"])
+            .iter()
+            .flat_map(|c| {
+                c.get("basis").map(|b| ids_str(b)).unwrap_or_default().into_iter().filter(move |b| *b != c["source"])
+            })
+            .count();
+        assert_eq!(derived.len(), source_edges + list(&bundle["claims"]).len() + bases, "{name}: derivations");
         let with_publisher = list(&bundle["sources"]).iter().filter(|s| s.get("publisher").is_some()).count();
         assert_eq!(attributed.len(), with_publisher + list(&bundle["claims"]).len(), "{name}: attributions");
 
@@ -719,16 +726,16 @@ fn prov_types_the_derivations_of_roots_and_quotes() {
             .get("prov:type")
             .cloned()
     };
-    // The Reuters report rests on the documents (a root); the seed article on the report.
-    assert_eq!(typed(&kupol, "ct:source/s-reuters-report", "ct:source/s-reuters-documents"), Some(primary.clone()));
-    assert_eq!(typed(&kupol, "ct:source/s-seed-article", "ct:source/s-hur-disclosure"), Some(primary.clone()));
-    assert_eq!(typed(&kupol, "ct:source/s-seed-article", "ct:source/s-reuters-report"), None);
-    // China's denial is quoted; the officials' claim is paraphrased.
+    // The article read rests on the Reuters report, a root.
+    assert_eq!(typed(&kupol, "ct:source/s-seed-article", "ct:source/s-reuters-report"), Some(primary.clone()));
+    // China's denial is quoted; the officials' claim is paraphrased, and rests on two bases.
     assert_eq!(
-        typed(&kupol, "ct:claim/c-mfa-denies-experts", "ct:source/s-reuters-report"),
+        typed(&kupol, "ct:claim/c-mfa-denies-experts", "ct:source/s-seed-article"),
         Some(json!({"$": "prov:Quotation", "type": "prov:QUALIFIED_NAME"}))
     );
-    assert_eq!(typed(&kupol, "ct:claim/c-officials-affirm-experts", "ct:source/s-reuters-report"), None);
+    assert_eq!(typed(&kupol, "ct:claim/c-officials-affirm-experts", "ct:source/s-seed-article"), None);
+    assert_eq!(typed(&kupol, "ct:claim/c-officials-affirm-experts", "ct:source/s-reuters-documents"), None);
+    assert_eq!(typed(&kupol, "ct:claim/c-officials-affirm-experts", "ct:source/s-officials-to-reuters"), None);
     // Rewrites of rewrites: only the one built on the original cites a primary source.
     let rewrites = prov(&Db::with_fixture("rewrites.json"));
     assert_eq!(typed(&rewrites, "ct:source/s-ostblick-rewrite", "ct:source/s-visnyk-original"), Some(primary));
@@ -747,7 +754,7 @@ fn prov_marks_retractions_and_relays() {
     assert_eq!(i["prov:entity"], "ct:claim/c-mfa-denies-experts");
     assert_eq!(i["prov:time"], "2025-10-01T07:30:00Z");
     assert_eq!(i["ct:reason"], "withdrawn");
-    // Reuters relays five parties' claims: it acts on behalf of each, once.
+    // Reuters relays four parties' claims: it acts on behalf of each, once.
     let on_behalf: BTreeSet<String> = doc["actedOnBehalfOf"]
         .as_object()
         .unwrap()
@@ -755,10 +762,8 @@ fn prov_marks_retractions_and_relays() {
         .filter(|d| d["prov:delegate"] == "ct:party/reuters")
         .map(|d| d["prov:responsible"].as_str().unwrap().to_string())
         .collect();
-    let want: BTreeSet<String> = ["china-mfa", "eu-security-officials", "kremlin", "kupol", "russia-mod"]
-        .iter()
-        .map(|p| format!("ct:party/{p}"))
-        .collect();
+    let want: BTreeSet<String> =
+        ["eu-security-officials", "kremlin", "kupol", "russia-mod"].iter().map(|p| format!("ct:party/{p}")).collect();
     assert_eq!(on_behalf, want);
     // And the PROV export is stable.
     assert_eq!(db.ok("export --format prov"), db.ok("export --format prov"));
@@ -786,10 +791,10 @@ fn python_checks_of_the_exports_pass() {
 // ---- 4. CSV
 
 const CLAIM_HEADER: &str =
-    "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,logged_by,recorded";
-const PARTY_HEADER: &str = "id,name,kind,anonymous,country,parent,aliases,logged_by,recorded";
+    "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,basis,logged_by,recorded";
+const PARTY_HEADER: &str = "id,name,kind,anonymous,country,parent,aliases,note,logged_by,recorded";
 const SOURCE_HEADER: &str =
-    "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,logged_by,recorded";
+    "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,note,logged_by,recorded";
 const FINDING_HEADER: &str = "id,kind,severity,proposition,parties,claims,reason,detail,state,note";
 
 /// The cells of a CSV text, header first, exactly as written (no apostrophe taken off).
@@ -1305,15 +1310,15 @@ fn search_finds_proposition_texts_aliases_and_folds_accents() {
     let db = search_db();
     // A proposition's text.
     let garpiya = found(&hits(&db, &["Garpiya"]));
-    assert!(garpiya.contains(&pair("proposition", "p-experts-flight-tests")), "{garpiya:?}");
+    assert!(garpiya.contains(&pair("proposition", "p-models-tested")), "{garpiya:?}");
     assert_eq!(
         found(&hits(&db, &["glide", "--kind", "proposition"])),
         [pair("proposition", "p-d30sn-components-unsanctioned")]
     );
     // A party's alias.
-    let hur = hits(&db, &["HUR"]);
-    assert_eq!(found(&hur)[0], pair("party", "ukraine-hur"));
-    assert!(hur[0]["highlighted"].as_str().unwrap().contains("**HUR**"), "{}", hur[0]["highlighted"]);
+    let defence = hits(&db, &["defence"]);
+    assert_eq!(found(&defence)[0], pair("party", "russia-mod"));
+    assert!(defence[0]["highlighted"].as_str().unwrap().contains("**defence**"), "{}", defence[0]["highlighted"]);
     assert!(found(&hits(&db, &["Chinese foreign ministry"])).contains(&pair("party", "china-mfa")));
     // Accents and case folded both ways.
     for query in ["bruckner", "Brückner", "BRUCKNER", "brückner"] {
@@ -1334,7 +1339,7 @@ fn search_filters_by_kind_prop_and_party() {
     let db = search_db();
     let all = found(&hits(&db, &["Reuters", "--limit", "500"]));
     let kinds: BTreeSet<&str> = all.iter().map(|h| h.0.as_str()).collect();
-    assert!(kinds.len() >= 3, "Reuters is in several kinds of record: {kinds:?}");
+    assert!(kinds.len() >= 2, "Reuters is in several kinds of record: {kinds:?}");
     for kind in ["claim", "proposition", "party", "source"] {
         let only = found(&hits(&db, &["Reuters", "--kind", kind, "--limit", "500"]));
         let want: Vec<(String, String)> = all.iter().filter(|h| h.0 == kind).cloned().collect();
@@ -1361,7 +1366,7 @@ fn search_filters_by_kind_prop_and_party() {
 fn search_json_has_the_documented_fields_best_first() {
     let db = search_db();
     let h = hits(&db, &["Reuters", "--limit", "500"]);
-    assert!(h.len() > 10, "{}", h.len());
+    assert!(h.len() > 5, "{}", h.len());
     let mut last = f64::NEG_INFINITY;
     for hit in &h {
         let fields: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
@@ -1419,7 +1424,7 @@ fn search_text_is_never_query_syntax() {
         assert_eq!(out.code, 0, "{query}: {out:#?}");
         assert!(out.stderr.is_empty() || out.stderr == format!("nothing matches {query}\n"), "{query}: {}", out.stderr);
     }
-    assert_eq!(db.column("claim list", "id").len(), 14 + 11 + 12, "no table was dropped");
+    assert_eq!(db.column("claim list", "id").len(), 16 + 11 + 12, "no table was dropped");
 }
 
 #[test]
@@ -1510,16 +1515,20 @@ fn sql_blocks(markdown: &str) -> Vec<String> {
 
 #[test]
 fn schema_doc_explains_every_table_and_view() {
-    let schema = repo_file("schema.sql");
+    // What a migrated database holds, not what schema.sql mentions on the way there.
+    let db = Db::with_fixture(KUPOL);
     let doc = repo_file("docs/SCHEMA.md");
-    let mut names = Vec::new();
-    for line in schema.lines() {
-        for prefix in ["CREATE TABLE ", "CREATE VIEW ", "CREATE VIRTUAL TABLE "] {
-            if let Some(rest) = line.strip_prefix(prefix) {
-                names.push(rest.split_whitespace().next().unwrap().to_string());
-            }
-        }
-    }
+    let conn = rusqlite::Connection::open(db.path()).unwrap();
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE 'search\\_%' ESCAPE '\\' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
     assert!(names.len() >= 20, "{names:?}");
     let headings: Vec<&str> = doc.lines().filter(|l| l.starts_with("### ")).collect();
     for name in &names {

@@ -60,7 +60,7 @@ fn all_fixtures_share_one_database() {
     }
     let export = db.export_json();
     let claims = export["claims"].as_array().unwrap().len();
-    assert_eq!(claims, 14 + 11 + 12);
+    assert_eq!(claims, 16 + 11 + 12);
 }
 
 #[test]

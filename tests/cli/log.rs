@@ -8,8 +8,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The Kupol story as one file per source, in the order they must be logged.
-const KUPOL_LOG: &[&str] =
-    &["reuters-documents.toml", "reuters-report.toml", "hur-disclosure.toml", "seed-article.toml"];
+const KUPOL_LOG: &[&str] = &[
+    "reuters-report.toml",
+    "officials-to-reuters.toml",
+    "reuters-documents.toml",
+    "hur-disclosure.toml",
+    "seed-article.toml",
+];
 
 fn log_file(name: &str) -> PathBuf {
     fixture("log").join(name)
@@ -134,7 +139,22 @@ fn the_kupol_article_logged_file_by_file_reconciles_like_the_bundle() {
 #[test]
 fn log_errors_name_the_file_and_line_and_write_nothing() {
     let db = Db::with_fixture("kupol-drones.json");
-    let text = std::fs::read_to_string(log_file("hur-disclosure.toml")).unwrap();
+    let text = r#"# A bulletin of Ukrainian military intelligence.
+
+[source]
+id = "s-hur-bulletin"
+title = "Bulletin"
+kind = "statement"
+publisher = "Ukrainian military intelligence"
+reliability = "F"
+
+[[claim]]
+party = "Ukrainian military intelligence"
+proposition = "p-d30sn-components-unsanctioned"
+stance = "affirms"
+note = "Repeated in a bulletin."
+"#
+    .to_string();
     let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let write = |name: &str, text: &str| {
         let path = db.file(name);
@@ -177,7 +197,7 @@ fn log_errors_name_the_file_and_line_and_write_nothing() {
 
     // A reference to a source not logged yet, from the file's own [source].
     let upstream = text
-        .replace("id = \"s-hur-disclosure\"", "id = \"s-hur-again\"")
+        .replace("id = \"s-hur-bulletin\"", "id = \"s-hur-again\"")
         .replace("reliability = \"F\"", "reliability = \"F\"\nderived_from = [\"s-hur-disclosure\", \"s-nowhere\"]");
     let at = line_of(&upstream, "s-nowhere");
     let file = write("upstream.toml", &upstream);
@@ -207,11 +227,11 @@ fn log_takes_names_aliases_titles_and_texts_and_a_dry_run() {
     let db = Db::with_fixture("kupol-drones.json");
     let text = r#"
 [source]
-id = "documents reviewed by reuters (not published; not described further)"
+id = "THE EVOLVING DYNAMICS OF MILITARY DRONE COLLABORATION BETWEEN CHINA AND RUSSIA"
 
 [[claim]]
 party = "CHINA’S FOREIGN MINISTRY"
-proposition = "Chinese experts conducted flight tests of new drones with IEMZ Kupol, including models of the Garpiya series and the GA-21."
+proposition = "Chinese experts did technical work on existing drone models and conducted flight tests of new drones with IEMZ Kupol."
 stance = "qualifies"
 via = "the kremlin"
 stated = 2025-09-26
@@ -237,7 +257,7 @@ asked = "2025-09-24"
         (
             &json!("china-mfa"),
             &json!("p-experts-flight-tests"),
-            &json!("s-reuters-documents"),
+            &json!("s-seed-article"),
             &json!("kremlin"),
             &json!("2025-09-26"),
             &json!(0.5),
@@ -255,12 +275,12 @@ fn flags_take_names_and_aliases_everywhere() {
     let db = Db::with_fixture("kupol-drones.json");
     // Parties by name or alias (accents and case ignored), a proposition by its text, a
     // source by its title.
-    db.ok(r#"party add mfa-fr --name "Ministère de l'Europe et des Affaires étrangères" --kind government --country FR --parent "government of china""#);
-    assert_eq!(db.json("party show mfa-fr")["parent"], "china-gov");
-    db.ok(r#"source add s-follow-up --title "Follow-up" --kind article --publisher "ministere de l'europe et des affaires etrangeres" --derived-from "Documents reviewed by Reuters (not published; not described further)""#);
+    db.ok(r#"party add mfa-fr --name "Ministère de l'Europe et des Affaires étrangères" --kind government --country FR --parent "the kremlin""#);
+    assert_eq!(db.json("party show mfa-fr")["parent"], "kremlin");
+    db.ok(r#"source add s-follow-up --title "Follow-up" --kind article --publisher "ministere de l'europe et des affaires etrangeres" --derived-from "The Evolving Dynamics of Military Drone Collaboration Between China and Russia""#);
     let source = db.json("source show s-follow-up");
-    assert_eq!((&source["publisher"], &source["derived_from"]), (&json!("mfa-fr"), &json!(["s-reuters-documents"])));
-    db.ok(r#"prop add p-new --text "A new matter" --expect "The Kremlin" --expect HUR"#);
+    assert_eq!((&source["publisher"], &source["derived_from"]), (&json!("mfa-fr"), &json!(["s-seed-article"])));
+    db.ok(r#"prop add p-new --text "A new matter" --expect "The Kremlin" --expect "ukrainian military intelligence""#);
     assert_eq!(db.json("prop show p-new")["expected"], json!(["kremlin", "ukraine-hur"]));
     let id = db.ok(r#"claim add --prop "a new matter" --party "russian defense ministry" --stance denies --source follow-up --via "Ministère de l'Europe et des Affaires étrangères""#);
     let claim = db.json(&*format!("claim show {}", id.trim()));
@@ -276,7 +296,10 @@ fn flags_take_names_and_aliases_everywhere() {
         db.column(r#"claim list --party "Russian defence ministry" --source Follow-up"#, "id"),
         vec![id.trim().to_string()]
     );
-    assert_eq!(db.column("claim list --party HUR", "party"), vec!["ukraine-hur".to_string()]);
+    assert_eq!(
+        db.column(r#"claim list --party "Ukrainian Military Intelligence""#, "party"),
+        vec!["ukraine-hur".to_string()]
+    );
     let matrix = db.json(r#"matrix --prop "a new matter""#);
     assert_eq!(matrix["propositions"], json!(["p-new"]));
     db.ok(r#"report --prop "A new matter""#);
@@ -296,7 +319,7 @@ fn flags_take_names_and_aliases_everywhere() {
         r#"claim add --prop p-new --party "Chinese Foreign Ministry" --stance denies --source follow-up"#,
         None,
         1,
-        &["--party: 'Chinese Foreign Ministry' could be any of 2 parties: china-mfa (Ministry of Foreign Affairs of China), mfa-cn-2 (Chinese foreign ministry); give the id"],
+        &["--party: 'Chinese Foreign Ministry' could be any of 2 parties: china-mfa (China's foreign ministry), mfa-cn-2 (Chinese foreign ministry); give the id"],
     );
     assert_refused(&db, r#"claim list --party "chinese foreign ministry""#, None, 1, &["could be any of 2 parties"]);
     assert_refused(&db, r#"matrix --prop "no such matter""#, None, 1, &["no proposition 'no such matter'"]);
@@ -381,7 +404,7 @@ fn the_editor_reopens_at_the_error_until_the_text_is_valid() {
     assert!(template.contains("\n[source]\n") && template.contains("\n[[claim]]\n"), "{template}");
     assert!(
         template.contains(
-            "#   china-mfa: Ministry of Foreign Affairs of China (China's foreign ministry, Chinese foreign ministry)"
+            "#   china-mfa: China's foreign ministry (Ministry of Foreign Affairs of China, Chinese foreign ministry)"
         ),
         "{template}"
     );
@@ -512,7 +535,7 @@ mod terminal {
         let db = Db::with_fixture("kupol-drones.json");
         let mut p = spawn(&db, &["claim", "add"]);
         // Each list is filtered as you type; "> " marks the one Enter picks.
-        answer(&mut p, "Source", "reuters rep");
+        answer(&mut p, "Source", "reuters-rep");
         answer(&mut p, "> s-reuters-report", "\r");
         // A typo in the filter, corrected with backspace.
         answer(&mut p, "Party", "kremlni");
@@ -527,7 +550,7 @@ mod terminal {
         answer(&mut p, "Stated on", "2025-09-31\r");
         // A value the flag would refuse is refused here too, and asked again.
         answer(&mut p, "'2025-09-31' is not a day of the calendar", "2025-09-30\r");
-        answer(&mut p, "Confidence", "1.5\r");
+        answer(&mut p, "confidence", "1.5\r");
         answer(&mut p, "1.5 is out of range; confidence runs from 0 to 1", "0.8\r");
         answer(&mut p, "Admiralty grade", "\r");
         answer(&mut p, "Note", "\r");
@@ -561,7 +584,7 @@ mod terminal {
         answer(&mut p, "Proposition", "\r");
         answer(&mut p, "Relayed by", "\r");
         answer(&mut p, "Stated on", "\r");
-        answer(&mut p, "Confidence", "\r");
+        answer(&mut p, "confidence", "\r");
         answer(&mut p, "Admiralty grade", "\r");
         answer(&mut p, "Note", "\r");
         let shown = p.exp_string("Log this claim?").unwrap();
@@ -620,7 +643,7 @@ printf '%s\n' "${{COMPREPLY[@]}}"
     assert!(complete(&["__"]).is_empty(), "the helper stays hidden");
     assert!(complete(&["claim", "add", "--d"]).contains("--db"), "global flags too");
     assert_eq!(complete(&["claim", "add", "--sta"]), set(&["--stance", "--stated"]));
-    assert_eq!(complete(&["claim", "add", "--party", "ch"]), set(&["china-gov", "china-mfa", "chinese-drone-experts"]));
+    assert_eq!(complete(&["claim", "add", "--party", "ch"]), set(&["china-mfa"]));
     assert_eq!(complete(&["claim", "add", "--via", "reu"]), set(&["reuters"]));
     assert_eq!(
         complete(&["report", "--prop", "p-experts-"]),
@@ -656,8 +679,8 @@ fn zsh_and_fish_scripts_complete_ids_through_the_hidden_command() {
     assert!(fish.contains("complete -c claimtrack -l derived-from -x -a '(__claimtrack_ids source)'"));
     assert!(fish.contains("function __claimtrack_ids"));
 
-    assert_eq!(db.ok("__complete-ids proposition").lines().count(), 6);
-    assert_eq!(db.ok("__complete-ids party").lines().next(), Some("china-gov"));
+    assert_eq!(db.ok("__complete-ids proposition").lines().count(), 9);
+    assert_eq!(db.ok("__complete-ids party").lines().next(), Some("china-mfa"));
     let none = Db::new();
     assert_eq!(none.run("__complete-ids party").success().stdout, "", "no database: nothing, quietly");
     assert!(!none.exists());

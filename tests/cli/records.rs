@@ -223,7 +223,7 @@ fn partial_dates_filter_by_overlap() {
 }
 
 #[test]
-fn effective_date_falls_back_to_the_sources_publication_then_the_day_logged() {
+fn a_claims_date_falls_back_to_its_sources_publication_else_it_is_undated() {
     let db = small_story();
     let add = |source: &str, stated: Option<&str>| {
         let mut args = vec!["claim", "add", "--prop", "experts-helped", "--party", "china-mfa", "--stance", "denies"];
@@ -236,12 +236,14 @@ fn effective_date_falls_back_to_the_sources_publication_then_the_day_logged() {
     let stated = add("report", Some("2025-09-25"));
     let published = add("report", None);
     let logged = add("undated", None);
-    let date = |id: &str| db.json(&["claim", "show", id])["date"].as_str().unwrap().to_string();
-    assert_eq!(date(&stated), "2025-09-25", "its own date first");
-    assert_eq!(date(&published), "2025-09-20", "else the source's publication date");
-    assert_eq!(date(&logged), TODAY, "else the day it was logged");
+    let date = |id: &str| db.json(&["claim", "show", id])["date"].clone();
+    let basis = |id: &str| db.json(&["claim", "show", id])["date_basis"].clone();
+    assert_eq!((date(&stated), basis(&stated)), (json!("2025-09-25"), json!("stated")), "its own date first");
+    assert_eq!((date(&published), basis(&published)), (json!("2025-09-20"), json!("published")), "else the source's");
+    assert_eq!((date(&logged), basis(&logged)), (Value::Null, json!("undated")), "else none: undated");
     assert!(db.json(&["claim", "show", &published]).get("stated").is_none(), "the fallback is not stored as stated");
 
+    // Listed by date; an undated claim by the day it was logged, and filtered by it.
     assert_eq!(claim_ids(&db, ""), vec![published.clone(), stated.clone(), logged.clone()], "listed by that date");
     assert_eq!(claim_ids(&db, "--until 2025-09-21"), vec![published.clone()]);
     assert_eq!(claim_ids(&db, "--since 2025-09-21 --until 2025-09-30"), vec![stated]);
@@ -378,7 +380,7 @@ fn retract_claim_and_source_keeps_them_marked() {
 
     let claims = db.json("claim list");
     let rows = claims.as_array().unwrap();
-    assert_eq!(rows.len(), 14, "a retracted claim is still listed");
+    assert_eq!(rows.len(), 16, "a retracted claim is still listed");
     for row in rows {
         let expected = if row["id"] == "c-officials-affirm-experts" { json!("2025-10-02") } else { Value::Null };
         assert_eq!(row.get("retracted").cloned().unwrap_or(Value::Null), expected, "{row}");
@@ -416,12 +418,12 @@ fn retract_claim_and_source_keeps_them_marked() {
 fn lists_speak_json_csv_and_table() {
     let db = Db::with_fixture("reversal.json");
     let lists: &[(&[&str], &str)] = &[
-        (&["party", "list"], "id,name,kind,anonymous,country,parent,aliases,logged_by,recorded"),
-        (&["source", "list"], "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,logged_by,recorded"),
-        (&["prop", "list"], "id,text,tags,expected,logged_by,recorded"),
+        (&["party", "list"], "id,name,kind,anonymous,country,parent,aliases,note,logged_by,recorded"),
+        (&["source", "list"], "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,note,logged_by,recorded"),
+        (&["prop", "list"], "id,text,tags,expected,note,logged_by,recorded"),
         (
             &["claim", "list"],
-            "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,logged_by,recorded,date,retracted",
+            "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,basis,logged_by,recorded,date,date_basis,retracted",
         ),
         (&["link", "list"], "from,rel,to,logged_by,recorded"),
         (&["request", "list"], "id,party,proposition,by,asked,deadline,channel,note,logged_by,recorded"),
@@ -505,9 +507,12 @@ fn demo_prints_the_kupol_propositions_and_writes_no_file() {
     let db = Db::new();
     let out = outcome(db.bare_cmd().arg("demo")).success();
     let kupol: Value = serde_json::from_str(&fixture_text("kupol-drones.json")).unwrap();
+    // Editors read words: every proposition's text, and no ids.
+    let flat = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     for p in kupol["propositions"].as_array().unwrap() {
-        assert!(out.stdout.contains(p["id"].as_str().unwrap()), "demo should show {}:\n{}", p["id"], out.stdout);
-        assert!(out.stdout.contains(p["text"].as_str().unwrap()), "demo should show {}:\n{}", p["text"], out.stdout);
+        let text = p["text"].as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&text), "demo should show {text}:\n{}", out.stdout);
+        assert!(!out.stdout.contains(p["id"].as_str().unwrap()), "demo shows words, not {}", p["id"]);
     }
     assert!(out.stderr.contains("Loaded the Kupol example"), "{}", out.stderr);
     let left: Vec<_> = std::fs::read_dir(db.dir()).unwrap().collect();
@@ -530,7 +535,7 @@ fn demo_with_db_flag_keeps_the_example() {
     let out =
         outcome(db.bare_cmd().args(["--db", target.to_str().unwrap(), "prop", "list", "--format", "json"])).success();
     let props: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(props.as_array().unwrap().len(), 6);
+    assert_eq!(props.as_array().unwrap().len(), 9);
 }
 
 #[test]
@@ -595,7 +600,7 @@ fn quiet_prints_data_but_no_messages() {
     assert_eq!(out.stderr, "");
     let out = db.run(&["-q", "import", fixture("kupol-drones.json").to_str().unwrap()]).success();
     assert_eq!(out.stderr, "");
-    assert_eq!(db.column("party list -q", "id").len(), 14);
+    assert_eq!(db.column("party list -q", "id").len(), 9);
 }
 
 /// China's foreign ministry denying experts-helped in the report, once per (id, stated).
