@@ -3,6 +3,7 @@
 largest of the runs, from GNU time), claimtrack beside the sqlite3 shell on the same rows.
 Usage: measure.py CLAIMTRACK GEN WORKDIR RUNS SIZE..."""
 import json
+import csv
 import os
 import re
 import shutil
@@ -77,7 +78,9 @@ def reference_script(csv_dir, db):
         path = os.path.join(csv_dir, f"{table}.csv")
         if not os.path.exists(path):
             continue
-        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        # The CSV's own header: the table may have columns the generator leaves empty.
+        with open(path, newline="") as f:
+            cols = next(csv.reader(f))
         lines.append(f".import --csv --schema temp {path} stage_{table}")
         values = ", ".join(f"NULLIF({c}, '')" for c in cols)
         lines.append(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {values} FROM temp.stage_{table};")

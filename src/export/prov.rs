@@ -52,8 +52,14 @@ pub fn document(story: &Story) -> Value {
     }
     let graph = SourceGraph::new(&story.sources, &HashSet::new());
     for s in &story.sources {
-        let mut e =
-            json!({"prov:label": s.title, "ct:kind": s.kind.as_str(), "ct:reliability": s.reliability.as_str()});
+        let mut e = json!({"ct:kind": s.kind.as_str(), "ct:reliability": s.reliability.as_str()});
+        // A source whose title is not known gets no label rather than a made-up one.
+        if let Some(title) = &s.title {
+            e["prov:label"] = json!(title);
+        }
+        if let Some(note) = &s.note {
+            e["ct:note"] = json!(note);
+        }
         if let Some(url) = &s.url {
             e["prov:location"] = json!(url);
         }
