@@ -80,6 +80,14 @@ impl Date {
         }
     }
 
+    /// The date after a preposition that fits its precision: "on 20 Jan 2025", "in Mar 2025".
+    pub fn on(&self) -> String {
+        match self {
+            Date::Year(_) | Date::Month(..) => format!("in {}", self.human()),
+            _ => format!("on {}", self.human()),
+        }
+    }
+
     pub fn today() -> Date {
         Date::Day(crate::clock::now().date_naive())
     }
@@ -218,6 +226,7 @@ mod tests {
         assert_eq!(d("2025-09").human(), "Sep 2025");
         assert_eq!(d("2025").human(), "2025");
         assert_eq!(d("2025-09-25T14:30:00Z").human(), "25 Sep 2025, 14:30 UTC");
+        assert_eq!((d("2025-01-20").on(), d("2025-03").on()), ("on 20 Jan 2025".into(), "in Mar 2025".into()));
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct Args {
     /// With --format csv: which records
     #[arg(long, value_enum)]
     what: Option<What>,
+    /// With --format claimreview: write what there is even with no verdict or no
+    /// organisation set, with a warning for each thing missing
+    #[arg(long)]
+    draft: bool,
 }
 
 const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv, Format::Claimreview, Format::Prov];
@@ -34,6 +38,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut format = ctx.format("export", FORMATS)?;
     if ctx.format.is_none() {
         format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+    }
+    if a.draft && format != Format::Claimreview {
+        return Err(Error::Usage("--draft goes with --format claimreview".into()));
     }
     if a.what.is_some() != (format == Format::Csv) {
         return Err(Error::Usage(
@@ -60,9 +67,18 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             let settings = store::settings(store.conn())?;
             let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
             let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
+            let missing = claimreview::missing(&story, &org);
+            if !a.draft {
+                if let Some(first) = missing.first() {
+                    return Err(Error::input(format!(
+                        "nothing fit to publish: {first}{}; or give --draft to write it anyway",
+                        if missing.len() > 1 { format!(" (and {} more)", missing.len() - 1) } else { String::new() }
+                    )));
+                }
+            }
             let outcome = reconcile::reconcile(&story, Date::today(), None);
             let (doc, warnings) = claimreview::document(&story, &outcome, &org);
-            for w in warnings {
+            for w in missing.iter().chain(&warnings) {
                 ctx.say(format!("warning: {w}"));
             }
             output::json(&mut out, &doc)?

@@ -13,6 +13,24 @@ pub struct Organisation {
     pub url: Option<String>,
 }
 
+/// What a publishable export lacks, each with what to do: no verdict at all, or no
+/// organisation to sign the reviews.
+pub fn missing(story: &Story, org: &Organisation) -> Vec<String> {
+    let mut out = Vec::new();
+    if story.verdicts.is_empty() {
+        out.push(
+            "no proposition has a verdict (set one with `claimtrack verdict set PROP --rating ... --label ...`)".into(),
+        );
+    }
+    if org.name.is_none() {
+        out.push(
+            "no organisation signs the reviews (set it with `claimtrack config set org.name \"...\"` and org.url)"
+                .into(),
+        );
+    }
+    out
+}
+
 /// The JSON-LD document, and the propositions left out or incomplete (said on stderr).
 pub fn document(story: &Story, outcome: &Outcome, org: &Organisation) -> (Value, Vec<String>) {
     let mut standing: HashMap<&str, &Verdict> = HashMap::new();

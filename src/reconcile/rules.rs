@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 /// A date in prose, or "undated" (with the day it was logged) for a claim without one.
 fn when(c: &ClaimRow) -> String {
     match (c.date, c.claim.recorded) {
-        (Some(d), _) => format!("on {}", d.human()),
+        (Some(d), _) => d.on(),
         (None, Some(t)) => format!("undated (logged {})", t.date().human()),
         (None, None) => "undated".into(),
     }
@@ -431,7 +431,7 @@ impl<'a> View<'a> {
 /// One entry of a silence's story in words.
 fn contact_words(c: &Contact) -> String {
     let who = c.party_name.as_deref();
-    let on = c.date.map(|d| format!(" on {}", d.human())).unwrap_or_default();
+    let on = c.date.map(|d| format!(" {}", d.on())).unwrap_or_default();
     match c.kind {
         ContactKind::Request => {
             let deadline = match (c.deadline, c.deadline_passed) {

@@ -264,6 +264,9 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
+    for line in p.request_lines() {
+        let _ = writeln!(out, "<p class=\"note\">Request for comment: {}</p>", escape(&line));
+    }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "<ul class=\"findings\">");
         for f in p.finding_lines() {
@@ -306,6 +309,9 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
     if !c.rests_on_titles.is_empty() {
         let titles: Vec<String> = c.rests_on_titles.iter().map(|t| escape(&short(t, 60))).collect();
         said.push(format!("<span class=\"note\">resting on {}</span>", titles.join("; ")));
+    }
+    if let Some(grades) = words::logged_grades(c) {
+        said.push(format!("<span class=\"note\">{}</span>", escape(&grades)));
     }
     if let Some(note) = &c.note {
         let dot = if said.is_empty() { "" } else { "· " };

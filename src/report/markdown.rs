@@ -148,6 +148,14 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         }
         let _ = writeln!(out);
     }
+    let requests = p.request_lines();
+    if !requests.is_empty() {
+        let _ = writeln!(out, "Requests for comment:\n");
+        for line in requests {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
+        let _ = writeln!(out);
+    }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "Findings:\n");
         for f in p.finding_lines() {

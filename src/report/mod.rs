@@ -107,6 +107,30 @@ impl PropositionReport {
         self.claims.iter().any(|c| !c.rests_on.is_empty())
     }
 
+    /// The requests for comment as a block lists them: those asked by the same party on the
+    /// same terms, with the same note, on one line ("Kremlin and IEMZ Kupol, asked by
+    /// Reuters (no date given). Note: ...").
+    pub fn request_lines(&self) -> Vec<String> {
+        let mut groups: Vec<(&RequestLine, Vec<String>)> = Vec::new();
+        for q in &self.requests {
+            let same =
+                |g: &&RequestLine| (&g.by, g.asked, g.deadline, &g.note) == (&q.by, q.asked, q.deadline, &q.note);
+            match groups.iter_mut().find(|(g, _)| same(g)) {
+                Some((_, names)) => names.push(q.party_name.clone()),
+                None => groups.push((q, vec![q.party_name.clone()])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(q, names)| {
+                let asked = q.asked.map_or_else(|| "no date given".to_string(), |d| d.on());
+                let deadline = q.deadline.map(|d| format!(", due {}", d.human())).unwrap_or_default();
+                let note = q.note.as_deref().map(|n| format!(" Note: {n}")).unwrap_or_default();
+                format!("{}, asked by {} ({asked}{deadline}).{note}", words::list(&names), q.by_name)
+            })
+            .collect()
+    }
+
     /// The findings as a block lists them: each on its line, but silences for the same
     /// reason together ("Kremlin and IEMZ Kupol: asked by Reuters, no answer").
     pub fn finding_lines(&self) -> Vec<FindingLine<'_>> {

@@ -309,6 +309,9 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
             );
         }
     }
+    for line in p.request_lines() {
+        pen.wrap(out, &format!("{indent}• Request: "), &format!("{indent}  "), &line);
+    }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "{indent}Findings");
         for f in p.finding_lines() {

@@ -82,10 +82,20 @@ pub fn claim_detail(c: &ClaimLine) -> String {
     if !c.rests_on_titles.is_empty() {
         parts.push(format!("Resting on {}.", list(&c.rests_on_titles)));
     }
+    parts.extend(logged_grades(c));
     if let Some(note) = &c.note {
         parts.push(format!("Note: {note}"));
     }
     parts.join(" ")
+}
+
+/// What the logger said of the claim itself: how sure they are it was made as logged
+/// (attribution confidence) and their own credibility grade.
+pub fn logged_grades(c: &ClaimLine) -> Option<String> {
+    let confidence = c.confidence.map(|x| format!("attribution confidence {x}"));
+    let grade = c.grade.map(|g| format!("the logger's grade {g}"));
+    let both: Vec<String> = confidence.into_iter().chain(grade).collect();
+    (!both.is_empty()).then(|| format!("({}).", both.join(", ")))
 }
 
 /// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):

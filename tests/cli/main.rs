@@ -7,5 +7,6 @@ mod formats;
 mod import_export;
 mod integrity;
 mod log;
+mod reading;
 mod records;
 mod report;

@@ -948,3 +948,94 @@ fn sql_views_are_queryable_after_a_reconcile() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. The editor's page: fitted to the terminal, summary first
+
+/// The words of a text, each trimmed of the punctuation around it.
+fn words(text: &str) -> Vec<String> {
+    let trim = |c: char| !c.is_alphanumeric() && c != '…';
+    text.split_whitespace().map(|w| w.trim_matches(trim).to_string()).filter(|w| !w.is_empty()).collect()
+}
+
+#[test]
+fn the_terminal_report_fits_its_width_and_splits_no_word() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        // Wide enough that nothing wraps or is cut: its words are the only words there are.
+        let wide = local_ok(&db, &["report", "--as-of", as_of, "--width", "60000"]);
+        let known: BTreeSet<String> = words(&wide).into_iter().collect();
+        for width in [80usize, 120] {
+            let text = local_ok(&db, &["report", "--as-of", as_of, "--width", &width.to_string()]);
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{name} at {width}: a line of {}:\n{line}",
+                    line.chars().count()
+                );
+            }
+            for word in words(&text) {
+                match word.strip_suffix('…') {
+                    // A cell cut short: what is left begins a word, or is a word.
+                    Some(stem) => assert!(
+                        stem.is_empty() || known.iter().any(|k| k.starts_with(stem)),
+                        "{name} at {width}: {word:?} is not the start of any word"
+                    ),
+                    None => assert!(known.contains(&word), "{name} at {width}: {word:?} is a split word"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_summary_lists_exactly_what_an_editor_must_ask_about() {
+    for (name, as_of) in STORIES {
+        let db = story(name);
+        let reading = db.json(&["reconcile", "--as-of", as_of]);
+        let open: Vec<&Value> = reading["findings"].as_array().unwrap().iter().collect();
+        let props_with = |kinds: &[&str]| -> BTreeSet<String> {
+            open.iter()
+                .filter(|f| kinds.contains(&f["kind"].as_str().unwrap()))
+                .filter_map(|f| f["proposition"].as_str().map(str::to_string))
+                .collect()
+        };
+        let contested: BTreeSet<String> = reading["propositions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["status"] == "contested")
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        let want = [
+            ("contested", contested),
+            ("unanswered", props_with(&["silence"])),
+            ("thin", props_with(&["single-source", "anonymous-only"])),
+            ("retracted_basis", props_with(&["retracted-basis"])),
+        ];
+        let r = report_json(&db, &["--as-of", as_of]);
+        let page = Html::parse_document(&report(&db, as_of, "html"));
+        let groups = all(&page, "section.summary div");
+        assert_eq!(groups.len(), 4, "{name}");
+        let anchors: Vec<String> =
+            r["propositions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+        for ((key, props), group) in want.iter().zip(groups) {
+            let listed: BTreeSet<String> = r["summary"][key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["proposition"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(&listed, props, "{name}: summary {key}");
+            // The page's summary links to the same propositions' sections.
+            let linked: BTreeSet<String> = group
+                .select(&select("a"))
+                .map(|a| {
+                    let n: usize = a.value().attr("href").unwrap().trim_start_matches("#p").parse().unwrap();
+                    anchors[n - 1].clone()
+                })
+                .collect();
+            assert_eq!(&linked, props, "{name}: the page's summary, {key}");
+        }
+    }
+}
