@@ -1,7 +1,7 @@
 //! Dates as newsrooms give them: a year, a month, a day or an exact instant, each kept at its
 //! own precision and ordered against the others.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
@@ -161,6 +161,111 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// A moment as people type it for `--since`, `--until`, `--as-of` and `--known-at`: a date at
+/// its precision, an instant, `today`, `yesterday`, a weekday name (the last one before
+/// today), or a duration back from now (`30m`, `12h`, `3d`, `2w`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// A day, a month or a year: it begins at its first moment and ends after its last.
+    Date(Date),
+    /// An exact moment.
+    Moment(Timestamp),
+}
+
+pub const WHEN_FORMS: &str = "a date (2025-09, 2025-09-25), an instant (2025-09-25T14:30:00Z), today, yesterday, \
+a weekday (monday: the last one), or a time back from now (30m, 12h, 3d, 2w)";
+
+impl When {
+    /// The first moment it covers (for `--since`).
+    pub fn start(&self) -> Timestamp {
+        match self {
+            When::Date(d) => Timestamp(d.start()),
+            When::Moment(t) => *t,
+        }
+    }
+
+    /// The last moment it covers (for `--until` and `--known-at`: a day is known at its end).
+    pub fn end(&self) -> Timestamp {
+        match self {
+            When::Date(d) => Timestamp(d.end() - chrono::Duration::microseconds(1)),
+            When::Moment(t) => *t,
+        }
+    }
+
+    /// The day it falls on (for `--as-of`), or the date itself at its precision.
+    pub fn date(&self) -> Date {
+        match self {
+            When::Date(d) => *d,
+            When::Moment(t) => t.date(),
+        }
+    }
+
+    /// Reads what a person typed, relative to `now`.
+    pub fn parse_at(text: &str, now: DateTime<Utc>) -> Result<When, String> {
+        let word = text.trim().to_lowercase();
+        let today = now.date_naive();
+        let day = |d: NaiveDate| Ok(When::Date(Date::Day(d)));
+        match word.as_str() {
+            "today" => return day(today),
+            "yesterday" => return day(today.pred_opt().unwrap_or(today)),
+            "now" => return Ok(When::Moment(Timestamp(now))),
+            _ => {}
+        }
+        if let Some(weekday) = weekday(&word) {
+            let back = (today.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
+            let back = if back == 0 { 7 } else { back };
+            return day(today - chrono::Duration::days(i64::from(back)));
+        }
+        if let Some(span) = duration(&word) {
+            return Ok(When::Moment(Timestamp(now - span)));
+        }
+        text.trim()
+            .parse::<Date>()
+            .map(|d| match d {
+                Date::Instant(t) => When::Moment(Timestamp(t)),
+                other => When::Date(other),
+            })
+            .map_err(|_| format!("'{text}' is not a moment claimtrack can read; use {WHEN_FORMS}"))
+    }
+}
+
+fn weekday(word: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::*;
+    let days = [
+        ("monday", Mon),
+        ("tuesday", Tue),
+        ("wednesday", Wed),
+        ("thursday", Thu),
+        ("friday", Fri),
+        ("saturday", Sat),
+        ("sunday", Sun),
+    ];
+    // The full name or its first three letters ("wed").
+    days.iter().find(|(name, _)| *name == word || (word.len() == 3 && name.starts_with(word))).map(|d| d.1)
+}
+
+/// `30m`, `12h`, `3d`, `2w`: a span back from now.
+fn duration(word: &str) -> Option<chrono::Duration> {
+    let unit = word.chars().last()?;
+    let n: i64 = word[..word.len() - unit.len_utf8()].parse().ok().filter(|n| *n > 0 && *n < 100_000)?;
+    match unit {
+        'm' => Some(chrono::Duration::minutes(n)),
+        'h' => Some(chrono::Duration::hours(n)),
+        'd' => Some(chrono::Duration::days(n)),
+        'w' => Some(chrono::Duration::weeks(n)),
+        _ => None,
+    }
+}
+
+impl FromStr for When {
+    type Err = String;
+
+    /// Relative to claimtrack's clock (`CLAIMTRACK_NOW` when set).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        When::parse_at(text, crate::clock::now())
+    }
+}
+
 /// When a record was logged: UTC, microseconds, fixed width so that text order is time order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub DateTime<Utc>);
@@ -227,6 +332,27 @@ mod tests {
         assert_eq!(d("2025").human(), "2025");
         assert_eq!(d("2025-09-25T14:30:00Z").human(), "25 Sep 2025, 14:30 UTC");
         assert_eq!((d("2025-01-20").on(), d("2025-03").on()), ("on 20 Jan 2025".into(), "in Mar 2025".into()));
+    }
+
+    #[test]
+    fn moments_read_as_people_type_them() {
+        // Sunday 29 November 2026, 18:00 UTC.
+        let now = "2026-11-29T18:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let w = |s: &str| When::parse_at(s, now).unwrap();
+        assert_eq!(w("today"), When::Date(d("2026-11-29")));
+        assert_eq!(w("Yesterday"), When::Date(d("2026-11-28")));
+        assert_eq!(w("monday"), When::Date(d("2026-11-23")));
+        assert_eq!(w("sun"), When::Date(d("2026-11-22")), "the last one before today");
+        assert_eq!(w("12h").start().to_string(), "2026-11-29T06:00:00.000000Z");
+        assert_eq!(w("2w").start().to_string(), "2026-11-15T18:00:00.000000Z");
+        assert_eq!(w("2025-09"), When::Date(d("2025-09")));
+        assert_eq!(w("2025-09").end().to_string(), "2025-09-30T23:59:59.999999Z");
+        assert_eq!(w("2025-09-25T14:30:00+02:00").start().to_string(), "2025-09-25T12:30:00.000000Z");
+        assert_eq!(w("3d").date(), d("2026-11-26"));
+        for bad in ["", "tomorrow", "3y", "0d", "-2d", "2025-13", "mondays"] {
+            let err = When::parse_at(bad, now).unwrap_err();
+            assert!(err.contains("yesterday") && err.contains("12h"), "{bad}: {err}");
+        }
     }
 
     #[test]

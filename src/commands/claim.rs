@@ -2,7 +2,7 @@
 //! its flags leave out.
 
 use super::{add, not_found, resolve_flag, Ctx, DATA_FORMATS};
-use crate::date::Date;
+use crate::date::{Date, When};
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Claim, Confidence, Grade, Logged, Stance};
 use crate::store::{self, ClaimFilter};
@@ -91,12 +91,12 @@ pub struct ListArgs {
     #[arg(long)]
     source: Option<String>,
     /// Only claims dated on or after this date (an undated claim counts from the day it was
-    /// logged)
-    #[arg(long)]
-    since: Option<Date>,
+    /// logged); also today, yesterday, a weekday, 3d...
+    #[arg(long, value_name = "WHEN")]
+    since: Option<When>,
     /// Only claims dated on or before this date
-    #[arg(long)]
-    until: Option<Date>,
+    #[arg(long, value_name = "WHEN")]
+    until: Option<When>,
 }
 
 impl AddArgs {
@@ -251,8 +251,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 party: resolve_flag(&store, "party", "--party", a.party)?,
                 stance: a.stance,
                 source: resolve_flag(&store, "source", "--source", a.source)?,
-                since: a.since,
-                until: a.until,
+                since: a.since.map(|w| w.date()),
+                until: a.until.map(|w| w.date()),
             };
             let claims = store::claims(store.conn(), &filter)?;
             output::list(&claims, format, COLUMNS, LIST_FIELDS)

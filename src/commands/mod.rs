@@ -28,7 +28,7 @@ pub mod verify;
 
 use crate::analysis;
 use crate::cli::{Cli, Command};
-use crate::date::{Date, Timestamp};
+use crate::date::When as Moment;
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Logged};
 use crate::output::{self, Format};
@@ -40,18 +40,19 @@ use std::path::PathBuf;
 #[derive(clap::Args, Clone, Copy, Default)]
 pub struct When {
     /// Read the story as it stood on this day: later claims, requests and retractions do
-    /// not count, and deadlines are judged against it [default: today]
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<Date>,
-    /// Also drop every record logged in this database after this moment (RFC 3339), to see
-    /// exactly what an editor saw then
-    #[arg(long, value_name = "TIMESTAMP")]
-    pub known_at: Option<Timestamp>,
+    /// not count, and deadlines are judged against it (a date, today, yesterday, a
+    /// weekday, 3d...) [default: today]
+    #[arg(long, value_name = "WHEN")]
+    pub as_of: Option<Moment>,
+    /// Also drop every record logged in this database after this moment (an instant, or a
+    /// day: its end), to see exactly what an editor saw then
+    #[arg(long, value_name = "WHEN")]
+    pub known_at: Option<Moment>,
 }
 
 impl From<When> for analysis::When {
     fn from(w: When) -> Self {
-        analysis::When { as_of: w.as_of, known_at: w.known_at }
+        analysis::When { as_of: w.as_of.map(|m| m.date()), known_at: w.known_at.map(|m| m.end()) }
     }
 }
 

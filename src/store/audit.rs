@@ -27,6 +27,41 @@ pub struct Event {
     pub hash: String,
 }
 
+impl Event {
+    /// What the event wrote, in words: the record's fields (who logged it and when left
+    /// out), each value cut short; for a triage, the state it set and why.
+    pub fn what(&self) -> String {
+        let Value::Object(fields) = &self.body else { return self.body.to_string() };
+        let shown = |v: &Value| -> String {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            match text.char_indices().nth(48) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        };
+        let skip = ["logged_by", "recorded", "at", "finding", "id", "target"];
+        let parts: Vec<String> = fields
+            .iter()
+            .filter(|(k, v)| !skip.contains(&k.as_str()) && !v.is_null())
+            .map(|(k, v)| format!("{k} {}", shown(v)))
+            .collect();
+        let verb = match self.action.as_str() {
+            "triage" => "set",
+            "backfill" => "logged earlier",
+            _ => "added",
+        };
+        format!("{verb}: {}", parts.join("; "))
+    }
+}
+
 /// JSON with object keys sorted at every level: the same value always gives the same text.
 pub fn canonical(value: &Value) -> String {
     fn sorted(v: &Value) -> Value {
@@ -101,7 +136,7 @@ pub fn events(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
         .prepare_cached(
             "SELECT seq, at, user, action, kind, record, body, prev, hash FROM event \
              WHERE (?1 IS NULL OR record = ?1) AND (?2 IS NULL OR user = ?2) \
-             AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR substr(at, 1, length(?4)) <= ?4) ORDER BY seq",
+             AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at <= ?4) ORDER BY seq",
         )
         .context(|| "reading the audit log".into())?;
     let rows = stmt
