@@ -16,11 +16,15 @@ pub enum Command {
     Set {
         /// org.name or org.url
         key: String,
+        /// The value to set
         value: String,
     },
     /// Print a setting's value
     #[command(after_help = "Example:\n  claimtrack config get org.name")]
-    Get { key: String },
+    Get {
+        /// org.name or org.url
+        key: String,
+    },
     /// List the settings that have values
     #[command(after_help = "Example:\n  claimtrack config list")]
     List,

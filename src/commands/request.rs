@@ -49,6 +49,7 @@ pub struct AddArgs {
     /// email, phone, in person, ...
     #[arg(long)]
     channel: Option<String>,
+    /// A note on the request (its scope, who was reached), shown in reports
     #[arg(long)]
     note: Option<String>,
 }

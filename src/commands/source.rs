@@ -44,6 +44,7 @@ pub struct AddArgs {
     /// The party that published it
     #[arg(long)]
     publisher: Option<String>,
+    /// Where the source can be read (http or https)
     #[arg(long)]
     url: Option<String>,
     /// When it was published (YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339)

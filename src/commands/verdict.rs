@@ -45,6 +45,7 @@ pub struct SetArgs {
     /// The rating in words ("False", "Misleading")
     #[arg(long)]
     label: String,
+    /// Why: the verdict's reasoning in a sentence or two
     #[arg(long)]
     explanation: Option<String>,
     /// Where the fact-check is published

@@ -640,3 +640,34 @@ fn request_deadline_at_a_coarser_precision_is_accepted() {
     db.ok(&[&base[..], &["--asked", "2025-09-24", "--deadline", "2025-09"]].concat());
     db.ok(&[&base[..], &["--asked", "2025-09-24T15:00:00Z", "--deadline", "2025-09-24"]].concat());
 }
+
+/// Every command and every argument explains itself in --help, and clap finds nothing wrong
+/// with how they are declared.
+#[test]
+fn every_argument_has_help() {
+    use clap::CommandFactory;
+    let cli = claimtrack::cli::Cli::command();
+    cli.clone().debug_assert();
+    let mut missing = Vec::new();
+    let mut todo = vec![(String::from("claimtrack"), cli)];
+    while let Some((path, cmd)) = todo.pop() {
+        if cmd.is_hide_set() {
+            continue;
+        }
+        if cmd.get_about().is_none() && path != "claimtrack" {
+            missing.push(format!("{path} (the command)"));
+        }
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set() && !a.is_global_set() || path == "claimtrack") {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        todo.extend(cmd.get_subcommands().map(|c| (format!("{path} {}", c.get_name()), c.clone())));
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "arguments without help:\n{}", missing.join("\n"));
+}
