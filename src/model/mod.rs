@@ -2,8 +2,10 @@
 //! and the interchange bundle that carries them, with every field validated as it is read;
 //! and (in `finding`) what the reconciler finds.
 
+mod correction;
 mod finding;
 
+pub use correction::*;
 pub use finding::*;
 
 use crate::date::{Date, Timestamp};
@@ -116,6 +118,32 @@ text_enum!(
     /// or neither (an undated claim).
     DateBasis, "date basis" { Stated = "stated", Published = "published", Undated = "undated" }
 );
+
+text_enum!(
+    /// The kinds of record claimtrack logs.
+    RecordKind, "record kind" {
+        Party = "party", Source = "source", Proposition = "proposition", Claim = "claim",
+        Link = "link", Request = "request", Retraction = "retraction", Verdict = "verdict",
+        Correction = "correction",
+    }
+);
+
+impl RecordKind {
+    /// The bundle key ("parties").
+    pub fn plural(self) -> &'static str {
+        match self {
+            RecordKind::Party => "parties",
+            RecordKind::Source => "sources",
+            RecordKind::Proposition => "propositions",
+            RecordKind::Claim => "claims",
+            RecordKind::Link => "links",
+            RecordKind::Request => "requests",
+            RecordKind::Retraction => "retractions",
+            RecordKind::Verdict => "verdicts",
+            RecordKind::Correction => "corrections",
+        }
+    }
+}
 
 text_enum!(
     /// Which table a retraction's target lives in (claims and sources share one id space).
