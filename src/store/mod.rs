@@ -6,12 +6,14 @@ pub mod audit;
 mod findings;
 mod names;
 mod records;
+mod search;
 
 pub use apply::{apply, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;
 pub use records::*;
+pub use search::*;
 
 use crate::error::{Context, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -171,7 +173,9 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
             "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
         )));
     }
-    for (number, name, sql) in migrations().into_iter().filter(|m| m.0 > current) {
+    let pending: Vec<_> = migrations().into_iter().filter(|m| m.0 > current).collect();
+    let migrated = !pending.is_empty();
+    for (number, name, sql) in pending {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context(|| format!("starting migration {number}"))?;
@@ -185,6 +189,15 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         after_migration(&tx, number)?;
         tx.pragma_update(None, "user_version", number).context(|| "setting user_version".into())?;
         tx.commit().context(|| format!("committing migration {number} ({name})"))?;
+    }
+    // A migration may queue records for the search index (migration 6 queues all of them); they
+    // are indexed once the schema is the latest, whose columns the indexing reads.
+    if migrated {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(|| "starting to index the migrated records".into())?;
+        index_queued_text(&tx)?;
+        tx.commit().context(|| "committing the search index of the migrated records".into())?;
     }
     Ok(())
 }
