@@ -3,9 +3,9 @@
 
 use crate::model::{Logged, Story};
 use crate::reconcile::Finding;
+use crate::search;
 use crate::store::audit::{Event, GENESIS};
 use crate::store::{self, audit, TriageEntry};
-use crate::search;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -51,9 +51,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("search", DATA_FORMATS)?;
     let query = Query::parse(&a.text).map_err(|e| Error::Usage(e.message(&a.text)))?;
     let mut store = ctx.open_for_read()?;
-    if store::text_waiting(store.conn())? {
-        store.write(false, |_| Ok(()))?;
-    }
+    store.index_waiting_text()?;
     let prop = resolve_flag(&store, "proposition", "--prop", a.prop)?;
     let party = resolve_flag(&store, "party", "--party", a.party)?;
     let marks = if format == Format::Table && output::colour() { ("\x1b[1;33m", "\x1b[0m") } else { ("**", "**") };

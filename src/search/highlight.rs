@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn marks_words_forms_phrases_prefixes_and_cjk_substrings() {
         assert_eq!(marked("China denied it; it denies all.", "denies"), "China [denied] it; it [denies] all.");
-        assert_eq!(marked("a neutral and fair position", "\"fair position\" neutral"), "a [neutral] and [fair position]");
+        assert_eq!(
+            marked("a neutral and fair position", "\"fair position\" neutral"),
+            "a [neutral] and [fair position]"
+        );
         assert_eq!(marked("Drohnen und eine Drohne", "drohn*"), "[Drohnen] und eine [Drohne]");
         assert_eq!(marked("中方坚持客观公正立场", "客观公正"), "中方坚持[客观公正]立场");
         assert_eq!(marked("Всё опубликовано", "все"), "[Всё] опубликовано");

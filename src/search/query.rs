@@ -141,7 +141,8 @@ fn items(text: &str) -> Result<Vec<Item>, QueryError> {
             }
         }
         let term = if chars[i] == '"' {
-            let close = (i + 1..chars.len()).find(|&j| chars[j] == '"').ok_or(QueryError::UnclosedQuote { at: i + 1 })?;
+            let close =
+                (i + 1..chars.len()).find(|&j| chars[j] == '"').ok_or(QueryError::UnclosedQuote { at: i + 1 })?;
             let prefix = chars.get(close + 1) == Some(&'*');
             let text: String = chars[i + 1..close].iter().collect();
             i = close + 1 + usize::from(prefix);
@@ -174,7 +175,10 @@ pub enum Step {
     Exact(String),
     Prefix(String),
     /// The word or, by its stem, another form of it.
-    Form { folded: String, stems: Vec<String> },
+    Form {
+        folded: String,
+        stems: Vec<String>,
+    },
 }
 
 impl Step {

@@ -137,7 +137,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
             Script::Greek => vec![Stemming::Snowball(Algorithm::Greek)],
             Script::Other => vec![Stemming::None],
         };
-        let mut stems: Vec<String> = ways.into_iter().map(|w| w.stem(&folded)).collect();
+        let unstemmed = fold_keeping_teh_marbuta(piece);
+        let mut stems: Vec<String> = ways.into_iter().map(|w| w.stem(&unstemmed)).collect();
         stems.dedup();
         out.push(Token { start, end, folded, stems, cjk: false });
     }
@@ -151,7 +152,8 @@ fn pieces(text: &str) -> Vec<(usize, usize, bool)> {
     let mut last_cjk = false;
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        if !(c.is_alphanumeric() || is_combining_mark(c)) {
+        // ʼ (U+02BC) is a letter to Unicode but an apostrophe to Ukrainian writers.
+        if !(c.is_alphanumeric() || is_combining_mark(c)) || c == 'ʼ' {
             continue;
         }
         // A mark goes with the character before it.
@@ -229,18 +231,19 @@ enum Stemming {
 }
 
 impl Stemming {
+    /// The stem of a folded word, itself folded.
     fn stem(self, folded: &str) -> String {
         match self {
             Stemming::Snowball(algorithm) => {
                 let stem = snowball(algorithm).stem(folded);
                 if stem.is_empty() {
-                    folded.to_string()
+                    fold(folded)
                 } else {
-                    stem.into_owned()
+                    fold(&stem)
                 }
             }
             Stemming::Ukrainian => ukrainian_stem(folded),
-            Stemming::None => folded.to_string(),
+            Stemming::None => fold(folded),
         }
     }
 }
@@ -248,7 +251,12 @@ impl Stemming {
 fn snowball(algorithm: Algorithm) -> &'static Stemmer {
     static STEMMERS: OnceLock<Vec<(Algorithm, Stemmer)>> = OnceLock::new();
     let all = STEMMERS.get_or_init(|| {
-        LATIN.iter().map(|l| l.1).chain([Algorithm::Russian, Algorithm::Arabic, Algorithm::Greek]).map(|a| (a, Stemmer::create(a))).collect()
+        LATIN
+            .iter()
+            .map(|l| l.1)
+            .chain([Algorithm::Russian, Algorithm::Arabic, Algorithm::Greek])
+            .map(|a| (a, Stemmer::create(a)))
+            .collect()
     });
     &all.iter().find(|s| s.0 == algorithm).expect("every algorithm used is created").1
 }
@@ -256,7 +264,7 @@ fn snowball(algorithm: Algorithm) -> &'static Stemmer {
 /// Every stem a query word may have in the index: a query is too short to tell its language,
 /// so a word is stemmed as each language of its script would stem it.
 pub fn query_stems(word: &str) -> Vec<String> {
-    let folded = fold(word);
+    let folded = fold_keeping_teh_marbuta(word);
     let ways: Vec<Stemming> = match script(word) {
         Script::Latin => LATIN.iter().map(|l| Stemming::Snowball(l.1)).collect(),
         Script::Cyrillic => vec![Stemming::Snowball(Algorithm::Russian), Stemming::Ukrainian],
@@ -274,15 +282,16 @@ pub fn query_stems(word: &str) -> Vec<String> {
 /// light rule removes one case, number or verb ending so that the forms of a word meet.
 const UKRAINIAN_ENDINGS: &[&str] = &[
     "ами", "ями", "ові", "еві", "єві", "ого", "ому", "ими", "іми", "ати", "яти", "ити", "іти", "уть", "ють", "ать",
-    "ять", "ить", "ємо", "емо", "имо", "ете", "єте", "ите", "ала", "ало", "али", "ила", "ило", "или", "ах", "ях", "ам", "ям", "ів", "їв", "ей", "ом", "ем",
-    "єм", "ою", "ею", "єю", "ій", "ий", "ої", "их", "іх", "им", "ім", "ти", "ть", "ла", "ло", "ли", "ав", "ив", "а", "я", "у",
-    "ю", "і", "ї", "о", "е", "є", "и", "ь", "й",
+    "ять", "ить", "ємо", "емо", "имо", "ете", "єте", "ите", "ала", "ало", "али", "ила", "ило", "или", "ах", "ях", "ам",
+    "ям", "ів", "їв", "ей", "ом", "ем", "єм", "ою", "ею", "єю", "ій", "ий", "ої", "их", "іх", "им", "ім", "ти", "ть",
+    "ла", "ло", "ли", "ав", "ив", "а", "я", "у", "ю", "і", "ї", "о", "е", "є", "и", "ь", "й",
 ];
 
 /// A Ukrainian word without its reflexive particle and one ending, keeping at least three
 /// letters.
 fn ukrainian_stem(word: &str) -> String {
-    let word = word.strip_suffix("ся").or_else(|| word.strip_suffix("сь")).filter(|w| w.chars().count() >= 3).unwrap_or(word);
+    let word =
+        word.strip_suffix("ся").or_else(|| word.strip_suffix("сь")).filter(|w| w.chars().count() >= 3).unwrap_or(word);
     UKRAINIAN_ENDINGS
         .iter()
         .filter_map(|e| word.strip_suffix(e))
@@ -298,6 +307,12 @@ fn ukrainian_stem(word: &str) -> String {
 /// them interchangeably at the end of a word), Persian yeh and kaf as the Arabic letters, and
 /// Arabic-Indic digits as 0-9. Anything that is not a letter, digit or mark is dropped.
 pub fn fold(word: &str) -> String {
+    fold_keeping_teh_marbuta(word).replace('ة', "ه")
+}
+
+/// [`fold`] but for teh marbuta, which the Arabic stemmer reads as the feminine ending
+/// (a final ه it takes for a pronoun).
+fn fold_keeping_teh_marbuta(word: &str) -> String {
     let lower = word.nfkc().collect::<String>().to_lowercase();
     let mut out = String::with_capacity(lower.len());
     let mut base = ' ';
@@ -319,7 +334,6 @@ pub fn fold(word: &str) -> String {
             'ı' => out.push('i'),
             'ٱ' => out.push('ا'),
             'ى' | 'ی' => out.push('ي'),
-            'ة' => out.push('ه'),
             'ک' => out.push('ك'),
             'ـ' => {}
             '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - 0x660) as u8)),
@@ -423,6 +437,7 @@ mod tests {
 
     #[test]
     fn ukrainian_endings_leave_three_letters() {
+        assert_eq!(words("Приозерʼя"), words("Приозер’я"));
         assert_eq!(ukrainian_stem("дронами"), "дрон");
         assert_eq!(ukrainian_stem("дронів"), "дрон");
         assert_eq!(ukrainian_stem("дрон"), "дрон");

@@ -110,6 +110,15 @@ impl Store {
         &self.conn
     }
 
+    /// Indexes records that wait in the search queue: rows written with plain SQL since
+    /// claimtrack last wrote. Commands that read the index call this first.
+    pub fn index_waiting_text(&mut self) -> Result<()> {
+        if search::text_waiting(&self.conn)? {
+            self.write(false, |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
     /// Runs `work` in one immediate transaction: all of it is written, or none. With
     /// `dry_run` the transaction is rolled back after `work` succeeds.
     pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {

@@ -79,8 +79,11 @@ fn reindex(tx: &Connection, kind: &str, record: &str, terms: Option<Terms>) -> r
                     tx.last_insert_rowid()
                 }
             };
-            tx.prepare_cached("INSERT INTO search (rowid, words, stems) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, terms.words, terms.stems])?;
+            tx.prepare_cached("INSERT INTO search (rowid, words, stems) VALUES (?1, ?2, ?3)")?.execute(params![
+                id,
+                terms.words,
+                terms.stems
+            ])?;
         }
         (None, Some(id)) => {
             tx.prepare_cached("DELETE FROM search_record WHERE id = ?1")?.execute([id])?;
@@ -91,7 +94,7 @@ fn reindex(tx: &Connection, kind: &str, record: &str, terms: Option<Terms>) -> r
 }
 
 /// Whether records wait to be indexed (rows written with plain SQL since claimtrack last wrote).
-pub fn text_waiting(conn: &Connection) -> Result<bool> {
+pub(super) fn text_waiting(conn: &Connection) -> Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM search_queue)", [], |r| r.get(0))
         .context(|| "reading the search queue".into())
 }
@@ -190,8 +193,7 @@ pub fn stray_search_rows(conn: &Connection) -> Result<Vec<(i64, Option<String>, 
         kinds.join(", ")
     );
     let mut stmt = conn.prepare(&sql).context(|| "reading the search index".into())?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .context(|| "reading the search index".into())?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).context(|| "reading the search index".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the search index".into())
 }
