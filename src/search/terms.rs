@@ -89,7 +89,7 @@ pub fn bigram_chain(chars: &[&str], last: bool) -> Vec<String> {
 }
 
 /// jieba's words for a folded CJK run. The dictionary is loaded on first use only.
-pub fn jieba_words(run: &str) -> Vec<String> {
+fn jieba_words(run: &str) -> Vec<String> {
     static JIEBA: OnceLock<Jieba> = OnceLock::new();
     JIEBA.get_or_init(Jieba::new).cut(run, true).into_iter().map(|t| t.word.to_string()).collect()
 }
@@ -119,10 +119,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             continue;
         }
-        let folded = fold(piece);
-        if folded.is_empty() {
+        let unstemmed = fold_keeping_teh_marbuta(piece);
+        if unstemmed.is_empty() {
             continue;
         }
+        let folded = teh_marbuta_as_heh(&unstemmed);
         let ways = match script(piece) {
             Script::Latin => match *language.get_or_insert_with(|| latin_language(text)) {
                 Some((lang, true)) if lang != Algorithm::English => vec![Stemming::Snowball(lang)],
@@ -137,7 +138,6 @@ pub fn tokens(text: &str) -> Vec<Token> {
             Script::Greek => vec![Stemming::Snowball(Algorithm::Greek)],
             Script::Other => vec![Stemming::None],
         };
-        let unstemmed = fold_keeping_teh_marbuta(piece);
         let mut stems: Vec<String> = ways.into_iter().map(|w| w.stem(&unstemmed)).collect();
         stems.dedup();
         out.push(Token { start, end, folded, stems, cjk: false });
@@ -231,19 +231,15 @@ enum Stemming {
 }
 
 impl Stemming {
-    /// The stem of a folded word, itself folded.
+    /// The stem of a word folded but for teh marbuta, folded in full.
     fn stem(self, folded: &str) -> String {
         match self {
             Stemming::Snowball(algorithm) => {
                 let stem = snowball(algorithm).stem(folded);
-                if stem.is_empty() {
-                    fold(folded)
-                } else {
-                    fold(&stem)
-                }
+                teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem })
             }
             Stemming::Ukrainian => ukrainian_stem(folded),
-            Stemming::None => fold(folded),
+            Stemming::None => teh_marbuta_as_heh(folded),
         }
     }
 }
@@ -307,12 +303,24 @@ fn ukrainian_stem(word: &str) -> String {
 /// them interchangeably at the end of a word), Persian yeh and kaf as the Arabic letters, and
 /// Arabic-Indic digits as 0-9. Anything that is not a letter, digit or mark is dropped.
 pub fn fold(word: &str) -> String {
-    fold_keeping_teh_marbuta(word).replace('ة', "ه")
+    teh_marbuta_as_heh(&fold_keeping_teh_marbuta(word))
+}
+
+fn teh_marbuta_as_heh(folded: &str) -> String {
+    if folded.contains('ة') {
+        folded.replace('ة', "ه")
+    } else {
+        folded.to_string()
+    }
 }
 
 /// [`fold`] but for teh marbuta, which the Arabic stemmer reads as the feminine ending
 /// (a final ه it takes for a pronoun).
 fn fold_keeping_teh_marbuta(word: &str) -> String {
+    // Most words of most texts: nothing to normalise.
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return word.to_ascii_lowercase();
+    }
     let lower = word.nfkc().collect::<String>().to_lowercase();
     let mut out = String::with_capacity(lower.len());
     let mut base = ' ';

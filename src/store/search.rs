@@ -104,12 +104,18 @@ pub(super) fn text_waiting(conn: &Connection) -> Result<bool> {
 pub struct Found {
     pub kind: String,
     pub record: String,
-    /// bm25 with exact words weighing twice other forms: lower is a better match.
+    /// bm25: lower is a better match.
     pub rank: f64,
 }
 
+/// A query matching more records than this ranks the most recently indexed of them only:
+/// bm25 costs microseconds a match, and a word found in most of a million records would take
+/// a second to rank in full. Below this, every match is ranked.
+pub const RANKED_AT_MOST: usize = 20_000;
+
 /// Full-text search, best matches first. `query` is FTS5 syntax over the `words` and `stems`
-/// columns (`search::Query::to_fts5`); claims may be narrowed to a proposition or a party.
+/// columns (`search::Query::to_fts5`); a kind, or for claims a proposition or a party, narrow
+/// it.
 pub fn search(
     conn: &Connection,
     query: &str,
@@ -118,15 +124,22 @@ pub fn search(
     party: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Found>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT r.kind, r.record, bm25(search, 2.0, 1.0) AS rank FROM search JOIN search_record r ON r.id = search.rowid \
-             WHERE search MATCH ?1 AND (?2 IS NULL OR r.kind = ?2) \
-             AND (?3 IS NULL AND ?4 IS NULL OR (r.kind = 'claim' AND EXISTS (SELECT 1 FROM claim c WHERE c.id = r.record \
-                  AND (?3 IS NULL OR c.proposition = ?3) AND (?4 IS NULL OR c.party = ?4)))) \
-             ORDER BY rank, r.kind, r.record LIMIT ?5",
-        )
-        .context(|| "preparing the search".into())?;
+    // The filters need each match's record, a lookup a match: only when there are filters.
+    let filters = if kind.is_some() || proposition.is_some() || party.is_some() {
+        "JOIN search_record f ON f.id = search.rowid WHERE search MATCH ?1 AND (?2 IS NULL OR f.kind = ?2) \
+         AND (?3 IS NULL AND ?4 IS NULL OR (f.kind = 'claim' AND EXISTS (SELECT 1 FROM claim c WHERE c.id = f.record \
+              AND (?3 IS NULL OR c.proposition = ?3) AND (?4 IS NULL OR c.party = ?4))))"
+    } else {
+        "WHERE search MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
+    };
+    // Exact words weigh twice other forms.
+    let sql = format!(
+        "SELECT r.kind, r.record, s.rank FROM ( \
+             SELECT search.rowid AS id, bm25(search, 2.0, 1.0) AS rank FROM search {filters} \
+             ORDER BY search.rowid DESC LIMIT {RANKED_AT_MOST}) s \
+         JOIN search_record r ON r.id = s.id ORDER BY s.rank, r.kind, r.record LIMIT ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql).context(|| "preparing the search".into())?;
     let rows = stmt
         .query_map(params![query, kind, proposition, party, limit as i64], |r| {
             Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? })
