@@ -244,10 +244,10 @@ pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<V
     if more > 0 {
         problems.push(problem("search", None, None, format!("the search index is wrong for {more} more records")));
     }
-    for (rowid, kind, record) in store::stray_search_rows(conn)? {
-        let whose = match (kind, record) {
-            (Some(kind), Some(record)) => format!("for {kind} {record}, a kind search does not index"),
-            _ => "that belongs to no record".to_string(),
+    for store::StrayRow { rowid, owner } in store::stray_search_rows(conn)? {
+        let whose = match owner {
+            Some((kind, record)) => format!("for {kind} {record}, a kind search does not index"),
+            None => "that belongs to no record".to_string(),
         };
         problems.push(problem(
             "search",

@@ -196,9 +196,15 @@ fn entry_of(row: &Row, words: usize) -> rusqlite::Result<Option<Terms>> {
     Ok(words.map(|words| Terms { words, stems: stems.unwrap_or_default() }))
 }
 
-/// Index rows that belong to no record of a searched kind: (rowid, kind, record), where the
-/// kind and record are those of a `search_record` row, if there is one.
-pub fn stray_search_rows(conn: &Connection) -> Result<Vec<(i64, Option<String>, Option<String>)>> {
+/// A row of the index that belongs to no record of a searched kind.
+pub struct StrayRow {
+    pub rowid: i64,
+    /// The kind and record of its `search_record` row, if it has one (of a kind not searched).
+    pub owner: Option<(String, String)>,
+}
+
+/// The index's stray rows, the first thousand.
+pub fn stray_search_rows(conn: &Connection) -> Result<Vec<StrayRow>> {
     let kinds: Vec<String> = SEARCHED.iter().map(|s| format!("'{}'", s.0)).collect();
     let sql = format!(
         "SELECT s.rowid, NULL, NULL FROM search s WHERE NOT EXISTS (SELECT 1 FROM search_record r WHERE r.id = s.rowid) \
@@ -206,7 +212,11 @@ pub fn stray_search_rows(conn: &Connection) -> Result<Vec<(i64, Option<String>, 
         kinds.join(", ")
     );
     let mut stmt = conn.prepare(&sql).context(|| "reading the search index".into())?;
-    let rows =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).context(|| "reading the search index".into())?;
+    let rows = stmt
+        .query_map([], |r| {
+            let owner: (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
+            Ok(StrayRow { rowid: r.get(0)?, owner: owner.0.zip(owner.1) })
+        })
+        .context(|| "reading the search index".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the search index".into())
 }
