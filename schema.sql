@@ -516,3 +516,77 @@ SELECT po.proposition, po.party, pa.name AS party_name, po.stance, c.date, po.cl
 FROM position po
 JOIN party pa ON pa.id = po.party
 JOIN claims_full c ON c.id = po.claim;
+
+-- migration 7: search in every language
+
+-- Why: FTS5's unicode61 tokenizer cannot find a word inside Chinese text written without
+-- spaces, nor another form of a word (публикация / публикацию, denies / denied). claimtrack
+-- now makes the index terms itself (src/search/terms.rs): `words` holds each word folded
+-- (case, accents, Arabic and Cyrillic letter variants) and CJK runs as character bigrams;
+-- `stems` holds each word's stem and jieba's Chinese words. Exact forms rank above stems.
+--
+-- The triggers queue only which record changed, on INSERT, UPDATE and DELETE alike: at the end
+-- of every write claimtrack reads each queued record's current text, removes its old entry and
+-- adds the new, so the index follows corrections made in place. The queue is filled below with
+-- every record already stored; claimtrack indexes them right after migrating.
+DROP TRIGGER IF EXISTS claim_search;
+DROP TRIGGER IF EXISTS proposition_search;
+DROP TRIGGER IF EXISTS party_search;
+DROP TRIGGER IF EXISTS source_search;
+DROP TABLE search_queue;
+DROP TABLE search;
+
+-- The index terms, one row per record with searchable text; the rowid is search_record.id.
+-- The `ascii` tokenizer only splits at spaces here: the terms are made and folded already.
+CREATE VIRTUAL TABLE search USING fts5 (words, stems, tokenize = 'ascii');
+
+-- Which record each row of `search` indexes.
+CREATE TABLE search_record (
+    id     INTEGER PRIMARY KEY,
+    kind   TEXT NOT NULL,
+    record TEXT NOT NULL,
+    UNIQUE (kind, record)
+) STRICT;
+
+-- Records to (re)index at the end of the write. A record may be queued more than once.
+CREATE TABLE search_queue (
+    seq    INTEGER PRIMARY KEY,
+    kind   TEXT NOT NULL,
+    record TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER claim_search AFTER INSERT ON claim
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('claim', NEW.id); END;
+CREATE TRIGGER claim_search_update AFTER UPDATE ON claim
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('claim', OLD.id), ('claim', NEW.id); END;
+CREATE TRIGGER claim_search_delete AFTER DELETE ON claim
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('claim', OLD.id); END;
+CREATE TRIGGER proposition_search AFTER INSERT ON proposition
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('proposition', NEW.id); END;
+CREATE TRIGGER proposition_search_update AFTER UPDATE ON proposition
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('proposition', OLD.id), ('proposition', NEW.id); END;
+CREATE TRIGGER proposition_search_delete AFTER DELETE ON proposition
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('proposition', OLD.id); END;
+CREATE TRIGGER party_search AFTER INSERT ON party
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('party', NEW.id); END;
+CREATE TRIGGER party_search_update AFTER UPDATE ON party
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('party', OLD.id), ('party', NEW.id); END;
+CREATE TRIGGER party_search_delete AFTER DELETE ON party
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('party', OLD.id); END;
+CREATE TRIGGER source_search AFTER INSERT ON source
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('source', NEW.id); END;
+CREATE TRIGGER source_search_update AFTER UPDATE ON source
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('source', OLD.id), ('source', NEW.id); END;
+CREATE TRIGGER source_search_delete AFTER DELETE ON source
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('source', OLD.id); END;
+CREATE TRIGGER request_search AFTER INSERT ON request
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('request', NEW.id); END;
+CREATE TRIGGER request_search_update AFTER UPDATE ON request
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('request', OLD.id), ('request', NEW.id); END;
+CREATE TRIGGER request_search_delete AFTER DELETE ON request
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('request', OLD.id); END;
+
+INSERT INTO search_queue (kind, record)
+SELECT 'party', id FROM party UNION ALL SELECT 'source', id FROM source
+UNION ALL SELECT 'proposition', id FROM proposition UNION ALL SELECT 'claim', id FROM claim
+UNION ALL SELECT 'request', id FROM request;

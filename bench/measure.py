@@ -14,6 +14,8 @@ import sys
 import time
 
 CT, GEN, WORK, RUNS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+# A claimtrack built before its own tokenising (unicode61 index), to import the same rows.
+BASELINE = os.environ.get("BASELINE_CLAIMTRACK")
 SIZES = [int(s) for s in sys.argv[5:]]
 SMOKE = bool(os.environ.get("BENCH_SMOKE"))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,7 +67,7 @@ def reference_script(csv_dir, db):
     index dropped, one transaction of .import, then the indexes and the text index built."""
     con = sqlite3.connect(db)
     indexes = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-    triggers = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%_search'").fetchall()
+    triggers = con.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%_search%'").fetchall()
     con.close()
     lines = ["PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;"]
     lines += [f"DROP INDEX {name};" for name, _ in indexes]
@@ -88,11 +90,41 @@ def reference_script(csv_dir, db):
     lines.append("COMMIT;")
     lines += [f"{sql};" for _, sql in indexes]
     lines += [f"{sql};" for _, sql in triggers]
-    lines.append("INSERT INTO search (kind, record, text) "
+    # The shell cannot make claimtrack's index terms (they are made in Rust), so it builds the
+    # full-text index SQLite can build alone, over the same texts: unicode61, as claimtrack did
+    # before its own tokenising.
+    lines.append("CREATE VIRTUAL TABLE ref_search USING fts5 (kind UNINDEXED, record UNINDEXED, text, "
+                 "tokenize = 'unicode61 remove_diacritics 2');")
+    lines.append("INSERT INTO ref_search (kind, record, text) "
                  "SELECT 'claim', id, trim(coalesce(quote, '') || char(10) || coalesce(note, '')) FROM claim "
                  "UNION ALL SELECT 'proposition', id, text FROM proposition "
                  "UNION ALL SELECT 'party', id, name FROM party UNION ALL SELECT 'source', id, title FROM source;")
     return "\n".join(lines) + "\n"
+
+
+def search_queries():
+    """(what it shows, query) for the search timings, from the generator's vocabulary."""
+    words = {}
+    for line in subprocess.run([GEN, "--words"], capture_output=True, text=True, check=True).stdout.splitlines():
+        lang, rank, word = line.split("\t")
+        words[(lang, int(rank))] = word
+    return [
+        ("selective: a rare English word", words[("en", 2000)]),
+        ("selective: two mid-frequency words", f"{words[('en', 300)]} {words[('en', 400)]}"),
+        ("selective: a Chinese substring", words[("zh", 1000)]),
+        ("the commonest English word, top 20", words[("en", 0)]),
+        ("the commonest Russian word in any form, top 20", words[("ru", 0)]),
+    ]
+
+
+def index_size(db, pattern):
+    """MiB of the tables and indexes whose names match `pattern` (LIKE), and of the file."""
+    con = sqlite3.connect(db)
+    size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE ? OR name LIKE ?",
+                       (pattern, f"sqlite_autoindex_{pattern}")).fetchone()[0] or 0
+    total = con.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
+    con.close()
+    return size / 2**20, total / 2**20
 
 
 def interactive(db, n):
@@ -121,7 +153,8 @@ def interactive(db, n):
     results["sqlite3 one insert"] = median_of(sqlite_insert)
     results["report --prop"] = median_of(lambda: [CT, "--db", db, "report", "--prop", prop, "--format", "json"])
     results["trace"] = median_of(lambda: [CT, "--db", db, "trace", claim])
-    results["search"] = median_of(lambda: [CT, "--db", db, "search", "ministry drones", "--limit", "20"])
+    for name, query in search_queries():
+        results[f"search {name}"] = median_of(lambda: [CT, "--db", db, "search", query, "--limit", "20"])
     results["matrix --tag (50 propositions)"] = median_of(lambda: [CT, "--db", db, "matrix", "--tag", "tag-7"])
     return results
 
@@ -138,6 +171,10 @@ def main():
         ref_db = os.path.join(WORK, f"{n}-ref.db")
         row = {}
         row["import (claimtrack)"] = median_of(lambda: [CT, "--db", db, "-q", "import", jsonl], prepare=lambda: fresh(db))
+        if BASELINE:
+            old_db = os.path.join(WORK, f"{n}-baseline.db")
+            row["import (before: unicode61 index)"] = median_of(lambda: [BASELINE, "--db", old_db, "-q", "import", jsonl],
+                                                                prepare=lambda: fresh(old_db))
         script = None
 
         def prepare_ref():
@@ -151,10 +188,10 @@ def main():
         con = sqlite3.connect(db)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claim", "search", "event")}
         ref = sqlite3.connect(ref_db)
-        ref_counts = {t: ref.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claim", "search")}
+        ref_counts = {t: ref.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claim", "ref_search")}
         con.close()
         ref.close()
-        if counts["claim"] != n or ref_counts["claim"] != n or counts["search"] != ref_counts["search"]:
+        if counts["claim"] != n or ref_counts["claim"] != n or counts["search"] != ref_counts["ref_search"]:
             raise SystemExit(f"incomplete import at {n}: claimtrack {counts}, sqlite3 {ref_counts}")
         first = timed([CT, "--db", db, "-q", "reconcile", "--format", "json"])
         row["reconcile (first run: stores every finding)"] = first
@@ -171,6 +208,14 @@ def main():
             print(f"| {name} | {t:.3f} | {m / 1024:.0f} |")
         ratio = row["import (claimtrack)"][0] / row["import (sqlite3 shell)"][0]
         print(f"\nimport ratio claimtrack / sqlite3 shell: {ratio:.2f}x")
+        index, total = index_size(db, "search%")
+        print(f"full-text index (search, search_record): {index:.1f} MiB of a {total:.1f} MiB database")
+        if BASELINE:
+            ratio = row["import (claimtrack)"][0] / row["import (before: unicode61 index)"][0]
+            print(f"import ratio with / without claimtrack's tokenising: {ratio:.2f}x")
+            index, total = index_size(old_db, "search%")
+            print(f"before: full-text index {index:.1f} MiB of a {total:.1f} MiB database")
+            fresh(old_db)
         if "claim add" in row:
             print(f"claim add ratio to one sqlite3 insert: {row['claim add'][0] / row['sqlite3 one insert'][0]:.2f}x")
         sys.stdout.flush()

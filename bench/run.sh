@@ -4,6 +4,9 @@
 #   bench/run.sh [SIZES...]        e.g. bench/run.sh 10000 100000 1000000   (default: 10000 100000)
 #   RUNS=5 bench/run.sh 100000     repetitions per measurement (default 3); medians are reported
 #   BENCH_SMOKE=1 bench/run.sh 10000   one run each, and a check that the import is complete (CI)
+#   BASELINE_CLAIMTRACK=PATH bench/run.sh 100000   also import with an older claimtrack binary
+#                                  (the search index before claimtrack's own tokenising)
+#   BENCH_KEEP=DIR bench/run.sh 1000000   keep the databases in DIR, to time more commands on them
 #
 # Needs: cargo, sqlite3, python3, /usr/bin/time (GNU). Prints a Markdown table per size.
 set -euo pipefail
@@ -12,12 +15,18 @@ SIZES=("${@:-10000 100000}")
 read -r -a SIZES <<< "${SIZES[*]}"
 RUNS=${RUNS:-3}
 [ -n "${BENCH_SMOKE:-}" ] && RUNS=1
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then
+    mkdir -p "$BENCH_KEEP"
+    WORK=$(cd "$BENCH_KEEP" && pwd)
+else
+    WORK=$(mktemp -d)
+    trap 'rm -rf "$WORK"' EXIT
+fi
 
 cargo build --release --quiet --bin claimtrack --example gen
-CT=$PWD/target/release/claimtrack
-GEN=$PWD/target/release/examples/gen
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+CT=$TARGET/release/claimtrack
+GEN=$TARGET/release/examples/gen
 export CLAIMTRACK_USER=bench NO_COLOR=1
 
 python3 bench/measure.py "$CT" "$GEN" "$WORK" "$RUNS" "${SIZES[@]}"

@@ -1,8 +1,9 @@
-//! `verify`'s checks: the audit log's hash chain is unbroken, and the tables hold exactly
-//! what the log says was written (docs/INTEGRITY.md).
+//! `verify`'s checks: the audit log's hash chain is unbroken, the tables hold exactly what the
+//! log says was written, and the search index matches the records (docs/INTEGRITY.md).
 
 use crate::model::Finding;
 use crate::model::{Logged, Story};
+use crate::search;
 use crate::store::audit::{Event, GENESIS};
 use crate::store::{self, audit, TriageEntry};
 use serde::Serialize;
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 /// One thing wrong, the first found first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Problem {
-    /// chain, tables or sqlite.
+    /// chain, tables, search or sqlite.
     pub check: &'static str,
     pub event: Option<i64>,
     pub record: Option<String>,
@@ -200,6 +201,64 @@ pub fn check_finding_states(findings: &[Finding], triage: &[TriageEntry]) -> Vec
         .collect()
 }
 
+/// At most this many records are named for a search index that does not match them.
+const SEARCH_PROBLEMS_SHOWN: usize = 100;
+
+/// The search index must hold, for each record, exactly what the tokeniser makes of its
+/// current text, and nothing for records that do not exist. Read one record at a time.
+pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut more = 0usize;
+    store::walk_search_index(conn, |r| {
+        let expected = r.fields.as_ref().and_then(|f| search::index_terms(f.iter().map(String::as_str)));
+        if r.fields.is_some() && expected == r.entry {
+            return Ok(());
+        }
+        let message = match (&r.fields, r.entry) {
+            (None, _) => format!(
+                "the search index has an entry for {} {}, which does not exist: the index was edited behind claimtrack's back",
+                r.kind, r.record
+            ),
+            (Some(_), None) => format!(
+                "{} {} is missing from the search index: the index was edited behind claimtrack's back",
+                r.kind, r.record
+            ),
+            (Some(_), Some(entry)) => {
+                let said: Vec<&str> = expected.as_ref().map_or(Vec::new(), |t| t.words.split(' ').collect());
+                let stray = entry.words.split(' ').find(|w| !said.contains(w));
+                format!(
+                    "{} {}: the search index does not match its text{}: the index was edited behind claimtrack's back",
+                    r.kind,
+                    r.record,
+                    stray.map_or(String::new(), |w| format!(" (it holds \"{w}\", which the record does not say)"))
+                )
+            }
+        };
+        if problems.len() < SEARCH_PROBLEMS_SHOWN {
+            problems.push(problem("search", None, Some(&r.record), message));
+        } else {
+            more += 1;
+        }
+        Ok(())
+    })?;
+    if more > 0 {
+        problems.push(problem("search", None, None, format!("the search index is wrong for {more} more records")));
+    }
+    for store::StrayRow { rowid, owner } in store::stray_search_rows(conn)? {
+        let whose = match owner {
+            Some((kind, record)) => format!("for {kind} {record}, a kind search does not index"),
+            None => "that belongs to no record".to_string(),
+        };
+        problems.push(problem(
+            "search",
+            None,
+            None,
+            format!("the search index has a row ({rowid}) {whose}: the index was edited behind claimtrack's back"),
+        ));
+    }
+    Ok(problems)
+}
+
 /// Loads everything `verify` looks at from an open database and checks it.
 pub fn verify_database(conn: &rusqlite::Connection) -> crate::error::Result<Verdict> {
     Ok(verify(
@@ -207,6 +266,7 @@ pub fn verify_database(conn: &rusqlite::Connection) -> crate::error::Result<Verd
         &store::story(conn)?,
         &store::triage_history(conn, None)?,
         &store::findings(conn)?,
+        check_search_index(conn)?,
         audit::sqlite_checks(conn)?,
     ))
 }
@@ -224,6 +284,7 @@ pub fn verify(
     story: &Story,
     triage: &[TriageEntry],
     findings: &[Finding],
+    search: Vec<Problem>,
     sqlite: Vec<String>,
 ) -> Verdict {
     let (keys, damage): (Vec<String>, Vec<String>) =
@@ -232,6 +293,7 @@ pub fn verify(
     problems.extend(check_chain(events));
     problems.extend(check_tables(events, story, triage));
     problems.extend(check_finding_states(findings, triage));
+    problems.extend(search);
     problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
     Verdict {
         ok: problems.is_empty(),

@@ -32,6 +32,8 @@ pub mod prompt;
 pub mod reconcile;
 /// The report model and its renderers (terminal, Markdown, HTML).
 pub mod report;
+/// Search in any language: index terms, the query language, matches in context.
+pub mod search;
 /// SQLite: schema, migrations, the write path and all SQL.
 pub mod store;
 

@@ -6,12 +6,14 @@ pub mod audit;
 mod findings;
 mod names;
 mod records;
+mod search;
 
 pub use apply::{apply, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;
 pub use records::*;
+pub use search::*;
 
 use crate::error::{Context, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -118,6 +120,15 @@ impl Store {
         Ok(out)
     }
 
+    /// Indexes records that wait in the search queue: rows written with plain SQL since
+    /// claimtrack last wrote. Commands that read the index call this first.
+    pub fn index_waiting_text(&mut self) -> Result<()> {
+        if search::text_waiting(&self.conn)? {
+            self.write(false, |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
     /// Runs `work` in one immediate transaction: all of it is written, or none. With
     /// `dry_run` the transaction is rolled back after `work` succeeds.
     pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
@@ -184,7 +195,9 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     // Foreign keys off while a migration rebuilds a table (SQLite cannot check a table that is
     // dropped and renamed in place); each migration is checked whole before it commits.
     conn.pragma_update(None, "foreign_keys", false).context(|| "pausing foreign keys for migrations".into())?;
-    for (number, name, sql) in migrations().into_iter().filter(|m| m.0 > current) {
+    let pending: Vec<_> = migrations().into_iter().filter(|m| m.0 > current).collect();
+    let migrated = !pending.is_empty();
+    for (number, name, sql) in pending {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context(|| format!("starting migration {number}"))?;
@@ -206,6 +219,15 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         }
         tx.pragma_update(None, "user_version", number).context(|| "setting user_version".into())?;
         tx.commit().context(|| format!("committing migration {number} ({name})"))?;
+    }
+    // A migration may queue records for the search index (migration 7 queues all of them); they
+    // are indexed once the schema is the latest, whose columns the indexing reads.
+    if migrated {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(|| "starting to index the migrated records".into())?;
+        index_queued_text(&tx)?;
+        tx.commit().context(|| "committing the search index of the migrated records".into())?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Speaking the ecosystem's formats: verdicts and settings; ClaimReview and PROV-JSON exports
 //! checked field by field; CSV and JSON Lines out and back in (hostile cells, errors that name
-//! their line, a 100,000-claim import); full-text search; and the database itself as a
-//! documented API (every example query in docs/SCHEMA.md runs).
+//! their line, a 100,000-claim import); and the database itself as a documented API (every
+//! example query in docs/SCHEMA.md runs).
 
 use crate::common::*;
 use serde_json::{json, Value};
@@ -1280,7 +1280,8 @@ fn jsonl_import_of_100k_claims_is_complete() {
     }
     assert_eq!(n, N);
     // Every claim is searchable and logged.
-    let indexed: i64 = conn.query_row("SELECT count(*) FROM search WHERE kind = 'claim'", [], |r| r.get(0)).unwrap();
+    let indexed: i64 =
+        conn.query_row("SELECT count(*) FROM search_record WHERE kind = 'claim'", [], |r| r.get(0)).unwrap();
     assert_eq!(indexed, N as i64);
     let events: i64 = conn.query_row("SELECT count(*) FROM event WHERE kind = 'claim'", [], |r| r.get(0)).unwrap();
     assert_eq!(events, N as i64);
@@ -1288,228 +1289,7 @@ fn jsonl_import_of_100k_claims_is_complete() {
     assert_eq!(ids(&hits, "record"), ["c-bulk-054321"]);
 }
 
-// ---- 6. search
-
-/// All three fixtures in one database.
-fn search_db() -> Db {
-    let db = Db::new();
-    for name in FIXTURES {
-        db.import_fixture(name);
-    }
-    db
-}
-
-fn hits(db: &Db, args: &[&str]) -> Vec<Value> {
-    let mut all = vec!["search"];
-    all.extend_from_slice(args);
-    list(&db.json(&all)).clone()
-}
-
-fn found(hits: &[Value]) -> Vec<(String, String)> {
-    hits.iter().map(|h| (h["kind"].as_str().unwrap().to_string(), h["record"].as_str().unwrap().to_string())).collect()
-}
-
-fn pair(kind: &str, record: &str) -> (String, String) {
-    (kind.to_string(), record.to_string())
-}
-
-#[test]
-fn search_ranks_the_best_match_first() {
-    let db = search_db();
-    let best = hits(&db, &["neutral position"]);
-    assert_eq!(found(&best)[0], pair("claim", "c-mfa-denies-experts"), "{best:#?}");
-    let ranks: Vec<f64> = best.iter().map(|h| h["rank"].as_f64().unwrap()).collect();
-    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "best first: {ranks:?}");
-}
-
-#[test]
-fn search_finds_proposition_texts_aliases_and_folds_accents() {
-    let db = search_db();
-    // A proposition's text.
-    let garpiya = found(&hits(&db, &["Garpiya"]));
-    assert!(garpiya.contains(&pair("proposition", "p-models-tested")), "{garpiya:?}");
-    assert_eq!(
-        found(&hits(&db, &["glide", "--kind", "proposition"])),
-        [pair("proposition", "p-d30sn-components-unsanctioned")]
-    );
-    // A party's alias.
-    let defence = hits(&db, &["defence"]);
-    assert_eq!(found(&defence)[0], pair("party", "russia-mod"));
-    assert!(defence[0]["highlighted"].as_str().unwrap().contains("**defence**"), "{}", defence[0]["highlighted"]);
-    assert!(found(&hits(&db, &["Chinese foreign ministry"])).contains(&pair("party", "china-mfa")));
-    // Accents and case folded both ways.
-    for query in ["bruckner", "Brückner", "BRUCKNER", "brückner"] {
-        let h = hits(&db, &[query, "--kind", "party"]);
-        assert_eq!(found(&h), [pair("party", "brueckner-jaeger")], "{query}");
-        assert!(h[0]["highlighted"].as_str().unwrap().starts_with("**Brückner** & Jäger"), "{}", h[0]["highlighted"]);
-    }
-    // Non-Latin scripts: a Ukrainian party name and quote.
-    assert!(found(&hits(&db, &["рада"])).contains(&pair("party", "novopilsk-council")));
-    assert!(found(&hits(&db, &["бетон"])).contains(&pair("claim", "c-engineers-concrete-visnyk")));
-    // A source title; a word prefix.
-    assert!(found(&hits(&db, &["re-testing"])).contains(&pair("source", "s-vwc-statement-0422")));
-    assert!(found(&hits(&db, &["Festigkeits*"])).contains(&pair("claim", "c-engineers-concrete-ostblick")));
-}
-
-#[test]
-fn search_filters_by_kind_prop_and_party() {
-    let db = search_db();
-    let all = found(&hits(&db, &["Reuters", "--limit", "500"]));
-    let kinds: BTreeSet<&str> = all.iter().map(|h| h.0.as_str()).collect();
-    assert!(kinds.len() >= 2, "Reuters is in several kinds of record: {kinds:?}");
-    for kind in ["claim", "proposition", "party", "source"] {
-        let only = found(&hits(&db, &["Reuters", "--kind", kind, "--limit", "500"]));
-        let want: Vec<(String, String)> = all.iter().filter(|h| h.0 == kind).cloned().collect();
-        assert_eq!(only, want, "--kind {kind}");
-    }
-    let on_prop = hits(&db, &["Reuters", "--prop", EXPERTS]);
-    assert!(!on_prop.is_empty());
-    for h in &on_prop {
-        assert_eq!(h["kind"], "claim");
-        assert_eq!(db.json(&["claim", "show", h["record"].as_str().unwrap()])["proposition"], EXPERTS);
-    }
-    let by_party = hits(&db, &["Reuters", "--party", "kupol"]);
-    assert!(!by_party.is_empty());
-    for h in &by_party {
-        assert_eq!(db.json(&["claim", "show", h["record"].as_str().unwrap()])["party"], "kupol");
-    }
-    let both = found(&hits(&db, &["Reuters", "--prop", EXPERTS, "--party", "kupol"]));
-    assert_eq!(both, [pair("claim", "c-kupol-no-response-experts")]);
-    assert!(hits(&db, &["Reuters", "--party", "nobody-at-all"]).is_empty());
-    assert_eq!(hits(&db, &["Reuters", "--limit", "2"]).len(), 2);
-}
-
-#[test]
-fn search_json_has_the_documented_fields_best_first() {
-    let db = search_db();
-    let h = hits(&db, &["Reuters", "--limit", "500"]);
-    assert!(h.len() > 5, "{}", h.len());
-    let mut last = f64::NEG_INFINITY;
-    for hit in &h {
-        let fields: Vec<&str> = hit.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(fields, ["kind", "record", "text", "highlighted", "rank"]);
-        let rank = hit["rank"].as_f64().unwrap();
-        assert!(rank >= last, "rank ascending: {rank} after {last}");
-        last = rank;
-        let (text, highlighted) = (hit["text"].as_str().unwrap(), hit["highlighted"].as_str().unwrap());
-        assert_eq!(highlighted.replace("**", ""), text);
-        assert!(highlighted.contains("**Reuters**"), "{highlighted}");
-    }
-    // CSV speaks the same fields.
-    let csv_text = db.ok("search Kupol --format csv");
-    assert!(csv_text.starts_with("kind,record,text,highlighted,rank\n"), "{csv_text}");
-}
-
-#[test]
-fn search_text_is_never_query_syntax() {
-    let db = search_db();
-    // Each word of these is in the denial ("neutral and fair position"): it must be found.
-    for query in [
-        "neutral \"position",
-        "\"neutral position\"",
-        "neutral AND position",
-        "(neutral position",
-        "neutral) -position",
-        "-neutral position",
-        " -neutral position",
-        "^neutral position",
-        "neutral + position",
-        "{neutral} position*",
-        "neutral:position",
-        "neutral' position'",
-    ] {
-        // (After --, as for any argument: a leading - would otherwise read as a flag.)
-        let out = db.run(&["search", "--format", "json", "--", query]);
-        assert_eq!(out.code, 0, "{query:?}: {out:#?}");
-        let h: Value = parse(&out.stdout, query);
-        assert!(!list(&h).is_empty() && h[0]["record"] == "c-mfa-denies-experts", "{query:?} finds the denial: {h}");
-    }
-    // Operators and SQL are words like any other: no error, whatever they match.
-    for query in [
-        "neutral NOT position",
-        "neutral OR position",
-        "NEAR(neutral position)",
-        "text:neutral",
-        "neutral; DROP TABLE claim; -- position",
-        "AND",
-        "OR",
-        "NOT",
-        "NEAR",
-        "*neutral",
-    ] {
-        let out = db.run(&["search", "--", query]);
-        assert_eq!(out.code, 0, "{query}: {out:#?}");
-        assert!(out.stderr.is_empty() || out.stderr == format!("nothing matches {query}\n"), "{query}: {}", out.stderr);
-    }
-    assert_eq!(db.column("claim list", "id").len(), 16 + 11 + 12, "no table was dropped");
-}
-
-#[test]
-fn search_without_words_is_a_usage_error() {
-    let db = search_db();
-    for query in ["", " ", "\"", "\"\"", "(", "()", "-", " - ; ", "*", "+", "🚀"] {
-        assert_refused(&db, &["search", query], None, 2, &["has no words to search for", "give at least one word"]);
-    }
-}
-
-#[test]
-fn search_finds_records_added_after_the_import() {
-    let db = Db::with_fixture(KUPOL);
-    let out = db.run("search zyxwvut --format json").success();
-    assert_eq!(parse(&out.stdout, "search"), json!([]));
-    assert_eq!(out.stderr, "nothing matches zyxwvut\n");
-
-    db.ok("party add zyx-agency --name \"Zyxwvut Agency\" --kind media --alias Qwertyuiop");
-    db.ok("source add s-zyx --title \"Zyxwvut bulletin\" --kind article --publisher zyx-agency");
-    db.ok("prop add p-zyx --text \"Zyxwvut drones were sighted\"");
-    let claim = db.ok(&[
-        "claim",
-        "add",
-        "--prop",
-        "p-zyx",
-        "--party",
-        "zyx-agency",
-        "--stance",
-        "affirms",
-        "--source",
-        "s-zyx",
-        "--quote",
-        "We saw Zyxwvut drones over the river",
-        "--note",
-        "Plumbago, the note",
-    ]);
-    let claim = claim.trim();
-    let got: BTreeSet<(String, String)> = found(&hits(&db, &["zyxwvut"])).into_iter().collect();
-    let want: BTreeSet<(String, String)> =
-        [pair("party", "zyx-agency"), pair("source", "s-zyx"), pair("proposition", "p-zyx"), pair("claim", claim)]
-            .into();
-    assert_eq!(got, want);
-    assert_eq!(found(&hits(&db, &["qwertyuiop"])), [pair("party", "zyx-agency")], "aliases are searched");
-    assert_eq!(found(&hits(&db, &["plumbago"])), [pair("claim", claim)], "notes are searched");
-
-    // An import, a JSON Lines import and a verdict keep it in step too (verdicts are not searched).
-    let text =
-        "{\"claimtrack\":1}\n{\"type\":\"party\",\"id\":\"jl\",\"name\":\"Jsonlines Quokka\",\"kind\":\"person\"}\n";
-    db.run_with("import --format jsonl -", Some(text)).success();
-    assert_eq!(found(&hits(&db, &["quokka"])), [pair("party", "jl")]);
-}
-
-#[test]
-fn search_table_marks_matched_words() {
-    let db = search_db();
-    let table = db.ok("search \"neutral position\"");
-    assert!(table.contains("**neutral** and fair **position**"), "{table}");
-    assert!(!table.contains('\x1b'), "no colour with NO_COLOR: {table:?}");
-    let header = table.lines().next().unwrap();
-    for column in ["kind", "record", "highlighted"] {
-        assert!(header.contains(column), "{header}");
-    }
-    // Off a terminal there is no colour even without NO_COLOR.
-    let out = outcome(db.cmd().args(["search", "neutral position"]).env_remove("NO_COLOR")).success();
-    assert!(out.stdout.contains("**neutral**") && !out.stdout.contains('\x1b'), "{}", out.stdout);
-}
-
-// ---- 7. the database as an API (docs/SCHEMA.md)
+// ---- 6. the database as an API (docs/SCHEMA.md)
 
 /// The ```sql blocks of a Markdown text.
 fn sql_blocks(markdown: &str) -> Vec<String> {
@@ -1556,7 +1336,10 @@ fn schema_doc_explains_every_table_and_view() {
 
 #[test]
 fn schema_doc_examples_run_on_a_reconciled_database() {
-    let db = search_db();
+    let db = Db::new();
+    for name in FIXTURES {
+        db.import_fixture(name);
+    }
     db.ok("reconcile");
     let finding = db.column("findings", "id")[0].clone();
     db.ok(&["findings", "ack", &finding, "--note", "covered in paragraph 4"]);

@@ -10,3 +10,4 @@ mod log;
 mod reading;
 mod records;
 mod report;
+mod search;

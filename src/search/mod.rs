@@ -1,0 +1,11 @@
+//! Search in every language a story is told in: how text becomes index terms ([`terms`]),
+//! how a person's query becomes an FTS5 query ([`query`]), and how matches are shown
+//! ([`highlight`]). The SQL is in `store::search`.
+
+pub mod highlight;
+pub mod query;
+pub mod terms;
+
+pub use highlight::highlight;
+pub use query::{Query, QueryError};
+pub use terms::{index_terms, Terms};

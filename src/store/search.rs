@@ -1,0 +1,222 @@
+//! The full-text index's SQL: which text of each record is searched, keeping the index in step
+//! with the records (schema.sql, migration 7), ranked search, and reading the index back for
+//! `verify`. What the text becomes is `search::terms`'s business.
+
+use crate::error::{Context, Result};
+use crate::search::{index_terms, Terms};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+/// The kinds of record search finds, each with the SQL that reads a record's id and then the
+/// fields it is found by. A new field is one more column here (and a migration that re-queues
+/// that kind, so records already stored are indexed with it).
+pub const SEARCHED: &[(&str, &str)] = &[
+    ("claim", "SELECT id, quote, note FROM claim"),
+    ("proposition", "SELECT id, text, note FROM proposition"),
+    ("party", "SELECT id, name, (SELECT group_concat(value, char(10)) FROM json_each(aliases)), note FROM party"),
+    ("source", "SELECT id, title, note FROM source"),
+    ("request", "SELECT id, note FROM request"),
+];
+
+/// The searchable SQL of a kind.
+fn fields_sql(kind: &str) -> Option<&'static str> {
+    SEARCHED.iter().find(|s| s.0 == kind).map(|s| s.1)
+}
+
+/// The fields of a row read with a [`SEARCHED`] query, after its id: those with text.
+fn fields_of(row: &Row, columns: std::ops::Range<usize>) -> rusqlite::Result<Vec<String>> {
+    let mut fields = Vec::new();
+    for i in columns {
+        if let Some(text) = row.get::<_, Option<String>>(i)?.filter(|t| !t.trim().is_empty()) {
+            fields.push(text);
+        }
+    }
+    Ok(fields)
+}
+
+/// The searchable fields of one record, or `None` if there is no such record.
+pub fn searched_fields(conn: &Connection, kind: &str, record: &str) -> Result<Option<Vec<String>>> {
+    let Some(sql) = fields_sql(kind) else { return Ok(None) };
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT * FROM ({sql}) WHERE id = ?1"))
+        .context(|| format!("reading the text of {kind} {record}"))?;
+    let columns = 1..stmt.column_count();
+    stmt.query_row([record], |r| fields_of(r, columns.clone()))
+        .optional()
+        .context(|| format!("reading the text of {kind} {record}"))
+}
+
+/// Brings the index up to date with the records queued by the triggers (schema.sql, migration
+/// 7): each queued record's entry is replaced by what its current text makes, or removed if the
+/// record is gone or has no words. Runs at the end of every write, in its transaction.
+pub fn index_queued_text(tx: &Connection) -> Result<()> {
+    let what = || "updating the full-text index".to_string();
+    let mut queue = tx.prepare_cached("SELECT kind, record FROM search_queue ORDER BY seq").context(what)?;
+    let mut rows = queue.query([]).context(what)?;
+    while let Some(row) = rows.next().context(what)? {
+        let (kind, record): (String, String) = (row.get(0).context(what)?, row.get(1).context(what)?);
+        let terms = searched_fields(tx, &kind, &record)?.and_then(|f| index_terms(f.iter().map(String::as_str)));
+        reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))?;
+    }
+    tx.execute("DELETE FROM search_queue", []).context(what)?;
+    Ok(())
+}
+
+fn reindex(tx: &Connection, kind: &str, record: &str, terms: Option<Terms>) -> rusqlite::Result<()> {
+    let entry: Option<i64> = tx
+        .prepare_cached("SELECT id FROM search_record WHERE kind = ?1 AND record = ?2")?
+        .query_row([kind, record], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = entry {
+        tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([id])?;
+    }
+    match (terms, entry) {
+        (Some(terms), entry) => {
+            let id = match entry {
+                Some(id) => id,
+                None => {
+                    tx.prepare_cached("INSERT INTO search_record (kind, record) VALUES (?1, ?2)")?
+                        .execute([kind, record])?;
+                    tx.last_insert_rowid()
+                }
+            };
+            tx.prepare_cached("INSERT INTO search (rowid, words, stems) VALUES (?1, ?2, ?3)")?.execute(params![
+                id,
+                terms.words,
+                terms.stems
+            ])?;
+        }
+        (None, Some(id)) => {
+            tx.prepare_cached("DELETE FROM search_record WHERE id = ?1")?.execute([id])?;
+        }
+        (None, None) => {}
+    }
+    Ok(())
+}
+
+/// Whether records wait to be indexed (rows written with plain SQL since claimtrack last wrote).
+pub(super) fn text_waiting(conn: &Connection) -> Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM search_queue)", [], |r| r.get(0))
+        .context(|| "reading the search queue".into())
+}
+
+/// One record a search found.
+#[derive(Debug)]
+pub struct Found {
+    pub kind: String,
+    pub record: String,
+    /// bm25: lower is a better match.
+    pub rank: f64,
+}
+
+/// A query matching more records than this ranks the most recently indexed of them only:
+/// bm25 costs microseconds a match, and a word found in most of a million records would take
+/// a second to rank in full. Below this, every match is ranked.
+pub const RANKED_AT_MOST: usize = 20_000;
+
+/// Full-text search, best matches first. `query` is FTS5 syntax over the `words` and `stems`
+/// columns (`search::Query::to_fts5`); a kind, or for claims a proposition or a party, narrow
+/// it.
+pub fn search(
+    conn: &Connection,
+    query: &str,
+    kind: Option<&str>,
+    proposition: Option<&str>,
+    party: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Found>> {
+    // The filters need each match's record, a lookup a match: only when there are filters.
+    let filters = if kind.is_some() || proposition.is_some() || party.is_some() {
+        "JOIN search_record f ON f.id = search.rowid WHERE search MATCH ?1 AND (?2 IS NULL OR f.kind = ?2) \
+         AND (?3 IS NULL AND ?4 IS NULL OR (f.kind = 'claim' AND EXISTS (SELECT 1 FROM claim c WHERE c.id = f.record \
+              AND (?3 IS NULL OR c.proposition = ?3) AND (?4 IS NULL OR c.party = ?4))))"
+    } else {
+        "WHERE search MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
+    };
+    // Exact words weigh twice other forms.
+    let sql = format!(
+        "SELECT r.kind, r.record, s.rank FROM ( \
+             SELECT search.rowid AS id, bm25(search, 2.0, 1.0) AS rank FROM search {filters} \
+             ORDER BY search.rowid DESC LIMIT {RANKED_AT_MOST}) s \
+         JOIN search_record r ON r.id = s.id ORDER BY s.rank, r.kind, r.record LIMIT ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql).context(|| "preparing the search".into())?;
+    let rows = stmt
+        .query_map(params![query, kind, proposition, party, limit as i64], |r| {
+            Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? })
+        })
+        .context(|| format!("searching for {query}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("searching for {query}"))
+}
+
+/// A record and its index entry, as `verify` compares them.
+pub struct IndexedRecord<'a> {
+    pub kind: &'a str,
+    pub record: String,
+    /// The searchable fields; `None` when the entry's record does not exist.
+    pub fields: Option<Vec<String>>,
+    /// What the index holds for it, if anything.
+    pub entry: Option<Terms>,
+}
+
+/// Every record of a searched kind with its index entry, then every entry whose record does
+/// not exist, one at a time (memory stays flat on any size of database).
+pub fn walk_search_index(conn: &Connection, mut visit: impl FnMut(IndexedRecord) -> Result<()>) -> Result<()> {
+    for &(kind, sql) in SEARCHED {
+        let what = || format!("reading the search index of each {kind}");
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT rec.*, s.words, s.stems FROM ({sql}) rec \
+                 LEFT JOIN search_record r ON r.kind = ?1 AND r.record = rec.id LEFT JOIN search s ON s.rowid = r.id"
+            ))
+            .context(what)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query([kind]).context(what)?;
+        while let Some(row) = rows.next().context(what)? {
+            let entry = entry_of(row, n - 2).context(what)?;
+            let (record, fields) = (row.get(0).context(what)?, fields_of(row, 1..n - 2).context(what)?);
+            visit(IndexedRecord { kind, record, fields: Some(fields), entry })?;
+        }
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT r.record, s.words, s.stems FROM search_record r LEFT JOIN search s ON s.rowid = r.id \
+                 WHERE r.kind = ?1 AND NOT EXISTS (SELECT 1 FROM ({sql}) rec WHERE rec.id = r.record)"
+            ))
+            .context(what)?;
+        let mut rows = stmt.query([kind]).context(what)?;
+        while let Some(row) = rows.next().context(what)? {
+            let entry = entry_of(row, 1).context(what)?;
+            visit(IndexedRecord { kind, record: row.get(0).context(what)?, fields: None, entry })?;
+        }
+    }
+    Ok(())
+}
+
+fn entry_of(row: &Row, words: usize) -> rusqlite::Result<Option<Terms>> {
+    let (words, stems): (Option<String>, Option<String>) = (row.get(words)?, row.get(words + 1)?);
+    Ok(words.map(|words| Terms { words, stems: stems.unwrap_or_default() }))
+}
+
+/// A row of the index that belongs to no record of a searched kind.
+pub struct StrayRow {
+    pub rowid: i64,
+    /// The kind and record of its `search_record` row, if it has one (of a kind not searched).
+    pub owner: Option<(String, String)>,
+}
+
+/// The index's stray rows, the first thousand.
+pub fn stray_search_rows(conn: &Connection) -> Result<Vec<StrayRow>> {
+    let kinds: Vec<String> = SEARCHED.iter().map(|s| format!("'{}'", s.0)).collect();
+    let sql = format!(
+        "SELECT s.rowid, NULL, NULL FROM search s WHERE NOT EXISTS (SELECT 1 FROM search_record r WHERE r.id = s.rowid) \
+         UNION ALL SELECT r.id, r.kind, r.record FROM search_record r WHERE r.kind NOT IN ({}) LIMIT 1000",
+        kinds.join(", ")
+    );
+    let mut stmt = conn.prepare(&sql).context(|| "reading the search index".into())?;
+    let rows = stmt
+        .query_map([], |r| {
+            let owner: (Option<String>, Option<String>) = (r.get(1)?, r.get(2)?);
+            Ok(StrayRow { rowid: r.get(0)?, owner: owner.0.zip(owner.1) })
+        })
+        .context(|| "reading the search index".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "reading the search index".into())
+}
