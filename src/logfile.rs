@@ -5,6 +5,7 @@
 //! the text when it is handed back.
 
 use crate::error::{Error, Result};
+use crate::output::visible;
 use crate::model::{Bundle, Party, PartyKind, Proposition, Reliability, Source, SourceKind, Stance};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
@@ -360,7 +361,8 @@ note = ""
         if !rows.is_empty() {
             text.push_str(&format!("\n# {title}:\n"));
             for (id, label) in rows {
-                text.push_str(&format!("#   {id}: {label}\n"));
+                // Logged text stays inside its comment line, whatever it holds.
+                text.push_str(&format!("#   {}: {}\n", visible(&id), visible(&label)));
             }
         }
     };

@@ -2,7 +2,7 @@
 
 use super::reconcile::{outcome, When};
 use super::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::report;
 use crate::store::{self, Open, Store};
@@ -11,7 +11,7 @@ use crate::store::{self, Open, Store};
 pub const KUPOL: &str = include_str!("../../fixtures/kupol-drones.json");
 
 /// Load the built-in Kupol example into a private in-memory database (or into --db given
-/// on the command line; CLAIMTRACK_DB is left alone),
+/// on the command line, which must be new or empty; CLAIMTRACK_DB is left alone),
 /// reconcile it and print the editor's report.
 #[derive(clap::Args)]
 #[command(
@@ -26,7 +26,16 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let bundle = super::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
-    let summary = store.write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &locate))?;
+    let summary = store.write(false, |tx| {
+        // The example's 44 records would mix into a real story: only a new or empty file.
+        if !store::is_empty(tx)? {
+            return Err(Error::input(format!(
+                "{} already holds records; the demo loads only into a new or empty database: give --db a new file name",
+                ctx.db.display()
+            )));
+        }
+        store::apply(tx, bundle, "import", store::Refs::Ids, &locate)
+    })?;
     ctx.say(format!(
         "Loaded the Kupol example into {} ({}).",
         store.path().display(),
@@ -35,5 +44,5 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let story = store::story(store.conn())?;
     let outcome = outcome(&mut store, &story, &When::default(), Some(ctx))?;
     let report = report::build(&store.path().display().to_string(), &story, &outcome, &[]);
-    output::write_to(None, &super::report::render(&report, format)?)
+    output::print(&super::report::render(&report, format)?)
 }

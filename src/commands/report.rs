@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{self, html, markdown, terminal};
 use crate::store;
-use std::path::PathBuf;
 
 /// The story at a glance: for each proposition (most contested first) who says what, through
 /// which sources, what conflicts, who has not answered and how solid each side is; the stance
@@ -21,9 +20,8 @@ pub struct Args {
     props: Vec<String>,
     #[command(flatten)]
     when: When,
-    /// Write to this file (its extension sets the format when --format is not given)
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    to: output::Destination,
 }
 
 const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Html, Format::Json];
@@ -31,7 +29,7 @@ const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Html, Form
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut format = ctx.format("report", FORMATS)?;
     if ctx.format.is_none() {
-        format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+        format = a.to.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
     }
     let mut store = ctx.open_for_read()?;
     let chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
@@ -41,8 +39,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let outcome = outcome(&mut store, &story, &a.when, None)?;
     let report = report::build(&store.path().display().to_string(), &story, &outcome, &chosen);
     let text = render(&report, format)?;
-    output::write_to(a.output.as_deref(), &text)?;
-    if let Some(path) = &a.output {
+    a.to.write(&text, &ctx.db)?;
+    if let Some(path) = &a.to.output {
         ctx.say(format!("wrote the {} report to {}", format.name(), path.display()));
     }
     Ok(())

@@ -61,5 +61,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         lineage.claim, lineage.party, lineage.stance, claim.claim.proposition
     );
     tree(&mut text, &lineage.trace, 1);
-    out.write_all(text.as_bytes()).context(|| "writing the trace".into())
+    out.write_all(output::visible_lines(&text).as_bytes()).context(|| "writing the trace".into())
 }

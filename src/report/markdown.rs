@@ -2,24 +2,44 @@
 //! text, for pasting into a CMS or a comment.
 
 use super::{chain, counts_line, plain, shown_date, support_line, Matrix, PropositionReport, Report};
+use crate::output::visible;
 use std::fmt::Write;
 
 /// Text made safe for a table cell or a list line: pipes escaped, line breaks as <br>,
-/// Markdown's own punctuation escaped so logged text never turns into markup.
+/// Markdown's own punctuation escaped so logged text never turns into markup (GitHub's
+/// strikethrough `~~` and math `$` included; `&` where it would start an entity).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
         match ch {
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' => {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' | '$' => {
                 out.push('\\');
                 out.push(ch);
             }
+            '&' if chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || *c == '#') => out.push_str("\\&"),
             '\r' => {}
             '\n' => out.push_str("<br>"),
             _ => out.push(ch),
         }
     }
     out
+}
+
+/// Text as an inline code span: fenced with more backticks than it holds in a row (so none
+/// inside can close it), line breaks and other controls as visible escapes (a code span
+/// cannot hold a line break).
+pub fn code(text: &str) -> String {
+    let text = visible(text);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
@@ -45,7 +65,7 @@ pub fn matrix(out: &mut String, m: &Matrix) {
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Story report\n");
-    let _ = writeln!(out, "Database `{}`, as of **{}**.\n", r.database.replace('`', "'"), r.as_of);
+    let _ = writeln!(out, "Database {}, as of **{}**.\n", code(&r.database), r.as_of);
     let _ = writeln!(out, "{}.\n", escape(&counts_line(&r.counts)));
     let _ = writeln!(out, "## Stance matrix\n");
     matrix(&mut out, &r.matrix);
@@ -57,7 +77,7 @@ pub fn render(r: &Report) -> String {
 
 fn proposition(out: &mut String, p: &PropositionReport) {
     let _ = writeln!(out, "## {} ({})\n", escape(&p.text), p.status);
-    let _ = writeln!(out, "Proposition `{}`.", p.id.replace('`', "'"));
+    let _ = writeln!(out, "Proposition {}.", code(&p.id));
     let _ = writeln!(out, "{}.", escape(&support_line(p)));
     let _ = writeln!(out);
     if !p.positions.is_empty() {
@@ -77,7 +97,7 @@ fn proposition(out: &mut String, p: &PropositionReport) {
     if !p.findings.is_empty() {
         let _ = writeln!(out, "### Findings\n");
         for f in &p.findings {
-            let _ = writeln!(out, "- **{}** {}: {} (`{}`)", f.severity, f.kind, escape(&plain(f)), f.id);
+            let _ = writeln!(out, "- **{}** {}: {} ({})", f.severity, f.kind, escape(&plain(f)), code(&f.id));
         }
         let _ = writeln!(out);
     }
@@ -118,5 +138,15 @@ mod tests {
         assert_eq!(escape("a | b\nc"), "a \\| b<br>c");
         assert_eq!(escape("<script>"), "\\<script\\>");
         assert_eq!(escape("**bold** [x](y)"), "\\*\\*bold\\*\\* \\[x\\](y)");
+        assert_eq!(escape("~~gone~~ $x$ &amp; & co"), "\\~\\~gone\\~\\~ \\$x\\$ \\&amp; & co");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks_and_line_breaks() {
+        assert_eq!(code("story.db"), "`story.db`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("x\n# Heading\r"), "`x\\n# Heading\\r`");
+        assert!(!code("a\u{2028}b").contains('\u{2028}'));
     }
 }
