@@ -37,7 +37,10 @@ impl fmt::Display for Error {
             Error::Input(m) | Error::Usage(m) => f.write_str(m),
             Error::Sql { context, source } => match source.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DiskFull) => {
-                    write!(f, "{context}: the disk is full; nothing was written: free some space and run the command again")
+                    write!(
+                    f,
+                    "{context}: the disk is full (or a file size limit or quota is reached); nothing was written: free some space and run the command again"
+                )
                 }
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => write!(
                     f,
@@ -104,5 +107,25 @@ fn unreadable(e: &rusqlite::Error) -> Option<&Unreadable> {
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|source| Error::Io { context: what(), source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: i32) -> Error {
+        Error::Sql {
+            context: "committing".into(),
+            source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None),
+        }
+    }
+
+    #[test]
+    fn sqlite_failures_are_said_in_words() {
+        assert!(failure(rusqlite::ffi::SQLITE_FULL).to_string().contains("the disk is full"));
+        assert!(failure(rusqlite::ffi::SQLITE_BUSY).to_string().contains("another process holds the database"));
+        assert!(failure(rusqlite::ffi::SQLITE_READONLY).to_string().contains("read-only"));
+        assert!(!failure(rusqlite::ffi::SQLITE_CONSTRAINT).to_string().contains("disk"));
     }
 }

@@ -28,11 +28,11 @@ pub mod progress;
 pub mod prompt;
 /// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
 pub mod reconcile;
-/// What a character looks like: the invisible ones.
-pub mod text;
 /// The report model and its renderers (terminal, Markdown, HTML).
 pub mod report;
 /// SQLite: schema, migrations, the write path and all SQL.
 pub mod store;
+/// What a character looks like: the invisible ones.
+pub mod text;
 
 pub use commands::run;

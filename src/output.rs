@@ -311,9 +311,9 @@ impl Destination {
         // Without --force the file goes into place only if the name is still free.
         let placed = if self.force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
         placed.map(drop).map_err(|e| match e.error.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::input(format!(
-                "-o {shown} already exists; give another file name, or --force to replace it"
-            )),
+            std::io::ErrorKind::AlreadyExists => {
+                Error::input(format!("-o {shown} already exists; give another file name, or --force to replace it"))
+            }
             _ => Error::Io { context: format!("writing {shown}"), source: e.error },
         })
     }
@@ -370,6 +370,31 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_become_visible_escapes() {
+        assert_eq!(visible("plain ё 中"), "plain ё 中");
+        assert_eq!(visible("a\u{1b}[2Jb\u{7}\r\n\t\0"), "a\\e[2Jb\\a\\r\\n\\t\\0");
+        assert_eq!(
+            visible("\u{7f}\u{9b}\u{202e}\u{2066}\u{200b}\u{2028}"),
+            "\\x7f\\u{009b}\\u{202e}\\u{2066}\\u{200b}\\u{2028}"
+        );
+        assert_eq!(visible_lines("a\u{1b}\nb"), "a\\e\nb");
+    }
+
+    #[test]
+    fn json_escapes_markup_and_reads_back() {
+        let mut out = Vec::new();
+        json(&mut out, &serde_json::json!({"<k>": "</script> & <b>"})).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains(['<', '>', '&']), "{text}");
+        assert!(text.contains("\\u003c/script\\u003e \\u0026"), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["<k>"], "</script> & <b>");
+        let mut line = Vec::new();
+        json_line(&mut line, &serde_json::json!(["<"])).unwrap();
+        assert_eq!(line, b"[\"\\u003c\"]\n");
+    }
 
     #[test]
     fn formula_cells_are_defused_and_restored() {

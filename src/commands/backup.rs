@@ -4,8 +4,8 @@ use super::Ctx;
 use crate::error::{Context, Error, Result};
 use crate::integrity;
 use crate::output;
-use crate::store::{Open, Store};
-use std::path::PathBuf;
+use crate::store::{self, Open, Store};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Copy the database with SQLite's online backup API: other fact-checkers can keep logging
@@ -19,6 +19,21 @@ pub struct Args {
     file: PathBuf,
 }
 
+/// Copies the database into `copy` with the online backup API, and verifies the copy.
+fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Verdict> {
+    let mut dest = rusqlite::Connection::open(copy).context(|| format!("creating {shown}"))?;
+    rusqlite::backup::Backup::new(store.conn(), &mut dest)
+        .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
+        .context(|| format!("copying to {shown}"))
+        .map_err(|e| store::disk_full(&dest, e))?;
+    drop(dest);
+    let verdict = integrity::verify_database(Store::open(copy, Open::Inspect)?.conn())?;
+    match verdict.problems.first() {
+        Some(p) => Err(Error::input(format!("the copy for {shown} does not verify: {}; nothing was kept", p.message))),
+        None => Ok(verdict),
+    }
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let shown = a.file.display();
     // Not even a symbolic link: SQLite would write the copy wherever it points.
@@ -27,15 +42,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     let store = ctx.open_for_read()?;
     let tmp = output::beside(&a.file, "claimtrack-backup")?;
-    {
-        let mut copy = rusqlite::Connection::open(tmp.path()).context(|| format!("creating {shown}"))?;
-        let backup = rusqlite::backup::Backup::new(store.conn(), &mut copy).context(|| "starting the backup".into())?;
-        backup.run_to_completion(256, Duration::from_millis(5), None).context(|| format!("copying to {shown}"))?;
+    let copied = copy_and_verify(&store, tmp.path(), &shown.to_string());
+    if copied.is_err() {
+        // SQLite's own files beside the copy, left when the copy failed part way.
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = tmp.path().as_os_str().to_owned();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
+        }
     }
-    let verdict = integrity::verify_database(Store::open(tmp.path(), Open::Inspect)?.conn())?;
-    if let Some(p) = verdict.problems.first() {
-        return Err(Error::input(format!("the copy for {shown} does not verify: {}; nothing was kept", p.message)));
-    }
+    let verdict = copied?;
     tmp.as_file().sync_all().context(|| format!("writing {shown}"))?;
     // Given its name only if the name is still free (a hard link never follows a link).
     tmp.persist_noclobber(&a.file).map_err(|e| match e.error.kind() {
@@ -45,9 +61,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         _ => Error::Io { context: format!("writing {shown}"), source: e.error },
     })?;
     println!("{shown}");
-    ctx.say(format!(
-        "backed up to {shown}: {} events, {} records, verified sound",
-        verdict.events, verdict.records
-    ));
+    ctx.say(format!("backed up to {shown}: {} events, {} records, verified sound", verdict.events, verdict.records));
     Ok(())
 }

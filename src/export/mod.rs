@@ -19,7 +19,6 @@ pub fn jsonl(out: &mut impl Write, story: Story) -> Result<()> {
     Ok(())
 }
 
-
 /// Which table `export --format csv` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum What {

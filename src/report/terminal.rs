@@ -94,7 +94,8 @@ fn proposition(out: &mut String, p: &PropositionReport) {
         let _ = writeln!(out, "Timeline:");
         for e in &p.timeline {
             let mark = if e.reversal { " ⟲ reversal" } else { "" };
-            let _ = writeln!(out, "  {:<10}  {:<10} {}{mark}", shown_date(&e.date, e.date_basis), e.kind, visible(&e.text));
+            let _ =
+                writeln!(out, "  {:<10}  {:<10} {}{mark}", shown_date(&e.date, e.date_basis), e.kind, visible(&e.text));
         }
     }
     let _ = writeln!(out);

@@ -396,11 +396,7 @@ impl<'a> Writer<'a> {
         let (rating, best, worst) = (v.rating.0, v.best.0, v.worst.0);
         let (low, high) = (best.min(worst), best.max(worst));
         if !(low..=high).contains(&rating) {
-            return Err(fail(
-                at,
-                "rating",
-                format!("{rating} is outside the scale from worst {worst} to best {best}"),
-            ));
+            return Err(fail(at, "rating", format!("{rating} is outside the scale from worst {worst} to best {best}")));
         }
         if best == worst {
             return Err(fail(at, "best", format!("best and worst are both {best}; a scale needs two ends")));
@@ -422,7 +418,9 @@ fn text(at: Locate, field: &str, value: &str) -> Result<()> {
         return Err(fail(
             at,
             field,
-            format!("{field} has no visible character (only spaces, zero-width or control characters); give it some text"),
+            format!(
+                "{field} has no visible character (only spaces, zero-width or control characters); give it some text"
+            ),
         ));
     }
     Ok(())

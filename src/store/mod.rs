@@ -151,7 +151,8 @@ impl Store {
         let wait = busy_timeout()?;
         if mode == Open::CreateIfMissing {
             refuse_dangling_link(path, "--db")?;
-            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let flags =
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(e, path))?;
             return Self::prepare(conn, path.to_path_buf(), wait);
         }
@@ -225,7 +226,7 @@ impl Store {
         // that point ahead) go to a temporary file, so that memory does not grow with them.
         self.conn
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;")
-            .context(|| "setting pragmas".into())
+            .map_err(|e| open_error(e, &self.path))
     }
 
     fn prepare(conn: Connection, path: PathBuf, wait: Duration) -> Result<Store> {
@@ -260,6 +261,10 @@ impl Store {
         if self.read_only {
             *self = Store::open(&self.path, Open::CreateIfMissing)?;
         }
+        self.transaction(dry_run, work).map_err(|e| disk_full(&self.conn, e))
+    }
+
+    fn transaction<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let deadline = Instant::now() + self.wait;
         let tx = within(&self.conn, deadline, |c| Transaction::new_unchecked(c, TransactionBehavior::Immediate))
             .context(|| "starting a write".into())?;
@@ -302,11 +307,32 @@ fn within<'c, T>(
     }
 }
 
+/// A write that failed for want of room: SQLite says SQLITE_FULL when the disk is full, but
+/// only "disk I/O error" when a write runs into a quota or a file size limit; both are said
+/// as a full disk.
+pub fn disk_full(conn: &Connection, e: Error) -> Error {
+    match e {
+        Error::Sql { context, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            // SAFETY: the handle is this open connection's, used for one read of its errno.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+            let source = if [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno) {
+                rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
+            } else {
+                source
+            };
+            Error::Sql { context, source }
+        }
+        other => other,
+    }
+}
+
 /// A deferred foreign key that fails at commit means a reference the checks missed; any
 /// other failure (a full disk) is said as itself.
 fn explain_commit(e: rusqlite::Error) -> Error {
     let context = match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => "committing (a reference points at no record; nothing was written)",
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            "committing (a reference points at no record; nothing was written)"
+        }
         _ => "committing",
     };
     Error::Sql { context: context.into(), source: e }

@@ -9,3 +9,4 @@ mod integrity;
 mod log;
 mod records;
 mod report;
+mod sealed;
