@@ -172,7 +172,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for HtmlSafe<F> {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
         let mut rest = fragment;
         while let Some(at) = rest.find(['<', '>', '&']) {
-            w.write_all(rest[..at].as_bytes())?;
+            w.write_all(&rest.as_bytes()[..at])?;
             w.write_all(match rest.as_bytes()[at] {
                 b'<' => b"\\u003c",
                 b'>' => b"\\u003e",
