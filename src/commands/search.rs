@@ -49,7 +49,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let query = fts_query(&a.text)
         .ok_or_else(|| Error::Usage(format!("'{}' has no words to search for; give at least one word", a.text)))?;
     let mut store = ctx.open_for_read()?;
-    if store::text_waiting(store.conn())? {
+    // Text written with plain SQL since claimtrack last wrote is indexed first, where the
+    // database can be written; a read-only one is searched as it is.
+    if store::text_waiting(store.conn())? && store.can_write() {
         store.write(false, |_| Ok(()))?;
     }
     let prop = resolve_flag(&store, "proposition", "--prop", a.prop)?;

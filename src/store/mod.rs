@@ -249,6 +249,11 @@ impl Store {
         &self.path
     }
 
+    /// Whether this process may write the database (the file and the directory it is in).
+    pub fn can_write(&self) -> bool {
+        writable(&self.path) && writable(directory(&self.path))
+    }
+
     /// The connection, for reading.
     pub fn conn(&self) -> &Connection {
         &self.conn
