@@ -966,6 +966,51 @@ fn a_full_disk_is_called_a_full_disk_and_nothing_is_written() {
     assert!(db.ok("verify").starts_with("sound: "));
 }
 
+/// A small tmpfs, unmounted when dropped: a disk that really fills up (ENOSPC).
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    /// None (after saying so) where this process may not mount one (not root, or no
+    /// CAP_SYS_ADMIN): `a_full_disk_is_called_a_full_disk_and_nothing_is_written` still runs.
+    fn mount(dir: &Path, size: &str) -> Option<SmallDisk> {
+        let at = dir.join("small-disk");
+        std::fs::create_dir_all(&at).unwrap();
+        let mounted = root()
+            && std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+                .arg(&at)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipping the tmpfs part: this process cannot mount a tmpfs");
+            return None;
+        }
+        Some(SmallDisk(at))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_really_full_disk_is_called_a_full_disk() {
+    let db = Db::new();
+    let Some(disk) = SmallDisk::mount(db.dir(), "1m") else { return };
+    let path = disk.0.join("story.db");
+    let p = path.to_str().unwrap();
+    db.run(&["--db", p, "import", fixture("kupol-drones.json").to_str().unwrap()][..]).success();
+    let before = file_hash(&path);
+    let out = db.run_with(&["--db", p, "import", "-"][..], Some(&big_bundle(3000)));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["disk is full", "nothing was written"]);
+    assert_eq!(file_hash(&path), before, "the database is byte for byte as it was");
+    assert!(db.run(&["--db", p, "verify"][..]).success().stdout.starts_with("sound: "));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 18. demo only into a new or empty database
 
