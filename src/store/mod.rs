@@ -106,6 +106,12 @@ fn writable(path: &Path) -> bool {
     unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
 }
 
+/// Whether this process may write a database: the file, and the directory its -wal and -shm
+/// files go in.
+fn may_write(path: &Path) -> bool {
+    writable(path) && writable(directory(path))
+}
+
 /// The directory a database file is in, where SQLite keeps its -wal and -shm files.
 fn directory(path: &Path) -> &Path {
     match path.parent() {
@@ -146,8 +152,22 @@ fn open_error(e: rusqlite::Error, path: &Path) -> Error {
     }
 }
 
+/// Statement journals (what a statement inside a transaction changed, to undo it alone) stay
+/// in memory however large: temporary tables go to a file (`temp_store = FILE`, see
+/// [`Store::pragmas`]), and SQLite would otherwise move a statement journal over 64 KiB to a
+/// temporary file too, and every statement's journal after it. Set once, before the first
+/// connection (SQLite refuses it later, which only costs speed).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config takes this option and one int; it runs before any connection.
+        unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_STMTJRNL_SPILL, -1) };
+    });
+}
+
 impl Store {
     pub fn open(path: &Path, mode: Open) -> Result<Store> {
+        configure_sqlite();
         let wait = busy_timeout()?;
         if mode == Open::CreateIfMissing {
             refuse_dangling_link(path, "--db")?;
@@ -202,7 +222,7 @@ impl Store {
             PathBuf::from(p)
         };
         let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let opened = if writable(path) && writable(directory(path)) {
+        let opened = if may_write(path) {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
         } else if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
@@ -215,6 +235,7 @@ impl Store {
 
     /// A private database in memory, for `demo` without `--db`.
     pub fn memory() -> Result<Store> {
+        configure_sqlite();
         let conn = Connection::open_in_memory().context(|| "opening an in-memory database".into())?;
         Self::prepare(conn, PathBuf::from(":memory:"), busy_timeout()?)
     }
@@ -251,7 +272,7 @@ impl Store {
 
     /// Whether this process may write the database (the file and the directory it is in).
     pub fn can_write(&self) -> bool {
-        writable(&self.path) && writable(directory(&self.path))
+        may_write(&self.path)
     }
 
     /// The connection, for reading.
