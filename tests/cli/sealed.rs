@@ -639,6 +639,29 @@ fn control_characters_reach_terminals_as_visible_escapes() {
     assert!(table.contains("mallory\\e]0;x\\a") && !table.contains('\u{1b}'), "{table:?}");
 }
 
+#[test]
+fn search_on_a_terminal_keeps_its_colour_and_escapes_logged_text() {
+    let db = Db::new();
+    db.ok(&["party", "add", "evil", "--name", "Kupol \u{1b}]0;owned\u{7} experts", "--kind", "media"][..]);
+    // A terminal of 200 columns (util-linux `script`), colour on (no NO_COLOR).
+    let line = format!("stty cols 200; '{}' search experts", env!("CARGO_BIN_EXE_claimtrack"));
+    let out = std::process::Command::new("script")
+        .args(["-qc", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CLAIMTRACK_DB", db.path())
+        .env("CLAIMTRACK_USER", USER)
+        .env("CLAIMTRACK_NOW", NOW)
+        .env("TERM", "xterm")
+        .current_dir(db.dir())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\u{1b}[1;33mexperts\u{1b}[0m"), "the match is in colour:\n{text}");
+    assert!(text.contains("Kupol \\e]0;owned\\a"), "the logged escape is shown, not obeyed:\n{text}");
+    assert!(!text.contains("\u{1b}]0;"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 11. JSON is safe to paste into HTML; URLs are http and https only
 
