@@ -1,15 +1,27 @@
 //! The one source of "now", so that tests and reproducible runs can fix it.
 
+use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 
-/// The current time, or `CLAIMTRACK_NOW` (RFC 3339) when set: tests and demos pin the clock
-/// with it so that their output is the same on every run.
+/// `CLAIMTRACK_NOW` (RFC 3339), when set: tests and demos pin the clock with it so that their
+/// output is the same on every run. A value that is not a time is refused, not ignored.
+fn pinned() -> Result<Option<DateTime<Utc>>> {
+    let Ok(text) = std::env::var("CLAIMTRACK_NOW") else { return Ok(None) };
+    DateTime::parse_from_rfc3339(&text).map(|t| Some(t.with_timezone(&Utc))).map_err(|e| {
+        Error::input(format!(
+            "CLAIMTRACK_NOW is '{text}', not an RFC 3339 time ({e}); set it to e.g. 2025-10-01T12:00:00Z, or unset it"
+        ))
+    })
+}
+
+/// Refuses a `CLAIMTRACK_NOW` that is not a time: checked once as a command starts.
+pub fn check() -> Result<()> {
+    pinned().map(drop)
+}
+
+/// The current time, or `CLAIMTRACK_NOW` (checked by [`check`] before any command runs).
 pub fn now() -> DateTime<Utc> {
-    std::env::var("CLAIMTRACK_NOW")
-        .ok()
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
+    pinned().ok().flatten().unwrap_or_else(Utc::now)
 }
 
 /// Who is logging: `CLAIMTRACK_USER`, else the operating-system user, else "unknown".

@@ -35,7 +35,23 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Input(m) | Error::Usage(m) => f.write_str(m),
-            Error::Sql { context, source } => write!(f, "{context}: {source}"),
+            Error::Sql { context, source } => match source.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DiskFull) => {
+                    write!(
+                    f,
+                    "{context}: the disk is full (or a file size limit or quota is reached); nothing was written: free some space and run the command again"
+                )
+                }
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => write!(
+                    f,
+                    "{context}: another process holds the database (another writer, or a program that locked it) and did not let go in time; nothing was written: try again once it is done (CLAIMTRACK_BUSY_TIMEOUT sets how many seconds to wait)"
+                ),
+                Some(rusqlite::ErrorCode::ReadOnly) => write!(
+                    f,
+                    "{context}: the database is read-only (the file, or the directory it is in, cannot be written); nothing was written"
+                ),
+                _ => write!(f, "{context}: {source}"),
+            },
             Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }
@@ -50,12 +66,66 @@ pub trait Context<T> {
 
 impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|source| Error::Sql { context: what(), source })
+        self.map_err(|source| match unreadable(&source) {
+            // The row says more than "what we were doing" could.
+            Some(row) => Error::Input(row.to_string()),
+            None => Error::Sql { context: what(), source },
+        })
+    }
+}
+
+/// A stored value claimtrack cannot read, as it was changed behind claimtrack's back (a
+/// date that is not a date, a word outside a vocabulary): where it is, and why.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub table: &'static str,
+    /// The row's id (a link's "FROM REL TO").
+    pub row: String,
+    pub column: String,
+    pub why: String,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "table {}, row {}, column {}: claimtrack cannot read the value ({}); it was changed outside claimtrack: restore the row from a backup",
+            self.table, self.row, self.column, self.why
+        )
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+fn unreadable(e: &rusqlite::Error) -> Option<&Unreadable> {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.downcast_ref::<Unreadable>(),
+        _ => None,
     }
 }
 
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|source| Error::Io { context: what(), source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(code: i32) -> Error {
+        Error::Sql {
+            context: "committing".into(),
+            source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None),
+        }
+    }
+
+    #[test]
+    fn sqlite_failures_are_said_in_words() {
+        assert!(failure(rusqlite::ffi::SQLITE_FULL).to_string().contains("the disk is full"));
+        assert!(failure(rusqlite::ffi::SQLITE_BUSY).to_string().contains("another process holds the database"));
+        assert!(failure(rusqlite::ffi::SQLITE_READONLY).to_string().contains("read-only"));
+        assert!(!failure(rusqlite::ffi::SQLITE_CONSTRAINT).to_string().contains("disk"));
     }
 }

@@ -36,5 +36,7 @@ pub mod report;
 pub mod search;
 /// SQLite: schema, migrations, the write path and all SQL.
 pub mod store;
+/// What a character looks like: the invisible ones.
+pub mod text;
 
 pub use commands::run;

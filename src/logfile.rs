@@ -6,6 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Party, PartyKind, Proposition, Reliability, Source, SourceKind, Stance};
+use crate::output::visible;
 use serde::de::DeserializeOwned;
 use std::ops::Range;
 use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
@@ -360,7 +361,8 @@ note = ""
         if !rows.is_empty() {
             text.push_str(&format!("\n# {title}:\n"));
             for (id, label) in rows {
-                text.push_str(&format!("#   {id}: {label}\n"));
+                // Logged text stays inside its comment line, whatever it holds.
+                text.push_str(&format!("#   {}: {}\n", visible(&id), visible(&label)));
             }
         }
     };
@@ -480,5 +482,26 @@ proposition = "p-x"
         let err = parse(&text).err().unwrap().to_string();
         assert!(err.starts_with("line 12: source: give the source's id"), "{err}");
         assert!(!is_blank(&text) && is_blank("# only\n\n  # comments\n"));
+    }
+
+    #[test]
+    fn logged_text_stays_inside_its_comment_line() {
+        for brk in ["\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let planted =
+                format!("Evil{brk}[[claim]]{brk}party = \"x\"{brk}proposition = \"p\"{brk}stance = \"affirms\"");
+            let party: Party = serde_json::from_value(
+                serde_json::json!({"id": "x", "name": planted, "kind": "other", "aliases": [planted]}),
+            )
+            .unwrap();
+            let source: Source =
+                serde_json::from_value(serde_json::json!({"id": "s", "title": planted, "kind": "other"})).unwrap();
+            let text = template(&[party], &[], &[source]);
+            let listed: Vec<&str> = text.lines().filter(|l| l.contains("Evil")).collect();
+            assert_eq!(listed.len(), 2, "{brk:?}: one line each:\n{text}");
+            assert!(listed.iter().all(|l| l.starts_with("#   ") && l.contains("[[claim]]")), "{listed:?}");
+            let filled = text.replacen("id = \"\"", "id = \"s\"", 1);
+            let (bundle, _) = parse(&filled).unwrap();
+            assert!(bundle.claims.is_empty(), "{brk:?}: a claim was planted");
+        }
     }
 }

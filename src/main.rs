@@ -18,7 +18,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            // Messages quote what users typed and logged: shown, never obeyed, by the terminal.
+            eprintln!("error: {}", claimtrack::output::visible(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -1,10 +1,14 @@
-//! Writing data to stdout in the formats every command shares: table, JSON and CSV.
+//! Writing data to stdout or a file in the formats every command shares: table, JSON and
+//! CSV; and the escaping every sink needs (visible control characters on a terminal, `<`
+//! `>` `&` escaped in JSON).
 
 use crate::error::{Context, Error, Result};
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// Every output format a command may speak; each command says which it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -47,12 +51,58 @@ pub fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Whether a character must not reach a terminal as itself: C0 and C1 controls and DEL
+/// (screen clears, window titles, links, carriage-return overwrites), line and paragraph
+/// separators, bidirectional overrides and isolates (text that reads in another order than
+/// it is stored), and zero-width characters (text that looks like other text).
+fn hidden(c: char) -> bool {
+    c.is_control() || crate::text::is_format(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Logged text as a terminal may show it: every [`hidden`] character as a visible escape
+/// (`\e`, `\n`, `\x07`, `\u{202e}`), everything else as it is. Used at every sink that
+/// reaches a terminal (tables, the terminal report, messages on stderr); JSON, CSV, Markdown
+/// and HTML keep the real text and escape it their own way.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\0' => out.push_str("\\0"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\x0b' => out.push_str("\\v"),
+            '\x0c' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\x1b' => out.push_str("\\e"),
+            c if (c as u32) < 0x80 && hidden(c) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`visible`], but keeping line breaks: for text a command lays out in lines itself.
+pub fn visible_lines(text: &str) -> String {
+    text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
+}
+
+/// A table cell of logged text, made [`visible`].
+pub fn cell(text: &str) -> Cell {
+    Cell::new(visible(text))
+}
+
 /// A fresh table in the house style: fits the terminal, plain off it.
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().map(Cell::new));
+        .set_header(header.iter().map(|h| cell(h)));
     if !std::io::stdout().is_terminal() {
         t.load_preset(presets::ASCII_MARKDOWN);
     }
@@ -87,7 +137,7 @@ pub fn list<T: Serialize>(rows: &[T], format: Format, columns: &[&str], fields: 
         _ => {
             let mut t = table(columns);
             for row in to_objects(rows) {
-                t.add_row(columns.iter().map(|c| cell_text(row.get(*c))));
+                t.add_row(columns.iter().map(|c| cell(&cell_text(row.get(*c)))));
             }
             writeln!(out, "{t}").context(|| "writing the table".into())?;
         }
@@ -105,7 +155,7 @@ pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result
             let row = to_objects(std::slice::from_ref(record)).remove(0);
             let mut t = table(&["field", "value"]);
             for (k, v) in &row {
-                t.add_row([k.clone(), cell_text(Some(v))]);
+                t.add_row([cell(k), cell(&cell_text(Some(v)))]);
             }
             writeln!(out, "{t}").context(|| "writing the table".into())?;
         }
@@ -113,10 +163,68 @@ pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result
     Ok(())
 }
 
+/// A serde_json formatter that writes `<`, `>` and `&` in strings as `\u003c`, `\u003e` and
+/// `\u0026`, so that JSON pasted into an HTML page (a ClaimReview in a `<script>` block)
+/// cannot close the block or start markup. Everything else is as the inner formatter does it.
+pub struct HtmlSafe<F>(pub F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for HtmlSafe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['<', '>', '&']) {
+            w.write_all(&rest.as_bytes()[..at])?;
+            w.write_all(match rest.as_bytes()[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Pretty JSON and a newline, through [`HtmlSafe`]: every JSON document claimtrack writes.
 pub fn json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)
-        .map_err(|e| Error::Io { context: "writing JSON".into(), source: e.into() })?;
-    writeln!(out).context(|| "writing JSON".into())
+    let fail = |e: std::io::Error| Error::Io { context: "writing JSON".into(), source: e };
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, HtmlSafe(serde_json::ser::PrettyFormatter::new()));
+    value.serialize(&mut ser).map_err(|e| fail(e.into()))?;
+    writeln!(out).map_err(fail)
+}
+
+/// One line of compact JSON and a newline, through [`HtmlSafe`]: JSON Lines.
+pub fn json_line<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
+    let fail = |e: std::io::Error| Error::Io { context: "writing JSON Lines".into(), source: e };
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, HtmlSafe(serde_json::ser::CompactFormatter));
+    value.serialize(&mut ser).map_err(|e| fail(e.into()))?;
+    out.write_all(b"\n").map_err(fail)
 }
 
 fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[&str]) -> Result<()> {
@@ -161,16 +269,90 @@ pub fn write_csv(out: &mut impl Write, header: &[&str], rows: impl Iterator<Item
     w.flush().context(|| "writing CSV".into())
 }
 
-/// Writes `text` to `path` through a file beside it and a rename, so that a reader never sees
-/// half a file; or to stdout when there is no path.
-pub fn write_to(path: Option<&std::path::Path>, text: &str) -> Result<()> {
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return out.write_all(text.as_bytes()).context(|| "writing to standard output".into());
+/// Writes `text` to standard output.
+pub fn print(text: &str) -> Result<()> {
+    std::io::stdout().lock().write_all(text.as_bytes()).context(|| "writing to standard output".into())
+}
+
+/// Where a command that writes a document (`report`, `export`) puts it: `-o FILE`, or
+/// standard output.
+#[derive(clap::Args, Default)]
+pub struct Destination {
+    /// Write to this file instead of standard output (its extension sets the format when
+    /// --format is not given); an existing file is replaced only with --force
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// With -o: replace the file if it exists (never the database itself)
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+impl Destination {
+    /// Writes `text` to the file, or to standard output when there is none. The file is
+    /// written beside its final name under a name of its own and renamed into place, so a
+    /// reader never sees half of it and a failed write leaves nothing behind; it never
+    /// replaces `database` or its -wal and -shm files, and replaces another existing file
+    /// only with --force.
+    pub fn write(&self, text: &str, database: &Path) -> Result<()> {
+        let Some(path) = &self.output else { return print(text) };
+        let shown = path.display();
+        if is_database(path, database) {
+            return Err(Error::input(format!(
+                "-o {shown} is the database itself (or its -wal or -shm file); write to another file"
+            )));
+        }
+        if !self.force && path.symlink_metadata().is_ok() {
+            return Err(Error::input(format!(
+                "-o {shown} already exists; give another file name, or --force to replace it"
+            )));
+        }
+        let mut tmp = beside(path, "claimtrack-tmp")?;
+        tmp.write_all(text.as_bytes()).and_then(|_| tmp.as_file().sync_all()).context(|| format!("writing {shown}"))?;
+        // Without --force the file goes into place only if the name is still free.
+        let placed = if self.force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
+        placed.map(drop).map_err(|e| match e.error.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                Error::input(format!("-o {shown} already exists; give another file name, or --force to replace it"))
+            }
+            _ => Error::Io { context: format!("writing {shown}"), source: e.error },
+        })
+    }
+}
+
+/// A new file in the directory of `path`, under a name no other process has (`.NAME.XXXXXX.
+/// SUFFIX`), to be renamed into place once whole; removed if dropped before that. Created
+/// with the permissions a plain new file gets (0666 less the umask).
+pub fn beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(&format!(".{suffix}"))
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .context(|| format!("creating a file beside {}", path.display()))
+}
+
+/// Whether `path` names the database or its -wal or -shm file: the same file on disk (a
+/// hard link too), or the same name once symbolic links and `..` are resolved (for the
+/// files SQLite has not created yet).
+fn is_database(path: &Path, database: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let resolved = |p: &Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+        })
     };
-    let tmp = path.with_extension("claimtrack-tmp");
-    std::fs::write(&tmp, text).context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).context(|| format!("writing {}", path.display()))
+    let (id, name) = (identity(path), resolved(path));
+    ["", "-wal", "-shm"].iter().any(|suffix| {
+        let mut file = database.as_os_str().to_owned();
+        file.push(suffix);
+        let file = PathBuf::from(file);
+        (id.is_some() && id == identity(&file)) || (name.is_some() && name == resolved(&file))
+    })
 }
 
 /// The format a file name implies (`report.html`), for `-o` without `--format`.
@@ -188,6 +370,31 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_become_visible_escapes() {
+        assert_eq!(visible("plain ё 中"), "plain ё 中");
+        assert_eq!(visible("a\u{1b}[2Jb\u{7}\r\n\t\0"), "a\\e[2Jb\\a\\r\\n\\t\\0");
+        assert_eq!(
+            visible("\u{7f}\u{9b}\u{202e}\u{2066}\u{200b}\u{2028}"),
+            "\\x7f\\u{009b}\\u{202e}\\u{2066}\\u{200b}\\u{2028}"
+        );
+        assert_eq!(visible_lines("a\u{1b}\nb"), "a\\e\nb");
+    }
+
+    #[test]
+    fn json_escapes_markup_and_reads_back() {
+        let mut out = Vec::new();
+        json(&mut out, &serde_json::json!({"<k>": "</script> & <b>"})).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains(['<', '>', '&']), "{text}");
+        assert!(text.contains("\\u003c/script\\u003e \\u0026"), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["<k>"], "</script> & <b>");
+        let mut line = Vec::new();
+        json_line(&mut line, &serde_json::json!(["<"])).unwrap();
+        assert_eq!(line, b"[\"\\u003c\"]\n");
+    }
 
     #[test]
     fn formula_cells_are_defused_and_restored() {

@@ -3,12 +3,15 @@
 use super::Ctx;
 use crate::error::{Context, Error, Result};
 use crate::integrity;
-use crate::store::{Open, Store};
-use std::path::PathBuf;
+use crate::output;
+use crate::store::{self, Open, Store};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Copy the database with SQLite's online backup API: other fact-checkers can keep logging
-/// while it runs, and the copy is one consistent moment. The copy is then verified.
+/// while it runs, and the copy is one consistent moment. The copy is built under a name of
+/// its own beside FILE, verified, and only then given its name, so an interrupted backup
+/// (killed, or a full disk) never leaves a FILE behind.
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  claimtrack backup backups/story-2025-10-01.db")]
 pub struct Args {
@@ -16,35 +19,48 @@ pub struct Args {
     file: PathBuf,
 }
 
+/// Copies the database into `copy` with the online backup API, and verifies the copy.
+fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Verdict> {
+    let mut dest = rusqlite::Connection::open(copy).context(|| format!("creating {shown}"))?;
+    rusqlite::backup::Backup::new(store.conn(), &mut dest)
+        .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
+        .context(|| format!("copying to {shown}"))
+        .map_err(|e| store::disk_full(&dest, e))?;
+    drop(dest);
+    let verdict = integrity::verify_database(Store::open(copy, Open::Inspect)?.conn())?;
+    match verdict.problems.first() {
+        Some(p) => Err(Error::input(format!("the copy for {shown} does not verify: {}; nothing was kept", p.message))),
+        None => Ok(verdict),
+    }
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    if a.file.exists() {
-        return Err(Error::input(format!(
-            "{} already exists; give a new file name (backup never overwrites)",
-            a.file.display()
-        )));
+    let shown = a.file.display();
+    // Not even a symbolic link: SQLite would write the copy wherever it points.
+    if a.file.symlink_metadata().is_ok() {
+        return Err(Error::input(format!("{shown} already exists; give a new file name (backup never overwrites)")));
     }
     let store = ctx.open_for_read()?;
-    let mut copy = rusqlite::Connection::open(&a.file).context(|| format!("creating {}", a.file.display()))?;
-    {
-        let backup = rusqlite::backup::Backup::new(store.conn(), &mut copy).context(|| "starting the backup".into())?;
-        backup
-            .run_to_completion(256, Duration::from_millis(5), None)
-            .context(|| format!("copying to {}", a.file.display()))?;
-    }
-    drop(copy);
-    let copy = Store::open(&a.file, Open::MustExist)?;
-    let verdict = integrity::verify_database(copy.conn())?;
-    match verdict.problems.first() {
-        None => {
-            println!("{}", a.file.display());
-            ctx.say(format!(
-                "backed up to {}: {} events, {} records, verified sound",
-                a.file.display(),
-                verdict.events,
-                verdict.records
-            ));
-            Ok(())
+    let tmp = output::beside(&a.file, "claimtrack-backup")?;
+    let copied = copy_and_verify(&store, tmp.path(), &shown.to_string());
+    if copied.is_err() {
+        // SQLite's own files beside the copy, left when the copy failed part way.
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut side = tmp.path().as_os_str().to_owned();
+            side.push(suffix);
+            let _ = std::fs::remove_file(side);
         }
-        Some(p) => Err(Error::input(format!("the copy at {} does not verify: {}", a.file.display(), p.message))),
     }
+    let verdict = copied?;
+    tmp.as_file().sync_all().context(|| format!("writing {shown}"))?;
+    // Given its name only if the name is still free (a hard link never follows a link).
+    tmp.persist_noclobber(&a.file).map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            Error::input(format!("{shown} already exists; give a new file name (backup never overwrites)"))
+        }
+        _ => Error::Io { context: format!("writing {shown}"), source: e.error },
+    })?;
+    println!("{shown}");
+    ctx.say(format!("backed up to {shown}: {} events, {} records, verified sound", verdict.events, verdict.records));
+    Ok(())
 }

@@ -190,7 +190,8 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
     let shown = serde_json::to_value(&claim).expect("a claim serialises");
     eprintln!("\nThe claim:");
     for (field, value) in shown.as_object().into_iter().flatten() {
-        eprintln!("  {field}: {}", value.as_str().map_or_else(|| value.to_string(), str::to_string));
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        eprintln!("  {field}: {}", crate::output::visible(&text));
     }
     if !prompt::confirm("Log this claim?")? {
         return Err(prompt::aborted("claim add", "not confirmed"));

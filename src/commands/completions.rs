@@ -86,6 +86,8 @@ fn visible() -> clap::Command {
 }
 
 /// bash: clap's script, wrapped so that after a flag that names a record the ids are offered.
+/// Ids are data: matched as plain text and offered quoted (`printf %q`), never passed to
+/// `compgen -W`, which would expand `$(...)` in them.
 fn bash(script: String) -> String {
     let mut cases = String::new();
     for kind in ["party", "proposition", "source"] {
@@ -97,8 +99,9 @@ fn bash(script: String) -> String {
     format!(
         r#"{script}
 # Ids from the database after the flags that name records (claimtrack __complete-ids).
+# Each id is data: compared as text, offered quoted, never expanded.
 _claimtrack_with_ids() {{
-    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}" kind="" i
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}" kind="" i id quoted
     local -a db=()
     case "$prev" in
 {cases}    esac
@@ -109,8 +112,13 @@ _claimtrack_with_ids() {{
     for ((i = 1; i < COMP_CWORD - 1; i++)); do
         [[ "${{COMP_WORDS[i]}}" == --db ]] && db=(--db "${{COMP_WORDS[i+1]}}")
     done
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -W "$("${{COMP_WORDS[0]}}" "${{db[@]}}" __complete-ids "$kind" 2>/dev/null)" -- "$cur"))
+    COMPREPLY=()
+    while IFS= read -r id; do
+        if [[ "$id" == "$cur"* ]]; then
+            printf -v quoted '%q' "$id"
+            COMPREPLY+=("$quoted")
+        fi
+    done < <("${{COMP_WORDS[0]}}" "${{db[@]}}" __complete-ids "$kind" 2>/dev/null)
 }}
 "#
     )

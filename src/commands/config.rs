@@ -4,6 +4,7 @@ use super::{Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
+use crate::model::check_url;
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -48,6 +49,12 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Set { key, value } => {
             known(&key)?;
+            if key == "org.url" {
+                check_url(&value).map_err(|why| Error::input(format!("org.url: {why}")))?;
+            }
+            if !crate::text::has_visible(&value) {
+                return Err(Error::input(format!("{key}: the value has no visible character; give some text")));
+            }
             ctx.write(false, |tx| store::set_setting(tx, &key, &value, &clock::user(), Timestamp::now()))?;
             ctx.say(format!("{key} = {value}"));
             Ok(())

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::analysis::{self, Persist, Scope, When};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::report::{self, Style};
 use crate::store::{self, Open, Store};
@@ -12,8 +12,8 @@ use crate::store::{self, Open, Store};
 pub const KUPOL: &str = include_str!("../../fixtures/kupol-drones.json");
 
 /// Load the built-in Kupol example into a private in-memory database (or into --db given
-/// on the command line; CLAIMTRACK_DB is left alone), reconcile it and print the editor's
-/// report.
+/// on the command line, which must be new or empty; CLAIMTRACK_DB is left alone),
+/// reconcile it and print the editor's report.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack demo\n  claimtrack demo --db kupol.db   # keep the example to explore it\n  claimtrack demo --format html > kupol.html"
@@ -27,7 +27,16 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let bundle = crate::commands::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
-    let summary = store.write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &locate))?;
+    let summary = store.write(false, |tx| {
+        // The example's records would mix into a real story: only a new or empty file.
+        if !store::is_empty(tx)? {
+            return Err(Error::input(format!(
+                "{} already holds records; the demo loads only into a new or empty database: give --db a new file name",
+                ctx.db.display()
+            )));
+        }
+        store::apply(tx, bundle, "import", store::Refs::Ids, &locate)
+    })?;
     ctx.say(format!(
         "Loaded the Kupol example into {} ({}).",
         store.path().display(),
@@ -36,5 +45,5 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let reading = analysis::read(&mut store, Scope::Story, When::default(), Persist::Save, &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &[]);
     let style = Style { width: super::report::terminal_width(), ..Style::default() };
-    output::write_to(None, &report::render(&report, format, style)?)
+    output::print(&report::render(&report, format, style)?)
 }

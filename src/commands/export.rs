@@ -8,7 +8,6 @@ use crate::model::{Claim, Party, Source};
 use crate::output::{self, Format};
 use crate::reconcile;
 use crate::store;
-use std::path::PathBuf;
 
 /// Write every record, retracted ones included. `--format json` (the default) writes the
 /// bundle (docs/FORMAT.md): exporting, importing into an empty database and exporting again
@@ -20,9 +19,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  claimtrack export > story.json\n  claimtrack export --format jsonl -o story.jsonl\n  claimtrack export --format csv --what claims > claims.csv\n  claimtrack export --format claimreview -o claimreview.jsonld\n  claimtrack export --format prov -o provenance.json"
 )]
 pub struct Args {
-    /// Write to this file instead of standard output
-    #[arg(long, short)]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    to: output::Destination,
     /// With --format csv: which records
     #[arg(long, value_enum)]
     what: Option<What>,
@@ -37,7 +35,7 @@ const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv, Format::C
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut format = ctx.format("export", FORMATS)?;
     if ctx.format.is_none() {
-        format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+        format = a.to.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
     }
     if a.draft && format != Format::Claimreview {
         return Err(Error::Usage("--draft goes with --format claimreview".into()));
@@ -86,8 +84,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         Format::Prov => output::json(&mut out, &prov::document(&story))?,
         _ => output::json(&mut out, &story.into_bundle())?,
     }
-    output::write_to(a.output.as_deref(), &String::from_utf8(out).expect("exports are UTF-8"))?;
-    if let Some(path) = &a.output {
+    a.to.write(&String::from_utf8(out).expect("exports are UTF-8"), &ctx.db)?;
+    if let Some(path) = &a.to.output {
         ctx.say(format!("wrote {}", path.display()));
     }
     Ok(())

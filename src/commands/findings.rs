@@ -122,7 +122,12 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     if format == Format::Table {
         let mut t = output::table(&["at", "state", "by", "note"]);
         for e in store::triage_history(store.conn(), Some(&finding.id))? {
-            t.add_row([e.at, e.state.to_string(), e.by, e.note.unwrap_or_default()]);
+            t.add_row([
+                output::cell(&e.at),
+                output::cell(e.state.as_str()),
+                output::cell(&e.by),
+                output::cell(&e.note.unwrap_or_default()),
+            ]);
         }
         println!("{t}");
     }

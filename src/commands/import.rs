@@ -7,8 +7,14 @@ use crate::model::{Bundle, Claim, Logged, Record};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::store::{self, Refs, Writer};
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
+
+/// The longest line JSON Lines may have (docs/FORMAT.md). A longer one is refused with its
+/// number as soon as the limit is passed, without reading the rest of it.
+pub const MAX_LINE: usize = 16 << 20;
 
 /// Load records into the database (docs/FORMAT.md): a bundle (`--format json`, the default),
 /// JSON Lines (`jsonl`, streamed: a large file is never held in memory) or claims as CSV
@@ -39,6 +45,8 @@ fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
 
 /// Parses a bundle, naming the JSON path of any bad value.
 pub fn parse_bundle(name: &str, text: &str) -> Result<Bundle> {
+    // A byte-order mark, as editors on Windows write one, is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let bundle: Bundle = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| parse_error(name, e, "; a bundle is an object that starts {\"claimtrack\": 1, ...}"))?;
@@ -103,21 +111,62 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     Ok(())
 }
 
+/// Reads the next line into `line`, without its line break; false at the end of the input.
+/// Stops with an error once a line passes [`MAX_LINE`] bytes, so a line that never ends
+/// costs no more than that.
+fn next_line(input: &mut dyn BufRead, line: &mut Vec<u8>, at: &dyn Fn() -> String) -> Result<bool> {
+    line.clear();
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::Io { context: format!("reading {}", at()), source: e }),
+        };
+        if buf.is_empty() {
+            return Ok(!line.is_empty());
+        }
+        let (take, ends) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i, true),
+            None => (buf.len(), false),
+        };
+        if line.len() + take > MAX_LINE {
+            return Err(Error::input(format!(
+                "{}: the line is longer than {} MiB, the most a line of JSON Lines may hold (docs/FORMAT.md)",
+                at(),
+                MAX_LINE >> 20
+            )));
+        }
+        line.extend_from_slice(&buf[..take]);
+        input.consume(take + usize::from(ends));
+        if ends {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok(true);
+        }
+    }
+}
+
 /// JSON Lines: `{"claimtrack": 1}` first, then one record a line; blank lines are skipped.
-fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
+fn jsonl(name: &str, mut input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
     let mut header_seen = false;
     let mut read = 0u64;
-    for (n, line) in input.lines().enumerate() {
-        let line = line.context(|| format!("reading {name}"))?;
-        read += line.len() as u64 + 1;
+    let mut bytes = Vec::new();
+    let mut n = 0;
+    while next_line(&mut *input, &mut bytes, &|| format!("{name}: line {}", n + 1))? {
+        n += 1;
+        read += bytes.len() as u64 + 1;
         progress.set(read);
-        let at = format!("{name}: line {}", n + 1);
+        let at = format!("{name}: line {n}");
+        let line = std::str::from_utf8(&bytes)
+            .map_err(|e| Error::input(format!("{at}: not UTF-8 text ({e}); JSON Lines are UTF-8")))?;
+        // A byte-order mark, as editors on Windows write one, is not part of the JSON.
+        let line = if n == 1 { line.strip_prefix('\u{feff}').unwrap_or(line) } else { line };
         if line.trim().is_empty() {
             continue;
         }
         if !header_seen {
-            let header: serde_json::Value =
-                serde_json::from_str(&line).map_err(|e| Error::input(format!("{at}: not valid JSON: {e}")))?;
+            let header = strict_json(&at, line)?;
             if header != serde_json::json!({"claimtrack": 1}) {
                 return Err(Error::input(format!(
                     "{at}: JSON Lines start with the line {{\"claimtrack\": 1}}, not {line}"
@@ -126,7 +175,7 @@ fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mu
             header_seen = true;
             continue;
         }
-        writer.add(jsonl_record(&at, &line)?, &|field| format!("{at}: {field}"))?;
+        writer.add(jsonl_record(&at, line)?, &|field| format!("{at}: {field}"))?;
     }
     if !header_seen {
         return Err(Error::input(format!("{name}: empty; JSON Lines start with the line {{\"claimtrack\": 1}}")));
@@ -137,10 +186,9 @@ fn jsonl(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mu
 /// One line of JSON Lines: its `type` picks the record kind, and the rest is read as that
 /// kind, so an error names the field (`line 7: stance: ...`).
 fn jsonl_record(at: &str, line: &str) -> Result<Record> {
-    let mut value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| Error::input(format!("{at}: not valid JSON: {e}")))?;
+    let mut value = strict_json(at, line)?;
     let kind = value.as_object_mut().and_then(|m| m.remove("type"));
-    fn read<T: serde::de::DeserializeOwned>(at: &str, value: serde_json::Value) -> Result<T> {
+    fn read<T: serde::de::DeserializeOwned>(at: &str, value: Value) -> Result<T> {
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             Error::input(format!(
@@ -178,10 +226,22 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress
         .iter()
         .map(str::to_string)
         .collect();
+    if header.is_empty() {
+        return Err(Error::input(format!(
+            "{name}: empty; a CSV of claims starts with a header row of claim fields: {}",
+            Claim::FIELDS.join(", ")
+        )));
+    }
     if let Some(bad) = header.iter().find(|h| !Claim::FIELDS.contains(&h.as_str())) {
         return Err(Error::input(format!(
             "{name}: line 1: '{bad}' is not a claim field; use: {}",
             Claim::FIELDS.join(", ")
+        )));
+    }
+    if let Some((k, twice)) = header.iter().enumerate().find(|(k, h)| header[..*k].contains(h)) {
+        return Err(Error::input(format!(
+            "{name}: line 1, column {}: '{twice}' is a column twice; give each field one column",
+            k + 1
         )));
     }
     for (i, row) in reader.records().enumerate() {
@@ -199,12 +259,10 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress
                 continue;
             }
             let value = match field.as_str() {
-                "confidence" | "grade" => {
-                    serde_json::from_str(cell).unwrap_or_else(|_| serde_json::Value::String(cell.into()))
-                }
+                "confidence" | "grade" => serde_json::from_str(cell).unwrap_or_else(|_| Value::String(cell.into())),
                 // Lists are written joined with "; " (see `output::cell_text`).
-                "basis" => cell.split("; ").map(|s| serde_json::Value::String(s.into())).collect(),
-                _ => serde_json::Value::String(cell.into()),
+                "basis" => cell.split("; ").map(|s| Value::String(s.into())).collect(),
+                _ => Value::String(cell.into()),
             };
             object.insert(field.clone(), value);
         }
@@ -215,4 +273,68 @@ fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress
         writer.add(Record::Claim(claim), &|field| format!("{name}: line {line}, column {field}"))?;
     }
     Ok(())
+}
+
+/// One line of JSON, refusing an object that gives a key twice (serde_json would keep the
+/// last silently, and the record would not be what the line seems to say).
+fn strict_json(at: &str, line: &str) -> Result<Value> {
+    serde_json::from_str::<Strict>(line).map(|s| s.0).map_err(|e| Error::input(format!("{at}: not valid JSON: {e}")))
+}
+
+/// A JSON value read with duplicate keys refused.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(format!("the key \"{key}\" appears twice; give each field once")));
+            }
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }

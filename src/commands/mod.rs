@@ -70,6 +70,7 @@ impl Ctx {
     /// only by a write that succeeds: it is built beside its final name and linked into
     /// place at the end, so a refused write (or a dry run) leaves no file behind.
     pub fn write<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        store::refuse_dangling_link(&self.db, "--db")?;
         if self.db.exists() {
             return Store::open(&self.db, Open::CreateIfMissing)?.write(dry_run, work);
         }
@@ -95,7 +96,7 @@ impl Ctx {
 
     /// Opens the database for a command that only reads.
     pub fn open_for_read(&self) -> Result<Store> {
-        Store::open(&self.db, Open::MustExist)
+        Store::open(&self.db, Open::Read)
     }
 
     /// The format asked for, if this command speaks it; `allowed[0]` when none was asked.
@@ -114,12 +115,14 @@ impl Ctx {
     /// A message for the person at the terminal: stderr, unless --quiet.
     pub fn say(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", message.as_ref());
+            eprintln!("{}", output::visible(message.as_ref()));
         }
     }
 }
 
 pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
+    crate::clock::check()?;
+    crate::store::busy_timeout()?;
     let ctx = Ctx { db: cli.db_path(), db_on_command_line, format: cli.format, quiet: cli.quiet };
     match cli.command {
         Command::Demo(a) => demo::run(&ctx, a),

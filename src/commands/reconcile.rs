@@ -102,12 +102,12 @@ pub fn table(outcome: &Outcome) -> comfy_table::Table {
                 });
             }
             t.add_row(vec![
-                Cell::new(label),
-                Cell::new(&f.id),
+                output::cell(&label),
+                output::cell(&f.id),
                 Cell::new(f.kind_label()),
                 severity,
                 Cell::new(f.state),
-                Cell::new(&f.detail),
+                output::cell(&f.detail),
             ]);
         }
     }

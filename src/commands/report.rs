@@ -5,7 +5,6 @@ use crate::analysis::{self, Persist, Scope};
 use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{self, terminal, Style};
-use std::path::PathBuf;
 
 /// The story at a glance: a summary of what is contested, who has not answered and what
 /// rests on thin or retracted evidence; the stance matrix; then for each proposition (most
@@ -21,9 +20,8 @@ pub struct Args {
     props: Vec<String>,
     #[command(flatten)]
     when: When,
-    /// Write to this file (its extension sets the format when --format is not given)
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    to: output::Destination,
     /// Fit the terminal report to this many columns [default: the terminal's width, else 80]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
     width: Option<u16>,
@@ -37,7 +35,7 @@ const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Html, Form
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut format = ctx.format("report", FORMATS)?;
     if ctx.format.is_none() {
-        format = a.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
+        format = a.to.output.as_deref().and_then(output::format_of).filter(|f| FORMATS.contains(f)).unwrap_or(format);
     }
     let mut store = ctx.open_for_read()?;
     let chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
@@ -48,8 +46,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
     let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
     let text = report::render(&report, format, style)?;
-    output::write_to(a.output.as_deref(), &text)?;
-    if let Some(path) = &a.output {
+    a.to.write(&text, &ctx.db)?;
+    if let Some(path) = &a.to.output {
         ctx.say(format!("wrote the {} report to {}", format.name(), path.display()));
     }
     Ok(())

@@ -1,7 +1,12 @@
 //! `claimtrack search`: full-text search in every language, ranked, matches shown in context.
 
 use super::{resolve_flag, Ctx, DATA_FORMATS};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
+use std::io::Write;
+
+/// Where a match starts and ends, in colour (Unicode private-use characters).
+const MARK_OPEN: &str = "\u{e000}";
+const MARK_CLOSE: &str = "\u{e001}";
 use crate::output::{self, Format};
 use crate::search::{highlight, Query};
 use crate::store;
@@ -51,10 +56,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("search", DATA_FORMATS)?;
     let query = Query::parse(&a.text).map_err(|e| Error::Usage(e.message(&a.text)))?;
     let mut store = ctx.open_for_read()?;
-    store.index_waiting_text()?;
+    // Text written with plain SQL since claimtrack last wrote is indexed first, where the
+    // database can be written; a read-only one is searched as it is.
+    if store.can_write() {
+        store.index_waiting_text()?;
+    }
     let prop = resolve_flag(&store, "proposition", "--prop", a.prop)?;
     let party = resolve_flag(&store, "party", "--party", a.party)?;
-    let marks = if format == Format::Table && output::colour() { ("\x1b[1;33m", "\x1b[0m") } else { ("**", "**") };
+    let colour = format == Format::Table && output::colour();
+    // In colour, the matches are marked with private-use characters that the table's escaping
+    // of logged text leaves alone, and only then turned into the terminal's colour codes.
+    let marks = if colour { (MARK_OPEN, MARK_CLOSE) } else { ("**", "**") };
     let patterns = query.patterns();
     let found =
         store::search(store.conn(), &query.to_fts5(), a.kind.as_deref(), prop.as_deref(), party.as_deref(), a.limit)?;
@@ -71,5 +83,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             return Ok(());
         }
     }
-    output::list(&hits, format, &["kind", "record", "highlighted"], &["kind", "record", "text", "highlighted", "rank"])
+    let columns: &[&str] = &["kind", "record", "highlighted"];
+    if !colour {
+        return output::list(&hits, format, columns, &["kind", "record", "text", "highlighted", "rank"]);
+    }
+    let mut t = output::table(columns);
+    for h in &hits {
+        let highlighted =
+            output::visible(&h.highlighted).replace(MARK_OPEN, "\x1b[1;33m").replace(MARK_CLOSE, "\x1b[0m");
+        t.add_row([output::cell(&h.kind), output::cell(&h.record), comfy_table::Cell::new(highlighted)]);
+    }
+    writeln!(std::io::stdout().lock(), "{t}").context(|| "writing the table".into())
 }

@@ -77,5 +77,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         text.push_str(&format!("read in {}; rests on {}\n", lineage.read_in, lineage.rests_on.join(", ")));
     }
     tree(&mut text, &lineage);
-    out.write_all(text.as_bytes()).context(|| "writing the trace".into())
+    out.write_all(output::visible_lines(&text).as_bytes()).context(|| "writing the trace".into())
 }

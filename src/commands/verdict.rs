@@ -3,7 +3,7 @@
 use super::{add, chosen_propositions, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
-use crate::model::{content_id, Bundle, Logged, Verdict};
+use crate::model::{content_id, Bundle, Logged, Rating, Verdict};
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -35,13 +35,13 @@ pub struct SetArgs {
     prop: String,
     /// The rating on your organisation's scale
     #[arg(long, allow_negative_numbers = true)]
-    rating: f64,
+    rating: Rating,
     /// The best rating on the scale
     #[arg(long, allow_negative_numbers = true)]
-    best: f64,
+    best: Rating,
     /// The worst rating on the scale
     #[arg(long, allow_negative_numbers = true)]
-    worst: f64,
+    worst: Rating,
     /// The rating in words ("False", "Misleading")
     #[arg(long)]
     label: String,

@@ -65,9 +65,9 @@ pub fn document(story: &Story, outcome: &Outcome, org: &Organisation) -> (Value,
         review.insert("author".into(), author(org, v));
         let mut rating = json!({
             "@type": "Rating",
-            "ratingValue": number(v.rating),
-            "bestRating": number(v.best),
-            "worstRating": number(v.worst),
+            "ratingValue": number(v.rating.0),
+            "bestRating": number(v.best.0),
+            "worstRating": number(v.worst.0),
             "alternateName": v.label,
         });
         if let Some(e) = &v.explanation {

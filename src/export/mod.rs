@@ -4,7 +4,7 @@
 pub mod claimreview;
 pub mod prov;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Logged, Story};
 use crate::output;
 use std::io::Write;
@@ -12,17 +12,11 @@ use std::io::Write;
 /// The bundle as JSON Lines: `{"claimtrack": 1}`, then one record a line with its `type`,
 /// in the order a write takes them.
 pub fn jsonl(out: &mut impl Write, story: Story) -> Result<()> {
-    line(out, &serde_json::json!({"claimtrack": 1}))?;
+    output::json_line(out, &serde_json::json!({"claimtrack": 1}))?;
     for (_, _, record) in story.into_bundle().into_records() {
-        line(out, &record)?;
+        output::json_line(out, &record)?;
     }
     Ok(())
-}
-
-fn line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Io { context: "writing JSON Lines".into(), source: e };
-    serde_json::to_writer(&mut *out, value).map_err(|e| fail(e.into()))?;
-    out.write_all(b"\n").map_err(fail)
 }
 
 /// Which table `export --format csv` writes.

@@ -215,11 +215,38 @@ macro_rules! checked_value {
 checked_value!(
     /// How sure the logger is that the party really holds the stance: 0 to 1.
     Confidence(f64), f64, |v| if (0.0..=1.0).contains(&v) {
-        Ok(v)
+        Ok(zero_signless(v))
     } else {
         Err(format!("{v} is out of range; confidence runs from 0 to 1"))
     }
 );
+
+checked_value!(
+    /// A point on a verdict's scale (the rating, and the scale's best and worst ends).
+    Rating(f64), f64, |v| if v.is_finite() {
+        Ok(zero_signless(v))
+    } else {
+        Err(format!("{v} is not a finite number; give a rating such as 1 or 2.5"))
+    }
+);
+
+/// -0 as 0: SQLite stores both as 0, so a -0 kept in the audit log's copy of a record would
+/// never match the table again.
+fn zero_signless(v: f64) -> f64 {
+    v + 0.0
+}
+
+/// A web address as records and settings take it: http or https only, since exports and
+/// reports turn it into a link (a `javascript:` or `file:` URL would run or open something).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let host = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let clean = !url.chars().any(|c| c.is_whitespace() || crate::text::is_invisible(c));
+    match host {
+        Some(h) if clean && !h.is_empty() && !h.starts_with('/') => Ok(()),
+        _ => Err(format!("'{url}' is not a web address; give an http:// or https:// URL")),
+    }
+}
 
 checked_value!(
     /// Admiralty information credibility: 1 confirmed ... 6 cannot be judged.
@@ -402,9 +429,9 @@ pub struct Retraction {
 pub struct Verdict {
     pub id: Option<String>,
     pub proposition: String,
-    pub rating: f64,
-    pub best: f64,
-    pub worst: f64,
+    pub rating: Rating,
+    pub best: Rating,
+    pub worst: Rating,
     /// The textual rating ("False", "Misleading").
     pub label: String,
     pub explanation: Option<String>,
@@ -796,6 +823,16 @@ mod tests {
         assert!("1.5".parse::<Confidence>().is_err());
         assert!("-0.1".parse::<Confidence>().is_err());
         assert!("NaN".parse::<Confidence>().is_err());
+        assert!("inf".parse::<Confidence>().is_err());
+        for zero in ["-0", "-0.0", "0"] {
+            assert!(zero.parse::<Confidence>().unwrap().0.is_sign_positive(), "{zero}");
+            assert!(zero.parse::<Rating>().unwrap().0.is_sign_positive(), "{zero}");
+        }
+        for bad in ["inf", "-inf", "NaN", "infinity"] {
+            assert!(bad.parse::<Rating>().is_err(), "{bad}");
+        }
+        let toml_zero: Confidence = toml::from_str::<toml::Value>("c = -0.0").unwrap()["c"].clone().try_into().unwrap();
+        assert!(toml_zero.0.is_sign_positive());
         assert_eq!("0.8".parse::<Confidence>().unwrap().0, 0.8);
         assert!("7".parse::<Grade>().is_err());
         assert!("0".parse::<Grade>().is_err());

@@ -4,18 +4,22 @@
 use super::words::{self, short};
 use super::{ClaimLine, Matrix, PropositionReport, Report, Style, SummaryLine};
 use crate::model::DateBasis;
+use crate::output::visible;
 use std::fmt::Write;
 
 /// Text made safe for a table cell or a list line: pipes escaped, line breaks as <br>,
-/// Markdown's own punctuation escaped so logged text never turns into markup.
+/// Markdown's own punctuation escaped so logged text never turns into markup (GitHub's
+/// strikethrough `~~` and math `$` included; `&` where it would start an entity).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
         match ch {
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' => {
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' | '$' => {
                 out.push('\\');
                 out.push(ch);
             }
+            '&' if chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || *c == '#') => out.push_str("\\&"),
             '\r' => {}
             '\n' => out.push_str("<br>"),
             _ => out.push(ch),
@@ -24,13 +28,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Text as an inline code span that no backtick or line break in it can end.
+/// Text as an inline code span: fenced with more backticks than it holds in a row (so none
+/// inside can close it), line breaks and other controls as visible escapes (a code span
+/// cannot hold a line break).
 pub fn code(text: &str) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let run = flat.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(run + 1);
-    let pad = if flat.starts_with('`') || flat.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{flat}{pad}{fence}")
+    let text = visible(text);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn table(out: &mut String, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) {
@@ -219,13 +230,15 @@ mod tests {
         assert_eq!(escape("a | b\nc"), "a \\| b<br>c");
         assert_eq!(escape("<script>"), "\\<script\\>");
         assert_eq!(escape("**bold** [x](y)"), "\\*\\*bold\\*\\* \\[x\\](y)");
-        assert_eq!(escape("~~gone~~"), "\\~\\~gone\\~\\~");
+        assert_eq!(escape("~~gone~~ $x$ &amp; & co"), "\\~\\~gone\\~\\~ \\$x\\$ \\&amp; & co");
     }
 
     #[test]
     fn code_spans_hold_backticks_and_line_breaks() {
         assert_eq!(code("story.db"), "`story.db`");
         assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code("evil\n# Heading"), "`evil # Heading`");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("x\n# Heading\r"), "`x\\n# Heading\\r`");
+        assert!(!code("a\u{2028}b").contains('\u{2028}'));
     }
 }

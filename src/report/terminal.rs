@@ -5,7 +5,7 @@
 use super::words::{self, short};
 use super::{Cell as MatrixCell, ClaimLine, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
 use crate::model::{DateBasis, Severity, Stance};
-use crate::output;
+use crate::output::{self, visible};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -51,11 +51,13 @@ impl Pen {
     }
 
     /// Prose wrapped at word boundaries: the first line after `first`, the rest after
-    /// `rest` (both indents of spaces or a marker). A word longer than a line is cut.
+    /// `rest` (both indents of spaces or a marker). A word longer than a line is cut. Logged
+    /// text is shown as it is, control characters as visible escapes (`output::visible`).
     fn wrap(&self, out: &mut String, first: &str, rest: &str, text: &str) {
-        let mut line = first.to_string();
+        let mut line = visible(first).into_owned();
         let mut empty = true;
         for word in text.split_whitespace() {
+            let word = visible(word);
             let room = self.width.saturating_sub(line.width());
             let need = word.width() + usize::from(!empty);
             if need > room && !empty {
@@ -64,7 +66,7 @@ impl Pen {
                 empty = true;
             }
             let room = self.width.saturating_sub(line.width()).max(1);
-            let word = if word.width() > room { cut(word, room) } else { word.to_string() };
+            let word = if word.width() > room { cut(&word, room) } else { word.to_string() };
             if !empty {
                 line.push(' ');
             }
@@ -129,6 +131,8 @@ fn severity_paint(s: Severity) -> Option<Paint> {
 fn table(pen: &Pen, out: &mut String, indent: usize, header: &[&str], rows: &[Vec<(String, Option<Paint>)>]) {
     let columns = header.len();
     let gap = 2;
+    let rows: Vec<Vec<(String, Option<Paint>)>> =
+        rows.iter().map(|r| r.iter().map(|(text, paint)| (visible(text).into_owned(), *paint)).collect()).collect();
     let mut widths: Vec<usize> = (0..columns)
         .map(|i| rows.iter().map(|r| r[i].0.width()).chain([header[i].width()]).max().unwrap_or(0))
         .collect();

@@ -3,8 +3,9 @@
 //! logged in the audit log. Nothing already stored is ever overwritten.
 //!
 //! Records are taken as a stream so that a large import holds one record in memory, not the
-//! file. A reference to a record not seen yet is remembered and checked when the stream
-//! ends (a bundle may refer to records further on); everything else is checked at once.
+//! file. A reference to a record not seen yet is remembered (in a temporary table, so that
+//! memory does not grow with the input) and checked when the stream ends (a bundle may refer
+//! to records further on); everything else is checked at once.
 //!
 //! What a person typed (a party's name, a source's title) becomes an id here too, before
 //! anything else, for the writes that take names ([`Refs::IdsOrNames`]).
@@ -108,13 +109,6 @@ pub fn apply(
     writer.finish()
 }
 
-/// A reference to a record not in the database yet, checked when the stream ends.
-struct Pending {
-    kind: &'static str,
-    id: String,
-    at: String,
-}
-
 /// Checks and writes records one at a time within one transaction.
 pub struct Writer<'a> {
     tx: &'a Connection,
@@ -124,7 +118,6 @@ pub struct Writer<'a> {
     now: Timestamp,
     /// The last audit event before this write: later ones are this write's own.
     start_seq: i64,
-    pending: Vec<Pending>,
     /// References already found to exist, so that a million claims citing a few thousand
     /// parties ask the database once per party (bounded: memory must not grow with input).
     known: HashSet<(&'static str, String)>,
@@ -139,6 +132,13 @@ impl<'a> Writer<'a> {
         let start_seq = tx
             .query_row("SELECT coalesce(max(seq), 0) FROM event", [], |r| r.get(0))
             .map_err(|e| Error::Sql { context: "reading the audit log".into(), source: e })?;
+        // The references that point ahead, each (kind, id) once with where it was first met:
+        // on disk in SQLite's temporary database, not in this process's memory.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS pending_reference (kind TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (kind, id)); \
+             DELETE FROM temp.pending_reference;",
+        )
+        .map_err(|e| Error::Sql { context: "preparing the list of references to check".into(), source: e })?;
         Ok(Writer {
             tx,
             action,
@@ -146,7 +146,6 @@ impl<'a> Writer<'a> {
             user: clock::user(),
             now: Timestamp::now(),
             start_seq,
-            pending: Vec::new(),
             known: HashSet::new(),
             summary: Summary::default(),
         })
@@ -189,16 +188,16 @@ impl<'a> Writer<'a> {
 
     /// Checks the references that pointed ahead, and returns what was written.
     pub fn finish(self) -> Result<Summary> {
-        for p in &self.pending {
-            if !exists(self.tx, p.kind, &p.id)? {
-                let known = ids(self.tx, p.kind)?;
-                return Err(Error::input(format!(
-                    "{}: no {} '{}'{}",
-                    p.at,
-                    p.kind,
-                    p.id,
-                    suggest(&p.id, &known, p.kind)
-                )));
+        let fail = |e| Error::Sql { context: "checking the references that pointed ahead".into(), source: e };
+        let mut stmt =
+            self.tx.prepare("SELECT kind, id, at FROM temp.pending_reference ORDER BY rowid").map_err(fail)?;
+        let mut rows = stmt.query([]).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let (kind, id, at): (String, String, String) =
+                (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?, row.get(2).map_err(fail)?);
+            if !exists(self.tx, &kind, &id)? {
+                let known = ids(self.tx, &kind)?;
+                return Err(Error::input(format!("{at}: no {kind} '{id}'{}", suggest(&id, &known, &kind))));
             }
         }
         Ok(self.summary)
@@ -301,13 +300,19 @@ impl<'a> Writer<'a> {
             }
             self.known.insert((kind, id.to_string()));
         } else {
-            self.pending.push(Pending { kind, id: id.to_string(), at: at(field) });
+            self.tx
+                .prepare_cached("INSERT OR IGNORE INTO temp.pending_reference (kind, id, at) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(rusqlite::params![kind, id, at(field)]))
+                .map_err(|e| Error::Sql { context: format!("noting the reference to {kind} {id}"), source: e })?;
         }
         Ok(())
     }
 
     fn check_party(&mut self, p: &Party, at: Locate) -> Result<()> {
         text(at, "name", &p.name)?;
+        for (k, alias) in p.aliases.iter().enumerate() {
+            text(at, &format!("aliases[{k}]"), alias)?;
+        }
         match &p.parent {
             Some(parent) if *parent == p.id => {
                 Err(fail(at, "parent", format!("'{parent}' is this party itself; a party cannot be its own parent")))
@@ -319,6 +324,9 @@ impl<'a> Writer<'a> {
     fn check_source(&mut self, s: &Source, at: Locate) -> Result<()> {
         if let Some(title) = &s.title {
             text(at, "title", title)?;
+        }
+        if let Some(url) = &s.url {
+            check_url(url).map_err(|why| fail(at, "url", why))?;
         }
         if exists(self.tx, "claim", &s.id)? {
             return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
@@ -384,16 +392,16 @@ impl<'a> Writer<'a> {
 
     fn check_verdict(&mut self, v: &Verdict, at: Locate) -> Result<()> {
         text(at, "label", &v.label)?;
-        let (low, high) = (v.best.min(v.worst), v.best.max(v.worst));
-        if !(low..=high).contains(&v.rating) {
-            return Err(fail(
-                at,
-                "rating",
-                format!("{} is outside the scale from worst {} to best {}", v.rating, v.worst, v.best),
-            ));
+        if let Some(url) = &v.url {
+            check_url(url).map_err(|why| fail(at, "url", why))?;
         }
-        if v.best == v.worst {
-            return Err(fail(at, "best", format!("best and worst are both {}; a scale needs two ends", v.best)));
+        let (rating, best, worst) = (v.rating.0, v.best.0, v.worst.0);
+        let (low, high) = (best.min(worst), best.max(worst));
+        if !(low..=high).contains(&rating) {
+            return Err(fail(at, "rating", format!("{rating} is outside the scale from worst {worst} to best {best}")));
+        }
+        if best == worst {
+            return Err(fail(at, "best", format!("best and worst are both {best}; a scale needs two ends")));
         }
         Ok(())
     }
@@ -403,9 +411,19 @@ fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {
     Error::input(format!("{}: {message}", at(field)))
 }
 
+/// A name, title, text, label or reason: something a reader can see.
 fn text(at: Locate, field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(fail(at, field, format!("{field} is empty; give it some text")));
+    }
+    if !crate::text::has_visible(value) {
+        return Err(fail(
+            at,
+            field,
+            format!(
+                "{field} has no visible character (only spaces, zero-width or control characters); give it some text"
+            ),
+        ));
     }
     Ok(())
 }
@@ -418,13 +436,14 @@ fn distinct(at: Locate, field: &str, list: &[String]) -> Result<()> {
     }
 }
 
-/// An id is a handle typed at a terminal: no spaces, no control characters.
+/// An id is a handle typed at a terminal: no spaces, no control characters, nothing
+/// invisible (zero-width or bidirectional characters would make two ids look alike).
 fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         Err("an id cannot be empty".into())
     } else if id.chars().count() > 200 {
         Err(format!("id '{}…' is longer than 200 characters", id.chars().take(20).collect::<String>()))
-    } else if let Some(c) = id.chars().find(|c| c.is_whitespace() || c.is_control()) {
+    } else if let Some(c) = id.chars().find(|c| crate::text::is_invisible(*c)) {
         Err(format!("id '{id}' contains {c:?}; use letters, digits and - _ . : / (e.g. china-mfa)"))
     } else {
         Ok(())
@@ -475,6 +494,9 @@ mod tests {
         assert!(check_id("china mfa").is_err());
         assert!(check_id("").is_err());
         assert!(check_id("a\u{7}").is_err());
+        for invisible in ["a\u{200b}b", "\u{202e}abc", "a\u{2066}b", "\u{feff}x", "x\u{ad}y", "x\u{3164}"] {
+            assert!(check_id(invisible).is_err(), "{invisible:?}");
+        }
     }
 
     #[test]

@@ -18,27 +18,49 @@ pub use search::*;
 use crate::error::{Context, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The schema, migration by migration (see the head of schema.sql).
 const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// How long a writer waits for another to finish before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a command waits, in all, for another process to let go of the database:
+/// `CLAIMTRACK_BUSY_TIMEOUT` seconds, else 30 (docs/INTEGRITY.md).
+pub fn busy_timeout() -> Result<Duration> {
+    const DEFAULT: Duration = Duration::from_secs(30);
+    let Ok(text) = std::env::var("CLAIMTRACK_BUSY_TIMEOUT") else { return Ok(DEFAULT) };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && (0.0..=86_400.0).contains(s))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            Error::input(format!(
+                "CLAIMTRACK_BUSY_TIMEOUT is '{text}', not a number of seconds from 0 to 86400; set it to e.g. 30, or unset it"
+            ))
+        })
+}
 
 /// An open claimtrack database.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened by a command that only reads: one read transaction, nothing written through it.
+    read_only: bool,
+    wait: Duration,
 }
 
-/// Whether opening may create the file.
+/// How a command opens the database.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Open {
     /// Commands that write: create the file and its schema on first use.
     CreateIfMissing,
-    /// Commands that only read: a missing file is an error, not an empty database.
-    MustExist,
+    /// Commands that only read: the file must exist and is never written, except to upgrade
+    /// an older schema; every read sees one moment (one read transaction), and a read-only
+    /// file or directory is read as it is.
+    Read,
+    /// `verify`: as `Read`, but a file that is not a complete claimtrack database of this
+    /// version is refused rather than upgraded, so that verifying never writes.
+    Inspect,
 }
 
 /// The migrations in schema.sql, as (number, name, sql): each starts at a line
@@ -65,44 +87,194 @@ pub fn schema_version() -> u32 {
     migrations().last().map(|m| m.0).unwrap_or(0)
 }
 
+/// Refuses a path that is a symbolic link to nothing: SQLite would create the file at the
+/// link's destination, and claimtrack would take it for a file another process created.
+pub fn refuse_dangling_link(path: &Path, what: &str) -> Result<()> {
+    match std::fs::read_link(path) {
+        Ok(target) if !path.exists() => Err(Error::input(format!(
+            "{what} {} is a symbolic link to {}, which does not exist; point it at an existing file, or give a plain file name",
+            path.display(),
+            target.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether this process may write `path` (access(2): what the kernel would allow).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Whether this process may write a database: the file, and the directory its -wal and -shm
+/// files go in.
+fn may_write(path: &Path) -> bool {
+    writable(path) && writable(directory(path))
+}
+
+/// The directory a database file is in, where SQLite keeps its -wal and -shm files.
+fn directory(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// `path` as a SQLite `file:` URI with `query`, every byte outside the unreserved set escaped.
+fn uri(path: &Path, query: &str) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("{out}?{query}")
+}
+
+/// What went wrong opening or first reading a file, in words: whose fault and what to do.
+fn open_error(e: rusqlite::Error, path: &Path) -> Error {
+    let shown = path.display();
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
+        }
+        Some(rusqlite::ErrorCode::CannotOpen) if !writable(directory(path)) => Error::input(format!(
+            "cannot open {shown}: SQLite needs to create its -wal and -shm files beside it, and the directory {} cannot be written; make it writable, or copy the database somewhere that is",
+            directory(path).display()
+        )),
+        Some(rusqlite::ErrorCode::CannotOpen) => Error::input(format!(
+            "cannot open {shown} (check that it is a file you may read, and the files {shown}-wal and {shown}-shm beside it too)"
+        )),
+        _ => Error::Sql { context: format!("opening {shown}"), source: e },
+    }
+}
+
+/// Statement journals (what a statement inside a transaction changed, to undo it alone) stay
+/// in memory however large: temporary tables go to a file (`temp_store = FILE`, see
+/// [`Store::pragmas`]), and SQLite would otherwise move a statement journal over 64 KiB to a
+/// temporary file too, and every statement's journal after it. Set once, before the first
+/// connection (SQLite refuses it later, which only costs speed).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config takes this option and one int; it runs before any connection.
+        unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_STMTJRNL_SPILL, -1) };
+    });
+}
+
 impl Store {
     pub fn open(path: &Path, mode: Open) -> Result<Store> {
-        let shown = path.display();
-        if mode == Open::MustExist && !path.exists() {
+        configure_sqlite();
+        let wait = busy_timeout()?;
+        if mode == Open::CreateIfMissing {
+            refuse_dangling_link(path, "--db")?;
+            let flags =
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(e, path))?;
+            return Self::prepare(conn, path.to_path_buf(), wait);
+        }
+        if !path.exists() {
+            refuse_dangling_link(path, "--db")?;
             return Err(Error::input(format!(
-                "no database at {shown}; log something first (claimtrack import FILE), or point --db or CLAIMTRACK_DB at yours"
+                "no database at {}; log something first (claimtrack import FILE), or point --db or CLAIMTRACK_DB at yours",
+                path.display()
             )));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).context(|| format!("opening {shown}"))?;
-        Self::prepare(conn, path.to_path_buf())
+        let conn = Self::connect_to_read(path)?;
+        let mut store = Store { conn, path: path.to_path_buf(), read_only: true, wait };
+        store.pragmas()?;
+        let (current, tables) = schema_of(&store.conn, path)?;
+        refuse_foreign(current, tables, path)?;
+        let latest = schema_version();
+        if tables == 0 {
+            return Err(Error::input(format!(
+                "{} is empty: it holds no claimtrack database (an interrupted copy?); point --db at a claimtrack database",
+                path.display()
+            )));
+        }
+        if current < latest {
+            if mode == Open::Inspect {
+                return Err(Error::input(format!(
+                    "{} has schema {current}, older than this claimtrack's {latest}: run any other claimtrack command on it once to upgrade it, then verify",
+                    path.display()
+                )));
+            }
+            migrate(&mut store.conn, path)?;
+        }
+        // Every read from here on sees one moment, whatever other processes write meanwhile.
+        store.conn.execute_batch("PRAGMA query_only = ON; BEGIN").context(|| "starting to read".into())?;
+        Ok(store)
+    }
+
+    /// The connection for a command that only reads. A file this process may write is opened
+    /// as usual (so that SQLite tidies its -wal and -shm files away on close); one it may
+    /// not write, or in a directory it may not write, is opened read-only, and as immutable
+    /// when no other connection has it open (no -shm, no -wal with content): SQLite would
+    /// otherwise create -wal and -shm files with the database's read-only permissions, which
+    /// a later writer cannot open.
+    fn connect_to_read(path: &Path) -> Result<Connection> {
+        let beside = |suffix: &str| {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let opened = if may_write(path) {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
+        } else if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+            Connection::open_with_flags(uri(path, "immutable=1"), flags)
+        } else {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex)
+        };
+        opened.map_err(|e| open_error(e, path))
     }
 
     /// A private database in memory, for `demo` without `--db`.
     pub fn memory() -> Result<Store> {
+        configure_sqlite();
         let conn = Connection::open_in_memory().context(|| "opening an in-memory database".into())?;
-        Self::prepare(conn, PathBuf::from(":memory:"))
+        Self::prepare(conn, PathBuf::from(":memory:"), busy_timeout()?)
     }
 
-    fn prepare(mut conn: Connection, path: PathBuf) -> Result<Store> {
-        let shown = path.display().to_string();
-        conn.busy_timeout(BUSY_TIMEOUT).context(|| "setting the busy timeout".into())?;
-        // Refuse files that are not ours before changing anything about them.
-        migrate(&mut conn, &shown)?;
+    fn pragmas(&mut self) -> Result<()> {
+        self.conn.busy_timeout(self.wait).context(|| "setting the busy timeout".into())?;
         // A 32 MiB page cache keeps a bulk import's indexes in memory instead of spilling
-        // them to the WAL and reading them back; statement journals stay in memory too.
-        conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
-        )
-            .context(|| "setting pragmas".into())?;
+        // them to the WAL and reading them back. Temporary tables (an import's references
+        // that point ahead) go to a temporary file, so that memory does not grow with them.
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;")
+            .map_err(|e| open_error(e, &self.path))
+    }
+
+    fn prepare(conn: Connection, path: PathBuf, wait: Duration) -> Result<Store> {
+        let mut store = Store { conn, path, read_only: false, wait };
+        store.pragmas()?;
+        // Refuse files that are not ours before changing anything about them.
+        let (current, tables) = schema_of(&store.conn, &store.path)?;
+        refuse_foreign(current, tables, &store.path)?;
+        migrate(&mut store.conn, &store.path)?;
+        let shown = store.path.display().to_string();
+        store.conn.pragma_update(None, "synchronous", "NORMAL").context(|| "setting pragmas".into())?;
         // WAL lets readers and one writer work at once: many fact-checkers, one file.
-        with_retry(|| conn.pragma_update(None, "journal_mode", "WAL"))
+        let deadline = Instant::now() + wait;
+        within(&store.conn, deadline, |c| c.pragma_update(None, "journal_mode", "WAL"))
             .context(|| format!("switching {shown} to WAL"))?;
-        Ok(Store { conn, path })
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether this process may write the database (the file and the directory it is in).
+    pub fn can_write(&self) -> bool {
+        may_write(&self.path)
     }
 
     /// The connection, for reading.
@@ -112,7 +284,11 @@ impl Store {
 
     /// Runs `work` in one read transaction, so that everything it reads is one snapshot of
     /// the database however many others write meanwhile.
+    /// A store opened for reading is already in one (see [`Store::open`]).
     pub fn read<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return work(&self.conn);
+        }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)
             .context(|| "starting a read".into())?;
         let out = work(&tx)?;
@@ -130,11 +306,19 @@ impl Store {
     }
 
     /// Runs `work` in one immediate transaction: all of it is written, or none. With
-    /// `dry_run` the transaction is rolled back after `work` succeeds.
+    /// `dry_run` the transaction is rolled back after `work` succeeds. A store opened for
+    /// reading is opened again for writing first (its read transaction ends).
     pub fn write<T>(&mut self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let conn: &Connection = &self.conn;
-        let tx = with_retry(|| Transaction::new_unchecked(conn, TransactionBehavior::Immediate))
-            .context(|| "starting a write (another writer held the database too long)".into())?;
+        if self.read_only {
+            *self = Store::open(&self.path, Open::CreateIfMissing)?;
+        }
+        self.transaction(dry_run, work).map_err(|e| disk_full(&self.conn, e))
+    }
+
+    fn transaction<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let deadline = Instant::now() + self.wait;
+        let tx = within(&self.conn, deadline, |c| Transaction::new_unchecked(c, TransactionBehavior::Immediate))
+            .context(|| "starting a write".into())?;
         let out = work(&tx)?;
         index_queued_text(&tx)?;
         if dry_run {
@@ -146,41 +330,79 @@ impl Store {
     }
 }
 
-/// Retries what failed because another process held the database, beyond the busy timeout's
-/// own waiting (SQLite returns BUSY at once in a few WAL cases, e.g. while a log is recovered).
-fn with_retry<T>(mut work: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+/// Runs `work` until it gets past another process's lock or `deadline` passes: one limit
+/// for the whole wait. SQLite's busy timeout does the waiting (set to what is left each
+/// time); the loop is for the few WAL cases where SQLite answers BUSY at once without
+/// waiting (while another connection recovers the log, say).
+fn within<'c, T>(
+    conn: &'c Connection,
+    deadline: Instant,
+    mut work: impl FnMut(&'c Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
     let mut attempt = 0u64;
     loop {
-        match work() {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-                    && attempt < 100 =>
+        let left = deadline.saturating_duration_since(Instant::now());
+        conn.busy_timeout(left)?;
+        match work(conn) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && !left.is_zero() =>
             {
                 attempt += 1;
-                std::thread::sleep(Duration::from_millis(5 * attempt.min(20)));
+                std::thread::sleep(Duration::from_millis(5 * attempt.min(20)).min(left));
             }
             other => return other,
         }
     }
 }
 
-/// A deferred foreign key that fails at commit means a reference the checks missed.
-fn explain_commit(e: rusqlite::Error) -> Error {
-    Error::Sql { context: "committing (a reference points at no record; nothing was written)".into(), source: e }
+/// A write that failed for want of room: SQLite says SQLITE_FULL when the disk is full, but
+/// only "disk I/O error" when a write runs into a quota or a file size limit; both are said
+/// as a full disk.
+pub fn disk_full(conn: &Connection, e: Error) -> Error {
+    match e {
+        Error::Sql { context, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            // SAFETY: the handle is this open connection's, used for one read of its errno.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+            let source = if [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno) {
+                rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
+            } else {
+                source
+            };
+            Error::Sql { context, source }
+        }
+        other => other,
+    }
 }
 
-/// Brings the file's schema up to this build's, refusing files that are not ours or newer.
-fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
-    // One statement, one snapshot: another process may be creating the schema right now.
-    let (current, tables): (u32, i64) = conn
-        .query_row(
-            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(|_| {
-            Error::input(format!("{shown} is not a SQLite database; point --db at a claimtrack database or a new file"))
-        })?;
+/// A deferred foreign key that fails at commit means a reference the checks missed; any
+/// other failure (a full disk) is said as itself.
+fn explain_commit(e: rusqlite::Error) -> Error {
+    let context = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            "committing (a reference points at no record; nothing was written)"
+        }
+        _ => "committing",
+    };
+    Error::Sql { context: context.into(), source: e }
+}
+
+/// The file's schema version and how many schema objects it has, read in one statement (one
+/// snapshot: another process may be creating the schema right now).
+fn schema_of(conn: &Connection, path: &Path) -> Result<(u32, i64)> {
+    conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(|e| open_error(e, path))
+}
+
+/// Refuses files that are not ours, or are newer than this build.
+fn refuse_foreign(current: u32, tables: i64, path: &Path) -> Result<()> {
+    let shown = path.display();
     let latest = schema_version();
     if current > latest {
         return Err(Error::input(format!(
@@ -192,6 +414,13 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
             "{shown} is a SQLite database but not a claimtrack one; point --db at a claimtrack database or a new file"
         )));
     }
+    Ok(())
+}
+
+/// Brings the file's schema up to this build's.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let shown = path.display();
+    let current = schema_of(conn, path)?.0;
     // Foreign keys off while a migration rebuilds a table (SQLite cannot check a table that is
     // dropped and renamed in place); each migration is checked whole before it commits.
     conn.pragma_update(None, "foreign_keys", false).context(|| "pausing foreign keys for migrations".into())?;

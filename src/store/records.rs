@@ -1,7 +1,7 @@
 //! Row mapping for each record kind: insert one, read one, read all (claims with filters).
 
 use crate::date::{Date, Timestamp};
-use crate::error::{Context, Result};
+use crate::error::{Context, Result, Unreadable};
 use crate::model::*;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -52,16 +52,38 @@ macro_rules! sql_number {
         }
     )+};
 }
-sql_number!(Confidence(f64), Grade(u8));
+sql_number!(Confidence(f64), Rating(f64), Grade(u8));
 
 fn json_list(list: &[String]) -> String {
     serde_json::to_string(list).expect("a list of strings serialises")
 }
 
-fn from_json_list(row: &Row, column: &str) -> rusqlite::Result<Vec<String>> {
-    let text: String = row.get(column)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into()))
+fn from_json_list(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<Vec<String>> {
+    let text: String = col(row, table, column)?;
+    serde_json::from_str(&text).map_err(|e| unreadable(row, table, column, format!("not a JSON list of text: {e}")))
+}
+
+/// One column of a row of `table`; a value claimtrack cannot read (changed behind its back)
+/// is an error that names the table, the row and the column (see [`Unreadable`]).
+fn col<T: FromSql>(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<T> {
+    row.get(column).map_err(|e| {
+        let why = match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        unreadable(row, table, column, why)
+    })
+}
+
+fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusqlite::Error {
+    let key = |c: &str| row.get::<_, String>(c).unwrap_or_else(|_| "?".into());
+    let id = match table {
+        "link" => format!("{} {} {}", key("from_claim"), key("rel"), key("to_claim")),
+        "retraction" => key("target"),
+        _ => key("id"),
+    };
+    let failure = Unreadable { table, row: id, column: column.to_string(), why };
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(failure))
 }
 
 /// The ids of one record kind, for "did you mean" suggestions.
@@ -75,6 +97,18 @@ pub fn ids(conn: &Connection, kind: &str) -> Result<Vec<String>> {
         .context(|| format!("listing {table} ids"))?;
     let rows = stmt.query_map([], |r| r.get(0)).context(|| format!("listing {table} ids"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("listing {table} ids"))
+}
+
+/// Whether the database holds nothing: no record, no setting, no event.
+pub fn is_empty(conn: &Connection) -> Result<bool> {
+    conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM event) AND NOT EXISTS (SELECT 1 FROM setting) \
+         AND NOT EXISTS (SELECT 1 FROM party) AND NOT EXISTS (SELECT 1 FROM source) \
+         AND NOT EXISTS (SELECT 1 FROM proposition) AND NOT EXISTS (SELECT 1 FROM claim)",
+        [],
+        |r| r.get(0),
+    )
+    .context(|| "checking whether the database is empty".into())
 }
 
 /// Whether a record of `kind` with this id exists.
@@ -99,16 +133,16 @@ const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases
 
 fn party_row(r: &Row) -> rusqlite::Result<Party> {
     Ok(Party {
-        id: r.get("id")?,
-        name: r.get("name")?,
-        kind: r.get("kind")?,
-        anonymous: r.get("anonymous")?,
-        country: r.get("country")?,
-        parent: r.get("parent")?,
-        aliases: from_json_list(r, "aliases")?,
-        note: r.get("note")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        id: col(r, "party", "id")?,
+        name: col(r, "party", "name")?,
+        kind: col(r, "party", "kind")?,
+        anonymous: col(r, "party", "anonymous")?,
+        country: col(r, "party", "country")?,
+        parent: col(r, "party", "parent")?,
+        aliases: from_json_list(r, "party", "aliases")?,
+        note: col(r, "party", "note")?,
+        logged_by: col(r, "party", "logged_by")?,
+        recorded: col(r, "party", "recorded")?,
     })
 }
 
@@ -147,19 +181,19 @@ const SOURCE_COLUMNS: &str =
 
 fn source_row(r: &Row) -> rusqlite::Result<Source> {
     Ok(Source {
-        id: r.get("id")?,
-        title: r.get("title")?,
-        kind: r.get("kind")?,
-        publisher: r.get("publisher")?,
-        url: r.get("url")?,
-        published: r.get("published")?,
-        accessed: r.get("accessed")?,
-        reliability: r.get("reliability")?,
+        id: col(r, "source", "id")?,
+        title: col(r, "source", "title")?,
+        kind: col(r, "source", "kind")?,
+        publisher: col(r, "source", "publisher")?,
+        url: col(r, "source", "url")?,
+        published: col(r, "source", "published")?,
+        accessed: col(r, "source", "accessed")?,
+        reliability: col(r, "source", "reliability")?,
         derived_from: Vec::new(),
-        sha256: r.get("sha256")?,
-        note: r.get("note")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        sha256: col(r, "source", "sha256")?,
+        note: col(r, "source", "note")?,
+        logged_by: col(r, "source", "logged_by")?,
+        recorded: col(r, "source", "recorded")?,
     })
 }
 
@@ -232,13 +266,13 @@ const PROPOSITION_COLUMNS: &str = "id, text, tags, note, logged_by, recorded";
 
 fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
     Ok(Proposition {
-        id: r.get("id")?,
-        text: r.get("text")?,
-        tags: from_json_list(r, "tags")?,
+        id: col(r, "proposition", "id")?,
+        text: col(r, "proposition", "text")?,
+        tags: from_json_list(r, "proposition", "tags")?,
         expected: Vec::new(),
-        note: r.get("note")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        note: col(r, "proposition", "note")?,
+        logged_by: col(r, "proposition", "logged_by")?,
+        recorded: col(r, "proposition", "recorded")?,
     })
 }
 
@@ -291,22 +325,22 @@ const CLAIM_SELECT: &str =
 
 fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
     let claim = Claim {
-        id: r.get("id")?,
-        proposition: r.get("proposition")?,
-        party: r.get("party")?,
-        stance: r.get("stance")?,
-        source: r.get("source")?,
+        id: col(r, "claim", "id")?,
+        proposition: col(r, "claim", "proposition")?,
+        party: col(r, "claim", "party")?,
+        stance: col(r, "claim", "stance")?,
+        source: col(r, "claim", "source")?,
         basis: Vec::new(),
-        via: r.get("via")?,
-        stated: r.get("stated")?,
-        quote: r.get("quote")?,
-        note: r.get("note")?,
-        confidence: r.get("confidence")?,
-        grade: r.get("grade")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        via: col(r, "claim", "via")?,
+        stated: col(r, "claim", "stated")?,
+        quote: col(r, "claim", "quote")?,
+        note: col(r, "claim", "note")?,
+        confidence: col(r, "claim", "confidence")?,
+        grade: col(r, "claim", "grade")?,
+        logged_by: col(r, "claim", "logged_by")?,
+        recorded: col(r, "claim", "recorded")?,
     };
-    Ok(ClaimRow::new(claim, r.get("source_published")?, r.get("retracted")?))
+    Ok(ClaimRow::new(claim, col(r, "claim", "source_published")?, col(r, "claim", "retracted")?))
 }
 
 pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
@@ -418,11 +452,11 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
 
 fn link_row(r: &Row) -> rusqlite::Result<Link> {
     Ok(Link {
-        from: r.get("from_claim")?,
-        rel: r.get("rel")?,
-        to: r.get("to_claim")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        from: col(r, "link", "from_claim")?,
+        rel: col(r, "link", "rel")?,
+        to: col(r, "link", "to_claim")?,
+        logged_by: col(r, "link", "logged_by")?,
+        recorded: col(r, "link", "recorded")?,
     })
 }
 
@@ -448,16 +482,16 @@ pub fn links(conn: &Connection) -> Result<Vec<Link>> {
 
 fn request_row(r: &Row) -> rusqlite::Result<Request> {
     Ok(Request {
-        id: r.get("id")?,
-        party: r.get("party")?,
-        proposition: r.get("proposition")?,
-        by: r.get("by_party")?,
-        asked: r.get("asked")?,
-        deadline: r.get("deadline")?,
-        channel: r.get("channel")?,
-        note: r.get("note")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        id: col(r, "request", "id")?,
+        party: col(r, "request", "party")?,
+        proposition: col(r, "request", "proposition")?,
+        by: col(r, "request", "by_party")?,
+        asked: col(r, "request", "asked")?,
+        deadline: col(r, "request", "deadline")?,
+        channel: col(r, "request", "channel")?,
+        note: col(r, "request", "note")?,
+        logged_by: col(r, "request", "logged_by")?,
+        recorded: col(r, "request", "recorded")?,
     })
 }
 
@@ -504,11 +538,11 @@ pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
 
 fn retraction_row(r: &Row) -> rusqlite::Result<Retraction> {
     Ok(Retraction {
-        target: r.get("target")?,
-        date: r.get("date")?,
-        reason: r.get("reason")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        target: col(r, "retraction", "target")?,
+        date: col(r, "retraction", "date")?,
+        reason: col(r, "retraction", "reason")?,
+        logged_by: col(r, "retraction", "logged_by")?,
+        recorded: col(r, "retraction", "recorded")?,
     })
 }
 
@@ -531,18 +565,18 @@ pub fn retractions(conn: &Connection) -> Result<Vec<Retraction>> {
 
 fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
     Ok(Verdict {
-        id: r.get("id")?,
-        proposition: r.get("proposition")?,
-        rating: r.get("rating")?,
-        best: r.get("best")?,
-        worst: r.get("worst")?,
-        label: r.get("label")?,
-        explanation: r.get("explanation")?,
-        url: r.get("url")?,
-        reviewer: r.get("reviewer")?,
-        published: r.get("published")?,
-        logged_by: r.get("logged_by")?,
-        recorded: r.get("recorded")?,
+        id: col(r, "verdict", "id")?,
+        proposition: col(r, "verdict", "proposition")?,
+        rating: col(r, "verdict", "rating")?,
+        best: col(r, "verdict", "best")?,
+        worst: col(r, "verdict", "worst")?,
+        label: col(r, "verdict", "label")?,
+        explanation: col(r, "verdict", "explanation")?,
+        url: col(r, "verdict", "url")?,
+        reviewer: col(r, "verdict", "reviewer")?,
+        published: col(r, "verdict", "published")?,
+        logged_by: col(r, "verdict", "logged_by")?,
+        recorded: col(r, "verdict", "recorded")?,
     })
 }
 

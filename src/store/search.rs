@@ -99,6 +99,15 @@ pub(super) fn text_waiting(conn: &Connection) -> Result<bool> {
         .context(|| "reading the search queue".into())
 }
 
+/// The records waiting in the search queue: written with plain SQL since claimtrack last
+/// wrote, and indexed afresh by the next write, so their index entries are not checked yet.
+pub fn queued_records(conn: &Connection) -> Result<std::collections::HashSet<(String, String)>> {
+    let what = || "reading the search queue".to_string();
+    let mut stmt = conn.prepare("SELECT DISTINCT kind, record FROM search_queue").context(what)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(what)?;
+    rows.collect::<rusqlite::Result<_>>().context(what)
+}
+
 /// One record a search found.
 #[derive(Debug)]
 pub struct Found {

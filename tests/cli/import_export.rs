@@ -202,6 +202,9 @@ const NASTY: &[&str] = &[
     "%s %d {} $1 ${PATH} `ls`",
 ];
 
+/// A web address (only http and https are taken) with characters that break naive handling.
+const AWKWARD_URL: &str = "https://example.org/%s%d{}$1${PATH}`ls`'\";|<x>&";
+
 #[test]
 fn awkward_text_survives_import_and_export() {
     let db = Db::new();
@@ -220,7 +223,7 @@ fn awkward_text_survives_import_and_export() {
         .collect();
     let text = bundle(json!({
         "parties": parties,
-        "sources": [{"id": "s", "title": NASTY[0], "kind": "other", "url": NASTY[9]}],
+        "sources": [{"id": "s", "title": NASTY[0], "kind": "other", "url": AWKWARD_URL}],
         "propositions": [{"id": "p", "text": NASTY[4], "tags": NASTY}],
         "claims": claims,
         "requests": [{"id": "r", "party": "party-1", "proposition": "p", "by": "party-2",

@@ -10,4 +10,5 @@ mod log;
 mod reading;
 mod records;
 mod report;
+mod sealed;
 mod search;
