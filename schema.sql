@@ -590,3 +590,248 @@ INSERT INTO search_queue (kind, record)
 SELECT 'party', id FROM party UNION ALL SELECT 'source', id FROM source
 UNION ALL SELECT 'proposition', id FROM proposition UNION ALL SELECT 'claim', id FROM claim
 UNION ALL SELECT 'request', id FROM request;
+
+-- migration 8: corrections, and settings in the audit log
+
+-- Why: a logger must be able to fix a record (a typo in a name, a missing alias) without
+-- it reading as a retraction; settings must be vouched for like records; `--known-at` must
+-- use the moment a record entered this database, not the `recorded` its desk gave it
+-- (docs/INTEGRITY.md).
+
+-- The audit log again, with the new kinds of event: `correction` (action `correct`),
+-- `setting` (action `set`) and `batch` (one event for many records of a bulk import, its
+-- body their count and one hash over their canonical forms). Rows, hashes and order stay.
+DROP TRIGGER event_append_only;
+DROP TRIGGER event_no_delete;
+CREATE TABLE event_rebuilt (
+    seq     INTEGER PRIMARY KEY CHECK (seq > 0),
+    at      TEXT NOT NULL,
+    user    TEXT NOT NULL,
+    action  TEXT NOT NULL CHECK (action IN ('add', 'import', 'triage', 'backfill', 'correct', 'set')),
+    kind    TEXT NOT NULL CHECK (kind IN ('party', 'source', 'proposition', 'claim', 'link', 'request',
+                                          'retraction', 'verdict', 'triage', 'correction', 'setting',
+                                          'batch')),
+    record  TEXT NOT NULL,
+    body    TEXT NOT NULL CHECK (json_valid(body)),
+    prev    TEXT NOT NULL CHECK (length(prev) = 64),
+    hash    TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+) STRICT;
+INSERT INTO event_rebuilt SELECT seq, at, user, action, kind, record, body, prev, hash FROM event;
+DROP TABLE event;
+ALTER TABLE event_rebuilt RENAME TO event;
+CREATE INDEX event_by_record ON event (record);
+CREATE INDEX event_by_time ON event (at);
+CREATE TRIGGER event_append_only BEFORE UPDATE ON event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- A correction of one record by its logger: the fields it set, the list items it added and
+-- removed (`change`, as {"set": {...}, "add": {...}, "remove": {...}}), the values they
+-- replaced (`before`, field → old value, null for absent) and why. The record's row holds
+-- its current version; the corrections, newest last, lead back to the version first logged.
+-- `applied` is 0 only inside the write that applies it: the record tables accept an UPDATE
+-- only while a correction of that very record waits to be applied.
+CREATE TABLE correction (
+    seq       INTEGER PRIMARY KEY,
+    target    TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('party', 'source', 'proposition', 'claim', 'request', 'verdict')),
+    change    TEXT NOT NULL CHECK (json_valid(change) AND json_type(change) = 'object'),
+    before    TEXT NOT NULL CHECK (json_valid(before) AND json_type(before) = 'object'),
+    reason    TEXT NOT NULL CHECK (trim(reason) <> ''),
+    logged_by TEXT NOT NULL,
+    recorded  TEXT NOT NULL,
+    event     INTEGER NOT NULL UNIQUE REFERENCES event (seq),
+    applied   INTEGER NOT NULL DEFAULT 0 CHECK (applied IN (0, 1)),
+    UNIQUE (target, kind, recorded, logged_by)
+) STRICT;
+CREATE INDEX correction_by_target ON correction (target, seq);
+CREATE TRIGGER correction_append_only BEFORE UPDATE ON correction
+WHEN OLD.applied <> 0 OR NEW.applied <> 1 OR NEW.seq IS NOT OLD.seq OR NEW.target IS NOT OLD.target
+  OR NEW.kind IS NOT OLD.kind OR NEW.change IS NOT OLD.change OR NEW.before IS NOT OLD.before
+  OR NEW.reason IS NOT OLD.reason OR NEW.logged_by IS NOT OLD.logged_by
+  OR NEW.recorded IS NOT OLD.recorded OR NEW.event IS NOT OLD.event
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only; correct the record again instead'); END;
+CREATE TRIGGER correction_no_delete BEFORE DELETE ON correction
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only; correct the record again instead'); END;
+
+-- Each record row names the event that added it (for a bulk import, its batch): `--known-at`
+-- reads what had entered this database by then, whatever `recorded` says. Filled from the
+-- log for the rows already there (migration 3 logged every one).
+DROP TRIGGER party_append_only;
+DROP TRIGGER source_append_only;
+DROP TRIGGER proposition_append_only;
+DROP TRIGGER claim_append_only;
+DROP TRIGGER verdict_append_only;
+DROP TRIGGER party_search_update;
+DROP TRIGGER source_search_update;
+DROP TRIGGER proposition_search_update;
+DROP TRIGGER claim_search_update;
+DROP TRIGGER request_search_update;
+ALTER TABLE party ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE source ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE proposition ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE claim ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE link ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE request ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE retraction ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE verdict ADD COLUMN event INTEGER REFERENCES event (seq);
+ALTER TABLE setting ADD COLUMN event INTEGER REFERENCES event (seq);
+UPDATE party SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'party' AND e.record = party.id);
+UPDATE source SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'source' AND e.record = source.id);
+UPDATE proposition SET event =
+    (SELECT min(seq) FROM event e WHERE e.kind = 'proposition' AND e.record = proposition.id);
+UPDATE claim SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'claim' AND e.record = claim.id);
+UPDATE link SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'link'
+                         AND e.record = link.from_claim || ' ' || link.rel || ' ' || link.to_claim);
+UPDATE request SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'request' AND e.record = request.id);
+UPDATE retraction SET event =
+    (SELECT min(seq) FROM event e WHERE e.kind = 'retraction' AND e.record = retraction.target);
+UPDATE verdict SET event = (SELECT min(seq) FROM event e WHERE e.kind = 'verdict' AND e.record = verdict.id);
+-- (settings are logged by claimtrack right after this migration, which fills their `event`.)
+CREATE INDEX party_by_event ON party (event);
+CREATE INDEX source_by_event ON source (event);
+CREATE INDEX proposition_by_event ON proposition (event);
+CREATE INDEX claim_by_event ON claim (event);
+CREATE INDEX link_by_event ON link (event);
+CREATE INDEX request_by_event ON request (event);
+CREATE INDEX retraction_by_event ON retraction (event);
+CREATE INDEX verdict_by_event ON verdict (event);
+
+-- Records change in place only by a correction of that record (see `correction`); their id,
+-- who logged them, when and the event that added them never change. No record is deleted.
+CREATE TRIGGER party_append_only BEFORE UPDATE ON party
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'party' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'party rows are append-only; fix one with claimtrack correct ID --set FIELD=VALUE --reason WHY'); END;
+CREATE TRIGGER source_append_only BEFORE UPDATE ON source
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'source' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'source rows are append-only; fix one with claimtrack correct ID --set FIELD=VALUE --reason WHY'); END;
+CREATE TRIGGER proposition_append_only BEFORE UPDATE ON proposition
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'proposition' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'proposition rows are append-only; fix one with claimtrack correct ID --set FIELD=VALUE --reason WHY'); END;
+CREATE TRIGGER claim_append_only BEFORE UPDATE ON claim
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'claim' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'claim rows are append-only; fix one with claimtrack correct, or log its retraction with claimtrack retract'); END;
+CREATE TRIGGER request_append_only BEFORE UPDATE ON request
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'request' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'request rows are append-only; fix one with claimtrack correct ID --set FIELD=VALUE --reason WHY'); END;
+CREATE TRIGGER verdict_append_only BEFORE UPDATE ON verdict
+WHEN NEW.id IS NOT OLD.id OR NEW.logged_by IS NOT OLD.logged_by OR NEW.recorded IS NOT OLD.recorded
+  OR NEW.event IS NOT OLD.event
+  OR NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.id AND kind = 'verdict' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'verdicts are append-only; fix one with claimtrack correct, or set a new verdict'); END;
+CREATE TRIGGER link_append_only BEFORE UPDATE ON link
+BEGIN SELECT RAISE(ABORT, 'link rows are append-only'); END;
+CREATE TRIGGER party_no_delete BEFORE DELETE ON party
+BEGIN SELECT RAISE(ABORT, 'party rows are append-only: never deleted; correct the party instead'); END;
+CREATE TRIGGER source_no_delete BEFORE DELETE ON source
+BEGIN SELECT RAISE(ABORT, 'source rows are append-only: never deleted; correct or retract the source instead'); END;
+CREATE TRIGGER proposition_no_delete BEFORE DELETE ON proposition
+BEGIN SELECT RAISE(ABORT, 'proposition rows are append-only: never deleted; correct the proposition instead'); END;
+CREATE TRIGGER link_no_delete BEFORE DELETE ON link
+BEGIN SELECT RAISE(ABORT, 'link rows are append-only: never deleted'); END;
+CREATE TRIGGER request_no_delete BEFORE DELETE ON request
+BEGIN SELECT RAISE(ABORT, 'request rows are append-only: never deleted; correct the request instead'); END;
+CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding
+BEGIN SELECT RAISE(ABORT, 'findings are append-only: never deleted; triage them instead (claimtrack findings dismiss ID --note WHY)'); END;
+
+-- The list tables change with their record: only inside a correction of it.
+CREATE TRIGGER source_derivation_no_delete BEFORE DELETE ON source_derivation
+WHEN NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.source AND kind = 'source' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'source derivations are append-only; they change only with a correction of their source'); END;
+CREATE TRIGGER proposition_expected_no_delete BEFORE DELETE ON proposition_expected
+WHEN NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.proposition AND kind = 'proposition' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'expected parties are append-only; they change only with a correction of their proposition'); END;
+CREATE TRIGGER claim_basis_no_delete BEFORE DELETE ON claim_basis
+WHEN NOT EXISTS (SELECT 1 FROM correction WHERE target = OLD.claim AND kind = 'claim' AND applied = 0)
+BEGIN SELECT RAISE(ABORT, 'claim bases are append-only; they change only with a correction of their claim'); END;
+
+-- The search index follows corrections (see migration 7).
+CREATE TRIGGER claim_search_update AFTER UPDATE ON claim
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('claim', OLD.id), ('claim', NEW.id); END;
+CREATE TRIGGER proposition_search_update AFTER UPDATE ON proposition
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('proposition', OLD.id), ('proposition', NEW.id); END;
+CREATE TRIGGER party_search_update AFTER UPDATE ON party
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('party', OLD.id), ('party', NEW.id); END;
+CREATE TRIGGER source_search_update AFTER UPDATE ON source
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('source', OLD.id), ('source', NEW.id); END;
+CREATE TRIGGER request_search_update AFTER UPDATE ON request
+BEGIN INSERT INTO search_queue (kind, record) VALUES ('request', OLD.id), ('request', NEW.id); END;
+
+-- migration 9: a cheap check of the chain at every open
+
+-- Why: after migration 8 logged the settings already there (claimtrack does that in Rust, as
+-- it hashes), settings become append-only like every record.
+CREATE TRIGGER setting_append_only BEFORE UPDATE ON setting
+BEGIN SELECT RAISE(ABORT, 'settings are append-only; claimtrack config set KEY VALUE adds a new value'); END;
+CREATE TRIGGER setting_no_delete BEFORE DELETE ON setting
+BEGIN SELECT RAISE(ABORT, 'settings are append-only; claimtrack config set KEY VALUE adds a new value'); END;
+
+-- How many rows each guarded table holds, kept by the triggers below, and the end of the
+-- chain with the row total as claimtrack last left them (`chain_head`, written at the end of
+-- every claimtrack write). Every command compares the two on opening: a chain cut short or
+-- rewritten at its end, or rows added or removed with plain SQL, show at once, and
+-- claimtrack refuses to write until `claimtrack verify` has been read (docs/INTEGRITY.md).
+CREATE TABLE tally (
+    tbl TEXT PRIMARY KEY,
+    n   INTEGER NOT NULL CHECK (n >= 0)
+) STRICT, WITHOUT ROWID;
+INSERT INTO tally (tbl, n)
+SELECT 'party', count(*) FROM party UNION ALL SELECT 'source', count(*) FROM source
+UNION ALL SELECT 'proposition', count(*) FROM proposition UNION ALL SELECT 'claim', count(*) FROM claim
+UNION ALL SELECT 'link', count(*) FROM link UNION ALL SELECT 'request', count(*) FROM request
+UNION ALL SELECT 'retraction', count(*) FROM retraction UNION ALL SELECT 'verdict', count(*) FROM verdict
+UNION ALL SELECT 'setting', count(*) FROM setting UNION ALL SELECT 'correction', count(*) FROM correction
+UNION ALL SELECT 'finding', count(*) FROM finding UNION ALL SELECT 'finding_triage', count(*) FROM finding_triage
+UNION ALL SELECT 'event', count(*) FROM event;
+CREATE TRIGGER party_tally AFTER INSERT ON party BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'party'; END;
+CREATE TRIGGER party_untally AFTER DELETE ON party BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'party'; END;
+CREATE TRIGGER source_tally AFTER INSERT ON source BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'source'; END;
+CREATE TRIGGER source_untally AFTER DELETE ON source BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'source'; END;
+CREATE TRIGGER proposition_tally AFTER INSERT ON proposition
+BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'proposition'; END;
+CREATE TRIGGER proposition_untally AFTER DELETE ON proposition
+BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'proposition'; END;
+CREATE TRIGGER claim_tally AFTER INSERT ON claim BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'claim'; END;
+CREATE TRIGGER claim_untally AFTER DELETE ON claim BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'claim'; END;
+CREATE TRIGGER link_tally AFTER INSERT ON link BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'link'; END;
+CREATE TRIGGER link_untally AFTER DELETE ON link BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'link'; END;
+CREATE TRIGGER request_tally AFTER INSERT ON request BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'request'; END;
+CREATE TRIGGER request_untally AFTER DELETE ON request BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'request'; END;
+CREATE TRIGGER retraction_tally AFTER INSERT ON retraction
+BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'retraction'; END;
+CREATE TRIGGER retraction_untally AFTER DELETE ON retraction
+BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'retraction'; END;
+CREATE TRIGGER verdict_tally AFTER INSERT ON verdict BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'verdict'; END;
+CREATE TRIGGER verdict_untally AFTER DELETE ON verdict BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'verdict'; END;
+CREATE TRIGGER setting_tally AFTER INSERT ON setting BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'setting'; END;
+CREATE TRIGGER setting_untally AFTER DELETE ON setting BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'setting'; END;
+CREATE TRIGGER correction_tally AFTER INSERT ON correction
+BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'correction'; END;
+CREATE TRIGGER correction_untally AFTER DELETE ON correction
+BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'correction'; END;
+CREATE TRIGGER finding_tally AFTER INSERT ON finding BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'finding'; END;
+CREATE TRIGGER finding_untally AFTER DELETE ON finding BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'finding'; END;
+CREATE TRIGGER finding_triage_tally AFTER INSERT ON finding_triage
+BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'finding_triage'; END;
+CREATE TRIGGER finding_triage_untally AFTER DELETE ON finding_triage
+BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'finding_triage'; END;
+CREATE TRIGGER event_tally AFTER INSERT ON event BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'event'; END;
+CREATE TRIGGER event_untally AFTER DELETE ON event BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'event'; END;
+
+CREATE TABLE chain_head (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    seq  INTEGER NOT NULL CHECK (seq >= 0),     -- the last event (0: none yet)
+    hash TEXT NOT NULL CHECK (length(hash) = 64),
+    rows INTEGER NOT NULL CHECK (rows >= 0)     -- sum(tally.n) then
+) STRICT;

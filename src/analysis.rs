@@ -55,11 +55,22 @@ pub struct Reading {
     pub changes: Option<Changes>,
 }
 
-fn load(conn: &rusqlite::Connection, scope: Scope) -> Result<Story> {
-    match scope {
-        Scope::Story => store::story(conn),
-        Scope::Propositions(ids) => store::story_of(conn, ids),
+/// The story the reading needs. At a `--known-at` moment the whole story is loaded and cut
+/// back to what the database knew then (a later correction may have moved a claim from
+/// one proposition to another), keeping only the propositions asked for.
+fn load(conn: &rusqlite::Connection, scope: Scope, known_at: Option<Timestamp>) -> Result<Story> {
+    let Some(t) = known_at else {
+        return match scope {
+            Scope::Story => store::story(conn),
+            Scope::Propositions(ids) => store::story_of(conn, ids),
+        };
+    };
+    let mut story = store::story(conn)?;
+    store::as_known_at(conn, &mut story, t)?;
+    if let Scope::Propositions(ids) = scope {
+        story.propositions.retain(|p| ids.contains(&p.id));
     }
+    Ok(story)
 }
 
 /// Reads the story. A stored reading is taken inside one write transaction, from what was
@@ -75,14 +86,14 @@ pub fn read(
     let stored = persist == Persist::Save && when.is_present() && matches!(scope, Scope::Story);
     if stored {
         return db.write(false, |tx| {
-            let story = load(tx, scope)?;
+            let story = load(tx, scope, when.known_at)?;
             let mut outcome = reconcile::reconcile_with_progress(&story, as_of, when.known_at, progress);
             let changes = store::save(tx, &mut outcome, Timestamp::now())?;
             Ok(Reading { story, outcome, changes: Some(changes) })
         });
     }
     db.read(|conn| {
-        let story = load(conn, scope)?;
+        let story = load(conn, scope, when.known_at)?;
         let mut outcome = reconcile::reconcile_with_progress(&story, as_of, when.known_at, progress);
         store::overlay(conn, &mut outcome.findings)?;
         Ok(Reading { story, outcome, changes: None })

@@ -2,8 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, claim, completions, config, demo, export, findings, history, import, link, log, man, matrix, party,
-    proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
+    backup, claim, completions, config, correct, demo, export, findings, history, import, link, log, man, matrix,
+    party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -97,6 +97,8 @@ pub enum Command {
     Request(request::Command),
     /// Retract a claim or a source (it stays, marked as retracted)
     Retract(retract::Args),
+    /// Correct a record you logged (the id stays; history keeps every version)
+    Correct(correct::Args),
     /// Find conflicts, reversals, silences and weak sourcing
     Reconcile(reconcile::Args),
     /// List the findings and triage them (ack, resolve, dismiss, reopen)

@@ -1,14 +1,17 @@
-//! `verify`'s checks: the audit log's hash chain is unbroken, the tables hold exactly what the
-//! log says was written, and the search index matches the records (docs/INTEGRITY.md).
+//! `verify`'s checks: the audit log's hash chain is unbroken and ends where claimtrack left
+//! it, the tables hold exactly what the log says was written (records as first logged and
+//! then corrected, triage, settings, corrections), and the search index matches the
+//! records (docs/INTEGRITY.md). Everything is read a row at a time: memory does not grow
+//! with the database.
 
-use crate::model::Finding;
-use crate::model::{Logged, Story};
+use crate::error::Result;
+use crate::model::RecordKind;
 use crate::search;
-use crate::store::audit::{Event, GENESIS};
-use crate::store::{self, audit, TriageEntry};
+use crate::store::audit::{self, Event, GENESIS};
+use crate::store::{self, guard};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// One thing wrong, the first found first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -35,61 +38,55 @@ fn problem(check: &'static str, event: Option<i64>, record: Option<&str>, messag
     Problem { check, event, record: record.map(str::to_string), message }
 }
 
-/// Every link must follow the one before it and hash to what it says.
-pub fn check_chain(events: &[Event]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut prev = GENESIS.to_string();
-    for (i, e) in events.iter().enumerate() {
-        let at = Some(e.record.as_str());
-        if e.seq != i as i64 + 1 {
-            problems.push(problem(
-                "chain",
-                Some(e.seq),
-                at,
-                format!("event {} is out of sequence (expected {}): an event was deleted or reordered", e.seq, i + 1),
-            ));
-        } else if e.prev != prev {
-            problems.push(problem(
-                "chain",
-                Some(e.seq),
-                at,
-                format!(
-                    "event {} does not follow the event before it: an event was deleted, inserted or reordered",
-                    e.seq
-                ),
-            ));
-        } else if e.hash != e.expected_hash() {
-            problems.push(problem(
-                "chain",
-                Some(e.seq),
-                at,
-                format!("event {} ({} {}) does not match its hash: it was edited", e.seq, e.kind, e.record),
-            ));
-        }
-        if !problems.is_empty() {
-            break;
-        }
-        prev = e.hash.clone();
-    }
-    problems
+/// Follows the chain one event at a time: each must follow the one before it and hash to
+/// what it says. The first break is reported; the chain after it cannot be trusted.
+#[derive(Default)]
+struct Chain {
+    seen: i64,
+    head: Option<String>,
+    problem: Option<Problem>,
 }
 
-/// The records in the tables, as (kind, key) → JSON, to hold against the log.
-fn table_records(story: &Story) -> BTreeMap<(String, String), Value> {
-    fn add<T: Logged>(out: &mut BTreeMap<(String, String), Value>, r: &T) {
-        out.insert((T::KIND.to_string(), r.key()), serde_json::to_value(r).expect("records serialise"));
+impl Chain {
+    fn step(&mut self, e: &Event) {
+        let prev = self.head.clone().unwrap_or_else(|| GENESIS.to_string());
+        self.seen += 1;
+        if self.problem.is_some() {
+            self.head = Some(e.hash.clone());
+            return;
+        }
+        let at = Some(e.record.as_str());
+        let message = if e.seq != self.seen {
+            Some(format!(
+                "event {} is out of sequence (expected {}): an event was deleted or reordered",
+                e.seq, self.seen
+            ))
+        } else if e.prev != prev {
+            Some(format!(
+                "event {} does not follow the event before it: an event was deleted, inserted or reordered",
+                e.seq
+            ))
+        } else if e.hash != e.expected_hash() {
+            Some(format!("event {} ({} {}) does not match its hash: it was edited", e.seq, e.kind, e.record))
+        } else {
+            None
+        };
+        self.problem = message.map(|m| problem("chain", Some(e.seq), at, m));
+        self.head = Some(e.hash.clone());
     }
-    let mut out = BTreeMap::new();
-    story.parties.iter().for_each(|r| add(&mut out, r));
-    story.sources.iter().for_each(|r| add(&mut out, r));
-    story.propositions.iter().for_each(|r| add(&mut out, r));
-    story.claims.iter().for_each(|r| add(&mut out, &r.claim));
-    story.links.iter().for_each(|r| add(&mut out, r));
-    story.requests.iter().for_each(|r| add(&mut out, r));
-    story.retractions.iter().for_each(|r| add(&mut out, r));
-    story.verdicts.iter().for_each(|r| add(&mut out, r));
-    out
 }
+
+/// The record kinds that have tables of their own, each row logged by one event.
+const RECORD_KINDS: [RecordKind; 8] = [
+    RecordKind::Party,
+    RecordKind::Source,
+    RecordKind::Proposition,
+    RecordKind::Claim,
+    RecordKind::Link,
+    RecordKind::Request,
+    RecordKind::Retraction,
+    RecordKind::Verdict,
+];
 
 /// The first field whose value differs between two JSON objects.
 fn differing_field(logged: &Value, stored: &Value) -> String {
@@ -97,108 +94,167 @@ fn differing_field(logged: &Value, stored: &Value) -> String {
     a.keys().chain(b.keys()).find(|k| a.get(*k) != b.get(*k)).cloned().unwrap_or_else(|| "value".into())
 }
 
-/// The tables must hold every record the log added, as logged, and nothing else; the
-/// triage history must be the log's triage events, in order.
-pub fn check_tables(events: &[Event], story: &Story, triage: &[TriageEntry]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut tables = table_records(story);
-    let mut triage_rows = triage.iter();
-    for e in events {
-        let at = Some(e.record.as_str());
-        if e.kind == "triage" {
-            let logged: Value = e.body.clone();
-            match triage_rows.next() {
-                Some(row) if serde_json::to_value(row).ok().as_ref() == Some(&logged) => {}
-                Some(_) => problems.push(problem(
-                    "tables",
-                    Some(e.seq),
-                    at,
-                    format!(
-                        "the triage of finding {} differs from what event {} logged: it was edited",
-                        e.record, e.seq
-                    ),
-                )),
-                None => problems.push(problem(
-                    "tables",
-                    Some(e.seq),
-                    at,
-                    format!("the triage of finding {} logged by event {} is missing: it was deleted", e.record, e.seq),
-                )),
+/// Every row of every record table must be what the event it names logged, brought up to
+/// date by the record's corrections; every logged record must have its row. Returns how
+/// many rows agree.
+fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize> {
+    let corrected = store::corrected_records(conn)?;
+    let logged = audit::events_by_kind(conn)?;
+    let mut agreeing = 0usize;
+    for kind in RECORD_KINDS {
+        let mut rows = 0i64;
+        store::walk_records(conn, kind, |key, row, event| {
+            rows += 1;
+            let Some(e) = logging_event(conn, kind, &key, event, problems)? else { return Ok(()) };
+            let mut expected = e.body.clone();
+            if corrected.contains(&(kind.to_string(), key.clone())) {
+                for c in store::corrections_of(conn, kind, &key)? {
+                    match c.correction.apply(kind, &expected) {
+                        Ok((after, _)) => expected = after,
+                        Err(why) => problems.push(problem(
+                            "tables",
+                            Some(c.event),
+                            Some(&key),
+                            format!("{kind} {key}: correction at event {} does not apply: {why}", c.event),
+                        )),
+                    }
+                }
             }
-            continue;
-        }
-        match tables.remove(&(e.kind.clone(), e.record.clone())) {
-            None => problems.push(problem(
-                "tables",
-                Some(e.seq),
-                at,
-                format!(
-                    "{} {} logged by event {} is missing from the tables: it was deleted behind claimtrack's back",
-                    e.kind, e.record, e.seq
-                ),
-            )),
-            Some(stored) if canonical_eq(&stored, &e.body) => {}
-            Some(stored) => {
-                let field = differing_field(&e.body, &stored);
+            if expected == row {
+                agreeing += 1;
+            } else {
+                let field = differing_field(&expected, &row);
                 problems.push(problem(
                     "tables",
                     Some(e.seq),
-                    at,
+                    Some(&key),
                     format!(
-                        "{} {}: its {field} differs from what event {} logged: it was edited behind claimtrack's back",
-                        e.kind, e.record, e.seq
+                        "{kind} {key}: its {field} differs from what event {} logged{}: it was edited behind claimtrack's back",
+                        e.seq,
+                        if corrected.contains(&(kind.to_string(), key.clone())) { " and its corrections made it" } else { "" }
                     ),
                 ));
             }
+            Ok(())
+        })?;
+        if logged.get(kind.as_str()).copied().unwrap_or(0) > rows {
+            missing_rows(conn, kind, problems)?;
         }
     }
-    for ((kind, key), _) in tables {
-        problems.push(problem(
-            "tables",
-            None,
-            Some(&key),
-            format!("{kind} {key} is in the tables but no event logged it: it was inserted behind claimtrack's back"),
-        ));
+    Ok(agreeing)
+}
+
+/// The event that logged a row: the one its `event` column names, if that event logged this
+/// very record; else the record's own first event (its `event` column was changed); else
+/// none (the row was inserted behind claimtrack's back).
+fn logging_event(
+    conn: &Connection,
+    kind: RecordKind,
+    key: &str,
+    event: Option<i64>,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Event>> {
+    if let Some(e) = event.map(|seq| audit::event(conn, seq)).transpose()?.flatten() {
+        if e.kind == kind.as_str() && e.record == key {
+            return Ok(Some(e));
+        }
     }
-    if let Some(row) = triage_rows.next() {
-        problems.push(problem(
-            "tables",
-            None,
-            Some(&row.finding),
-            format!("a triage of finding {} is in the tables but no event logged it", row.finding),
-        ));
+    let own = audit::first_event_for(conn, kind.as_str(), key)?;
+    let message = match &own {
+        Some(e) => format!(
+            "{kind} {key} names event {} as the one that added it, but event {} did: its event was changed behind claimtrack's back",
+            event.map_or_else(|| "none".to_string(), |s| s.to_string()),
+            e.seq
+        ),
+        None => format!("{kind} {key} is in the tables but no event logged it: it was inserted behind claimtrack's back"),
+    };
+    problems.push(problem("tables", own.as_ref().map(|e| e.seq), Some(key), message));
+    Ok(own)
+}
+
+/// Names the logged records of `kind` that have no row: deleted behind claimtrack's back.
+fn missing_rows(conn: &Connection, kind: RecordKind, problems: &mut Vec<Problem>) -> Result<()> {
+    audit::walk_events_of(conn, kind.as_str(), |e| {
+        let gone = match kind {
+            RecordKind::Link => !store::link_exists(conn, &e.record)?,
+            k => !store::exists(conn, k.as_str(), &e.record)?,
+        };
+        if gone {
+            problems.push(problem(
+                "tables",
+                Some(e.seq),
+                Some(&e.record),
+                format!(
+                    "{kind} {} logged by event {} is missing from the tables: it was deleted behind claimtrack's back",
+                    e.record, e.seq
+                ),
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// Rows kept in the order their events were logged (triage, settings, corrections): the
+/// n-th row must be what the n-th event of that kind logged, and name it where it can.
+fn check_sequence(
+    conn: &Connection,
+    kind: &'static str,
+    rows: (&str, store::LoggedRow),
+    problems: &mut Vec<Problem>,
+) -> Result<()> {
+    let events = format!("SELECT {} FROM event WHERE kind = '{kind}' ORDER BY seq", audit::EVENT_COLUMNS);
+    store::zip_rows(conn, (&events, audit::event_row), rows, |e, row| {
+        let message = match (&e, &row) {
+            (Some(e), Some((value, seq))) if e.body == *value && seq.is_none_or(|s| s == e.seq) => return Ok(()),
+            (Some(e), Some(_)) => {
+                format!("the {kind} {} differs from what event {} logged: it was edited", e.record, e.seq)
+            }
+            (Some(e), None) => {
+                format!("the {kind} {} logged by event {} is missing: it was deleted", e.record, e.seq)
+            }
+            (None, Some((value, _))) => format!(
+                "a {kind} is in the tables but no event logged it ({}): it was inserted behind claimtrack's back",
+                short(value)
+            ),
+            (None, None) => return Ok(()),
+        };
+        // The record the row is about: a triage's finding, a setting's key, a correction's target.
+        let named = row.as_ref().and_then(|(v, _)| ["finding", "key", "target"].iter().find_map(|k| v[*k].as_str()));
+        let record = e.as_ref().map(|e| e.record.clone()).or(named.map(str::to_string));
+        problems.push(problem("tables", e.as_ref().map(|e| e.seq), record.as_deref(), message));
+        Ok(())
+    })
+}
+
+/// A row's JSON, cut short for a message.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
-    problems
+}
+
+/// A triage row as its event logged it.
+fn triage_row(r: &rusqlite::Row) -> rusqlite::Result<(Value, Option<i64>)> {
+    let entry =
+        store::TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? };
+    Ok((serde_json::to_value(entry).expect("triage serialises"), None))
 }
 
 /// A finding's state must be the one its last triage entry set: the triage history (which
 /// the chain vouches for) is the record, the `finding` row only its latest word.
-pub fn check_finding_states(findings: &[Finding], triage: &[TriageEntry]) -> Vec<Problem> {
-    let mut last: BTreeMap<&str, &TriageEntry> = BTreeMap::new();
-    for t in triage {
-        last.insert(t.finding.as_str(), t);
+fn check_finding_states(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
+    for (id, state, last) in store::findings_off_their_triage(conn)? {
+        let message = match last {
+            Some(last) => format!(
+                "finding {id} is {state} but its last triage set it {last}: its state was changed behind claimtrack's back"
+            ),
+            None => format!("finding {id} has no triage history: it was inserted behind claimtrack's back"),
+        };
+        problems.push(problem("tables", None, Some(&id), message));
     }
-    findings
-        .iter()
-        .filter_map(|f| match last.get(f.id.as_str()) {
-            Some(t) if t.state == f.state => None,
-            Some(t) => Some(problem(
-                "tables",
-                None,
-                Some(&f.id),
-                format!(
-                    "finding {} is {} but its last triage set it {}: its state was changed behind claimtrack's back",
-                    f.id, f.state, t.state
-                ),
-            )),
-            None => Some(problem(
-                "tables",
-                None,
-                Some(&f.id),
-                format!("finding {} has no triage history: it was inserted behind claimtrack's back", f.id),
-            )),
-        })
-        .collect()
+    Ok(())
 }
 
 /// At most this many records are named for a search index that does not match them.
@@ -264,62 +320,97 @@ pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<V
     Ok(problems)
 }
 
-/// Loads everything `verify` looks at from an open database and checks it.
-pub fn verify_database(conn: &rusqlite::Connection) -> crate::error::Result<Verdict> {
-    Ok(verify(
-        &audit::events(conn, &audit::EventFilter::default())?,
-        &store::story(conn)?,
-        &store::triage_history(conn, None)?,
-        &store::findings(conn)?,
-        check_search_index(conn)?,
-        audit::sqlite_checks(conn)?,
-    ))
-}
-
-/// The same record: keys in any order, and -0 the same as 0 (SQLite stores both as 0, and
-/// events logged before numbers were normalised on input may hold -0).
-fn canonical_eq(a: &Value, b: &Value) -> bool {
-    a == b
-}
-
 /// All the checks: SQLite's integrity check first (nothing else is worth reading in a damaged
 /// file), then the chain and the tables, which name the event and the record, then the
 /// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
 /// as both, and the first line should say which row).
-pub fn verify(
-    events: &[Event],
-    story: &Story,
-    triage: &[TriageEntry],
-    findings: &[Finding],
-    search: Vec<Problem>,
-    sqlite: Vec<String>,
-) -> Verdict {
+pub fn verify_database(conn: &Connection) -> Result<Verdict> {
     let (keys, damage): (Vec<String>, Vec<String>) =
-        sqlite.into_iter().partition(|m| m.starts_with("foreign_key_check"));
+        audit::sqlite_checks(conn)?.into_iter().partition(|m| m.starts_with("foreign_key_check"));
     let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
-    problems.extend(check_chain(events));
-    problems.extend(check_tables(events, story, triage));
-    problems.extend(check_finding_states(findings, triage));
-    problems.extend(search);
-    problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
-    Verdict {
-        ok: problems.is_empty(),
-        events: events.len(),
-        head: events.last().map_or_else(|| GENESIS.to_string(), |e| e.hash.clone()),
-        records: table_records(story).len(),
-        problems,
+    let mut chain = Chain::default();
+    audit::walk_events(conn, |e| {
+        chain.step(&e);
+        Ok(())
+    })?;
+    problems.extend(chain.problem.take());
+    let records = check_records(conn, &mut problems)?;
+    check_sequence(
+        conn,
+        "triage",
+        ("SELECT finding, state, note, by, at FROM finding_triage ORDER BY seq", triage_row),
+        &mut problems,
+    )?;
+    check_sequence(conn, "setting", (store::SETTING_ROWS, store::setting_row), &mut problems)?;
+    check_sequence(conn, "correction", (store::CORRECTION_ROWS, store::correction_as_logged), &mut problems)?;
+    check_finding_states(conn, &mut problems)?;
+    problems.extend(check_search_index(conn)?);
+    // What the cheap check on opening sees (a missing trigger, rows counted off): said after
+    // the problems that name a record, which say more.
+    if let Some(p) = guard::check(conn)? {
+        problems.push(problem("chain", None, None, p));
     }
+    problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
+    Ok(Verdict {
+        ok: problems.is_empty(),
+        events: chain.seen as usize,
+        head: chain.head.unwrap_or_else(|| GENESIS.to_string()),
+        records,
+        problems,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Correction;
+
+    fn event(seq: i64, prev: &str) -> Event {
+        let mut e = Event {
+            seq,
+            at: "t".into(),
+            user: "u".into(),
+            action: "add".into(),
+            kind: "claim".into(),
+            record: format!("c-{seq}"),
+            body: serde_json::json!({"quote": seq}),
+            prev: prev.into(),
+            hash: String::new(),
+        };
+        e.hash = e.expected_hash();
+        e
+    }
 
     #[test]
-    fn a_logged_negative_zero_matches_the_stored_zero() {
-        let logged = serde_json::json!({"confidence": -0.0, "id": "c"});
-        let stored = serde_json::json!({"id": "c", "confidence": 0.0});
-        assert!(canonical_eq(&logged, &stored));
-        assert!(!canonical_eq(&logged, &serde_json::json!({"id": "c", "confidence": 0.5})));
+    fn the_chain_reports_its_first_break_only() {
+        let a = event(1, GENESIS);
+        let b = event(2, &a.hash);
+        let c = event(3, &b.hash);
+        let mut sound = Chain::default();
+        [&a, &b, &c].into_iter().for_each(|e| sound.step(e));
+        assert!(sound.problem.is_none());
+        assert_eq!(sound.head.as_deref(), Some(c.hash.as_str()));
+
+        let mut gap = Chain::default();
+        [&a, &c].into_iter().for_each(|e| gap.step(e));
+        let p = gap.problem.expect("a missing event breaks the chain");
+        assert_eq!(p.event, Some(3));
+
+        let mut edited = Chain::default();
+        let b2 = Event { user: "mallory".into(), ..b.clone() };
+        [&a, &b2, &c].into_iter().for_each(|e| edited.step(e));
+        assert!(edited.problem.expect("an edit shows").message.contains("does not match its hash"));
+    }
+
+    #[test]
+    fn corrections_replay_onto_the_logged_record() {
+        let logged = serde_json::json!({"id": "kupol", "name": "IEMZ Kupl", "kind": "company"});
+        let c: Correction = serde_json::from_value(serde_json::json!({
+            "target": "kupol", "set": {"name": "IEMZ Kupol"}, "reason": "typo"
+        }))
+        .unwrap();
+        let (after, _) = c.apply(RecordKind::Party, &logged).unwrap();
+        assert_eq!(after["name"], "IEMZ Kupol");
+        assert_eq!(differing_field(&logged, &after), "name");
     }
 }

@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let story = store::story(store.conn())?;
     let mut out = Vec::new();
     match format {
-        Format::Jsonl => export::jsonl(&mut out, story)?,
+        Format::Jsonl => export::jsonl(&mut out, store::bundle(store.conn())?)?,
         Format::Csv => match a.what.expect("checked above") {
             What::Claims => {
                 export::csv::<Claim>(&mut out, &story.claims.into_iter().map(|r| r.claim).collect::<Vec<_>>())?
@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             output::json(&mut out, &doc)?
         }
         Format::Prov => output::json(&mut out, &prov::document(&story))?,
-        _ => output::json(&mut out, &story.into_bundle())?,
+        _ => output::json(&mut out, &store::bundle(store.conn())?)?,
     }
     a.to.write(&String::from_utf8(out).expect("exports are UTF-8"), &ctx.db)?;
     if let Some(path) = &a.to.output {

@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if state == FindingState::Dismissed && t.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::Usage("dismissing a finding needs --note \"why it is not a problem\"".into()));
     }
-    let mut store = ctx.open_for_read()?;
+    let mut store = ctx.open_to_write()?;
     let finding = store::resolve_finding(store.conn(), &t.id)?;
     store.write(false, |tx| {
         store::triage(tx, &finding.id, state, t.note.as_deref(), &clock::user(), Timestamp::now())

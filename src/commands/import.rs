@@ -207,9 +207,12 @@ fn jsonl_record(at: &str, line: &str) -> Result<Record> {
         Some("request") => Record::Request(read(at, value)?),
         Some("retraction") => Record::Retraction(read(at, value)?),
         Some("verdict") => Record::Verdict(read(at, value)?),
+        Some("correction") => Record::Correction(read(at, value)?),
+        Some("setting") => Record::Setting(read(at, value)?),
+        Some("finding") => Record::Finding(read(at, value)?),
         other => {
             return Err(Error::input(format!(
-                "{at}: type {} is not a record kind; use one of: party, source, proposition, claim, link, request, retraction, verdict",
+                "{at}: type {} is not a record kind; use one of: party, source, proposition, claim, link, request, retraction, verdict, correction, setting, finding",
                 other.map_or_else(|| kind.as_ref().map_or("(missing)".to_string(), |k| k.to_string()), |o| format!("'{o}'"))
             )))
         }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod claim;
 pub mod completions;
 pub mod config;
+pub mod correct;
 pub mod demo;
 pub mod export;
 pub mod findings;
@@ -95,8 +96,25 @@ impl Ctx {
     }
 
     /// Opens the database for a command that only reads.
+    /// A database changed behind claimtrack's back is read with a warning.
     pub fn open_for_read(&self) -> Result<Store> {
+        let store = Store::open(&self.db, Open::Read)?;
+        self.warn_if_tampered(&store)?;
+        Ok(store)
+    }
+
+    /// Opens the database for a command that reads first and then writes (a triage, a
+    /// present-day reconcile): the write says what is wrong, if anything, and refuses.
+    pub fn open_to_write(&self) -> Result<Store> {
         Store::open(&self.db, Open::Read)
+    }
+
+    /// Says what the cheap check on opening found wrong (see `store::guard`).
+    pub fn warn_if_tampered(&self, store: &Store) -> Result<()> {
+        if let Some(problem) = store.tampered()? {
+            self.say(format!("warning: {problem}; run `claimtrack verify` to see what changed"));
+        }
+        Ok(())
     }
 
     /// The format asked for, if this command speaks it; `allowed[0]` when none was asked.
@@ -136,6 +154,7 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Link(c) => link::run(&ctx, c),
         Command::Request(c) => request::run(&ctx, c),
         Command::Retract(a) => retract::run(&ctx, a),
+        Command::Correct(a) => correct::run(&ctx, a),
         Command::Reconcile(a) => reconcile::run(&ctx, a),
         Command::Findings(a) => findings::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),

@@ -28,9 +28,12 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("reconcile", &[Format::Table, Format::Json])?;
-    let mut store = ctx.open_for_read()?;
+    let mut store = ctx.open_to_write()?;
     let mut progress = Progress::new(ctx.quiet, None, "reconciling");
     let when = analysis::When::from(a.when);
+    if !when.is_present() {
+        ctx.warn_if_tampered(&store)?;
+    }
     let reading = analysis::read(&mut store, Scope::Story, when, Persist::Save, &mut |done, total| {
         progress.set_out_of(done, total)
     })?;

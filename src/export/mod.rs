@@ -5,15 +5,15 @@ pub mod claimreview;
 pub mod prov;
 
 use crate::error::Result;
-use crate::model::{Logged, Story};
+use crate::model::{Bundle, Logged};
 use crate::output;
 use std::io::Write;
 
 /// The bundle as JSON Lines: `{"claimtrack": 1}`, then one record a line with its `type`,
 /// in the order a write takes them.
-pub fn jsonl(out: &mut impl Write, story: Story) -> Result<()> {
+pub fn jsonl(out: &mut impl Write, bundle: Bundle) -> Result<()> {
     output::json_line(out, &serde_json::json!({"claimtrack": 1}))?;
-    for (_, _, record) in story.into_bundle().into_records() {
+    for (_, _, record) in bundle.into_records() {
         output::json_line(out, &record)?;
     }
     Ok(())

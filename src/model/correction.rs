@@ -104,6 +104,30 @@ pub fn correctable(kind: RecordKind) -> &'static [(&'static str, FieldType)] {
     }
 }
 
+/// The kind of record a field's values name, for the fields that name records (names work
+/// there as they do when a record is first logged).
+pub fn reference_kind(kind: RecordKind, field: &str) -> Option<&'static str> {
+    match (kind, field) {
+        (RecordKind::Party, "parent")
+        | (RecordKind::Source, "publisher")
+        | (RecordKind::Proposition, "expected")
+        | (RecordKind::Claim, "party" | "via")
+        | (RecordKind::Request, "party" | "by") => Some("party"),
+        (RecordKind::Source, "derived_from") | (RecordKind::Claim, "source" | "basis") => Some("source"),
+        (RecordKind::Claim | RecordKind::Request, "proposition") => Some("proposition"),
+        _ => None,
+    }
+}
+
+/// A correction as the audit log holds it: with the values it replaced, so that the version
+/// first logged can be read back from the current one.
+#[derive(Serialize)]
+pub struct LoggedCorrection<'a> {
+    #[serde(flatten)]
+    pub correction: &'a Correction,
+    pub before: &'a Map<String, Value>,
+}
+
 /// A value typed at the command line as the JSON the field takes: an empty text clears an
 /// optional field; numbers and booleans are read as such.
 pub fn typed(kind: RecordKind, field: &str, text: &str) -> Result<Value, String> {
@@ -185,6 +209,39 @@ impl Correction {
             return Err("the correction changes nothing: every value is already as given".into());
         }
         Ok((after, before))
+    }
+}
+
+impl Correction {
+    /// What it changed, field by field, as `field: old → new` (empty for none), from the
+    /// values it replaced.
+    pub fn changes(&self, before: &Map<String, Value>) -> Vec<String> {
+        before
+            .iter()
+            .map(|(field, old)| {
+                let new = match self.set.get(field) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let mut list: Vec<Value> = items_of(old).into_iter().filter(|v| !v.is_null()).collect();
+                        list.extend(self.add.get(field).map(items_of).unwrap_or_default());
+                        let gone = self.remove.get(field).map(items_of).unwrap_or_default();
+                        list.retain(|v| !gone.contains(v));
+                        Value::Array(list)
+                    }
+                };
+                format!("{field}: {} → {}", shown(old), shown(&new))
+            })
+            .collect()
+    }
+}
+
+/// A value as a person reads it in a change: text as it is, lists joined, none as "(none)".
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => "(none)".into(),
+        Value::Array(items) if items.is_empty() => "(none)".into(),
+        Value::Array(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
+        other => show(other),
     }
 }
 

@@ -191,3 +191,34 @@ impl Finding {
         }
     }
 }
+
+/// A finding as bundles carry it: the row as the last reconcile stored it, with its whole
+/// triage history, so that an editor's triage survives an export and an import.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarriedFinding {
+    pub id: String,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub proposition: Option<String>,
+    pub parties: Vec<String>,
+    pub claims: Vec<String>,
+    pub reason: Option<SilenceReason>,
+    pub detail: String,
+    /// The digest of its evidence (see [`Finding::evidence`]).
+    pub evidence: String,
+    pub facts: serde_json::Value,
+    pub first_seen: String,
+    /// Every change of its state, oldest first: the last one is its state.
+    pub triage: Vec<TriageStep>,
+}
+
+/// One change of a finding's state, by an editor or by `reconcile`.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageStep {
+    pub state: FindingState,
+    pub note: Option<String>,
+    pub by: String,
+    pub at: String,
+}

@@ -457,6 +457,9 @@ pub enum Record {
     Request(Request),
     Retraction(Retraction),
     Verdict(Verdict),
+    Correction(Correction),
+    Setting(Setting),
+    Finding(CarriedFinding),
 }
 
 /// A field of a record that names another record.
@@ -505,8 +508,11 @@ impl Record {
                 one("proposition", "proposition", &mut q.proposition),
                 one("by", "party", &mut q.by),
             ],
-            Record::Retraction(_) => Vec::new(),
             Record::Verdict(v) => vec![one("proposition", "proposition", &mut v.proposition)],
+            // A retraction's target may be a claim or a source, and a correction's values
+            // are references only in some fields: both are resolved on their own.
+            Record::Retraction(_) | Record::Correction(_) => Vec::new(),
+            Record::Setting(_) | Record::Finding(_) => Vec::new(),
         }
     }
 }
@@ -583,6 +589,9 @@ impl Story {
             requests: self.requests,
             retractions: self.retractions,
             verdicts: self.verdicts,
+            corrections: Vec::new(),
+            settings: Vec::new(),
+            findings: Vec::new(),
         }
     }
 }
@@ -608,6 +617,26 @@ pub struct Bundle {
     pub retractions: Vec<Retraction>,
     #[serde(default)]
     pub verdicts: Vec<Verdict>,
+    /// Corrections of the records above (or of records already stored), oldest first: each
+    /// record is listed as first logged, and these bring it to its current version.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    /// The newsroom's settings, every value each key had, oldest first (the last stands).
+    #[serde(default)]
+    pub settings: Vec<Setting>,
+    /// The findings with their triage (see [`CarriedFinding`]).
+    #[serde(default)]
+    pub findings: Vec<CarriedFinding>,
+}
+
+/// One value a setting was given (`claimtrack config set`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    pub logged_by: String,
+    pub recorded: Timestamp,
 }
 
 checked_value!(
@@ -635,6 +664,9 @@ impl Bundle {
             && self.requests.is_empty()
             && self.retractions.is_empty()
             && self.verdicts.is_empty()
+            && self.corrections.is_empty()
+            && self.settings.is_empty()
+            && self.findings.is_empty()
     }
 
     /// Every record, in the order a write takes them: what others refer to first.
@@ -654,6 +686,9 @@ impl Bundle {
             .chain(tagged("requests", self.requests, Record::Request))
             .chain(tagged("retractions", self.retractions, Record::Retraction))
             .chain(tagged("verdicts", self.verdicts, Record::Verdict))
+            .chain(tagged("corrections", self.corrections, Record::Correction))
+            .chain(tagged("settings", self.settings, Record::Setting))
+            .chain(tagged("findings", self.findings, Record::Finding))
     }
 }
 

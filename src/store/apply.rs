@@ -11,6 +11,7 @@
 //! anything else, for the writes that take names ([`Refs::IdsOrNames`]).
 
 use super::audit;
+use super::findings::carry_finding;
 use super::names::resolve;
 use super::records::*;
 use crate::clock;
@@ -152,7 +153,16 @@ impl<'a> Writer<'a> {
     }
 
     /// Checks one record against the database and writes it if it is new.
-    pub fn add(&mut self, mut record: Record, at: Locate) -> Result<()> {
+    pub fn add(&mut self, record: Record, at: Locate) -> Result<()> {
+        let mut record = match record {
+            Record::Correction(c) => return self.correct(c, at),
+            Record::Setting(s) => return self.carry(carry_setting(self.tx, &s, self.action), "settings", &s.key),
+            Record::Finding(f) => {
+                text(at, "id", &f.id)?;
+                return self.carry(carry_finding(self.tx, &f, self.action), "findings", &f.id);
+            }
+            other => other,
+        };
         if self.refs == Refs::IdsOrNames {
             for r in record.references_mut() {
                 *r.id = resolve(self.tx, r.kind, r.id, &at(&r.field))?;
@@ -163,26 +173,54 @@ impl<'a> Writer<'a> {
             record.references_mut().into_iter().map(|r| (r.field, r.kind, r.id.clone())).collect();
         let refs = refs.as_slice();
         match &record {
-            Record::Party(r) => self.write(r, at, refs, get_party, |w| w.check_party(r, at), insert_party),
-            Record::Source(r) => self.write(r, at, refs, get_source, |w| w.check_source(r, at), insert_source),
-            Record::Proposition(r) => {
-                self.write(r, at, refs, get_proposition, |w| w.check_proposition(r, at), insert_proposition)
+            Record::Party(r) => {
+                self.write(r, at, refs, get_party, |w| w.check_party(r, at), |tx, r, e| insert_party(tx, r, new(e)))
             }
-            Record::Claim(r) => self.write(r, at, refs, get_claim, |w| w.check_claim(r, at), insert_claim),
+            Record::Source(r) => {
+                self.write(r, at, refs, get_source, |w| w.check_source(r, at), |tx, r, e| insert_source(tx, r, new(e)))
+            }
+            Record::Proposition(r) => self.write(
+                r,
+                at,
+                refs,
+                get_proposition,
+                |w| w.check_proposition(r, at),
+                |tx, r, e| insert_proposition(tx, r, new(e)),
+            ),
+            Record::Claim(r) => {
+                self.write(r, at, refs, get_claim, |w| w.check_claim(r, at), |tx, r, e| insert_claim(tx, r, new(e)))
+            }
             Record::Link(r) => self.write(r, at, refs, get_link, |w| w.check_link(r, at), insert_link),
-            Record::Request(r) => self.write(r, at, refs, get_request, |w| w.check_request(r, at), insert_request),
+            Record::Request(r) => self.write(
+                r,
+                at,
+                refs,
+                get_request,
+                |w| w.check_request(r, at),
+                |tx, r, e| insert_request(tx, r, new(e)),
+            ),
             Record::Retraction(r) => self.write(
                 r,
                 at,
                 refs,
                 get_retraction,
                 |w| w.check_retraction(r, at).map(drop),
-                |tx, x| {
+                |tx, x, e| {
                     let kind = if exists(tx, "claim", &x.target)? { TargetKind::Claim } else { TargetKind::Source };
-                    insert_retraction(tx, x, kind)
+                    insert_retraction(tx, x, kind, e)
                 },
             ),
-            Record::Verdict(r) => self.write(r, at, refs, get_verdict, |w| w.check_verdict(r, at), insert_verdict),
+            Record::Verdict(r) => self.write(
+                r,
+                at,
+                refs,
+                get_verdict,
+                |w| w.check_verdict(r, at),
+                |tx, r, e| insert_verdict(tx, r, new(e)),
+            ),
+            Record::Correction(_) | Record::Setting(_) | Record::Finding(_) => {
+                unreachable!("written on their own paths, above")
+            }
         }
     }
 
@@ -230,20 +268,25 @@ impl<'a> Writer<'a> {
                     r.id = Some(r.derived_id());
                 }
             }
+            Record::Correction(c) => {
+                c.logged_by.get_or_insert_with(|| user.to_string());
+                c.recorded.get_or_insert(now);
+            }
+            Record::Setting(_) | Record::Finding(_) => {}
         }
     }
 
     /// The common path: an id that is well formed; a record already stored is unchanged or
     /// a refusal; a new one is checked (its own rules, then its references: field, kind,
     /// id), inserted and logged.
-    fn write<T: Logged>(
+    fn write<T: Logged + serde::de::DeserializeOwned>(
         &mut self,
         record: &T,
         at: Locate,
         refs: &[(String, &'static str, String)],
         stored: fn(&Connection, &T) -> Result<Option<T>>,
         check: impl FnOnce(&mut Self) -> Result<()>,
-        insert: fn(&Connection, &T) -> Result<()>,
+        insert: fn(&Connection, &T, i64) -> Result<()>,
     ) -> Result<()> {
         let key = record.key();
         // A link's key is its three parts, each checked as a reference.
@@ -255,6 +298,8 @@ impl<'a> Writer<'a> {
         // A cheap probe first: most records of a large import are new.
         let maybe_stored = T::KIND == "link" || exists(self.tx, T::KIND, &key)?;
         if let Some(old) = if maybe_stored { stored(self.tx, record)? } else { None } {
+            // A corrected record is compared as it was first logged: as bundles carry it.
+            let old = as_first_logged(self.tx, old, &key)?;
             return match first_difference(&old, record) {
                 None => {
                     Summary::count(&mut self.summary.unchanged, T::PLURAL);
@@ -265,7 +310,7 @@ impl<'a> Writer<'a> {
                     T::KIND
                 ))),
                 Some(diff) => Err(fail(at, &diff, format!(
-                    "{} '{key}' already exists with a different {diff}; stored records are never overwritten: log a new record (and retract the old one) instead",
+                    "{} '{key}' already exists with a different {diff}; stored records are never overwritten: to fix it, run claimtrack correct {key} --set {diff}=VALUE --reason WHY",
                     T::KIND
                 ))),
             };
@@ -274,9 +319,168 @@ impl<'a> Writer<'a> {
         for (field, kind, id) in refs {
             self.reference(at, field, kind, id)?;
         }
-        insert(self.tx, record)?;
-        audit::record(self.tx, self.action, record)?;
+        let event = audit::record(self.tx, self.action, record)?;
+        insert(self.tx, record, event)?;
         Summary::count(&mut self.summary.added, T::PLURAL);
+        Ok(())
+    }
+
+    /// Counts a setting or a finding carried from another database: written, or found there.
+    fn carry(&mut self, written: Result<bool>, plural: &'static str, key: &str) -> Result<()> {
+        self.summary.first_key.get_or_insert_with(|| key.to_string());
+        let list = if written? { &mut self.summary.added } else { &mut self.summary.unchanged };
+        Summary::count(list, plural);
+        Ok(())
+    }
+
+    /// Corrects a record already stored (or written earlier in this input): its current
+    /// version with the change applied must pass every check a new record of its kind
+    /// passes. The same correction met again (the same file imported twice) is unchanged.
+    fn correct(&mut self, mut c: Correction, at: Locate) -> Result<()> {
+        let (kind, id) = self.correction_target(&c.target, c.kind, at)?;
+        c.target = id;
+        c.kind = Some(kind);
+        let mut record = Record::Correction(c);
+        self.stamp(&mut record);
+        let Record::Correction(mut c) = record else { unreachable!("stamped as it was") };
+        self.summary.first_key.get_or_insert_with(|| c.target.clone());
+        if let Some(stored) = stored_correction(self.tx, &c, kind)? {
+            if stored.set == c.set && stored.add == c.add && stored.remove == c.remove && stored.reason == c.reason {
+                Summary::count(&mut self.summary.unchanged, RecordKind::Correction.plural());
+                return Ok(());
+            }
+            return Err(fail(
+                at,
+                "target",
+                format!(
+                    "{kind} '{}' already has a different correction by {} at {}; give each correction its own moment",
+                    c.target,
+                    c.logged_by.as_deref().unwrap_or_default(),
+                    c.recorded.map(|t| t.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        text(at, "reason", &c.reason)?;
+        if self.refs == Refs::IdsOrNames {
+            self.resolve_values(&mut c, kind, at)?;
+        }
+        let current = record_json(self.tx, kind, &c.target)?;
+        let (after, before) = c.apply(kind, &current).map_err(|why| fail(at, first_field(&c), why))?;
+        let corrected = record_from_json(kind, after).map_err(|why| fail(at, first_field(&c), why))?;
+        self.check_corrected(&corrected, at)?;
+        let event = audit::append(
+            self.tx,
+            self.action,
+            "correction",
+            &c.target,
+            &LoggedCorrection { correction: &c, before: &before },
+        )?;
+        insert_correction(self.tx, &c, kind, &before, event)?;
+        match &corrected {
+            Record::Party(r) => insert_party(self.tx, r, Put::Corrected),
+            Record::Source(r) => insert_source(self.tx, r, Put::Corrected),
+            Record::Proposition(r) => insert_proposition(self.tx, r, Put::Corrected),
+            Record::Claim(r) => insert_claim(self.tx, r, Put::Corrected),
+            Record::Request(r) => insert_request(self.tx, r, Put::Corrected),
+            Record::Verdict(r) => insert_verdict(self.tx, r, Put::Corrected),
+            _ => unreachable!("only these kinds are correctable"),
+        }?;
+        mark_applied(self.tx, event)?;
+        Summary::count(&mut self.summary.added, RecordKind::Correction.plural());
+        Ok(())
+    }
+
+    /// The kind and id of the record a correction names (names work where the write takes
+    /// them); `kind` narrows it when given.
+    pub fn correction_target(
+        &self,
+        target: &str,
+        kind: Option<RecordKind>,
+        at: Locate,
+    ) -> Result<(RecordKind, String)> {
+        const CORRECTABLE: [RecordKind; 6] = [
+            RecordKind::Party,
+            RecordKind::Source,
+            RecordKind::Proposition,
+            RecordKind::Claim,
+            RecordKind::Request,
+            RecordKind::Verdict,
+        ];
+        if let Some(kind) = kind {
+            if !CORRECTABLE.contains(&kind) {
+                return Err(fail(at, "kind", format!("a {kind} cannot be corrected; corrections fix a party, source, proposition, claim, request or verdict")));
+            }
+        }
+        let kinds: Vec<RecordKind> = CORRECTABLE.into_iter().filter(|k| kind.is_none_or(|want| want == *k)).collect();
+        let mut found: Vec<(RecordKind, String)> = Vec::new();
+        for kind in &kinds {
+            if exists(self.tx, kind.as_str(), target)? {
+                found.push((*kind, target.to_string()));
+            }
+        }
+        if found.is_empty() && self.refs == Refs::IdsOrNames {
+            for kind in &kinds {
+                let id = resolve(self.tx, kind.as_str(), target, &at("target"))?;
+                if exists(self.tx, kind.as_str(), &id)? {
+                    found.push((*kind, id));
+                }
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => {
+                let mut known = Vec::new();
+                for kind in &kinds {
+                    known.extend(ids(self.tx, kind.as_str())?);
+                }
+                Err(fail(at, "target", format!("no record '{target}' to correct{}", suggest(target, &known, "record"))))
+            }
+            _ => {
+                let listed: Vec<String> = found.iter().map(|(k, id)| format!("{k} {id}")).collect();
+                Err(fail(
+                    at,
+                    "target",
+                    format!("'{target}' could be any of: {}; say which with --kind", listed.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// Values of the fields that name records, made ids.
+    fn resolve_values(&self, c: &mut Correction, kind: RecordKind, at: Locate) -> Result<()> {
+        for map in [&mut c.set, &mut c.add, &mut c.remove] {
+            for (field, value) in map.iter_mut() {
+                let Some(named) = reference_kind(kind, field) else { continue };
+                let items: Vec<&mut serde_json::Value> = match value {
+                    serde_json::Value::Array(items) => items.iter_mut().collect(),
+                    one => vec![one],
+                };
+                for item in items {
+                    if let Some(text) = item.as_str() {
+                        *item = serde_json::Value::String(resolve(self.tx, named, text, &at(field))?);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A corrected record passes its kind's own checks, and its references must exist.
+    fn check_corrected(&mut self, record: &Record, at: Locate) -> Result<()> {
+        match record {
+            Record::Party(r) => self.check_party(r, at)?,
+            Record::Source(r) => self.check_source(r, at)?,
+            Record::Proposition(r) => self.check_proposition(r, at)?,
+            Record::Claim(r) => self.check_claim(r, at)?,
+            Record::Request(r) => self.check_request(r, at)?,
+            Record::Verdict(r) => self.check_verdict(r, at)?,
+            _ => unreachable!("only these kinds are correctable"),
+        }
+        let mut record = record.clone();
+        for r in record.references_mut() {
+            let field = r.field.split('[').next().unwrap_or_default().to_string();
+            self.reference(at, &field, r.kind, r.id)?;
+        }
         Ok(())
     }
 
@@ -405,6 +609,50 @@ impl<'a> Writer<'a> {
         }
         Ok(())
     }
+}
+
+/// A row added by event `event`.
+fn new(event: i64) -> Put {
+    Put::New { event }
+}
+
+/// A stored record as it was first logged: its corrections undone, newest first.
+fn as_first_logged<T: Logged + serde::de::DeserializeOwned>(tx: &Connection, record: T, key: &str) -> Result<T> {
+    let Ok(kind) = T::KIND.parse::<RecordKind>() else { return Ok(record) };
+    let corrections = corrections_of(tx, kind, key)?;
+    if corrections.is_empty() {
+        return Ok(record);
+    }
+    let mut value = serde_json::to_value(&record).expect("records serialise");
+    for c in corrections.iter().rev() {
+        value = revert(&value, &c.before);
+    }
+    serde_json::from_value(value)
+        .map_err(|e| Error::input(format!("{} {key}: its first version does not read back: {e}", T::KIND)))
+}
+
+/// The first field a correction changes, to point an error at.
+fn first_field(c: &Correction) -> &str {
+    c.set.keys().chain(c.add.keys()).chain(c.remove.keys()).next().map_or("target", String::as_str)
+}
+
+/// A record of `kind` read back from JSON, every field checked as when it is first read.
+fn record_from_json(kind: RecordKind, value: serde_json::Value) -> std::result::Result<Record, String> {
+    fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> std::result::Result<T, String> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            format!("{}{}", if path == "." { String::new() } else { format!("{path}: ") }, e.into_inner())
+        })
+    }
+    Ok(match kind {
+        RecordKind::Party => Record::Party(read(value)?),
+        RecordKind::Source => Record::Source(read(value)?),
+        RecordKind::Proposition => Record::Proposition(read(value)?),
+        RecordKind::Claim => Record::Claim(read(value)?),
+        RecordKind::Request => Record::Request(read(value)?),
+        RecordKind::Verdict => Record::Verdict(read(value)?),
+        other => return Err(format!("a {other} cannot be corrected")),
+    })
 }
 
 fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {

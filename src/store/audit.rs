@@ -32,6 +32,13 @@ impl Event {
     /// out), each value cut short; for a triage, the state it set and why.
     pub fn what(&self) -> String {
         let Value::Object(fields) = &self.body else { return self.body.to_string() };
+        if self.kind == "correction" {
+            return correction_in_words(fields);
+        }
+        if self.kind == "setting" {
+            let text = |k: &str| fields.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            return format!("set {} = {}", text("key"), text("value"));
+        }
         let shown = |v: &Value| -> String {
             let text = match v {
                 Value::String(s) => s.clone(),
@@ -62,6 +69,19 @@ impl Event {
     }
 }
 
+/// A correction event as `corrected: field: old → new; ...` with its reason.
+fn correction_in_words(fields: &serde_json::Map<String, Value>) -> String {
+    let mut body = fields.clone();
+    let before = match body.remove("before") {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    match serde_json::from_value::<crate::model::Correction>(Value::Object(body)) {
+        Ok(c) => format!("corrected: {} (why: {})", c.changes(&before).join("; "), c.reason),
+        Err(_) => "corrected (the change does not read back)".into(),
+    }
+}
+
 /// JSON with object keys sorted at every level: the same value always gives the same text.
 pub fn canonical(value: &Value) -> String {
     fn sorted(v: &Value) -> Value {
@@ -89,8 +109,9 @@ impl Event {
     }
 }
 
-/// Appends one event for a record just written, chained to the last event.
-pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &str, body: &T) -> Result<()> {
+/// Appends one event, chained to the last one, and returns its `seq` (the record it logs
+/// is written after it, naming it).
+pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &str, body: &T) -> Result<i64> {
     let tail: Option<(i64, String)> = tx
         .prepare_cached("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
@@ -113,11 +134,11 @@ pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &
             s.execute(params![event.seq, event.at, event.user, event.action, event.kind, event.record, canonical(&event.body), event.prev, event.hash])
         })
         .context(|| format!("logging the write of {kind} {record}"))?;
-    Ok(())
+    Ok(event.seq)
 }
 
-/// Appends the event for one record just written.
-pub fn record<T: Logged>(tx: &Connection, action: &str, r: &T) -> Result<()> {
+/// Appends the event for one record about to be written.
+pub fn record<T: Logged>(tx: &Connection, action: &str, r: &T) -> Result<i64> {
     append(tx, action, T::KIND, &r.key(), r)
 }
 
@@ -140,22 +161,75 @@ pub fn events(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
         )
         .context(|| "reading the audit log".into())?;
     let rows = stmt
-        .query_map(params![f.record, f.user, f.since, f.until], |r| {
-            let body: String = r.get(6)?;
-            Ok(Event {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                user: r.get(2)?,
-                action: r.get(3)?,
-                kind: r.get(4)?,
-                record: r.get(5)?,
-                body: serde_json::from_str(&body).unwrap_or(Value::String(body)),
-                prev: r.get(7)?,
-                hash: r.get(8)?,
-            })
-        })
+        .query_map(params![f.record, f.user, f.since, f.until], event_row)
         .context(|| "reading the audit log".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the audit log".into())
+}
+
+/// One event read from its row.
+pub fn event_row(r: &rusqlite::Row) -> rusqlite::Result<Event> {
+    let body: String = r.get(6)?;
+    Ok(Event {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        user: r.get(2)?,
+        action: r.get(3)?,
+        kind: r.get(4)?,
+        record: r.get(5)?,
+        body: serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        prev: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
+/// The columns [`event_row`] reads, in its order.
+pub const EVENT_COLUMNS: &str = "seq, at, user, action, kind, record, body, prev, hash";
+
+/// Every event in chain order, one at a time: memory does not grow with the log.
+pub fn walk_events(conn: &Connection, mut visit: impl FnMut(Event) -> Result<()>) -> Result<()> {
+    let what = || "reading the audit log".to_string();
+    let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM event ORDER BY seq")).context(what)?;
+    let mut rows = stmt.query([]).context(what)?;
+    while let Some(row) = rows.next().context(what)? {
+        visit(event_row(row).context(what)?)?;
+    }
+    Ok(())
+}
+
+/// The event with this seq.
+pub fn event(conn: &Connection, seq: i64) -> Result<Option<Event>> {
+    conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM event WHERE seq = ?1"))
+        .and_then(|mut s| s.query_row([seq], event_row).optional())
+        .context(|| format!("reading event {seq}"))
+}
+
+/// The first event that logged this record of `kind` (its add, import or backfill).
+pub fn first_event_for(conn: &Connection, kind: &str, record: &str) -> Result<Option<Event>> {
+    conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM event WHERE record = ?1 AND kind = ?2 ORDER BY seq LIMIT 1"
+    ))
+    .and_then(|mut s| s.query_row([record, kind], event_row).optional())
+    .context(|| format!("looking up the event of {kind} {record}"))
+}
+
+/// How many events of each kind the log holds.
+pub fn events_by_kind(conn: &Connection) -> Result<std::collections::HashMap<String, i64>> {
+    let what = || "counting the audit log's events".to_string();
+    let mut stmt = conn.prepare("SELECT kind, count(*) FROM event GROUP BY kind").context(what)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(what)?;
+    rows.collect::<rusqlite::Result<_>>().context(what)
+}
+
+/// The events of one kind, in chain order, one at a time.
+pub fn walk_events_of(conn: &Connection, kind: &str, mut visit: impl FnMut(Event) -> Result<()>) -> Result<()> {
+    let what = || format!("reading the {kind} events");
+    let mut stmt =
+        conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = ?1 ORDER BY seq")).context(what)?;
+    let mut rows = stmt.query([kind]).context(what)?;
+    while let Some(row) = rows.next().context(what)? {
+        visit(event_row(row).context(what)?)?;
+    }
+    Ok(())
 }
 
 /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`, as lines of trouble (none: sound).

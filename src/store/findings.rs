@@ -3,7 +3,7 @@
 
 use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
-use crate::model::{Finding, FindingFacts, FindingState};
+use crate::model::{CarriedFinding, Finding, FindingFacts, FindingState, TriageStep};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::HashMap;
@@ -192,17 +192,104 @@ fn log_state(
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
+    log_step(tx, id, state, note, by, &now.to_string(), "triage")
+}
+
+/// Appends one step to a finding's triage history, and its event.
+fn log_step(
+    tx: &Connection,
+    id: &str,
+    state: FindingState,
+    note: Option<&str>,
+    by: &str,
+    at: &str,
+    action: &str,
+) -> Result<()> {
     tx.prepare_cached("INSERT INTO finding_triage (finding, state, note, by, at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .and_then(|mut s| s.execute(params![id, state, note, by, now]))
+        .and_then(|mut s| s.execute(params![id, state, note, by, at]))
         .context(|| format!("logging the triage of finding {id}"))?;
     let entry = TriageEntry {
         finding: id.to_string(),
         state,
         note: note.map(str::to_string),
         by: by.to_string(),
-        at: now.to_string(),
+        at: at.to_string(),
     };
-    super::audit::append(tx, "triage", "triage", id, &entry)
+    super::audit::append(tx, action, "triage", id, &entry).map(drop)
+}
+
+/// A finding carried from another database (an import), with its triage: written when it is
+/// not here yet; when it is, the steps of its carried history that follow the ones stored
+/// are added (the same file imported twice adds nothing). Returns whether anything was.
+pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Result<bool> {
+    let Some(last) = f.triage.last() else {
+        return Err(Error::input(format!("findings: {} has no triage; a finding's first step is 'open'", f.id)));
+    };
+    let stored = triage_history(tx, Some(&f.id))?;
+    if stored.is_empty() {
+        tx.prepare_cached(
+            "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, state, note, state_by, first_seen, updated) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail,
+                f.evidence, f.facts.to_string(), last.state, last.note, last.by, f.first_seen, last.at
+            ])
+        })
+        .context(|| format!("adding finding {}", f.id))?;
+    }
+    let same = |a: &TriageEntry, b: &TriageStep| a.state == b.state && a.note == b.note && a.by == b.by && a.at == b.at;
+    let shared = stored.iter().zip(&f.triage).take_while(|(a, b)| same(a, b)).count();
+    if shared < stored.len() {
+        return Ok(false);
+    }
+    for step in &f.triage[shared..] {
+        tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![f.id, step.state, step.note, step.by]))
+            .context(|| format!("setting the state of finding {}", f.id))?;
+        log_step(tx, &f.id, step.state, step.note.as_deref(), &step.by, &step.at, action)?;
+    }
+    Ok(shared < f.triage.len())
+}
+
+/// Every finding with its triage history, as bundles carry them.
+pub fn carried_findings(conn: &Connection) -> Result<Vec<CarriedFinding>> {
+    let mut history: std::collections::HashMap<String, Vec<TriageStep>> = std::collections::HashMap::new();
+    for t in triage_history(conn, None)? {
+        history.entry(t.finding).or_default().push(TriageStep { state: t.state, note: t.note, by: t.by, at: t.at });
+    }
+    let mut stmt = conn
+        .prepare("SELECT id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, first_seen FROM finding ORDER BY id")
+        .context(|| "listing findings".into())?;
+    let rows = stmt
+        .query_map([], |r| {
+            let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                let text: String = r.get(i)?;
+                serde_json::from_str(&text).map_err(|e| bad_json("parties", e))
+            };
+            let facts: String = r.get(9)?;
+            Ok(CarriedFinding {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                severity: r.get(2)?,
+                proposition: r.get(3)?,
+                parties: list(4)?,
+                claims: list(5)?,
+                reason: r.get(6)?,
+                detail: r.get(7)?,
+                evidence: r.get(8)?,
+                facts: serde_json::from_str(&facts).map_err(|e| bad_json("facts", e))?,
+                first_seen: r.get(10)?,
+                triage: Vec::new(),
+            })
+        })
+        .context(|| "listing findings".into())?;
+    let mut out: Vec<CarriedFinding> = rows.collect::<rusqlite::Result<_>>().context(|| "reading findings".into())?;
+    for f in &mut out {
+        f.triage = history.remove(&f.id).unwrap_or_default();
+    }
+    Ok(out)
 }
 
 /// Resolves an id or a unique prefix of one.

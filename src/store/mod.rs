@@ -4,6 +4,7 @@
 mod apply;
 pub mod audit;
 mod findings;
+pub mod guard;
 mod names;
 mod records;
 mod search;
@@ -296,10 +297,16 @@ impl Store {
         Ok(out)
     }
 
+    /// What the cheap check on opening found wrong (see [`guard::check`]), if anything.
+    pub fn tampered(&self) -> Result<Option<String>> {
+        self.read(guard::check)
+    }
+
     /// Indexes records that wait in the search queue: rows written with plain SQL since
-    /// claimtrack last wrote. Commands that read the index call this first.
+    /// claimtrack last wrote. Commands that read the index call this first; a database
+    /// changed behind claimtrack's back is searched as it is.
     pub fn index_waiting_text(&mut self) -> Result<()> {
-        if search::text_waiting(&self.conn)? {
+        if search::text_waiting(&self.conn)? && self.tampered()?.is_none() {
             self.write(false, |_| Ok(()))?;
         }
         Ok(())
@@ -319,8 +326,16 @@ impl Store {
         let deadline = Instant::now() + self.wait;
         let tx = within(&self.conn, deadline, |c| Transaction::new_unchecked(c, TransactionBehavior::Immediate))
             .context(|| "starting a write".into())?;
+        // Nothing is built on a history changed behind claimtrack's back.
+        if let Some(problem) = guard::check(&tx)? {
+            return Err(Error::input(format!(
+                "{}: {problem}; nothing was written. Run `claimtrack verify` to see what changed",
+                self.path.display()
+            )));
+        }
         let out = work(&tx)?;
         index_queued_text(&tx)?;
+        guard::seal(&tx)?;
         if dry_run {
             tx.rollback().context(|| "rolling back the dry run".into())?;
         } else {
@@ -456,6 +471,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context(|| "starting to index the migrated records".into())?;
         index_queued_text(&tx)?;
+        guard::seal(&tx)?;
         tx.commit().context(|| "committing the search index of the migrated records".into())?;
     }
     Ok(())
@@ -464,8 +480,10 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 /// The Rust half of a migration, for what SQL cannot do. Each step reads the tables with
 /// SQL of its own time, never today's loaders: later migrations add columns.
 fn after_migration(tx: &Connection, number: u32) -> Result<()> {
-    if number == 3 {
-        backfill_audit_log(tx)?;
+    match number {
+        3 => backfill_audit_log(tx)?,
+        8 => records::backfill_settings(tx)?,
+        _ => {}
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ macro_rules! sql_text {
     )+};
 }
 sql_text!(
+    RecordKind,
     Date,
     DateBasis,
     Timestamp,
@@ -127,6 +128,15 @@ pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
     stmt.exists([id]).context(|| format!("looking up {kind} {id}"))
 }
 
+/// Whether the link with this key ("FROM REL TO") exists.
+pub fn link_exists(conn: &Connection, key: &str) -> Result<bool> {
+    let mut parts = key.splitn(3, ' ');
+    let (Some(from), Some(rel), Some(to)) = (parts.next(), parts.next(), parts.next()) else { return Ok(false) };
+    conn.prepare_cached("SELECT 1 FROM link WHERE from_claim = ?1 AND rel = ?2 AND to_claim = ?3")
+        .and_then(|mut s| s.exists([from, rel, to]))
+        .context(|| format!("looking up link {key}"))
+}
+
 // ---- party
 
 const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, note, logged_by, recorded";
@@ -146,24 +156,16 @@ fn party_row(r: &Row) -> rusqlite::Result<Party> {
     })
 }
 
-pub fn insert_party(tx: &Connection, p: &Party) -> Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO party ({PARTY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))
-        .and_then(|mut s| {
-            s.execute(params![
-                p.id,
-                p.name,
-                p.kind,
-                p.anonymous,
-                p.country,
-                p.parent,
-                json_list(&p.aliases),
-                p.note,
-                p.logged_by,
-                p.recorded
-            ])
-        })
-        .context(|| format!("adding party {}", p.id))?;
-    Ok(())
+pub fn insert_party(tx: &Connection, p: &Party, put: Put) -> Result<()> {
+    let aliases = json_list(&p.aliases);
+    put_row(
+        tx,
+        "party",
+        PARTY_COLUMNS,
+        params![p.id, p.name, p.kind, p.anonymous, p.country, p.parent, aliases, p.note, p.logged_by, p.recorded],
+        put,
+    )
+    .context(|| format!("writing party {}", p.id))
 }
 
 pub fn party(conn: &Connection, id: &str) -> Result<Option<Party>> {
@@ -197,12 +199,12 @@ fn source_row(r: &Row) -> rusqlite::Result<Source> {
     })
 }
 
-pub fn insert_source(tx: &Connection, s: &Source) -> Result<()> {
-    tx.prepare_cached(&format!(
-        "INSERT INTO source ({SOURCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    ))
-    .and_then(|mut st| {
-        st.execute(params![
+pub fn insert_source(tx: &Connection, s: &Source, put: Put) -> Result<()> {
+    put_row(
+        tx,
+        "source",
+        SOURCE_COLUMNS,
+        params![
             s.id,
             s.title,
             s.kind,
@@ -215,16 +217,12 @@ pub fn insert_source(tx: &Connection, s: &Source) -> Result<()> {
             s.note,
             s.logged_by,
             s.recorded
-        ])
-    })
-    .context(|| format!("adding source {}", s.id))?;
-    insert_list(
-        tx,
-        "INSERT INTO source_derivation (source, derived_from, position) VALUES (?1, ?2, ?3)",
-        &s.id,
-        &s.derived_from,
+        ],
+        put,
     )
-    .context(|| format!("adding the derivation of source {}", s.id))
+    .context(|| format!("writing source {}", s.id))?;
+    put_list(tx, ("source_derivation", "source", "derived_from"), &s.id, &s.derived_from, put)
+        .context(|| format!("writing the derivation of source {}", s.id))
 }
 
 fn with_derivations(conn: &Connection, mut s: Source) -> Result<Source> {
@@ -276,17 +274,12 @@ fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
     })
 }
 
-pub fn insert_proposition(tx: &Connection, p: &Proposition) -> Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO proposition ({PROPOSITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
-        .and_then(|mut s| s.execute(params![p.id, p.text, json_list(&p.tags), p.note, p.logged_by, p.recorded]))
-        .context(|| format!("adding proposition {}", p.id))?;
-    insert_list(
-        tx,
-        "INSERT INTO proposition_expected (proposition, party, position) VALUES (?1, ?2, ?3)",
-        &p.id,
-        &p.expected,
-    )
-    .context(|| format!("adding the expected parties of proposition {}", p.id))
+pub fn insert_proposition(tx: &Connection, p: &Proposition, put: Put) -> Result<()> {
+    let tags = json_list(&p.tags);
+    put_row(tx, "proposition", PROPOSITION_COLUMNS, params![p.id, p.text, tags, p.note, p.logged_by, p.recorded], put)
+        .context(|| format!("writing proposition {}", p.id))?;
+    put_list(tx, ("proposition_expected", "proposition", "party"), &p.id, &p.expected, put)
+        .context(|| format!("writing the expected parties of proposition {}", p.id))
 }
 
 fn with_expected(conn: &Connection, mut p: Proposition) -> Result<Proposition> {
@@ -343,13 +336,13 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
     Ok(ClaimRow::new(claim, col(r, "claim", "source_published")?, col(r, "claim", "retracted")?))
 }
 
-pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
-    let columns = CLAIM_COLUMNS.replace("c.", "");
-    tx.prepare_cached(&format!(
-        "INSERT INTO claim ({columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-    ))
-    .and_then(|mut s| {
-        s.execute(params![
+pub fn insert_claim(tx: &Connection, c: &Claim, put: Put) -> Result<()> {
+    let id = c.id.as_deref().unwrap_or_default();
+    put_row(
+        tx,
+        "claim",
+        &CLAIM_COLUMNS.replace("c.", ""),
+        params![
             c.id,
             c.proposition,
             c.party,
@@ -363,16 +356,12 @@ pub fn insert_claim(tx: &Connection, c: &Claim) -> Result<()> {
             c.grade,
             c.logged_by,
             c.recorded
-        ])
-    })
-    .context(|| format!("adding claim {}", c.id.as_deref().unwrap_or("")))?;
-    insert_list(
-        tx,
-        "INSERT INTO claim_basis (claim, source, position) VALUES (?1, ?2, ?3)",
-        c.id.as_deref().unwrap_or_default(),
-        &c.basis,
+        ],
+        put,
     )
-    .context(|| format!("adding the basis of claim {}", c.id.as_deref().unwrap_or("")))
+    .context(|| format!("writing claim {id}"))?;
+    put_list(tx, ("claim_basis", "claim", "source"), id, &c.basis, put)
+        .context(|| format!("writing the basis of claim {id}"))
 }
 
 const BASIS_OF: &str = "SELECT source FROM claim_basis WHERE claim = ?1 ORDER BY position";
@@ -460,11 +449,10 @@ fn link_row(r: &Row) -> rusqlite::Result<Link> {
     })
 }
 
-pub fn insert_link(tx: &Connection, l: &Link) -> Result<()> {
-    tx.prepare_cached("INSERT INTO link (from_claim, rel, to_claim, logged_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .and_then(|mut s| s.execute(params![l.from, l.rel, l.to, l.logged_by, l.recorded]))
-        .context(|| format!("adding link {} {} {}", l.from, l.rel, l.to))?;
-    Ok(())
+pub fn insert_link(tx: &Connection, l: &Link, event: i64) -> Result<()> {
+    let columns = "from_claim, rel, to_claim, logged_by, recorded";
+    put_row(tx, "link", columns, params![l.from, l.rel, l.to, l.logged_by, l.recorded], Put::New { event })
+        .context(|| format!("adding link {} {} {}", l.from, l.rel, l.to))
 }
 
 pub fn link(conn: &Connection, l: &Link) -> Result<Option<Link>> {
@@ -495,27 +483,15 @@ fn request_row(r: &Row) -> rusqlite::Result<Request> {
     })
 }
 
-pub fn insert_request(tx: &Connection, q: &Request) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO request (id, party, proposition, by_party, asked, deadline, channel, note, logged_by, recorded) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+pub fn insert_request(tx: &Connection, q: &Request, put: Put) -> Result<()> {
+    put_row(
+        tx,
+        "request",
+        "id, party, proposition, by_party, asked, deadline, channel, note, logged_by, recorded",
+        params![q.id, q.party, q.proposition, q.by, q.asked, q.deadline, q.channel, q.note, q.logged_by, q.recorded],
+        put,
     )
-    .and_then(|mut s| {
-        s.execute(params![
-            q.id,
-            q.party,
-            q.proposition,
-            q.by,
-            q.asked,
-            q.deadline,
-            q.channel,
-            q.note,
-            q.logged_by,
-            q.recorded
-        ])
-    })
-    .context(|| format!("adding request {}", q.id.as_deref().unwrap_or("")))?;
-    Ok(())
+    .context(|| format!("writing request {}", q.id.as_deref().unwrap_or("")))
 }
 
 pub fn request(conn: &Connection, id: &str) -> Result<Option<Request>> {
@@ -546,11 +522,16 @@ fn retraction_row(r: &Row) -> rusqlite::Result<Retraction> {
     })
 }
 
-pub fn insert_retraction(tx: &Connection, x: &Retraction, kind: TargetKind) -> Result<()> {
-    tx.prepare_cached("INSERT INTO retraction (target, target_kind, date, reason, logged_by, recorded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .and_then(|mut s| s.execute(params![x.target, kind, x.date, x.reason, x.logged_by, x.recorded]))
-        .context(|| format!("adding the retraction of {}", x.target))?;
-    Ok(())
+pub fn insert_retraction(tx: &Connection, x: &Retraction, kind: TargetKind, event: i64) -> Result<()> {
+    let columns = "target, target_kind, date, reason, logged_by, recorded";
+    put_row(
+        tx,
+        "retraction",
+        columns,
+        params![x.target, kind, x.date, x.reason, x.logged_by, x.recorded],
+        Put::New { event },
+    )
+    .context(|| format!("adding the retraction of {}", x.target))
 }
 
 pub fn retraction(conn: &Connection, target: &str) -> Result<Option<Retraction>> {
@@ -580,16 +561,28 @@ fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
     })
 }
 
-pub fn insert_verdict(tx: &Connection, v: &Verdict) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO verdict (id, proposition, rating, best, worst, label, explanation, url, reviewer, published, logged_by, recorded) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+pub fn insert_verdict(tx: &Connection, v: &Verdict, put: Put) -> Result<()> {
+    put_row(
+        tx,
+        "verdict",
+        "id, proposition, rating, best, worst, label, explanation, url, reviewer, published, logged_by, recorded",
+        params![
+            v.id,
+            v.proposition,
+            v.rating,
+            v.best,
+            v.worst,
+            v.label,
+            v.explanation,
+            v.url,
+            v.reviewer,
+            v.published,
+            v.logged_by,
+            v.recorded
+        ],
+        put,
     )
-    .and_then(|mut s| {
-        s.execute(params![v.id, v.proposition, v.rating, v.best, v.worst, v.label, v.explanation, v.url, v.reviewer, v.published, v.logged_by, v.recorded])
-    })
-    .context(|| format!("adding verdict {}", v.id.as_deref().unwrap_or("")))?;
-    Ok(())
+    .context(|| format!("writing verdict {}", v.id.as_deref().unwrap_or("")))
 }
 
 /// Every verdict, oldest first: the last one on a proposition stands. Verdicts logged in
@@ -810,6 +803,109 @@ pub fn story(conn: &Connection) -> Result<Story> {
     })
 }
 
+/// The story as this database knew it at `t`: records that entered it later (whatever
+/// their `recorded` says: an import keeps its desk's) are left out, and corrections logged
+/// later are undone, newest first.
+pub fn as_known_at(conn: &Connection, story: &mut Story, t: Timestamp) -> Result<()> {
+    let known: i64 = conn
+        .query_row("SELECT coalesce(max(seq), 0) FROM event WHERE at <= ?1", [t], |r| r.get(0))
+        .context(|| "reading the audit log".into())?;
+    let later = |table: &str, key: &str| -> Result<std::collections::HashSet<String>> {
+        let sql = format!("SELECT {key} FROM {table} WHERE event > ?1 OR event IS NULL");
+        let mut stmt = conn.prepare(&sql).context(|| format!("running {sql}"))?;
+        let rows = stmt.query_map([known], |r| r.get(0)).context(|| format!("running {sql}"))?;
+        rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
+    };
+    let keep = |set: std::collections::HashSet<String>| move |key: &str| !set.contains(key);
+    let k = keep(later("party", "id")?);
+    story.parties.retain(|r| k(&r.id));
+    let k = keep(later("source", "id")?);
+    story.sources.retain(|r| k(&r.id));
+    let k = keep(later("proposition", "id")?);
+    story.propositions.retain(|r| k(&r.id));
+    let k = keep(later("claim", "id")?);
+    story.claims.retain(|r| k(r.id()));
+    let k = keep(later("link", "from_claim || ' ' || rel || ' ' || to_claim")?);
+    story.links.retain(|r| k(&r.key()));
+    let k = keep(later("request", "id")?);
+    story.requests.retain(|r| k(&r.key()));
+    let k = keep(later("retraction", "target")?);
+    story.retractions.retain(|r| k(&r.target));
+    let k = keep(later("verdict", "id")?);
+    story.verdicts.retain(|r| k(&r.key()));
+    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE event > ?1 ORDER BY seq DESC");
+    let undone: Vec<StoredCorrection> = conn
+        .prepare(&sql)
+        .and_then(|mut s| s.query_map([known], correction_row)?.collect())
+        .context(|| "reading the later corrections".into())?;
+    for c in undone {
+        undo(story, &c)
+            .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
+    }
+    // Claim dates come from the claim's and its source's versions; retractions from those known.
+    let published: std::collections::HashMap<String, Option<Date>> =
+        story.sources.iter().map(|s| (s.id.clone(), s.published)).collect();
+    let retracted: std::collections::HashMap<String, Date> =
+        story.retractions.iter().map(|x| (x.target.clone(), x.date)).collect();
+    let rows = std::mem::take(&mut story.claims);
+    story.claims = rows
+        .into_iter()
+        .map(|row| {
+            let source = published.get(&row.claim.source).copied().flatten();
+            let gone = retracted.get(row.id()).copied();
+            ClaimRow::new(row.claim, source, gone)
+        })
+        .collect();
+    story.claims.sort_by(ClaimRow::chronological);
+    Ok(())
+}
+
+/// Everything in the database as the interchange carries it: each record as first logged,
+/// then the corrections that bring it to its current version, the settings' history and
+/// the findings with their triage (docs/FORMAT.md).
+pub fn bundle(conn: &Connection) -> Result<Bundle> {
+    let mut story = story(conn)?;
+    let all = corrections(conn)?;
+    for c in all.iter().rev() {
+        undo(&mut story, c)
+            .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
+    }
+    let mut bundle = story.into_bundle();
+    bundle.corrections = all.into_iter().map(|c| c.correction).collect();
+    bundle.settings = setting_history(conn)?;
+    bundle.findings = super::findings::carried_findings(conn)?;
+    Ok(bundle)
+}
+
+/// Gives one record of the story back the values a correction replaced.
+fn undo(story: &mut Story, c: &StoredCorrection) -> serde_json::Result<()> {
+    fn back<T: serde::Serialize + serde::de::DeserializeOwned>(
+        records: &mut [T],
+        is: impl Fn(&T) -> bool,
+        before: &serde_json::Map<String, serde_json::Value>,
+    ) -> serde_json::Result<()> {
+        if let Some(r) = records.iter_mut().find(|r| is(r)) {
+            *r = serde_json::from_value(revert(&to_json(r), before))?;
+        }
+        Ok(())
+    }
+    let (target, before) = (c.correction.target.as_str(), &c.before);
+    match c.correction.kind {
+        Some(RecordKind::Party) => back(&mut story.parties, |r| r.id == target, before),
+        Some(RecordKind::Source) => back(&mut story.sources, |r| r.id == target, before),
+        Some(RecordKind::Proposition) => back(&mut story.propositions, |r| r.id == target, before),
+        Some(RecordKind::Request) => back(&mut story.requests, |r| r.key() == target, before),
+        Some(RecordKind::Verdict) => back(&mut story.verdicts, |r| r.key() == target, before),
+        Some(RecordKind::Claim) => {
+            if let Some(row) = story.claims.iter_mut().find(|r| r.id() == target) {
+                row.claim = serde_json::from_value(revert(&to_json(&row.claim), before))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
 // ---- shared helpers
 
 fn one<T>(conn: &Connection, sql: &str, id: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Option<T>> {
@@ -829,11 +925,314 @@ fn list_of(conn: &Connection, sql: &str, id: &str) -> Result<Vec<String>> {
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the lists of {id}"))
 }
 
-fn insert_list(tx: &Connection, sql: &str, owner: &str, items: &[String]) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(sql)?;
+/// How a record's row is written: added, by the event that logs it; or replaced in place by
+/// a correction (the id, who logged it, when and its event stay).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    New { event: i64 },
+    Corrected,
+}
+
+/// Writes one row of `table`: `columns` start with the key, `values` follow them.
+fn put_row(tx: &Connection, table: &str, columns: &str, values: &[&dyn ToSql], put: Put) -> rusqlite::Result<()> {
+    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    let key = columns.split(',').next().unwrap_or("id");
+    match put {
+        Put::New { event } => {
+            let sql =
+                format!("INSERT INTO {table} ({columns}, event) VALUES ({}, ?{})", marks.join(", "), values.len() + 1);
+            let mut all = values.to_vec();
+            all.push(&event);
+            tx.prepare_cached(&sql)?.execute(&*all)?;
+        }
+        Put::Corrected => {
+            let sql = format!("UPDATE {table} SET ({columns}) = ({}) WHERE {key} = ?1", marks.join(", "));
+            tx.prepare_cached(&sql)?.execute(values)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a record's list (table, owner column, item column) in the order given; a
+/// correction replaces the whole list.
+fn put_list(
+    tx: &Connection,
+    list: (&str, &str, &str),
+    owner: &str,
+    items: &[String],
+    put: Put,
+) -> rusqlite::Result<()> {
+    let (table, owner_column, item_column) = list;
+    if put == Put::Corrected {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE {owner_column} = ?1"))?.execute([owner])?;
+    }
+    let sql = format!("INSERT INTO {table} ({owner_column}, {item_column}, position) VALUES (?1, ?2, ?3)");
+    let mut stmt = tx.prepare_cached(&sql)?;
     for (position, item) in items.iter().enumerate() {
         stmt.execute(params![owner, item, position as i64])?;
     }
+    Ok(())
+}
+
+// ---- walking every row, one at a time (verify)
+
+/// Every row of one record kind, one at a time, as its JSON (the interchange form), with
+/// its key and the event that added it. Memory does not grow with the table.
+pub fn walk_records(
+    conn: &Connection,
+    kind: RecordKind,
+    mut visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
+) -> Result<()> {
+    match kind {
+        RecordKind::Party => walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party"), party_row, |p, e| {
+            visit(p.key(), to_json(&p), e)
+        }),
+        RecordKind::Source => walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source"), source_row, |s, e| {
+            let s = with_derivations(conn, s)?;
+            visit(s.key(), to_json(&s), e)
+        }),
+        RecordKind::Proposition => {
+            walk(conn, &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition"), proposition_row, |p, e| {
+                let p = with_expected(conn, p)?;
+                visit(p.key(), to_json(&p), e)
+            })
+        }
+        RecordKind::Claim => walk(
+            conn,
+            &format!("SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c"),
+            claim_row,
+            |c, e| {
+                let c = with_basis(conn, c)?.claim;
+                visit(c.key(), to_json(&c), e)
+            },
+        ),
+        RecordKind::Link => walk(conn, "SELECT * FROM link", link_row, |l, e| visit(l.key(), to_json(&l), e)),
+        RecordKind::Request => walk(conn, "SELECT * FROM request", request_row, |q, e| visit(q.key(), to_json(&q), e)),
+        RecordKind::Retraction => {
+            walk(conn, "SELECT * FROM retraction", retraction_row, |x, e| visit(x.key(), to_json(&x), e))
+        }
+        RecordKind::Verdict => walk(conn, "SELECT * FROM verdict", verdict_row, |v, e| visit(v.key(), to_json(&v), e)),
+        RecordKind::Correction => Ok(()),
+    }
+}
+
+fn to_json<T: serde::Serialize>(record: &T) -> serde_json::Value {
+    serde_json::to_value(record).expect("records serialise")
+}
+
+/// Runs `sql` and hands each row, mapped, to `visit` with its `event` column.
+fn walk<T>(
+    conn: &Connection,
+    sql: &str,
+    map: fn(&Row) -> rusqlite::Result<T>,
+    mut visit: impl FnMut(T, Option<i64>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(sql).context(|| format!("running {sql}"))?;
+    let mut rows = stmt.query([]).context(|| format!("running {sql}"))?;
+    while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
+        let record = map(row).context(|| format!("reading {sql}"))?;
+        let event: Option<i64> = col(row, "event", "event").context(|| format!("reading {sql}"))?;
+        visit(record, event)?;
+    }
+    Ok(())
+}
+
+/// Two row streams side by side, in their own orders, until both end: the log's events of
+/// one kind and the table rows they should match (triage, settings, corrections). `visit`
+/// gets one of each, or one alone where a stream ran out.
+pub fn zip_rows<A, B>(
+    conn: &Connection,
+    (left, map_left): (&str, fn(&Row) -> rusqlite::Result<A>),
+    (right, map_right): (&str, fn(&Row) -> rusqlite::Result<B>),
+    mut visit: impl FnMut(Option<A>, Option<B>) -> Result<()>,
+) -> Result<()> {
+    let mut a = conn.prepare(left).context(|| format!("running {left}"))?;
+    let mut b = conn.prepare(right).context(|| format!("running {right}"))?;
+    let mut a_rows = a.query([]).context(|| format!("running {left}"))?;
+    let mut b_rows = b.query([]).context(|| format!("running {right}"))?;
+    loop {
+        let x = a_rows.next().context(|| format!("reading {left}"))?.map(map_left).transpose();
+        let y = b_rows.next().context(|| format!("reading {right}"))?.map(map_right).transpose();
+        let (x, y) = (x.context(|| format!("reading {left}"))?, y.context(|| format!("reading {right}"))?);
+        if x.is_none() && y.is_none() {
+            return Ok(());
+        }
+        visit(x, y)?;
+    }
+}
+
+/// Reads a row as the JSON its event logged, with the event it names.
+pub type LoggedRow = fn(&Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)>;
+
+/// A settings row as the audit log holds it, with its event.
+pub fn setting_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
+    let recorded: Timestamp = col(r, "setting", "recorded")?;
+    Ok((
+        serde_json::json!({
+            "key": col::<String>(r, "setting", "key")?,
+            "value": col::<String>(r, "setting", "value")?,
+            "logged_by": col::<String>(r, "setting", "logged_by")?,
+            "recorded": recorded,
+        }),
+        col(r, "setting", "event")?,
+    ))
+}
+
+/// A correction row as the audit log holds it, with its event.
+pub fn correction_as_logged(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
+    let stored = correction_row(r)?;
+    let logged = LoggedCorrection { correction: &stored.correction, before: &stored.before };
+    Ok((to_json(&logged), Some(stored.event)))
+}
+
+/// The rows claimtrack walks beside the events that log them: (SQL, mapper).
+pub const SETTING_ROWS: &str = "SELECT seq, key, value, logged_by, recorded, event FROM setting ORDER BY seq";
+pub const CORRECTION_ROWS: &str =
+    "SELECT seq, target, kind, change, before, reason, logged_by, recorded, event FROM correction ORDER BY seq";
+
+/// The findings whose state is not the one their last triage set: (id, state, last set).
+pub fn findings_off_their_triage(conn: &Connection) -> Result<Vec<(String, String, Option<String>)>> {
+    let sql = "SELECT id, state, last FROM (SELECT f.id, f.state, \
+               (SELECT t.state FROM finding_triage t WHERE t.finding = f.id ORDER BY t.seq DESC LIMIT 1) AS last \
+               FROM finding f) WHERE last IS NULL OR last <> state ORDER BY id";
+    let mut stmt = conn.prepare(sql).context(|| "checking the findings against their triage".into())?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .context(|| "checking the findings against their triage".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "checking the findings against their triage".into())
+}
+
+/// The keys of the records that have corrections, as (kind, target).
+pub fn corrected_records(conn: &Connection) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT DISTINCT kind, target FROM correction").context(|| "reading the corrections".into())?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "reading the corrections".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "reading the corrections".into())
+}
+
+/// How many rows each record table holds.
+pub fn count_rows(conn: &Connection, kind: RecordKind) -> Result<i64> {
+    let table = match kind {
+        RecordKind::Correction => "correction",
+        k => k.as_str(),
+    };
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .context(|| format!("counting the {table} rows"))
+}
+
+// ---- corrections
+
+/// A record's current version as JSON (the interchange form), for a correction to apply to.
+pub fn record_json(conn: &Connection, kind: RecordKind, id: &str) -> Result<serde_json::Value> {
+    let value = match kind {
+        RecordKind::Party => party(conn, id)?.map(|r| to_json(&r)),
+        RecordKind::Source => source(conn, id)?.map(|r| to_json(&r)),
+        RecordKind::Proposition => proposition(conn, id)?.map(|r| to_json(&r)),
+        RecordKind::Claim => claim(conn, id)?.map(|r| to_json(&r.claim)),
+        RecordKind::Request => request(conn, id)?.map(|r| to_json(&r)),
+        RecordKind::Verdict => one(conn, "SELECT * FROM verdict WHERE id = ?1", id, verdict_row)?.map(|r| to_json(&r)),
+        _ => None,
+    };
+    Ok(value.unwrap_or(serde_json::Value::Null))
+}
+
+/// A correction as stored: what it changed, and the values it replaced.
+#[derive(Clone, Debug)]
+pub struct StoredCorrection {
+    pub seq: i64,
+    pub correction: Correction,
+    pub before: serde_json::Map<String, serde_json::Value>,
+    pub event: i64,
+}
+
+const CORRECTION_COLUMNS: &str = "seq, target, kind, change, before, reason, logged_by, recorded, event";
+
+fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {
+    let object = |column: &str| -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
+        let text: String = col(r, "correction", column)?;
+        serde_json::from_str(&text).map_err(|e| unreadable(r, "correction", column, format!("not a JSON object: {e}")))
+    };
+    let mut change = object("change")?;
+    let mut part = |name: &str| match change.remove(name) {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let (set, add, remove) = (part("set"), part("add"), part("remove"));
+    Ok(StoredCorrection {
+        seq: col(r, "correction", "seq")?,
+        correction: Correction {
+            target: col(r, "correction", "target")?,
+            kind: Some(col(r, "correction", "kind")?),
+            set,
+            add,
+            remove,
+            reason: col(r, "correction", "reason")?,
+            logged_by: Some(col(r, "correction", "logged_by")?),
+            recorded: Some(col(r, "correction", "recorded")?),
+        },
+        before: object("before")?,
+        event: col(r, "correction", "event")?,
+    })
+}
+
+/// The correction of this record by the same person at the same moment, if stored.
+pub fn stored_correction(conn: &Connection, c: &Correction, kind: RecordKind) -> Result<Option<Correction>> {
+    let sql = format!(
+        "SELECT {CORRECTION_COLUMNS} FROM correction WHERE target = ?1 AND kind = ?2 AND recorded = ?3 AND logged_by = ?4"
+    );
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.query_row(params![c.target, kind, c.recorded, c.logged_by], correction_row).optional())
+        .map(|found| found.map(|s| s.correction))
+        .context(|| format!("looking up the corrections of {}", c.target))
+}
+
+/// Every correction of one record, oldest first.
+pub fn corrections_of(conn: &Connection, kind: RecordKind, target: &str) -> Result<Vec<StoredCorrection>> {
+    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE target = ?1 AND kind = ?2 ORDER BY seq");
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.query_map(params![target, kind], correction_row)?.collect())
+        .context(|| format!("reading the corrections of {target}"))
+}
+
+/// Every correction, oldest first.
+pub fn corrections(conn: &Connection) -> Result<Vec<StoredCorrection>> {
+    all(conn, &format!("SELECT {CORRECTION_COLUMNS} FROM correction ORDER BY seq"), correction_row)
+}
+
+/// Writes a correction about to be applied (see the `correction` table in schema.sql).
+pub fn insert_correction(
+    tx: &Connection,
+    c: &Correction,
+    kind: RecordKind,
+    before: &serde_json::Map<String, serde_json::Value>,
+    event: i64,
+) -> Result<()> {
+    let change = serde_json::json!({"set": c.set, "add": c.add, "remove": c.remove});
+    tx.prepare_cached(
+        "INSERT INTO correction (target, kind, change, before, reason, logged_by, recorded, event) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            c.target,
+            kind,
+            change.to_string(),
+            serde_json::Value::Object(before.clone()).to_string(),
+            c.reason,
+            c.logged_by,
+            c.recorded,
+            event
+        ])
+    })
+    .context(|| format!("writing the correction of {}", c.target))?;
+    Ok(())
+}
+
+/// Marks a correction applied: from here on its record refuses updates again.
+pub fn mark_applied(tx: &Connection, event: i64) -> Result<()> {
+    tx.prepare_cached("UPDATE correction SET applied = 1 WHERE event = ?1")
+        .and_then(|mut s| s.execute([event]))
+        .context(|| "finishing a correction".into())?;
     Ok(())
 }
 
@@ -842,10 +1241,86 @@ fn insert_list(tx: &Connection, sql: &str, owner: &str, items: &[String]) -> rus
 /// The newsroom settings a command may set (`claimtrack config set`).
 pub const SETTINGS: &[&str] = &["org.name", "org.url"];
 
+/// A setting as the audit log holds it.
+#[derive(serde::Serialize)]
+struct SettingBody<'a> {
+    key: &'a str,
+    value: &'a str,
+    logged_by: &'a str,
+    recorded: Timestamp,
+}
+
 pub fn set_setting(tx: &Connection, key: &str, value: &str, logged_by: &str, recorded: Timestamp) -> Result<()> {
-    tx.prepare_cached("INSERT INTO setting (key, value, logged_by, recorded) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut s| s.execute(params![key, value, logged_by, recorded]))
+    log_setting(tx, "set", key, value, logged_by, recorded, None)
+}
+
+/// Logs a setting and writes it; with `seq`, the row is already there (logged when the
+/// audit log first covered settings) and only gets its event.
+fn log_setting(
+    tx: &Connection,
+    action: &str,
+    key: &str,
+    value: &str,
+    logged_by: &str,
+    recorded: Timestamp,
+    seq: Option<i64>,
+) -> Result<()> {
+    let event = super::audit::append(tx, action, "setting", key, &SettingBody { key, value, logged_by, recorded })?;
+    let sql = match seq {
+        None => "INSERT INTO setting (key, value, logged_by, recorded, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+        Some(_) => "UPDATE setting SET event = ?5 WHERE seq = ?6 AND key = ?1 AND value = ?2",
+    };
+    tx.prepare_cached(sql)
+        .and_then(|mut s| match seq {
+            None => s.execute(params![key, value, logged_by, recorded, event]),
+            Some(seq) => s.execute(params![key, value, logged_by, recorded, event, seq]),
+        })
         .context(|| format!("setting {key}"))?;
+    Ok(())
+}
+
+/// A setting carried from another database (an import): added unless that very value,
+/// set by the same person at the same moment, is already here.
+pub fn carry_setting(tx: &Connection, s: &Setting, action: &str) -> Result<bool> {
+    if !SETTINGS.contains(&s.key.as_str()) {
+        return Err(crate::error::Error::input(format!(
+            "settings: '{}' is not a setting; claimtrack keeps {}",
+            s.key,
+            SETTINGS.join(", ")
+        )));
+    }
+    let there = tx
+        .prepare_cached("SELECT 1 FROM setting WHERE key = ?1 AND value = ?2 AND logged_by = ?3 AND recorded = ?4")
+        .and_then(|mut st| st.exists(params![s.key, s.value, s.logged_by, s.recorded]))
+        .context(|| format!("looking up setting {}", s.key))?;
+    if !there {
+        log_setting(tx, action, &s.key, &s.value, &s.logged_by, s.recorded, None)?;
+    }
+    Ok(!there)
+}
+
+/// Every value each setting was given, oldest first (the last stands).
+pub fn setting_history(conn: &Connection) -> Result<Vec<Setting>> {
+    all(conn, "SELECT key, value, logged_by, recorded FROM setting ORDER BY seq", |r| {
+        Ok(Setting {
+            key: col(r, "setting", "key")?,
+            value: col(r, "setting", "value")?,
+            logged_by: col(r, "setting", "logged_by")?,
+            recorded: col(r, "setting", "recorded")?,
+        })
+    })
+}
+
+/// Migration 8 brings settings into the audit log: those already set are logged once, as
+/// action `backfill`, in the order they were set.
+pub(super) fn backfill_settings(tx: &Connection) -> Result<()> {
+    let rows: Vec<(i64, String, String, String, Timestamp)> = tx
+        .prepare("SELECT seq, key, value, logged_by, recorded FROM setting ORDER BY seq")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
+        .context(|| "reading the settings to log".into())?;
+    for (seq, key, value, logged_by, recorded) in rows {
+        log_setting(tx, "backfill", &key, &value, &logged_by, recorded, Some(seq))?;
+    }
     Ok(())
 }
 

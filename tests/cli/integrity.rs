@@ -76,6 +76,8 @@ fn assert_sound(db: &Db, args: &[&str]) -> String {
 /// Opens the file directly, as someone with sqlite3 could, and runs `sql` on it.
 fn tamper(db: &Db, sql: &str) {
     let conn = Connection::open(db.path()).expect("the database opens");
+    // As the sqlite3 shell would: foreign keys are off there unless asked for.
+    conn.execute_batch("PRAGMA foreign_keys = OFF").expect("foreign keys off");
     conn.execute_batch(sql).unwrap_or_else(|e| panic!("tampering with {sql:?}: {e}"));
 }
 
@@ -402,6 +404,17 @@ fn append_only_triggers_refuse_edits_through_sqlite() {
         "DELETE FROM finding_triage",
         "UPDATE event SET user = 'mallory' WHERE seq = 1",
         "DELETE FROM event WHERE seq = 1",
+        "DELETE FROM party WHERE id = 'reuters'",
+        "DELETE FROM source WHERE id = 's-reuters-report'",
+        "DELETE FROM proposition WHERE id = 'p-experts-helped-kupol'",
+        "UPDATE request SET note = 'x'",
+        "DELETE FROM request",
+        "DELETE FROM link",
+        "DELETE FROM finding",
+        "DELETE FROM source_derivation",
+        "DELETE FROM proposition_expected",
+        "DELETE FROM claim_basis",
+        "UPDATE claim SET event = 1 WHERE id = 'c-officials-affirm-experts'",
     ] {
         let err = conn.execute(sql, []).expect_err(sql).to_string();
         assert!(err.contains("append-only") || err.contains("cannot be deleted"), "{sql}: {err}");
@@ -548,20 +561,28 @@ fn verify_catches_a_claim_inserted_without_an_event() {
 #[test]
 fn verify_catches_edits_to_every_other_record_table() {
     let cases = [
-        ("UPDATE request SET note = 'x' WHERE id = 'r-reuters-kremlin'", "r-reuters-kremlin", "note"),
-        ("DELETE FROM request WHERE id = 'r-reuters-kremlin'", "r-reuters-kremlin", "missing"),
-        ("PRAGMA foreign_keys = OFF; DELETE FROM party WHERE id = 'ukraine-hur'", "ukraine-hur", "missing"),
         (
-            "DELETE FROM link WHERE from_claim = 'c-visnyk-affirms-halt' AND rel = 'supports'",
+            "DROP TRIGGER request_append_only; UPDATE request SET note = 'x' WHERE id = 'r-reuters-kremlin'",
+            "r-reuters-kremlin",
+            "note",
+        ),
+        ("DROP TRIGGER request_no_delete; DELETE FROM request WHERE id = 'r-reuters-kremlin'", "r-reuters-kremlin", "missing"),
+        ("DROP TRIGGER party_no_delete; DELETE FROM party WHERE id = 'ukraine-hur'", "ukraine-hur", "missing"),
+        (
+            "DROP TRIGGER link_no_delete; DELETE FROM link WHERE from_claim = 'c-visnyk-affirms-halt' AND rel = 'supports'",
             "c-visnyk-affirms-halt supports c-council-affirms-halt",
             "missing",
         ),
         (
-            "DELETE FROM proposition_expected WHERE proposition = 'p-bridge-work-halted'",
+            "DROP TRIGGER proposition_expected_no_delete; DELETE FROM proposition_expected WHERE proposition = 'p-bridge-work-halted'",
             "p-bridge-work-halted",
             "expected",
         ),
-        ("DELETE FROM source_derivation WHERE source = 's-echo-rewrite'", "s-echo-rewrite", "derived_from"),
+        (
+            "DROP TRIGGER source_derivation_no_delete; DELETE FROM source_derivation WHERE source = 's-echo-rewrite'",
+            "s-echo-rewrite",
+            "derived_from",
+        ),
         (
             "DROP TRIGGER source_append_only; UPDATE source SET reliability = 'A' WHERE id = 's-echo-rewrite'",
             "s-echo-rewrite",
@@ -579,25 +600,48 @@ fn verify_catches_edits_to_every_other_record_table() {
     }
 }
 
+/// The SQL that removes the last event and the claim it logged, as someone with sqlite3
+/// could; with `cover`, the tracks are covered too (triggers put back, the note of where
+/// the log ends and the row counts rewritten to match).
+fn cut_the_last_claim(db: &Db, cover: bool) -> Value {
+    let last = history(db, "").pop().unwrap();
+    assert_eq!(last["kind"], "claim");
+    let claim = last["record"].as_str().unwrap();
+    let conn = Connection::open(db.path()).unwrap();
+    let guards: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_schema WHERE name IN ('event_no_delete', 'claim_no_delete')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(conn);
+    let mut sql = format!(
+        "DROP TRIGGER event_no_delete; DROP TRIGGER claim_no_delete;
+         DELETE FROM event WHERE seq = {}; DELETE FROM claim WHERE id = '{claim}';",
+        last["seq"]
+    );
+    if cover {
+        sql.push_str(&format!(
+            "{};
+             UPDATE chain_head SET seq = seq - 1, hash = (SELECT hash FROM event ORDER BY seq DESC LIMIT 1),
+                                   rows = (SELECT sum(n) FROM tally);",
+            guards.join(";\n")
+        ));
+    }
+    tamper(db, &sql);
+    last
+}
+
 /// What verify cannot catch on its own: someone who removes the last write from the tables
-/// and the log alike (or rewrites the chain consistently). The chain is sound again, but its
-/// head has changed: a head noted down earlier shows it.
+/// and the log alike, and covers the tracks. The chain is sound again, but its head has
+/// changed: a head noted down earlier shows it.
 #[test]
 fn a_consistent_rewrite_passes_verify_but_changes_the_head() {
     let db = sound_story();
     db.ok(&claim_add("said and then unsaid"));
     let noted = db.json("verify")["head"].as_str().unwrap().to_string();
-    let last = history(&db, "").pop().unwrap();
-    assert_eq!(last["kind"], "claim");
-    let claim = last["record"].as_str().unwrap();
-    tamper(
-        &db,
-        &format!(
-            "DROP TRIGGER event_no_delete; DROP TRIGGER claim_no_delete;
-             DELETE FROM event WHERE seq = {}; DELETE FROM claim WHERE id = '{claim}';",
-            last["seq"]
-        ),
-    );
+    let last = cut_the_last_claim(&db, true);
     let line = assert_sound(&db, &[]);
     let head = db.json("verify")["head"].as_str().unwrap().to_string();
     assert_ne!(head, noted, "the head moved");
@@ -607,6 +651,46 @@ fn a_consistent_rewrite_passes_verify_but_changes_the_head() {
         history(&db, "").iter().all(|e| e["hash"] != noted.as_str()),
         "no event carries the noted head any more: that is how the rewrite shows"
     );
+}
+
+/// Without the tracks covered, the cut shows at once to every command, not only to verify:
+/// writes are refused, reads warn.
+#[test]
+fn a_cut_chain_stops_every_write_and_warns_every_read() {
+    let db = sound_story();
+    db.ok(&claim_add("said and then unsaid"));
+    cut_the_last_claim(&db, false);
+    for args in ["reconcile", "party add x --name X --kind media", "config set org.name Desk"] {
+        let out = db.run(args);
+        assert_eq!(out.code, 1, "{args}: {out:#?}");
+        assert_error_line(&out.stderr, &["audit log ends at event", "claimtrack verify", "nothing was written"]);
+    }
+    let out = db.run("report");
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.stderr.starts_with("warning: ") && out.stderr.contains("claimtrack verify"), "{}", out.stderr);
+    let problems = broken(&db, &[]);
+    assert!(
+        problems.iter().any(|p| p["message"].as_str().unwrap().contains("claimtrack left it ending")),
+        "{problems:#?}"
+    );
+}
+
+/// Rows added or removed with plain SQL, triggers intact, change the count every command
+/// checks; dropping a trigger shows too.
+#[test]
+fn rows_counted_off_or_a_trigger_gone_stop_writes() {
+    for sql in [
+        "INSERT INTO party (id, name, kind, logged_by, recorded) VALUES ('ghost', 'Ghost', 'other', 'x', '2025-01-01T00:00:00.000000Z')",
+        "DROP TRIGGER claim_append_only",
+        "DROP TRIGGER claim_tally; INSERT INTO claim (id, proposition, party, stance, source, logged_by, recorded) SELECT 'c-x', proposition, party, stance, source, logged_by, recorded FROM claim LIMIT 1",
+    ] {
+        let db = sound_story();
+        tamper(&db, sql);
+        let out = db.run("reconcile");
+        assert_eq!(out.code, 1, "{sql}: {out:#?}");
+        assert_error_line(&out.stderr, &["claimtrack verify"]);
+        broken(&db, &[]);
+    }
 }
 
 #[test]

@@ -306,20 +306,21 @@ fn search_problems(db: &Db) -> Vec<String> {
 }
 
 #[test]
-fn the_index_follows_records_corrected_or_deleted_in_place() {
+fn the_index_follows_records_corrected_in_place() {
     let db = multilingual();
-    // Records are append-only today; a later feature corrects them with UPDATE.
-    sql(
-        &db,
-        "DROP TRIGGER claim_append_only; DROP TRIGGER claim_no_delete; DROP TRIGGER party_append_only;
-         UPDATE claim SET quote = 'The ministry confirmed the shipments of Kupol drones.' WHERE id = 'c-en';
-         UPDATE party SET aliases = '[\"Минобороны России\"]' WHERE id = 'mod';
-         DELETE FROM claim WHERE id = 'c-de';",
-    );
+    db.ok(&[
+        "correct",
+        "c-en",
+        "--set",
+        "quote=The ministry confirmed the shipments of Kupol drones.",
+        "--reason",
+        "misquoted",
+    ][..]);
+    db.ok(&["correct", "mod", "--remove", "aliases=MoD", "--add", "aliases=Минобороны России", "--reason", "x"][..]);
     assert!(claims_found(&db, "confirmed kupol").contains("c-en"), "the new text is found");
     assert!(!claims_found(&db, "experts").contains("c-en"), "the old text is not");
     assert!(found(&db, "MoD").is_empty(), "nor the old alias");
-    assert!(claims_found(&db, "Drohne").is_empty(), "nor a deleted record");
+    assert!(!found(&db, "Минобороны").is_empty(), "the new alias is");
     assert_eq!(search_problems(&db), Vec::<String>::new(), "the index matches the records");
 }
 
