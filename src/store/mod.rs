@@ -9,7 +9,7 @@ mod names;
 mod records;
 mod search;
 
-pub use apply::{apply, first_difference, suggest, Locate, Refs, Summary, Writer};
+pub use apply::{apply, apply_every, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;

@@ -90,7 +90,7 @@ fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusq
 /// The ids of one record kind, for "did you mean" suggestions.
 pub fn ids(conn: &Connection, kind: &str) -> Result<Vec<String>> {
     let table = match kind {
-        "party" | "source" | "proposition" | "claim" | "request" => kind,
+        "party" | "source" | "proposition" | "claim" | "request" | "verdict" => kind,
         _ => unreachable!("no id column for {kind}"),
     };
     let mut stmt = conn
