@@ -835,3 +835,93 @@ CREATE TABLE chain_head (
     hash TEXT NOT NULL CHECK (length(hash) = 64),
     rows INTEGER NOT NULL CHECK (rows >= 0)     -- sum(tally.n) then
 ) STRICT;
+
+-- migration 10: incremental reconcile
+
+-- Why: at a million claims, recomputing every proposition at every `claimtrack reconcile`
+-- took a minute. Each write now notes what it touched, and `reconcile` recomputes only the
+-- propositions those records bear on (docs/RECONCILER.md, "Incremental reconcile").
+
+-- The records written since the last present-day reconcile, as the triggers below saw them:
+-- a proposition, a claim, a source or a party. `reconcile` turns each into the propositions
+-- it bears on (a source: every claim resting on it or on a source downstream of it; a claim:
+-- its proposition and the claims linked to it, following `cites` and `supersedes`; a party:
+-- what it said, was asked or is expected to say, and the sources it publishes), recomputes
+-- them and empties the queue in the same transaction. Rows here mean the stored readings
+-- (`finding`, `proposition_outcome`, `position`) are older than the data.
+CREATE TABLE reconcile_queue (
+    kind   TEXT NOT NULL CHECK (kind IN ('proposition', 'claim', 'source', 'party')),
+    record TEXT NOT NULL,
+    PRIMARY KEY (kind, record)
+) STRICT, WITHOUT ROWID;
+
+-- The day the last present-day reconcile read the story as of (none yet: the next reconcile
+-- reads every proposition). When the day moves on, the propositions with a date that may
+-- have come to count since are read again.
+CREATE TABLE reconcile_state (
+    one   INTEGER PRIMARY KEY CHECK (one = 1),
+    as_of TEXT NOT NULL
+) STRICT;
+
+-- Which propositions each finding bears on (a linked conflict bears on two), kept by the
+-- triggers below: the findings a reconcile of some propositions holds its reading against.
+CREATE TABLE finding_about (
+    proposition TEXT NOT NULL,
+    finding     TEXT NOT NULL,
+    PRIMARY KEY (proposition, finding)
+) STRICT, WITHOUT ROWID;
+INSERT OR IGNORE INTO finding_about (proposition, finding)
+SELECT proposition, id FROM finding WHERE proposition IS NOT NULL
+UNION SELECT j.value, f.id FROM finding f, json_each(f.facts, '$.propositions') j;
+CREATE TRIGGER finding_about_insert AFTER INSERT ON finding BEGIN
+    INSERT OR IGNORE INTO finding_about (proposition, finding)
+    SELECT NEW.proposition, NEW.id WHERE NEW.proposition IS NOT NULL
+    UNION SELECT value, NEW.id FROM json_each(NEW.facts, '$.propositions');
+END;
+CREATE TRIGGER finding_about_update AFTER UPDATE OF proposition, facts ON finding BEGIN
+    DELETE FROM finding_about WHERE finding = OLD.id;
+    INSERT OR IGNORE INTO finding_about (proposition, finding)
+    SELECT NEW.proposition, NEW.id WHERE NEW.proposition IS NOT NULL
+    UNION SELECT value, NEW.id FROM json_each(NEW.facts, '$.propositions');
+END;
+
+-- A party's corrections reach the claims relayed through it.
+CREATE INDEX claim_by_via ON claim (via) WHERE via IS NOT NULL;
+
+CREATE TRIGGER claim_reconcile AFTER INSERT ON claim
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', NEW.id); END;
+CREATE TRIGGER claim_reconcile_update AFTER UPDATE ON claim
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
+      VALUES ('proposition', OLD.proposition), ('claim', OLD.id), ('claim', NEW.id); END;
+CREATE TRIGGER claim_basis_reconcile AFTER INSERT ON claim_basis
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', NEW.claim); END;
+CREATE TRIGGER claim_basis_reconcile_delete AFTER DELETE ON claim_basis
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', OLD.claim); END;
+CREATE TRIGGER link_reconcile AFTER INSERT ON link
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
+      VALUES ('claim', NEW.from_claim), ('claim', NEW.to_claim); END;
+CREATE TRIGGER retraction_reconcile AFTER INSERT ON retraction
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES (NEW.target_kind, NEW.target); END;
+CREATE TRIGGER source_reconcile AFTER INSERT ON source
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', NEW.id); END;
+CREATE TRIGGER source_reconcile_update AFTER UPDATE ON source
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', OLD.id), ('source', NEW.id); END;
+CREATE TRIGGER source_derivation_reconcile AFTER INSERT ON source_derivation
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', NEW.source); END;
+CREATE TRIGGER source_derivation_reconcile_delete AFTER DELETE ON source_derivation
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', OLD.source); END;
+CREATE TRIGGER proposition_reconcile AFTER INSERT ON proposition
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.id); END;
+CREATE TRIGGER proposition_reconcile_update AFTER UPDATE ON proposition
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', OLD.id), ('proposition', NEW.id); END;
+CREATE TRIGGER proposition_expected_reconcile AFTER INSERT ON proposition_expected
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.proposition); END;
+CREATE TRIGGER proposition_expected_reconcile_delete AFTER DELETE ON proposition_expected
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', OLD.proposition); END;
+CREATE TRIGGER request_reconcile AFTER INSERT ON request
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.proposition); END;
+CREATE TRIGGER request_reconcile_update AFTER UPDATE ON request
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
+      VALUES ('proposition', OLD.proposition), ('proposition', NEW.proposition); END;
+CREATE TRIGGER party_reconcile_update AFTER UPDATE ON party
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('party', OLD.id), ('party', NEW.id); END;

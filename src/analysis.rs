@@ -1,13 +1,15 @@
 //! The one way a command gets a reading of the story: load what the view needs (the whole
 //! story, or what bears on some propositions), reconcile it once for the `--as-of` and
-//! `--known-at` asked for, and either store the findings and readings (a present-day
-//! `reconcile`) or only show them with their stored triage (everything else).
+//! `--known-at` asked for and show it with the stored triage; or, for a present-day
+//! `reconcile`, read again only what the writes since the last one touched and store it.
 
 use crate::date::{Date, Timestamp};
-use crate::error::Result;
-use crate::model::Story;
+use crate::error::{Error, Result};
+use crate::model::{Finding, Story};
 use crate::reconcile::{self, Outcome};
 use crate::store::{self, Changes, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Which moment of the story to read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,21 +40,87 @@ pub enum Scope<'a> {
     Propositions(&'a [String]),
 }
 
-/// Whether to store what was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Persist {
-    /// A present-day reading of the whole story is stored: findings merged with their
-    /// triage, each proposition's reading and positions. Any other reading is only shown.
-    Save,
-    /// Only show the reading, each finding with its stored triage.
-    Look,
-}
-
-/// The story read, what was found, and (when stored) what changed.
+/// The story read, and what was found.
 pub struct Reading {
     pub story: Story,
     pub outcome: Outcome,
-    pub changes: Option<Changes>,
+}
+
+/// The present-day reading as stored by [`reconcile`]: every finding that has not cleared
+/// with its triage, and each proposition's reading. Serialises as an [`Outcome`] does.
+#[derive(Serialize)]
+pub struct Present {
+    pub as_of: Date,
+    pub findings: Vec<Finding>,
+    /// Each proposition's stored reading (JSON, as [`reconcile::PropositionOutcome`]
+    /// serialises), by id; empty unless asked for.
+    pub propositions: Vec<serde_json::Value>,
+    pub retracted: BTreeMap<String, Date>,
+    /// Each proposition's status, by id.
+    #[serde(skip)]
+    pub status: BTreeMap<String, String>,
+}
+
+/// What a present-day reconcile stored, and what it changed.
+pub struct Stored {
+    pub present: Present,
+    pub changes: Changes,
+    /// How many propositions it read again.
+    pub read: usize,
+}
+
+/// How many propositions a reconcile loads and reads at a time: memory stays bounded
+/// however large the story.
+const BATCH: usize = 2000;
+
+/// The present-day reconcile: reads again the propositions the writes since the last one
+/// touched (every proposition with `full`, or when none was stored yet), holds each part's
+/// findings against the stored ones with their triage (docs/RECONCILER.md), and returns the
+/// whole stored reading (with each proposition's JSON when `readings`). One write
+/// transaction, so two reconciles at once cannot undo each other's findings.
+pub fn reconcile(db: &mut Store, full: bool, readings: bool, progress: &mut dyn FnMut(usize, usize)) -> Result<Stored> {
+    let as_of = Date::today();
+    db.write(false, |tx| {
+        let now = Timestamp::now();
+        let stale = store::stale(tx, as_of, full)?;
+        let propositions: Vec<String> = stale.propositions.into_iter().collect();
+        let mut changes = Changes::default();
+        for (i, part) in propositions.chunks(BATCH).enumerate() {
+            progress(i * BATCH, propositions.len());
+            let story = store::story_of(tx, part)?;
+            let mut outcome = reconcile::reconcile_propositions(&story, as_of);
+            changes.extend(store::save_part(tx, &mut outcome, &store::findings_about(tx, part)?, now)?);
+        }
+        if stale.sources || changes.moved_loops() {
+            let sources = Story { sources: store::sources(tx)?, ..Story::default() };
+            let findings = reconcile::loose_loops(&sources, as_of, &store::used_loops(tx)?);
+            let mut outcome =
+                Outcome { as_of, known_at: None, findings, propositions: Vec::new(), retracted: BTreeMap::new() };
+            changes.extend(store::save_part(tx, &mut outcome, &store::loose_findings(tx)?, now)?);
+        }
+        store::settle(tx, as_of)?;
+        Ok(Stored { present: present(tx, as_of, readings)?, changes, read: propositions.len() })
+    })
+}
+
+/// The present-day reading as stored.
+fn present(conn: &rusqlite::Connection, as_of: Date, readings: bool) -> Result<Present> {
+    let mut status = BTreeMap::new();
+    let mut propositions = Vec::new();
+    for (id, st, json) in store::stored_readings(conn, readings)? {
+        if let Some(json) = json {
+            propositions.push(serde_json::from_str(&json).map_err(|e| {
+                Error::input(format!("the stored reading of {id} is not JSON ({e}); run `claimtrack reconcile --full`"))
+            })?);
+        }
+        status.insert(id, st);
+    }
+    let retracted = store::retractions(conn)?
+        .into_iter()
+        .filter(|x| x.date.on_or_before(&as_of))
+        .map(|x| (x.target, x.date))
+        .collect();
+    Ok(Present { as_of, findings: store::live_findings(conn)?, propositions, retracted, status })
 }
 
 /// The story the reading needs. At a `--known-at` moment the whole story is loaded and cut
@@ -73,29 +141,13 @@ fn load(conn: &rusqlite::Connection, scope: Scope, known_at: Option<Timestamp>) 
     Ok(story)
 }
 
-/// Reads the story. A stored reading is taken inside one write transaction, from what was
-/// read in it, so two reconciles at once cannot undo each other's findings.
-pub fn read(
-    db: &mut Store,
-    scope: Scope,
-    when: When,
-    persist: Persist,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Reading> {
+/// Reads the story as of `when`, without writing: each finding with its stored triage.
+pub fn read(db: &mut Store, scope: Scope, when: When, progress: &mut dyn FnMut(usize, usize)) -> Result<Reading> {
     let as_of = when.as_of();
-    let stored = persist == Persist::Save && when.is_present() && matches!(scope, Scope::Story);
-    if stored {
-        return db.write(false, |tx| {
-            let story = load(tx, scope, when.known_at)?;
-            let mut outcome = reconcile::reconcile_with_progress(&story, as_of, when.known_at, progress);
-            let changes = store::save(tx, &mut outcome, Timestamp::now())?;
-            Ok(Reading { story, outcome, changes: Some(changes) })
-        });
-    }
     db.read(|conn| {
         let story = load(conn, scope, when.known_at)?;
         let mut outcome = reconcile::reconcile_with_progress(&story, as_of, when.known_at, progress);
         store::overlay(conn, &mut outcome.findings)?;
-        Ok(Reading { story, outcome, changes: None })
+        Ok(Reading { story, outcome })
     })
 }

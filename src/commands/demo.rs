@@ -1,7 +1,7 @@
 //! `claimtrack demo`: the built-in Kupol example, loaded, reconciled and reported.
 
 use super::Ctx;
-use crate::analysis::{self, Persist, Scope, When};
+use crate::analysis::{self, Scope, When};
 use crate::error::{Error, Result};
 use crate::output::{self, Format};
 use crate::report::{self, Style};
@@ -42,7 +42,8 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
         store.path().display(),
         store::Summary::describe(&summary.added)
     ));
-    let reading = analysis::read(&mut store, Scope::Story, When::default(), Persist::Save, &mut |_, _| {})?;
+    analysis::reconcile(&mut store, false, false, &mut |_, _| {})?;
+    let reading = analysis::read(&mut store, Scope::Story, When::default(), &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &[]);
     let style = Style { width: super::report::terminal_width(), ..Style::default() };
     output::print(&report::render(&report, format, style)?)

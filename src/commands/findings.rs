@@ -2,7 +2,7 @@
 
 use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
-use crate::date::Timestamp;
+use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
 use crate::model::{FindingKind, FindingState};
 use crate::output::{self, Format};
@@ -104,6 +104,9 @@ fn list(
     let store = ctx.open_for_read()?;
     let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
     let party = resolve_flag(&store, "party", "--party", party)?;
+    if store::is_stale(store.conn(), Date::today())? {
+        ctx.say("note: these are the findings of the last reconcile; records were logged since: run `claimtrack reconcile` to bring them up to date");
+    }
     let mut findings = store::findings(store.conn())?;
     findings.retain(|f| {
         kind.is_none_or(|k| f.kind == k)

@@ -1,7 +1,7 @@
 //! `claimtrack matrix`: the stance matrix alone, the view an editor scans first.
 
 use super::{Ctx, When};
-use crate::analysis::{self, Persist, Scope};
+use crate::analysis::{self, Scope};
 use crate::error::{Context, Error, Result};
 use crate::output::{self, Format};
 use crate::report::{self, markdown, terminal};
@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
     }
     let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
-    let reading = analysis::read(&mut store, scope, a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
     let m = &report.matrix;
     let mut out = std::io::stdout().lock();

@@ -2,14 +2,15 @@
 //! what changed.
 
 use super::{Ctx, When};
-use crate::analysis::{self, Persist, Scope};
+use crate::analysis::{self, Scope};
 use crate::error::{Context, Result};
-use crate::model::{Finding, Severity, Story};
+use crate::model::{Finding, Severity};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
 use crate::store::{self, Changes, StoredCorrection};
 use comfy_table::{Cell, Color};
+use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -24,6 +25,10 @@ use std::io::Write;
 pub struct Args {
     #[command(flatten)]
     pub when: When,
+    /// Read every proposition again, not only those the writes since the last reconcile
+    /// touched (the result is the same; for after a restore, or to check)
+    #[arg(long)]
+    pub full: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -31,68 +36,89 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut store = ctx.open_to_write()?;
     let mut progress = Progress::new(ctx.quiet, None, "reconciling");
     let when = analysis::When::from(a.when);
+    let mut out = std::io::stdout().lock();
     if !when.is_present() {
         ctx.warn_if_tampered(&store)?;
+        let reading =
+            analysis::read(&mut store, Scope::Story, when, &mut |done, total| progress.set_out_of(done, total))?;
+        progress.finish();
+        let outcome = &reading.outcome;
+        ctx.say(format!(
+            "as of {}: {} findings (a view of the past: nothing stored)",
+            outcome.as_of.human(),
+            outcome.findings.len()
+        ));
+        return match format {
+            Format::Json => output::json(&mut out, outcome),
+            _ => {
+                writeln!(out, "{}", table(&outcome.findings, &statuses(outcome))).context(|| "writing the table".into())
+            }
+        };
     }
     let last_run = store.read(store::last_reconcile_event)?;
-    let reading = analysis::read(&mut store, Scope::Story, when, Persist::Save, &mut |done, total| {
+    let stored = analysis::reconcile(&mut store, a.full, format == Format::Json, &mut |done, total| {
         progress.set_out_of(done, total)
     })?;
     progress.finish();
-    let outcome = &reading.outcome;
-    let as_of = outcome.as_of.human();
-    match &reading.changes {
-        Some(changes) => {
-            ctx.say(format!(
-                "as of {as_of}: {} findings ({} new, {} reopened, {} cleared)",
-                outcome.findings.len(),
-                changes.new.len(),
-                changes.reopened.len(),
-                changes.cleared.len()
-            ));
-            let corrections = store.read(|c| store::corrections_after(c, last_run))?;
-            say_changes(ctx, &reading.story, outcome, changes, &corrections);
-        }
-        None => {
-            ctx.say(format!("as of {as_of}: {} findings (a view of the past: nothing stored)", outcome.findings.len()))
-        }
-    }
-    let mut out = std::io::stdout().lock();
+    let (present, changes) = (&stored.present, &stored.changes);
+    ctx.say(format!(
+        "as of {}: {} findings ({} new, {} reopened, {} cleared)",
+        present.as_of.human(),
+        present.findings.len(),
+        changes.new.len(),
+        changes.reopened.len(),
+        changes.cleared.len()
+    ));
+    let corrections = store.read(|c| store::corrections_after(c, last_run))?;
+    store.read(|conn| say_changes(ctx, conn, changes, &corrections))?;
     match format {
-        Format::Json => output::json(&mut out, outcome),
-        _ => writeln!(out, "{}", table(outcome)).context(|| "writing the table".into()),
+        Format::Json => output::json(&mut out, present),
+        _ => writeln!(out, "{}", table(&present.findings, &present.status)).context(|| "writing the table".into()),
     }
+}
+
+fn statuses(outcome: &Outcome) -> BTreeMap<String, String> {
+    outcome.propositions.iter().map(|p| (p.id.clone(), p.status.as_str().to_string())).collect()
 }
 
 /// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
 /// Names each finding that changed; a reopened or cleared one with the corrections since the
 /// last reconcile that touched what it rests on (its claims, their sources, its parties and
 /// propositions), so that the editor sees which fix did it.
-fn say_changes(ctx: &Ctx, story: &Story, outcome: &Outcome, changes: &Changes, corrections: &[StoredCorrection]) {
-    let text = |id: Option<&String>| {
-        id.and_then(|id| outcome.proposition(id)).map_or_else(|| "(sources)".to_string(), |p| p.text.clone())
+fn say_changes(ctx: &Ctx, conn: &Connection, changes: &Changes, corrections: &[StoredCorrection]) -> Result<()> {
+    if ctx.quiet {
+        return Ok(());
+    }
+    let text = |id: Option<&String>| -> Result<String> {
+        let p = id.map(|id| store::proposition(conn, id)).transpose()?.flatten();
+        Ok(p.map_or_else(|| "(sources)".to_string(), |p| p.text))
     };
     let groups: [(&str, &[Finding]); 3] =
         [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
     for (what, list) in groups {
         for f in list {
             let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
-            let by = corrections_touching(story, f, corrections);
+            let by = corrections_touching(conn, f, corrections)?;
             let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
-            ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())));
+            ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())?));
         }
     }
+    Ok(())
 }
 
 /// The corrections, in words, of the records a finding rests on.
-fn corrections_touching(story: &Story, f: &Finding, corrections: &[StoredCorrection]) -> Vec<String> {
-    let mut touched: BTreeSet<&str> =
-        f.claims.iter().chain(&f.parties).chain(&f.propositions).map(String::as_str).collect();
-    for c in story.claims.iter().filter(|c| f.claims.iter().any(|id| id == c.id())) {
-        touched.insert(c.claim.source.as_str());
-        touched.extend(c.claim.basis.iter().map(String::as_str));
+fn corrections_touching(conn: &Connection, f: &Finding, corrections: &[StoredCorrection]) -> Result<Vec<String>> {
+    if corrections.is_empty() {
+        return Ok(Vec::new());
     }
-    corrections
+    let mut touched: BTreeSet<String> = f.claims.iter().chain(&f.parties).chain(&f.propositions).cloned().collect();
+    for id in &f.claims {
+        if let Some(c) = store::claim(conn, id)? {
+            touched.insert(c.claim.source.clone());
+            touched.extend(c.claim.basis.iter().cloned());
+        }
+    }
+    Ok(corrections
         .iter()
         .filter(|c| touched.contains(c.correction.target.as_str()))
         .map(|c| {
@@ -106,15 +132,14 @@ fn corrections_touching(story: &Story, f: &Finding, corrections: &[StoredCorrect
                 c.correction.reason
             )
         })
-        .collect()
+        .collect())
 }
 
-/// Findings grouped by proposition, the propositions with the most severe findings first.
-pub fn table(outcome: &Outcome) -> comfy_table::Table {
-    let status: BTreeMap<&str, &str> =
-        outcome.propositions.iter().map(|p| (p.id.as_str(), p.status.as_str())).collect();
+/// Findings grouped by proposition (each with its status, by id), the propositions with the
+/// most severe findings first.
+pub fn table(findings: &[Finding], status: &BTreeMap<String, String>) -> comfy_table::Table {
     let mut groups: BTreeMap<Option<&str>, Vec<&Finding>> = BTreeMap::new();
-    for f in &outcome.findings {
+    for f in findings {
         groups.entry(f.proposition.as_deref()).or_default().push(f);
     }
     let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = groups.into_iter().collect();
@@ -124,7 +149,7 @@ pub fn table(outcome: &Outcome) -> comfy_table::Table {
     for (prop, findings) in groups {
         for (i, f) in findings.iter().enumerate() {
             let label = match (i, prop) {
-                (0, Some(p)) => format!("{p} ({})", status.get(p).unwrap_or(&"")),
+                (0, Some(p)) => format!("{p} ({})", status.get(p).map_or("", String::as_str)),
                 (0, None) => "(sources)".to_string(),
                 _ => String::new(),
             };

@@ -1,7 +1,7 @@
 //! `claimtrack report`: the editor's page, in the terminal, Markdown, HTML or JSON.
 
 use super::{Ctx, When};
-use crate::analysis::{self, Persist, Scope};
+use crate::analysis::{self, Scope};
 use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{self, terminal, Style};
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // Only what bears on the chosen propositions: a one-proposition report stays quick on a
     // database of a million claims, and reads them as the whole story does.
     let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
-    let reading = analysis::read(&mut store, scope, a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
     let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
     let text = report::render(&report, format, style)?;

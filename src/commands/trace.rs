@@ -1,7 +1,7 @@
 //! `claimtrack trace`: one claim's provenance, down to its root sources.
 
 use super::{not_found, Ctx, When};
-use crate::analysis::{self, Persist, Scope};
+use crate::analysis::{self, Scope};
 use crate::error::{Context, Error, Result};
 use crate::output::{self, Format};
 use crate::report::{self, Lineage};
@@ -54,8 +54,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut store = ctx.open_for_read()?;
     let claim = store::claim(store.conn(), &a.claim)?.ok_or_else(|| not_found(&store, "claim", &a.claim))?;
     let props = [claim.claim.proposition.clone()];
-    let reading =
-        analysis::read(&mut store, Scope::Propositions(&props), a.when.into(), Persist::Look, &mut |_, _| {})?;
+    let reading = analysis::read(&mut store, Scope::Propositions(&props), a.when.into(), &mut |_, _| {})?;
     let lineage = report::trace(&reading.story, &reading.outcome, &a.claim).ok_or_else(|| {
         Error::input(format!(
             "claim {} does not count as of {} (logged later, or dated after it); give a later --as-of or --known-at",

@@ -17,7 +17,7 @@ pub use merge::{merge, Change};
 use crate::date::{Date, Timestamp};
 use crate::model::{DateBasis, Finding, Reliability, Stance, Status, Story};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use view::View;
 
 /// A proposition's standing as of the reconcile date: the one reading every view shows.
@@ -170,6 +170,42 @@ pub fn reconcile_with_progress(
     known_at: Option<Timestamp>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
+    read(story, as_of, known_at, Loops::FromStory, progress)
+}
+
+/// The reading of the propositions of a story loaded for them (`store::story_of`): their
+/// outcomes and every finding that bears on them, as the whole story's reading has them.
+/// The loops no claim rests on are left to [`loose_loops`]: they bear on no proposition.
+pub fn reconcile_propositions(story: &Story, as_of: Date) -> Outcome {
+    read(story, as_of, None, Loops::Elsewhere, &mut |_, _| {})
+}
+
+/// The findings on loops of derivation that no live claim rests on, given the sources (the
+/// whole graph) and the loops the live claims rest on (by name, the smallest source id in
+/// each: the roots of the stored circular-sourcing findings of every proposition).
+pub fn loose_loops(sources: &Story, as_of: Date, used: &BTreeSet<String>) -> Vec<Finding> {
+    let view = View::new(sources, as_of, None);
+    let mut findings = Vec::new();
+    view.unused_loops(used, &mut findings);
+    finish(&mut findings, &view);
+    findings
+}
+
+/// Where the reading takes the loops no claim rests on from.
+enum Loops {
+    /// The story is whole: the loops its live claims rest on are the ones used.
+    FromStory,
+    /// The story holds some propositions only: another reading finds them.
+    Elsewhere,
+}
+
+fn read(
+    story: &Story,
+    as_of: Date,
+    known_at: Option<Timestamp>,
+    loops: Loops,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Outcome {
     let view = View::new(story, as_of, known_at);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
@@ -180,10 +216,25 @@ pub fn reconcile_with_progress(
         }
     }
     view.linked_conflicts(&mut findings);
-    view.unused_loops(&mut findings);
-    for f in &mut findings {
-        rules::finish(f, &view);
+    if matches!(loops, Loops::FromStory) && !view.graph.loops().is_empty() {
+        view.unused_loops(&view.used_loops(), &mut findings);
     }
+    finish(&mut findings, &view);
+    let retracted = view.retracted.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    Outcome { as_of, known_at, findings, propositions, retracted }
+}
+
+/// Sets each finding's severity and evidence, and puts them in the order every view shows.
+fn finish(findings: &mut [Finding], view: &View) {
+    for f in findings.iter_mut() {
+        rules::finish(f, view);
+    }
+    sort_findings(findings);
+}
+
+/// The order of findings in a reading: most severe first, then by proposition, kind,
+/// parties and id.
+pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.severity, &a.proposition, a.kind, &a.parties, &a.id).cmp(&(
             b.severity,
@@ -193,8 +244,6 @@ pub fn reconcile_with_progress(
             &b.id,
         ))
     });
-    let retracted = view.retracted.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    Outcome { as_of, known_at, findings, propositions, retracted }
 }
 
 #[cfg(test)]

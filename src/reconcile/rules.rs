@@ -369,15 +369,14 @@ impl<'a> View<'a> {
         self.graph.loops().into_iter().find(|m| m.first().map(String::as_str) == Some(name)).unwrap_or_default()
     }
 
-    /// Loops no live claim rests on: one finding each, about no proposition.
-    pub fn unused_loops(&self, findings: &mut Vec<Finding>) {
-        let loops = self.graph.loops();
-        if loops.is_empty() {
-            return;
-        }
-        let used: BTreeSet<String> =
-            self.counted.values().filter(|c| self.is_live(c.id())).flat_map(|c| self.loops_of(c)).collect();
-        for members in loops.into_iter().filter(|m| !used.contains(&m[0])) {
+    /// The loops the live claims rest on, by name.
+    pub fn used_loops(&self) -> BTreeSet<String> {
+        self.counted.values().filter(|c| self.is_live(c.id())).flat_map(|c| self.loops_of(c)).collect()
+    }
+
+    /// Loops of the graph not in `used`: one finding each, about no proposition.
+    pub fn unused_loops(&self, used: &BTreeSet<String>, findings: &mut Vec<Finding>) {
+        for members in self.graph.loops().into_iter().filter(|m| !used.contains(&m[0])) {
             let detail = format!("sources derive from each other in a loop: {}", members.join(" → "));
             let mut f = finding(
                 FindingKind::CircularSourcing,

@@ -3,7 +3,7 @@
 
 use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
-use crate::model::{CarriedFinding, Finding, FindingFacts, FindingState, TriageStep};
+use crate::model::{CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, TriageStep};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::HashMap;
@@ -15,6 +15,26 @@ pub struct Changes {
     pub reopened: Vec<Finding>,
     pub cleared: Vec<Finding>,
     pub updated: usize,
+}
+
+impl Changes {
+    /// Adds what another part of the same reconcile changed.
+    pub fn extend(&mut self, other: Changes) {
+        self.new.extend(other.new);
+        self.reopened.extend(other.reopened);
+        self.cleared.extend(other.cleared);
+        self.updated += other.updated;
+    }
+
+    /// Whether a loop that claims of a proposition rest on was found, reopened or cleared:
+    /// the loops no claim rests on may have changed.
+    pub fn moved_loops(&self) -> bool {
+        self.new
+            .iter()
+            .chain(&self.reopened)
+            .chain(&self.cleared)
+            .any(|f| f.kind == FindingKind::CircularSourcing && f.proposition.is_some())
+    }
 }
 
 fn finding_row(r: &Row) -> rusqlite::Result<Finding> {
@@ -82,13 +102,89 @@ pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
     Ok(())
 }
 
-/// Merges a present-day reconcile into the stored findings (see [`merge`]) and stores each
-/// proposition's reading: its status, its positions and the whole reading as JSON.
+/// Merges a present-day reconcile of the whole story into the stored findings (see
+/// [`merge`]) and stores each proposition's reading: its status, its positions and the whole
+/// reading as JSON.
 pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Changes> {
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
+    save_part(tx, outcome, &stored, now)
+}
+
+/// The stored findings that bear on any of these propositions: what a reading of them is
+/// held against.
+pub fn findings_about(conn: &Connection, propositions: &[String]) -> Result<HashMap<String, Finding>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT f.* FROM finding_about a JOIN finding f ON f.id = a.finding WHERE a.proposition = ?1")
+        .context(|| "listing the findings of propositions".into())?;
+    let mut out = HashMap::new();
+    for p in propositions {
+        let rows = stmt.query_map([p], finding_row).context(|| format!("listing the findings on {p}"))?;
+        for f in rows {
+            let f = f.context(|| format!("reading the findings on {p}"))?;
+            out.insert(f.id.clone(), f);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored findings about no proposition (loops no claim rests on).
+pub fn loose_findings(conn: &Connection) -> Result<HashMap<String, Finding>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT * FROM finding WHERE proposition IS NULL")
+        .context(|| "listing the findings about no proposition".into())?;
+    let rows = stmt.query_map([], finding_row).context(|| "listing the findings about no proposition".into())?;
+    rows.map(|f| f.map(|f| (f.id.clone(), f))).collect::<rusqlite::Result<_>>().context(|| "reading findings".into())
+}
+
+/// The loops the live claims of every proposition rest on, by name: the first root of each
+/// stored circular-sourcing finding about a proposition that has not cleared.
+pub fn used_loops(conn: &Connection) -> Result<std::collections::BTreeSet<String>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT DISTINCT json_extract(facts, '$.roots[0]') FROM finding \
+             WHERE kind = 'circular-sourcing' AND proposition IS NOT NULL AND state <> 'cleared'",
+        )
+        .context(|| "listing the loops claims rest on".into())?;
+    let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0)).context(|| "listing loops".into())?;
+    let names: Vec<Option<String>> = rows.collect::<rusqlite::Result<_>>().context(|| "reading loops".into())?;
+    Ok(names.into_iter().flatten().collect())
+}
+
+/// Every stored finding that has not cleared, in the order of a reading: what the last
+/// present-day reconcile found, with its triage.
+pub fn live_findings(conn: &Connection) -> Result<Vec<Finding>> {
+    let mut all = findings(conn)?;
+    all.retain(|f| f.state != FindingState::Cleared);
+    crate::reconcile::sort_findings(&mut all);
+    Ok(all)
+}
+
+/// Each proposition's stored reading, by id: its status and the reading as JSON (`None`
+/// when only the statuses are wanted).
+pub fn stored_readings(conn: &Connection, with_json: bool) -> Result<Vec<(String, String, Option<String>)>> {
+    let sql = if with_json {
+        "SELECT proposition, status, outcome FROM proposition_outcome ORDER BY proposition"
+    } else {
+        "SELECT proposition, status, NULL FROM proposition_outcome ORDER BY proposition"
+    };
+    let mut stmt = conn.prepare_cached(sql).context(|| "reading the stored readings".into())?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .context(|| "reading the stored readings".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "reading the stored readings".into())
+}
+
+/// Merges a reading into the stored findings it was read against (`stored`: for a reading
+/// of some propositions, the findings about them) and stores each proposition's reading.
+pub fn save_part(
+    tx: &Connection,
+    outcome: &mut Outcome,
+    stored: &HashMap<String, Finding>,
+    now: Timestamp,
+) -> Result<Changes> {
     let mut changes = Changes::default();
     let by_id: HashMap<String, usize> = outcome.findings.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
-    for change in merge(&stored, &mut outcome.findings) {
+    for change in merge(stored, &mut outcome.findings) {
         match change {
             Change::New(id) => {
                 let f = &outcome.findings[by_id[&id]];

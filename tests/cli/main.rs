@@ -6,6 +6,7 @@ mod common;
 mod corrections;
 mod formats;
 mod import_export;
+mod incremental;
 mod integrity;
 mod log;
 mod reading;
