@@ -888,40 +888,42 @@ END;
 -- A party's corrections reach the claims relayed through it.
 CREATE INDEX claim_by_via ON claim (via) WHERE via IS NOT NULL;
 
-CREATE TRIGGER claim_reconcile AFTER INSERT ON claim
+-- Until a present-day reconcile has stored readings (`reconcile_state` is empty) the next one
+-- reads every proposition, so nothing is queued: a first import pays nothing for it.
+CREATE TRIGGER claim_reconcile AFTER INSERT ON claim WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', NEW.id); END;
-CREATE TRIGGER claim_reconcile_update AFTER UPDATE ON claim
+CREATE TRIGGER claim_reconcile_update AFTER UPDATE ON claim WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       VALUES ('proposition', OLD.proposition), ('claim', OLD.id), ('claim', NEW.id); END;
-CREATE TRIGGER claim_basis_reconcile AFTER INSERT ON claim_basis
+CREATE TRIGGER claim_basis_reconcile AFTER INSERT ON claim_basis WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', NEW.claim); END;
-CREATE TRIGGER claim_basis_reconcile_delete AFTER DELETE ON claim_basis
+CREATE TRIGGER claim_basis_reconcile_delete AFTER DELETE ON claim_basis WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('claim', OLD.claim); END;
-CREATE TRIGGER link_reconcile AFTER INSERT ON link
+CREATE TRIGGER link_reconcile AFTER INSERT ON link WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       VALUES ('claim', NEW.from_claim), ('claim', NEW.to_claim); END;
-CREATE TRIGGER retraction_reconcile AFTER INSERT ON retraction
+CREATE TRIGGER retraction_reconcile AFTER INSERT ON retraction WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES (NEW.target_kind, NEW.target); END;
-CREATE TRIGGER source_reconcile AFTER INSERT ON source
+CREATE TRIGGER source_reconcile AFTER INSERT ON source WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', NEW.id); END;
-CREATE TRIGGER source_reconcile_update AFTER UPDATE ON source
+CREATE TRIGGER source_reconcile_update AFTER UPDATE ON source WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', OLD.id), ('source', NEW.id); END;
-CREATE TRIGGER source_derivation_reconcile AFTER INSERT ON source_derivation
+CREATE TRIGGER source_derivation_reconcile AFTER INSERT ON source_derivation WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', NEW.source); END;
-CREATE TRIGGER source_derivation_reconcile_delete AFTER DELETE ON source_derivation
+CREATE TRIGGER source_derivation_reconcile_delete AFTER DELETE ON source_derivation WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('source', OLD.source); END;
-CREATE TRIGGER proposition_reconcile AFTER INSERT ON proposition
+CREATE TRIGGER proposition_reconcile AFTER INSERT ON proposition WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.id); END;
-CREATE TRIGGER proposition_reconcile_update AFTER UPDATE ON proposition
+CREATE TRIGGER proposition_reconcile_update AFTER UPDATE ON proposition WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', OLD.id), ('proposition', NEW.id); END;
-CREATE TRIGGER proposition_expected_reconcile AFTER INSERT ON proposition_expected
+CREATE TRIGGER proposition_expected_reconcile AFTER INSERT ON proposition_expected WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.proposition); END;
-CREATE TRIGGER proposition_expected_reconcile_delete AFTER DELETE ON proposition_expected
+CREATE TRIGGER proposition_expected_reconcile_delete AFTER DELETE ON proposition_expected WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', OLD.proposition); END;
-CREATE TRIGGER request_reconcile AFTER INSERT ON request
+CREATE TRIGGER request_reconcile AFTER INSERT ON request WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('proposition', NEW.proposition); END;
-CREATE TRIGGER request_reconcile_update AFTER UPDATE ON request
+CREATE TRIGGER request_reconcile_update AFTER UPDATE ON request WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       VALUES ('proposition', OLD.proposition), ('proposition', NEW.proposition); END;
-CREATE TRIGGER party_reconcile_update AFTER UPDATE ON party
+CREATE TRIGGER party_reconcile_update AFTER UPDATE ON party WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('party', OLD.id), ('party', NEW.id); END;

@@ -7,6 +7,7 @@
 #   BASELINE_CLAIMTRACK=PATH bench/run.sh 100000   also import with an older claimtrack binary
 #                                  (the search index before claimtrack's own tokenising)
 #   BENCH_KEEP=DIR bench/run.sh 1000000   keep the databases in DIR, to time more commands on them
+#   REF_IMPORT=PATH                 the reference import script (default ../shared/bench/ref_import.sql)
 #
 # Needs: cargo, sqlite3, python3, /usr/bin/time (GNU). Prints a Markdown table per size.
 set -euo pipefail

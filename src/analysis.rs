@@ -5,7 +5,7 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, Story};
+use crate::model::{Finding, FindingState, Story};
 use crate::reconcile::{self, Outcome};
 use crate::store::{self, Changes, Store};
 use serde::Serialize;
@@ -59,6 +59,21 @@ pub struct Present {
     /// Each proposition's status, by id.
     #[serde(skip)]
     pub status: BTreeMap<String, String>,
+    /// How many findings have not cleared.
+    #[serde(skip)]
+    pub live: usize,
+}
+
+/// What a present-day reconcile returns of the stored reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// Every finding that has not cleared, and each proposition's status.
+    Findings,
+    /// That, and each proposition's whole reading.
+    Readings,
+    /// Only the findings this run found, reopened or cleared (cleared ones as cleared), and
+    /// each proposition's status: what an editor reads after a few writes to a large story.
+    Changes,
 }
 
 /// What a present-day reconcile stored, and what it changed.
@@ -76,9 +91,9 @@ const BATCH: usize = 2000;
 /// The present-day reconcile: reads again the propositions the writes since the last one
 /// touched (every proposition with `full`, or when none was stored yet), holds each part's
 /// findings against the stored ones with their triage (docs/RECONCILER.md), and returns the
-/// whole stored reading (with each proposition's JSON when `readings`). One write
+/// stored reading `show` asks for. One write
 /// transaction, so two reconciles at once cannot undo each other's findings.
-pub fn reconcile(db: &mut Store, full: bool, readings: bool, progress: &mut dyn FnMut(usize, usize)) -> Result<Stored> {
+pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMut(usize, usize)) -> Result<Stored> {
     let as_of = Date::today();
     db.write(false, |tx| {
         let now = Timestamp::now();
@@ -99,15 +114,23 @@ pub fn reconcile(db: &mut Store, full: bool, readings: bool, progress: &mut dyn 
             changes.extend(store::save_part(tx, &mut outcome, &store::loose_findings(tx)?, now)?);
         }
         store::settle(tx, as_of)?;
-        Ok(Stored { present: present(tx, as_of, readings)?, changes, read: propositions.len() })
+        let mut present = present(tx, as_of, show)?;
+        if show == Show::Changes {
+            present.findings = changes.new.iter().chain(&changes.reopened).cloned().collect();
+            present
+                .findings
+                .extend(changes.cleared.iter().map(|f| Finding { state: FindingState::Cleared, ..f.clone() }));
+            reconcile::sort_findings(&mut present.findings);
+        }
+        Ok(Stored { present, changes, read: propositions.len() })
     })
 }
 
 /// The present-day reading as stored.
-fn present(conn: &rusqlite::Connection, as_of: Date, readings: bool) -> Result<Present> {
+fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Present> {
     let mut status = BTreeMap::new();
     let mut propositions = Vec::new();
-    for (id, st, json) in store::stored_readings(conn, readings)? {
+    for (id, st, json) in store::stored_readings(conn, show == Show::Readings)? {
         if let Some(json) = json {
             propositions.push(serde_json::from_str(&json).map_err(|e| {
                 Error::input(format!("the stored reading of {id} is not JSON ({e}); run `claimtrack reconcile --full`"))
@@ -120,7 +143,15 @@ fn present(conn: &rusqlite::Connection, as_of: Date, readings: bool) -> Result<P
         .filter(|x| x.date.on_or_before(&as_of))
         .map(|x| (x.target, x.date))
         .collect();
-    Ok(Present { as_of, findings: store::live_findings(conn)?, propositions, retracted, status })
+    let (findings, live) = match show {
+        Show::Changes => (Vec::new(), store::count_live_findings(conn)?),
+        _ => {
+            let all = store::live_findings(conn)?;
+            let live = all.len();
+            (all, live)
+        }
+    };
+    Ok(Present { as_of, findings, propositions, retracted, status, live })
 }
 
 /// The story the reading needs. At a `--known-at` moment the whole story is loaded and cut

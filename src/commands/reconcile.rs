@@ -2,7 +2,7 @@
 //! what changed.
 
 use super::{Ctx, When};
-use crate::analysis::{self, Scope};
+use crate::analysis::{self, Scope, Show};
 use crate::error::{Context, Result};
 use crate::model::{Finding, Severity};
 use crate::output::{self, Format};
@@ -29,6 +29,10 @@ pub struct Args {
     /// touched (the result is the same; for after a restore, or to check)
     #[arg(long)]
     pub full: bool,
+    /// Print only the findings this run found, reopened or cleared, not every finding
+    /// (for a large story: `claimtrack findings` lists them all)
+    #[arg(long)]
+    pub changed: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -56,15 +60,18 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         };
     }
     let last_run = store.read(store::last_reconcile_event)?;
-    let stored = analysis::reconcile(&mut store, a.full, format == Format::Json, &mut |done, total| {
-        progress.set_out_of(done, total)
-    })?;
+    let show = match (a.changed, format) {
+        (true, _) => Show::Changes,
+        (false, Format::Json) => Show::Readings,
+        (false, _) => Show::Findings,
+    };
+    let stored = analysis::reconcile(&mut store, a.full, show, &mut |done, total| progress.set_out_of(done, total))?;
     progress.finish();
     let (present, changes) = (&stored.present, &stored.changes);
     ctx.say(format!(
         "as of {}: {} findings ({} new, {} reopened, {} cleared)",
         present.as_of.human(),
-        present.findings.len(),
+        present.live,
         changes.new.len(),
         changes.reopened.len(),
         changes.cleared.len()

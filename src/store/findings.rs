@@ -159,6 +159,12 @@ pub fn live_findings(conn: &Connection) -> Result<Vec<Finding>> {
     Ok(all)
 }
 
+/// How many stored findings have not cleared.
+pub fn count_live_findings(conn: &Connection) -> Result<usize> {
+    conn.query_row("SELECT count(*) FROM finding WHERE state <> 'cleared'", [], |r| r.get(0))
+        .context(|| "counting findings".into())
+}
+
 /// Each proposition's stored reading, by id: its status and the reading as JSON (`None`
 /// when only the statuses are wanted).
 pub fn stored_readings(conn: &Connection, with_json: bool) -> Result<Vec<(String, String, Option<String>)>> {

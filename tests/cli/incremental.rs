@@ -262,8 +262,13 @@ fn a_reconcile_reads_again_only_what_the_writes_touched() {
     let queued =
         std::process::Command::new("sqlite3").arg(db.path()).arg("SELECT kind, record FROM reconcile_queue").output();
     assert_eq!(String::from_utf8_lossy(&queued.unwrap().stdout), "claim|k1\n");
-    let out = db.run("reconcile").success();
-    assert!(out.stderr.contains("1 new"), "{}", out.stderr);
+    let out = db.run("reconcile --changed --format json").success();
+    assert!(out.stderr.contains("(1 new, 0 reopened, 0 cleared)"), "{}", out.stderr);
+    let changed: Value = serde_json::from_str(&out.stdout).unwrap();
+    let kinds: Vec<&str> =
+        changed["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["single-source"], "only what changed is printed: {changed}");
+    assert_eq!(changed["findings"][0]["proposition"], "q");
     let full = db.run("reconcile --full").success();
     assert!(full.stderr.contains("0 new, 0 reopened, 0 cleared"), "{}", full.stderr);
 }
