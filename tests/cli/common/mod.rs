@@ -273,9 +273,17 @@ pub fn outcome(cmd: &mut Command) -> Outcome {
 
 /// A claimtrack error: exactly one line, "error: ...", containing every needle.
 pub fn assert_error_line(stderr: &str, needles: &[&str]) {
-    assert!(stderr.starts_with("error: "), "stderr should start with 'error: ':\n{stderr}");
-    assert!(stderr.ends_with('\n'), "stderr should end with a newline:\n{stderr:?}");
+    assert_errors(stderr, needles);
     assert_eq!(stderr.lines().count(), 1, "stderr should be a single line:\n{stderr}");
+}
+
+/// Every problem an input has, one "error: ..." line each (a log file or an import names
+/// them all at once); together they contain every needle.
+pub fn assert_errors(stderr: &str, needles: &[&str]) {
+    assert!(stderr.ends_with('\n'), "stderr should end with a newline:\n{stderr:?}");
+    for line in stderr.lines() {
+        assert!(line.starts_with("error: "), "every line should start with 'error: ':\n{stderr}");
+    }
     for needle in needles {
         assert!(stderr.contains(needle), "stderr should mention {needle:?}:\n{stderr}");
     }
