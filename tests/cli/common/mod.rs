@@ -170,26 +170,26 @@ impl Db {
 
     /// Like [`Db::cmd`] but without CLAIMTRACK_DB: the binary decides where its database is.
     pub fn bare_cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("claimtrack").expect("the claimtrack binary is built");
-        cmd.env_clear()
-            .env("CLAIMTRACK_USER", USER)
-            .env("CLAIMTRACK_NOW", NOW)
-            .env("NO_COLOR", "1")
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .current_dir(self.dir.path());
-        cmd
+        Command::from_std(self.bare_process())
     }
 
     /// The real binary as a plain `std::process::Command`, with the same pinned environment
     /// as [`Db::cmd`]: for tests that spawn processes side by side, or kill one mid-run.
     pub fn process(&self) -> std::process::Command {
+        let mut cmd = self.bare_process();
+        cmd.env("CLAIMTRACK_DB", &self.path);
+        cmd
+    }
+
+    /// The binary in a clean environment: a pinned user, clock and no colour, run in the
+    /// test's directory.
+    fn bare_process(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_claimtrack"));
         cmd.env_clear()
             .env("CLAIMTRACK_USER", USER)
             .env("CLAIMTRACK_NOW", NOW)
             .env("NO_COLOR", "1")
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("CLAIMTRACK_DB", &self.path)
             .current_dir(self.dir.path());
         cmd
     }
