@@ -228,45 +228,11 @@ pub fn json_line<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Resu
 }
 
 fn csv(out: &mut impl Write, rows: &[serde_json::Map<String, Value>], fields: &[&str]) -> Result<()> {
-    write_csv(out, fields, rows.iter().map(|row| fields.iter().map(|f| cell_text(row.get(*f))).collect()))
-}
-
-/// The characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
-
-/// Whether a cell reads as a formula, or would once the apostrophes [`restore`] takes off
-/// were gone (`'=x` is text that must come back as `'=x`, not `=x`).
-fn looks_like_formula(cell: &str) -> bool {
-    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
-}
-
-/// A cell a spreadsheet will show as text: one that starts like a formula gets a leading
-/// apostrophe (and `claimtrack import --format csv` takes it off again).
-pub fn defuse(cell: &str) -> String {
-    if looks_like_formula(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
-/// Undoes [`defuse`].
-pub fn restore(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if looks_like_formula(rest) => rest,
-        _ => cell,
-    }
-}
-
-/// CSV with a header row; every cell defused against formula injection.
-pub fn write_csv(out: &mut impl Write, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
-    let mut w = ::csv::Writer::from_writer(out);
-    let fail = |e: ::csv::Error| Error::Io { context: "writing CSV".into(), source: e.into() };
-    w.write_record(header).map_err(fail)?;
-    for row in rows {
-        w.write_record(row.iter().map(|c| defuse(c))).map_err(fail)?;
-    }
-    w.flush().context(|| "writing CSV".into())
+    crate::interchange::write::csv(
+        out,
+        fields,
+        rows.iter().map(|row| fields.iter().map(|f| cell_text(row.get(*f))).collect()),
+    )
 }
 
 /// Writes `text` to standard output.
@@ -394,22 +360,5 @@ mod tests {
         let mut line = Vec::new();
         json_line(&mut line, &serde_json::json!(["<"])).unwrap();
         assert_eq!(line, b"[\"\\u003c\"]\n");
-    }
-
-    #[test]
-    fn formula_cells_are_defused_and_restored() {
-        for cell in ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"] {
-            assert_eq!(defuse(cell), format!("'{cell}"));
-            assert_eq!(restore(&defuse(cell)), cell);
-        }
-        for cell in ["plain", "'quoted", "1-2", "", "'", "''"] {
-            assert_eq!(defuse(cell), cell);
-            assert_eq!(restore(cell), cell);
-        }
-        // Text that starts with an apostrophe and then a formula character keeps it.
-        for cell in ["'=1+1", "''-2", "'@cmd"] {
-            assert_eq!(defuse(cell), format!("'{cell}"));
-            assert_eq!(restore(&defuse(cell)), cell);
-        }
     }
 }

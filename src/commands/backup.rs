@@ -35,6 +35,7 @@ fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity:
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("backup")?;
     let shown = a.file.display();
     // Not even a symbolic link: SQLite would write the copy wherever it points.
     if a.file.symlink_metadata().is_ok() {
