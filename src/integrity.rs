@@ -25,7 +25,7 @@ pub struct Problem {
 
 /// What `verify` reports.
 #[derive(Clone, Debug, Serialize)]
-pub struct Verdict {
+pub struct Soundness {
     pub ok: bool,
     pub events: usize,
     /// The hash of the last event: note it down, and a later rewrite of history shows.
@@ -324,7 +324,7 @@ pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<V
 /// file), then the chain and the tables, which name the event and the record, then the
 /// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
 /// as both, and the first line should say which row).
-pub fn verify_database(conn: &Connection) -> Result<Verdict> {
+pub fn verify_database(conn: &Connection) -> Result<Soundness> {
     let (keys, damage): (Vec<String>, Vec<String>) =
         audit::sqlite_checks(conn)?.into_iter().partition(|m| m.starts_with("foreign_key_check"));
     let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
@@ -351,7 +351,7 @@ pub fn verify_database(conn: &Connection) -> Result<Verdict> {
         problems.push(problem("chain", None, None, p));
     }
     problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
-    Ok(Verdict {
+    Ok(Soundness {
         ok: problems.is_empty(),
         events: chain.seen as usize,
         head: chain.head.unwrap_or_else(|| GENESIS.to_string()),

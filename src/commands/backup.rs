@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// Copies the database into `copy` with the online backup API, and verifies the copy.
-fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Verdict> {
+fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Soundness> {
     let mut dest = rusqlite::Connection::open(copy).context(|| format!("creating {shown}"))?;
     rusqlite::backup::Backup::new(store.conn(), &mut dest)
         .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
