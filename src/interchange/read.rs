@@ -198,7 +198,7 @@ pub fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, prog
             }
             let value = match field.as_str() {
                 "confidence" | "grade" => serde_json::from_str(cell).unwrap_or_else(|_| Value::String(cell.into())),
-                // Lists are written joined with "; " (see `output::cell_text`).
+                // Lists are written joined with "; " (see `write::cell_text`).
                 "basis" => cell.split("; ").map(|s| Value::String(s.into())).collect(),
                 _ => Value::String(cell.into()),
             };
