@@ -202,8 +202,7 @@ fn check_sequence(
     rows: (&str, store::LoggedRow),
     problems: &mut Vec<Problem>,
 ) -> Result<()> {
-    let events = format!("SELECT {} FROM event WHERE kind = '{kind}' ORDER BY seq", audit::EVENT_COLUMNS);
-    store::zip_rows(conn, (&events, audit::event_row), rows, |e, row| {
+    store::zip_rows(conn, (&audit::events_of_kind(kind), audit::event_row), rows, |e, row| {
         let message = match (&e, &row) {
             (Some(e), Some((value, seq))) if e.body == *value && seq.is_none_or(|s| s == e.seq) => return Ok(()),
             (Some(e), Some(_)) => {
@@ -233,13 +232,6 @@ fn short(value: &Value) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     }
-}
-
-/// A triage row as its event logged it.
-fn triage_row(r: &rusqlite::Row) -> rusqlite::Result<(Value, Option<i64>)> {
-    let entry =
-        store::TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? };
-    Ok((serde_json::to_value(entry).expect("triage serialises"), None))
 }
 
 /// A finding's state must be the one its last triage entry set: the triage history (which
@@ -335,12 +327,7 @@ pub fn verify_database(conn: &Connection) -> Result<Soundness> {
     })?;
     problems.extend(chain.problem.take());
     let records = check_records(conn, &mut problems)?;
-    check_sequence(
-        conn,
-        "triage",
-        ("SELECT finding, state, note, by, at FROM finding_triage ORDER BY seq", triage_row),
-        &mut problems,
-    )?;
+    check_sequence(conn, "triage", (store::TRIAGE_ROWS, store::triage_row), &mut problems)?;
     check_sequence(conn, "setting", (store::SETTING_ROWS, store::setting_row), &mut problems)?;
     check_sequence(conn, "correction", (store::CORRECTION_ROWS, store::correction_as_logged), &mut problems)?;
     check_finding_states(conn, &mut problems)?;
