@@ -77,19 +77,9 @@ fn golden(name: &str, actual: &str) {
     if expected == actual {
         return;
     }
-    let (want, got): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let at = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
-    let show = |lines: &[&str]| lines.iter().skip(at.saturating_sub(2)).take(6).copied().collect::<Vec<_>>().join("\n");
     panic!(
-        "{name} differs from the golden file ({} lines expected, {} printed; trailing newline expected {}, printed {}); \
-         from line {}:\n--- expected\n{}\n--- printed\n{}\n(if the change is intended: UPDATE_GOLDEN=1 cargo test --test cli report::)",
-        want.len(),
-        got.len(),
-        expected.ends_with('\n'),
-        actual.ends_with('\n'),
-        at + 1,
-        show(&want),
-        show(&got)
+        "{name} differs from the golden file: {}\n(if the change is intended: UPDATE_GOLDEN=1 cargo test --test cli report::)",
+        parting(&expected, actual, "expected", "printed")
     );
 }
 
