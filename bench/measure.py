@@ -180,7 +180,7 @@ def interactive(db, ref_db):
         results[f"search {name}"] = median_of(lambda: [CT, "--db", db, "search", query, "--limit", "20"])
     results["matrix --tag (50 propositions)"] = median_of(lambda: [CT, "--db", db, "matrix", "--tag", "tag-7"])
     results["findings --state open (every open finding)"] = median_of(
-        lambda: [CT, "--db", db, "findings", "--state", "open", "--format", "jsonl"])
+        lambda: [CT, "--db", db, "findings", "--state", "open", "--format", "json"])
     results["PRAGMA integrity_check (sqlite3)"] = median_of(lambda: ["sqlite3", db, "PRAGMA integrity_check"])
     results["verify"] = median_of(lambda: [CT, "--db", db, "-q", "verify"])
     copy = os.path.join(WORK, "backup.db")
