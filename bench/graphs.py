@@ -56,7 +56,7 @@ def bundle(shape, n, path):
             f.write(json.dumps({"type": "party", "id": pid, "name": pid.upper(), "kind": "media", **stamp}) + "\n")
         f.write(json.dumps({"type": "proposition", "id": "p", "text": "It happened.", "tags": ["t"], **stamp}) + "\n")
         for sid, up in graph:
-            rec = {"type": "source", "id": sid, "kind": "article", **stamp}
+            rec = {"type": "source", "id": sid, "title": f"Report {sid}", "kind": "article", **stamp}
             if up:
                 rec["derived_from"] = up
             f.write(json.dumps(rec) + "\n")
