@@ -72,7 +72,8 @@ pub enum Show {
     /// That, and each proposition's whole reading.
     Readings,
     /// Only the findings this run found, reopened or cleared (cleared ones as cleared), and
-    /// each proposition's status: what an editor reads after a few writes to a large story.
+    /// the status of their propositions: what an editor reads after a few writes to a large
+    /// story.
     Changes,
 }
 
@@ -121,6 +122,11 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 .findings
                 .extend(changes.cleared.iter().map(|f| Finding { state: FindingState::Cleared, ..f.clone() }));
             reconcile::sort_findings(&mut present.findings);
+            for p in present.findings.iter().filter_map(|f| f.proposition.as_ref()) {
+                if let Some(status) = store::stored_status(tx, p)? {
+                    present.status.insert(p.clone(), status);
+                }
+            }
         }
         Ok(Stored { present, changes, read: propositions.len() })
     })
@@ -130,7 +136,10 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
 fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Present> {
     let mut status = BTreeMap::new();
     let mut propositions = Vec::new();
-    for (id, st, json) in store::stored_readings(conn, show == Show::Readings)? {
+    // Only the changes: the statuses of their propositions are read one by one, after.
+    let readings =
+        if show == Show::Changes { Vec::new() } else { store::stored_readings(conn, show == Show::Readings)? };
+    for (id, st, json) in readings {
         if let Some(json) = json {
             propositions.push(serde_json::from_str(&json).map_err(|e| {
                 Error::input(format!("the stored reading of {id} is not JSON ({e}); run `claimtrack reconcile --full`"))

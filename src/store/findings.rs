@@ -165,6 +165,13 @@ pub fn count_live_findings(conn: &Connection) -> Result<usize> {
         .context(|| "counting findings".into())
 }
 
+/// The stored status of one proposition.
+pub fn stored_status(conn: &Connection, proposition: &str) -> Result<Option<String>> {
+    conn.prepare_cached("SELECT status FROM proposition_outcome WHERE proposition = ?1")
+        .and_then(|mut s| s.query_row([proposition], |r| r.get(0)).optional())
+        .context(|| format!("reading the status of {proposition}"))
+}
+
 /// Each proposition's stored reading, by id: its status and the reading as JSON (`None`
 /// when only the statuses are wanted).
 pub fn stored_readings(conn: &Connection, with_json: bool) -> Result<Vec<(String, String, Option<String>)>> {
