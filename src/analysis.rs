@@ -81,8 +81,6 @@ pub enum Show {
 pub struct Stored {
     pub present: Present,
     pub changes: Changes,
-    /// How many propositions it read again.
-    pub read: usize,
 }
 
 /// How many propositions a reconcile loads and reads at a time: memory stays bounded
@@ -128,7 +126,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 }
             }
         }
-        Ok(Stored { present, changes, read: propositions.len() })
+        Ok(Stored { present, changes })
     })
 }
 
