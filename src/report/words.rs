@@ -98,17 +98,22 @@ pub fn logged_grades(c: &ClaimLine) -> Option<String> {
     (!both.is_empty()).then(|| format!("({}).", both.join(", ")))
 }
 
-/// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
-/// “neutral and fair position”".
-pub fn claim_said(c: &ClaimLine) -> String {
-    let verb = match c.stance {
+/// A stance as what the party did, in the past tense: "affirmed", "declined to comment".
+pub fn said(stance: Stance) -> &'static str {
+    match stance {
         Stance::Affirms => "affirmed",
         Stance::Denies => "denied",
         Stance::Qualifies => "qualified it",
         Stance::Neutral => "commented without taking a side",
         Stance::Declined => "declined to comment",
         Stance::NoResponse => "did not respond",
-    };
+    }
+}
+
+/// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
+/// “neutral and fair position”".
+pub fn claim_said(c: &ClaimLine) -> String {
+    let verb = said(c.stance);
     let via = c.via.as_deref().map(|v| format!(" (via {v})")).unwrap_or_default();
     let quote = c.quote.as_deref().map(|q| format!(": “{q}”")).unwrap_or_default();
     format!("{} {verb}{via}{quote}", c.party_name)
