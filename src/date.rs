@@ -278,6 +278,17 @@ impl Timestamp {
     pub fn date(&self) -> Date {
         Date::Day(self.0.date_naive())
     }
+
+    /// The moment before this one (timestamps count in microseconds): what was known just
+    /// before it.
+    pub fn just_before(self) -> Timestamp {
+        Timestamp(self.0 - chrono::Duration::microseconds(1))
+    }
+
+    /// The moment as an editor reads it: "28 Nov 2026, 09:00 UTC".
+    pub fn human(&self) -> String {
+        Date::Instant(self.0).human()
+    }
 }
 
 impl fmt::Display for Timestamp {
