@@ -2,8 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, changes, claim, completions, config, correct, demo, export, findings, history, import, link, log, man, matrix,
-    party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
+    backup, changes, claim, completions, config, correct, demo, export, findings, history, import, link, log, man,
+    matrix, party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};

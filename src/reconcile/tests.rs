@@ -826,7 +826,9 @@ fn written_in_steps(seed: u64) -> (Store, Vec<Timestamp>) {
             let correction = random_correction(&mut dice, &claims, &list("requests"), n_sources);
             let bundle: Bundle = serde_json::from_value(json!({"claimtrack": 1, "corrections": [correction]})).unwrap();
             // A correction that changes nothing is refused: the story stays as it was.
-            let _ = store.write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}")));
+            let _ = store.write(false, |tx| {
+                store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}"))
+            });
             moments.push(pause());
         }
     }
@@ -876,7 +878,10 @@ fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
                     let part = store::story_of_known_at(store.conn(), &[prop.to_string()], *t).unwrap();
                     let scoped = reconcile(&part, d(as_of), Some(*t));
                     let (a, b) = (shown(&whole, &all, prop), shown(&part, &scoped, prop));
-                    assert!(a == b, "seed {seed}, {prop} as of {as_of} known after step {step}:\nwhole  {a}\nscoped {b}");
+                    assert!(
+                        a == b,
+                        "seed {seed}, {prop} as of {as_of} known after step {step}:\nwhole  {a}\nscoped {b}"
+                    );
                 }
             }
         }

@@ -313,7 +313,8 @@ impl<'a> Naming<'a> {
 pub fn build(w: &Inputs) -> Digest {
     let n = Naming::new(w);
     let log = w.log;
-    let claim_corrections = log.corrections.iter().filter(|c| c.correction.kind == Some(crate::model::RecordKind::Claim));
+    let claim_corrections =
+        log.corrections.iter().filter(|c| c.correction.kind == Some(crate::model::RecordKind::Claim));
     let (new, reopened, cleared) = findings(w, &n);
     let (answered, overdue) = answers(w, &n);
     Digest {
@@ -377,19 +378,17 @@ pub fn build(w: &Inputs) -> Digest {
     }
 }
 
-fn retraction(
-    w: &Inputs,
-    n: &Naming,
-    x: &crate::model::Retraction,
-    kind: TargetKind,
-) -> Option<RetractionEntry> {
+fn retraction(w: &Inputs, n: &Naming, x: &crate::model::Retraction, kind: TargetKind) -> Option<RetractionEntry> {
     let (claim, title) = match kind {
         TargetKind::Claim => (Some(n.claim(&x.target)?), None),
         TargetKind::Source => {
             if w.limited && !n.names.sources.contains_key(x.target.as_str()) {
                 return None;
             }
-            let title = w.sources.get(&x.target).map(|s| s.label_by(s.publisher.as_deref().map(|p| n.names.party(p)).as_deref()));
+            let title = w
+                .sources
+                .get(&x.target)
+                .map(|s| s.label_by(s.publisher.as_deref().map(|p| n.names.party(p)).as_deref()));
             (None, Some(title.unwrap_or_else(|| n.names.source(&x.target))))
         }
     };
@@ -500,7 +499,12 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
         .filter_map(|t| {
             let f = w.triaged.get(&t.finding).filter(|f| n.bears(f))?;
             let finding = Finding { note: t.note.clone(), ..f.clone() };
-            Some(Triaged { finding: n.finding(&finding, t.state), note: t.note.clone(), by: t.by.clone(), at: t.at.clone() })
+            Some(Triaged {
+                finding: n.finding(&finding, t.state),
+                note: t.note.clone(),
+                by: t.by.clone(),
+                at: t.at.clone(),
+            })
         })
         .collect()
 }
@@ -509,10 +513,7 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
 /// position or declined to comment.
 fn answer<'a>(o: &'a Outcome, proposition: &str, party: &str) -> Option<&'a ClaimReading> {
     let p = o.proposition(proposition)?;
-    p.claims
-        .iter()
-        .filter(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
-        .next_back()
+    p.claims.iter().rfind(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
 }
 
 /// Requests answered in the window, and those whose deadline passed in it unanswered.
@@ -520,11 +521,9 @@ fn answers(w: &Inputs, n: &Naming) -> (Vec<RequestEntry>, Vec<RequestEntry>) {
     let (mut answered, mut overdue) = (Vec::new(), Vec::new());
     for (p, q) in requests(w.after.outcome) {
         match answer(w.after.outcome, p, &q.party) {
-            Some(c) if answer(w.before.outcome, p, &q.party).is_none() => answered.push(RequestEntry {
-                claim: Some(c.claim.clone()),
-                stance: Some(c.stance),
-                ..n.request(p, q)
-            }),
+            Some(c) if answer(w.before.outcome, p, &q.party).is_none() => {
+                answered.push(RequestEntry { claim: Some(c.claim.clone()), stance: Some(c.stance), ..n.request(p, q) })
+            }
             None if q.deadline_passed && q.deadline.is_some_and(|d| d.end() > w.since.0) => {
                 overdue.push(n.request(p, q))
             }

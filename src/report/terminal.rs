@@ -103,7 +103,14 @@ fn mark_paint(m: Mark) -> Option<Paint> {
 impl Pen {
     /// [`Pen::wrap`] after an indent of `width` carrying a mark's sign, then `first`; the
     /// sign in colour (wrapped plain first: escape codes have no width).
-    fn wrap_marked(&self, out: &mut String, (width, change): (usize, Option<Mark>), first: &str, rest: &str, text: &str) {
+    fn wrap_marked(
+        &self,
+        out: &mut String,
+        (width, change): (usize, Option<Mark>),
+        first: &str,
+        rest: &str,
+        text: &str,
+    ) {
         let plain = lead(width, change);
         let mut lines = String::new();
         Pen { width: self.width, colour: false }.wrap(&mut lines, &format!("{plain}{first}"), rest, text);

@@ -249,28 +249,6 @@ pub fn silence_reason(silences: &[&Finding]) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plurals_and_lists_read_right() {
-        assert_eq!(count(1, "proposition", "propositions"), "1 proposition");
-        assert_eq!(count(2, "party", "parties"), "2 parties");
-        assert_eq!(list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
-        assert_eq!(list(&["A".into()]), "A");
-        assert_eq!(finding_count("silence", 1), "1 silence");
-        assert_eq!(finding_count("conflict", 2), "2 conflicts");
-    }
-
-    #[test]
-    fn short_text_cuts_at_a_word() {
-        assert_eq!(short("Reuters report on Chinese experts", 20), "Reuters report on…");
-        assert_eq!(short("short", 20), "short");
-        assert!(short("Сообщение агентства Рейтер о китайских специалистах", 20).chars().count() <= 20);
-    }
-}
-
 /// A claim in words, by its party, stance, proposition and source: "China's foreign
 /// ministry denies “Chinese experts helped…” (read in Reuters report)".
 fn claim_entry(c: &ClaimEntry) -> String {
@@ -333,7 +311,9 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
                 .map(|x| {
                     let what = match (&x.claim, &x.title) {
                         (Some(c), _) => format!("{} — withdrawn by the party", claim_entry(c)),
-                        (None, title) => format!("“{}” — retracted by the source", title.as_deref().unwrap_or(&x.target)),
+                        (None, title) => {
+                            format!("“{}” — retracted by the source", title.as_deref().unwrap_or(&x.target))
+                        }
                     };
                     plain(format!("{what} {}: {}", x.date.on(), x.reason))
                 })
@@ -349,7 +329,10 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
         ("New findings", d.findings_new.iter().map(|f| finding(f, String::new())).collect()),
         (
             "Reopened findings",
-            d.findings_reopened.iter().map(|f| finding(f, format!(" ({})", f.why.as_deref().unwrap_or("reopened")))).collect(),
+            d.findings_reopened
+                .iter()
+                .map(|f| finding(f, format!(" ({})", f.why.as_deref().unwrap_or("reopened"))))
+                .collect(),
         ),
         ("Cleared findings", d.findings_cleared.iter().map(|f| finding(f, String::new())).collect()),
         (
@@ -376,7 +359,10 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
         ),
         (
             "Requests now overdue",
-            d.requests_overdue.iter().map(|q| plain(format!("{}: no answer by the deadline", request_entry(q)))).collect(),
+            d.requests_overdue
+                .iter()
+                .map(|q| plain(format!("{}: no answer by the deadline", request_entry(q))))
+                .collect(),
         ),
         (
             "Sources added",
@@ -401,4 +387,26 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
         ),
     ];
     sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_and_lists_read_right() {
+        assert_eq!(count(1, "proposition", "propositions"), "1 proposition");
+        assert_eq!(count(2, "party", "parties"), "2 parties");
+        assert_eq!(list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
+        assert_eq!(list(&["A".into()]), "A");
+        assert_eq!(finding_count("silence", 1), "1 silence");
+        assert_eq!(finding_count("conflict", 2), "2 conflicts");
+    }
+
+    #[test]
+    fn short_text_cuts_at_a_word() {
+        assert_eq!(short("Reuters report on Chinese experts", 20), "Reuters report on…");
+        assert_eq!(short("short", 20), "short");
+        assert!(short("Сообщение агентства Рейтер о китайских специалистах", 20).chars().count() <= 20);
+    }
 }

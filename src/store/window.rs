@@ -64,10 +64,11 @@ pub fn window_log(conn: &Connection, w: Window) -> Result<WindowLog> {
     for s in in_window(conn, w, &format!("SELECT {SOURCE_COLUMNS} FROM source"), "id", source_row)? {
         sources.push(with_derivations(conn, s)?);
     }
-    let triage = in_window(conn, w, &format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = 'triage'"), "", event_row)?
-        .into_iter()
-        .filter_map(|e| serde_json::from_value(e.body).ok())
-        .collect();
+    let triage =
+        in_window(conn, w, &format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = 'triage'"), "", event_row)?
+            .into_iter()
+            .filter_map(|e| serde_json::from_value(e.body).ok())
+            .collect();
     Ok(WindowLog {
         claims: added("claim")?,
         requests: added("request")?,
