@@ -8,6 +8,8 @@ use std::fmt;
 pub enum Error {
     /// The user's input is wrong (a value, a file, an unknown id): exit 1.
     Input(String),
+    /// Several things wrong in one input (a log file), each its own line: exit 1.
+    Many(Vec<String>),
     /// The command line itself is wrong in a way clap cannot see: exit 2.
     Usage(String),
     /// The database refused or failed: exit 1, with what we were doing.
@@ -23,6 +25,22 @@ impl Error {
         Error::Input(message.into())
     }
 
+    /// One error, or several from one input.
+    pub fn all(mut messages: Vec<String>) -> Self {
+        match messages.len() {
+            1 => Error::Input(messages.remove(0)),
+            _ => Error::Many(messages),
+        }
+    }
+
+    /// What a person must fix, one line each (an input error says one thing or several).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Error::Many(all) => all.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
@@ -35,6 +53,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Input(m) | Error::Usage(m) => f.write_str(m),
+            Error::Many(all) => f.write_str(&all.join("\n")),
             Error::Sql { context, source } => match source.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DiskFull) => {
                     write!(

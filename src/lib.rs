@@ -26,7 +26,7 @@ pub mod model;
 pub mod output;
 /// Progress bars for long imports and reconciles.
 pub mod progress;
-/// Questions at the terminal: fuzzy picking, checked values, confirmation.
+/// Questions at the terminal: picking by name, checked values, confirmation.
 pub mod prompt;
 /// The rules: conflicts, reversals, silences, weak sourcing, and each proposition's status.
 pub mod reconcile;

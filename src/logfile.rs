@@ -84,64 +84,90 @@ impl Places {
     }
 }
 
-/// Reads a log file into the records it adds, and where each stood. Errors are one line,
-/// "line N: field: what is wrong".
-pub fn parse(text: &str) -> Result<(Bundle, Places)> {
+/// Reads a log file into the records it adds, where each stood, and what is wrong with the
+/// records that could not be read (each "line N: field: what is wrong"; the others are still
+/// read, so that every error shows at once). A file that is not TOML at all is one error.
+pub fn parse(text: &str) -> Result<(Bundle, Places, Vec<String>)> {
     let mut places = Places::new(text);
     let root = DeTable::parse(text).map_err(|e| {
         let line = e.span().map_or(1, |s| places.line(s.start));
         Error::input(format!("line {line}: not valid TOML: {}", e.message().trim()))
     })?;
+    let mut errors = Vec::new();
     let mut sections: Vec<(&'static str, Vec<Spanned<DeTable>>)> = SECTIONS.iter().map(|s| (s.0, Vec::new())).collect();
     for (key, value) in root.into_inner() {
         let line = places.line(key.span().start);
         let Some(section) = sections.iter_mut().find(|s| s.0 == key.get_ref().as_ref()) else {
-            return Err(Error::input(format!(
-                "line {line}: [{}] is not a part of a log file; use [source], [[claim]], [[request]], [[party]], [[proposition]] or [[link]]",
+            errors.push(format!(
+                "line {line}: [{}] is not a part of a log file; use [[source]], [[claim]], [[request]], [[party]], [[proposition]] or [[link]]",
                 key.get_ref()
-            )));
+            ));
+            continue;
         };
-        section.1 = tables(section.0, value, line)?;
+        match tables(section.0, value, line) {
+            Ok(tables) => section.1 = tables,
+            Err(e) => errors.extend(e.lines()),
+        }
     }
     fn take<'a>(sections: &mut [(&str, Vec<Spanned<DeTable<'a>>>)], name: &str) -> Vec<Spanned<DeTable<'a>>> {
         sections.iter_mut().find(|s| s.0 == name).map(|s| std::mem::take(&mut s.1)).unwrap_or_default()
     }
-    let Some(source) = take(&mut sections, "source").pop() else {
-        return Err(Error::input(
-            "line 1: source: the file has no [source]; a log file is about one source: give at least its id",
-        ));
+    let sources = take(&mut sections, "source");
+    let Some(first) = sources.first() else {
+        errors.push(
+            "line 1: source: the file has no [source]; a log file is about a source: give at least its id".into(),
+        );
+        return Ok((Bundle::default(), places, errors));
     };
-    let Some((id_key, id)) = source.get_ref().get_key_value("id").map(|(k, v)| (k.clone(), v.clone())) else {
-        return Err(Error::input(format!(
-            "line {}: source: give the source's id (and a title and kind when it is new)",
-            places.line(source.span().start)
-        )));
-    };
-    let publisher = source.get_ref().get_key_value("publisher").map(|(k, v)| (k.clone(), v.clone()));
-
+    // Claims are found in the first source, and its publisher asked for comment, unless
+    // they say otherwise.
+    let id = first.get_ref().get_key_value("id").map(|(k, v)| (k.clone(), v.clone()));
+    let publisher = first.get_ref().get_key_value("publisher").map(|(k, v)| (k.clone(), v.clone()));
     let mut bundle = Bundle::default();
-    // A [source] with nothing but an id names a source already logged.
-    if source.get_ref().len() > 1 {
-        bundle.sources.push(record(&mut places, "source", "sources", source)?);
+    for table in sources {
+        if !table.get_ref().contains_key("id") {
+            errors.push(format!(
+                "line {}: source: give the source's id (and a title and kind when it is new)",
+                places.line(table.span().start)
+            ));
+        } else if table.get_ref().len() > 1 {
+            // A source with nothing but an id names one already logged.
+            keep(&mut errors, &mut bundle.sources, record(&mut places, "source", "sources", table));
+        }
     }
     for table in take(&mut sections, "party") {
-        bundle.parties.push(record(&mut places, "party", "parties", table)?);
+        keep(&mut errors, &mut bundle.parties, record(&mut places, "party", "parties", table));
     }
     for table in take(&mut sections, "proposition") {
-        bundle.propositions.push(record(&mut places, "proposition", "propositions", table)?);
+        keep(&mut errors, &mut bundle.propositions, record(&mut places, "proposition", "propositions", table));
     }
     for mut table in take(&mut sections, "claim") {
-        default(&mut table, "source", Some((id_key.clone(), id.clone())));
-        bundle.claims.push(record(&mut places, "claim", "claims", table)?);
+        default(&mut table, "source", id.clone());
+        keep(&mut errors, &mut bundle.claims, record(&mut places, "claim", "claims", table));
     }
     for table in take(&mut sections, "link") {
-        bundle.links.push(record(&mut places, "link", "links", table)?);
+        keep(&mut errors, &mut bundle.links, record(&mut places, "link", "links", table));
     }
     for mut table in take(&mut sections, "request") {
         default(&mut table, "by", publisher.clone());
-        bundle.requests.push(record(&mut places, "request", "requests", table)?);
+        keep(&mut errors, &mut bundle.requests, record(&mut places, "request", "requests", table));
     }
-    Ok((bundle, places))
+    Ok((bundle, places, errors))
+}
+
+/// A record read, into its list; one that could not be, into the errors.
+fn keep<T>(errors: &mut Vec<String>, list: &mut Vec<T>, read: Result<T>) {
+    match read {
+        Ok(record) => list.push(record),
+        Err(e) => errors.extend(e.lines()),
+    }
+}
+
+/// Errors in the order of the lines they name (those naming none first).
+pub fn by_line(mut errors: Vec<String>) -> Vec<String> {
+    errors.sort_by_key(|e| error_line(e).map_or(0, |(line, _)| line));
+    errors.dedup();
+    errors
 }
 
 /// The tables of one section, tidied (see [`tidy`]). `[source]` is one table; the others are
@@ -149,12 +175,8 @@ pub fn parse(text: &str) -> Result<(Bundle, Places)> {
 fn tables<'a>(section: &str, value: Spanned<DeValue<'a>>, line: usize) -> Result<Vec<Spanned<DeTable<'a>>>> {
     let span = value.span();
     let items = match (section, value.into_inner()) {
+        // [source] is the one source a file is about; [[source]] lists several.
         ("source", DeValue::Table(t)) => vec![Spanned::new(span, t)],
-        ("source", _) => {
-            return Err(Error::input(format!(
-                "line {line}: source: write [source] (one pair of brackets): a log file is about one source"
-            )));
-        }
         (_, DeValue::Array(items)) => items
             .iter()
             .map(|item| match item.get_ref() {
@@ -254,27 +276,27 @@ pub fn error_line(message: &str) -> Option<(usize, &str)> {
 /// How a note from claimtrack starts, so that the next reading can take it out again.
 const NOTE: &str = "#! ";
 
-/// The text handed back to the editor: `message` as a comment line just above the line it
-/// names (or at the top), so the person sees what to fix where it is.
-pub fn with_note(text: &str, message: &str) -> String {
-    let (line, what) = match error_line(message) {
-        Some((line, what)) => (line, what),
-        None => (1, message),
-    };
-    let note = format!("{NOTE}error: {what}\n");
-    let mut out = String::with_capacity(text.len() + note.len());
-    for (n, l) in text.split_inclusive('\n').enumerate() {
-        if n + 1 == line {
-            out.push_str(&note);
-        }
+/// The text handed back to the editor: each message as a comment line just above the line
+/// it names (or at the top), so the person sees what to fix where it is.
+pub fn with_notes(text: &str, messages: &[String]) -> String {
+    let notes: Vec<(usize, String)> = messages
+        .iter()
+        .map(|m| match error_line(m) {
+            Some((line, what)) => (line, format!("{NOTE}error: {what}\n")),
+            None => (1, format!("{NOTE}error: {m}\n")),
+        })
+        .collect();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len() + notes.iter().map(|n| n.1.len()).sum::<usize>());
+    for (n, l) in lines.iter().enumerate() {
+        notes.iter().filter(|(line, _)| *line == n + 1).for_each(|(_, note)| out.push_str(note));
         out.push_str(l);
     }
-    if line > text.split_inclusive('\n').count() {
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&note);
+    let past_the_end: Vec<&String> = notes.iter().filter(|(line, _)| *line > lines.len()).map(|n| &n.1).collect();
+    if !past_the_end.is_empty() && !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
     }
+    past_the_end.into_iter().for_each(|note| out.push_str(note));
     out
 }
 
@@ -420,7 +442,8 @@ proposition = "p-x"
 
     #[test]
     fn reads_records_with_defaults_and_places() {
-        let (bundle, places) = parse(FILE).unwrap();
+        let (bundle, places, errors) = parse(FILE).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(bundle.sources.len(), 1);
         assert_eq!(bundle.sources[0].published.unwrap().to_string(), "2025-09-25", "a bare TOML date is read");
         assert_eq!(bundle.sources[0].url, None, "a blank value is not given");
@@ -439,7 +462,10 @@ proposition = "p-x"
 
     #[test]
     fn errors_name_their_line() {
-        let err = |text: &str| parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = |text: &str| match parse(text) {
+            Err(e) => e.to_string(),
+            Ok((_, _, errors)) => errors.join("\n"),
+        };
         let bad_stance = FILE.replace(r#"stance = "denies""#, r#"stance = "deny""#);
         assert!(err(&bad_stance).starts_with("line 14: stance: 'deny' is not a valid stance"), "{}", err(&bad_stance));
         let typo = FILE.replace("quote =", "qoute =");
@@ -449,13 +475,33 @@ proposition = "p-x"
         assert!(err("[[claim]]\nparty = \"a\"\n").starts_with("line 1: source: the file has no [source]"));
         assert!(err("[source]\ntitle = \"T\"\n").starts_with("line 1: source: give the source's id"));
         assert!(err("[source]\nid = \"x\"\n[claim]\nparty = \"a\"\n").starts_with("line 3: claim: write [[claim]]"));
+        // Every record's error at once, each at its line.
+        let two = FILE.replace(r#"stance = "denies""#, r#"stance = "deny""#).replace("quote =", "qoute =");
+        let all = err(&two);
+        assert_eq!(all.lines().count(), 1, "one record, one error (its first): {all}");
+        let three = format!("{two}\n[[party]]\nid = \"x\"\nname = \"X\"\nkind = \"alien\"\n");
+        let all = err(&three);
+        assert_eq!(all.lines().count(), 2, "{all}");
+        assert!(all.lines().any(|l| l.contains("'alien'")), "{all}");
         let missing = err("[source]\nid = \"x\"\n\n[[claim]]\nparty = \"a\"\n");
         assert!(missing.starts_with("line 4: claim: missing field"), "{missing}");
     }
 
     #[test]
+    fn several_sources_refer_to_each_other_and_claims_default_to_the_first() {
+        let text = "[[source]]\nid = \"s-report\"\ntitle = \"R\"\nkind = \"article\"\nderived_from = [\"s-docs\"]\n\n[[source]]\nid = \"s-docs\"\ntitle = \"D\"\nkind = \"document\"\n\n[[claim]]\nparty = \"a\"\nproposition = \"p\"\nstance = \"affirms\"\n\n[[claim]]\nsource = \"s-docs\"\nparty = \"b\"\nproposition = \"p\"\nstance = \"denies\"\n";
+        let (bundle, places, errors) = parse(text).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(bundle.sources.len(), 2);
+        assert_eq!(bundle.sources[0].derived_from, ["s-docs"]);
+        assert_eq!(bundle.claims[0].source, "s-report");
+        assert_eq!(bundle.claims[1].source, "s-docs");
+        assert_eq!(places.locate("sources", 1, "kind"), "line 10: kind");
+    }
+
+    #[test]
     fn a_source_given_by_id_alone_is_not_a_new_record() {
-        let (bundle, _) =
+        let (bundle, _, _) =
             parse("[source]\nid = \"The report\"\n[[claim]]\nparty=\"a\"\nproposition=\"p\"\nstance=\"affirms\"\n")
                 .unwrap();
         assert!(bundle.sources.is_empty());
@@ -465,11 +511,14 @@ proposition = "p-x"
     #[test]
     fn notes_go_above_their_line_and_come_out_again() {
         let text = "a = 1\nb = 2\n";
-        let noted = with_note(text, "line 2: b: wrong");
+        let one = |t: &str, m: &str| with_notes(t, &[m.to_string()]);
+        let noted = one(text, "line 2: b: wrong");
         assert_eq!(noted, "a = 1\n#! error: b: wrong\nb = 2\n");
         assert_eq!(without_notes(&noted), text);
-        assert_eq!(with_note(text, "no line"), "#! error: no line\na = 1\nb = 2\n");
-        assert_eq!(with_note("a = 1", "line 9: x"), "a = 1\n#! error: x\n");
+        assert_eq!(one(text, "no line"), "#! error: no line\na = 1\nb = 2\n");
+        assert_eq!(one("a = 1", "line 9: x"), "a = 1\n#! error: x\n");
+        let both = with_notes(text, &["line 2: b: wrong".into(), "line 1: a: wrong too".into()]);
+        assert_eq!(both, "#! error: a: wrong too\na = 1\n#! error: b: wrong\nb = 2\n");
         assert_eq!(error_line("line 12: party: no party"), Some((12, "party: no party")));
     }
 
@@ -479,7 +528,7 @@ proposition = "p-x"
             serde_json::from_str(r#"{"id":"kupol","name":"IEMZ Kupol","kind":"company","aliases":["Kupol"]}"#).unwrap();
         let text = template(&[party], &[], &[]);
         assert!(text.contains("#   kupol: IEMZ Kupol (Kupol)"), "{text}");
-        let err = parse(&text).err().unwrap().to_string();
+        let err = parse(&text).unwrap().2.join("\n");
         assert!(err.starts_with("line 12: source: give the source's id"), "{err}");
         assert!(!is_blank(&text) && is_blank("# only\n\n  # comments\n"));
     }
@@ -500,7 +549,7 @@ proposition = "p-x"
             assert_eq!(listed.len(), 2, "{brk:?}: one line each:\n{text}");
             assert!(listed.iter().all(|l| l.starts_with("#   ") && l.contains("[[claim]]")), "{listed:?}");
             let filled = text.replacen("id = \"\"", "id = \"s\"", 1);
-            let (bundle, _) = parse(&filled).unwrap();
+            let (bundle, _, _) = parse(&filled).unwrap();
             assert!(bundle.claims.is_empty(), "{brk:?}: a claim was planted");
         }
     }

@@ -19,7 +19,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             // Messages quote what users typed and logged: shown, never obeyed, by the terminal.
-            eprintln!("error: {}", claimtrack::output::visible(&e.to_string()));
+            for line in e.lines() {
+                eprintln!("error: {}", claimtrack::output::visible(&line));
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -1,9 +1,9 @@
 //! Questions at the terminal, for commands that ask rather than fail when a person at a
-//! keyboard leaves something out: pick one of a list with fuzzy matching, type a value
+//! keyboard leaves something out: pick one of a list by typing part of a name, type a value
 //! checked as its flag would check it, confirm. Drawn on stderr, so stdout stays data.
 
 use crate::error::{Error, Result};
-use dialoguer::{Confirm, FuzzySelect, Input};
+use dialoguer::{Confirm, Input, Select};
 use std::fmt::Display;
 use std::io::IsTerminal;
 use std::str::FromStr;
@@ -23,9 +23,89 @@ fn failed(e: dialoguer::Error) -> Error {
     Error::Io { context: "asking at the terminal".into(), source: e.into() }
 }
 
-/// One of `items`, chosen by typing part of it (fuzzy) and Enter; None when left with Esc.
-pub fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
-    FuzzySelect::new().with_prompt(prompt).items(items).default(0).max_length(12).interact_opt().map_err(failed)
+/// One thing to pick: its id, how it is shown, and the names it answers to (its id, name,
+/// aliases or title).
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    pub names: Vec<String>,
+}
+
+/// One of `choices`: type part of an id, a name or an alias, then Enter. What is typed
+/// exactly (an id, a name, an alias: case and accents aside), or the one thing that
+/// matches, is taken at once; otherwise the matches are listed best first (see [`rank`]) to
+/// choose from with the arrows, Esc to type again. Enter alone takes the first choice.
+pub fn pick(prompt: &str, choices: &[Choice]) -> Result<Option<usize>> {
+    if choices.is_empty() {
+        return Ok(None);
+    }
+    loop {
+        let typed: String = Input::new()
+            .with_prompt(format!("{prompt} (type part of an id or name)"))
+            .allow_empty(true)
+            .interact_text()
+            .map_err(failed)?;
+        if typed.trim().is_empty() {
+            return Ok(Some(0));
+        }
+        let ranked = rank(&typed, choices);
+        match ranked.as_slice() {
+            [] => eprintln!("nothing matches '{}'; try another part of it", crate::output::visible(&typed)),
+            [(only, _)] => return Ok(Some(*only)),
+            [(best, 0), (_, next), ..] if *next > 0 => return Ok(Some(*best)),
+            _ => {
+                let items: Vec<&str> = ranked.iter().take(12).map(|(i, _)| choices[*i].label.as_str()).collect();
+                let chosen = Select::new().with_prompt("Which one?").items(&items).default(0).interact_opt();
+                if let Some(k) = chosen.map_err(failed)? {
+                    return Ok(Some(ranked[k].0));
+                }
+            }
+        }
+    }
+}
+
+/// The choices that match what was typed, best first, each with how well (0: exactly one of
+/// its names; 1: a whole word of one; 2: inside one; 3: inside how it is shown; 4: its letters
+/// in order). Case, accents and punctuation aside; ties keep the list's order.
+pub fn rank(typed: &str, choices: &[Choice]) -> Vec<(usize, u8)> {
+    let q = crate::store::fold(typed);
+    let words = |text: &str| -> Vec<String> {
+        crate::store::fold(text)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let in_order = |text: &str| {
+        let mut rest = text.chars();
+        q.chars().filter(|c| !c.is_whitespace()).all(|c| rest.any(|t| t == c))
+    };
+    let mut ranked: Vec<(usize, u8)> = choices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let names: Vec<String> = c.names.iter().map(|n| crate::store::fold(n)).collect();
+            let label = crate::store::fold(&c.label);
+            let tier = if q.is_empty() {
+                4
+            } else if names.contains(&q) {
+                0
+            } else if c.names.iter().any(|n| words(n).contains(&q)) {
+                1
+            } else if names.iter().any(|n| n.contains(&q)) {
+                2
+            } else if label.contains(&q) {
+                3
+            } else if in_order(&label) {
+                4
+            } else {
+                return None;
+            };
+            Some((i, tier))
+        })
+        .collect();
+    ranked.sort_by_key(|&(i, tier)| (tier, i));
+    ranked
 }
 
 /// A value typed in, checked as the flag checks it (a mistake is shown and asked again);
@@ -53,4 +133,35 @@ where
 /// Yes or no, yes by default; Esc is no.
 pub fn confirm(prompt: &str) -> Result<bool> {
     Ok(Confirm::new().with_prompt(prompt).default(true).interact_opt().map_err(failed)?.unwrap_or(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(id: &str, label: &str, names: &[&str]) -> Choice {
+        Choice { id: id.into(), label: label.into(), names: names.iter().map(|n| n.to_string()).collect() }
+    }
+
+    #[test]
+    fn an_exact_or_whole_word_match_ranks_above_a_title_that_mentions_it() {
+        let sources = [
+            choice(
+                "s-reuters-report",
+                "s-reuters-report · Reuters report seeded by the documents",
+                &["s-reuters-report", "Reuters report seeded by the documents"],
+            ),
+            choice("s-seed-article", "s-seed-article · The seed article", &["s-seed-article", "The seed article"]),
+        ];
+        assert_eq!(rank("seed", &sources)[0], (1, 1), "a word of the id beats a word inside a title");
+        assert_eq!(rank("S-Seed-Article", &sources), [(1, 0)], "the id itself, in any case, alone");
+        let parties = [
+            choice("china-mfa", "China's foreign ministry", &["china-mfa", "China's foreign ministry", "MFA"]),
+            choice("mfa-watch", "MFA Watch", &["mfa-watch", "MFA Watch"]),
+        ];
+        assert_eq!(rank("mfa", &parties)[0], (0, 0), "an alias typed exactly comes first");
+        assert_eq!(rank("cfm", &parties), [(0, 4)], "letters in order, last");
+        assert!(rank("zzz", &parties).is_empty());
+        assert_eq!(rank("", &parties).len(), 2, "nothing typed lists all");
+    }
 }

@@ -5,6 +5,7 @@ use super::{add, not_found, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::{Date, When};
 use crate::error::{Error, Result};
 use crate::model::{Bundle, Claim, Confidence, Grade, Logged, Stance};
+use crate::prompt::Choice;
 use crate::store::{self, ClaimFilter};
 use crate::{output, prompt};
 use clap::Subcommand;
@@ -138,24 +139,32 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
     let conn = store.conn();
     let all_parties = store::parties(conn)?;
     let name_of = |id: &str| all_parties.iter().find(|p| p.id == id).map(|p| p.name.as_str());
-    let sources: Vec<(String, String)> = store::sources(conn)?
+    let choice = |id: &str, label: String, names: Vec<String>| Choice {
+        label: format!("{id} · {label}"),
+        names: std::iter::once(id.to_string()).chain(names).collect(),
+        id: id.to_string(),
+    };
+    let sources: Vec<Choice> = store::sources(conn)?
         .into_iter()
-        .map(|s| (s.id.clone(), s.label_by(s.publisher.as_deref().and_then(name_of))))
+        .map(|s| choice(&s.id, s.label_by(s.publisher.as_deref().and_then(name_of)), s.title.into_iter().collect()))
         .collect();
-    let parties: Vec<(String, String)> = all_parties
+    let parties: Vec<Choice> = all_parties
         .iter()
         .map(|p| {
             let aliases = if p.aliases.is_empty() { String::new() } else { format!(" ({})", p.aliases.join(", ")) };
-            (p.id.clone(), format!("{}{aliases}", p.name))
+            let names = std::iter::once(p.name.clone()).chain(p.aliases.iter().cloned()).collect();
+            choice(&p.id, format!("{}{aliases}", p.name), names)
         })
         .collect();
-    let props: Vec<(String, String)> = store::propositions(conn)?.into_iter().map(|p| (p.id, p.text)).collect();
-    let stances: Vec<(String, String)> =
-        Stance::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect();
-    let none = ("-".to_string(), "nobody: the party said it directly".to_string());
-    let relays: Vec<(String, String)> = std::iter::once(none).chain(parties.iter().cloned()).collect();
+    let props: Vec<Choice> =
+        store::propositions(conn)?.into_iter().map(|p| choice(&p.id, p.text.clone(), vec![p.text])).collect();
+    let stances: Vec<Choice> =
+        Stance::ALL.iter().map(|s| choice(s.as_str(), s.label().to_string(), Vec::new())).collect();
+    let relays: Vec<Choice> = std::iter::once(choice("-", "nobody: the party said it directly".into(), Vec::new()))
+        .chain(parties.iter().map(|p| Choice { id: p.id.clone(), label: p.label.clone(), names: p.names.clone() }))
+        .collect();
 
-    let ask = |given: Option<String>, prompt: &str, known: &[(String, String)], kind: &str, flag: &str| match given {
+    let ask = |given: Option<String>, prompt: &str, known: &[Choice], kind: &str, flag: &str| match given {
         Some(text) => store::resolve(conn, kind, &text, flag),
         None => pick(prompt, known, kind),
     };
@@ -199,16 +208,15 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
     Ok(claim)
 }
 
-/// The id of the one picked from `known` (id and label).
-fn pick(prompt: &str, known: &[(String, String)], kind: &str) -> Result<String> {
+/// The id of the one picked from `known`.
+fn pick(prompt: &str, known: &[Choice], kind: &str) -> Result<String> {
     if known.is_empty() {
         return Err(Error::input(format!(
             "claim add: no {kind} is logged yet; add one first (claimtrack {kind} add ...), or log a whole source with `claimtrack log`"
         )));
     }
-    let items: Vec<String> = known.iter().map(|(id, label)| format!("{id} · {label}")).collect();
-    match prompt::pick(prompt, &items)? {
-        Some(i) => Ok(known[i].0.clone()),
+    match prompt::pick(prompt, known)? {
+        Some(i) => Ok(known[i].id.clone()),
         None => Err(prompt::aborted("claim add", "left with Esc")),
     }
 }

@@ -30,7 +30,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };
             let text = read(file, &name)?;
             let summary = write(ctx, &text, a.dry_run).map_err(|e| match e {
-                Error::Input(m) => Error::Input(format!("{name}: {m}")),
+                Error::Input(_) | Error::Many(_) => {
+                    Error::all(e.lines().into_iter().map(|m| format!("{name}: {m}")).collect())
+                }
                 other => other,
             })?;
             (name, summary)
@@ -51,12 +53,22 @@ fn read(file: &Path, name: &str) -> Result<String> {
     Ok(text)
 }
 
-/// Checks and writes the text's records in one transaction; an error ("line N: ...") writes
-/// nothing.
+/// Checks and writes the text's records in one transaction. Every error ("line N: ...") is
+/// reported, in line order, and any error writes nothing.
 fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
-    let (bundle, places) = logfile::parse(text)?;
+    let (bundle, places, mut errors) = logfile::parse(text)?;
     let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
-    ctx.write(dry_run, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &locate))
+    let checked =
+        ctx.write(dry_run || !errors.is_empty(), |tx| store::apply_every(tx, bundle, "add", Refs::IdsOrNames, &locate));
+    match checked {
+        Ok(summary) if errors.is_empty() => Ok(summary),
+        Ok(_) => Err(Error::all(logfile::by_line(errors))),
+        Err(e @ (Error::Input(_) | Error::Many(_))) => {
+            errors.extend(e.lines());
+            Err(Error::all(logfile::by_line(errors)))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Opens the editor on the template until what is saved is valid, and writes it. The text
@@ -92,9 +104,19 @@ fn edit_until_valid(ctx: &Ctx, dry_run: bool) -> Result<Summary> {
         let text = logfile::without_notes(&edited);
         match write(ctx, &text, dry_run) {
             Ok(summary) => return Ok(summary),
-            Err(Error::Input(message)) => {
-                ctx.say(format!("{message}; reopening the editor (nothing is written until it is right)"));
-                given = logfile::with_note(&text, &message);
+            Err(e @ (Error::Input(_) | Error::Many(_))) => {
+                let messages = e.lines();
+                match messages.as_slice() {
+                    [one] => ctx.say(format!("{one}; reopening the editor (nothing is written until it is right)")),
+                    all => {
+                        all.iter().for_each(|m| ctx.say(m));
+                        ctx.say(format!(
+                            "{} things to fix; reopening the editor with each noted above its line (nothing is written until it is right)",
+                            all.len()
+                        ));
+                    }
+                }
+                given = logfile::with_notes(&text, &messages);
             }
             Err(other) => {
                 let kept = keep(file)?;

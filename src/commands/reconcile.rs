@@ -4,13 +4,13 @@
 use super::{Ctx, When};
 use crate::analysis::{self, Persist, Scope};
 use crate::error::{Context, Result};
-use crate::model::{Finding, Severity};
+use crate::model::{Finding, Severity, Story};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
-use crate::store::Changes;
+use crate::store::{self, Changes, StoredCorrection};
 use comfy_table::{Cell, Color};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 /// Mark what an editor must know before publishing: conflicts, reversals, silences, single
@@ -34,6 +34,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if !when.is_present() {
         ctx.warn_if_tampered(&store)?;
     }
+    let last_run = store.read(store::last_reconcile_event)?;
     let reading = analysis::read(&mut store, Scope::Story, when, Persist::Save, &mut |done, total| {
         progress.set_out_of(done, total)
     })?;
@@ -49,7 +50,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 changes.reopened.len(),
                 changes.cleared.len()
             ));
-            say_changes(ctx, outcome, changes);
+            let corrections = store.read(|c| store::corrections_after(c, last_run))?;
+            say_changes(ctx, &reading.story, outcome, changes, &corrections);
         }
         None => {
             ctx.say(format!("as of {as_of}: {} findings (a view of the past: nothing stored)", outcome.findings.len()))
@@ -63,7 +65,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 }
 
 /// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
-fn say_changes(ctx: &Ctx, outcome: &Outcome, changes: &Changes) {
+/// Names each finding that changed; a reopened or cleared one with the corrections since the
+/// last reconcile that touched what it rests on (its claims, their sources, its parties and
+/// propositions), so that the editor sees which fix did it.
+fn say_changes(ctx: &Ctx, story: &Story, outcome: &Outcome, changes: &Changes, corrections: &[StoredCorrection]) {
     let text = |id: Option<&String>| {
         id.and_then(|id| outcome.proposition(id)).map_or_else(|| "(sources)".to_string(), |p| p.text.clone())
     };
@@ -72,9 +77,36 @@ fn say_changes(ctx: &Ctx, outcome: &Outcome, changes: &Changes) {
     for (what, list) in groups {
         for f in list {
             let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
-            ctx.say(format!("  {what}: {} on “{}”{parties}", f.kind_label(), text(f.proposition.as_ref())));
+            let by = corrections_touching(story, f, corrections);
+            let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
+            ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())));
         }
     }
+}
+
+/// The corrections, in words, of the records a finding rests on.
+fn corrections_touching(story: &Story, f: &Finding, corrections: &[StoredCorrection]) -> Vec<String> {
+    let mut touched: BTreeSet<&str> =
+        f.claims.iter().chain(&f.parties).chain(&f.propositions).map(String::as_str).collect();
+    for c in story.claims.iter().filter(|c| f.claims.iter().any(|id| id == c.id())) {
+        touched.insert(c.claim.source.as_str());
+        touched.extend(c.claim.basis.iter().map(String::as_str));
+    }
+    corrections
+        .iter()
+        .filter(|c| touched.contains(c.correction.target.as_str()))
+        .map(|c| {
+            let kind = c.correction.kind.map_or_else(String::new, |k| format!("{k} "));
+            let fields: Vec<&String> = c.before.keys().collect();
+            let fields: Vec<&str> = fields.into_iter().map(String::as_str).collect();
+            format!(
+                "the correction of {kind}{} ({}; why: {})",
+                c.correction.target,
+                fields.join(", "),
+                c.correction.reason
+            )
+        })
+        .collect()
 }
 
 /// Findings grouped by proposition, the propositions with the most severe findings first.

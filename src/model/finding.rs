@@ -208,7 +208,10 @@ pub struct CarriedFinding {
     /// The digest of its evidence (see [`Finding::evidence`]).
     pub evidence: String,
     pub facts: serde_json::Value,
+    /// The note the finding shows (its last triage's, or none for one just found).
+    pub note: Option<String>,
     pub first_seen: String,
+    pub updated: String,
     /// Every change of its state, oldest first: the last one is its state.
     pub triage: Vec<TriageStep>,
 }

@@ -110,6 +110,35 @@ pub fn apply(
     writer.finish()
 }
 
+/// Writes a bundle a person wrote by hand (a log file): every record is checked, and every
+/// error reported, not only the first, so that the file can be fixed in one round. Any error
+/// and the caller's transaction must not commit.
+pub fn apply_every(
+    tx: &Connection,
+    bundle: Bundle,
+    action: &str,
+    refs: Refs,
+    locate: &dyn Fn(&str, usize, &str) -> String,
+) -> Result<Summary> {
+    let mut writer = Writer::new(tx, action, refs)?;
+    let mut errors = Vec::new();
+    for (plural, index, record) in bundle.into_records() {
+        match writer.add(record, &|field| locate(plural, index, field)) {
+            Ok(()) => {}
+            Err(Error::Input(message)) => errors.push(message),
+            Err(other) => return Err(other),
+        }
+    }
+    match writer.finish() {
+        Ok(summary) if errors.is_empty() => Ok(summary),
+        Ok(_) => Err(Error::all(errors)),
+        Err(e) => {
+            errors.extend(e.lines());
+            Err(Error::all(errors))
+        }
+    }
+}
+
 /// Checks and writes records one at a time within one transaction.
 pub struct Writer<'a> {
     tx: &'a Connection,
@@ -224,21 +253,32 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Checks the references that pointed ahead, and returns what was written.
+    /// Checks the references that pointed ahead, and returns what was written. Every
+    /// reference to nothing is named (up to a few), in the order they were met.
     pub fn finish(self) -> Result<Summary> {
+        const NAMED: usize = 20;
         let fail = |e| Error::Sql { context: "checking the references that pointed ahead".into(), source: e };
         let mut stmt =
             self.tx.prepare("SELECT kind, id, at FROM temp.pending_reference ORDER BY rowid").map_err(fail)?;
         let mut rows = stmt.query([]).map_err(fail)?;
+        let mut missing = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
             let (kind, id, at): (String, String, String) =
                 (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?, row.get(2).map_err(fail)?);
             if !exists(self.tx, &kind, &id)? {
+                if missing.len() == NAMED {
+                    missing.push("and more references to nothing; fix these first".to_string());
+                    break;
+                }
                 let known = ids(self.tx, &kind)?;
-                return Err(Error::input(format!("{at}: no {kind} '{id}'{}", suggest(&id, &known, &kind))));
+                missing.push(format!("{at}: no {kind} '{id}'{}", suggest(&id, &known, &kind)));
             }
         }
-        Ok(self.summary)
+        if missing.is_empty() {
+            Ok(self.summary)
+        } else {
+            Err(Error::all(missing))
+        }
     }
 
     /// Fills in who logged the record and when, and the ids derived from content.

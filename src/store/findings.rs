@@ -234,7 +234,7 @@ pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Resul
         .and_then(|mut s| {
             s.execute(params![
                 f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail,
-                f.evidence, f.facts.to_string(), last.state, last.note, last.by, f.first_seen, last.at
+                f.evidence, f.facts.to_string(), last.state, f.note, last.by, f.first_seen, f.updated
             ])
         })
         .context(|| format!("adding finding {}", f.id))?;
@@ -246,7 +246,7 @@ pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Resul
     }
     for step in &f.triage[shared..] {
         tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![f.id, step.state, step.note, step.by]))
+            .and_then(|mut s| s.execute(params![f.id, step.state, f.note, step.by]))
             .context(|| format!("setting the state of finding {}", f.id))?;
         log_step(tx, &f.id, step.state, step.note.as_deref(), &step.by, &step.at, action)?;
     }
@@ -260,7 +260,7 @@ pub fn carried_findings(conn: &Connection) -> Result<Vec<CarriedFinding>> {
         history.entry(t.finding).or_default().push(TriageStep { state: t.state, note: t.note, by: t.by, at: t.at });
     }
     let mut stmt = conn
-        .prepare("SELECT id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, first_seen FROM finding ORDER BY id")
+        .prepare("SELECT id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, note, first_seen, updated FROM finding ORDER BY id")
         .context(|| "listing findings".into())?;
     let rows = stmt
         .query_map([], |r| {
@@ -280,7 +280,9 @@ pub fn carried_findings(conn: &Connection) -> Result<Vec<CarriedFinding>> {
                 detail: r.get(7)?,
                 evidence: r.get(8)?,
                 facts: serde_json::from_str(&facts).map_err(|e| bad_json("facts", e))?,
-                first_seen: r.get(10)?,
+                note: r.get(10)?,
+                first_seen: r.get(11)?,
+                updated: r.get(12)?,
                 triage: Vec::new(),
             })
         })

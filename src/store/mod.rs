@@ -10,7 +10,7 @@ mod records;
 mod search;
 mod window;
 
-pub use apply::{apply, first_difference, suggest, Locate, Refs, Summary, Writer};
+pub use apply::{apply, apply_every, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;

@@ -90,7 +90,7 @@ fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusq
 /// The ids of one record kind, for "did you mean" suggestions.
 pub fn ids(conn: &Connection, kind: &str) -> Result<Vec<String>> {
     let table = match kind {
-        "party" | "source" | "proposition" | "claim" | "request" => kind,
+        "party" | "source" | "proposition" | "claim" | "request" | "verdict" => kind,
         _ => unreachable!("no id column for {kind}"),
     };
     let mut stmt = conn
@@ -1263,6 +1263,24 @@ pub fn corrections_of(conn: &Connection, kind: RecordKind, target: &str) -> Resu
 /// Every correction, oldest first.
 pub fn corrections(conn: &Connection) -> Result<Vec<StoredCorrection>> {
     all(conn, &format!("SELECT {CORRECTION_COLUMNS} FROM correction ORDER BY seq"), correction_row)
+}
+
+/// The last event a present-day reconcile logged (0 for none): what it saw is older.
+pub fn last_reconcile_event(conn: &Connection) -> Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM event WHERE kind = 'triage' AND json_extract(body, '$.by') = 'reconcile'",
+        [],
+        |r| r.get(0),
+    )
+    .context(|| "reading the audit log".into())
+}
+
+/// The corrections logged after event `seq`, oldest first.
+pub fn corrections_after(conn: &Connection, seq: i64) -> Result<Vec<StoredCorrection>> {
+    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE event > ?1 ORDER BY seq");
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.query_map([seq], correction_row)?.collect())
+        .context(|| "reading the latest corrections".into())
 }
 
 /// Writes a correction about to be applied (see the `correction` table in schema.sql).

@@ -19,11 +19,6 @@ fn ids(v: &Value, field: &str) -> Vec<String> {
     list(v).iter().map(|r| r[field].as_str().unwrap_or_default().to_string()).collect()
 }
 
-fn repo_file(path: &str) -> String {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("reading {}: {e}", full.display()))
-}
-
 fn parse(text: &str, what: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{what} is not JSON ({e}):\n{text}"))
 }

@@ -531,20 +531,18 @@ mod terminal {
     }
 
     #[test]
-    fn claim_add_asks_for_each_field_with_fuzzy_choices_and_confirms() {
+    fn claim_add_asks_for_each_field_with_ranked_choices_and_confirms() {
         let db = Db::with_fixture("kupol-drones.json");
         let mut p = spawn(&db, &["claim", "add"]);
-        // Each list is filtered as you type; "> " marks the one Enter picks.
-        answer(&mut p, "Source", "reuters-rep");
-        answer(&mut p, "> s-reuters-report", "\r");
-        // A typo in the filter, corrected with backspace.
-        answer(&mut p, "Party", "kremlni");
-        answer(&mut p, "kremlni|", "\x7f\x7fin");
-        answer(&mut p, "> kremlin", "\r");
-        answer(&mut p, "Proposition", "flight tests");
+        // Part of an id that only one record has is taken at once.
+        answer(&mut p, "Source", "reuters-rep\r");
+        // A typo, corrected with backspace: the id typed exactly.
+        answer(&mut p, "Party", "kremlni\x7f\x7fin\r");
+        // Several match: the list, best first, "> " on the one Enter picks.
+        answer(&mut p, "Proposition", "experts\r");
+        answer(&mut p, "Which one?", "");
         answer(&mut p, "> p-experts-flight-tests", "\r");
-        answer(&mut p, "Stance", "declin");
-        answer(&mut p, "> declined", "\r");
+        answer(&mut p, "Stance", "declin\r");
         answer(&mut p, "Relayed by", "\r");
         answer(&mut p, "Quote", "We have nothing to add.\r");
         answer(&mut p, "Stated on", "2025-09-31\r");

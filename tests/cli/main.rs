@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod corrections;
 mod formats;
 mod import_export;
 mod integrity;
