@@ -816,14 +816,6 @@ pub fn known_seq(conn: &Connection, t: Timestamp) -> Result<i64> {
         .context(|| "reading the audit log".into())
 }
 
-/// Every correction logged after event `seq`, newest first.
-pub fn corrections_after(conn: &Connection, seq: i64) -> Result<Vec<StoredCorrection>> {
-    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE event > ?1 ORDER BY seq DESC");
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.query_map([seq], correction_row)?.collect())
-        .context(|| "reading the later corrections".into())
-}
-
 /// The story as this database knew it at `t`: records that entered it later (whatever
 /// their `recorded` says: an import keeps its desk's) are left out, and corrections logged
 /// later are undone, newest first.
@@ -879,8 +871,8 @@ pub fn proposition_of(conn: &Connection, kind: Option<RecordKind>, id: &str) -> 
 }
 
 /// Cuts a loaded story back to event `known`: leaves out the rows added later and undoes
-/// `undone`, the corrections logged after it, newest first.
-fn cut_back(conn: &Connection, story: &mut Story, known: i64, undone: Vec<StoredCorrection>) -> Result<()> {
+/// `corrections`, those logged after it (oldest first), newest first.
+fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<StoredCorrection>) -> Result<()> {
     let later = |table: &str, key: &str| -> Result<std::collections::HashSet<String>> {
         let sql = format!("SELECT {key} FROM {table} WHERE event > ?1 OR event IS NULL");
         let mut stmt = conn.prepare(&sql).context(|| format!("running {sql}"))?;
@@ -904,7 +896,7 @@ fn cut_back(conn: &Connection, story: &mut Story, known: i64, undone: Vec<Stored
     story.retractions.retain(|r| k(&r.target));
     let k = keep(later("verdict", "id")?);
     story.verdicts.retain(|r| k(&r.key()));
-    for c in undone {
+    for c in corrections.into_iter().rev() {
         undo(story, &c)
             .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
     }
