@@ -427,13 +427,27 @@ fn positions(w: &Inputs, n: &Naming) -> Vec<PositionChange> {
             if was.map(|x| x.0) == is.map(|x| x.0) {
                 continue;
             }
-            let said = |r: Option<&crate::reconcile::PropositionOutcome>| -> Vec<String> {
-                r.map(|p| p.claims.iter().filter(|c| &c.party == party).map(|c| c.claim.clone()).collect())
-                    .unwrap_or_default()
+            // The party's claims the window touched, in a reading, taking `stance` when given.
+            let said = |r: Option<&crate::reconcile::PropositionOutcome>, stance: Option<Stance>| -> Vec<String> {
+                let Some(p) = r else { return Vec::new() };
+                let on = |c: &&ClaimReading| &c.party == party && touched.contains(c.claim.as_str());
+                p.claims
+                    .iter()
+                    .filter(on)
+                    .filter(|c| stance.is_none_or(|s| c.stance == s))
+                    .map(|c| c.claim.clone())
+                    .collect()
             };
-            let mut claims: Vec<String> = said(after).into_iter().chain(said(before)).collect();
-            claims.retain(|c| touched.contains(c.as_str()));
-            dedup(&mut claims);
+            // What did it: the claims taking the new stance, else (a position dropped) those
+            // that held the old one, else whatever of the party's the window touched.
+            let mut claims = is.map(|x| said(after, Some(x.0))).unwrap_or_default();
+            if claims.is_empty() {
+                claims = was.map(|x| said(before, Some(x.0))).unwrap_or_default();
+            }
+            if claims.is_empty() {
+                claims = said(after, None).into_iter().chain(said(before, None)).collect();
+                dedup(&mut claims);
+            }
             if claims.is_empty() {
                 claims.extend(is.or(was).map(|x| x.1.clone()));
             }

@@ -84,6 +84,13 @@ pub fn window_log(conn: &Connection, w: Window) -> Result<WindowLog> {
     })
 }
 
+/// The findings whose state changed in the window: found, reopened or cleared by
+/// `reconcile`, or triaged by an editor.
+pub fn findings_changed(conn: &Connection, w: Window) -> Result<BTreeSet<String>> {
+    let ids = in_window(conn, w, "SELECT record FROM event WHERE kind = 'triage'", "", |r| r.get(0))?;
+    Ok(ids.into_iter().collect())
+}
+
 /// The rows of `select` added in the window, in the order they were logged (then by `then`).
 /// The event table is windowed on its own `seq`, every other table on its `event` column.
 fn in_window<T>(
