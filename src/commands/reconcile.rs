@@ -64,19 +64,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
 }
 
-/// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
-/// Names each finding that changed; a reopened or cleared one with the corrections since the
+/// One line per finding that opened, reopened or cleared: its kind, proposition and parties
+/// (by name); a reopened or cleared one with the corrections since the
 /// last reconcile that touched what it rests on (its claims, their sources, its parties and
 /// propositions), so that the editor sees which fix did it.
 fn say_changes(ctx: &Ctx, story: &Story, outcome: &Outcome, changes: &Changes, corrections: &[StoredCorrection]) {
     let text = |id: Option<&String>| {
         id.and_then(|id| outcome.proposition(id)).map_or_else(|| "(sources)".to_string(), |p| p.text.clone())
     };
+    let name = |id: &String| story.parties.iter().find(|p| &p.id == id).map_or_else(|| id.clone(), |p| p.name.clone());
     let groups: [(&str, &[Finding]); 3] =
         [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
     for (what, list) in groups {
         for f in list {
-            let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
+            let names: Vec<String> = f.parties.iter().map(name).collect();
+            let parties = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
             let by = corrections_touching(story, f, corrections);
             let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
             ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())));
