@@ -113,6 +113,7 @@ ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 const CHANGES_STYLE: &str = r#"
 section.changes { border: 1px solid var(--rule); border-left: 4px solid #1a7f37; border-radius: 6px;
                   padding: .2rem .9rem .6rem; margin-top: .8rem; }
+section.changes h2 { border-top: 0; }
 section.changes ul { margin: 0; padding-left: 1.1rem; }
 section.changes li { margin: .15rem 0; }
 @media (min-width: 900px) { section.changes .sections { columns: 2; column-gap: 2rem; } section.changes .sections div { break-inside: avoid; } }
