@@ -474,3 +474,20 @@ fn reconcile_names_the_findings_it_opened_reopened_and_cleared() {
     let quiet = at(&db, "2026-11-28T10:05:00Z", "reconcile --quiet").success();
     assert!(quiet.stderr.is_empty(), "--quiet says nothing: {}", quiet.stderr);
 }
+
+#[test]
+fn a_source_retracted_in_the_window_is_named_with_what_it_breaks() {
+    let db = scripted_day();
+    at_ok(&db, "2026-11-29T08:00:00Z", "retract mfa-briefing --reason \"the page was taken down\"");
+    let d = digest(&db, "--since today");
+    let x = &d["retractions"][0];
+    assert_eq!(
+        (x["kind"].as_str(), x["title"].as_str()),
+        (Some("source"), Some("Foreign ministry briefing, 28 November"))
+    );
+    assert_eq!(d["findings_new"][0]["kind"], "retracted-basis");
+    assert_eq!(d["findings_new"][0]["parties"], serde_json::json!(["china-mfa"]));
+    assert_eq!(ids(&d)["positions_changed"], Vec::<String>::new(), "a retracted source leaves the claim standing");
+    let table = at_ok(&db, MORNING, "changes --since today");
+    assert!(table.contains("“Foreign ministry briefing, 28 November” — retracted by the source on 29 Nov"), "{table}");
+}
