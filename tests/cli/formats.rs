@@ -1208,13 +1208,20 @@ fn jsonl_forward_references_resolve_and_unknown_ones_are_reported_with_their_lin
     );
     let dangling =
         format!("{header}\n{}\n{}\n", rest[1], r#"{"type":"link","from":"c-second","rel":"cites","to":"c-gone"}"#);
-    assert_refused(
-        &db,
-        "import --format jsonl -",
-        Some(&dangling),
-        1,
-        &["<stdin>: line 2: proposition: no proposition 'p-later'"],
+    let before = db.snapshot();
+    let out = db.run_with("import --format jsonl -", Some(&dangling));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_errors(
+        &out.stderr,
+        &[
+            "<stdin>: line 2: proposition: no proposition 'p-later'",
+            "<stdin>: line 2: party: no party 'later-outlet'",
+            "<stdin>: line 2: source: no source 's-later'",
+            "<stdin>: line 3: to: no claim 'c-gone' (did you mean 'c-second'?)",
+        ],
     );
+    assert_eq!(out.stderr.lines().count(), 4, "one line for each unknown reference:\n{}", out.stderr);
+    assert_unchanged(&before, &db.snapshot(), "a bundle with unknown references");
 }
 
 /// The quote of the i-th generated claim: about 100 characters, non-ASCII included.

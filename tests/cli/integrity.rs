@@ -1069,3 +1069,58 @@ fn a_file_that_is_not_sqlite_is_refused_untouched_by_every_kind_of_command() {
         assert_eq!(files_in(db.dir()), ["story.db"], "{args} left files behind");
     }
 }
+
+/// Settings are logged like records: one changed with plain SQL no longer matches its event.
+#[test]
+fn verify_catches_a_setting_changed_behind_its_back() {
+    let db = sound_story();
+    db.ok("config set org.name Desk");
+    db.ok("config set org.url https://desk.example");
+    assert_sound(&db, &[]);
+    tamper(
+        &db,
+        "DROP TRIGGER setting_append_only; UPDATE setting SET value = 'https://evil.example' WHERE key = 'org.url'",
+    );
+    broken(&db, &["org.url"]);
+}
+
+/// With every trigger gone, the append-only promise rests on verify alone: it says so.
+#[test]
+fn verify_catches_every_trigger_dropped() {
+    let db = sound_story();
+    let conn = Connection::open(db.path()).unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(conn);
+    assert!(triggers.len() > 40, "the schema's triggers: {triggers:?}");
+    tamper(&db, &triggers.iter().map(|t| format!("DROP TRIGGER \"{t}\";")).collect::<String>());
+    let problems = broken(&db, &["trigger", "claim_append_only"]);
+    assert!(problems.iter().any(|p| p.to_string().contains("event_no_delete")), "{problems:#?}");
+}
+
+/// Reconciles run at once (and writers beside them) never clear a live finding nor reopen a
+/// dismissed one: each reads and writes the findings in one write transaction.
+#[test]
+fn reconciles_at_once_keep_findings_as_triaged() {
+    let db = sound_story();
+    let dismissed = db.column("findings --state open", "id").into_iter().next().expect("an open finding");
+    db.ok(&*format!("findings dismiss {dismissed} --note \"not news\""));
+    let before = history(&db, "").len();
+    let open_before = db.column("findings --state open", "id");
+    let runs: Vec<_> = (0..6)
+        .map(|_| db.process().arg("reconcile").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap())
+        .collect();
+    for mut run in runs {
+        assert!(run.wait().unwrap().success(), "every reconcile succeeds");
+    }
+    assert_eq!(history(&db, "").len(), before, "nothing changed, so nothing was logged");
+    assert_eq!(db.column("findings --state open", "id"), open_before, "no live finding cleared");
+    let states: Vec<String> = db.column("findings --state dismissed", "id");
+    assert!(states.contains(&dismissed), "the dismissed finding stays dismissed: {states:?}");
+    assert_sound(&db, &[]);
+}

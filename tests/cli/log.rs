@@ -753,6 +753,6 @@ fn the_readme_walk_through_and_its_log_file_tell_the_same_story() {
     let logging = readme.split("## Logging an article in one go").nth(1).expect("the log walk-through");
     let text = blocks(logging, "toml").remove(0);
     let out = db.run_with(&["log", "--from", "-"], Some(&text)).success();
-    assert!(out.stderr.contains("added nothing; 4 already present"), "{}", out.stderr);
+    assert!(out.stderr.contains("added nothing; 10 already present"), "{}", out.stderr);
     assert_unchanged(&before, &db.snapshot(), "the README's log file restates its walk-through");
 }

@@ -206,26 +206,26 @@ impl Db {
 
     /// Like [`Db::cmd`] but without CLAIMTRACK_DB: the binary decides where its database is.
     pub fn bare_cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("claimtrack").expect("the claimtrack binary is built");
-        cmd.env_clear()
-            .env("CLAIMTRACK_USER", USER)
-            .env("CLAIMTRACK_NOW", NOW)
-            .env("NO_COLOR", "1")
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .current_dir(self.dir.path());
-        cmd
+        Command::from_std(self.bare_process())
     }
 
     /// The real binary as a plain `std::process::Command`, with the same pinned environment
     /// as [`Db::cmd`]: for tests that spawn processes side by side, or kill one mid-run.
     pub fn process(&self) -> std::process::Command {
+        let mut cmd = self.bare_process();
+        cmd.env("CLAIMTRACK_DB", &self.path);
+        cmd
+    }
+
+    /// The binary in a clean environment: a pinned user, clock and no colour, run in the
+    /// test's directory.
+    fn bare_process(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_claimtrack"));
         cmd.env_clear()
             .env("CLAIMTRACK_USER", USER)
             .env("CLAIMTRACK_NOW", NOW)
             .env("NO_COLOR", "1")
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("CLAIMTRACK_DB", &self.path)
             .current_dir(self.dir.path());
         cmd
     }
@@ -309,9 +309,17 @@ pub fn outcome(cmd: &mut Command) -> Outcome {
 
 /// A claimtrack error: exactly one line, "error: ...", containing every needle.
 pub fn assert_error_line(stderr: &str, needles: &[&str]) {
-    assert!(stderr.starts_with("error: "), "stderr should start with 'error: ':\n{stderr}");
-    assert!(stderr.ends_with('\n'), "stderr should end with a newline:\n{stderr:?}");
+    assert_errors(stderr, needles);
     assert_eq!(stderr.lines().count(), 1, "stderr should be a single line:\n{stderr}");
+}
+
+/// Every problem an input has, one "error: ..." line each (a log file or an import names
+/// them all at once); together they contain every needle.
+pub fn assert_errors(stderr: &str, needles: &[&str]) {
+    assert!(stderr.ends_with('\n'), "stderr should end with a newline:\n{stderr:?}");
+    for line in stderr.lines() {
+        assert!(line.starts_with("error: "), "every line should start with 'error: ':\n{stderr}");
+    }
     for needle in needles {
         assert!(stderr.contains(needle), "stderr should mention {needle:?}:\n{stderr}");
     }
