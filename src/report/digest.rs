@@ -252,6 +252,11 @@ impl<'a> Naming<'a> {
         self.texts.get(proposition).map_or_else(|| proposition.to_string(), |t| t.to_string())
     }
 
+    /// A source's title, or what is known of an untitled one (its publisher by name).
+    fn title(&self, s: &Source) -> String {
+        s.label_by(s.publisher.as_deref().map(|p| self.names.party(p)).as_deref())
+    }
+
     fn bears(&self, f: &Finding) -> bool {
         f.propositions.iter().any(|p| self.read.contains(p.as_str()))
     }
@@ -351,7 +356,7 @@ pub fn build(w: &Inputs) -> Digest {
             .filter(|s| !w.limited || n.names.sources.contains_key(s.id.as_str()))
             .map(|s| SourceEntry {
                 source: s.id.clone(),
-                title: s.label_by(s.publisher.as_deref().map(|p| n.names.party(p)).as_deref()),
+                title: n.title(s),
                 kind: s.kind.to_string(),
                 publisher: s.publisher.clone(),
                 publisher_name: s.publisher.as_deref().map(|p| n.names.party(p)),
@@ -385,10 +390,7 @@ fn retraction(w: &Inputs, n: &Naming, x: &crate::model::Retraction, kind: Target
             if w.limited && !n.names.sources.contains_key(x.target.as_str()) {
                 return None;
             }
-            let title = w
-                .sources
-                .get(&x.target)
-                .map(|s| s.label_by(s.publisher.as_deref().map(|p| n.names.party(p)).as_deref()));
+            let title = w.sources.get(&x.target).map(|s| n.title(s));
             (None, Some(title.unwrap_or_else(|| n.names.source(&x.target))))
         }
     };

@@ -78,14 +78,6 @@ impl Pen {
     }
 }
 
-/// An indent of `width` with a mark's sign at its end: "  + " for new, "  ~ " for changed.
-fn lead(width: usize, change: Option<Mark>) -> String {
-    match change {
-        None => " ".repeat(width),
-        Some(m) => format!("{}{} ", " ".repeat(width.saturating_sub(2)), sign(m)),
-    }
-}
-
 fn sign(m: Mark) -> &'static str {
     match m {
         Mark::New => "+",
@@ -101,8 +93,21 @@ fn mark_paint(m: Mark) -> Option<Paint> {
 }
 
 impl Pen {
-    /// [`Pen::wrap`] after an indent of `width` carrying a mark's sign, then `first`; the
-    /// sign in colour (wrapped plain first: escape codes have no width).
+    /// An indent of `width` with a mark's sign at its end ("  + " for new, "  ~ " for
+    /// changed), the sign in colour on a terminal.
+    fn lead(&self, width: usize, change: Option<Mark>) -> String {
+        match change {
+            None => " ".repeat(width),
+            Some(m) => format!("{}{} ", " ".repeat(width.saturating_sub(2)), self.paint(sign(m), mark_paint(m))),
+        }
+    }
+
+    /// The same pen without colour: what lines are wrapped with (escape codes have no width).
+    fn plain(&self) -> Pen {
+        Pen { width: self.width, colour: false }
+    }
+
+    /// [`Pen::wrap`] after an indent of `width` carrying a mark's sign, then `first`.
     fn wrap_marked(
         &self,
         out: &mut String,
@@ -111,14 +116,10 @@ impl Pen {
         rest: &str,
         text: &str,
     ) {
-        let plain = lead(width, change);
+        let plain = self.plain().lead(width, change);
         let mut lines = String::new();
-        Pen { width: self.width, colour: false }.wrap(&mut lines, &format!("{plain}{first}"), rest, text);
-        if let Some(m) = change.filter(|_| self.colour) {
-            let painted = format!("{}{} ", " ".repeat(width.saturating_sub(2)), self.paint(sign(m), mark_paint(m)));
-            lines = lines.replacen(&plain, &painted, 1);
-        }
-        out.push_str(&lines);
+        self.plain().wrap(&mut lines, &format!("{plain}{first}"), rest, text);
+        out.push_str(&lines.replacen(&plain, &self.lead(width, change), 1));
     }
 }
 
@@ -208,11 +209,7 @@ fn table(
                 format!("{}{padding}", pen.paint(&text, *paint))
             })
             .collect();
-        let lead = match change {
-            Some(m) => format!("{}{} ", " ".repeat(indent.saturating_sub(2)), pen.paint(sign(m), mark_paint(m))),
-            None => " ".repeat(indent),
-        };
-        format!("{lead}{}", shown.join(&" ".repeat(gap))).trim_end().to_string()
+        format!("{}{}", pen.lead(indent, change), shown.join(&" ".repeat(gap))).trim_end().to_string()
     };
     let _ = writeln!(out, "{}", line(header.iter().map(|h| (h.to_string(), Some(Paint::Bold))).collect(), None));
     for (i, row) in rows.iter().enumerate() {
@@ -387,18 +384,12 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         let _ = writeln!(out, "{indent}Findings");
         for f in p.finding_lines() {
             let sev = f.severity.as_str().to_uppercase();
-            let first_plain = format!("{}{sev} ", lead(indent.len() + 2, f.change));
+            let first_plain = format!("{}{sev} ", pen.plain().lead(indent.len() + 2, f.change));
             let rest = " ".repeat(first_plain.width());
             let mut text = String::new();
-            Pen { width: pen.width, colour: false }.wrap(
-                &mut text,
-                &first_plain,
-                &rest,
-                &format!("{}: {}", f.kind, f.said),
-            );
-            let sign = f.change.map(|m| format!("{} ", pen.paint(sign(m), mark_paint(m)))).unwrap_or_default();
-            let pad = " ".repeat(indent.len() + 2 - if f.change.is_some() { 2 } else { 0 });
-            let first = format!("{pad}{sign}{} ", pen.paint(&sev, severity_paint(f.severity)));
+            pen.plain().wrap(&mut text, &first_plain, &rest, &format!("{}: {}", f.kind, f.said));
+            let first =
+                format!("{}{} ", pen.lead(indent.len() + 2, f.change), pen.paint(&sev, severity_paint(f.severity)));
             let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
