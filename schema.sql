@@ -8,7 +8,9 @@
 -- * every table is STRICT, foreign keys are on (checked at commit, so a bundle may refer to
 --   records further on in itself);
 -- * dates are TEXT at the precision given: 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or an RFC 3339
---   instant in UTC ('2025-09-25T14:30:00Z'); their text order is their time order;
+--   instant in UTC ('2025-09-25T14:30:00Z'); their text order is their time order, but for
+--   one case: an instant with a fraction of a second ('...T14:30:00.5Z') sorts before the whole
+--   second it falls in ('...T14:30:00Z'), so claimtrack orders dates in Rust;
 -- * `recorded` is when the row was logged (UTC, microseconds, fixed width), `logged_by` who
 --   logged it;
 -- * lists that are plain attributes (aliases, tags) are JSON arrays; lists that refer to other

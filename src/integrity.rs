@@ -25,7 +25,7 @@ pub struct Problem {
 
 /// What `verify` reports.
 #[derive(Clone, Debug, Serialize)]
-pub struct Verdict {
+pub struct Soundness {
     pub ok: bool,
     pub events: usize,
     /// The hash of the last event: note it down, and a later rewrite of history shows.
@@ -202,8 +202,7 @@ fn check_sequence(
     rows: (&str, store::LoggedRow),
     problems: &mut Vec<Problem>,
 ) -> Result<()> {
-    let events = format!("SELECT {} FROM event WHERE kind = '{kind}' ORDER BY seq", audit::EVENT_COLUMNS);
-    store::zip_rows(conn, (&events, audit::event_row), rows, |e, row| {
+    store::zip_rows(conn, (&audit::events_of_kind(kind), audit::event_row), rows, |e, row| {
         let message = match (&e, &row) {
             (Some(e), Some((value, seq))) if e.body == *value && seq.is_none_or(|s| s == e.seq) => return Ok(()),
             (Some(e), Some(_)) => {
@@ -233,13 +232,6 @@ fn short(value: &Value) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     }
-}
-
-/// A triage row as its event logged it.
-fn triage_row(r: &rusqlite::Row) -> rusqlite::Result<(Value, Option<i64>)> {
-    let entry =
-        store::TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? };
-    Ok((serde_json::to_value(entry).expect("triage serialises"), None))
 }
 
 /// A finding's state must be the one its last triage entry set: the triage history (which
@@ -324,7 +316,7 @@ pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<V
 /// file), then the chain and the tables, which name the event and the record, then the
 /// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
 /// as both, and the first line should say which row).
-pub fn verify_database(conn: &Connection) -> Result<Verdict> {
+pub fn verify_database(conn: &Connection) -> Result<Soundness> {
     let (keys, damage): (Vec<String>, Vec<String>) =
         audit::sqlite_checks(conn)?.into_iter().partition(|m| m.starts_with("foreign_key_check"));
     let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
@@ -335,12 +327,7 @@ pub fn verify_database(conn: &Connection) -> Result<Verdict> {
     })?;
     problems.extend(chain.problem.take());
     let records = check_records(conn, &mut problems)?;
-    check_sequence(
-        conn,
-        "triage",
-        ("SELECT finding, state, note, by, at FROM finding_triage ORDER BY seq", triage_row),
-        &mut problems,
-    )?;
+    check_sequence(conn, "triage", (store::TRIAGE_ROWS, store::triage_row), &mut problems)?;
     check_sequence(conn, "setting", (store::SETTING_ROWS, store::setting_row), &mut problems)?;
     check_sequence(conn, "correction", (store::CORRECTION_ROWS, store::correction_as_logged), &mut problems)?;
     check_finding_states(conn, &mut problems)?;
@@ -351,7 +338,7 @@ pub fn verify_database(conn: &Connection) -> Result<Verdict> {
         problems.push(problem("chain", None, None, p));
     }
     problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
-    Ok(Verdict {
+    Ok(Soundness {
         ok: problems.is_empty(),
         events: chain.seen as usize,
         head: chain.head.unwrap_or_else(|| GENESIS.to_string()),

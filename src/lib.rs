@@ -1,6 +1,6 @@
 //! claimtrack: log who said what in a contested story, reconcile it and report it.
 //!
-//! One data path: cli → commands → store / reconcile / report / export.
+//! One data path: cli → commands → interchange → store → analysis (reconcile) → report / export.
 
 /// Loading a story and reading it once: the one way commands get a reconcile's outcome.
 pub mod analysis;
@@ -14,10 +14,12 @@ pub mod commands;
 pub mod date;
 /// The one error type, with exit codes.
 pub mod error;
-/// ClaimReview, PROV-JSON, CSV and JSON Lines.
+/// ClaimReview and PROV-JSON: what others read and claimtrack never reads back.
 pub mod export;
 /// verify's checks: the hash chain and the tables against the log.
 pub mod integrity;
+/// The bundle, JSON Lines and CSV, read and written.
+pub mod interchange;
 /// The text `claimtrack log` reads: TOML for one source and its claims.
 pub mod logfile;
 /// The domain records and the interchange bundle.

@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// Copies the database into `copy` with the online backup API, and verifies the copy.
-fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Verdict> {
+fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Soundness> {
     let mut dest = rusqlite::Connection::open(copy).context(|| format!("creating {shown}"))?;
     rusqlite::backup::Backup::new(store.conn(), &mut dest)
         .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
@@ -35,6 +35,7 @@ fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity:
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("backup")?;
     let shown = a.file.display();
     // Not even a symbolic link: SQLite would write the copy wherever it points.
     if a.file.symlink_metadata().is_ok() {

@@ -250,7 +250,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 (Some(prop), Some(party), Some(stance), Some(source)) => a.claim(prop, party, stance, source),
                 _ => ask(ctx, a)?,
             };
-            add(ctx, Bundle { claims: vec![claim], ..Bundle::default() }, Claim::KIND).map(drop)
+            add(ctx, "claim add", Bundle { claims: vec![claim], ..Bundle::default() }, Claim::KIND)
         }
         Command::List(a) => {
             let format = ctx.format("claim list", DATA_FORMATS)?;

@@ -46,7 +46,8 @@ const ID_FLAGS: &[(&str, &str)] = &[
     ("derived-from", "source"),
 ];
 
-pub fn run(_: &Ctx, a: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("completions")?;
     let shell: Shell = a.shell.parse().expect("clap allows only known shells");
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut visible(), "claimtrack", &mut script);

@@ -48,6 +48,7 @@ fn known(key: &str) -> Result<()> {
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Set { key, value } => {
+            ctx.no_format("config set")?;
             known(&key)?;
             if key == "org.url" {
                 check_url(&value).map_err(|why| Error::input(format!("org.url: {why}")))?;
@@ -60,6 +61,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Get { key } => {
+            ctx.no_format("config get")?;
             known(&key)?;
             let store = ctx.open_for_read()?;
             match store::settings(store.conn())?.into_iter().find(|(k, _)| *k == key) {

@@ -43,6 +43,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("correct")?;
     if a.set.is_empty() && a.add.is_empty() && a.remove.is_empty() {
         return Err(Error::Usage(
             "say what to change: --set FIELD=VALUE, --add FIELD=VALUE or --remove FIELD=VALUE".into(),

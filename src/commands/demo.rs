@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("demo", &[Format::Table, Format::Markdown, Format::Html, Format::Json])?;
     let mut store =
         if ctx.db_on_command_line { Store::open(&ctx.db, Open::CreateIfMissing)? } else { Store::memory()? };
-    let bundle = crate::commands::import::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
+    let bundle = crate::interchange::read::parse_bundle("fixtures/kupol-drones.json", KUPOL)?;
     let locate =
         |plural: &str, index: usize, field: &str| format!("fixtures/kupol-drones.json: {plural}[{index}].{field}");
     let summary = store.write(false, |tx| {

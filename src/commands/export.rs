@@ -3,8 +3,9 @@
 use super::Ctx;
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::export::{self, claimreview, prov, What};
-use crate::model::{Claim, Party, Source};
+use crate::export::{claimreview, prov};
+use crate::interchange::write;
+use crate::model::{Claim, Finding, Party, Source};
 use crate::output::{self, Format};
 use crate::reconcile;
 use crate::store;
@@ -14,6 +15,15 @@ use crate::store;
 /// gives the same bytes. `jsonl` writes the same records one a line; `csv` one table
 /// (`--what`); `claimreview` schema.org ClaimReview JSON-LD for propositions with a verdict;
 /// `prov` W3C PROV-JSON of the provenance graph.
+/// Which table `export --format csv` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum What {
+    Claims,
+    Parties,
+    Sources,
+    Findings,
+}
+
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack export > story.json\n  claimtrack export --format jsonl -o story.jsonl\n  claimtrack export --format csv --what claims > claims.csv\n  claimtrack export --format claimreview -o claimreview.jsonld\n  claimtrack export --format prov -o provenance.json"
@@ -49,16 +59,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let story = store::story(store.conn())?;
     let mut out = Vec::new();
     match format {
-        Format::Jsonl => export::jsonl(&mut out, store::bundle(store.conn())?)?,
+        Format::Jsonl => write::jsonl(&mut out, store::bundle(store.conn())?)?,
         Format::Csv => match a.what.expect("checked above") {
             What::Claims => {
-                export::csv::<Claim>(&mut out, &story.claims.into_iter().map(|r| r.claim).collect::<Vec<_>>())?
+                write::records::<Claim>(&mut out, &story.claims.into_iter().map(|r| r.claim).collect::<Vec<_>>())?
             }
-            What::Parties => export::csv::<Party>(&mut out, &story.parties)?,
-            What::Sources => export::csv::<Source>(&mut out, &story.sources)?,
+            What::Parties => write::records::<Party>(&mut out, &story.parties)?,
+            What::Sources => write::records::<Source>(&mut out, &story.sources)?,
             What::Findings => {
                 let findings = store::findings(store.conn())?;
-                export::csv_fields(&mut out, &findings, super::findings::FIELDS)?
+                write::fields(&mut out, &findings, Finding::FIELDS)?
             }
         },
         Format::Claimreview => {

@@ -4,7 +4,7 @@ use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::{Timestamp, When};
 use crate::error::{Error, Result};
-use crate::model::{FindingKind, FindingState};
+use crate::model::{Finding, FindingKind, FindingState};
 use crate::output::{self, Format};
 use crate::store;
 use clap::Subcommand;
@@ -72,18 +72,17 @@ struct TriageArgs {
 }
 
 const COLUMNS: &[&str] = &["id", "kind", "severity", "state", "proposition", "reason", "detail", "note"];
-pub const FIELDS: &[&str] =
-    &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state", "note"];
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    let (state, t) = match a.triage {
+    let (state, verb, t) = match a.triage {
         None => return list(ctx, &a),
         Some(Triage::Show { id }) => return show(ctx, &id),
-        Some(Triage::Ack(t)) => (FindingState::Acknowledged, t),
-        Some(Triage::Resolve(t)) => (FindingState::Resolved, t),
-        Some(Triage::Dismiss(t)) => (FindingState::Dismissed, t),
-        Some(Triage::Reopen(t)) => (FindingState::Open, t),
+        Some(Triage::Ack(t)) => (FindingState::Acknowledged, "ack", t),
+        Some(Triage::Resolve(t)) => (FindingState::Resolved, "resolve", t),
+        Some(Triage::Dismiss(t)) => (FindingState::Dismissed, "dismiss", t),
+        Some(Triage::Reopen(t)) => (FindingState::Open, "reopen", t),
     };
+    ctx.no_format(&format!("findings {verb}"))?;
     if state == FindingState::Dismissed && t.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(Error::Usage("dismissing a finding needs --note \"why it is not a problem\"".into()));
     }
@@ -116,14 +115,14 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
             && party.as_ref().is_none_or(|p| f.parties.contains(p))
             && changed.as_ref().is_none_or(|ids| ids.contains(&f.id))
     });
-    output::list(&findings, format, COLUMNS, FIELDS)
+    output::list(&findings, format, COLUMNS, Finding::FIELDS)
 }
 
 fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let format = ctx.format("findings show", DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
     let finding = store::resolve_finding(store.conn(), id)?;
-    output::show(&finding, format, FIELDS)?;
+    output::show(&finding, format, Finding::FIELDS)?;
     if format == Format::Table {
         let mut t = output::table(&["at", "state", "by", "note"]);
         for e in store::triage_history(store.conn(), Some(&finding.id))? {

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Add { from, rel, to } => {
             let link = Link { from, rel, to, logged_by: None, recorded: None };
-            add(ctx, Bundle { links: vec![link], ..Bundle::default() }, Link::KIND).map(drop)
+            add(ctx, "link add", Bundle { links: vec![link], ..Bundle::default() }, Link::KIND)
         }
         Command::List => {
             let format = ctx.format("link list", DATA_FORMATS)?;

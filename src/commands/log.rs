@@ -25,6 +25,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("log")?;
     let (name, summary) = match &a.from {
         Some(file) => {
             let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };

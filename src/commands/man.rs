@@ -18,6 +18,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    ctx.no_format("man")?;
     match a.dir {
         Some(dir) => {
             clap_mangen::generate_to(Cli::command(), &dir)

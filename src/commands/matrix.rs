@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                 row.extend(r.cells.iter().map(|c| c.label().to_string()));
                 row
             });
-            output::write_csv(&mut out, &header, rows)
+            crate::interchange::write::csv(&mut out, &header, rows)
         }
         Format::Markdown => {
             let mut text = String::new();

@@ -131,6 +131,18 @@ impl Ctx {
         }
     }
 
+    /// Refuses --format for a command that prints no data (an id, a message): a format it
+    /// would silently ignore is a mistake in the user's script.
+    pub fn no_format(&self, command: &str) -> Result<()> {
+        match self.format {
+            None => Ok(()),
+            Some(f) => Err(Error::Usage(format!(
+                "`{command}` prints no data, so --format {} means nothing to it; leave --format out",
+                f.name()
+            ))),
+        }
+    }
+
     /// A message for the person at the terminal: stderr, unless --quiet.
     pub fn say(&self, message: impl AsRef<str>) {
         if !self.quiet {
@@ -183,6 +195,8 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
         (_, "from") => "FROM".into(),
         (_, "to") => "TO".into(),
         (_, "target") => "TARGET".into(),
+        // `verdict set` names its proposition first, without a flag.
+        ("verdicts", "proposition") => "PROP".into(),
         (_, "proposition") => "--prop".into(),
         (_, "expected") => "--expect".into(),
         (_, "aliases") => "--alias".into(),
@@ -192,8 +206,9 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
 }
 
 /// Writes the records a command built from its flags, through the same checks as an import.
-/// Prints the record's key on stdout (new or already there) and returns it.
-fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
+/// Prints the record's key on stdout (new or already there).
+fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
+    ctx.no_format(command)?;
     let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &flag_for))?;
     let key = summary.first_key.clone().unwrap_or_default();
     println!("{key}");
@@ -202,7 +217,7 @@ fn add(ctx: &Ctx, bundle: Bundle, kind: &str) -> Result<String> {
     } else {
         ctx.say(format!("{kind} {key} is already logged, unchanged; nothing written"));
     }
-    Ok(key)
+    Ok(())
 }
 
 /// `KIND list`: every record of a kind that `keep` accepts.

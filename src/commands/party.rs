@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 logged_by: None,
                 recorded: None,
             };
-            add(ctx, Bundle { parties: vec![party], ..Bundle::default() }, Party::KIND).map(drop)
+            add(ctx, "party add", Bundle { parties: vec![party], ..Bundle::default() }, Party::KIND)
         }
         Command::List { kind } => list_records(ctx, store::parties, |p| kind.is_none_or(|k| p.kind == k), COLUMNS),
         Command::Show { id } => show_record(ctx, &id, store::party),

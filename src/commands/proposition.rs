@@ -60,7 +60,12 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 logged_by: None,
                 recorded: None,
             };
-            add(ctx, Bundle { propositions: vec![proposition], ..Bundle::default() }, Proposition::KIND).map(drop)
+            add(
+                ctx,
+                "proposition add",
+                Bundle { propositions: vec![proposition], ..Bundle::default() },
+                Proposition::KIND,
+            )
         }
         Command::List { tag } => {
             list_records(ctx, store::propositions, |p| tag.as_ref().is_none_or(|t| p.tags.contains(t)), COLUMNS)

@@ -71,7 +71,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 logged_by: None,
                 recorded: None,
             };
-            add(ctx, Bundle { requests: vec![request], ..Bundle::default() }, Request::KIND).map(drop)
+            add(ctx, "request add", Bundle { requests: vec![request], ..Bundle::default() }, Request::KIND)
         }
         Command::List { prop, party } => {
             let format = ctx.format("request list", DATA_FORMATS)?;

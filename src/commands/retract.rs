@@ -30,5 +30,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         logged_by: None,
         recorded: None,
     };
-    add(ctx, Bundle { retractions: vec![retraction], ..Bundle::default() }, Retraction::KIND).map(drop)
+    add(ctx, "retract", Bundle { retractions: vec![retraction], ..Bundle::default() }, Retraction::KIND)
 }

@@ -104,7 +104,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 logged_by: None,
                 recorded: None,
             };
-            add(ctx, Bundle { sources: vec![source], ..Bundle::default() }, Source::KIND).map(drop)
+            add(ctx, "source add", Bundle { sources: vec![source], ..Bundle::default() }, Source::KIND)
         }
         Command::List { kind } => list_records(ctx, store::sources, |s| kind.is_none_or(|k| s.kind == k), COLUMNS),
         Command::Show { id } => show_record(ctx, &id, store::source),

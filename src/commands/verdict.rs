@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 return Ok(());
             }
             verdict.id = Some(content_id("v-", &(&verdict, standing.and_then(|s| s.id))));
-            add(ctx, Bundle { verdicts: vec![verdict], ..Bundle::default() }, Verdict::KIND).map(drop)
+            add(ctx, "verdict set", Bundle { verdicts: vec![verdict], ..Bundle::default() }, Verdict::KIND)
         }
         Command::List { prop } => {
             let format = ctx.format("verdict list", DATA_FORMATS)?;

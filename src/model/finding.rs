@@ -148,6 +148,12 @@ pub struct Finding {
     pub evidence: String,
 }
 
+impl Finding {
+    /// The fields `findings` lists and `export --format csv --what findings` writes, in order.
+    pub const FIELDS: &'static [&'static str] =
+        &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state", "note"];
+}
+
 /// The structured part of a finding that has no column of its own, stored as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct FindingFacts {

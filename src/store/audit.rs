@@ -185,6 +185,11 @@ pub fn event_row(r: &rusqlite::Row) -> rusqlite::Result<Event> {
 /// The columns [`event_row`] reads, in its order.
 pub const EVENT_COLUMNS: &str = "seq, at, user, action, kind, record, body, prev, hash";
 
+/// The events of one kind, oldest first.
+pub fn events_of_kind(kind: &str) -> String {
+    format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = '{kind}' ORDER BY seq")
+}
+
 /// Every event in chain order, one at a time: memory does not grow with the log.
 pub fn walk_events(conn: &Connection, mut visit: impl FnMut(Event) -> Result<()>) -> Result<()> {
     let what = || "reading the audit log".to_string();

@@ -1122,6 +1122,16 @@ pub fn zip_rows<A, B>(
 /// Reads a row as the JSON its event logged, with the event it names.
 pub type LoggedRow = fn(&Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)>;
 
+/// Every triage row, in the order logged.
+pub const TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at FROM finding_triage ORDER BY seq";
+
+/// A triage row as its event logged it.
+pub fn triage_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
+    let entry =
+        super::TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? };
+    Ok((serde_json::to_value(entry).expect("triage serialises"), None))
+}
+
 /// A settings row as the audit log holds it, with its event.
 pub fn setting_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
     let recorded: Timestamp = col(r, "setting", "recorded")?;

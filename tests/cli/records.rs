@@ -563,6 +563,32 @@ fn usage_errors_exit_2() {
     assert_refused(&db, "export --format csv", None, 2, &["--format csv needs --what"]);
     assert_refused(&db, "export --format html", None, 2, &["`export` does not write html"]);
     assert_refused(&db, "demo --format csv", None, 2, &["`demo` does not write csv"]);
+    // A command that prints no data refuses --format rather than ignoring it.
+    let finding = {
+        db.ok("reconcile");
+        db.column("findings", "id").remove(0)
+    };
+    for (args, command) in [
+        ("--format claimreview party add zz --name Z --kind other", "`party add`"),
+        ("--format json claim add --prop p-experts-helped-kupol --party kremlin --stance denies --source s-seed-article", "`claim add`"),
+        ("--format json verdict set p-experts-helped-kupol --rating 1 --best 5 --worst 1 --label False", "`verdict set`"),
+        ("--format json retract s-seed-article --reason x", "`retract`"),
+        ("--format csv config set org.name Desk", "`config set`"),
+        (&*format!("--format json findings ack {finding}"), "`findings ack`"),
+        ("--format json correct kremlin --set name=K --reason typo", "`correct`"),
+        ("--format json backup copy.db", "`backup`"),
+        ("--format json completions bash", "`completions`"),
+    ] {
+        assert_refused(&db, args, None, 2, &[command, "prints no data", "leave --format out"]);
+    }
+    // A positional argument is named as the command names it, not as another's flag.
+    assert_refused(
+        &db,
+        "verdict set nope --rating 1 --best 5 --worst 1 --label False",
+        None,
+        1,
+        &["PROP: no proposition 'nope'"],
+    );
 }
 
 #[test]

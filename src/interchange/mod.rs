@@ -1,0 +1,6 @@
+//! The formats records travel in, both ways, in one place: the bundle, JSON Lines and CSV
+//! (docs/FORMAT.md). `read` turns them into records for the store's writer; `write` turns
+//! records into them.
+
+pub mod read;
+pub mod write;
