@@ -11,8 +11,9 @@ Shapes, each with about SOURCES sources and one claim read in the last one:
     diamond  levels of two: a_i and b_i each derived from both a_(i-1) and b_(i-1)
     comb     N roots, and a chain d_i derived from d_(i-1) and root_i
 
-Each command runs under a 4 GiB address-space limit and a 300 s timeout, so that a binary
-that blows up reports it rather than taking the machine down. Prints a Markdown table.
+Each command runs under a 4 GiB address-space limit and a timeout (300 s, or BENCH_TIMEOUT
+seconds), so that a binary that blows up reports it rather than taking the machine down.
+Prints a Markdown table.
 """
 import json
 import os
@@ -23,7 +24,7 @@ import tempfile
 import time
 
 LIMIT_BYTES = 4 << 30
-TIMEOUT_S = 300
+TIMEOUT_S = int(os.environ.get("BENCH_TIMEOUT", "300"))
 
 
 def sources(shape, n):
@@ -55,7 +56,7 @@ def bundle(shape, n, path):
             f.write(json.dumps({"type": "party", "id": pid, "name": pid.upper(), "kind": "media", **stamp}) + "\n")
         f.write(json.dumps({"type": "proposition", "id": "p", "text": "It happened.", "tags": ["t"], **stamp}) + "\n")
         for sid, up in graph:
-            rec = {"type": "source", "id": sid, "kind": "article", **stamp}
+            rec = {"type": "source", "id": sid, "title": f"Report {sid}", "kind": "article", **stamp}
             if up:
                 rec["derived_from"] = up
             f.write(json.dumps(rec) + "\n")

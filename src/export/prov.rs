@@ -73,7 +73,7 @@ pub fn document(story: &Story) -> Value {
         for upstream in &s.derived_from {
             let mut d =
                 json!({"prov:generatedEntity": qname("source", &s.id), "prov:usedEntity": qname("source", upstream)});
-            if graph.roots(upstream).contains(upstream) {
+            if graph.is_root(upstream) {
                 d["prov:type"] = qualified("prov:PrimarySource");
             }
             derived.add(d);

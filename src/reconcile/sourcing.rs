@@ -91,6 +91,16 @@ impl SourceGraph {
     }
 
     /// The components reachable from `start`, itself included.
+    /// Whether a source is a root: it derives from nothing (or it names the loop that does
+    /// not derive from anything outside itself). The same as `roots(s).contains(s)`, without
+    /// walking upstream.
+    pub fn is_root(&self, source: &str) -> bool {
+        self.index.get(source).is_some_and(|&i| {
+            let c = self.component[i];
+            self.next[c].is_empty() && self.name[c] == i
+        })
+    }
+
     fn reachable(&self, start: usize) -> Vec<usize> {
         let mut seen = HashSet::from([start]);
         let mut todo = vec![start];
@@ -248,6 +258,9 @@ mod tests {
         assert_eq!(g.roots("x"), set(&["x"]));
         assert_eq!(g.loops(), vec![vec!["self".to_string()], vec!["x".to_string(), "y".to_string()]]);
         assert_eq!(g.loops_upstream("z"), set(&["x"]));
+        for s in ["x", "y", "z", "self", "nowhere"] {
+            assert_eq!(g.is_root(s), g.roots(s).contains(&s.to_string()), "{s}");
+        }
         assert!(g.loops_upstream("self").contains(&"self".to_string()));
         assert!(!g.loops_upstream("self").contains(&"x".to_string()));
     }

@@ -887,3 +887,19 @@ fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
         }
     }
 }
+
+#[test]
+fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
+    // One source derived from eight roots: one line of evidence resting on all eight.
+    let mut sources: Vec<Value> =
+        (0..8).map(|i| json!({"id": format!("r{i}"), "title": format!("Root {i}"), "kind": "document"})).collect();
+    let all: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
+    sources.push(json!({"id": "digest", "title": "The digest", "kind": "article", "derived_from": all}));
+    let claims = json!([claim("c1", "a", "affirms", "digest", "2025-01-01")]);
+    let (_, story) = story_with(base(json!(sources), &[]), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let single = kinds(&o, FindingKind::SingleSource);
+    assert_eq!(single[0].roots.len(), 8, "the finding lists every root");
+    assert!(single[0].detail.ends_with("“Root 4” and 3 more root sources"), "{}", single[0].detail);
+    assert!(!single[0].detail.contains("Root 5"), "{}", single[0].detail);
+}

@@ -120,7 +120,7 @@ fn verdict_set_refuses_bad_values_naming_the_flag() {
         (base("1", "1", "1", "False", EXPERTS), vec!["--best", "best and worst are both 1"]),
         (
             base("1", "5", "1", "False", "p-experts-helped-kupo"),
-            vec!["--prop", "no proposition 'p-experts-helped-kupo'", "(did you mean 'p-experts-helped-kupol'?)"],
+            vec!["PROP: no proposition 'p-experts-helped-kupo'", "(did you mean 'p-experts-helped-kupol'?)"],
         ),
         (base("1", "5", "1", "", EXPERTS), vec!["--label", "label is empty"]),
         (base("1", "5", "1", "   ", EXPERTS), vec!["--label", "label is empty"]),
