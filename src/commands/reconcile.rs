@@ -4,13 +4,13 @@
 use super::{Ctx, When};
 use crate::analysis::{self, Persist, Scope};
 use crate::error::{Context, Result};
-use crate::model::{Finding, Severity, Story};
+use crate::model::{ClaimRow, Finding, Severity, Story};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
 use crate::store::{self, Changes, StoredCorrection};
 use comfy_table::{Cell, Color};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 
 /// Mark what an editor must know before publishing: conflicts, reversals, silences, single
@@ -64,20 +64,28 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
 }
 
-/// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
-/// Names each finding that changed; a reopened or cleared one with the corrections since the
+/// One line per finding that opened, reopened or cleared: its kind, proposition and parties
+/// (by name); a reopened or cleared one with the corrections since the
 /// last reconcile that touched what it rests on (its claims, their sources, its parties and
 /// propositions), so that the editor sees which fix did it.
 fn say_changes(ctx: &Ctx, story: &Story, outcome: &Outcome, changes: &Changes, corrections: &[StoredCorrection]) {
+    if ctx.quiet {
+        return;
+    }
+    // Indexed once: a first run on a large story opens tens of thousands of findings.
+    let claims: HashMap<&str, &ClaimRow> = story.claims.iter().map(|c| (c.id(), c)).collect();
+    let parties: HashMap<&str, &str> = story.parties.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
     let text = |id: Option<&String>| {
         id.and_then(|id| outcome.proposition(id)).map_or_else(|| "(sources)".to_string(), |p| p.text.clone())
     };
+    let name = |id: &String| parties.get(id.as_str()).map_or_else(|| id.clone(), |n| n.to_string());
     let groups: [(&str, &[Finding]); 3] =
         [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
     for (what, list) in groups {
         for f in list {
-            let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
-            let by = corrections_touching(story, f, corrections);
+            let names: Vec<String> = f.parties.iter().map(name).collect();
+            let parties = if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
+            let by = corrections_touching(&claims, f, corrections);
             let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
             ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())));
         }
@@ -85,10 +93,17 @@ fn say_changes(ctx: &Ctx, story: &Story, outcome: &Outcome, changes: &Changes, c
 }
 
 /// The corrections, in words, of the records a finding rests on.
-fn corrections_touching(story: &Story, f: &Finding, corrections: &[StoredCorrection]) -> Vec<String> {
+fn corrections_touching(
+    claims: &HashMap<&str, &ClaimRow>,
+    f: &Finding,
+    corrections: &[StoredCorrection],
+) -> Vec<String> {
+    if corrections.is_empty() {
+        return Vec::new();
+    }
     let mut touched: BTreeSet<&str> =
         f.claims.iter().chain(&f.parties).chain(&f.propositions).map(String::as_str).collect();
-    for c in story.claims.iter().filter(|c| f.claims.iter().any(|id| id == c.id())) {
+    for c in f.claims.iter().filter_map(|id| claims.get(id.as_str())) {
         touched.insert(c.claim.source.as_str());
         touched.extend(c.claim.basis.iter().map(String::as_str));
     }

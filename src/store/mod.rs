@@ -8,6 +8,7 @@ pub mod guard;
 mod names;
 mod records;
 mod search;
+mod window;
 
 pub use apply::{apply, apply_every, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
@@ -15,6 +16,7 @@ pub use names::{fold, resolve};
 pub use findings::*;
 pub use records::*;
 pub use search::*;
+pub use window::*;
 
 use crate::error::{Context, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
