@@ -83,7 +83,7 @@ svg.timeline text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "He
 .legend { font-size: .76rem; }
 ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 @media (max-width: 640px) {
-  body { font-size: 13px; line-height: 1.3; padding: 0 .6rem; }
+  body { font-size: 13px; line-height: 1.28; margin: .6rem auto; padding: 0 .6rem; }
   h2 { font-size: .95rem; }
   .note { font-size: .77rem; }
   ul.findings li { font-size: .8rem; padding: .1rem .4rem; }
@@ -93,7 +93,7 @@ ul.sources { padding-left: 1.1rem; font-size: .88rem; }
   table.claims { table-layout: auto; }
   table.claims, table.claims tbody, table.claims tr { display: block; width: 100%; }
   table.claims thead { display: none; }
-  table.claims tr { border-bottom: 1px solid var(--rule); padding: .25rem 0; }
+  table.claims tr { border-bottom: 1px solid var(--rule); padding: .15rem 0; }
   table.claims td { display: inline; border: 0; padding: 0 .3rem 0 0; }
   table.claims td.party { font-weight: 600; }
   table.claims td.said { display: block; }
