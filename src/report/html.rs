@@ -5,7 +5,7 @@
 
 use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell, ClaimLine, Event, Mark, Matrix, PropositionReport, Report, Style, SummaryLine};
+use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine, TimelineEntry};
 use crate::model::{DateBasis, Stance};
 use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
@@ -365,7 +365,7 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
 /// One lane per party, a mark per claim coloured by stance; requests, deadlines and
 /// retractions on the same lanes; reversals ringed; undated claims in a column of their own
 /// at the right. Drawn at its own size (its text never shrinks) and scrolled in its box.
-fn timeline_svg(out: &mut String, events: &[Event]) {
+fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
     const WIDTH: f64 = 660.0;
     const LABEL: f64 = 150.0;
     const UNDATED: f64 = 70.0;
@@ -432,7 +432,7 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
         }
     }
     let axis_y = height - 6.0;
-    let dated: Vec<&Event> = events.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&TimelineEntry> = events.iter().filter(|e| e.date.is_some()).collect();
     let first = dated.first().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
     let last = dated.last().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
     let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{}</text>", escape(&first));

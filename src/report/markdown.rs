@@ -194,7 +194,7 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         }
         let _ = writeln!(out);
     }
-    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "Dates:\n");
         for e in dated {

@@ -110,7 +110,7 @@ pub struct PropositionReport {
     /// Open and acknowledged findings bearing on the proposition.
     pub findings: Vec<ReportFinding>,
     pub provenance: Vec<Lineage>,
-    pub timeline: Vec<Event>,
+    pub timeline: Vec<TimelineEntry>,
     /// Requests for comment that count, with their notes.
     pub requests: Vec<RequestLine>,
 }
@@ -329,7 +329,7 @@ pub struct TraceSource {
 
 /// One mark on a proposition's timeline.
 #[derive(Clone, Debug, Serialize)]
-pub struct Event {
+pub struct TimelineEntry {
     /// Null for an undated claim: such claims are listed apart from dated events.
     pub date: Option<Date>,
     /// For claims: where the date comes from (stated, published or undated).
@@ -685,8 +685,13 @@ pub fn trace(story: &Story, outcome: &Outcome, claim: &str) -> Option<Lineage> {
     Some(lineage(&names, reading))
 }
 
-fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], requests: &[RequestLine]) -> Vec<Event> {
-    let event = |date: Option<Date>, kind: &'static str, party: &str, text: String| Event {
+fn timeline(
+    names: &Names,
+    p: &PropositionOutcome,
+    claims: &[ClaimLine],
+    requests: &[RequestLine],
+) -> Vec<TimelineEntry> {
+    let event = |date: Option<Date>, kind: &'static str, party: &str, text: String| TimelineEntry {
         date,
         date_basis: None,
         kind,
@@ -699,7 +704,7 @@ fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], request
     };
     let mut events = Vec::new();
     for c in claims {
-        events.push(Event {
+        events.push(TimelineEntry {
             date_basis: Some(c.date_basis),
             stance: Some(c.stance),
             claim: Some(c.claim.clone()),
@@ -708,7 +713,10 @@ fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], request
         });
         if let Some(date) = c.retracted {
             let text = format!("{}'s claim ({}) withdrawn by the party", c.party_name, c.stance.label());
-            events.push(Event { claim: Some(c.claim.clone()), ..event(Some(date), "retraction", &c.party, text) });
+            events.push(TimelineEntry {
+                claim: Some(c.claim.clone()),
+                ..event(Some(date), "retraction", &c.party, text)
+            });
         }
     }
     // A retracted source undermines the claims read in it or resting on it.

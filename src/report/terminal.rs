@@ -393,7 +393,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
             let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
-    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "{indent}Dates");
         for e in dated {
