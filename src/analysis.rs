@@ -5,11 +5,12 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingState, Story};
+use crate::model::{Finding, FindingState, Source, Story};
 use crate::reconcile::{self, Outcome};
-use crate::store::{self, Changes, Store};
+use crate::report::digest::{self, Digest, Known};
+use crate::store::{self, Changes, Store, TriageEntry, Window};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which moment of the story to read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -161,22 +162,21 @@ fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Prese
     Ok(Present { as_of, findings, propositions, retracted, status, live })
 }
 
-/// The story the reading needs. At a `--known-at` moment the whole story is loaded and cut
-/// back to what the database knew then (a later correction may have moved a claim from
-/// one proposition to another), keeping only the propositions asked for.
+/// The story the reading needs, cut back at a `--known-at` moment to what the database knew
+/// then. Some propositions are loaded with what bears on them, as the whole story would
+/// read them (a later correction may have moved a claim from one proposition to another:
+/// see [`store::story_of_known_at`]).
 fn load(conn: &rusqlite::Connection, scope: Scope, known_at: Option<Timestamp>) -> Result<Story> {
-    let Some(t) = known_at else {
-        return match scope {
-            Scope::Story => store::story(conn),
-            Scope::Propositions(ids) => store::story_of(conn, ids),
-        };
-    };
-    let mut story = store::story(conn)?;
-    store::as_known_at(conn, &mut story, t)?;
-    if let Scope::Propositions(ids) = scope {
-        story.propositions.retain(|p| ids.contains(&p.id));
+    match (scope, known_at) {
+        (Scope::Story, None) => store::story(conn),
+        (Scope::Propositions(ids), None) => store::story_of(conn, ids),
+        (Scope::Story, Some(t)) => {
+            let mut story = store::story(conn)?;
+            store::as_known_at(conn, &mut story, t)?;
+            Ok(story)
+        }
+        (Scope::Propositions(ids), Some(t)) => store::story_of_known_at(conn, ids, t),
     }
-    Ok(story)
 }
 
 /// Reads the story as of `when`, without writing: each finding with its stored triage.
@@ -188,4 +188,84 @@ pub fn read(db: &mut Store, scope: Scope, when: When, progress: &mut dyn FnMut(u
         store::overlay(conn, &mut outcome.findings)?;
         Ok(Reading { story, outcome })
     })
+}
+
+/// A window of the database's knowledge: from `since` to `until` (now when none).
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    pub since: Timestamp,
+    pub until: Option<Timestamp>,
+}
+
+/// What changed in a window (see [`digest`]): what the audit log's window logged, and the
+/// propositions it touched (within `only`, when given) read as the database knew them just
+/// before it and at its end, both as of `as_of`. Only those propositions are read: a day's
+/// window costs what that day touched, not the whole story twice.
+pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Result<Digest> {
+    let conn = db.conn();
+    let window = Window::between(conn, span.since, span.until)?;
+    let log = store::window_log(conn, window)?;
+    let mut touched = store::propositions_touched(conn, window, &log)?;
+    touched.extend(store::requests_due(conn, span.since, as_of)?.into_iter().map(|(_, p)| p));
+    if !only.is_empty() {
+        touched.retain(|p| only.contains(p));
+    }
+    let props: Vec<String> = touched.into_iter().collect();
+    let mut at = |known_at| {
+        let when = When { as_of: Some(as_of), known_at };
+        read(db, Scope::Propositions(&props), when, &mut |_, _| {})
+    };
+    let before = at(Some(span.since.just_before()))?;
+    let after = at(span.until)?;
+    let conn = db.conn();
+    let found: BTreeSet<&str> =
+        before.outcome.findings.iter().chain(&after.outcome.findings).map(|f| f.id.as_str()).collect();
+    let triage_by = |seq: i64, ids: &BTreeSet<&str>| -> Result<HashMap<String, TriageEntry>> {
+        let mut states = HashMap::new();
+        for id in ids {
+            states.extend(store::triage_by_event(conn, id, seq)?.map(|t| (id.to_string(), t)));
+        }
+        Ok(states)
+    };
+    let gone_before = findings_gone_before(conn, &props, &before.outcome, window)?;
+    let mut triaged = HashMap::new();
+    for t in &log.triage {
+        triaged.extend(store::finding(conn, &t.finding)?.map(|f| (f.id.clone(), f)));
+    }
+    let mut sources: HashMap<String, Source> = log.sources.iter().map(|s| (s.id.clone(), s.clone())).collect();
+    for (x, _) in &log.retractions {
+        sources.extend(store::source(conn, &x.target)?.map(|s| (s.id.clone(), s)));
+    }
+    Ok(digest::build(&digest::Inputs {
+        since: span.since,
+        until: span.until.unwrap_or_else(Timestamp::now),
+        log: &log,
+        before: Known { story: &before.story, outcome: &before.outcome },
+        after: Known { story: &after.story, outcome: &after.outcome },
+        propositions: &props,
+        limited: !only.is_empty(),
+        triage_before: &triage_by(window.after, &found)?,
+        triage_after: &triage_by(window.through, &found)?,
+        gone_before: &gone_before,
+        triaged: &triaged,
+        sources: &sources,
+    }))
+}
+
+/// The stored findings on these propositions that had been triaged before the window but
+/// that the reading just before it does not find: cleared then, reopened if found again.
+fn findings_gone_before(
+    conn: &rusqlite::Connection,
+    props: &[String],
+    before: &Outcome,
+    window: Window,
+) -> Result<Vec<Finding>> {
+    let mut gone = Vec::new();
+    for f in store::findings_on(conn, props)? {
+        let found = before.findings.iter().any(|b| b.id == f.id);
+        if !found && store::triage_by_event(conn, &f.id, window.after)?.is_some() {
+            gone.push(f);
+        }
+    }
+    Ok(gone)
 }

@@ -2,8 +2,8 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, claim, completions, config, correct, demo, export, findings, history, import, link, log, man, matrix,
-    party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
+    backup, changes, claim, completions, config, correct, demo, export, findings, history, import, link, log, man,
+    matrix, party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -105,6 +105,8 @@ pub enum Command {
     Findings(findings::Args),
     /// The editor's report: positions, findings, provenance, matrix and timelines
     Report(report::Args),
+    /// What changed since a moment: claims, positions, findings, requests, sources, verdicts
+    Changes(changes::Args),
     /// The stance matrix: parties by propositions
     Matrix(matrix::Args),
     /// One claim's provenance chain, down to its root sources

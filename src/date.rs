@@ -278,6 +278,17 @@ impl Timestamp {
     pub fn date(&self) -> Date {
         Date::Day(self.0.date_naive())
     }
+
+    /// The moment before this one (timestamps count in microseconds): what was known just
+    /// before it.
+    pub fn just_before(self) -> Timestamp {
+        Timestamp(self.0 - chrono::Duration::microseconds(1))
+    }
+
+    /// The moment as an editor reads it: "28 Nov 2026, 09:00 UTC".
+    pub fn human(&self) -> String {
+        Date::Instant(self.0).human()
+    }
 }
 
 impl fmt::Display for Timestamp {
@@ -409,6 +420,30 @@ mod tests {
         #[test]
         fn parser_never_panics(s in "\\PC{0,30}") {
             let _ = s.parse::<Date>();
+            let _ = When::parse_at(&s, Utc::now());
+        }
+
+        #[test]
+        fn a_time_back_is_that_long_before_now(n in 1i64..100_000, unit in 0usize..4, secs in 0i64..4_000_000_000) {
+            let now = DateTime::from_timestamp(secs, 0).unwrap();
+            let (letter, one) = [("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800)][unit];
+            let w = When::parse_at(&format!("{n}{letter}"), now).unwrap();
+            prop_assert_eq!(w.start().0, now - chrono::Duration::seconds(n * one));
+            prop_assert_eq!(w.start(), w.end(), "a moment, not a span");
+        }
+
+        #[test]
+        fn a_weekday_is_the_last_one_before_today(day in 0usize..7, secs in 0i64..4_000_000_000) {
+            let now = DateTime::from_timestamp(secs, 0).unwrap();
+            let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+            for name in [names[day].to_string(), names[day][..3].to_string(), names[day].to_uppercase()] {
+                let When::Date(Date::Day(d)) = When::parse_at(&name, now).unwrap() else {
+                    panic!("{name} is a day")
+                };
+                let back = (now.date_naive() - d).num_days();
+                prop_assert!((1..=7).contains(&back), "{} is {} days before {}", name, back, now);
+                prop_assert_eq!(d.weekday().num_days_from_monday() as usize, day);
+            }
         }
     }
 }

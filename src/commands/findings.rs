@@ -2,7 +2,7 @@
 
 use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
-use crate::date::{Date, Timestamp};
+use crate::date::{Date, Timestamp, When};
 use crate::error::{Error, Result};
 use crate::model::{Finding, FindingKind, FindingState};
 use crate::output::{self, Format};
@@ -15,7 +15,7 @@ use clap::Subcommand;
 #[derive(clap::Args)]
 #[command(
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  claimtrack findings --kind silence --state open\n  claimtrack findings dismiss f-3k9x2m4abc --note \"the ministry's statement covers it\""
+    after_help = "Examples:\n  claimtrack findings --kind silence --state open\n  claimtrack findings --since yesterday\n  claimtrack findings dismiss f-3k9x2m4abc --note \"the ministry's statement covers it\""
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -32,6 +32,10 @@ pub struct Args {
     /// Only findings that involve this party
     #[arg(long)]
     party: Option<String>,
+    /// Only findings whose state changed from this moment on: found, reopened or cleared by
+    /// reconcile, or triaged (a date, an instant, today, yesterday, a weekday, 12h, 3d, 2w)
+    #[arg(long, value_name = "WHEN")]
+    since: Option<When>,
 }
 
 #[derive(Subcommand)]
@@ -71,7 +75,7 @@ const COLUMNS: &[&str] = &["id", "kind", "severity", "state", "proposition", "re
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let (state, verb, t) = match a.triage {
-        None => return list(ctx, a.kind, a.state, a.prop, a.party),
+        None => return list(ctx, &a),
         Some(Triage::Show { id }) => return show(ctx, &id),
         Some(Triage::Ack(t)) => (FindingState::Acknowledged, "ack", t),
         Some(Triage::Resolve(t)) => (FindingState::Resolved, "resolve", t),
@@ -92,26 +96,27 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     Ok(())
 }
 
-fn list(
-    ctx: &Ctx,
-    kind: Option<FindingKind>,
-    state: Option<FindingState>,
-    prop: Option<String>,
-    party: Option<String>,
-) -> Result<()> {
+fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     let format = ctx.format("findings", DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
-    let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
-    let party = resolve_flag(&store, "party", "--party", party)?;
+    let prop = resolve_flag(&store, "proposition", "--prop", a.prop.clone())?;
+    let party = resolve_flag(&store, "party", "--party", a.party.clone())?;
+    let changed = match a.since {
+        Some(since) => {
+            Some(store::findings_changed(store.conn(), store::Window::between(store.conn(), since.start(), None)?)?)
+        }
+        None => None,
+    };
     if store::is_stale(store.conn(), Date::today())? {
         ctx.say("note: these are the findings of the last reconcile; records were logged since: run `claimtrack reconcile` to bring them up to date");
     }
     let mut findings = store::findings(store.conn())?;
     findings.retain(|f| {
-        kind.is_none_or(|k| f.kind == k)
-            && state.is_none_or(|s| f.state == s)
+        a.kind.is_none_or(|k| f.kind == k)
+            && a.state.is_none_or(|s| f.state == s)
             && prop.as_ref().is_none_or(|p| f.proposition.as_ref() == Some(p))
             && party.as_ref().is_none_or(|p| f.parties.contains(p))
+            && changed.as_ref().is_none_or(|ids| ids.contains(&f.id))
     });
     output::list(&findings, format, COLUMNS, Finding::FIELDS)
 }

@@ -2,6 +2,7 @@
 //! What the commands share lives here: opening the database, choosing a format, messages.
 
 pub mod backup;
+pub mod changes;
 pub mod claim;
 pub mod completions;
 pub mod config;
@@ -170,6 +171,7 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Reconcile(a) => reconcile::run(&ctx, a),
         Command::Findings(a) => findings::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Changes(a) => changes::run(&ctx, a),
         Command::Matrix(a) => matrix::run(&ctx, a),
         Command::Trace(a) => trace::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),

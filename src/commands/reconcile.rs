@@ -11,7 +11,7 @@ use crate::reconcile::Outcome;
 use crate::store::{self, Changes, StoredCorrection};
 use comfy_table::{Cell, Color};
 use rusqlite::Connection;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 
 /// Mark what an editor must know before publishing: conflicts, reversals, silences, single
@@ -88,26 +88,43 @@ fn statuses(outcome: &Outcome) -> BTreeMap<String, String> {
     outcome.propositions.iter().map(|p| (p.id.clone(), p.status.as_str().to_string())).collect()
 }
 
-/// One line per finding that opened, reopened or cleared: its kind, proposition and parties.
-/// Names each finding that changed; a reopened or cleared one with the corrections since the
-/// last reconcile that touched what it rests on (its claims, their sources, its parties and
-/// propositions), so that the editor sees which fix did it.
+/// One line per finding that opened, reopened or cleared: its kind, proposition and parties
+/// (by name); a reopened or cleared one with the corrections since the last reconcile that
+/// touched what it rests on (its claims, their sources, its parties and propositions), so
+/// that the editor sees which fix did it. Records are looked up as needed, each once.
 fn say_changes(ctx: &Ctx, conn: &Connection, changes: &Changes, corrections: &[StoredCorrection]) -> Result<()> {
     if ctx.quiet {
         return Ok(());
     }
-    let text = |id: Option<&String>| -> Result<String> {
-        let p = id.map(|id| store::proposition(conn, id)).transpose()?.flatten();
-        Ok(p.map_or_else(|| "(sources)".to_string(), |p| p.text))
-    };
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     let groups: [(&str, &[Finding]); 3] =
         [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
     for (what, list) in groups {
         for f in list {
-            let parties = if f.parties.is_empty() { String::new() } else { format!(" ({})", f.parties.join(", ")) };
+            let text = match &f.proposition {
+                Some(id) => match texts.get(id) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = store::proposition(conn, id)?.map_or_else(|| id.clone(), |p| p.text);
+                        texts.insert(id.clone(), t.clone());
+                        t
+                    }
+                },
+                None => "(sources)".to_string(),
+            };
+            let mut shown = Vec::new();
+            for id in &f.parties {
+                if !names.contains_key(id) {
+                    let name = store::party(conn, id)?.map_or_else(|| id.clone(), |p| p.name);
+                    names.insert(id.clone(), name);
+                }
+                shown.push(names[id].clone());
+            }
+            let parties = if shown.is_empty() { String::new() } else { format!(" ({})", shown.join(", ")) };
             let by = corrections_touching(conn, f, corrections)?;
             let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
-            ctx.say(format!("  {what}: {} on “{}”{parties}{after}", f.kind_label(), text(f.proposition.as_ref())?));
+            ctx.say(format!("  {what}: {} on “{text}”{parties}{after}", f.kind_label()));
         }
     }
     Ok(())

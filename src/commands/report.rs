@@ -1,7 +1,8 @@
 //! `claimtrack report`: the editor's page, in the terminal, Markdown, HTML or JSON.
 
-use super::{Ctx, When};
+use super::{changes, Ctx, When};
 use crate::analysis::{self, Scope};
+use crate::date::When as Moment;
 use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{self, terminal, Style};
@@ -12,7 +13,7 @@ use crate::report::{self, terminal, Style};
 /// The same database and as-of date give the same bytes.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  claimtrack report\n  claimtrack report --format html -o report.html\n  claimtrack report --prop p-experts-helped-kupol --format markdown\n  claimtrack report --as-of 2024-04-10 --width 120"
+    after_help = "Examples:\n  claimtrack report\n  claimtrack report --format html -o report.html\n  claimtrack report --prop p-experts-helped-kupol --format markdown\n  claimtrack report --as-of 2024-04-10 --width 120\n  claimtrack report --since yesterday --format html -o morning.html"
 )]
 pub struct Args {
     /// Only this proposition (repeat for more)
@@ -20,6 +21,11 @@ pub struct Args {
     props: Vec<String>,
     #[command(flatten)]
     when: When,
+    /// Open with what changed since this moment (as `claimtrack changes` says it) and mark
+    /// what is new or changed below (a date, an instant, today, yesterday, a weekday, 12h,
+    /// 3d, 2w)
+    #[arg(long, value_name = "WHEN")]
+    since: Option<Moment>,
     #[command(flatten)]
     to: output::Destination,
     /// Fit the terminal report to this many columns [default: the terminal's width, else 80]
@@ -42,8 +48,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // Only what bears on the chosen propositions: a one-proposition report stays quick on a
     // database of a million claims, and reads them as the whole story does.
     let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
+    // Checked before anything is read: an --until (here --known-at) before --since.
+    let span = a.since.map(|since| changes::span(since, a.when.known_at, "--known-at")).transpose()?;
     let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
-    let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
+    let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
+    if let Some(span) = span {
+        report = report.with_changes(analysis::changes(&mut store, span, reading.outcome.as_of, &chosen)?);
+    }
     let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
     let text = report::render(&report, format, style)?;
     a.to.write(&text, &ctx.db)?;

@@ -4,7 +4,7 @@ use super::{not_found, Ctx, When};
 use crate::analysis::{self, Scope};
 use crate::error::{Context, Error, Result};
 use crate::output::{self, Format};
-use crate::report::{self, Lineage};
+use crate::report::{self, words, Lineage};
 use crate::store;
 use std::io::Write;
 
@@ -68,9 +68,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let via = lineage.via.as_deref().map(|v| format!(", relayed by {v}")).unwrap_or_default();
     let retracted =
         reading.outcome.retracted.get(&a.claim).map(|d| format!("  [CLAIM WITHDRAWN {d}]")).unwrap_or_default();
+    // The proposition in words, as the editor's report gives it; its id stays in the JSON.
+    let proposition = reading.story.propositions.iter().find(|p| p.id == claim.claim.proposition);
+    let about = proposition.map_or_else(|| claim.claim.proposition.clone(), |p| format!("“{}”", p.text));
     let mut text = format!(
-        "claim {}: {} {} {}{via}{retracted}\n",
-        lineage.claim, lineage.party, lineage.stance, claim.claim.proposition
+        "claim {}: {} {}: {about}{via}{retracted}\n",
+        lineage.claim,
+        lineage.party,
+        words::said(lineage.stance)
     );
     if !lineage.rests_on.is_empty() && lineage.rests_on != [lineage.read_in.clone()] {
         text.push_str(&format!("read in {}; rests on {}\n", lineage.read_in, lineage.rests_on.join(", ")));

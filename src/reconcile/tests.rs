@@ -801,6 +801,93 @@ fn one_proposition_reads_as_it_does_in_the_whole_story() {
     }
 }
 
+/// The random story written in steps, each at a moment of its own, with corrections between
+/// them that move claims and requests to other propositions and change what claims and
+/// sources rest on; returns the store and a moment just after each step.
+fn written_in_steps(seed: u64) -> (Store, Vec<Timestamp>) {
+    let mut dice = Dice(seed | 1);
+    let story = random_story(seed);
+    let mut store = Store::memory().unwrap();
+    let list = |key: &str| story[key].as_array().cloned().unwrap_or_default();
+    let claims = list("claims");
+    let half = claims.len() / 2;
+    let steps = [
+        json!({"claimtrack": 1, "parties": story["parties"], "sources": story["sources"],
+               "propositions": story["propositions"], "claims": claims[..half]}),
+        json!({"claimtrack": 1, "claims": claims[half..], "requests": list("requests")}),
+        json!({"claimtrack": 1, "links": list("links"), "retractions": list("retractions")}),
+    ];
+    let n_sources = list("sources").len();
+    let mut moments = Vec::new();
+    for step in steps {
+        load(&mut store, step);
+        moments.push(pause());
+        for _ in 0..2 {
+            let correction = random_correction(&mut dice, &claims, &list("requests"), n_sources);
+            let bundle: Bundle = serde_json::from_value(json!({"claimtrack": 1, "corrections": [correction]})).unwrap();
+            // A correction that changes nothing is refused: the story stays as it was.
+            let _ = store.write(false, |tx| {
+                store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}"))
+            });
+            moments.push(pause());
+        }
+    }
+    (store, moments)
+}
+
+/// Now, once the clock has moved on: every later write is logged after it.
+fn pause() -> Timestamp {
+    let t = Timestamp::now();
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    t
+}
+
+/// One correction of a claim (its proposition, source or basis), a request (its
+/// proposition) or a source (its derivation or publication date), chosen by the dice.
+fn random_correction(dice: &mut Dice, claims: &[Value], requests: &[Value], n_sources: usize) -> Value {
+    let prop = ["p", "q", "r", "s"][dice.roll(4)];
+    let source = format!("s{}", dice.roll(n_sources));
+    let claim = claims[dice.roll(claims.len())]["id"].clone();
+    match dice.roll(5) {
+        0 => json!({"target": claim, "kind": "claim", "set": {"proposition": prop}, "reason": "moved"}),
+        1 => json!({"target": claim, "kind": "claim", "set": {"source": source}, "reason": "read elsewhere"}),
+        2 => json!({"target": claim, "kind": "claim", "set": {"basis": [source]}, "reason": "rests elsewhere"}),
+        3 if !requests.is_empty() => {
+            let request = requests[dice.roll(requests.len())]["id"].clone();
+            json!({"target": request, "kind": "request", "set": {"proposition": prop}, "reason": "moved"})
+        }
+        _ => {
+            let other = format!("s{}", dice.roll(n_sources));
+            json!({"target": source, "kind": "source", "set": {"derived_from": [other], "published": "2025-01-09"},
+                   "reason": "traced"})
+        }
+    }
+}
+
+#[test]
+fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
+    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    for seed in 1..=cases {
+        let (store, moments) = written_in_steps(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        for (step, t) in moments.iter().enumerate() {
+            let mut whole = store::story(store.conn()).unwrap();
+            store::as_known_at(store.conn(), &mut whole, *t).unwrap();
+            for as_of in ["2025-01-14", "2025-02-15"] {
+                let all = reconcile(&whole, d(as_of), Some(*t));
+                for prop in ["p", "q", "r", "s"] {
+                    let part = store::story_of_known_at(store.conn(), &[prop.to_string()], *t).unwrap();
+                    let scoped = reconcile(&part, d(as_of), Some(*t));
+                    let (a, b) = (shown(&whole, &all, prop), shown(&part, &scoped, prop));
+                    assert!(
+                        a == b,
+                        "seed {seed}, {prop} as of {as_of} known after step {step}:\nwhole  {a}\nscoped {b}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
     // One source derived from eight roots: one line of evidence resting on all eight.

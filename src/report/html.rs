@@ -3,8 +3,9 @@
 //! and a phone (the page never scrolls sideways; a wide matrix or chart scrolls in its own
 //! box) and for print (the summary on page one). Every piece of logged text is escaped.
 
+use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell, ClaimLine, Event, Matrix, PropositionReport, Report, Style, SummaryLine};
+use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine, TimelineEntry};
 use crate::model::{DateBasis, Stance};
 use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
@@ -82,7 +83,7 @@ svg.timeline text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "He
 .legend { font-size: .76rem; }
 ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 @media (max-width: 640px) {
-  body { font-size: 13px; line-height: 1.3; padding: 0 .6rem; }
+  body { font-size: 13px; line-height: 1.28; margin: .6rem auto; padding: 0 .6rem; }
   h2 { font-size: .95rem; }
   .note { font-size: .77rem; }
   ul.findings li { font-size: .8rem; padding: .1rem .4rem; }
@@ -92,7 +93,7 @@ ul.sources { padding-left: 1.1rem; font-size: .88rem; }
   table.claims { table-layout: auto; }
   table.claims, table.claims tbody, table.claims tr { display: block; width: 100%; }
   table.claims thead { display: none; }
-  table.claims tr { border-bottom: 1px solid var(--rule); padding: .25rem 0; }
+  table.claims tr { border-bottom: 1px solid var(--rule); padding: .15rem 0; }
   table.claims td { display: inline; border: 0; padding: 0 .3rem 0 0; }
   table.claims td.party { font-weight: 600; }
   table.claims td.said { display: block; }
@@ -106,6 +107,27 @@ ul.sources { padding-left: 1.1rem; font-size: .88rem; }
   td, ul.findings li { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
+
+/// The digest and its badges: only in a `report --since` page, so that a plain report stays
+/// as it was.
+const CHANGES_STYLE: &str = r#"
+section.changes { border: 1px solid var(--rule); border-left: 4px solid #1a7f37; border-radius: 6px;
+                  padding: .2rem .9rem .6rem; margin-top: .8rem; }
+section.changes h2 { border-top: 0; }
+section.changes ul { margin: 0; padding-left: 1.1rem; }
+section.changes li { margin: .15rem 0; }
+@media (min-width: 900px) { section.changes .sections { columns: 2; column-gap: 2rem; } section.changes .sections div { break-inside: avoid; } }
+.badge { display: inline-block; padding: 0 .4rem; border-radius: 1rem; font-size: .68rem; font-weight: 700;
+         text-transform: uppercase; letter-spacing: .04em; vertical-align: middle; border: 1px solid; line-height: 1.35; }
+.badge.new { color: #1a7f37; background: #dafbe1; }
+.badge.changed { color: #7d4e00; background: #fff8c5; }
+@media print { section.changes { break-after: page; } .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
+"#;
+
+/// A mark as a badge, followed by a space ("" for none).
+fn badge(change: Option<Mark>) -> String {
+    change.map(|m| format!("<span class=\"badge {0}\">{0}</span> ", m.word())).unwrap_or_default()
+}
 
 fn stance_class(stance: Stance) -> &'static str {
     match stance {
@@ -145,9 +167,10 @@ fn anchor(n: usize) -> String {
 
 pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
+    let changes_style = if r.changes.is_some() { CHANGES_STYLE } else { "" };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}{changes_style}</style>\n</head>\n<body>\n",
         escape(&r.as_of.human())
     );
     let known = r.known_at.map(|k| format!(" · as known at {k}")).unwrap_or_default();
@@ -161,6 +184,9 @@ pub fn render(r: &Report, style: Style) -> String {
     );
     if let Some(title) = r.read_in_by_all() {
         let _ = writeln!(out, "<p class=\"meta\">Every claim below was read in “{}”.</p>", escape(title));
+    }
+    if let Some(d) = &r.changes {
+        digest(&mut out, d);
     }
     summary(&mut out, r);
     matrix(&mut out, &r.matrix);
@@ -241,11 +267,12 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
     let _ = writeln!(out, "<section class=\"proposition\" id=\"{}\" data-id=\"{}\">", anchor(n), escape(&p.id));
     let _ = writeln!(
         out,
-        "<h2 title=\"{}\"><span class=\"num\">{n}.</span> {} <span class=\"status {}\">{}</span></h2>",
+        "<h2 title=\"{}\"><span class=\"num\">{n}.</span> {} <span class=\"status {}\">{}</span>{}</h2>",
         escape(&p.id),
         escape(&p.text),
         p.status,
-        p.status
+        p.status,
+        p.change.map(|m| format!(" {}", badge(Some(m)).trim_end())).unwrap_or_default()
     );
     if style.show_ids {
         let _ = writeln!(out, "<p class=\"id\">{}</p>", escape(&p.id));
@@ -264,16 +291,17 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
         }
         let _ = writeln!(out, "</tbody>\n</table>");
     }
-    for line in p.request_lines() {
-        let _ = writeln!(out, "<p class=\"note\">Request for comment: {}</p>", escape(&line));
+    for (line, change) in p.request_lines() {
+        let _ = writeln!(out, "<p class=\"note\">{}Request for comment: {}</p>", badge(change), escape(&line));
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "<ul class=\"findings\">");
         for f in p.finding_lines() {
             let _ = writeln!(
                 out,
-                "<li class=\"{}\"><span class=\"kind\">{}</span> {} <span class=\"id\">{}</span></li>",
+                "<li class=\"{}\">{}<span class=\"kind\">{}</span> {} <span class=\"id\">{}</span></li>",
                 f.severity,
+                badge(f.change),
                 escape(f.kind.as_str()),
                 escape(&f.said),
                 escape(&f.ids.join(" "))
@@ -322,9 +350,10 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
     }
     let _ = writeln!(
         out,
-        "<tr{} id=\"{}\"><td class=\"party\">{}</td><td class=\"stance\"><span class=\"stance {}\">{}</span>{mark}</td><td class=\"date\">{}</td><td class=\"said\">{}</td></tr>",
+        "<tr{} id=\"{}\"><td class=\"party\">{}{}</td><td class=\"stance\"><span class=\"stance {}\">{}</span>{mark}</td><td class=\"date\">{}</td><td class=\"said\">{}</td></tr>",
         if gone { " class=\"gone\"" } else { "" },
         escape(&format!("c-{}", c.claim)),
+        badge(c.change),
         escape(&c.party_name),
         stance_class(c.stance),
         escape(c.stance.label()),
@@ -336,7 +365,7 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
 /// One lane per party, a mark per claim coloured by stance; requests, deadlines and
 /// retractions on the same lanes; reversals ringed; undated claims in a column of their own
 /// at the right. Drawn at its own size (its text never shrinks) and scrolled in its box.
-fn timeline_svg(out: &mut String, events: &[Event]) {
+fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
     const WIDTH: f64 = 660.0;
     const LABEL: f64 = 150.0;
     const UNDATED: f64 = 70.0;
@@ -403,7 +432,7 @@ fn timeline_svg(out: &mut String, events: &[Event]) {
         }
     }
     let axis_y = height - 6.0;
-    let dated: Vec<&Event> = events.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&TimelineEntry> = events.iter().filter(|e| e.date.is_some()).collect();
     let first = dated.first().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
     let last = dated.last().and_then(|e| e.date).map(|d| d.human()).unwrap_or_default();
     let _ = writeln!(out, "<text x=\"{LABEL}\" y=\"{axis_y}\">{}</text>", escape(&first));
@@ -432,8 +461,9 @@ fn sources(out: &mut String, r: &Report) {
         let note = s.note.as_deref().map(|n| format!("<span class=\"note\">{}</span>", escape(n))).unwrap_or_default();
         let _ = writeln!(
             out,
-            "<li id=\"{}\"><strong>{}</strong> <span class=\"meta\">({})</span>{note}</li>",
+            "<li id=\"{}\">{}<strong>{}</strong> <span class=\"meta\">({})</span>{note}</li>",
             escape(&format!("s-{}", s.id)),
+            badge(s.change),
             escape(&s.title),
             escape(&about.join(", "))
         );
@@ -453,6 +483,32 @@ fn sources(out: &mut String, r: &Report) {
         let _ = writeln!(out, "</ul>");
     }
     let _ = writeln!(out, "</section>");
+}
+
+/// What changed in a window, at the head of a `report --since` page, with the badges'
+/// legend; one line when nothing did.
+fn digest(out: &mut String, d: &Digest) {
+    let _ = writeln!(out, "<section class=\"changes\" id=\"changes\">\n<h2>What changed</h2>");
+    if d.is_empty() {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>\n</section>", escape(&d.nothing_line()));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"meta\">From {}. Marked below: {}and {}</p>\n<div class=\"sections\">",
+        escape(&d.span()),
+        badge(Some(Mark::New)),
+        badge(Some(Mark::Changed)).trim_end()
+    );
+    for (title, lines) in words::digest(d) {
+        let _ = writeln!(out, "<div>\n<h3>{}</h3>\n<ul>", escape(title));
+        for (text, id) in lines {
+            let id = id.map(|id| format!(" <span class=\"id\">{}</span>", escape(&id))).unwrap_or_default();
+            let _ = writeln!(out, "<li>{}{id}</li>", escape(&text));
+        }
+        let _ = writeln!(out, "</ul>\n</div>");
+    }
+    let _ = writeln!(out, "</div>\n</section>");
 }
 
 #[cfg(test)]

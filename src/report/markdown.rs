@@ -1,8 +1,9 @@
 //! The report as Markdown: GitHub-flavoured tables that survive `|` and newlines in logged
 //! text, notes as footnotes, for pasting into a CMS or a comment.
 
+use super::digest::Digest;
 use super::words::{self, short};
-use super::{ClaimLine, Matrix, PropositionReport, Report, Style, SummaryLine};
+use super::{ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine};
 use crate::model::DateBasis;
 use crate::output::visible;
 use std::fmt::Write;
@@ -78,6 +79,11 @@ pub fn render(r: &Report, style: Style) -> String {
     if let Some(title) = r.read_in_by_all() {
         let _ = writeln!(out, "Every claim below was read in “{}”.\n", escape(title));
     }
+    if let Some(d) = &r.changes {
+        out.push_str(&digest(d, 2));
+        let legend = if d.is_empty() { "" } else { "Marked below: **new** and **changed**.\n" };
+        let _ = writeln!(out, "{legend}");
+    }
     summary(&mut out, r);
     let _ = writeln!(out, "## Stance matrix\n");
     matrix(&mut out, &r.matrix);
@@ -118,8 +124,14 @@ fn date_cell(c: &ClaimLine) -> String {
     }
 }
 
+/// A mark as Markdown, before what it marks: "**new** ".
+fn marked(change: Option<Mark>) -> String {
+    change.map(|m| format!("**{}** ", m.word())).unwrap_or_default()
+}
+
 fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mut usize, show_ids: bool, shared: bool) {
-    let _ = writeln!(out, "## \\[{n}\\] {} ({})\n", escape(&p.text), p.status);
+    let change = p.change.map(|m| format!(" **{}**", m.word())).unwrap_or_default();
+    let _ = writeln!(out, "## \\[{n}\\] {} ({}){change}\n", escape(&p.text), p.status);
     if show_ids {
         let _ = writeln!(out, "Proposition {}.\n", code(&p.id));
     }
@@ -133,7 +145,7 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         .claims
         .iter()
         .map(|c| {
-            let mut party = escape(&c.party_name);
+            let mut party = format!("{}{}", marked(c.change), escape(&c.party_name));
             if show_ids {
                 party.push_str(&format!(" {}", code(&c.claim)));
             }
@@ -162,8 +174,8 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
     let requests = p.request_lines();
     if !requests.is_empty() {
         let _ = writeln!(out, "Requests for comment:\n");
-        for line in requests {
-            let _ = writeln!(out, "- {}", escape(&line));
+        for (line, change) in requests {
+            let _ = writeln!(out, "- {}{}", marked(change), escape(&line));
         }
         let _ = writeln!(out);
     }
@@ -172,7 +184,8 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         for f in p.finding_lines() {
             let _ = writeln!(
                 out,
-                "- **{}** {}: {} <sub>{}</sub>",
+                "- {}**{}** {}: {} <sub>{}</sub>",
+                marked(f.change),
                 f.severity,
                 f.kind,
                 escape(&f.said),
@@ -181,7 +194,7 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         }
         let _ = writeln!(out);
     }
-    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "Dates:\n");
         for e in dated {
@@ -210,7 +223,7 @@ fn sources(out: &mut String, r: &Report) {
             about.push(format!("retracted by the source on {}", d.human()));
         }
         let note = s.note.as_deref().map(|n| format!(" {}", escape(n))).unwrap_or_default();
-        let _ = writeln!(out, "- **{}** ({}).{note}", escape(&s.title), escape(&about.join(", ")));
+        let _ = writeln!(out, "- {}**{}** ({}).{note}", marked(s.change), escape(&s.title), escape(&about.join(", ")));
     }
     let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
     if !noted.is_empty() {
@@ -219,6 +232,24 @@ fn sources(out: &mut String, r: &Report) {
             let _ = writeln!(out, "- **{}**: {}", escape(&p.name), escape(p.note.as_deref().unwrap_or_default()));
         }
     }
+}
+
+/// What changed in a window as Markdown, under a heading of `level` (`claimtrack changes`;
+/// the head of `report --since`): one line when nothing did.
+pub fn digest(d: &Digest, level: usize) -> String {
+    if d.is_empty() {
+        return format!("{}\n", escape(&d.nothing_line()));
+    }
+    let mut out = format!("{} What changed\n\nFrom {}.\n\n", "#".repeat(level), escape(&d.span()));
+    for (title, lines) in words::digest(d) {
+        let _ = writeln!(out, "**{title}**\n");
+        for (text, id) in lines {
+            let id = id.map(|id| format!(" <sub>{}</sub>", escape(&id))).unwrap_or_default();
+            let _ = writeln!(out, "- {}{id}", escape(&text));
+        }
+        let _ = writeln!(out);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! ([`Outcome`]) and the records' names, titles and notes: it never decides on its own what
 //! counts. Rendered by one module per format, so every format says the same thing.
 
+pub mod digest;
 pub mod html;
 pub mod markdown;
 pub mod terminal;
@@ -26,6 +27,9 @@ pub struct Report {
     pub as_of: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub known_at: Option<Timestamp>,
+    /// With `--since`: what changed since then, and below, each new or changed thing marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<digest::Digest>,
     pub counts: Counts,
     pub summary: Summary,
     pub matrix: Matrix,
@@ -71,12 +75,32 @@ pub struct SummaryLine {
     pub what: String,
 }
 
+/// What `report --since` marks: added in the window, or changed in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mark {
+    Changed,
+    New,
+}
+
+impl Mark {
+    pub fn word(self) -> &'static str {
+        match self {
+            Mark::New => "new",
+            Mark::Changed => "changed",
+        }
+    }
+}
+
 /// One proposition: its standing, claims, findings, provenance and timeline.
 #[derive(Clone, Debug, Serialize)]
 pub struct PropositionReport {
     pub id: String,
     pub text: String,
     pub status: Status,
+    /// With `--since`: something in it is new or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Mark>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub support: BTreeMap<&'static str, Side>,
@@ -86,7 +110,7 @@ pub struct PropositionReport {
     /// Open and acknowledged findings bearing on the proposition.
     pub findings: Vec<ReportFinding>,
     pub provenance: Vec<Lineage>,
-    pub timeline: Vec<Event>,
+    pub timeline: Vec<TimelineEntry>,
     /// Requests for comment that count, with their notes.
     pub requests: Vec<RequestLine>,
 }
@@ -109,24 +133,27 @@ impl PropositionReport {
 
     /// The requests for comment as a block lists them: those asked by the same party on the
     /// same terms, with the same note, on one line ("Kremlin and IEMZ Kupol, asked by
-    /// Reuters (no date given). Note: ...").
-    pub fn request_lines(&self) -> Vec<String> {
-        let mut groups: Vec<(&RequestLine, Vec<String>)> = Vec::new();
+    /// Reuters (no date given). Note: ..."), each with the strongest mark of its requests.
+    pub fn request_lines(&self) -> Vec<(String, Option<Mark>)> {
+        let mut groups: Vec<(&RequestLine, Vec<String>, Option<Mark>)> = Vec::new();
         for q in &self.requests {
             let same =
                 |g: &&RequestLine| (&g.by, g.asked, g.deadline, &g.note) == (&q.by, q.asked, q.deadline, &q.note);
-            match groups.iter_mut().find(|(g, _)| same(g)) {
-                Some((_, names)) => names.push(q.party_name.clone()),
-                None => groups.push((q, vec![q.party_name.clone()])),
+            match groups.iter_mut().find(|(g, _, _)| same(g)) {
+                Some((_, names, change)) => {
+                    names.push(q.party_name.clone());
+                    *change = (*change).max(q.change);
+                }
+                None => groups.push((q, vec![q.party_name.clone()], q.change)),
             }
         }
         groups
             .into_iter()
-            .map(|(q, names)| {
+            .map(|(q, names, change)| {
                 let asked = q.asked.map_or_else(|| "no date given".to_string(), |d| d.on());
                 let deadline = q.deadline.map(|d| format!(", due {}", d.human())).unwrap_or_default();
                 let note = q.note.as_deref().map(|n| format!(" Note: {n}")).unwrap_or_default();
-                format!("{}, asked by {} ({asked}{deadline}).{note}", words::list(&names), q.by_name)
+                (format!("{}, asked by {} ({asked}{deadline}).{note}", words::list(&names), q.by_name), change)
             })
             .collect()
     }
@@ -149,6 +176,7 @@ impl PropositionReport {
                     kind: f.finding.kind,
                     said: f.said.clone(),
                     ids: vec![&f.finding.id],
+                    change: f.change,
                 }),
             }
         }
@@ -160,6 +188,7 @@ impl PropositionReport {
                 kind: FindingKind::Silence,
                 said: format!("{}: {}", words::list(&names), words::silence_reason(&findings)),
                 ids: group.iter().map(|f| f.finding.id.as_str()).collect(),
+                change: group.iter().filter_map(|f| f.change).max(),
             });
         }
         lines.sort_by_key(|l| l.severity);
@@ -177,6 +206,8 @@ pub struct ReportFinding {
     /// A silence's party, by name.
     #[serde(skip)]
     pub silent: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Mark>,
 }
 
 /// Findings as a block lists them: silences for the same reason on one line.
@@ -185,6 +216,7 @@ pub struct FindingLine<'a> {
     pub kind: FindingKind,
     pub said: String,
     pub ids: Vec<&'a str>,
+    pub change: Option<Mark>,
 }
 
 /// A party's standing claim, as the positions table shows it.
@@ -239,6 +271,8 @@ pub struct ClaimLine {
     pub position: bool,
     /// Its party turned here.
     pub reversal: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Mark>,
 }
 
 /// A request for comment on the proposition.
@@ -253,6 +287,8 @@ pub struct RequestLine {
     pub deadline: Option<Date>,
     pub deadline_passed: bool,
     pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Mark>,
 }
 
 /// How one claim reaches back to its root sources: every source on the way, each once.
@@ -293,7 +329,7 @@ pub struct TraceSource {
 
 /// One mark on a proposition's timeline.
 #[derive(Clone, Debug, Serialize)]
-pub struct Event {
+pub struct TimelineEntry {
     /// Null for an undated claim: such claims are listed apart from dated events.
     pub date: Option<Date>,
     /// For claims: where the date comes from (stated, published or undated).
@@ -323,6 +359,8 @@ pub struct SourceEntry {
     pub reliability: Reliability,
     pub retracted: Option<Date>,
     pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Mark>,
 }
 
 /// A party the report names.
@@ -471,6 +509,7 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         database: database.to_string(),
         as_of: outcome.as_of,
         known_at: outcome.known_at,
+        changes: None,
         counts,
         summary: summary(&names, &propositions),
         matrix: matrix(&names, outcome, &propositions),
@@ -543,12 +582,14 @@ fn proposition(
             deadline: q.deadline,
             deadline_passed: q.deadline_passed,
             note: request_notes.get(q.id.as_str()).map(|n| n.to_string()),
+            change: None,
         })
         .collect();
     PropositionReport {
         id: p.id.clone(),
         text: p.text.clone(),
         status: p.status,
+        change: None,
         note: note.map(str::to_string),
         support: p.support.clone(),
         positions,
@@ -557,7 +598,7 @@ fn proposition(
         findings: open_on(outcome, &p.id)
             .map(|f| {
                 let silent = f.parties.first().map(|id| names.party(id)).unwrap_or_default();
-                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone(), silent }
+                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone(), silent, change: None }
             })
             .collect(),
         provenance,
@@ -591,6 +632,7 @@ fn claim_line(names: &Names, c: &ClaimReading) -> ClaimLine {
         retracted: c.retracted,
         position: c.position,
         reversal: c.turn,
+        change: None,
     }
 }
 
@@ -643,8 +685,13 @@ pub fn trace(story: &Story, outcome: &Outcome, claim: &str) -> Option<Lineage> {
     Some(lineage(&names, reading))
 }
 
-fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], requests: &[RequestLine]) -> Vec<Event> {
-    let event = |date: Option<Date>, kind: &'static str, party: &str, text: String| Event {
+fn timeline(
+    names: &Names,
+    p: &PropositionOutcome,
+    claims: &[ClaimLine],
+    requests: &[RequestLine],
+) -> Vec<TimelineEntry> {
+    let event = |date: Option<Date>, kind: &'static str, party: &str, text: String| TimelineEntry {
         date,
         date_basis: None,
         kind,
@@ -657,7 +704,7 @@ fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], request
     };
     let mut events = Vec::new();
     for c in claims {
-        events.push(Event {
+        events.push(TimelineEntry {
             date_basis: Some(c.date_basis),
             stance: Some(c.stance),
             claim: Some(c.claim.clone()),
@@ -666,7 +713,10 @@ fn timeline(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine], request
         });
         if let Some(date) = c.retracted {
             let text = format!("{}'s claim ({}) withdrawn by the party", c.party_name, c.stance.label());
-            events.push(Event { claim: Some(c.claim.clone()), ..event(Some(date), "retraction", &c.party, text) });
+            events.push(TimelineEntry {
+                claim: Some(c.claim.clone()),
+                ..event(Some(date), "retraction", &c.party, text)
+            });
         }
     }
     // A retracted source undermines the claims read in it or resting on it.
@@ -795,6 +845,7 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             reliability: s.reliability,
             retracted: names.retracted.get(&s.id).copied(),
             note: s.note.clone(),
+            change: None,
         })
         .collect()
 }

@@ -2,8 +2,9 @@
 //! never a word split across lines; a cell too long for its column is cut with "…" (the full
 //! text is in `--format markdown|json`). Coloured on a terminal unless NO_COLOR is set.
 
+use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell as MatrixCell, ClaimLine, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
+use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
 use crate::model::{DateBasis, Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
@@ -77,6 +78,51 @@ impl Pen {
     }
 }
 
+fn sign(m: Mark) -> &'static str {
+    match m {
+        Mark::New => "+",
+        Mark::Changed => "~",
+    }
+}
+
+fn mark_paint(m: Mark) -> Option<Paint> {
+    match m {
+        Mark::New => Some(Paint::Green),
+        Mark::Changed => Some(Paint::Yellow),
+    }
+}
+
+impl Pen {
+    /// An indent of `width` with a mark's sign at its end ("  + " for new, "  ~ " for
+    /// changed), the sign in colour on a terminal.
+    fn lead(&self, width: usize, change: Option<Mark>) -> String {
+        match change {
+            None => " ".repeat(width),
+            Some(m) => format!("{}{} ", " ".repeat(width.saturating_sub(2)), self.paint(sign(m), mark_paint(m))),
+        }
+    }
+
+    /// The same pen without colour: what lines are wrapped with (escape codes have no width).
+    fn plain(&self) -> Pen {
+        Pen { width: self.width, colour: false }
+    }
+
+    /// [`Pen::wrap`] after an indent of `width` carrying a mark's sign, then `first`.
+    fn wrap_marked(
+        &self,
+        out: &mut String,
+        (width, change): (usize, Option<Mark>),
+        first: &str,
+        rest: &str,
+        text: &str,
+    ) {
+        let plain = self.plain().lead(width, change);
+        let mut lines = String::new();
+        self.plain().wrap(&mut lines, &format!("{plain}{first}"), rest, text);
+        out.push_str(&lines.replacen(&plain, &self.lead(width, change), 1));
+    }
+}
+
 /// Text cut to a display width, with "…" when cut.
 fn cut(text: &str, width: usize) -> String {
     if text.width() <= width {
@@ -127,8 +173,15 @@ fn severity_paint(s: Severity) -> Option<Paint> {
 
 /// A table fitted to `width`: columns keep their natural width while the table fits; the
 /// widest shrink first, to no less than their header, and cells too long are cut with "…".
-/// Each cell is (text, paint).
-fn table(pen: &Pen, out: &mut String, indent: usize, header: &[&str], rows: &[Vec<(String, Option<Paint>)>]) {
+/// Each cell is (text, paint); `marks`, when given, puts each row's sign in its indent.
+fn table(
+    pen: &Pen,
+    out: &mut String,
+    indent: usize,
+    header: &[&str],
+    rows: &[Vec<(String, Option<Paint>)>],
+    marks: &[Option<Mark>],
+) {
     let columns = header.len();
     let gap = 2;
     let rows: Vec<Vec<(String, Option<Paint>)>> =
@@ -145,7 +198,7 @@ fn table(pen: &Pen, out: &mut String, indent: usize, header: &[&str], rows: &[Ve
         }
         widths[widest] = w - 1;
     }
-    let line = |cells: Vec<(String, Option<Paint>)>| -> String {
+    let line = |cells: Vec<(String, Option<Paint>)>, change: Option<Mark>| -> String {
         let shown: Vec<String> = cells
             .iter()
             .zip(&widths)
@@ -156,11 +209,11 @@ fn table(pen: &Pen, out: &mut String, indent: usize, header: &[&str], rows: &[Ve
                 format!("{}{padding}", pen.paint(&text, *paint))
             })
             .collect();
-        format!("{}{}", " ".repeat(indent), shown.join(&" ".repeat(gap))).trim_end().to_string()
+        format!("{}{}", pen.lead(indent, change), shown.join(&" ".repeat(gap))).trim_end().to_string()
     };
-    let _ = writeln!(out, "{}", line(header.iter().map(|h| (h.to_string(), Some(Paint::Bold))).collect()));
-    for row in rows {
-        let _ = writeln!(out, "{}", line(row.clone()));
+    let _ = writeln!(out, "{}", line(header.iter().map(|h| (h.to_string(), Some(Paint::Bold))).collect(), None));
+    for (i, row) in rows.iter().enumerate() {
+        let _ = writeln!(out, "{}", line(row.clone(), marks.get(i).copied().flatten()));
     }
 }
 
@@ -174,6 +227,13 @@ pub fn render(r: &Report, style: Style) -> String {
         pen.wrap(&mut out, "", "", &format!("Every claim below was read in “{title}”."));
     }
     let _ = writeln!(out);
+    if let Some(d) = &r.changes {
+        digest_into(&pen, &mut out, d);
+        if !d.is_empty() {
+            pen.wrap(&mut out, "", "", "Marked below: + new, ~ changed.");
+        }
+        let _ = writeln!(out);
+    }
     summary(&pen, &mut out, &r.summary, &r.propositions);
     let _ = writeln!(out, "{}", pen.paint("STANCE MATRIX", Some(Paint::Bold)));
     matrix_into(&pen, &mut out, &r.matrix);
@@ -236,7 +296,7 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
                 row
             })
             .collect();
-        table(pen, out, 0, &header, &rows);
+        table(pen, out, 0, &header, &rows, &[]);
         for (n, text) in numbers.iter().zip(&m.texts) {
             pen.wrap(out, &format!("{n} "), &" ".repeat(n.width() + 1), text);
         }
@@ -271,7 +331,10 @@ fn date_cell(c: &ClaimLine) -> String {
 }
 
 fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool, shared: bool) {
-    let status = p.status.as_str().to_uppercase();
+    let mut status = p.status.as_str().to_uppercase();
+    if let Some(m) = p.change {
+        status.push_str(&format!("; {}", m.word().to_uppercase()));
+    }
     let first = format!("[{n}] ");
     pen.wrap(out, &first, &" ".repeat(first.width()), &format!("{} ({status})", p.text));
     let indent = "    ";
@@ -299,7 +362,8 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         })
         .collect();
     if !rows.is_empty() {
-        table(pen, out, 4, &header, &rows);
+        let marks: Vec<Option<Mark>> = p.claims.iter().map(|c| c.change).collect();
+        table(pen, out, 4, &header, &rows, &marks);
     }
     // What each claim said, and on what it rests, under the table.
     for c in &p.claims {
@@ -313,27 +377,23 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
             );
         }
     }
-    for line in p.request_lines() {
-        pen.wrap(out, &format!("{indent}• Request: "), &format!("{indent}  "), &line);
+    for (line, change) in p.request_lines() {
+        pen.wrap_marked(out, (indent.len(), change), "• Request: ", &format!("{indent}  "), &line);
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "{indent}Findings");
         for f in p.finding_lines() {
             let sev = f.severity.as_str().to_uppercase();
-            let first_plain = format!("{indent}  {sev} ");
+            let first_plain = format!("{}{sev} ", pen.plain().lead(indent.len() + 2, f.change));
             let rest = " ".repeat(first_plain.width());
             let mut text = String::new();
-            Pen { width: pen.width, colour: false }.wrap(
-                &mut text,
-                &first_plain,
-                &rest,
-                &format!("{}: {}", f.kind, f.said),
-            );
-            let first = format!("{indent}  {} ", pen.paint(&sev, severity_paint(f.severity)));
+            pen.plain().wrap(&mut text, &first_plain, &rest, &format!("{}: {}", f.kind, f.said));
+            let first =
+                format!("{}{} ", pen.lead(indent.len() + 2, f.change), pen.paint(&sev, severity_paint(f.severity)));
             let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
-    let dated: Vec<&super::Event> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
+    let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "{indent}Dates");
         for e in dated {
@@ -360,13 +420,41 @@ fn notes(pen: &Pen, out: &mut String, r: &Report) {
         if let Some(note) = &s.note {
             text.push_str(&format!(". Note: {note}"));
         }
-        pen.wrap(out, "  • ", "    ", &text);
+        match s.change {
+            Some(_) => pen.wrap_marked(out, (4, s.change), "", "    ", &text),
+            None => pen.wrap(out, "  • ", "    ", &text),
+        }
     }
     let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
     if !noted.is_empty() {
         let _ = writeln!(out, "{}", pen.paint("PARTIES", Some(Paint::Bold)));
         for p in noted {
             pen.wrap(out, "  • ", "    ", &format!("{}: {}", p.name, p.note.as_deref().unwrap_or_default()));
+        }
+    }
+}
+
+/// What changed in a window, for the terminal (`claimtrack changes`; the head of `report
+/// --since`), fitted to `width`: one line when nothing did.
+pub fn digest(d: &Digest, width: usize) -> String {
+    let pen = Pen { width: width.max(40), colour: output::colour() };
+    let mut out = String::new();
+    digest_into(&pen, &mut out, d);
+    out
+}
+
+fn digest_into(pen: &Pen, out: &mut String, d: &Digest) {
+    if d.is_empty() {
+        pen.wrap(out, "", "", &d.nothing_line());
+        return;
+    }
+    let _ = writeln!(out, "{}", pen.paint("WHAT CHANGED", Some(Paint::Bold)));
+    pen.wrap(out, "", "", &format!("From {}.", d.span()));
+    for (title, lines) in words::digest(d) {
+        let _ = writeln!(out, "{title}");
+        for (text, id) in lines {
+            let text = id.map_or_else(|| text.clone(), |id| format!("{text} [{id}]"));
+            pen.wrap(out, "  • ", "    ", &text);
         }
     }
 }

@@ -85,7 +85,7 @@ pub fn findings(conn: &Connection) -> Result<Vec<Finding>> {
     rows.collect::<rusqlite::Result<_>>().context(|| "reading findings".into())
 }
 
-fn finding(conn: &Connection, id: &str) -> Result<Option<Finding>> {
+pub fn finding(conn: &Connection, id: &str) -> Result<Option<Finding>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM finding WHERE id = ?1").context(|| format!("looking up {id}"))?;
     stmt.query_row([id], finding_row).optional().context(|| format!("reading finding {id}"))
 }
@@ -442,7 +442,7 @@ pub fn triage(
 }
 
 /// One change of a finding's state.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct TriageEntry {
     pub finding: String,
     pub state: FindingState,
@@ -464,4 +464,29 @@ pub fn triage_history(conn: &Connection, id: Option<&str>) -> Result<Vec<TriageE
         })
         .context(|| "reading triage".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading triage".into())
+}
+
+/// A finding's last triage logged by event `seq`: its state as the database knew it then
+/// (none before its first).
+pub fn triage_by_event(conn: &Connection, id: &str, seq: i64) -> Result<Option<TriageEntry>> {
+    let body: Option<String> = conn
+        .prepare_cached(
+            "SELECT body FROM event WHERE record = ?1 AND kind = 'triage' AND seq <= ?2 ORDER BY seq DESC LIMIT 1",
+        )
+        .and_then(|mut s| s.query_row(params![id, seq], |r| r.get(0)).optional())
+        .context(|| format!("reading the triage of finding {id}"))?;
+    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+}
+
+/// The stored findings about these propositions.
+pub fn findings_on(conn: &Connection, props: &[String]) -> Result<Vec<Finding>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT * FROM finding WHERE proposition = ?1 ORDER BY id")
+        .context(|| "listing findings".into())?;
+    let mut out = Vec::new();
+    for p in props {
+        let rows = stmt.query_map([p], finding_row).context(|| format!("listing the findings on {p}"))?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>().context(|| "reading findings".into())?);
+    }
+    Ok(out)
 }

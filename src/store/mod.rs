@@ -9,6 +9,7 @@ mod names;
 mod records;
 mod search;
 mod stale;
+mod window;
 
 pub use apply::{apply, apply_every, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
@@ -17,6 +18,7 @@ pub use findings::*;
 pub use records::*;
 pub use search::*;
 pub use stale::*;
+pub use window::*;
 
 use crate::error::{Context, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};

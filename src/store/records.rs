@@ -178,10 +178,10 @@ pub fn parties(conn: &Connection) -> Result<Vec<Party>> {
 
 // ---- source
 
-const SOURCE_COLUMNS: &str =
+pub(super) const SOURCE_COLUMNS: &str =
     "id, title, kind, publisher, url, published, accessed, reliability, sha256, note, logged_by, recorded";
 
-fn source_row(r: &Row) -> rusqlite::Result<Source> {
+pub(super) fn source_row(r: &Row) -> rusqlite::Result<Source> {
     Ok(Source {
         id: col(r, "source", "id")?,
         title: col(r, "source", "title")?,
@@ -225,7 +225,7 @@ pub fn insert_source(tx: &Connection, s: &Source, put: Put) -> Result<()> {
         .context(|| format!("writing the derivation of source {}", s.id))
 }
 
-fn with_derivations(conn: &Connection, mut s: Source) -> Result<Source> {
+pub(super) fn with_derivations(conn: &Connection, mut s: Source) -> Result<Source> {
     s.derived_from =
         list_of(conn, "SELECT derived_from FROM source_derivation WHERE source = ?1 ORDER BY position", &s.id)?;
     Ok(s)
@@ -439,7 +439,7 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
 
 // ---- link
 
-fn link_row(r: &Row) -> rusqlite::Result<Link> {
+pub(super) fn link_row(r: &Row) -> rusqlite::Result<Link> {
     Ok(Link {
         from: col(r, "link", "from_claim")?,
         rel: col(r, "link", "rel")?,
@@ -512,7 +512,7 @@ pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
 
 // ---- retraction
 
-fn retraction_row(r: &Row) -> rusqlite::Result<Retraction> {
+pub(super) fn retraction_row(r: &Row) -> rusqlite::Result<Retraction> {
     Ok(Retraction {
         target: col(r, "retraction", "target")?,
         date: col(r, "retraction", "date")?,
@@ -651,6 +651,11 @@ pub fn tagged(conn: &Connection, tag: &str) -> Result<Vec<String>> {
 /// claims cite in turn; the sources upstream of every claim loaded; their retractions; and
 /// the parties. A property test holds this against the whole story (docs/RECONCILER.md).
 pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
+    story_of_with(conn, props, &[])
+}
+
+/// [`story_of`], with `more_sources` (and every source upstream of them) loaded as well.
+fn story_of_with(conn: &Connection, props: &[String], more_sources: &[String]) -> Result<Story> {
     let mut scope = Scope::default();
     let mut propositions = Vec::new();
     for id in props {
@@ -670,7 +675,8 @@ pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
         verdicts: props.iter().map(|p| verdicts_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
         ..Story::default()
     };
-    story.sources = upstream(conn, scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source])))?;
+    let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
+    story.sources = upstream(conn, named.chain(more_sources))?;
     let targets = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id));
     story.retractions =
         targets.map(|t| retraction(conn, t)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
@@ -803,13 +809,70 @@ pub fn story(conn: &Connection) -> Result<Story> {
     })
 }
 
+/// The last event logged at or before `t` (0 when none): what the database knew at `t`.
+pub fn known_seq(conn: &Connection, t: Timestamp) -> Result<i64> {
+    conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM event WHERE at <= ?1")
+        .and_then(|mut s| s.query_row([t], |r| r.get(0)))
+        .context(|| "reading the audit log".into())
+}
+
 /// The story as this database knew it at `t`: records that entered it later (whatever
 /// their `recorded` says: an import keeps its desk's) are left out, and corrections logged
 /// later are undone, newest first.
 pub fn as_known_at(conn: &Connection, story: &mut Story, t: Timestamp) -> Result<()> {
-    let known: i64 = conn
-        .query_row("SELECT coalesce(max(seq), 0) FROM event WHERE at <= ?1", [t], |r| r.get(0))
-        .context(|| "reading the audit log".into())?;
+    let known = known_seq(conn, t)?;
+    cut_back(conn, story, known, corrections_after(conn, known)?)
+}
+
+/// The part of the story some propositions need (see [`story_of`]) as this database knew
+/// it at `t`: the same reading of them as the whole story cut back to `t` gives. A record
+/// corrected since `t` may have stood elsewhere then, so the claims and requests moved off
+/// these propositions since are loaded from where they are now, and the sources a claim or
+/// a source named before a later correction (its source, basis or derivation) are loaded
+/// too, for undoing the correction to find them.
+pub fn story_of_known_at(conn: &Connection, props: &[String], t: Timestamp) -> Result<Story> {
+    let known = known_seq(conn, t)?;
+    let later = corrections_after(conn, known)?;
+    let mut load: std::collections::BTreeSet<String> = props.iter().cloned().collect();
+    let mut sources = Vec::new();
+    for c in &later {
+        let before = c.before.get("proposition").and_then(|p| p.as_str());
+        if before.is_some_and(|p| props.iter().any(|x| x == p)) {
+            load.extend(proposition_of(conn, c.correction.kind, &c.correction.target)?);
+        }
+        for field in ["source", "basis", "derived_from"] {
+            sources.extend(named_ids(c.before.get(field)));
+        }
+    }
+    let mut story = story_of_with(conn, &load.into_iter().collect::<Vec<_>>(), &sources)?;
+    cut_back(conn, &mut story, known, later)?;
+    story.propositions.retain(|p| props.contains(&p.id));
+    Ok(story)
+}
+
+/// The ids a correction's old value held: one id, or a list of them.
+fn named_ids(value: Option<&serde_json::Value>) -> Vec<String> {
+    match value {
+        Some(serde_json::Value::String(id)) => vec![id.clone()],
+        Some(serde_json::Value::Array(ids)) => ids.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The proposition a claim, request or verdict is on now.
+pub fn proposition_of(conn: &Connection, kind: Option<RecordKind>, id: &str) -> Result<Option<String>> {
+    let sql = match kind {
+        Some(RecordKind::Claim) => "SELECT proposition FROM claim WHERE id = ?1",
+        Some(RecordKind::Request) => "SELECT proposition FROM request WHERE id = ?1",
+        Some(RecordKind::Verdict) => "SELECT proposition FROM verdict WHERE id = ?1",
+        _ => return Ok(None),
+    };
+    one(conn, sql, id, |r| r.get(0))
+}
+
+/// Cuts a loaded story back to event `known`: leaves out the rows added later and undoes
+/// `corrections`, those logged after it (oldest first), newest first.
+fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<StoredCorrection>) -> Result<()> {
     let later = |table: &str, key: &str| -> Result<std::collections::HashSet<String>> {
         let sql = format!("SELECT {key} FROM {table} WHERE event > ?1 OR event IS NULL");
         let mut stmt = conn.prepare(&sql).context(|| format!("running {sql}"))?;
@@ -833,12 +896,7 @@ pub fn as_known_at(conn: &Connection, story: &mut Story, t: Timestamp) -> Result
     story.retractions.retain(|r| k(&r.target));
     let k = keep(later("verdict", "id")?);
     story.verdicts.retain(|r| k(&r.key()));
-    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE event > ?1 ORDER BY seq DESC");
-    let undone: Vec<StoredCorrection> = conn
-        .prepare(&sql)
-        .and_then(|mut s| s.query_map([known], correction_row)?.collect())
-        .context(|| "reading the later corrections".into())?;
-    for c in undone {
+    for c in corrections.into_iter().rev() {
         undo(story, &c)
             .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
     }
@@ -919,7 +977,7 @@ fn all<T>(conn: &Connection, sql: &str, map: fn(&Row) -> rusqlite::Result<T>) ->
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
 }
 
-fn list_of(conn: &Connection, sql: &str, id: &str) -> Result<Vec<String>> {
+pub(super) fn list_of(conn: &Connection, sql: &str, id: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the lists of {id}"))?;
     let rows = stmt.query_map([id], |r| r.get(0)).context(|| format!("reading the lists of {id}"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the lists of {id}"))
@@ -1155,9 +1213,9 @@ pub struct StoredCorrection {
     pub event: i64,
 }
 
-const CORRECTION_COLUMNS: &str = "seq, target, kind, change, before, reason, logged_by, recorded, event";
+pub(super) const CORRECTION_COLUMNS: &str = "seq, target, kind, change, before, reason, logged_by, recorded, event";
 
-fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {
+pub(super) fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {
     let object = |column: &str| -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
         let text: String = col(r, "correction", column)?;
         serde_json::from_str(&text).map_err(|e| unreadable(r, "correction", column, format!("not a JSON object: {e}")))

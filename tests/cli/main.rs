@@ -2,6 +2,7 @@
 //! against a fresh database in a temporary directory, with the clock and the user pinned.
 
 mod bad_input;
+mod changes;
 mod common;
 mod corrections;
 mod formats;

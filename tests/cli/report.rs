@@ -15,7 +15,6 @@ use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 /// Each fixture with the day its golden reports are taken as of.
 const STORIES: &[(&str, &str)] =
@@ -56,31 +55,6 @@ fn report_json(db: &Db, extra: &[&str]) -> Value {
     args.extend(extra);
     let out = local_ok(db, &args);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("report JSON is invalid ({e}):\n{out}"))
-}
-
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden").join(name)
-}
-
-/// Compares `actual` with tests/golden/`name` byte for byte; with UPDATE_GOLDEN=1 writes it
-/// there instead.
-fn golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("reading {}: {e}; create it with UPDATE_GOLDEN=1 cargo test --test cli report::", path.display())
-    });
-    if expected == actual {
-        return;
-    }
-    panic!(
-        "{name} differs from the golden file: {}\n(if the change is intended: UPDATE_GOLDEN=1 cargo test --test cli report::)",
-        parting(&expected, actual, "expected", "printed")
-    );
 }
 
 // ---------------------------------------------------------------------------------------------

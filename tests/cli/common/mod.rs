@@ -28,6 +28,32 @@ pub fn repo_path(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A golden file: tests/golden/`name`.
+fn golden_path(name: &str) -> PathBuf {
+    repo_path("tests/golden").join(name)
+}
+
+/// Compares `actual` with tests/golden/`name` byte for byte; with UPDATE_GOLDEN=1 writes it
+/// there instead.
+pub fn golden(name: &str, actual: &str) {
+    let path = golden_path(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("reading {}: {e}; create it with UPDATE_GOLDEN=1 cargo test --test cli", path.display())
+    });
+    if expected == actual {
+        return;
+    }
+    panic!(
+        "{name} differs from the golden file: {}\n(if the change is intended: UPDATE_GOLDEN=1 cargo test --test cli, then read git diff tests/golden)",
+        parting(&expected, actual, "expected", "printed")
+    );
+}
+
 /// The text of a file in the repository.
 pub fn repo_file(path: &str) -> String {
     let full = repo_path(path);
