@@ -161,28 +161,6 @@ fn big_bundle(n: usize) -> String {
     bundle(serde_json::json!({ "claims": claims }))
 }
 
-/// `claim add` for a new claim on the Kupol fixture's ids, quoting `quote`.
-fn claim_add(quote: &str) -> Vec<String> {
-    [
-        "--quiet",
-        "claim",
-        "add",
-        "--prop",
-        "p-experts-helped-kupol",
-        "--party",
-        "reuters",
-        "--stance",
-        "affirms",
-        "--source",
-        "s-reuters-report",
-        "--quote",
-        quote,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // 1. The audit log
 

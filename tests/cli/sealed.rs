@@ -112,28 +112,6 @@ fn writable_by_tests(path: &Path, yes: bool) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// A claim add on the Kupol fixture's ids, quoting `quote`.
-fn claim_add(quote: &str) -> Vec<String> {
-    [
-        "--quiet",
-        "claim",
-        "add",
-        "--prop",
-        "p-experts-helped-kupol",
-        "--party",
-        "reuters",
-        "--stance",
-        "affirms",
-        "--source",
-        "s-reuters-report",
-        "--quote",
-        quote,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 /// A bundle of `n` new claims on the Kupol fixture's ids.
 fn big_bundle(n: usize) -> String {
     let claims: Vec<Value> = (0..n)

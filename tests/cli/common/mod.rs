@@ -375,3 +375,25 @@ pub fn bundle(lists: Value) -> String {
     }
     Value::Object(map).to_string()
 }
+
+/// `claim add` for a new claim on the Kupol fixture's ids, quoting `quote`.
+pub fn claim_add(quote: &str) -> Vec<String> {
+    [
+        "--quiet",
+        "claim",
+        "add",
+        "--prop",
+        "p-experts-helped-kupol",
+        "--party",
+        "reuters",
+        "--stance",
+        "affirms",
+        "--source",
+        "s-reuters-report",
+        "--quote",
+        quote,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
