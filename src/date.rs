@@ -97,10 +97,17 @@ fn first_day(year: i32, month: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MAX)
 }
 
+impl Date {
+    /// What dates sort by: earlier start first; at the same start, the coarser date first
+    /// (as its text sorts).
+    pub fn sort_key(&self) -> (DateTime<Utc>, u8) {
+        (self.start(), self.precision())
+    }
+}
+
 impl Ord for Date {
-    /// Earlier start first; at the same start, the coarser date first (as its text sorts).
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.start(), self.precision()).cmp(&(other.start(), other.precision()))
+        self.sort_key().cmp(&other.sort_key())
     }
 }
 

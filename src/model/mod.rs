@@ -557,9 +557,25 @@ impl ClaimRow {
     /// The order of claims in time: by the day they count from, then by when they were
     /// logged, then by id.
     pub fn chronological(a: &ClaimRow, b: &ClaimRow) -> std::cmp::Ordering {
-        (a.counts_from(), a.claim.recorded, a.id()).cmp(&(b.counts_from(), b.claim.recorded, b.id()))
+        a.time_key().cmp(&b.time_key())
+    }
+
+    fn time_key(&self) -> (Option<DateKey>, Option<Timestamp>, &str) {
+        (self.counts_from().map(|d| d.sort_key()), self.claim.recorded, self.id())
+    }
+
+    /// Sorts claims into [`ClaimRow::chronological`] order, working each one's dates out
+    /// once rather than at every comparison.
+    pub fn sort_chronologically(claims: &mut [ClaimRow]) {
+        claims.sort_by_cached_key(|c| {
+            let (day, recorded, id) = c.time_key();
+            (day, recorded, id.to_string())
+        });
     }
 }
+
+/// What a date sorts by ([`Date::sort_key`]).
+type DateKey = (chrono::DateTime<chrono::Utc>, u8);
 
 /// Everything logged about a story, loaded for the reconciler, reports and export.
 #[derive(Clone, Debug, Default)]

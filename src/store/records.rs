@@ -55,7 +55,7 @@ macro_rules! sql_number {
 }
 sql_number!(Confidence(f64), Rating(f64), Grade(u8));
 
-fn json_list(list: &[String]) -> String {
+fn json_list<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).expect("a list of strings serialises")
 }
 
@@ -67,13 +67,21 @@ fn from_json_list(row: &Row, table: &'static str, column: &str) -> rusqlite::Res
 /// One column of a row of `table`; a value claimtrack cannot read (changed behind its back)
 /// is an error that names the table, the row and the column (see [`Unreadable`]).
 fn col<T: FromSql>(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<T> {
-    row.get(column).map_err(|e| {
-        let why = match e {
-            rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
-            other => other.to_string(),
-        };
-        unreadable(row, table, column, why)
-    })
+    row.get(column).map_err(|e| failed(row, table, column, e))
+}
+
+/// [`col`] by position, for a query whose columns are listed in order.
+fn col_at<T: FromSql>((row, table, i): (&Row, &'static str, usize)) -> rusqlite::Result<T> {
+    row.get(i).map_err(|e| failed(row, table, row.as_ref().column_name(i).unwrap_or("?"), e))
+}
+
+/// A value that could not be read, as an error naming the record and the column.
+fn failed(row: &Row, table: &'static str, column: &str, e: rusqlite::Error) -> rusqlite::Error {
+    let why = match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
+        other => other.to_string(),
+    };
+    unreadable(row, table, column, why)
 }
 
 fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusqlite::Error {
@@ -248,8 +256,17 @@ pub fn sources(conn: &Connection) -> Result<Vec<Source>> {
 
 /// (owner, item) rows gathered into each owner's list, in row order: one query for all.
 fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    lists_in(conn, sql, [])
+}
+
+/// [`lists_of`] with parameters (the ids of a batch, as a JSON list: see [`In`]).
+fn lists_in(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<std::collections::HashMap<String, Vec<String>>> {
     let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
-    let mut rows = stmt.query([]).context(|| format!("running {sql}"))?;
+    let mut rows = stmt.query(params).context(|| format!("running {sql}"))?;
     let mut lists: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
         let (owner, item): (String, String) = (row.get(0).context(|| sql.into())?, row.get(1).context(|| sql.into())?);
@@ -316,24 +333,27 @@ const CLAIM_SELECT: &str =
      (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted \
      FROM claim c JOIN source s ON s.id = c.source";
 
+/// A row of [`CLAIM_SELECT`], read by position: a claim read by column name costs a search
+/// of the column names per field, a tenth of a full reconcile.
 fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
+    let at = |i: usize| (r, "claim", i);
     let claim = Claim {
-        id: col(r, "claim", "id")?,
-        proposition: col(r, "claim", "proposition")?,
-        party: col(r, "claim", "party")?,
-        stance: col(r, "claim", "stance")?,
-        source: col(r, "claim", "source")?,
+        id: col_at(at(0))?,
+        proposition: col_at(at(1))?,
+        party: col_at(at(2))?,
+        stance: col_at(at(3))?,
+        source: col_at(at(4))?,
         basis: Vec::new(),
-        via: col(r, "claim", "via")?,
-        stated: col(r, "claim", "stated")?,
-        quote: col(r, "claim", "quote")?,
-        note: col(r, "claim", "note")?,
-        confidence: col(r, "claim", "confidence")?,
-        grade: col(r, "claim", "grade")?,
-        logged_by: col(r, "claim", "logged_by")?,
-        recorded: col(r, "claim", "recorded")?,
+        via: col_at(at(5))?,
+        stated: col_at(at(6))?,
+        quote: col_at(at(7))?,
+        note: col_at(at(8))?,
+        confidence: col_at(at(9))?,
+        grade: col_at(at(10))?,
+        logged_by: col_at(at(11))?,
+        recorded: col_at(at(12))?,
     };
-    Ok(ClaimRow::new(claim, col(r, "claim", "source_published")?, col(r, "claim", "retracted")?))
+    Ok(ClaimRow::new(claim, col_at(at(13))?, col_at(at(14))?))
 }
 
 pub fn insert_claim(tx: &Connection, c: &Claim, put: Put) -> Result<()> {
@@ -433,7 +453,7 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
         }
         out.push(row);
     }
-    out.sort_by(ClaimRow::chronological);
+    ClaimRow::sort_chronologically(&mut out);
     Ok(out)
 }
 
@@ -496,14 +516,6 @@ pub fn insert_request(tx: &Connection, q: &Request, put: Put) -> Result<()> {
 
 pub fn request(conn: &Connection, id: &str) -> Result<Option<Request>> {
     one(conn, "SELECT * FROM request WHERE id = ?1", id, request_row)
-}
-
-/// The requests about one proposition (indexed: no scan of every request).
-fn requests_on(conn: &Connection, proposition: &str) -> Result<Vec<Request>> {
-    let sql = "SELECT * FROM request WHERE proposition = ?1 ORDER BY party, asked, id";
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
-    let rows = stmt.query_map([proposition], request_row).context(|| format!("running {sql}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
 }
 
 pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
@@ -591,14 +603,6 @@ pub fn verdicts(conn: &Connection) -> Result<Vec<Verdict>> {
     all(conn, "SELECT * FROM verdict ORDER BY recorded, rowid", verdict_row)
 }
 
-/// The verdicts on one proposition, oldest first (indexed).
-fn verdicts_on(conn: &Connection, proposition: &str) -> Result<Vec<Verdict>> {
-    let sql = "SELECT * FROM verdict WHERE proposition = ?1 ORDER BY recorded, rowid";
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
-    let rows = stmt.query_map([proposition], verdict_row).context(|| format!("running {sql}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
-}
-
 // ---- lookups by the record itself, for the write path
 
 pub fn get_party(conn: &Connection, r: &Party) -> Result<Option<Party>> {
@@ -655,36 +659,103 @@ pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
 }
 
 /// [`story_of`], with `more_sources` (and every source upstream of them) loaded as well.
+/// Each kind is read for the whole batch of propositions at once (see [`IN_LIST`]): a
+/// batch of thousands costs a few queries, not a few per claim.
 fn story_of_with(conn: &Connection, props: &[String], more_sources: &[String]) -> Result<Story> {
-    let mut scope = Scope::default();
-    let mut propositions = Vec::new();
-    for id in props {
-        if let Some(p) = proposition(conn, id)? {
-            propositions.push(p);
-            for c in claims(conn, &ClaimFilter { proposition: Some(id.clone()), ..ClaimFilter::default() })? {
-                scope.linked.push(c.id().to_string());
-                scope.add(c);
-            }
-        }
+    let batch = json_list(props);
+    let claims = claims_on(conn, &batch)?;
+    let mut scope = Scope { links_of: links_of(conn, &claims)?, ..Scope::default() };
+    for c in claims {
+        scope.linked.push(c.id().to_string());
+        scope.add(c);
     }
     scope.follow_links(conn)?;
     let mut story = Story {
         parties: parties(conn)?,
-        propositions,
-        requests: props.iter().map(|p| requests_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
-        verdicts: props.iter().map(|p| verdicts_on(conn, p)).collect::<Result<Vec<_>>>()?.concat(),
+        propositions: in_order_of(props, propositions_in(conn, &batch)?, |p| &p.id),
+        requests: in_order_of(props, rows_in(conn, REQUESTS_ON, &batch, request_row)?, |q| &q.proposition),
+        verdicts: in_order_of(props, rows_in(conn, VERDICTS_ON, &batch, verdict_row)?, |v| &v.proposition),
         ..Story::default()
     };
     let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
     story.sources = upstream(conn, named.chain(more_sources))?;
-    let targets = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id));
-    story.retractions =
-        targets.map(|t| retraction(conn, t)).collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
-    story.retractions.sort_by(|a, b| a.target.cmp(&b.target));
+    let targets: Vec<&String> = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id)).collect();
+    story.retractions = rows_in(conn, RETRACTIONS_OF, &json_list(&targets), retraction_row)?;
     story.links = scope.links.into_values().collect();
     story.claims = scope.claims.into_values().collect();
-    story.claims.sort_by(ClaimRow::chronological);
+    ClaimRow::sort_chronologically(&mut story.claims);
     Ok(story)
+}
+
+/// A batch of ids as one parameter, a JSON list: `column IN (SELECT value FROM
+/// json_each(?1))` probes the column's index once per id.
+const IN_LIST: &str = "(SELECT value FROM json_each(?1))";
+const REQUESTS_ON: &str =
+    "SELECT * FROM request WHERE proposition IN (SELECT value FROM json_each(?1)) ORDER BY proposition, party, asked, id";
+const VERDICTS_ON: &str =
+    "SELECT * FROM verdict WHERE proposition IN (SELECT value FROM json_each(?1)) ORDER BY proposition, recorded, rowid";
+const RETRACTIONS_OF: &str =
+    "SELECT * FROM retraction WHERE target IN (SELECT value FROM json_each(?1)) ORDER BY target";
+
+/// The rows `sql` selects for a batch of ids (`?1`, a JSON list).
+fn rows_in<T>(conn: &Connection, sql: &str, batch: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let rows = stmt.query_map([batch], map).context(|| format!("running {sql}"))?;
+    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
+}
+
+/// Rows grouped by proposition in the order the propositions were asked for (each group
+/// keeping its own order), as reading them one proposition at a time gives.
+fn in_order_of<T>(props: &[String], mut rows: Vec<T>, key: impl Fn(&T) -> &String) -> Vec<T> {
+    let rank: std::collections::HashMap<&String, usize> = props.iter().enumerate().map(|(i, p)| (p, i)).collect();
+    rows.sort_by_key(|r| rank.get(key(r)).copied());
+    rows
+}
+
+/// The propositions of a batch that exist, each with its expected parties.
+fn propositions_in(conn: &Connection, batch: &str) -> Result<Vec<Proposition>> {
+    let sql = format!("SELECT {PROPOSITION_COLUMNS} FROM proposition WHERE id IN {IN_LIST}");
+    let mut props = rows_in(conn, &sql, batch, proposition_row)?;
+    let sql = format!(
+        "SELECT proposition, party FROM proposition_expected WHERE proposition IN {IN_LIST} ORDER BY proposition, position"
+    );
+    let mut lists = lists_in(conn, &sql, [batch])?;
+    for p in &mut props {
+        p.expected = lists.remove(&p.id).unwrap_or_default();
+    }
+    Ok(props)
+}
+
+/// Every claim on a batch of propositions, each with its basis.
+fn claims_on(conn: &Connection, batch: &str) -> Result<Vec<ClaimRow>> {
+    let mut claims = rows_in(conn, &format!("{CLAIM_SELECT} WHERE c.proposition IN {IN_LIST}"), batch, claim_row)?;
+    let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
+    let sql = format!("SELECT claim, source FROM claim_basis WHERE claim IN {IN_LIST} ORDER BY claim, position");
+    let mut bases = lists_in(conn, &sql, [&ids])?;
+    for c in &mut claims {
+        c.claim.basis = bases.remove(c.id()).unwrap_or_default();
+    }
+    Ok(claims)
+}
+
+/// The links from and to each of some claims, by claim (a claim with none has an empty
+/// list: nothing left to look up).
+fn links_of(conn: &Connection, claims: &[ClaimRow]) -> Result<std::collections::HashMap<String, Vec<Link>>> {
+    let mut of: std::collections::HashMap<String, Vec<Link>> =
+        claims.iter().map(|c| (c.id().to_string(), Vec::new())).collect();
+    let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
+    let sql = format!(
+        "SELECT * FROM link WHERE from_claim IN {IN_LIST} UNION SELECT * FROM link WHERE to_claim IN {IN_LIST}"
+    );
+    for l in rows_in(conn, &sql, &ids, link_row)? {
+        let ends = if l.from == l.to { vec![l.from.clone()] } else { vec![l.from.clone(), l.to.clone()] };
+        for end in ends {
+            if let Some(list) = of.get_mut(&end) {
+                list.push(l.clone());
+            }
+        }
+    }
+    Ok(of)
 }
 
 /// The claims and links a scoped story has gathered, and what is left to follow.
@@ -693,6 +764,8 @@ struct Scope {
     claims: std::collections::BTreeMap<String, ClaimRow>,
     /// Links by (from, rel, to): the whole story's order.
     links: std::collections::BTreeMap<(String, String, String), Link>,
+    /// The links of the batch's claims, read ahead (other claims' are looked up).
+    links_of: std::collections::HashMap<String, Vec<Link>>,
     /// Claims whose links (both ways) are still to be read.
     linked: Vec<String>,
     /// Claims whose `cites` links are still to be read (cited claims' roots count).
@@ -719,9 +792,20 @@ impl Scope {
         self.links.insert((l.from.clone(), l.rel.to_string(), l.to.clone()), l);
     }
 
+    /// The links from and to one claim: read ahead, or looked up (both indexed).
+    fn links_touching(&self, conn: &Connection, claim: &str) -> Result<Vec<Link>> {
+        if let Some(links) = self.links_of.get(claim) {
+            return Ok(links.clone());
+        }
+        let sql = "SELECT * FROM link WHERE from_claim = ?1 UNION SELECT * FROM link WHERE to_claim = ?1";
+        let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the links of {claim}"))?;
+        let rows = stmt.query_map([claim], link_row).context(|| format!("reading the links of {claim}"))?;
+        rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the links of {claim}"))
+    }
+
     fn follow_links(&mut self, conn: &Connection) -> Result<()> {
         while let Some(id) = self.linked.pop() {
-            for l in links_touching(conn, &id)? {
+            for l in self.links_touching(conn, &id)? {
                 let other = if l.from == id { l.to.clone() } else { l.from.clone() };
                 self.load(conn, &other)?;
                 match l.rel {
@@ -746,7 +830,8 @@ impl Scope {
         }
         let filter = ClaimFilter { proposition: Some(key.0), party: Some(key.1), ..ClaimFilter::default() };
         for member in claims(conn, &filter)? {
-            for l in links_touching(conn, member.id())?.into_iter().filter(|l| l.rel == LinkRel::Supersedes) {
+            let links = self.links_touching(conn, member.id())?;
+            for l in links.into_iter().filter(|l| l.rel == LinkRel::Supersedes) {
                 let other = if l.from == member.id() { l.to.clone() } else { l.from.clone() };
                 self.load(conn, &other)?;
                 self.keep(l);
@@ -758,7 +843,8 @@ impl Scope {
 
     fn follow_citations(&mut self, conn: &Connection) -> Result<()> {
         while let Some(id) = self.citing.pop() {
-            for l in links_touching(conn, &id)?.into_iter().filter(|l| l.rel == LinkRel::Cites && l.from == id) {
+            let links = self.links_touching(conn, &id)?;
+            for l in links.into_iter().filter(|l| l.rel == LinkRel::Cites && l.from == id) {
                 if !self.claims.contains_key(&l.to) {
                     self.load(conn, &l.to)?;
                     self.citing.push(l.to.clone());
@@ -770,29 +856,24 @@ impl Scope {
     }
 }
 
-/// The links from and to one claim (both indexed).
-fn links_touching(conn: &Connection, claim: &str) -> Result<Vec<Link>> {
-    let sql = "SELECT * FROM link WHERE from_claim = ?1 UNION SELECT * FROM link WHERE to_claim = ?1";
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the links of {claim}"))?;
-    let rows = stmt.query_map([claim], link_row).context(|| format!("reading the links of {claim}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the links of {claim}"))
-}
-
-/// The sources named and every source upstream of them, in id order (walked without
-/// recursion: a derivation chain may be as long as the database).
+/// The sources named and every source upstream of them, in id order: one recursive query
+/// (SQLite walks it with a queue, not a stack, so a derivation chain as long as the
+/// database is fine; `UNION` keeps each source once, so a loop ends).
 fn upstream<'a>(conn: &Connection, start: impl Iterator<Item = &'a String>) -> Result<Vec<Source>> {
-    let mut found: std::collections::BTreeMap<String, Source> = std::collections::BTreeMap::new();
-    let mut todo: Vec<String> = start.cloned().collect();
-    while let Some(id) = todo.pop() {
-        if found.contains_key(&id) {
-            continue;
-        }
-        if let Some(s) = source(conn, &id)? {
-            todo.extend(s.derived_from.iter().filter(|d| !found.contains_key(*d)).cloned());
-            found.insert(id, s);
-        }
+    let named: std::collections::BTreeSet<&String> = start.collect();
+    let named: Vec<&String> = named.into_iter().collect();
+    let up = "WITH RECURSIVE up (id) AS (SELECT value FROM json_each(?1) \
+              UNION SELECT d.derived_from FROM source_derivation d JOIN up ON d.source = up.id)";
+    let batch = json_list(&named);
+    let sql = format!("{up} SELECT {SOURCE_COLUMNS} FROM source WHERE id IN up ORDER BY id");
+    let mut sources = rows_in(conn, &sql, &batch, source_row)?;
+    let sql =
+        format!("{up} SELECT source, derived_from FROM source_derivation WHERE source IN up ORDER BY source, position");
+    let mut lists = lists_in(conn, &sql, [batch.as_str()])?;
+    for s in &mut sources {
+        s.derived_from = lists.remove(&s.id).unwrap_or_default();
     }
-    Ok(found.into_values().collect())
+    Ok(sources)
 }
 
 /// Everything in the database, each kind in its stable order.
@@ -914,7 +995,7 @@ fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<S
             ClaimRow::new(row.claim, source, gone)
         })
         .collect();
-    story.claims.sort_by(ClaimRow::chronological);
+    ClaimRow::sort_chronologically(&mut story.claims);
     Ok(())
 }
 
