@@ -15,7 +15,7 @@ use clap::Subcommand;
 #[derive(clap::Args)]
 #[command(
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  claimtrack findings --kind silence --state open\n  claimtrack findings --since yesterday\n  claimtrack findings dismiss f-3k9x2m4abc --note \"the ministry's statement covers it\""
+    after_help = "Examples:\n  claimtrack findings --kind silence --state open\n  claimtrack findings --state open --limit 20 --offset 20\n  claimtrack findings --since yesterday\n  claimtrack findings dismiss f-3k9x2m4abc --note \"the ministry's statement covers it\""
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -36,6 +36,12 @@ pub struct Args {
     /// reconcile, or triaged (a date, an instant, today, yesterday, a weekday, 12h, 3d, 2w)
     #[arg(long, value_name = "WHEN")]
     since: Option<When>,
+    /// List at most this many (a first page; the rest are counted on stderr)
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Skip this many first (with --limit, the next page)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
 }
 
 #[derive(Subcommand)]
@@ -101,7 +107,7 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     let store = ctx.open_for_read()?;
     let prop = resolve_flag(&store, "proposition", "--prop", a.prop.clone())?;
     let party = resolve_flag(&store, "party", "--party", a.party.clone())?;
-    let changed = match a.since {
+    let ids = match a.since {
         Some(since) => {
             Some(store::findings_changed(store.conn(), store::Window::between(store.conn(), since.start(), None)?)?)
         }
@@ -110,14 +116,21 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     if store::is_stale(store.conn(), Date::today())? {
         ctx.say("note: these are the findings of the last reconcile; records were logged since: run `claimtrack reconcile` to bring them up to date");
     }
-    let mut findings = store::findings(store.conn())?;
-    findings.retain(|f| {
-        a.kind.is_none_or(|k| f.kind == k)
-            && a.state.is_none_or(|s| f.state == s)
-            && prop.as_ref().is_none_or(|p| f.proposition.as_ref() == Some(p))
-            && party.as_ref().is_none_or(|p| f.parties.contains(p))
-            && changed.as_ref().is_none_or(|ids| ids.contains(&f.id))
-    });
+    let filter = store::FindingFilter {
+        kind: a.kind,
+        state: a.state,
+        proposition: prop,
+        party,
+        ids,
+        limit: a.limit,
+        offset: a.offset,
+    };
+    let (findings, total) = store::findings_where(store.conn(), &filter)?;
+    let rest = total.saturating_sub(a.offset + findings.len());
+    if rest > 0 {
+        let next = a.offset + findings.len();
+        ctx.say(format!("{} of {total} findings; {rest} more: --offset {next} for the next page", findings.len()));
+    }
     output::list(&findings, format, COLUMNS, Finding::FIELDS)
 }
 

@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::{CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, TriageStep};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a reconcile changed in the stored findings: the findings themselves, for saying which.
 #[derive(Debug, Default)]
@@ -76,13 +76,60 @@ fn bad_json(column: &str, e: serde_json::Error) -> rusqlite::Error {
 
 /// Every stored finding, most severe first.
 pub fn findings(conn: &Connection) -> Result<Vec<Finding>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT * FROM finding ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, proposition, kind, id",
-        )
-        .context(|| "listing findings".into())?;
-    let rows = stmt.query_map([], finding_row).context(|| "listing findings".into())?;
-    rows.collect::<rusqlite::Result<_>>().context(|| "reading findings".into())
+    Ok(findings_where(conn, &FindingFilter::default())?.0)
+}
+
+/// The order findings are listed in: most severe first, then by proposition, kind and id.
+/// The expression is the one `finding_in_order` (schema.sql, migration 11) indexes, so that
+/// the first page of a state is read from the index, not sorted from every finding.
+const IN_ORDER: &str =
+    "ORDER BY (CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), proposition, kind, id";
+
+/// Which stored findings to list, and which page of them.
+#[derive(Default)]
+pub struct FindingFilter {
+    pub kind: Option<FindingKind>,
+    pub state: Option<FindingState>,
+    pub proposition: Option<String>,
+    pub party: Option<String>,
+    /// Only these findings (those changed in a window).
+    pub ids: Option<BTreeSet<String>>,
+    /// At most this many, after skipping `offset` of them.
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+/// The stored findings a filter keeps, in listing order and paged, with how many it keeps
+/// in all. The filters go into the SQL, so a page costs its rows, not every finding.
+pub fn findings_where(conn: &Connection, f: &FindingFilter) -> Result<(Vec<Finding>, usize)> {
+    let ids = f.ids.as_ref().map(|ids| serde_json::to_string(ids).expect("ids serialise"));
+    let given: Vec<(&str, Option<String>)> = vec![
+        ("kind = ?", f.kind.map(|k| k.as_str().to_string())),
+        ("state = ?", f.state.map(|s| s.as_str().to_string())),
+        ("proposition = ?", f.proposition.clone()),
+        ("EXISTS (SELECT 1 FROM json_each(parties) WHERE value = ?)", f.party.clone()),
+        ("id IN (SELECT value FROM json_each(?))", ids),
+    ];
+    let given: Vec<(&str, String)> = given.into_iter().filter_map(|(c, v)| v.map(|v| (c, v))).collect();
+    let conditions: Vec<String> =
+        given.iter().enumerate().map(|(i, (c, _))| c.replace('?', &format!("?{}", i + 1))).collect();
+    let filter = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+    let values = || rusqlite::params_from_iter(given.iter().map(|g| &g.1));
+    let count_sql = format!("SELECT count(*) FROM finding{filter}");
+    let total: i64 = conn
+        .prepare_cached(&count_sql)
+        .and_then(|mut s| s.query_row(values(), |r| r.get(0)))
+        .context(|| "counting findings".into())?;
+    let page = match f.limit {
+        Some(n) => format!(" LIMIT {n} OFFSET {}", f.offset),
+        None if f.offset > 0 => format!(" LIMIT -1 OFFSET {}", f.offset),
+        None => String::new(),
+    };
+    let sql = format!("SELECT * FROM finding{filter} {IN_ORDER}{page}");
+    let mut stmt = conn.prepare_cached(&sql).context(|| "listing findings".into())?;
+    let rows = stmt.query_map(values(), finding_row).context(|| "listing findings".into())?;
+    let list = rows.collect::<rusqlite::Result<_>>().context(|| "reading findings".into())?;
+    Ok((list, usize::try_from(total).unwrap_or_default()))
 }
 
 pub fn finding(conn: &Connection, id: &str) -> Result<Option<Finding>> {

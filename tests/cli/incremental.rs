@@ -284,3 +284,52 @@ fn findings_say_when_records_were_logged_since_the_last_reconcile() {
     let stale = db.run("findings").success();
     assert!(stale.stderr.contains("run `claimtrack reconcile` to bring them up to date"), "{}", stale.stderr);
 }
+
+#[test]
+fn findings_come_a_page_at_a_time_in_the_listing_order() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    let every = db.json("findings");
+    let all: Vec<String> = every.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    assert!(all.len() >= 5, "the worked example has findings to page through: {all:?}");
+    let mut paged = Vec::new();
+    for offset in (0..all.len()).step_by(2) {
+        let args = format!("findings --limit 2 --offset {offset}");
+        let page = db.run(format!("{args} --format json").as_str()).success();
+        let ids: Vec<String> = serde_json::from_str::<Value>(&page.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect();
+        let rest = all.len() - offset - ids.len();
+        if rest > 0 {
+            let said = format!(
+                "{} of {} findings; {rest} more: --offset {} for the next page",
+                ids.len(),
+                all.len(),
+                offset + 2
+            );
+            assert!(page.stderr.contains(&said), "{args}: {}", page.stderr);
+        } else {
+            assert!(!page.stderr.contains("more:"), "the last page says nothing more: {}", page.stderr);
+        }
+        paged.extend(ids);
+    }
+    assert_eq!(paged, all, "the pages, end to end, are the whole listing in its order");
+    assert_eq!(db.json("findings --offset 1000"), json!([]), "past the end: an empty list");
+    let party = every.as_array().unwrap().iter().flat_map(|f| f["parties"].as_array().unwrap().clone()).next().unwrap();
+    let party = party.as_str().unwrap();
+    let theirs: Vec<&String> = all
+        .iter()
+        .zip(every.as_array().unwrap())
+        .filter(|(_, f)| f["parties"].as_array().unwrap().iter().any(|p| p == party))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        db.column(format!("findings --party {party}").as_str(), "id").iter().collect::<Vec<_>>(),
+        theirs,
+        "--party keeps the findings that name the party"
+    );
+}
