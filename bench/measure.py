@@ -179,6 +179,8 @@ def interactive(db, ref_db, n):
     for name, query in search_queries():
         results[f"search {name}"] = median_of(lambda: [CT, "--db", db, "search", query, "--limit", "20"])
     results["matrix --tag (50 propositions)"] = median_of(lambda: [CT, "--db", db, "matrix", "--tag", "tag-7"])
+    results["findings --state open, first page (--limit 20)"] = median_of(
+        lambda: [CT, "--db", db, "findings", "--state", "open", "--limit", "20", "--format", "json"])
     results["findings --state open (every open finding)"] = median_of(
         lambda: [CT, "--db", db, "findings", "--state", "open", "--format", "json"])
     results["PRAGMA integrity_check (sqlite3)"] = median_of(lambda: ["sqlite3", db, "PRAGMA integrity_check"])

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::RecordKind;
 use crate::search;
 use crate::store::audit::{self, Event, GENESIS};
-use crate::store::{self, guard};
+use crate::store::{self, guard, Open, Store};
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
@@ -315,35 +315,42 @@ pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<V
 /// All the checks: SQLite's integrity check first (nothing else is worth reading in a damaged
 /// file), then the chain and the tables, which name the event and the record, then the
 /// foreign keys, which can only name a table (a row deleted behind claimtrack's back shows
-/// as both, and the first line should say which row).
-pub fn verify_database(conn: &Connection) -> Result<Soundness> {
-    let (keys, damage): (Vec<String>, Vec<String>) =
-        audit::sqlite_checks(conn)?.into_iter().partition(|m| m.starts_with("foreign_key_check"));
-    let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
-    let mut chain = Chain::default();
-    audit::walk_events(conn, |e| {
-        chain.step(&e);
-        Ok(())
-    })?;
-    problems.extend(chain.problem.take());
-    let records = check_records(conn, &mut problems)?;
-    check_sequence(conn, "triage", (store::TRIAGE_ROWS, store::triage_row), &mut problems)?;
-    check_sequence(conn, "setting", (store::SETTING_ROWS, store::setting_row), &mut problems)?;
-    check_sequence(conn, "correction", (store::CORRECTION_ROWS, store::correction_as_logged), &mut problems)?;
-    check_finding_states(conn, &mut problems)?;
-    problems.extend(check_search_index(conn)?);
-    // What the cheap check on opening sees (a missing trigger, rows counted off): said after
-    // the problems that name a record, which say more.
-    if let Some(p) = guard::check(conn)? {
-        problems.push(problem("chain", None, None, p));
-    }
-    problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
-    Ok(Soundness {
-        ok: problems.is_empty(),
-        events: chain.seen as usize,
-        head: chain.head.unwrap_or_else(|| GENESIS.to_string()),
-        records,
-        problems,
+/// as both, and the first line should say which row). The search index, whose check makes
+/// every record's terms again, is checked on a second core, through a connection of its
+/// own (one moment of the database, as each check reads one), while the rest run.
+pub fn verify_database(db: &Store) -> Result<Soundness> {
+    let searched = Store::open(db.path(), Open::Inspect)?;
+    std::thread::scope(|scope| {
+        let search = scope.spawn(move || check_search_index(searched.conn()));
+        let conn = db.conn();
+        let (keys, damage): (Vec<String>, Vec<String>) =
+            audit::sqlite_checks(conn)?.into_iter().partition(|m| m.starts_with("foreign_key_check"));
+        let mut problems: Vec<Problem> = damage.into_iter().map(|m| problem("sqlite", None, None, m)).collect();
+        let mut chain = Chain::default();
+        audit::walk_events(conn, |e| {
+            chain.step(&e);
+            Ok(())
+        })?;
+        problems.extend(chain.problem.take());
+        let records = check_records(conn, &mut problems)?;
+        check_sequence(conn, "triage", (store::TRIAGE_ROWS, store::triage_row), &mut problems)?;
+        check_sequence(conn, "setting", (store::SETTING_ROWS, store::setting_row), &mut problems)?;
+        check_sequence(conn, "correction", (store::CORRECTION_ROWS, store::correction_as_logged), &mut problems)?;
+        check_finding_states(conn, &mut problems)?;
+        problems.extend(search.join().expect("the search check does not panic")?);
+        // What the cheap check on opening sees (a missing trigger, rows counted off): said
+        // after the problems that name a record, which say more.
+        if let Some(p) = guard::check(conn)? {
+            problems.push(problem("chain", None, None, p));
+        }
+        problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
+        Ok(Soundness {
+            ok: problems.is_empty(),
+            events: chain.seen as usize,
+            head: chain.head.unwrap_or_else(|| GENESIS.to_string()),
+            records,
+            problems,
+        })
     })
 }
 

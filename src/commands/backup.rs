@@ -27,7 +27,7 @@ fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity:
         .context(|| format!("copying to {shown}"))
         .map_err(|e| store::disk_full(&dest, e))?;
     drop(dest);
-    let verdict = integrity::verify_database(Store::open(copy, Open::Inspect)?.conn())?;
+    let verdict = integrity::verify_database(&Store::open(copy, Open::Inspect)?)?;
     match verdict.problems.first() {
         Some(p) => Err(Error::input(format!("the copy for {shown} does not verify: {}; nothing was kept", p.message))),
         None => Ok(verdict),

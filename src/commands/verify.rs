@@ -19,7 +19,7 @@ pub struct Args {}
 pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     let format = ctx.format("verify", &[Format::Table, Format::Json])?;
     let store = Store::open(&ctx.db, Open::Inspect)?;
-    let verdict = integrity::verify_database(store.conn())?;
+    let verdict = integrity::verify_database(&store)?;
     if format == Format::Json {
         output::json(&mut std::io::stdout().lock(), &verdict)?;
     } else if verdict.ok {
