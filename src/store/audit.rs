@@ -259,11 +259,7 @@ impl Batch {
 
     /// Appends the closing event with the count and the hashes.
     pub fn close(self, tx: &Connection, action: &str) -> Result<()> {
-        let kinds = self
-            .kinds
-            .into_iter()
-            .map(|(kind, digest)| (kind.to_string(), digest.seal()))
-            .collect();
+        let kinds = self.kinds.into_iter().map(|(kind, digest)| (kind.to_string(), digest.seal())).collect();
         let seal = BatchSeal { opened: self.seq, count: self.count, kinds };
         append(tx, action, "batch", &batch_record(self.seq), &seal)?;
         Ok(())
