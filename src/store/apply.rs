@@ -103,7 +103,11 @@ pub fn apply(
     refs: Refs,
     locate: &dyn Fn(&str, usize, &str) -> String,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(tx, action, refs)?;
+    apply_in(Writer::new(tx, action, refs)?, bundle, locate)
+}
+
+/// Writes a whole bundle with a writer made for it (see [`Writer::in_batches`]).
+pub fn apply_in(mut writer: Writer, bundle: Bundle, locate: &dyn Fn(&str, usize, &str) -> String) -> Result<Summary> {
     for (plural, index, record) in bundle.into_records() {
         writer.add(record, &|field| locate(plural, index, field))?;
     }
@@ -151,19 +155,15 @@ pub struct Writer<'a> {
     /// References already found to exist, so that a million claims citing a few thousand
     /// parties ask the database once per party (bounded: memory must not grow with input).
     known: HashSet<(&'static str, String)>,
-    /// The batch an import's records are being logged in (see [`audit::Batch`]).
+    /// Whether records are logged in batches ([`Writer::in_batches`]).
+    batching: bool,
+    /// The batch records are being logged in (see [`audit::Batch`]).
     batch: Option<audit::Batch>,
-    /// How many records this write has logged.
-    logged: usize,
     summary: Summary,
 }
 
 /// How many found references [`Writer`] remembers before it starts over.
 const KNOWN_CAPACITY: usize = 200_000;
-
-/// An import logs this many records one event each (a small import pays little for it, and
-/// `history` shows each record's own event); the rest go in batches (docs/INTEGRITY.md).
-const LOGGED_ONE_BY_ONE: usize = 1_000;
 
 /// At most this many records in one batch: a batch a tampered row is found in names them.
 const BATCH_SIZE: usize = 10_000;
@@ -188,8 +188,8 @@ impl<'a> Writer<'a> {
             now: Timestamp::now(),
             start_seq,
             known: HashSet::new(),
+            batching: false,
             batch: None,
-            logged: 0,
             summary: Summary::default(),
         })
     }
@@ -381,12 +381,18 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Logs the records in batches of up to [`BATCH_SIZE`], one SHA-256 over their canonical
+    /// forms in the event that seals each, instead of one event per record (`import --bulk`,
+    /// docs/INTEGRITY.md).
+    pub fn in_batches(mut self) -> Self {
+        self.batching = true;
+        self
+    }
+
     /// Logs a record about to be written and returns the event its row names: its own, or
-    /// for an import past its first records, its batch's (a link, kept in key order rather
-    /// than written order, always has its own).
+    /// its batch's (a link, kept in key order rather than written order, always has its own).
     fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
-        self.logged += 1;
-        if self.action != "import" || self.logged <= LOGGED_ONE_BY_ONE || T::KIND == "link" {
+        if !self.batching || T::KIND == "link" {
             return audit::record(self.tx, self.action, record);
         }
         if let Some(full) = self.batch.take_if(|b| b.len() >= BATCH_SIZE) {
