@@ -45,18 +45,44 @@ pub fn searched_fields(conn: &Connection, kind: &str, record: &str) -> Result<Op
         .context(|| format!("reading the text of {kind} {record}"))
 }
 
+/// How many queued records may wait between reading their text and indexing it.
+const IN_FLIGHT: usize = 1024;
+
+/// A queued record (kind, id) and its searchable fields, if it exists.
+type Queued = (String, String, Option<Vec<String>>);
+
 /// Brings the index up to date with the records queued by the triggers (schema.sql, migration
 /// 7): each queued record's entry is replaced by what its current text makes, or removed if the
-/// record is gone or has no words. Runs at the end of every write, in its transaction.
+/// record is gone or has no words. Runs at the end of every write, in its transaction. The terms
+/// are made on a second thread while this one reads the next records' text and writes the
+/// index, so a large write uses two cores; at most [`IN_FLIGHT`] records wait in between.
 pub fn index_queued_text(tx: &Connection) -> Result<()> {
     let what = || "updating the full-text index".to_string();
     let mut queue = tx.prepare_cached("SELECT kind, record FROM search_queue ORDER BY seq").context(what)?;
     let mut rows = queue.query([]).context(what)?;
-    while let Some(row) = rows.next().context(what)? {
-        let (kind, record): (String, String) = (row.get(0).context(what)?, row.get(1).context(what)?);
-        let terms = searched_fields(tx, &kind, &record)?.and_then(|f| index_terms(f.iter().map(String::as_str)));
-        reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))?;
-    }
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_terms, texts) = std::sync::mpsc::sync_channel::<Queued>(IN_FLIGHT);
+        let (to_index, made) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            for (kind, record, fields) in texts {
+                let terms = fields.and_then(|f| index_terms(f.iter().map(String::as_str)));
+                if to_index.send((kind, record, terms)).is_err() {
+                    break;
+                }
+            }
+        });
+        let index = |(kind, record, terms): (String, String, Option<Terms>)| {
+            reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))
+        };
+        while let Some(row) = rows.next().context(what)? {
+            let (kind, record): (String, String) = (row.get(0).context(what)?, row.get(1).context(what)?);
+            let fields = searched_fields(tx, &kind, &record)?;
+            to_terms.send((kind, record, fields)).expect("the thread making index terms runs to the end");
+            made.try_iter().try_for_each(index)?;
+        }
+        drop(to_terms);
+        made.into_iter().try_for_each(index)
+    })?;
     tx.execute("DELETE FROM search_queue", []).context(what)?;
     Ok(())
 }
