@@ -159,11 +159,17 @@ pub struct Writer<'a> {
     batching: bool,
     /// The batch records are being logged in (see [`audit::Batch`]).
     batch: Option<audit::Batch>,
+    /// A batched write's full-text indexing, done as it goes, on a second thread.
+    indexer: Option<super::search::Indexer>,
     summary: Summary,
 }
 
 /// How many found references [`Writer`] remembers before it starts over.
 const KNOWN_CAPACITY: usize = 200_000;
+
+/// A batched write hands the text of the records it wrote to the full-text indexer every
+/// this many records.
+const FED_EVERY: usize = 256;
 
 /// At most this many records in one batch: a batch a tampered row is found in names them.
 const BATCH_SIZE: usize = 10_000;
@@ -190,6 +196,7 @@ impl<'a> Writer<'a> {
             known: HashSet::new(),
             batching: false,
             batch: None,
+            indexer: None,
             summary: Summary::default(),
         })
     }
@@ -272,6 +279,9 @@ impl<'a> Writer<'a> {
         const NAMED: usize = 20;
         if let Some(batch) = self.batch.take() {
             batch.close(self.tx, self.action)?;
+        }
+        if let Some(indexer) = self.indexer.take() {
+            indexer.finish(self.tx)?;
         }
         let fail = |e| Error::Sql { context: "checking the references that pointed ahead".into(), source: e };
         let mut stmt =
@@ -377,6 +387,9 @@ impl<'a> Writer<'a> {
         }
         let event = self.log(record)?;
         insert(self.tx, record, event)?;
+        if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added() % FED_EVERY == 0) {
+            indexer.feed(self.tx)?;
+        }
         Summary::count(&mut self.summary.added, T::PLURAL);
         Ok(())
     }
@@ -386,6 +399,7 @@ impl<'a> Writer<'a> {
     /// docs/INTEGRITY.md).
     pub fn in_batches(mut self) -> Self {
         self.batching = true;
+        self.indexer = Some(super::search::Indexer::start());
         self
     }
 
