@@ -387,7 +387,7 @@ impl<'a> Writer<'a> {
         }
         let event = self.log(record)?;
         insert(self.tx, record, event)?;
-        if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added() % FED_EVERY == 0) {
+        if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added().is_multiple_of(FED_EVERY)) {
             indexer.feed(self.tx)?;
         }
         Summary::count(&mut self.summary.added, T::PLURAL);
@@ -409,7 +409,7 @@ impl<'a> Writer<'a> {
         if !self.batching || T::KIND == "link" {
             return audit::record(self.tx, self.action, record);
         }
-        if let Some(full) = self.batch.take_if(|b| b.len() >= BATCH_SIZE) {
+        if let Some(full) = self.batch.take_if(|b| b.records() >= BATCH_SIZE) {
             full.close(self.tx, self.action)?;
         }
         let batch = match &mut self.batch {

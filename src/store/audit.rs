@@ -239,7 +239,8 @@ impl Batch {
         self.seq
     }
 
-    pub fn len(&self) -> usize {
+    /// How many records it holds so far.
+    pub fn records(&self) -> usize {
         self.count
     }
 

@@ -93,8 +93,9 @@ impl Indexer {
     /// terms are made.
     pub fn feed(&mut self, tx: &Connection) -> Result<()> {
         let what = || "updating the full-text index".to_string();
-        let mut queue =
-            tx.prepare_cached("SELECT seq, kind, record FROM search_queue WHERE seq > ?1 ORDER BY seq").context(what)?;
+        let mut queue = tx
+            .prepare_cached("SELECT seq, kind, record FROM search_queue WHERE seq > ?1 ORDER BY seq")
+            .context(what)?;
         let mut rows = queue.query([self.fed]).context(what)?;
         let to_terms = self.to_terms.as_ref().expect("fed before it is finished");
         while let Some(row) = rows.next().context(what)? {
