@@ -206,6 +206,9 @@ def main():
         # one-day window of `changes` holds only a day's work, not the whole import.
         os.environ["CLAIMTRACK_NOW"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2 * 86400))
         row["import (claimtrack)"] = median_of(lambda: [CT, "--db", db, "-q", "import", jsonl], prepare=lambda: fresh(db))
+        bulk_db = os.path.join(WORK, f"{n}-bulk.db")
+        row["import --bulk (claimtrack)"] = median_of(lambda: [CT, "--db", bulk_db, "-q", "import", "--bulk", jsonl],
+                                                      prepare=lambda: fresh(bulk_db))
         if BASELINE:
             old_db = os.path.join(WORK, f"{n}-baseline.db")
             row["import (before: unicode61 index)"] = median_of(lambda: [BASELINE, "--db", old_db, "-q", "import", jsonl],
@@ -259,6 +262,8 @@ def main():
         if "import reference (ref_import.sql)" in row:
             ratio = row["import (claimtrack)"][0] / row["import reference (ref_import.sql)"][0]
             print(f"\nimport ratio claimtrack / reference (ref_import.sql): {ratio:.2f}x (target 1.5x)")
+            ratio = row["import --bulk (claimtrack)"][0] / row["import reference (ref_import.sql)"][0]
+            print(f"import --bulk ratio claimtrack / reference (ref_import.sql): {ratio:.2f}x (target 1.5x)")
         ratio = row["import (claimtrack)"][0] / row["import (sqlite3 shell, claimtrack's tables)"][0]
         print(f"import ratio claimtrack / sqlite3 shell into claimtrack's tables: {ratio:.2f}x")
         index, total = index_size(db, "search%")

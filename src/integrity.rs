@@ -5,13 +5,14 @@
 //! with the database.
 
 use crate::error::Result;
-use crate::model::RecordKind;
+use crate::model::{revert, RecordKind};
 use crate::search;
 use crate::store::audit::{self, Event, GENESIS};
 use crate::store::{self, guard, Open, Store};
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// One thing wrong, the first found first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -95,19 +96,27 @@ fn differing_field(logged: &Value, stored: &Value) -> String {
 }
 
 /// Every row of every record table must be what the event it names logged, brought up to
-/// date by the record's corrections; every logged record must have its row. Returns how
-/// many rows agree.
+/// date by the record's corrections; every logged record must have its row; the rows of each
+/// batch must be the ones it sealed. Returns how many rows agree.
 fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize> {
     let corrected = store::corrected_records(conn)?;
     let logged = audit::events_by_kind(conn)?;
+    let mut batches = Batches::default();
     let mut agreeing = 0usize;
     for kind in RECORD_KINDS {
         let mut rows = 0i64;
         store::walk_records(conn, kind, |key, row, event| {
+            let named = event.map(|seq| audit::event(conn, seq)).transpose()?.flatten();
+            let is_corrected = corrected.contains(&(kind.to_string(), key.clone()));
+            if let Some(batch) = named.as_ref().filter(|e| e.kind == "batch") {
+                let first = if is_corrected { undo_corrections(conn, kind, &key, &row, problems)? } else { row };
+                batches.add(batch.seq, kind, &first);
+                return Ok(());
+            }
             rows += 1;
-            let Some(e) = logging_event(conn, kind, &key, event, problems)? else { return Ok(()) };
+            let Some(e) = logging_event(conn, kind, &key, (event, named), problems)? else { return Ok(()) };
             let mut expected = e.body.clone();
-            if corrected.contains(&(kind.to_string(), key.clone())) {
+            if is_corrected {
                 for c in store::corrections_of(conn, kind, &key)? {
                     match c.correction.apply(kind, &expected) {
                         Ok((after, _)) => expected = after,
@@ -131,7 +140,7 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
                     format!(
                         "{kind} {key}: its {field} differs from what event {} logged{}: it was edited behind claimtrack's back",
                         e.seq,
-                        if corrected.contains(&(kind.to_string(), key.clone())) { " and its corrections made it" } else { "" }
+                        if is_corrected { " and its corrections made it" } else { "" }
                     ),
                 ));
             }
@@ -141,20 +150,128 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
             missing_rows(conn, kind, problems)?;
         }
     }
-    Ok(agreeing)
+    Ok(agreeing + batches.check(conn, problems)?)
 }
 
-/// The event that logged a row: the one its `event` column names, if that event logged this
-/// very record; else the record's own first event (its `event` column was changed); else
-/// none (the row was inserted behind claimtrack's back).
+/// A batched row as its batch logged it: its corrections undone, newest first. Done again,
+/// they must give the row back (else a corrected field was edited after).
+fn undo_corrections(
+    conn: &Connection,
+    kind: RecordKind,
+    key: &str,
+    row: &Value,
+    problems: &mut Vec<Problem>,
+) -> Result<Value> {
+    let corrections = store::corrections_of(conn, kind, key)?;
+    let first = corrections.iter().rev().fold(row.clone(), |v, c| revert(&v, &c.before));
+    let mut again = first.clone();
+    for c in &corrections {
+        match c.correction.apply(kind, &again) {
+            Ok((after, _)) => again = after,
+            Err(why) => {
+                let message = format!("{kind} {key}: correction at event {} does not apply: {why}", c.event);
+                problems.push(problem("tables", Some(c.event), Some(key), message));
+                return Ok(first);
+            }
+        }
+    }
+    if again != *row {
+        let field = differing_field(&again, row);
+        problems.push(problem(
+            "tables",
+            corrections.last().map(|c| c.event),
+            Some(key),
+            format!("{kind} {key}: its {field} differs from what its corrections made it: it was edited behind claimtrack's back"),
+        ));
+    }
+    Ok(first)
+}
+
+/// The rows that name a batch, read back: per opening event and kind, how many and one hash
+/// over their canonical forms in table order, as [`audit::Batch`] took it when writing them.
+/// One entry per batch: memory grows by a few hundred bytes per ten thousand records.
+#[derive(Default)]
+struct Batches(BTreeMap<i64, BTreeMap<String, audit::KindDigest>>);
+
+impl Batches {
+    fn add(&mut self, seq: i64, kind: RecordKind, record: &Value) {
+        self.0.entry(seq).or_default().entry(kind.to_string()).or_default().add(record);
+    }
+
+    /// Compares every batch's seal with the rows found for it; returns how many rows agree.
+    fn check(mut self, conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize> {
+        let mut agreeing = 0usize;
+        let mut opened: Vec<i64> = Vec::new();
+        audit::walk_events_of(conn, "batch", |e| {
+            let Ok(seal) = serde_json::from_value::<audit::BatchSeal>(e.body.clone()) else {
+                opened.push(e.seq);
+                return Ok(());
+            };
+            opened.retain(|s| *s != seal.opened);
+            let mut found = self.0.remove(&seal.opened).unwrap_or_default();
+            for (kind, sealed) in &seal.kinds {
+                let read = found.remove(kind).unwrap_or_default().seal();
+                match batch_problem(kind, sealed, &read, seal.opened) {
+                    Some(message) => problems.push(problem("tables", Some(e.seq), Some(&e.record), message)),
+                    None => agreeing += read.count,
+                }
+            }
+            for (kind, extra) in found {
+                let message = batch_problem(&kind, &audit::KindDigest::default().seal(), &extra.seal(), seal.opened);
+                problems.extend(message.map(|m| problem("tables", Some(e.seq), Some(&e.record), m)));
+            }
+            Ok(())
+        })?;
+        for seq in opened {
+            let message = format!("batch event {seq} was never sealed: the event that closes it is missing");
+            problems.push(problem("tables", Some(seq), Some(&audit::batch_record(seq)), message));
+        }
+        for (seq, kinds) in self.0 {
+            for (kind, digest) in kinds {
+                let message = format!(
+                    "{} {kind} rows name event {seq}, which sealed none of them: they were inserted behind claimtrack's back",
+                    digest.seal().count
+                );
+                problems.push(problem("tables", Some(seq), None, message));
+            }
+        }
+        Ok(agreeing)
+    }
+}
+
+/// What is wrong with one kind of a batch's rows, if anything.
+fn batch_problem(kind: &str, sealed: &audit::KindSeal, read: &audit::KindSeal, opened: i64) -> Option<String> {
+    let (n, m) = (read.count, sealed.count);
+    if n < m {
+        Some(format!(
+            "{} of the {m} {kind} records of batch {opened} are missing from the tables: deleted behind claimtrack's back",
+            m - n
+        ))
+    } else if n > m {
+        Some(format!(
+            "the tables hold {n} {kind} rows of batch {opened}, which logged {m}: {} inserted behind claimtrack's back",
+            n - m
+        ))
+    } else if read.sha256 != sealed.sha256 {
+        Some(format!(
+            "a {kind} of the {m} that batch {opened} logged differs from what it logged: it was edited behind claimtrack's back"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The event that logged a row: the one its `event` column names (read already), if that
+/// event logged this very record; else the record's own first event (its `event` column was
+/// changed); else none (the row was inserted behind claimtrack's back).
 fn logging_event(
     conn: &Connection,
     kind: RecordKind,
     key: &str,
-    event: Option<i64>,
+    (event, named): (Option<i64>, Option<Event>),
     problems: &mut Vec<Problem>,
 ) -> Result<Option<Event>> {
-    if let Some(e) = event.map(|seq| audit::event(conn, seq)).transpose()?.flatten() {
+    if let Some(e) = named {
         if e.kind == kind.as_str() && e.record == key {
             return Ok(Some(e));
         }

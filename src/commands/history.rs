@@ -7,7 +7,8 @@ use crate::output;
 use crate::store::audit::{self, EventFilter};
 
 /// Show the audit log: every write, who made it and when, and what it wrote, oldest first.
-/// With an id, only the events of that record (a claim, a source, a finding's triage...).
+/// With an id, only the events of that record (a claim, a source, a finding's triage...),
+/// and for a record of a large import, the batch it was logged in.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack history\n  claimtrack history c-mfa-denies-experts\n  claimtrack history --since yesterday\n  claimtrack history --user maria --since 2025-09-01 --format json"
@@ -47,7 +48,22 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         since: a.since.map(|w| w.start().to_string()),
         until: a.until.map(|w| w.end().to_string()),
     };
-    let entries: Vec<Entry> =
-        audit::events(store.conn(), &filter)?.into_iter().map(|e| Entry { what: e.what(), event: e }).collect();
+    let mut events = audit::events(store.conn(), &filter)?;
+    let mut batched = false;
+    if let Some(id) = &filter.record {
+        for seq in audit::batches_of(store.conn(), id)? {
+            let of_batch = EventFilter { record: Some(audit::batch_record(seq)), ..filter.clone() };
+            events.extend(audit::events(store.conn(), &of_batch)?);
+            batched = true;
+        }
+        events.sort_by_key(|e| e.seq);
+    }
+    let entries: Vec<Entry> = events
+        .into_iter()
+        .map(|e| {
+            let what = batched.then(|| audit::batch_for_record(&e)).flatten().unwrap_or_else(|| e.what());
+            Entry { what, event: e }
+        })
+        .collect();
     output::list(&entries, format, COLUMNS, FIELDS)
 }

@@ -103,7 +103,11 @@ pub fn apply(
     refs: Refs,
     locate: &dyn Fn(&str, usize, &str) -> String,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(tx, action, refs)?;
+    apply_in(Writer::new(tx, action, refs)?, bundle, locate)
+}
+
+/// Writes a whole bundle with a writer made for it (see [`Writer::in_batches`]).
+pub fn apply_in(mut writer: Writer, bundle: Bundle, locate: &dyn Fn(&str, usize, &str) -> String) -> Result<Summary> {
     for (plural, index, record) in bundle.into_records() {
         writer.add(record, &|field| locate(plural, index, field))?;
     }
@@ -151,11 +155,24 @@ pub struct Writer<'a> {
     /// References already found to exist, so that a million claims citing a few thousand
     /// parties ask the database once per party (bounded: memory must not grow with input).
     known: HashSet<(&'static str, String)>,
+    /// Whether records are logged in batches ([`Writer::in_batches`]).
+    batching: bool,
+    /// The batch records are being logged in (see [`audit::Batch`]).
+    batch: Option<audit::Batch>,
+    /// A batched write's full-text indexing, done as it goes, on a second thread.
+    indexer: Option<super::search::Indexer>,
     summary: Summary,
 }
 
 /// How many found references [`Writer`] remembers before it starts over.
 const KNOWN_CAPACITY: usize = 200_000;
+
+/// A batched write hands the text of the records it wrote to the full-text indexer every
+/// this many records.
+const FED_EVERY: usize = 256;
+
+/// At most this many records in one batch: a batch a tampered row is found in names them.
+const BATCH_SIZE: usize = 10_000;
 
 impl<'a> Writer<'a> {
     pub fn new(tx: &'a Connection, action: &'a str, refs: Refs) -> Result<Writer<'a>> {
@@ -177,6 +194,9 @@ impl<'a> Writer<'a> {
             now: Timestamp::now(),
             start_seq,
             known: HashSet::new(),
+            batching: false,
+            batch: None,
+            indexer: None,
             summary: Summary::default(),
         })
     }
@@ -255,8 +275,14 @@ impl<'a> Writer<'a> {
 
     /// Checks the references that pointed ahead, and returns what was written. Every
     /// reference to nothing is named (up to a few), in the order they were met.
-    pub fn finish(self) -> Result<Summary> {
+    pub fn finish(mut self) -> Result<Summary> {
         const NAMED: usize = 20;
+        if let Some(batch) = self.batch.take() {
+            batch.close(self.tx, self.action)?;
+        }
+        if let Some(indexer) = self.indexer.take() {
+            indexer.finish(self.tx)?;
+        }
         let fail = |e| Error::Sql { context: "checking the references that pointed ahead".into(), source: e };
         let mut stmt =
             self.tx.prepare("SELECT kind, id, at FROM temp.pending_reference ORDER BY rowid").map_err(fail)?;
@@ -345,7 +371,7 @@ impl<'a> Writer<'a> {
                     Summary::count(&mut self.summary.unchanged, T::PLURAL);
                     Ok(())
                 }
-                Some(diff) if self.written_by_this_run(&key)? => Err(fail(at, &diff, format!(
+                Some(diff) if self.written_by_this_run(T::KIND, &key)? => Err(fail(at, &diff, format!(
                     "{} '{key}' appears twice in the input with different {diff}; give each record its own id",
                     T::KIND
                 ))),
@@ -359,10 +385,39 @@ impl<'a> Writer<'a> {
         for (field, kind, id) in refs {
             self.reference(at, field, kind, id)?;
         }
-        let event = audit::record(self.tx, self.action, record)?;
+        let event = self.log(record)?;
         insert(self.tx, record, event)?;
+        if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added().is_multiple_of(FED_EVERY)) {
+            indexer.feed(self.tx)?;
+        }
         Summary::count(&mut self.summary.added, T::PLURAL);
         Ok(())
+    }
+
+    /// Logs the records in batches of up to [`BATCH_SIZE`], one SHA-256 over their canonical
+    /// forms in the event that seals each, instead of one event per record (`import --bulk`,
+    /// docs/INTEGRITY.md).
+    pub fn in_batches(mut self) -> Self {
+        self.batching = true;
+        self.indexer = Some(super::search::Indexer::start());
+        self
+    }
+
+    /// Logs a record about to be written and returns the event its row names: its own, or
+    /// its batch's (a link, kept in key order rather than written order, always has its own).
+    fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
+        if !self.batching || T::KIND == "link" {
+            return audit::record(self.tx, self.action, record);
+        }
+        if let Some(full) = self.batch.take_if(|b| b.records() >= BATCH_SIZE) {
+            full.close(self.tx, self.action)?;
+        }
+        let batch = match &mut self.batch {
+            Some(batch) => batch,
+            none => none.insert(audit::Batch::open(self.tx, self.action)?),
+        };
+        batch.add(record);
+        Ok(batch.seq())
     }
 
     /// Counts a setting or a finding carried from another database: written, or found there.
@@ -524,7 +579,10 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn written_by_this_run(&self, key: &str) -> Result<bool> {
+    fn written_by_this_run(&self, kind: &str, key: &str) -> Result<bool> {
+        if kind != "link" && row_event(self.tx, kind, key)?.is_some_and(|e| e > self.start_seq) {
+            return Ok(true);
+        }
         self.tx
             .prepare_cached("SELECT 1 FROM event WHERE record = ?1 AND seq > ?2")
             .and_then(|mut s| s.query_row(rusqlite::params![key, self.start_seq], |_| Ok(())).optional())

@@ -35,6 +35,9 @@ impl Event {
         if self.kind == "correction" {
             return correction_in_words(fields);
         }
+        if self.kind == "batch" {
+            return batch_in_words(&self.body);
+        }
         if self.kind == "setting" {
             let text = |k: &str| fields.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
             return format!("set {} = {}", text("key"), text("value"));
@@ -67,6 +70,35 @@ impl Event {
         };
         format!("{verb}: {}", parts.join("; "))
     }
+}
+
+/// A batch's opening or closing event in words.
+fn batch_in_words(body: &Value) -> String {
+    match serde_json::from_value::<BatchSeal>(body.clone()) {
+        Ok(seal) => {
+            let kinds: Vec<String> = seal.kinds.iter().map(|(k, s)| format!("{} {k}", s.count)).collect();
+            format!("sealed batch {}: {} records imported together ({})", seal.opened, seal.count, kinds.join(", "))
+        }
+        Err(_) => format!("opened batch {}: the records imported next are logged together", body["opens"]),
+    }
+}
+
+/// In the history of one record: "imported with N other records (batch S)".
+pub fn batch_for_record(event: &Event) -> Option<String> {
+    let seal = serde_json::from_value::<BatchSeal>(event.body.clone()).ok()?;
+    Some(format!("imported with {} other records (batch {})", seal.count.saturating_sub(1), seal.opened))
+}
+
+/// The batches a record with this id was imported in (one per kind that has the id).
+pub fn batches_of(conn: &Connection, id: &str) -> Result<Vec<i64>> {
+    let mut found = Vec::new();
+    for kind in ["party", "source", "proposition", "claim", "request", "retraction", "verdict"] {
+        let Some(seq) = super::row_event(conn, kind, id)? else { continue };
+        if event(conn, seq)?.is_some_and(|e| e.kind == "batch") {
+            found.push(seq);
+        }
+    }
+    Ok(found)
 }
 
 /// A correction event as `corrected: field: old → new; ...` with its reason.
@@ -112,11 +144,7 @@ impl Event {
 /// Appends one event, chained to the last one, and returns its `seq` (the record it logs
 /// is written after it, naming it).
 pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &str, body: &T) -> Result<i64> {
-    let tail: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
-        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
-        .context(|| "reading the end of the audit log".into())?;
-    let (seq, prev) = tail.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
+    let (seq, prev) = tail(tx)?.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
     let mut event = Event {
         seq,
         at: Timestamp::now().to_string(),
@@ -142,8 +170,112 @@ pub fn record<T: Logged>(tx: &Connection, action: &str, r: &T) -> Result<i64> {
     append(tx, action, T::KIND, &r.key(), r)
 }
 
+/// Records of one import logged together (docs/INTEGRITY.md, section 2): an opening `batch`
+/// event that every row of the batch names in its `event` column, then a closing `batch`
+/// event whose body holds, per kind, how many records the batch wrote and one SHA-256 over
+/// their canonical forms, each followed by a newline, in the order they were written (the
+/// order of the table's rowids, which `verify` reads them in). Both events name the record
+/// `batch SEQ`, SEQ the opening event's.
+pub struct Batch {
+    seq: i64,
+    count: usize,
+    kinds: Vec<(&'static str, KindDigest)>,
+}
+
+/// The body of the event that closes a batch.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub struct BatchSeal {
+    /// The opening event's seq.
+    pub opened: i64,
+    pub count: usize,
+    /// Per kind: how many records and the hex SHA-256 over their canonical forms.
+    pub kinds: std::collections::BTreeMap<String, KindSeal>,
+}
+
+/// One kind's records in a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindSeal {
+    pub count: usize,
+    pub sha256: String,
+}
+
+/// What a batch's records of one kind are, as they are fed in: for [`Batch`] at import and
+/// for `verify` reading the rows back.
+#[derive(Clone, Default)]
+pub struct KindDigest {
+    count: usize,
+    hash: Sha256,
+}
+
+impl KindDigest {
+    /// Adds one record, as JSON.
+    pub fn add(&mut self, record: &Value) {
+        self.count += 1;
+        self.hash.update(canonical(record).as_bytes());
+        self.hash.update(b"\n");
+    }
+
+    pub fn seal(self) -> KindSeal {
+        KindSeal { count: self.count, sha256: format!("{:x}", self.hash.finalize()) }
+    }
+}
+
+/// The name both events of the batch opened by event `seq` log as their record.
+pub fn batch_record(seq: i64) -> String {
+    format!("batch {seq}")
+}
+
+impl Batch {
+    /// Appends the opening event; the rows written next name it.
+    pub fn open(tx: &Connection, action: &str) -> Result<Batch> {
+        let seq = tail(tx)?.map_or(1, |(s, _)| s + 1);
+        let opened = append(tx, action, "batch", &batch_record(seq), &serde_json::json!({"opens": seq}))?;
+        debug_assert_eq!(opened, seq);
+        Ok(Batch { seq, count: 0, kinds: Vec::new() })
+    }
+
+    /// The opening event, which the batch's rows name.
+    pub fn seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// How many records it holds so far.
+    pub fn records(&self) -> usize {
+        self.count
+    }
+
+    /// Adds one record about to be written.
+    pub fn add<T: Logged>(&mut self, record: &T) {
+        let value = serde_json::to_value(record).expect("records serialise");
+        self.count += 1;
+        let at = match self.kinds.iter().position(|k| k.0 == T::KIND) {
+            Some(at) => at,
+            None => {
+                self.kinds.push((T::KIND, KindDigest::default()));
+                self.kinds.len() - 1
+            }
+        };
+        self.kinds[at].1.add(&value);
+    }
+
+    /// Appends the closing event with the count and the hashes.
+    pub fn close(self, tx: &Connection, action: &str) -> Result<()> {
+        let kinds = self.kinds.into_iter().map(|(kind, digest)| (kind.to_string(), digest.seal())).collect();
+        let seal = BatchSeal { opened: self.seq, count: self.count, kinds };
+        append(tx, action, "batch", &batch_record(self.seq), &seal)?;
+        Ok(())
+    }
+}
+
+/// The last event's seq and hash, if any.
+fn tail(tx: &Connection) -> Result<Option<(i64, String)>> {
+    tx.prepare_cached("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .context(|| "reading the end of the audit log".into())
+}
+
 /// Which events `history` shows.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct EventFilter {
     pub record: Option<String>,
     pub user: Option<String>,

@@ -11,7 +11,7 @@ mod search;
 mod stale;
 mod window;
 
-pub use apply::{apply, apply_every, first_difference, suggest, Locate, Refs, Summary, Writer};
+pub use apply::{apply, apply_every, apply_in, first_difference, suggest, Locate, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;

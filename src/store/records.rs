@@ -136,6 +136,22 @@ pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
     stmt.exists([id]).context(|| format!("looking up {kind} {id}"))
 }
 
+/// The event a record's row names (its own, or its batch's), if the row exists.
+pub fn row_event(conn: &Connection, kind: &str, id: &str) -> Result<Option<i64>> {
+    let sql = match kind {
+        "party" => "SELECT event FROM party WHERE id = ?1",
+        "source" => "SELECT event FROM source WHERE id = ?1",
+        "proposition" => "SELECT event FROM proposition WHERE id = ?1",
+        "claim" => "SELECT event FROM claim WHERE id = ?1",
+        "request" => "SELECT event FROM request WHERE id = ?1",
+        "retraction" => "SELECT event FROM retraction WHERE target = ?1",
+        "verdict" => "SELECT event FROM verdict WHERE id = ?1",
+        _ => unreachable!("no id column for {kind}"),
+    };
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {kind} {id}"))?;
+    stmt.query_row([id], |r| r.get(0)).optional().map(Option::flatten).context(|| format!("looking up {kind} {id}"))
+}
+
 /// Whether the link with this key ("FROM REL TO") exists.
 pub fn link_exists(conn: &Connection, key: &str) -> Result<bool> {
     let mut parts = key.splitn(3, ' ');
@@ -1116,29 +1132,31 @@ fn put_list(
 // ---- walking every row, one at a time (verify)
 
 /// Every row of one record kind, one at a time, as its JSON (the interchange form), with
-/// its key and the event that added it. Memory does not grow with the table.
+/// its key and the event that added it, in the order the rows were written (rowid order: a
+/// batch's hash is taken in it; links, never batched, in key order). Memory does not grow
+/// with the table.
 pub fn walk_records(
     conn: &Connection,
     kind: RecordKind,
     mut visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
 ) -> Result<()> {
     match kind {
-        RecordKind::Party => walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party"), party_row, |p, e| {
+        RecordKind::Party => walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party ORDER BY rowid"), party_row, |p, e| {
             visit(p.key(), to_json(&p), e)
         }),
-        RecordKind::Source => walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source"), source_row, |s, e| {
+        RecordKind::Source => walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source ORDER BY rowid"), source_row, |s, e| {
             let s = with_derivations(conn, s)?;
             visit(s.key(), to_json(&s), e)
         }),
         RecordKind::Proposition => {
-            walk(conn, &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition"), proposition_row, |p, e| {
+            walk(conn, &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition ORDER BY rowid"), proposition_row, |p, e| {
                 let p = with_expected(conn, p)?;
                 visit(p.key(), to_json(&p), e)
             })
         }
         RecordKind::Claim => walk(
             conn,
-            &format!("SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c"),
+            &format!("SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c ORDER BY c.rowid"),
             claim_row,
             |c, e| {
                 let c = with_basis(conn, c)?.claim;
@@ -1146,11 +1164,11 @@ pub fn walk_records(
             },
         ),
         RecordKind::Link => walk(conn, "SELECT * FROM link", link_row, |l, e| visit(l.key(), to_json(&l), e)),
-        RecordKind::Request => walk(conn, "SELECT * FROM request", request_row, |q, e| visit(q.key(), to_json(&q), e)),
+        RecordKind::Request => walk(conn, "SELECT * FROM request ORDER BY rowid", request_row, |q, e| visit(q.key(), to_json(&q), e)),
         RecordKind::Retraction => {
-            walk(conn, "SELECT * FROM retraction", retraction_row, |x, e| visit(x.key(), to_json(&x), e))
+            walk(conn, "SELECT * FROM retraction ORDER BY rowid", retraction_row, |x, e| visit(x.key(), to_json(&x), e))
         }
-        RecordKind::Verdict => walk(conn, "SELECT * FROM verdict", verdict_row, |v, e| visit(v.key(), to_json(&v), e)),
+        RecordKind::Verdict => walk(conn, "SELECT * FROM verdict ORDER BY rowid", verdict_row, |v, e| visit(v.key(), to_json(&v), e)),
         RecordKind::Correction => Ok(()),
     }
 }

@@ -45,20 +45,86 @@ pub fn searched_fields(conn: &Connection, kind: &str, record: &str) -> Result<Op
         .context(|| format!("reading the text of {kind} {record}"))
 }
 
+/// How many queued records may wait between reading their text and indexing it.
+const IN_FLIGHT: usize = 4096;
+
+/// A queued record (kind, id) and its searchable fields, if it exists.
+type Queued = (String, String, Option<Vec<String>>);
+
+/// A queued record and the terms its text makes.
+type Made = (String, String, Option<Terms>);
+
 /// Brings the index up to date with the records queued by the triggers (schema.sql, migration
 /// 7): each queued record's entry is replaced by what its current text makes, or removed if the
 /// record is gone or has no words. Runs at the end of every write, in its transaction.
 pub fn index_queued_text(tx: &Connection) -> Result<()> {
-    let what = || "updating the full-text index".to_string();
-    let mut queue = tx.prepare_cached("SELECT kind, record FROM search_queue ORDER BY seq").context(what)?;
-    let mut rows = queue.query([]).context(what)?;
-    while let Some(row) = rows.next().context(what)? {
-        let (kind, record): (String, String) = (row.get(0).context(what)?, row.get(1).context(what)?);
-        let terms = searched_fields(tx, &kind, &record)?.and_then(|f| index_terms(f.iter().map(String::as_str)));
-        reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))?;
+    let mut indexer = Indexer::start();
+    indexer.feed(tx)?;
+    indexer.finish(tx)
+}
+
+/// Indexes queued records in queue order, their terms made on a second thread while this
+/// one reads the next records' text and writes the index: a bulk import feeds it as it goes,
+/// so both cores work. At most [`IN_FLIGHT`] records wait in between (memory stays flat).
+pub struct Indexer {
+    to_terms: Option<std::sync::mpsc::SyncSender<Queued>>,
+    made: std::sync::mpsc::Receiver<Made>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    /// The last queue entry handed to the worker.
+    fed: i64,
+}
+
+impl Indexer {
+    pub fn start() -> Indexer {
+        let (to_terms, texts) = std::sync::mpsc::sync_channel::<Queued>(IN_FLIGHT);
+        let (to_index, made) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            for (kind, record, fields) in texts {
+                let terms = fields.and_then(|f| index_terms(f.iter().map(String::as_str)));
+                if to_index.send((kind, record, terms)).is_err() {
+                    break;
+                }
+            }
+        });
+        Indexer { to_terms: Some(to_terms), made, worker: Some(worker), fed: 0 }
     }
-    tx.execute("DELETE FROM search_queue", []).context(what)?;
-    Ok(())
+
+    /// Hands the records queued since the last call to the worker, and indexes those whose
+    /// terms are made.
+    pub fn feed(&mut self, tx: &Connection) -> Result<()> {
+        let what = || "updating the full-text index".to_string();
+        let mut queue = tx
+            .prepare_cached("SELECT seq, kind, record FROM search_queue WHERE seq > ?1 ORDER BY seq")
+            .context(what)?;
+        let mut rows = queue.query([self.fed]).context(what)?;
+        let to_terms = self.to_terms.as_ref().expect("fed before it is finished");
+        while let Some(row) = rows.next().context(what)? {
+            let (seq, kind, record): (i64, String, String) =
+                (row.get(0).context(what)?, row.get(1).context(what)?, row.get(2).context(what)?);
+            let fields = searched_fields(tx, &kind, &record)?;
+            to_terms.send((kind, record, fields)).expect("the thread making index terms runs to the end");
+            self.fed = seq;
+            self.made.try_iter().try_for_each(|m| index(tx, m))?;
+        }
+        Ok(())
+    }
+
+    /// Indexes what is still being made, and empties the queue of what was fed.
+    pub fn finish(mut self, tx: &Connection) -> Result<()> {
+        drop(self.to_terms.take());
+        self.made.iter().try_for_each(|m| index(tx, m))?;
+        if let Some(worker) = self.worker.take() {
+            worker.join().expect("the thread making index terms does not panic");
+        }
+        tx.execute("DELETE FROM search_queue WHERE seq <= ?1", [self.fed])
+            .context(|| "updating the full-text index".to_string())?;
+        Ok(())
+    }
+}
+
+/// Writes one record's terms.
+fn index(tx: &Connection, (kind, record, terms): Made) -> Result<()> {
+    reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))
 }
 
 fn reindex(tx: &Connection, kind: &str, record: &str, terms: Option<Terms>) -> rusqlite::Result<()> {

@@ -685,6 +685,122 @@ fn verify_catches_a_finding_dismissed_without_triage() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bulk imports: `import --bulk` logs records in batches
+
+/// A database with one claim logged on 1 October, then a JSON Lines archive of 12,000 more
+/// claims imported with --bulk on 3 October: two batches, of 10,000 and 2,003 records.
+fn bulk_imported() -> Db {
+    let db = Db::new();
+    let on = |now: &str, args: &[&str]| {
+        let out = outcome(db.cmd().env("CLAIMTRACK_NOW", now).args(args));
+        assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+    };
+    on("2025-10-01T12:00:00Z", &["party", "add", "first", "--name", "First", "--kind", "media"]);
+    on("2025-10-01T12:00:00Z", &["source", "add", "s0", "--title", "S0", "--kind", "article"]);
+    on("2025-10-01T12:00:00Z", &["prop", "add", "p0", "--text", "P0"]);
+    on(
+        "2025-10-01T12:00:00Z",
+        &[
+            "claim", "add", "--id", "c-early", "--prop", "p0", "--party", "first", "--stance", "denies", "--source",
+            "s0",
+        ],
+    );
+    let mut lines = vec![
+        r#"{"claimtrack":1}"#.to_string(),
+        r#"{"type":"party","id":"a","name":"Alpha Ministry","kind":"government"}"#.to_string(),
+        r#"{"type":"source","id":"s","title":"The archive","kind":"article"}"#.to_string(),
+        r#"{"type":"proposition","id":"p","text":"The drones were made at the plant"}"#.to_string(),
+    ];
+    for i in 0..12_000 {
+        lines.push(format!(
+            r#"{{"type":"claim","id":"c-{i}","proposition":"p","party":"a","stance":"affirms","source":"s","quote":"statement number {i} about the plant"}}"#
+        ));
+    }
+    let file = db.file("archive.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("the archive is written");
+    on("2025-10-03T18:00:00Z", &["import", "--bulk", "-q", file.to_str().expect("a UTF-8 path")]);
+    db
+}
+
+/// The seq of the event the batch-imported claims name (the batch's opening event).
+fn batch_of(db: &Db, claim: &str) -> i64 {
+    let conn = Connection::open(db.path()).expect("the database opens");
+    conn.query_row("SELECT event FROM claim WHERE id = ?1", [claim], |r| r.get(0)).expect("the claim's event")
+}
+
+#[test]
+fn a_bulk_import_is_logged_in_batches_and_verifies() {
+    let db = bulk_imported();
+    assert_sound(&db, &[]);
+    let events = history(&db, "");
+    let batches: Vec<&Value> = events.iter().filter(|e| e["kind"] == "batch").collect();
+    assert_eq!(batches.len(), 4, "two batches, each opened and sealed: {batches:#?}");
+    assert_eq!(events.len(), 4 + 4, "the four records logged before, then the batches");
+    assert!(batches[1]["what"].as_str().unwrap().contains("10000 records"), "{:#}", batches[1]);
+    assert!(batches[3]["what"].as_str().unwrap().contains("2003 records"), "{:#}", batches[3]);
+
+    // A record's history names the batch it came in.
+    let of_late = history(&db, "c-11150");
+    assert_eq!(summary(&of_late), triples(&[("import", "batch", &*format!("batch {}", batch_of(&db, "c-11150"))); 2]));
+    assert!(of_late[1]["what"].as_str().unwrap().contains("imported with 2002 other records"), "{of_late:#?}");
+    assert_eq!(summary(&history(&db, "c-early")), triples(&[("add", "claim", "c-early")]));
+
+    // --known-at: the batch's records had not entered the database the day before.
+    let claims_at = |t: &str| {
+        let out = outcome(db.cmd().env("CLAIMTRACK_NOW", "2025-10-05T00:00:00Z").args([
+            "report",
+            "--format",
+            "json",
+            "--known-at",
+            t,
+        ]));
+        serde_json::from_str::<Value>(&out.stdout).expect("a report")["counts"]["claims"].clone()
+    };
+    assert_eq!(claims_at("2025-10-02T00:00:00Z"), 1);
+    assert_eq!(claims_at("2025-10-04T00:00:00Z"), 12_001);
+}
+
+#[test]
+fn verify_catches_a_batched_claim_edited() {
+    let db = bulk_imported();
+    let batch = batch_of(&db, "c-11150");
+    tamper(
+        &db,
+        "DROP TRIGGER claim_append_only; UPDATE claim SET quote = 'they never said that' WHERE id = 'c-11150';",
+    );
+    broken(&db, &[&format!("batch {batch}"), "edited"]);
+}
+
+#[test]
+fn verify_catches_a_batched_claim_deleted() {
+    let db = bulk_imported();
+    let batch = batch_of(&db, "c-11150");
+    tamper(&db, "DROP TRIGGER claim_no_delete; DELETE FROM claim WHERE id = 'c-11150';");
+    broken(&db, &[&format!("batch {batch}"), "missing", "deleted"]);
+}
+
+#[test]
+fn verify_catches_a_claim_inserted_into_a_batch() {
+    let db = bulk_imported();
+    let batch = batch_of(&db, "c-11150");
+    tamper(
+        &db,
+        "INSERT INTO claim (id, proposition, party, stance, source, quote, logged_by, recorded, event) \
+         SELECT 'c-forged', proposition, party, 'denies', source, quote, logged_by, recorded, event FROM claim WHERE id = 'c-11150';",
+    );
+    broken(&db, &[&format!("batch {batch}"), "inserted"]);
+}
+
+#[test]
+fn a_batched_record_corrected_still_verifies_and_an_edit_after_shows() {
+    let db = bulk_imported();
+    db.ok("correct c-11150 --set quote=amended --reason typo");
+    assert_sound(&db, &[]);
+    tamper(&db, "DROP TRIGGER claim_append_only; UPDATE claim SET quote = 'amended again' WHERE id = 'c-11150';");
+    broken(&db, &["c-11150", "edited"]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Many writers
 
 #[test]
