@@ -939,5 +939,8 @@ BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record) VALUES ('party', OLD.
 -- read twenty findings, not sort every open one. This index holds the findings of each state
 -- in the order they are listed (most severe first, then proposition, kind and id: the
 -- expression is the one `findings` orders by), so a page is a walk of the index.
-DROP INDEX IF EXISTS finding_by_state;
 CREATE INDEX finding_in_order ON finding (state, (CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), proposition, kind, id);
+
+-- A finding updated by a reconcile replaces its rows here (the trigger `finding_about_update`):
+-- found by the finding, not by a scan of every finding's propositions.
+CREATE INDEX finding_about_by_finding ON finding_about (finding);
