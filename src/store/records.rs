@@ -120,35 +120,35 @@ pub fn is_empty(conn: &Connection) -> Result<bool> {
     .context(|| "checking whether the database is empty".into())
 }
 
+/// The table of a kind of record with an id, and its key column.
+fn keyed(kind: &str) -> (&'static str, &'static str) {
+    match kind {
+        "party" => ("party", "id"),
+        "source" => ("source", "id"),
+        "proposition" => ("proposition", "id"),
+        "claim" => ("claim", "id"),
+        "request" => ("request", "id"),
+        "retraction" => ("retraction", "target"),
+        "verdict" => ("verdict", "id"),
+        _ => unreachable!("no id column for {kind}"),
+    }
+}
+
 /// Whether a record of `kind` with this id exists.
 pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
-    let sql = match kind {
-        "party" => "SELECT 1 FROM party WHERE id = ?1",
-        "source" => "SELECT 1 FROM source WHERE id = ?1",
-        "proposition" => "SELECT 1 FROM proposition WHERE id = ?1",
-        "claim" => "SELECT 1 FROM claim WHERE id = ?1",
-        "request" => "SELECT 1 FROM request WHERE id = ?1",
-        "retraction" => "SELECT 1 FROM retraction WHERE target = ?1",
-        "verdict" => "SELECT 1 FROM verdict WHERE id = ?1",
-        _ => unreachable!("no id column for {kind}"),
-    };
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {kind} {id}"))?;
+    let (table, key) = keyed(kind);
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE {key} = ?1"))
+        .context(|| format!("looking up {kind} {id}"))?;
     stmt.exists([id]).context(|| format!("looking up {kind} {id}"))
 }
 
 /// The event a record's row names (its own, or its batch's), if the row exists.
 pub fn row_event(conn: &Connection, kind: &str, id: &str) -> Result<Option<i64>> {
-    let sql = match kind {
-        "party" => "SELECT event FROM party WHERE id = ?1",
-        "source" => "SELECT event FROM source WHERE id = ?1",
-        "proposition" => "SELECT event FROM proposition WHERE id = ?1",
-        "claim" => "SELECT event FROM claim WHERE id = ?1",
-        "request" => "SELECT event FROM request WHERE id = ?1",
-        "retraction" => "SELECT event FROM retraction WHERE target = ?1",
-        "verdict" => "SELECT event FROM verdict WHERE id = ?1",
-        _ => unreachable!("no id column for {kind}"),
-    };
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {kind} {id}"))?;
+    let (table, key) = keyed(kind);
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT event FROM {table} WHERE {key} = ?1"))
+        .context(|| format!("looking up {kind} {id}"))?;
     stmt.query_row([id], |r| r.get(0)).optional().map(Option::flatten).context(|| format!("looking up {kind} {id}"))
 }
 
