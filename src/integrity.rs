@@ -117,17 +117,7 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
             let Some(e) = logging_event(conn, kind, &key, (event, named), problems)? else { return Ok(()) };
             let mut expected = e.body.clone();
             if is_corrected {
-                for c in store::corrections_of(conn, kind, &key)? {
-                    match c.correction.apply(kind, &expected) {
-                        Ok((after, _)) => expected = after,
-                        Err(why) => problems.push(problem(
-                            "tables",
-                            Some(c.event),
-                            Some(&key),
-                            format!("{kind} {key}: correction at event {} does not apply: {why}", c.event),
-                        )),
-                    }
-                }
+                expected = replay(kind, &key, &store::corrections_of(conn, kind, &key)?, expected, problems).0;
             }
             if expected == row {
                 agreeing += 1;
@@ -164,16 +154,9 @@ fn undo_corrections(
 ) -> Result<Value> {
     let corrections = store::corrections_of(conn, kind, key)?;
     let first = corrections.iter().rev().fold(row.clone(), |v, c| revert(&v, &c.before));
-    let mut again = first.clone();
-    for c in &corrections {
-        match c.correction.apply(kind, &again) {
-            Ok((after, _)) => again = after,
-            Err(why) => {
-                let message = format!("{kind} {key}: correction at event {} does not apply: {why}", c.event);
-                problems.push(problem("tables", Some(c.event), Some(key), message));
-                return Ok(first);
-            }
-        }
+    let (again, applied) = replay(kind, key, &corrections, first.clone(), problems);
+    if !applied {
+        return Ok(first);
     }
     if again != *row {
         let field = differing_field(&again, row);
@@ -185,6 +168,30 @@ fn undo_corrections(
         ));
     }
     Ok(first)
+}
+
+/// A record's corrections done in order onto `start`; one that does not apply is named and
+/// skipped. Returns the result and whether every one applied.
+fn replay(
+    kind: RecordKind,
+    key: &str,
+    corrections: &[store::StoredCorrection],
+    start: Value,
+    problems: &mut Vec<Problem>,
+) -> (Value, bool) {
+    let mut value = start;
+    let mut applied = true;
+    for c in corrections {
+        match c.correction.apply(kind, &value) {
+            Ok((after, _)) => value = after,
+            Err(why) => {
+                applied = false;
+                let message = format!("{kind} {key}: correction at event {} does not apply: {why}", c.event);
+                problems.push(problem("tables", Some(c.event), Some(key), message));
+            }
+        }
+    }
+    (value, applied)
 }
 
 /// The rows that name a batch, read back: per opening event and kind, how many and one hash

@@ -155,11 +155,10 @@ pub struct Writer<'a> {
     /// References already found to exist, so that a million claims citing a few thousand
     /// parties ask the database once per party (bounded: memory must not grow with input).
     known: HashSet<(&'static str, String)>,
-    /// Whether records are logged in batches ([`Writer::in_batches`]).
-    batching: bool,
     /// The batch records are being logged in (see [`audit::Batch`]).
     batch: Option<audit::Batch>,
-    /// A batched write's full-text indexing, done as it goes, on a second thread.
+    /// A batched write's full-text indexing, done as it goes, on a second thread: present
+    /// exactly when records are logged in batches ([`Writer::in_batches`]).
     indexer: Option<super::search::Indexer>,
     summary: Summary,
 }
@@ -194,7 +193,6 @@ impl<'a> Writer<'a> {
             now: Timestamp::now(),
             start_seq,
             known: HashSet::new(),
-            batching: false,
             batch: None,
             indexer: None,
             summary: Summary::default(),
@@ -398,7 +396,6 @@ impl<'a> Writer<'a> {
     /// forms in the event that seals each, instead of one event per record (`import --bulk`,
     /// docs/INTEGRITY.md).
     pub fn in_batches(mut self) -> Self {
-        self.batching = true;
         self.indexer = Some(super::search::Indexer::start());
         self
     }
@@ -406,7 +403,7 @@ impl<'a> Writer<'a> {
     /// Logs a record about to be written and returns the event its row names: its own, or
     /// its batch's (a link, kept in key order rather than written order, always has its own).
     fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
-        if !self.batching || T::KIND == "link" {
+        if self.indexer.is_none() || T::KIND == "link" {
             return audit::record(self.tx, self.action, record);
         }
         if let Some(full) = self.batch.take_if(|b| b.records() >= BATCH_SIZE) {
