@@ -784,8 +784,11 @@ fn prov_marks_retractions_and_relays() {
 #[test]
 fn python_checks_of_the_exports_pass() {
     let probe = std::process::Command::new("python3").args(["-c", "import prov, jsonschema, pyld"]).output();
-    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: python3 with prov, jsonschema and pyld is not available (CI runs check_exports.py itself)");
+    if skip_unless(
+        probe.as_ref().is_ok_and(|o| o.status.success()),
+        "python_checks_of_the_exports_pass",
+        "python3 with prov, jsonschema and PyLD (pip install prov jsonschema PyLD)",
+    ) {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_exports.py");

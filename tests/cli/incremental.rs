@@ -205,13 +205,16 @@ impl Run {
         let mut cmd = db.cmd();
         cmd.env("CLAIMTRACK_NOW", &self.now).args(["findings", "--format", "json"]);
         let findings = outcome(&mut cmd).success().stdout;
-        let positions = std::process::Command::new("sqlite3")
-            .arg(db.path())
-            .arg("SELECT * FROM position ORDER BY proposition, party; SELECT proposition, status, outcome FROM proposition_outcome ORDER BY proposition;")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
-        (serde_json::from_str(&findings).unwrap(), positions)
+        (
+            serde_json::from_str(&findings).unwrap(),
+            rows(
+                db,
+                &[
+                    "SELECT * FROM position ORDER BY proposition, party",
+                    "SELECT proposition, status, outcome FROM proposition_outcome ORDER BY proposition",
+                ],
+            ),
+        )
     }
 
     /// Reconciles incrementally, and holds what it stored and printed against a full
@@ -259,9 +262,7 @@ fn a_reconcile_reads_again_only_what_the_writes_touched() {
     db.ok("reconcile");
     let claim = json!({"id": "k1", "proposition": "q", "party": "b", "stance": "affirms", "source": "s3"});
     db.import_str(&bundle(json!({"claims": [claim]}))).success();
-    let queued =
-        std::process::Command::new("sqlite3").arg(db.path()).arg("SELECT kind, record FROM reconcile_queue").output();
-    assert_eq!(String::from_utf8_lossy(&queued.unwrap().stdout), "claim|k1\n");
+    assert_eq!(rows(&db, &["SELECT kind, record FROM reconcile_queue"]), "claim|k1\n");
     let out = db.run("reconcile --changed --format json").success();
     assert!(out.stderr.contains("(1 new, 0 reopened, 0 cleared)"), "{}", out.stderr);
     let changed: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -332,4 +333,31 @@ fn findings_come_a_page_at_a_time_in_the_listing_order() {
         theirs,
         "--party keeps the findings that name the party"
     );
+}
+
+/// The rows the queries return, read straight from the file as a data journalist would, one
+/// line a row with its values joined by `|` (as the sqlite3 shell prints them).
+fn rows(db: &Db, queries: &[&str]) -> String {
+    let conn = rusqlite::Connection::open(db.path()).unwrap();
+    let mut out = String::new();
+    for query in queries {
+        let mut stmt = conn.prepare(query).unwrap();
+        let width = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..width)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                        String::from_utf8_lossy(t).into_owned()
+                    }
+                })
+                .collect();
+            out += &values.join("|");
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -54,6 +54,27 @@ pub fn golden(name: &str, actual: &str) {
     );
 }
 
+/// Whether a test that needs something this machine may lack must be skipped: false when
+/// `available`; otherwise says on one line what is missing and how to get it, and returns true,
+/// unless CLAIMTRACK_TEST_STRICT=1 (set by .ci/run), where a missing requirement fails the test
+/// so that CI never passes vacuously.
+pub fn skip_unless(available: bool, test: &str, needs: &str) -> bool {
+    if available {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CLAIMTRACK_TEST_STRICT").is_none_or(|v| v != "1"),
+        "{test} needs {needs}, and CLAIMTRACK_TEST_STRICT=1 forbids skipping it"
+    );
+    eprintln!("skipped {test}: needs {needs}");
+    true
+}
+
+/// Whether `program` is an executable on the PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|dir| dir.join(program).is_file())
+}
+
 /// The text of a file in the repository.
 pub fn repo_file(path: &str) -> String {
     let full = repo_path(path);
