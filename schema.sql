@@ -993,5 +993,6 @@ CREATE TABLE desk_conflict (
     theirs    TEXT NOT NULL,
     pushed_by TEXT,
     noted     TEXT NOT NULL,
-    PRIMARY KEY (kind, record, direction)
+    -- Found pushing, then again pulling, a conflict is one: the latest finding of it stays.
+    PRIMARY KEY (kind, record)
 ) STRICT;

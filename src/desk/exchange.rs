@@ -4,6 +4,7 @@
 
 use super::entry::{Entry, Role, RECORD_KINDS};
 use super::Desk;
+use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
 use crate::model::{Correction, Record, RecordKind, TriageStep};
 use crate::store::audit::{self, canonical, Event};
@@ -374,13 +375,19 @@ fn apply_entry(tx: &Connection, writer: &mut Writer, e: &Entry, held: &HeldEntry
                     mine.recorded.map(|t| t.to_string()).unwrap_or_default()
                 );
                 if later_in_desk_order(tx, "correction", &key, held.desk_seq)? {
+                    // Its own moment, after the one it repeats (a pinned clock would give both one).
+                    let now = Timestamp::now();
+                    let after = mine.recorded.map(|t| Timestamp(t.0 + chrono::Duration::microseconds(1)));
                     let again = Correction {
                         reason: format!("re-applied in desk order: {}", mine.reason),
-                        recorded: None,
+                        recorded: Some(after.filter(|a| a.0 > now.0).unwrap_or(now)),
                         ..mine.clone()
                     };
-                    // A change the pulled correction already made is no change: nothing to do.
-                    let _ = writer.add(Record::Correction(again), &|f| format!("re-applying a correction: {f}"));
+                    match writer.add(Record::Correction(again), &|f| format!("re-applying {key}: {f}")) {
+                        // The pulled correction changed other fields: nothing to state again.
+                        Ok(()) | Err(Error::Input(_)) => {}
+                        Err(other) => return Err(other),
+                    }
                 }
             }
             Ok(added)
