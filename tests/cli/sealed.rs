@@ -1314,3 +1314,70 @@ mod generated {
         feed("log", seed, &["log", "--from", "-"], 40);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Second pass (issue 24): each test is named after the item of the issue it holds.
+
+/// Runs the binary with its clock at `now` (a command a minute after the last, say).
+fn run_at(db: &Db, now: &str, args: &(impl Args + ?Sized)) -> Outcome {
+    outcome(db.cmd().env("CLAIMTRACK_NOW", now).args(args.to_args()))
+}
+
+/// The id of the first row a JSON listing prints.
+fn first_id(db: &Db, args: &str) -> String {
+    db.column(args, "id").into_iter().next().expect("a row")
+}
+
+#[test]
+fn second_pass_01_a_correction_to_a_whole_number_verifies() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("verdict set p-experts-helped-kupol --rating 1.5 --best 3 --worst 0 --label Mostly");
+    let verdict = first_id(&db, "verdict list");
+    let sha = "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789";
+    for (step, (args, stored)) in [
+        (vec!["c-mfa-denies-experts", "--set", "confidence=1"], "1.0"),
+        (vec!["c-mfa-denies-experts", "--set", "confidence=0"], "0.0"),
+        (vec!["c-mfa-denies-experts", "--set", "stated=2025-09-25T14:30:00+02:00"], "2025-09-25T12:30:00Z"),
+        (vec!["s-reuters-report", "--set", "published=2025-09-25T14:30:00+02:00"], "2025-09-25T12:30:00Z"),
+        (vec!["s-reuters-report", "--set", &format!("sha256={sha}")], &sha.to_lowercase()),
+        (vec![&verdict, "--set", "rating=2", "--set", "best=4", "--set", "worst=-0"], "4.0"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut all = vec!["correct", "--reason", "fix"];
+        all.extend(&args);
+        let said = run_at(&db, &format!("2025-10-02T09:0{step}:00Z"), &all).success().stderr;
+        assert!(said.contains(stored), "{args:?} should say it stored {stored}: {said}");
+        db.ok("verify");
+    }
+    // Each correction keeps the value its row holds.
+    let export = db.export_json();
+    let sets: Vec<&Value> = export["corrections"].as_array().unwrap().iter().map(|c| &c["set"]).collect();
+    assert_eq!(sets[0]["confidence"], json!(1.0));
+    assert_eq!(sets[2]["stated"], json!("2025-09-25T12:30:00Z"));
+    assert_eq!(sets[4]["sha256"], json!(sha.to_lowercase()));
+    assert_eq!(sets[5]["rating"], json!(2.0));
+    // A value that only differs in its spelling changes nothing, and says so.
+    for args in [
+        "correct c-mfa-denies-experts --set confidence=0.0 --reason r",
+        "correct c-mfa-denies-experts --set confidence=-0 --reason r",
+        "correct kupol --set country=ru --reason r",
+        "correct c-mfa-denies-experts --set stated=2025-09-25T12:30:00Z --reason r",
+    ] {
+        assert_refused(&db, args, None, 1, &["changes nothing"]);
+    }
+    // The same holds after export and import, and a bundle's whole numbers are normalised too.
+    let copy = Db::new();
+    copy.import_str(&db.export()).success();
+    copy.ok("verify");
+    let copy = Db::with_fixture("kupol-drones.json");
+    let from_bundle = bundle(json!({"corrections": [
+        {"target": "c-mfa-denies-experts", "set": {"confidence": 1}, "reason": "r", "recorded": "2026-01-01T00:00:00Z"},
+        {"target": "kupol", "set": {"country": "ua"}, "reason": "r", "recorded": "2026-01-01T00:00:00Z"}
+    ]}));
+    copy.import_str(&from_bundle).success();
+    copy.ok("verify");
+    let again = copy.import_str(&from_bundle).success();
+    assert!(again.stderr.contains("2 already present"), "the same bundle again is unchanged: {}", again.stderr);
+}
