@@ -1381,3 +1381,62 @@ fn second_pass_01_a_correction_to_a_whole_number_verifies() {
     let again = copy.import_str(&from_bundle).success();
     assert!(again.stderr.contains("2 already present"), "the same bundle again is unchanged: {}", again.stderr);
 }
+
+#[test]
+fn second_pass_02_an_edge_of_calendar_date_is_refused_at_every_door() {
+    let db = Db::with_fixture("kupol-drones.json");
+    for edge in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"] {
+        let mut claim = claim_add("edge");
+        claim.extend(["--stated".to_string(), edge.to_string()]);
+        let stated = edge.to_string();
+        for args in [
+            claim,
+            vec!["source", "add", "s-edge", "--kind", "article", "--published", &stated].into_iter().map(String::from).collect(),
+            vec!["request", "add", "--party", "kremlin", "--prop", "p-experts-helped-kupol", "--by", "reuters", "--asked", &stated]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            vec!["retract", "c-mfa-denies-experts", "--reason", "r", "--date", &stated].into_iter().map(String::from).collect(),
+            vec!["verdict", "set", "p-experts-helped-kupol", "--rating", "1", "--best", "2", "--worst", "0", "--label", "x", "--published", &stated]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            vec!["correct", "c-mfa-denies-experts", "--set", &format!("stated={stated}"), "--reason", "r"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ] {
+            let out = db.run(&args);
+            assert!(out.code == 1 || out.code == 2, "{args:?}: {out:#?}");
+            assert_error_line(&out.stderr, &["outside the years 0000 to 9999"]);
+        }
+        let claim = json!({"id": "c-edge", "proposition": "p-experts-helped-kupol", "party": "kremlin",
+            "stance": "denies", "source": "s-reuters-report", "stated": edge});
+        assert_import_refused(&db, &bundle(json!({"claims": [claim]})), &["outside the years 0000 to 9999"]);
+        let log = format!("[source]\nid = \"s-reuters-report\"\n\n[[claim]]\nproposition = \"p-experts-helped-kupol\"\nparty = \"kremlin\"\nstance = \"denies\"\nstated = \"{edge}\"\n");
+        assert_refused(&db, &["log", "--from", "-"], Some(&log), 1, &["outside the years 0000 to 9999"]);
+        let out = outcome(db.cmd().env("CLAIMTRACK_NOW", edge).args(["party", "list"]));
+        assert_error_line(&out.stderr, &["CLAIMTRACK_NOW", "outside the years 0000 to 9999"]);
+    }
+    db.ok("verify");
+}
+
+#[test]
+fn second_pass_02_backup_copies_a_database_with_an_unreadable_value_and_says_so() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let conn = Connection::open(db.path()).unwrap();
+    let guard: String = conn
+        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'claim_append_only'", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER claim_append_only; UPDATE claim SET stated = '-0001-12-31T23:00:00Z' WHERE id = 'c-mfa-denies-experts'; {guard};"
+    ))
+    .unwrap();
+    drop(conn);
+    let out = db.run("backup rescued.db").success();
+    assert!(out.stderr.contains("warning: backed up to rescued.db as it is") && out.stderr.contains("c-mfa-denies-experts"), "{}", out.stderr);
+    let copy = Connection::open(db.file("rescued.db")).unwrap();
+    let stated: String =
+        copy.query_row("SELECT stated FROM claim WHERE id = 'c-mfa-denies-experts'", [], |r| r.get(0)).unwrap();
+    assert_eq!(stated, "-0001-12-31T23:00:00Z", "the copy holds the value as it is");
+}
