@@ -1440,3 +1440,37 @@ fn second_pass_02_backup_copies_a_database_with_an_unreadable_value_and_says_so(
         copy.query_row("SELECT stated FROM claim WHERE id = 'c-mfa-denies-experts'", [], |r| r.get(0)).unwrap();
     assert_eq!(stated, "-0001-12-31T23:00:00Z", "the copy holds the value as it is");
 }
+
+#[test]
+fn second_pass_03_force_never_replaces_a_device_fifo_or_socket_and_follows_a_symlink() {
+    use std::os::unix::fs::FileTypeExt;
+    let db = Db::with_fixture("kupol-drones.json");
+    let kind = |name: &str| std::fs::symlink_metadata(db.file(name)).unwrap().file_type();
+    // A symbolic link to a regular file: the file it points to is replaced, the link stays.
+    std::fs::write(db.file("real.md"), "old").unwrap();
+    std::os::unix::fs::symlink("real.md", db.file("link.md")).unwrap();
+    db.ok("report -o link.md --force");
+    assert!(kind("link.md").is_symlink(), "the link itself stays a link");
+    assert!(std::fs::read_to_string(db.file("real.md")).unwrap().contains("Kupol"), "the file it points to has the report");
+    // A symbolic link to a character device: written into, never replaced.
+    std::os::unix::fs::symlink("/dev/null", db.file("mynull")).unwrap();
+    db.ok("report -o mynull --force");
+    assert!(kind("mynull").is_symlink());
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "/dev/null is still a device");
+    // A FIFO: written into (a reader gets the report), still a FIFO after.
+    if skip_unless(on_path("mkfifo"), "second_pass_03 (FIFO)", "mkfifo") {
+        return;
+    }
+    assert!(std::process::Command::new("mkfifo").arg(db.file("pipe")).status().unwrap().success());
+    let path = db.file("pipe");
+    let reader = std::thread::spawn(move || std::fs::read_to_string(path).unwrap());
+    db.ok("report -o pipe --force --format markdown");
+    assert!(reader.join().unwrap().contains("Kupol"), "the reader got the report");
+    assert!(kind("pipe").is_fifo(), "the FIFO is still a FIFO");
+    // A socket: refused, left as it is.
+    let _socket = std::os::unix::net::UnixListener::bind(db.file("sock")).unwrap();
+    let out = db.run("report -o sock --force");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["sock is a special file"]);
+    assert!(kind("sock").is_socket());
+}
