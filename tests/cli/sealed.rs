@@ -1474,3 +1474,23 @@ fn second_pass_03_force_never_replaces_a_device_fifo_or_socket_and_follows_a_sym
     assert_error_line(&out.stderr, &["sock is a special file"]);
     assert!(kind("sock").is_socket());
 }
+
+#[test]
+fn second_pass_04_log_never_follows_a_symlink_the_editor_leaves() {
+    let db = Db::with_fixture("kupol-drones.json");
+    std::fs::write(db.file("victim"), "system file\n").unwrap();
+    // Round 1: a mistake, so that claimtrack writes its notes back; round 2: the file swapped
+    // for a symbolic link to another file.
+    let script = format!(
+        "#!/bin/sh\nn=$(cat '{dir}/rounds' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '{dir}/rounds'\n\
+         if [ $n = 1 ]; then printf '[source]\\nid = \"s-new\"\\nkind = \"nonsense\"\\n' > \"$1\"; \
+         else rm \"$1\"; ln -s '{dir}/victim' \"$1\"; fi\n",
+        dir = db.dir().display()
+    );
+    std::fs::write(db.file("editor.sh"), script).unwrap();
+    let out = outcome(db.cmd().env("EDITOR", format!("sh {}", db.file("editor.sh").display())).arg("log"));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("replaced by a symbolic link"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(db.file("victim")).unwrap(), "system file\n", "the other file is untouched");
+    assert_eq!(std::fs::read_to_string(db.file("rounds")).unwrap().trim(), "2");
+}
