@@ -1494,3 +1494,21 @@ fn second_pass_04_log_never_follows_a_symlink_the_editor_leaves() {
     assert_eq!(std::fs::read_to_string(db.file("victim")).unwrap(), "system file\n", "the other file is untouched");
     assert_eq!(std::fs::read_to_string(db.file("rounds")).unwrap().trim(), "2");
 }
+
+#[test]
+fn second_pass_05_a_cleared_finding_cannot_be_triaged_and_incremental_stays_full() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    let conflict = db.column("findings --kind conflict --prop p-experts-flight-tests", "id").remove(0);
+    db.ok("retract c-mfa-denies-flight-tests --reason wrong");
+    db.ok("reconcile");
+    assert_eq!(db.column("findings --state cleared", "id"), vec![conflict.clone()]);
+    for verb in ["reopen", "ack", "resolve"] {
+        assert_refused(&db, &["findings", verb, &conflict], None, 1, &[&conflict, "has cleared", "claimtrack reconcile"]);
+    }
+    assert_refused(&db, &["findings", "dismiss", &conflict, "--note", "x"], None, 1, &["has cleared"]);
+    let incremental = db.json("reconcile");
+    let full = db.json("reconcile --full");
+    assert_eq!(incremental, full, "incremental and full agree");
+    assert_eq!(db.column("findings --state cleared", "id"), vec![conflict]);
+}
