@@ -155,9 +155,16 @@ pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result
     Ok(())
 }
 
-/// Writes `text` to standard output.
+/// Writes `text` to standard output. A failed write is an error, never a panic: a closed pipe
+/// (`claimtrack ... | head`) ends the command quietly, a full disk is one error line.
 pub fn print(text: &str) -> Result<()> {
-    std::io::stdout().lock().write_all(text.as_bytes()).context(|| "writing to standard output".into())
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context(|| "writing to standard output".into())
+}
+
+/// Writes one line to standard output (see [`print`]).
+pub fn line(text: impl std::fmt::Display) -> Result<()> {
+    print(&format!("{text}\n"))
 }
 
 /// Where a command that writes a document (`report`, `export`) puts it: `-o FILE`, or

@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         _ => Error::Io { context: format!("writing {shown}"), source: e.error },
     })?;
-    println!("{shown}");
+    output::line(&shown)?;
     match verdict {
         Copied::Sound(v) => {
             ctx.say(format!("backed up to {shown}: {} events, {} records, verified sound", v.events, v.records))

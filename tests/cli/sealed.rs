@@ -1512,3 +1512,62 @@ fn second_pass_05_a_cleared_finding_cannot_be_triaged_and_incremental_stays_full
     assert_eq!(incremental, full, "incremental and full agree");
     assert_eq!(db.column("findings --state cleared", "id"), vec![conflict]);
 }
+
+#[test]
+fn second_pass_06_a_closed_or_full_stdout_never_panics() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    let finding = first_id(&db, "findings");
+    let commands: Vec<String> = vec![
+        "verify".into(),
+        "party add px --name PX --kind person".into(),
+        "link add c-mfa-denies-experts supports c-mfa-denies-flight-tests".into(),
+        "retract c-mfa-denies-experts --reason r".into(),
+        "correct kupol --set note=x --reason r".into(),
+        format!("findings ack {finding}"),
+        format!("findings show {finding}"),
+        "verdict set p-experts-helped-kupol --rating 1 --best 2 --worst 0 --label x".into(),
+        "backup copy.db".into(),
+        "party list".into(),
+        "report".into(),
+    ];
+    // A closed pipe: the reader is gone before the command writes; it ends quietly, exit 0.
+    for (n, args) in commands.iter().enumerate() {
+        let args = args.replace("px", &format!("px{n}")).replace("copy.db", &format!("copy-{n}.db"));
+        let mut child = db
+            .process()
+            .env("CLAIMTRACK_NOW", format!("2025-10-02T09:{n:02}:00Z"))
+            .args(args.split(' '))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args} on a closed pipe: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args}: {stderr}");
+    }
+    // A full disk behind stdout: one error line, exit 1, never a panic.
+    if skip_unless(Path::new("/dev/full").exists(), "second_pass_06 (full stdout)", "/dev/full") {
+        return;
+    }
+    for (n, args) in commands.iter().enumerate() {
+        let args = args
+            .replace("px", &format!("py{n}"))
+            .replace("copy.db", &format!("full-{n}.db"))
+            .replace("note=x", "note=y")
+            .replace("retract c-mfa-denies-experts", "retract c-mfa-denies-flight-tests");
+        let out = db
+            .process()
+            .env("CLAIMTRACK_NOW", format!("2025-10-03T09:{n:02}:00Z"))
+            .args(args.split(' '))
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args} on a full stdout: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains("No space left on device"), "{args}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args}: {stderr}");
+    }
+}
