@@ -30,6 +30,9 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
             verdict.records
         ))?;
     }
+    for note in &verdict.notes {
+        ctx.say(format!("note: {note}"));
+    }
     match verdict.problems.first() {
         None => Ok(()),
         Some(first) => Err(Error::input(format!(

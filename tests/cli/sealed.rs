@@ -1571,3 +1571,25 @@ fn second_pass_06_a_closed_or_full_stdout_never_panics() {
         assert_eq!(stderr.lines().count(), 1, "{args}: {stderr}");
     }
 }
+
+#[test]
+fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_known_at() {
+    let db = Db::new();
+    run_at(&db, "2026-12-01T10:00:00Z", &["import", fixture("kupol-drones.json").to_str().unwrap()]).success();
+    let behind = run_at(&db, "2026-01-01T10:00:00Z", "party add zz --name ZZ --kind person").success();
+    assert!(behind.stderr.contains("warning: this machine's clock (2026-01-01T10:00:00.000000Z) is behind the log's last event"), "{}", behind.stderr);
+    // Known on 1 Jan 2026: nothing, for the digest as for the report.
+    let digest = db.json("changes --since 2026-01-01 --until 2026-01-01");
+    let known = db.json("report --known-at 2026-01-01");
+    assert_eq!(digest["claims_added"], json!([]), "{digest}");
+    assert_eq!(known["counts"]["claims"], json!(0), "{}", known["counts"]);
+    // The claims count from the day they were logged; the late write from where the log had
+    // reached, that day too.
+    let later = db.json("changes --since 2026-12-01 --until 2026-12-01");
+    assert_eq!(later["claims_added"].as_array().unwrap().len(), 16);
+    let known = run_at(&db, "2026-12-02T00:00:00Z", "report --known-at 2026-12-01 --format json").success();
+    assert_eq!(serde_json::from_str::<Value>(&known.stdout).unwrap()["counts"]["claims"], json!(16));
+    let verified = db.run("verify").success();
+    assert!(verified.stderr.contains("note: 1 event was logged by a clock behind the log: the first, event"), "{}", verified.stderr);
+    assert_eq!(db.json("verify")["notes"].as_array().unwrap().len(), 1);
+}
