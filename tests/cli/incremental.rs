@@ -55,6 +55,8 @@ enum Write {
     Request { party: usize, prop: usize, deadline: usize },
     Expect { prop: usize, party: usize },
     Dismiss(usize),
+    /// A triage (reopen, ack, resolve) of a finding that cleared: refused (issue 24 item 5).
+    TriageCleared(usize, usize),
     NextDay,
 }
 
@@ -76,6 +78,7 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (i(), i(), i()).prop_map(|(party, prop, deadline)| Write::Request { party, prop, deadline }),
         1 => (i(), i()).prop_map(|(prop, party)| Write::Expect { prop, party }),
         1 => i().prop_map(Write::Dismiss),
+        1 => (i(), i()).prop_map(|(finding, verb)| Write::TriageCleared(finding, verb)),
         1 => Just(Write::NextDay),
     ]
 }
@@ -190,6 +193,17 @@ impl Run {
                 };
                 if !open.is_empty() {
                     self.cmd(&["findings", "dismiss", &open[i % open.len()], "--note", "known"]);
+                }
+            }
+            Write::TriageCleared(i, verb) => {
+                let cleared: Vec<String> = match self.db.json(&["findings", "--state", "cleared"]) {
+                    Value::Array(rows) => rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect(),
+                    other => panic!("findings printed {other}"),
+                };
+                if !cleared.is_empty() {
+                    let verb = pick(&["reopen", "ack", "resolve"], *verb);
+                    let out = self.cmd(&["findings", verb, &cleared[i % cleared.len()]]);
+                    assert_eq!(out.code, 1, "a triage of a cleared finding is refused: {out:#?}");
                 }
             }
             Write::NextDay => {
