@@ -72,6 +72,11 @@ pub fn skip_unless(available: bool, test: &str, needs: &str) -> bool {
     true
 }
 
+/// Whether `program` is an executable on the PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|dir| dir.join(program).is_file())
+}
+
 /// `full` under CLAIMTRACK_TEST_HEAVY=1 (as in CI), else `short`: the stress tests (100k
 /// imports, dozens of SIGKILLs, many writers, long property runs) keep a short version in the
 /// README's `cargo test` so that it finishes in minutes, and run whole in CI.
