@@ -283,15 +283,7 @@ impl<'a> View<'a> {
     /// single-source and anonymous-only marks on an affirmed proposition.
     fn weak_sourcing(&self, p: &Proposition, affirming: &[&ClaimRow], lines: &[Line], findings: &mut Vec<Finding>) {
         if let [line] = lines {
-            // Prose names a few roots; the finding's `roots` lists them all.
-            let mut roots: Vec<String> =
-                line.roots.iter().take(ROOTS_NAMED).map(|r| quoted(&self.source_name(r))).collect();
-            if line.roots.len() > ROOTS_NAMED {
-                roots.push(format!("{} more root sources", line.roots.len() - ROOTS_NAMED));
-            }
-            let resting =
-                if roots.is_empty() { String::new() } else { format!(", resting on {}", roots.join(" and ")) };
-            let detail = format!("one line of evidence: {}{resting}", self.names(affirming));
+            let detail = format!("one line of evidence: {}", line.words);
             let mut f = finding(
                 FindingKind::SingleSource,
                 format!("single-source|{}", p.id),
@@ -490,10 +482,6 @@ fn finding(
         evidence: String::new(),
     }
 }
-
-/// How many root sources a single-source finding names in its words (a line resting on
-/// thousands of roots would otherwise be a page long).
-const ROOTS_NAMED: usize = 5;
 
 /// The facts a finding's evidence digest covers: never its wording.
 #[derive(Serialize)]

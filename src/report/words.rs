@@ -133,21 +133,39 @@ pub fn sides(p: &PropositionReport) -> String {
     format!("affirmed by {}; denied by {}", names("affirms"), names("denies"))
 }
 
-/// How solid each side is: its lines of evidence and the credibility they suggest, with the
-/// reliability letters used. Sides nobody takes are left out.
+/// How solid each side is: its lines of evidence, each naming its parties and what it
+/// rests on, and the credibility they suggest with the reliability letters used. When both
+/// sides have usable lines the record does not settle it and nothing is suggested. Sides
+/// nobody takes are left out.
 pub fn support_line(p: &PropositionReport) -> String {
-    let sides: Vec<String> = p
-        .support
-        .iter()
-        .filter(|(_, s)| !s.lines.is_empty())
-        .map(|(side, s)| format!("{} on {}", side_verb(side), side_words(s)))
-        .collect();
+    let sides: Vec<(&&str, &Side)> = p.support.iter().filter(|(_, s)| !s.lines.is_empty()).collect();
     if sides.is_empty() {
         return "No party affirms or denies it.".to_string();
     }
-    let text = sides.join("; ");
+    let contested = sides.iter().any(|(_, s)| s.reason == Some("contested"));
+    let said: Vec<String> = sides
+        .iter()
+        .map(|(side, s)| {
+            let lines: Vec<&str> = s.lines.iter().map(|l| l.words.as_str()).collect();
+            let mut text = format!(
+                "{} on {} ({})",
+                side_verb(side),
+                count(s.lines.len(), "line of evidence", "independent lines of evidence"),
+                lines.join("; ")
+            );
+            if !contested {
+                text.push_str(&format!(": {}", side_words(s)));
+            }
+            text
+        })
+        .collect();
+    let text = said.join("; ");
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+    let mut out = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default();
+    if contested {
+        out.push_str(" Contested: the record does not settle it, so no credibility is suggested for either side.");
+    }
+    out
 }
 
 fn side_verb(side: &str) -> &'static str {
@@ -160,13 +178,7 @@ fn side_verb(side: &str) -> &'static str {
 
 fn side_words(s: &Side) -> String {
     let letters: Vec<&str> = s.reliability.iter().map(|r| r.as_str()).collect();
-    format!(
-        "{} (suggested credibility {}, {}; sources rated {})",
-        count(s.lines.len(), "line of evidence", "independent lines of evidence"),
-        s.grade,
-        s.credibility,
-        letters.join("/")
-    )
+    format!("suggested credibility {}, {}; sources rated {}", s.grade, s.credibility, letters.join("/"))
 }
 
 /// A finding in an editor's words (`silent` names a silence's party), with the triage

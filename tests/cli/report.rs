@@ -657,12 +657,18 @@ fn reconcile_json_has_the_documented_keys() {
             assert_eq!(keys(&p["support"]), set(&["affirms", "denies"]), "{p}");
             for side in ["affirms", "denies"] {
                 let s = &p["support"][side];
-                let want = ["parties", "claims", "roots", "lines", "support", "grade", "credibility", "reliability"];
+                let want =
+                    ["parties", "claims", "roots", "lines", "support", "grade", "credibility", "reason", "reliability"];
                 assert_eq!(keys(s), set(&want), "{p}");
                 assert!(s["support"].is_null() || (0.0..=1.0).contains(&s["support"].as_f64().unwrap()), "{s}");
                 assert!((1..=6).contains(&s["grade"].as_u64().unwrap()), "{s}");
+                if p["status"] == "contested" && s["lines"].as_array().unwrap().iter().any(|l| l["retracted"] == false)
+                {
+                    assert_eq!((s["grade"].as_u64(), s["reason"].as_str()), (Some(6), Some("contested")), "{s}");
+                }
                 for line in s["lines"].as_array().unwrap() {
-                    assert_eq!(keys(line), set(&["parties", "claims", "roots", "reliability", "retracted"]), "{s}");
+                    let want = ["parties", "claims", "roots", "first_hand", "words", "reliability", "retracted"];
+                    assert_eq!(keys(line), set(&want), "{s}");
                 }
             }
         }
