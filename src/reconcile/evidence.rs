@@ -97,9 +97,10 @@ impl<'a> View<'a> {
         publisher.is_some_and(|p| self.organisation(p) != self.organisation(&c.claim.party))
     }
 
-    /// What one standing claim's line is made of: its party's organisation, and either the
-    /// party's own word (first-hand) or the roots it rests on together with the first-hand
-    /// claims of `side` that it reports, in a source it reads or rests on or upstream of one.
+    /// What one standing claim's line is keyed by (its party's organisation, and for a claim
+    /// that is not first-hand the roots it rests on), and the first-hand parties it rests on:
+    /// its own party when first-hand, else those of the first-hand claims of `side` it
+    /// reports, read in a source it reads or rests on, or upstream of one.
     fn origin(&self, c: &'a ClaimRow, side: &[&'a ClaimRow]) -> (BTreeSet<Origin>, BTreeSet<&'a str>) {
         let mut keys = BTreeSet::from([Origin::Speaker(self.organisation(&c.claim.party).to_string())]);
         let mut first_hand = BTreeSet::new();
@@ -113,7 +114,6 @@ impl<'a> View<'a> {
         let upstream = self.graph.upstream_of(&read);
         for d in side.iter().filter(|d| d.id() != c.id() && self.first_hand(d)) {
             if self.graph.within(&upstream, &d.claim.source) {
-                keys.insert(Origin::Speaker(self.organisation(&d.claim.party).to_string()));
                 first_hand.insert(d.claim.party.as_str());
             }
         }
@@ -122,14 +122,20 @@ impl<'a> View<'a> {
 
     /// The lines of evidence of one side: claims whose origins meet are one line. A party's
     /// origin is its organisation (a ministry never corroborates its president); a
-    /// first-hand claim rests on its party alone; any other on its roots and the first-hand
-    /// claims it reports (ten outlets rewriting a wire story that quotes one insider are one
-    /// line with that insider).
+    /// first-hand claim rests on its party alone; any other on its roots. An outlet's claim
+    /// that reports first-hand claims of the side joins the line of the first of them (ten
+    /// outlets rewriting a wire story that quotes one insider are one line with that
+    /// insider), and never joins two first-hand lines into one.
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
         type Group<'b> = (BTreeSet<Origin>, BTreeSet<&'b str>, Vec<&'b ClaimRow>);
         let mut lines: Vec<Group<'a>> = Vec::new();
+        let mut reporting = Vec::new();
         for c in standing {
             let (mut keys, mut first_hand) = self.origin(c, standing);
+            if !first_hand.is_empty() && !self.first_hand(c) {
+                reporting.push((*c, keys, first_hand));
+                continue;
+            }
             let mut claims = vec![*c];
             lines.retain(|(k, f, cs)| {
                 if k.is_disjoint(&keys) {
@@ -141,6 +147,12 @@ impl<'a> View<'a> {
                 false
             });
             lines.push((keys, first_hand, claims));
+        }
+        for (c, keys, reported) in reporting {
+            match lines.iter_mut().find(|(_, f, _)| !f.is_disjoint(&reported)) {
+                Some((_, _, claims)) => claims.push(c),
+                None => lines.push((keys, reported, vec![c])),
+            }
         }
         let mut out: Vec<Line> = lines
             .into_iter()

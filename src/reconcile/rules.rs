@@ -168,12 +168,16 @@ impl<'a> View<'a> {
         Some((f, turns.iter().map(|[_, b]| b.id()).collect()))
     }
 
-    /// Expected parties (listed, or asked) with no position, and what they did: a refusal
-    /// first, then a request still within its deadline, then no answer, then never asked.
+    /// Expected parties (listed, asked, or with a logged refusal or non-answer: someone
+    /// asked) with no position, and what they did: a refusal first, then a request still
+    /// within its deadline, then no answer, then never asked.
     fn silences(&self, p: &Proposition, by_party: &BTreeMap<&str, Vec<&'a ClaimRow>>, findings: &mut Vec<Finding>) {
         let asked = self.requests_on(&p.id);
         let mut expected: BTreeSet<&str> = p.expected.iter().map(String::as_str).collect();
         expected.extend(asked.iter().map(|q| q.party.as_str()));
+        let answered =
+            |own: &Vec<&ClaimRow>| own.iter().any(|c| matches!(c.claim.stance, Stance::Declined | Stance::NoResponse));
+        expected.extend(by_party.iter().filter(|(_, own)| answered(own)).map(|(party, _)| *party));
         for party in expected {
             if self.position(&p.id, party).is_some() {
                 continue;

@@ -928,16 +928,23 @@ fn side<'a>(o: &'a Outcome, name: &str) -> &'a Side {
 
 #[test]
 fn first_hand_statements_one_outlet_carried_are_lines_of_their_own() {
-    let sources = json!([{"id": "wire-story", "title": "Wire story", "kind": "article", "publisher": "wire"}]);
+    let sources = json!([
+        {"id": "wire-story", "title": "Wire story", "kind": "article", "publisher": "wire"},
+        {"id": "rewrite1", "title": "Rewrite one", "kind": "article", "publisher": "outlet1", "derived_from": ["wire-story"]}
+    ]);
+    // An outlet rewriting the story rests on both statements but never joins them into one.
     let claims = json!([
         claim("c1", "police-y", "affirms", "wire-story", "2025-01-01"),
-        claim("c2", "prosecutor-z", "affirms", "wire-story", "2025-01-01")
+        claim("c2", "prosecutor-z", "affirms", "wire-story", "2025-01-01"),
+        claim("c3", "outlet1", "affirms", "rewrite1", "2025-01-02")
     ]);
     let o = reconcile(&origin_story(sources, claims), d("2025-02-01"), None);
     let affirms = side(&o, "affirms");
     assert_eq!(affirms.lines.len(), 2, "{:?}", affirms.lines);
     assert_eq!(affirms.lines[0].first_hand, ["police-y"]);
-    assert_eq!(affirms.lines[0].words, "Police of Y, first-hand");
+    assert_eq!(affirms.lines[0].parties, ["outlet1", "police-y"]);
+    assert_eq!(affirms.lines[0].words, "Outlet One, resting on Police of Y");
+    assert_eq!(affirms.lines[1].words, "Prosecutor of Z, first-hand");
     assert_eq!(affirms.lines[0].roots, ["wire-story"], "the line still says where it was read");
     assert_eq!(status(&o, "p"), Status::Corroborated);
 }
@@ -1008,4 +1015,22 @@ fn lines_are_counted_on_both_sides_and_contested_suggests_nothing() {
     for s in [affirms, denies] {
         assert_eq!((s.grade, s.credibility, s.reason), (6, "cannot be judged", Some("contested")));
     }
+}
+
+#[test]
+fn a_logged_non_answer_from_an_unexpected_unasked_party_is_a_silence() {
+    let claims = json!([
+        claim("c1", "a", "affirms", "s1", "2025-01-01"),
+        claim("n1", "b", "no-response", "s1", "2025-01-02"),
+        claim("d1", "c", "declined", "s2", "2025-01-03")
+    ]);
+    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let b = silence_of(&o, "b").expect("someone asked b: it is a silence");
+    assert_eq!(b.reason, Some(SilenceReason::NoResponse));
+    assert_eq!(b.claims, ["n1"]);
+    assert_eq!(b.requests[0].kind, ContactKind::NoResponse);
+    let c = silence_of(&o, "c").expect("a refusal is a silence with its reason");
+    assert_eq!(c.reason, Some(SilenceReason::Declined));
+    assert!(silence_of(&o, "a").is_none(), "a has a position");
 }
