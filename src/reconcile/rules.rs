@@ -279,7 +279,7 @@ impl<'a> View<'a> {
             parts.push("expected to speak; nobody has asked".into());
         }
         for r in related {
-            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, r.stance));
+            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, crate::report::words::said(r.stance)));
         }
         format!("{}: {}", self.name(party), parts.join("; "))
     }

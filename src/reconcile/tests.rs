@@ -637,7 +637,7 @@ fn a_silence_names_a_related_party_that_answered() {
     assert_eq!(f.reason, Some(SilenceReason::NoResponse), "it stays a silence: the police did not speak");
     assert_eq!(f.related.len(), 1);
     assert_eq!((f.related[0].relation, f.related[0].stance), (Relation::Parent, Stance::Denies));
-    assert!(f.detail.contains("its parent, Interior Ministry, denies"), "{}", f.detail);
+    assert!(f.detail.contains("its parent, Interior Ministry, denied"), "{}", f.detail);
     let early = silence_of(&reconcile(&story, d("2025-01-06"), None), "police").unwrap();
     assert!(early.related.is_empty(), "before the ministry spoke");
 }

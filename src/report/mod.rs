@@ -712,7 +712,7 @@ fn timeline(
             ..event(c.date, "claim", &c.party, words::claim_said(c))
         });
         if let Some(date) = c.retracted {
-            let text = format!("{}'s claim ({}) withdrawn by the party", c.party_name, c.stance.label());
+            let text = format!("{} withdrew {}", c.party_name, words::the_claim(c.stance));
             events.push(TimelineEntry {
                 claim: Some(c.claim.clone()),
                 ..event(Some(date), "retraction", &c.party, text)

@@ -111,6 +111,19 @@ pub fn said(stance: Stance) -> &'static str {
     }
 }
 
+/// A claim named by its stance, as the object of a sentence: "the affirming claim", "the
+/// refusal" ("Idris Penhale withdrew the affirming claim").
+pub fn the_claim(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Affirms => "the affirming claim",
+        Stance::Denies => "the denial",
+        Stance::Qualifies => "the qualifying claim",
+        Stance::Neutral => "the neutral comment",
+        Stance::Declined => "the refusal to comment",
+        Stance::NoResponse => "the note of no response",
+    }
+}
+
 /// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
 /// “neutral and fair position”".
 pub fn claim_said(c: &ClaimLine) -> String {
@@ -198,18 +211,9 @@ pub fn finding_said(f: &Finding, silent: &str) -> String {
 fn silence_said(f: &Finding, name: &str) -> String {
     let mut text = format!("{name}: {}", silence_reason(&[f]));
     for r in &f.related {
-        text.push_str(&format!(" (its {}, {}, {})", r.relation, r.party_name, past(r.stance)));
+        text.push_str(&format!(" (its {}, {}, {})", r.relation, r.party_name, said(r.stance)));
     }
     text
-}
-
-fn past(stance: Stance) -> &'static str {
-    match stance {
-        Stance::Affirms => "affirms",
-        Stance::Denies => "denies",
-        Stance::Qualifies => "qualifies",
-        _ => "commented",
-    }
 }
 
 /// The reason shared by a group of silences, in words: "declined to comment: “…”", "asked,
@@ -266,14 +270,15 @@ pub fn silence_reason(silences: &[&Finding]) -> String {
     }
 }
 
-/// A claim in words, by its party, stance, proposition and source: "China's foreign
-/// ministry denies “Chinese experts helped…” (read in Reuters report)".
+/// A claim in words, by its party, stance, proposition and source, in the past tense so it
+/// agrees with any name: "China's foreign ministry denied “Chinese experts helped…” (read
+/// in Reuters report)", "German investigators affirmed …".
 fn claim_entry(c: &ClaimEntry) -> String {
     let verb = match c.stance {
-        Stance::Affirms => "affirms",
-        Stance::Denies => "denies",
-        Stance::Qualifies => "qualifies",
-        Stance::Neutral => "comments without taking a side on",
+        Stance::Affirms => "affirmed",
+        Stance::Denies => "denied",
+        Stance::Qualifies => "qualified",
+        Stance::Neutral => "commented without taking a side on",
         Stance::Declined => "declined to comment on",
         Stance::NoResponse => "did not respond on",
     };
@@ -418,6 +423,24 @@ mod tests {
         assert_eq!(list(&["A".into()]), "A");
         assert_eq!(finding_count("silence", 1), "1 silence");
         assert_eq!(finding_count("conflict", 2), "2 conflicts");
+    }
+
+    #[test]
+    fn sentences_agree_with_any_party_name() {
+        let entry = ClaimEntry {
+            claim: "c".into(),
+            party: "z".into(),
+            party_name: "German investigators".into(),
+            stance: Stance::Affirms,
+            proposition: "p".into(),
+            proposition_text: "Divers sabotaged the pipeline.".into(),
+            source: "s".into(),
+            source_title: "Wire story".into(),
+            quote: None,
+        };
+        assert!(claim_entry(&entry).starts_with("German investigators affirmed “Divers"), "{}", claim_entry(&entry));
+        assert_eq!(said(Stance::Denies), "denied");
+        assert_eq!(said(Stance::Qualifies), "qualified it");
     }
 
     #[test]

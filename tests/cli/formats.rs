@@ -806,7 +806,8 @@ fn python_checks_of_the_exports_pass() {
 // ---- 4. CSV
 
 const CLAIM_HEADER: &str =
-    "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,basis,logged_by,recorded";
+    "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,basis,logged_by,recorded,\
+     retracted,retraction_reason,corrected,correction_reason";
 const PARTY_HEADER: &str = "id,name,kind,anonymous,country,parent,aliases,note,logged_by,recorded";
 const SOURCE_HEADER: &str =
     "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,note,logged_by,recorded";

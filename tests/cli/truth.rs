@@ -91,3 +91,74 @@ fn a_logged_refusal_nobody_asked_for_is_a_silence_everywhere() {
     assert!(!summary.lines().nth(1).unwrap().contains("(none)"), "{summary}");
     assert!(summary.contains("Navy of W"), "{summary}");
 }
+
+#[test]
+fn the_claims_csv_says_what_became_of_each_claim() {
+    let db = sabotage();
+    db.ok(&[
+        "correct",
+        "c-police",
+        "--set",
+        "quote=We found traces of explosives on the pipe",
+        "--reason",
+        "the full quote",
+    ]);
+    let text = db.ok("export --format csv --what claims");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let cell = |id: &str, column: &str| {
+        let k = header.iter().position(|h| h == column).unwrap_or_else(|| panic!("no column {column}: {header:?}"));
+        rows.iter().find(|r| r[0] == id).unwrap()[k].clone()
+    };
+    assert_eq!(cell("c-column-sabotage", "retracted"), "2024-03-20");
+    assert!(cell("c-column-sabotage", "retraction_reason").starts_with("Columnist V withdrew the line"));
+    assert_eq!(cell("c-police", "retracted"), "", "a live claim has no retraction");
+    assert_eq!(cell("c-police", "correction_reason"), "the full quote");
+    assert_eq!(cell("c-police", "corrected"), RECORDED);
+    assert_eq!(cell("c-police", "quote"), "We found traces of explosives on the pipe", "the current text");
+    // The history columns are read past on import: the claims come back as they now read.
+    let copy = Db::new();
+    let mut bundle = db.export_json();
+    for key in ["claims", "links", "retractions", "verdicts", "corrections"] {
+        bundle.as_object_mut().unwrap().remove(key);
+    }
+    copy.import_str(&bundle.to_string()).success();
+    copy.run_with("import --format csv -", Some(&text)).success();
+    let claims = copy.export_json()["claims"].as_array().unwrap().clone();
+    assert_eq!(claims.len(), rows.len());
+    let police = claims.iter().find(|c| c["id"] == "c-police").unwrap();
+    assert_eq!(police["quote"], "We found traces of explosives on the pipe");
+}
+
+#[test]
+fn the_author_is_the_os_account_when_no_user_is_named() {
+    if skip_unless(on_path("id"), "the_author_is_the_os_account_when_no_user_is_named", "the id program (coreutils)") {
+        return;
+    }
+    let db = Db::new();
+    let out = db
+        .process()
+        .env_remove("CLAIMTRACK_USER")
+        .args(["party", "add", "navy-w", "--name", "Navy of W", "--kind", "government"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let account = std::process::Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8(account.stdout).unwrap().trim().to_string();
+    let party = db.json(&["party", "show", "navy-w"]);
+    let logged_by = party["logged_by"].as_str().or(party[0]["logged_by"].as_str()).unwrap_or_default().to_string();
+    assert_ne!(logged_by, "unknown");
+    assert_eq!(logged_by, account, "{party}");
+}
+
+#[test]
+fn sentences_agree_with_a_plural_party_name() {
+    let db = sabotage();
+    let changes = db.ok(&["changes", "--since", "2020-01-01"]);
+    let flat = changes.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("German investigators affirmed “Divers from X sabotaged"), "{flat}");
+    assert!(!flat.contains("German investigators affirms"), "{flat}");
+    let table = report(&db, "table");
+    assert!(!table.contains("'s claim"), "{table}");
+}
