@@ -162,3 +162,49 @@ fn sentences_agree_with_a_plural_party_name() {
     let table = report(&db, "table");
     assert!(!table.contains("'s claim"), "{table}");
 }
+
+/// The one ClaimReview of the sabotage story (the verdict is on `p-order`).
+fn claim_reviewed(db: &Db) -> Value {
+    let doc: Value = serde_json::from_str(&db.ok("export --format claimreview --draft")).unwrap();
+    let graph = doc["@graph"].as_array().unwrap();
+    assert_eq!(graph.len(), 1, "{doc:#}");
+    graph[0]["itemReviewed"].clone()
+}
+
+#[test]
+fn claimreview_publishes_the_claim_not_its_rebuttals() {
+    let db = sabotage();
+    let item = claim_reviewed(&db);
+    // The president's affirming claim was withdrawn; the ministry's denial is a rebuttal.
+    assert_eq!(item["author"]["name"], "an anonymous person with knowledge of the operation", "{item:#}");
+    let headlines: Vec<&str> =
+        item["appearance"].as_array().unwrap().iter().map(|a| a["headline"].as_str().unwrap()).collect();
+    assert_eq!(headlines, ["What the divers were told"], "{item:#}");
+    assert_eq!(item["firstAppearance"]["headline"], "What the divers were told");
+    // The fact-checker names the claimant.
+    db.ok(&[
+        "verdict",
+        "set",
+        "p-order",
+        "--rating",
+        "2",
+        "--best",
+        "5",
+        "--worst",
+        "1",
+        "--label",
+        "Unproven",
+        "--url",
+        "https://desk.example/checks/navy-order",
+        "--claimant",
+        "Columnist V",
+    ]);
+    let item = claim_reviewed(&db);
+    assert_eq!(item["author"], serde_json::json!({"@type": "Person", "name": "Columnist V"}));
+    assert_eq!(item["datePublished"], "2024-03-16", "the claimant's own claim");
+    let verdict = db.json(&["verdict", "show", "p-order"]);
+    assert_eq!(verdict["claimant"], "columnist", "stored by id: {verdict}");
+    // Without --draft and an organisation, the refusal stays.
+    let refused = db.run("export --format claimreview");
+    assert_eq!(refused.code, 1, "{refused:?}");
+}
