@@ -66,8 +66,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let store = ctx.open_for_read()?;
             match store::settings(store.conn())?.into_iter().find(|(k, _)| *k == key) {
                 Some((_, value)) => {
-                    println!("{value}");
-                    Ok(())
+                    output::line(value)
                 }
                 None => Err(Error::input(format!("{key} is not set; set it with `claimtrack config set {key} VALUE`"))),
             }

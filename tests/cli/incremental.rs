@@ -55,6 +55,8 @@ enum Write {
     Request { party: usize, prop: usize, deadline: usize },
     Expect { prop: usize, party: usize },
     Dismiss(usize),
+    /// A triage (reopen, ack, resolve) of a finding that cleared: refused (issue 24 item 5).
+    TriageCleared(usize, usize),
     NextDay,
 }
 
@@ -76,6 +78,7 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (i(), i(), i()).prop_map(|(party, prop, deadline)| Write::Request { party, prop, deadline }),
         1 => (i(), i()).prop_map(|(prop, party)| Write::Expect { prop, party }),
         1 => i().prop_map(Write::Dismiss),
+        1 => (i(), i()).prop_map(|(finding, verb)| Write::TriageCleared(finding, verb)),
         1 => Just(Write::NextDay),
     ]
 }
@@ -192,6 +195,17 @@ impl Run {
                     self.cmd(&["findings", "dismiss", &open[i % open.len()], "--note", "known"]);
                 }
             }
+            Write::TriageCleared(i, verb) => {
+                let cleared: Vec<String> = match self.db.json(&["findings", "--state", "cleared"]) {
+                    Value::Array(rows) => rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect(),
+                    other => panic!("findings printed {other}"),
+                };
+                if !cleared.is_empty() {
+                    let verb = pick(&["reopen", "ack", "resolve"], *verb);
+                    let out = self.cmd(&["findings", verb, &cleared[i % cleared.len()]]);
+                    assert_eq!(out.code, 1, "a triage of a cleared finding is refused: {out:#?}");
+                }
+            }
             Write::NextDay => {
                 let day: u32 = self.now[8..10].parse().unwrap();
                 self.now = format!("{}{:02}{}", &self.now[..8], day + 1, &self.now[10..]);
@@ -236,7 +250,7 @@ impl Run {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: heavy(24, 6), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Any sequence of writes, reconciled after each: the incremental result is the full one.
     #[test]
