@@ -12,13 +12,10 @@ use crate::model::{
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// A date in prose, or "undated" (with the day it was logged) for a claim without one.
+/// A claim's date in prose, saying what it is: "on 1 Jan 2025" (said then), "reported 12
+/// Mar 2024" (its source's publication), or "undated (logged ...)".
 fn when(c: &ClaimRow) -> String {
-    match (c.date, c.claim.recorded) {
-        (Some(d), _) => d.on(),
-        (None, Some(t)) => format!("undated (logged {})", t.date().human()),
-        (None, None) => "undated".into(),
-    }
+    crate::report::words::claim_when(c.date, c.date_basis, c.claim.recorded)
 }
 
 /// A side taken, in the past tense (reads right for one body or many people).
@@ -227,6 +224,7 @@ impl<'a> View<'a> {
                 party: Some(q.by.clone()),
                 party_name: Some(self.name(&q.by)),
                 date: q.asked,
+                date_basis: None,
                 deadline: q.deadline,
                 deadline_passed: q.deadline.map(|d| d.passed_by(&self.as_of)),
                 quote: None,
@@ -238,6 +236,7 @@ impl<'a> View<'a> {
             party: c.claim.via.clone(),
             party_name: c.claim.via.as_deref().map(|v| self.name(v)),
             date: c.date,
+            date_basis: Some(c.date_basis),
             deadline: None,
             deadline_passed: None,
             quote: c.claim.quote.clone(),
@@ -431,7 +430,11 @@ impl<'a> View<'a> {
 /// One entry of a silence's story in words.
 fn contact_words(c: &Contact) -> String {
     let who = c.party_name.as_deref();
-    let on = c.date.map(|d| format!(" {}", d.on())).unwrap_or_default();
+    let on = match (c.date, c.date_basis) {
+        (Some(d), Some(basis)) => format!(" {}", crate::report::words::claim_when(Some(d), basis, None)),
+        (Some(d), None) => format!(" {}", d.on()),
+        (None, _) => String::new(),
+    };
     match c.kind {
         ContactKind::Request => {
             let deadline = match (c.deadline, c.deadline_passed) {

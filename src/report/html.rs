@@ -255,7 +255,8 @@ fn matrix(out: &mut String, m: &Matrix) {
 fn date_cell(c: &ClaimLine) -> String {
     match (c.date, c.date_basis, c.logged) {
         (Some(d), DateBasis::Published, _) => {
-            format!("<span title=\"the source's publication date\">{} (pub.)</span>", escape(&d.human()))
+            let shown = words::claim_date(Some(d), DateBasis::Published, None);
+            format!("<span title=\"the source's publication date\">{}</span>", escape(&shown))
         }
         (Some(d), _, _) => escape(&d.human()),
         (None, _, Some(t)) => format!("<span title=\"logged {}\">undated</span>", escape(&t.date().human())),
@@ -415,7 +416,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
         let slot = taken.entry((lane, *t)).or_insert(0);
         let (cx, cy) = (x(*t) + 13.0 * *slot as f64, TOP + LANE * lane as f64 + LANE / 2.0);
         *slot += 1;
-        let when = e.date.map_or_else(|| "undated".to_string(), |d| d.human());
+        let when = e.when();
         let title = format!("<title>{}, {}: {}</title>", escape(&when), e.kind, escape(&e.text));
         let _ = match (e.kind, e.stance) {
             ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),

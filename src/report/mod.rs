@@ -297,6 +297,10 @@ pub struct Lineage {
     pub claim: String,
     pub party: String,
     pub stance: Stance,
+    /// The claim's date (null when undated) and what it is: `stated`, `published` (its
+    /// source's publication) or `undated`.
+    pub date: Option<Date>,
+    pub date_basis: DateBasis,
     pub via: Option<String>,
     /// The source the claim was read in.
     pub read_in: String,
@@ -343,6 +347,18 @@ pub struct TimelineEntry {
     /// The claim is where its party turned from affirming to denying, or back.
     pub reversal: bool,
     pub text: String,
+}
+
+impl TimelineEntry {
+    /// Its date as the timeline shows it: a claim's says whether the party said it then or
+    /// the source reporting it was published then ("12 Mar 2024 (published)").
+    pub fn when(&self) -> String {
+        match (self.date, self.date_basis) {
+            (date, Some(basis)) => words::claim_date(date, basis, None),
+            (Some(d), None) => d.human(),
+            (None, None) => "undated".to_string(),
+        }
+    }
 }
 
 /// A source the report mentions.
@@ -670,6 +686,8 @@ fn lineage(names: &Names, c: &ClaimReading) -> Lineage {
         claim: c.claim.clone(),
         party: names.party(&c.party),
         stance: c.stance,
+        date: c.date,
+        date_basis: c.date_basis,
         via: names.claims.get(c.claim.as_str()).and_then(|r| r.claim.via.as_deref()).map(|v| names.party(v)),
         read_in: c.source.clone(),
         rests_on: c.rests_on.clone(),

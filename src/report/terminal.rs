@@ -5,7 +5,7 @@
 use super::digest::Digest;
 use super::words::{self, short};
 use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
-use crate::model::{DateBasis, Severity, Stance};
+use crate::model::{Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
@@ -323,11 +323,7 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
 }
 
 fn date_cell(c: &ClaimLine) -> String {
-    match (c.date, c.date_basis) {
-        (Some(d), DateBasis::Published) => format!("{} (pub.)", d.human()),
-        (Some(d), _) => d.human(),
-        (None, _) => "undated".to_string(),
-    }
+    words::claim_date(c.date, c.date_basis, None)
 }
 
 fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool, shared: bool) {
@@ -397,7 +393,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
     if dated.len() >= 2 {
         let _ = writeln!(out, "{indent}Dates");
         for e in dated {
-            let date = e.date.map(|d| d.human()).unwrap_or_default();
+            let date = e.when();
             let mark = if e.reversal { " (turned)" } else { "" };
             pen.wrap(out, &format!("{indent}  {date}: "), &format!("{indent}    "), &format!("{}{mark}", e.text));
         }

@@ -4,7 +4,8 @@
 
 use super::digest::{ClaimEntry, Digest, FindingEntry, RequestEntry};
 use super::{ClaimLine, Counts, PropositionReport};
-use crate::model::{ContactKind, Finding, FindingKind, SilenceReason, Stance};
+use crate::date::{Date, Timestamp};
+use crate::model::{ContactKind, DateBasis, Finding, FindingKind, SilenceReason, Stance};
 use crate::reconcile::Side;
 
 /// "1 claim", "2 claims"; `many` is the plural when it is not `one` + "s".
@@ -108,6 +109,28 @@ pub fn said(stance: Stance) -> &'static str {
         Stance::Neutral => "commented without taking a side",
         Stance::Declined => "declined to comment",
         Stance::NoResponse => "did not respond",
+    }
+}
+
+/// A claim's date as a table or a timeline shows it, saying what it is: "12 Mar 2024" (when
+/// the party said it), "12 Mar 2024 (published)" (when the source reporting it was
+/// published), "undated (logged 1 Oct 2025)".
+pub fn claim_date(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
+    match (date, basis, logged) {
+        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
+        (Some(d), _, _) => d.human(),
+        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
+        (None, _, None) => "undated".to_string(),
+    }
+}
+
+/// The same date in a sentence: "on 12 Mar 2024" (said then), "reported 12 Mar 2024" (the
+/// source's publication), "undated (logged 1 Oct 2025)".
+pub fn claim_when(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
+    match (date, basis) {
+        (Some(d), DateBasis::Published) => format!("reported {}", d.human()),
+        (Some(d), _) => d.on(),
+        (None, _) => claim_date(None, basis, logged),
     }
 }
 

@@ -208,3 +208,39 @@ fn claimreview_publishes_the_claim_not_its_rebuttals() {
     let refused = db.run("export --format claimreview");
     assert_eq!(refused.code, 1, "{refused:?}");
 }
+
+#[test]
+fn every_date_says_what_it_is() {
+    let db = sabotage();
+    // Operator E's non-answer has no stated date: it counts from the wire story's day.
+    for format in ["table", "markdown"] {
+        let out = flat(&db, format);
+        assert!(out.contains("12 Mar 2024 (published): Operator E did not respond"), "{format}: timeline\n{out}");
+        assert!(!out.contains("12 Mar 2024: Operator E"), "{format}");
+        assert!(out.contains("11 Mar 2024: Police of Y affirmed"), "{format}: a stated date stays plain");
+    }
+    // The page's timeline says the same in each mark's tooltip.
+    let html = report(&db, "html");
+    assert!(html.contains("<title>12 Mar 2024 (published), claim: Operator E did not respond"), "{html}");
+    assert!(html.contains("<title>11 Mar 2024, claim: Police of Y affirmed"), "{html}");
+    let reading = db.json(&["reconcile", "--as-of", AS_OF]);
+    let operator = reading["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "silence" && f["parties"][0] == "operator-e")
+        .unwrap();
+    assert!(
+        operator["detail"].as_str().unwrap().contains("did not respond to Nordwire reported 12 Mar 2024"),
+        "{operator}"
+    );
+    assert_eq!(operator["requests"][0]["date_basis"], "published");
+    // trace: the report's words and date style.
+    let trace = db.ok(&["trace", "c-investigators", "--as-of", AS_OF]);
+    assert!(trace.starts_with("claim c-investigators: German investigators affirmed reported 12 Mar 2024:"), "{trace}");
+    assert!(trace.contains("published by Nordwire on 12 Mar 2024"), "{trace}");
+    let withdrawn = db.ok(&["trace", "c-column-sabotage", "--as-of", AS_OF]);
+    assert!(withdrawn.contains("[withdrawn by the party on 20 Mar 2024]"), "{withdrawn}");
+    let json = db.json(&["trace", "c-investigators", "--as-of", AS_OF]);
+    assert_eq!((json["date"].as_str(), json["date_basis"].as_str()), (Some("2024-03-12"), Some("published")));
+}
