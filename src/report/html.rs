@@ -279,6 +279,9 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
         let _ = writeln!(out, "<p class=\"id\">{}</p>", escape(&p.id));
     }
     let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&words::support_line(p)));
+    if let Some(v) = &p.verdict {
+        let _ = writeln!(out, "<p class=\"verdict\"><strong>Verdict:</strong> {}</p>", escape(&v.said));
+    }
     if let Some(note) = &p.note {
         let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", escape(note));
     }
@@ -309,6 +312,10 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
             );
         }
         let _ = writeln!(out, "</ul>");
+    }
+    for (title, lines) in words::desk_record(p) {
+        let items: Vec<String> = lines.iter().map(|l| format!("<li>{}</li>", escape(l))).collect();
+        let _ = writeln!(out, "<h3>{title}</h3>\n<ul class=\"desk\">{}</ul>", items.join(""));
     }
     let dates: std::collections::BTreeSet<_> = p.timeline.iter().filter_map(|e| e.date).collect();
     if dates.len() >= 2 {

@@ -130,6 +130,9 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         let _ = writeln!(out, "Proposition {}.\n", code(&p.id));
     }
     let _ = writeln!(out, "{}", escape(&words::support_line(p)));
+    if let Some(v) = &p.verdict {
+        let _ = writeln!(out, "\n**Verdict:** {}", escape(&v.said));
+    }
     if let Some(note) = &p.note {
         let _ = writeln!(out, "\n*Note:* {}", escape(note));
     }
@@ -185,6 +188,13 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
                 escape(&f.said),
                 escape(&f.ids.join(" "))
             );
+        }
+        let _ = writeln!(out);
+    }
+    for (title, lines) in words::desk_record(p) {
+        let _ = writeln!(out, "{title}:\n");
+        for line in lines {
+            let _ = writeln!(out, "- {}", escape(&line));
         }
         let _ = writeln!(out);
     }

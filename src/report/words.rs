@@ -134,6 +134,70 @@ pub fn claim_when(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp
     }
 }
 
+/// A rating as people write it: "2", not "2.0".
+fn rating(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
+}
+
+/// The desk's verdict in words: "Unproven (2 on a scale from 1 to 5), by Desk, published 25
+/// Mar 2024: One anonymous source. The claim reviewed is Columnist V's. At https://...".
+pub fn verdict_said(v: &super::VerdictLine) -> String {
+    let mut text =
+        format!("{} ({} on a scale from {} to {})", v.label, rating(v.rating), rating(v.worst), rating(v.best));
+    if let Some(r) = &v.reviewer {
+        text.push_str(&format!(", by {r}"));
+    }
+    if let Some(d) = v.published {
+        text.push_str(&format!(", published {}", d.human()));
+    }
+    if let Some(e) = &v.explanation {
+        text.push_str(&format!(": {e}"));
+    }
+    if let Some(c) = &v.claimant_name {
+        text.push_str(&format!(" The claim reviewed was made by {c}."));
+    }
+    if let Some(u) = &v.url {
+        text.push_str(&format!(" At {u}"));
+    }
+    text
+}
+
+/// A claim withdrawn, in words: "Columnist V withdrew the affirming claim on 20 Mar 2024:
+/// “...”".
+pub fn withdrawn(party: &str, stance: Stance, date: Date, reason: &str) -> String {
+    let why = if reason.is_empty() { String::new() } else { format!(": “{reason}”") };
+    format!("{party} withdrew {} {}{why}", the_claim(stance), date.on())
+}
+
+/// A source retracted, in words: "“Wire story” was retracted by the source in Apr 2024: “...”".
+pub fn retracted_source(title: &str, date: Date, reason: &str) -> String {
+    let why = if reason.is_empty() { String::new() } else { format!(": “{reason}”") };
+    format!("“{title}” was retracted by the source {}{why}", date.on())
+}
+
+/// A finding an editor resolved or dismissed, with who did and the note: "dismissed by
+/// maria: “a second source is on its way” — single-source: one line of evidence: ...".
+pub fn triaged_said(f: &super::ReportFinding) -> String {
+    let by = f.finding.state_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+    let note = f.finding.note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default();
+    format!("{}{by}{note} — {}: {}", f.finding.state, f.finding.kind, f.said)
+}
+
+/// What the desk recorded on a proposition beyond the claims, as each format lists it
+/// after the findings: each retraction with its date and reason, and each finding an editor
+/// resolved or dismissed with the note. (The verdict is said beside the support line.)
+pub fn desk_record(p: &PropositionReport) -> Vec<(&'static str, Vec<String>)> {
+    let sections = vec![
+        ("Retractions", p.retractions.iter().map(|r| r.said.clone()).collect::<Vec<_>>()),
+        ("Triaged findings", p.triaged.iter().map(triaged_said).collect()),
+    ];
+    sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+}
+
 /// A claim named by its stance, as the object of a sentence: "the affirming claim", "the
 /// refusal" ("Idris Penhale withdrew the affirming claim").
 pub fn the_claim(stance: Stance) -> &'static str {

@@ -718,11 +718,21 @@ fn report_json_has_the_documented_keys() {
                 "provenance",
                 "timeline",
                 "requests",
+                "verdict",
+                "retractions",
+                "triaged",
             ]);
             if p.get("note").is_some() {
                 want.insert("note");
             }
             assert_eq!(keys(p), want, "{name}");
+            for x in p["retractions"].as_array().unwrap() {
+                assert_eq!(keys(x), set(&["target", "kind", "date", "reason", "said"]), "{name}");
+            }
+            for f in p["triaged"].as_array().unwrap() {
+                assert_finding_shape(f);
+                assert!(["resolved", "dismissed"].contains(&f["state"].as_str().unwrap()), "{f}");
+            }
             for pos in p["positions"].as_array().unwrap() {
                 let want = [
                     "party",

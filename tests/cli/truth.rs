@@ -244,3 +244,52 @@ fn every_date_says_what_it_is() {
     let json = db.json(&["trace", "c-investigators", "--as-of", AS_OF]);
     assert_eq!((json["date"].as_str(), json["date_basis"].as_str()), (Some("2024-03-12"), Some("published")));
 }
+
+#[test]
+fn the_desks_own_words_reach_every_format() {
+    let db = sabotage();
+    db.ok("reconcile");
+    let reading = db.json("findings");
+    let single = reading
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "single-source" && f["proposition"] == "p-order")
+        .expect("the column's line is single-source");
+    let id = single["id"].as_str().unwrap();
+    db.ok(&["findings", "dismiss", id, "--note", "the column is the claim under review"]);
+
+    let r: Value = serde_json::from_str(&report(&db, "json")).unwrap();
+    let order = proposition(&r, "p-order");
+    assert_eq!(order["verdict"]["label"], "Unproven");
+    assert!(order["verdict"]["said"].as_str().unwrap().starts_with("Unproven (2 on a scale from 1 to 5), by Desk"));
+    assert_eq!(order["triaged"][0]["id"], id);
+    assert_eq!(order["triaged"][0]["state"], "dismissed");
+    let withdrawn = &order["retractions"][0];
+    assert_eq!(
+        (withdrawn["target"].as_str(), withdrawn["date"].as_str()),
+        (Some("c-president-order"), Some("2024-03-15"))
+    );
+    let claim = order["claims"].as_array().unwrap().iter().find(|c| c["claim"] == "c-president-order").unwrap();
+    assert!(claim["retraction_reason"].as_str().unwrap().contains("mistranslated"), "{claim}");
+
+    for format in ["table", "markdown", "html"] {
+        let out = flat(&db, format);
+        for said in [
+            "Verdict:",
+            "Unproven (2 on a scale from 1 to 5), by Desk, published 25 Mar 2024: One anonymous source, relayed by one columnist.",
+            "President of X withdrew the affirming claim on 15 Mar 2024: “The president&#39;s office said the address had been mistranslated.”",
+            "Columnist V withdrew the affirming claim on 20 Mar 2024",
+            "dismissed by tester: “the column is the claim under review” — single-source",
+        ] {
+            let said = if format == "html" { said.to_string() } else { said.replace("&#39;", "'") };
+            assert!(out.contains(&said), "{format} lacks {said:?}:\n{out}");
+        }
+    }
+    // At 80 columns a withdrawn claim says so in words, never cut.
+    let table = report(&db, "table");
+    assert!(!table.contains("withdraw…") && !table.contains("(withdraw\n"), "{table}");
+    let row = table.lines().find(|l| l.contains("President of X") && l.contains("affirms")).unwrap();
+    assert!(row.contains("affirms (withdrawn)"), "{row}");
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+}
