@@ -155,15 +155,14 @@ fn rewrite(path: &Path, text: &str) -> Result<()> {
 fn read_back(path: &Path) -> Result<String> {
     use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => Error::input(format!(
-                "log: {shown} was replaced by a symbolic link while the editor had it; nothing written"
-            )),
-            _ => Error::Io { context: format!("reading {shown}"), source: e },
+    let mut file =
+        std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
+            match e.raw_os_error() {
+                Some(libc::ELOOP) => Error::input(format!(
+                    "log: {shown} was replaced by a symbolic link while the editor had it; nothing written"
+                )),
+                _ => Error::Io { context: format!("reading {shown}"), source: e },
+            }
         })?;
     if !file.metadata().context(|| format!("reading {shown}"))?.is_file() {
         return Err(Error::input(format!("log: {shown} is no longer a regular file; nothing written")));

@@ -1391,16 +1391,47 @@ fn second_pass_02_an_edge_of_calendar_date_is_refused_at_every_door() {
         let stated = edge.to_string();
         for args in [
             claim,
-            vec!["source", "add", "s-edge", "--kind", "article", "--published", &stated].into_iter().map(String::from).collect(),
-            vec!["request", "add", "--party", "kremlin", "--prop", "p-experts-helped-kupol", "--by", "reuters", "--asked", &stated]
+            vec!["source", "add", "s-edge", "--kind", "article", "--published", &stated]
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            vec!["retract", "c-mfa-denies-experts", "--reason", "r", "--date", &stated].into_iter().map(String::from).collect(),
-            vec!["verdict", "set", "p-experts-helped-kupol", "--rating", "1", "--best", "2", "--worst", "0", "--label", "x", "--published", &stated]
+            vec![
+                "request",
+                "add",
+                "--party",
+                "kremlin",
+                "--prop",
+                "p-experts-helped-kupol",
+                "--by",
+                "reuters",
+                "--asked",
+                &stated,
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            vec!["retract", "c-mfa-denies-experts", "--reason", "r", "--date", &stated]
                 .into_iter()
                 .map(String::from)
                 .collect(),
+            vec![
+                "verdict",
+                "set",
+                "p-experts-helped-kupol",
+                "--rating",
+                "1",
+                "--best",
+                "2",
+                "--worst",
+                "0",
+                "--label",
+                "x",
+                "--published",
+                &stated,
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
             vec!["correct", "c-mfa-denies-experts", "--set", &format!("stated={stated}"), "--reason", "r"]
                 .into_iter()
                 .map(String::from)
@@ -1425,16 +1456,19 @@ fn second_pass_02_an_edge_of_calendar_date_is_refused_at_every_door() {
 fn second_pass_02_backup_copies_a_database_with_an_unreadable_value_and_says_so() {
     let db = Db::with_fixture("kupol-drones.json");
     let conn = Connection::open(db.path()).unwrap();
-    let guard: String = conn
-        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'claim_append_only'", [], |r| r.get(0))
-        .unwrap();
+    let guard: String =
+        conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'claim_append_only'", [], |r| r.get(0)).unwrap();
     conn.execute_batch(&format!(
         "DROP TRIGGER claim_append_only; UPDATE claim SET stated = '-0001-12-31T23:00:00Z' WHERE id = 'c-mfa-denies-experts'; {guard};"
     ))
     .unwrap();
     drop(conn);
     let out = db.run("backup rescued.db").success();
-    assert!(out.stderr.contains("warning: backed up to rescued.db as it is") && out.stderr.contains("c-mfa-denies-experts"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: backed up to rescued.db as it is") && out.stderr.contains("c-mfa-denies-experts"),
+        "{}",
+        out.stderr
+    );
     let copy = Connection::open(db.file("rescued.db")).unwrap();
     let stated: String =
         copy.query_row("SELECT stated FROM claim WHERE id = 'c-mfa-denies-experts'", [], |r| r.get(0)).unwrap();
@@ -1451,7 +1485,10 @@ fn second_pass_03_force_never_replaces_a_device_fifo_or_socket_and_follows_a_sym
     std::os::unix::fs::symlink("real.md", db.file("link.md")).unwrap();
     db.ok("report -o link.md --force");
     assert!(kind("link.md").is_symlink(), "the link itself stays a link");
-    assert!(std::fs::read_to_string(db.file("real.md")).unwrap().contains("Kupol"), "the file it points to has the report");
+    assert!(
+        std::fs::read_to_string(db.file("real.md")).unwrap().contains("Kupol"),
+        "the file it points to has the report"
+    );
     // A symbolic link to a character device: written into, never replaced.
     std::os::unix::fs::symlink("/dev/null", db.file("mynull")).unwrap();
     db.ok("report -o mynull --force");
@@ -1504,7 +1541,13 @@ fn second_pass_05_a_cleared_finding_cannot_be_triaged_and_incremental_stays_full
     db.ok("reconcile");
     assert_eq!(db.column("findings --state cleared", "id"), vec![conflict.clone()]);
     for verb in ["reopen", "ack", "resolve"] {
-        assert_refused(&db, &["findings", verb, &conflict], None, 1, &[&conflict, "has cleared", "claimtrack reconcile"]);
+        assert_refused(
+            &db,
+            &["findings", verb, &conflict],
+            None,
+            1,
+            &[&conflict, "has cleared", "claimtrack reconcile"],
+        );
     }
     assert_refused(&db, &["findings", "dismiss", &conflict, "--note", "x"], None, 1, &["has cleared"]);
     let incremental = db.json("reconcile");
@@ -1577,7 +1620,13 @@ fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_k
     let db = Db::new();
     run_at(&db, "2026-12-01T10:00:00Z", &["import", fixture("kupol-drones.json").to_str().unwrap()]).success();
     let behind = run_at(&db, "2026-01-01T10:00:00Z", "party add zz --name ZZ --kind person").success();
-    assert!(behind.stderr.contains("warning: this machine's clock (2026-01-01T10:00:00.000000Z) is behind the log's last event"), "{}", behind.stderr);
+    assert!(
+        behind
+            .stderr
+            .contains("warning: this machine's clock (2026-01-01T10:00:00.000000Z) is behind the log's last event"),
+        "{}",
+        behind.stderr
+    );
     // Known on 1 Jan 2026: nothing, for the digest as for the report.
     let digest = db.json("changes --since 2026-01-01 --until 2026-01-01");
     let known = db.json("report --known-at 2026-01-01");
@@ -1590,6 +1639,10 @@ fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_k
     let known = run_at(&db, "2026-12-02T00:00:00Z", "report --known-at 2026-12-01 --format json").success();
     assert_eq!(serde_json::from_str::<Value>(&known.stdout).unwrap()["counts"]["claims"], json!(16));
     let verified = db.run("verify").success();
-    assert!(verified.stderr.contains("note: 1 event was logged by a clock behind the log: the first, event"), "{}", verified.stderr);
+    assert!(
+        verified.stderr.contains("note: 1 event was logged by a clock behind the log: the first, event"),
+        "{}",
+        verified.stderr
+    );
     assert_eq!(db.json("verify")["notes"].as_array().unwrap().len(), 1);
 }
