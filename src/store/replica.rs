@@ -1,4 +1,4 @@
-//! What a replica knows of its desk (schema.sql, migration 12; docs/DESK.md): the desk's URL
+//! What a replica knows of its desk (schema.sql, migration 13; docs/DESK.md): the desk's URL
 //! and the role it connects as, how far it has pulled and pushed, the desk entries it holds,
 //! the events its pulls wrote, and the conflicts waiting for a person.
 
