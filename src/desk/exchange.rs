@@ -55,19 +55,30 @@ pub struct Pushed {
 /// push considered, those a pull wrote left out; and the last event read.
 fn unpushed(conn: &Connection, after: i64) -> Result<(Vec<Entry>, i64)> {
     let last = replica::last_event(conn)?;
-    let mut entries = Vec::new();
+    // In event order: an entry, or the batch whose records go in its place.
+    let mut order: Vec<std::result::Result<Entry, i64>> = Vec::new();
+    let mut batches = BTreeSet::new();
     replica::walk_unpushed(conn, after, |e| {
         if e.kind == "batch" {
             if e.body.get("opens").is_some() {
-                for (kind, key, value) in replica::batch_records(conn, e.seq)? {
-                    entries.push(Entry::record(kind.as_str(), &key, value));
-                }
+                batches.insert(e.seq);
+                order.push(Err(e.seq));
             }
         } else if let Some(entry) = Entry::of_event(&e) {
-            entries.push(entry);
+            order.push(Ok(entry));
         }
         Ok(())
     })?;
+    let mut batched = replica::batch_records(conn, &batches)?;
+    let mut entries = Vec::with_capacity(order.len());
+    for item in order {
+        match item {
+            Ok(entry) => entries.push(entry),
+            Err(seq) => entries.extend(
+                batched.remove(&seq).unwrap_or_default().into_iter().map(|(kind, key, value)| Entry::record(kind.as_str(), &key, value)),
+            ),
+        }
+    }
     if entries.iter().any(|e| e.kind == "triage") {
         let findings: HashMap<String, crate::model::CarriedFinding> =
             store::carried_findings(conn)?.into_iter().map(|f| (f.id.clone(), f)).collect();

@@ -184,9 +184,12 @@ pub fn count_unpushed(conn: &Connection, after: i64) -> Result<i64> {
     .context(|| "counting the events to push".into())
 }
 
-/// The records a batch (opened by event `seq`) wrote, each as first logged, in the order
-/// they were written, with its kind and key.
-pub fn batch_records(conn: &Connection, seq: i64) -> Result<Vec<(RecordKind, String, serde_json::Value)>> {
+/// The records the batches opened by events `seqs` wrote, each as first logged, per batch in
+/// the order they were written, with its kind and key: one walk of each table for them all.
+pub fn batch_records(
+    conn: &Connection,
+    seqs: &std::collections::BTreeSet<i64>,
+) -> Result<std::collections::HashMap<i64, Vec<(RecordKind, String, serde_json::Value)>>> {
     const KINDS: [RecordKind; 8] = [
         RecordKind::Party,
         RecordKind::Source,
@@ -197,13 +200,16 @@ pub fn batch_records(conn: &Connection, seq: i64) -> Result<Vec<(RecordKind, Str
         RecordKind::Retraction,
         RecordKind::Verdict,
     ];
-    let mut found = Vec::new();
+    let mut found: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    if seqs.is_empty() {
+        return Ok(found);
+    }
     for kind in KINDS {
         walk_records(conn, kind, |key, row, event| {
-            if event == Some(seq) {
+            if let Some(seq) = event.filter(|e| seqs.contains(e)) {
                 let corrections = corrections_of(conn, kind, &key)?;
                 let first = corrections.iter().rev().fold(row, |v, c| revert(&v, &c.before));
-                found.push((kind, key, first));
+                found.entry(seq).or_default().push((kind, key, first));
             }
             Ok(())
         })?;
