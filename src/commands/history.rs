@@ -55,7 +55,8 @@ fn pushed_by(conn: &rusqlite::Connection, e: &audit::Event, record: Option<&str>
         // A record pulled in a batch (a clone): its own row says who logged it.
         (None, Some(id)) if e.kind == "batch" && audit::batch_for_record(e).is_some() => {
             let held = store::replica::pushers_of(conn, id)?;
-            let Some(entry) = held.into_iter().find(|h| crate::desk::entry::RECORD_KINDS.contains(&h.kind.as_str())) else {
+            let Some(entry) = held.into_iter().find(|h| crate::desk::entry::RECORD_KINDS.contains(&h.kind.as_str()))
+            else {
                 return Ok(String::new());
             };
             let row = match entry.kind.parse() {

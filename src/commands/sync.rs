@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::desk::{self, entry::in_words, Desk, Moved};
 use crate::error::{Error, Result};
-use crate::store::replica::{self, Conflict};
+use crate::store::replica::{self, Conflict, Replica};
 use crate::store::Store;
 
 #[derive(clap::Args)]
@@ -21,8 +21,9 @@ pub enum Way {
     Pull,
 }
 
-/// The replica's desk row, or the error for a database that is none.
-pub fn open(ctx: &Ctx) -> Result<(Store, Desk)> {
+/// The replica, its desk row, and the desk as the replica's owner; or the error for a
+/// database that is no replica, or a connection as someone else.
+pub fn open(ctx: &Ctx) -> Result<(Store, Replica, Desk)> {
     let store = ctx.open_to_write()?;
     let r = super::replica_of(&store)?;
     let desk = Desk::connect(&r.url)?;
@@ -32,7 +33,7 @@ pub fn open(ctx: &Ctx) -> Result<(Store, Desk)> {
             r.user, desk.user, r.user
         )));
     }
-    Ok((store, desk))
+    Ok((store, r, desk))
 }
 
 pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
@@ -42,14 +43,18 @@ pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
         Way::Pull => "pull",
     };
     ctx.no_format(name)?;
-    let (mut store, mut desk) = open(ctx)?;
+    let (mut store, r, mut desk) = open(ctx)?;
     let pushed = match way {
         Way::Pull => None,
-        _ => Some(desk::push(&mut store, &mut desk, a.dry_run)?.moved),
+        _ => Some(desk::push(&mut store, &r, &mut desk, a.dry_run)?.moved),
     };
     let pulled = match way {
         Way::Push => None,
-        _ => Some(desk::pull(&mut store, &mut desk, a.dry_run)?),
+        // A push noted how far it got: the pull reads the replica again.
+        _ => {
+            let r = super::replica_of(&store)?;
+            Some(desk::pull(&mut store, &r, &mut desk, a.dry_run)?)
+        }
     };
     if !a.dry_run {
         let now = crate::date::Timestamp::now().to_string();

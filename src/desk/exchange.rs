@@ -8,7 +8,7 @@ use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
 use crate::model::{Correction, Record, RecordKind, TriageStep};
 use crate::store::audit::{self, canonical, Event};
-use crate::store::replica::{self, Conflict, HeldEntry};
+use crate::store::replica::{self, Conflict, HeldEntry, Replica};
 use crate::store::{self, Refs, Store, Writer};
 use postgres::fallible_iterator::FallibleIterator;
 use rusqlite::Connection;
@@ -75,7 +75,11 @@ fn unpushed(conn: &Connection, after: i64) -> Result<(Vec<Entry>, i64)> {
         match item {
             Ok(entry) => entries.push(entry),
             Err(seq) => entries.extend(
-                batched.remove(&seq).unwrap_or_default().into_iter().map(|(kind, key, value)| Entry::record(kind.as_str(), &key, value)),
+                batched
+                    .remove(&seq)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(kind, key, value)| Entry::record(kind.as_str(), &key, value)),
             ),
         }
     }
@@ -109,8 +113,7 @@ pub fn behind(desk: &mut Desk, after: i64) -> Result<i64> {
 
 /// Pushes what the desk lacks, in one PostgreSQL transaction, then notes it in the replica.
 /// With `dry_run`, the desk's transaction is rolled back and nothing is noted.
-pub fn push(store: &mut Store, desk: &mut Desk, dry_run: bool) -> Result<Pushed> {
-    let r = store.read(|conn| replica::replica(conn))?.ok_or_else(not_a_replica)?;
+pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> Result<Pushed> {
     let (entries, last_event) = store.read(|conn| unpushed(conn, r.pushed))?;
     let mut moved = Moved::default();
     if entries.is_empty() {
@@ -275,16 +278,8 @@ fn held_row(row: &postgres::Row) -> HeldEntry {
     }
 }
 
-fn not_a_replica() -> Error {
-    Error::input(
-        "this database is no desk's replica; make one with `claimtrack clone URL FILE`, or point --db at yours"
-            .to_string(),
-    )
-}
-
 /// Pulls what the replica lacks, in one SQLite transaction (rolled back with `dry_run`).
-pub fn pull(store: &mut Store, desk: &mut Desk, dry_run: bool) -> Result<Moved> {
-    let r = store.read(|conn| replica::replica(conn))?.ok_or_else(not_a_replica)?;
+pub fn pull(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> Result<Moved> {
     desk.check_is_desk()?;
     if desk.role()?.is_none() {
         return Err(desk.refusal(None, Role::Viewer, "pulling"));

@@ -184,12 +184,12 @@ pub fn count_unpushed(conn: &Connection, after: i64) -> Result<i64> {
     .context(|| "counting the events to push".into())
 }
 
+/// Per batch (its opening event), its records: kind, key and the record as first logged.
+pub type BatchRecords = std::collections::HashMap<i64, Vec<(RecordKind, String, serde_json::Value)>>;
+
 /// The records the batches opened by events `seqs` wrote, each as first logged, per batch in
 /// the order they were written, with its kind and key: one walk of each table for them all.
-pub fn batch_records(
-    conn: &Connection,
-    seqs: &std::collections::BTreeSet<i64>,
-) -> Result<std::collections::HashMap<i64, Vec<(RecordKind, String, serde_json::Value)>>> {
+pub fn batch_records(conn: &Connection, seqs: &std::collections::BTreeSet<i64>) -> Result<BatchRecords> {
     const KINDS: [RecordKind; 8] = [
         RecordKind::Party,
         RecordKind::Source,
@@ -200,7 +200,7 @@ pub fn batch_records(
         RecordKind::Retraction,
         RecordKind::Verdict,
     ];
-    let mut found: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    let mut found = BatchRecords::new();
     if seqs.is_empty() {
         return Ok(found);
     }

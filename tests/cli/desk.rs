@@ -35,7 +35,8 @@ impl Desk {
             return None;
         }
         let base = base.unwrap();
-        let rest = base.strip_prefix("postgres://").or_else(|| base.strip_prefix("postgresql://")).expect("a postgres:// URL");
+        let rest =
+            base.strip_prefix("postgres://").or_else(|| base.strip_prefix("postgresql://")).expect("a postgres:// URL");
         let (userinfo, hostpath) = rest.split_once('@').expect("a URL with a user: postgres://root@host/db");
         let host = hostpath.split('/').next().unwrap().to_string();
         let suffix = suffix();
@@ -127,8 +128,9 @@ fn said(err: postgres::Error) -> String {
 /// `n` claims with ids `{prefix}-{i}` spread over 20 propositions and 4 parties (the same
 /// ones in every such bundle), as a desk's week looks.
 fn spread_bundle(prefix: &str, n: usize) -> String {
-    let parties: Vec<Value> =
-        (0..4).map(|p| serde_json::json!({"id": format!("party-{p}"), "name": format!("Party {p}"), "kind": "official"})).collect();
+    let parties: Vec<Value> = (0..4)
+        .map(|p| serde_json::json!({"id": format!("party-{p}"), "name": format!("Party {p}"), "kind": "official"}))
+        .collect();
     let propositions: Vec<Value> =
         (0..20).map(|p| serde_json::json!({"id": format!("prop-{p}"), "text": format!("Matter {p}")})).collect();
     let claims: Vec<Value> = (0..n)
@@ -199,7 +201,10 @@ fn each_role_is_refused_what_it_may_not_do() {
     v.import_str(&claims_bundle("v", 1)).success();
     let out = v.run(&["sync"]);
     assert_eq!(out.code, 1);
-    assert_error_line(&out.stderr, &["refused", &viewer, "claimtrack_viewer", "needs claimtrack_logger", "nothing was written"]);
+    assert_error_line(
+        &out.stderr,
+        &["refused", &viewer, "claimtrack_viewer", "needs claimtrack_logger", "nothing was written"],
+    );
     assert_eq!(desk.count("claim"), 0);
 
     // A logger pushes records, but not a verdict, a triage step or a setting.
@@ -208,7 +213,10 @@ fn each_role_is_refused_what_it_may_not_do() {
     sync(&l);
     assert_eq!(desk.count("claim"), 2);
     for (write, what) in [
-        (vec!["verdict", "set", "p-help", "--label", "False", "--rating", "1", "--best", "5", "--worst", "1"], "verdict"),
+        (
+            vec!["verdict", "set", "p-help", "--label", "False", "--rating", "1", "--best", "5", "--worst", "1"],
+            "verdict",
+        ),
         (vec!["config", "set", "org.name", "The Desk"], "setting"),
     ] {
         let l2 = desk.clone_for(&logger);
@@ -292,11 +300,17 @@ fn clone_then_sync_carries_a_colleagues_work() {
     let out = sync(&a);
     assert!(out.stderr.contains("pushed 1 party, 1 source, 1 proposition, 12 claims; pulled nothing"), "{out:?}");
     // b cannot log a claim on records it does not hold yet.
-    let early = ["claim", "add", "--id", "b-1", "--prop", "p-help", "--party", "kremlin", "--stance", "affirms", "--source", "s-report"];
+    let early = [
+        "claim", "add", "--id", "b-1", "--prop", "p-help", "--party", "kremlin", "--stance", "affirms", "--source",
+        "s-report",
+    ];
     assert_eq!(b.run(&early).code, 1);
     let out = sync(&b);
     assert!(out.stderr.contains(&format!("pulled 1 party, 1 source, 1 proposition, 12 claims from {ana}")), "{out:?}");
-    b.ok(&["claim", "add", "--id", "b-1", "--prop", "p-help", "--party", "kremlin", "--stance", "affirms", "--source", "s-report"]);
+    b.ok(&[
+        "claim", "add", "--id", "b-1", "--prop", "p-help", "--party", "kremlin", "--stance", "affirms", "--source",
+        "s-report",
+    ]);
     let dry = b.run(&["sync", "--dry-run"]).success();
     assert!(dry.stderr.contains("would push 1 claim") && dry.stderr.contains("dry run"), "{dry:?}");
     assert_eq!(desk.count("claim"), 12, "a dry run moves nothing");
@@ -308,7 +322,10 @@ fn clone_then_sync_carries_a_colleagues_work() {
     let changes = a.ok(&["changes", "--since", "2025-09-30", "--format", "json"]);
     assert!(changes.contains("b-1"), "changes --since shows the colleague's claim: {changes}");
     let status = a.ok(&["desk", "status"]);
-    assert!(status.contains("ahead: 0") && status.contains("behind: 0") && status.contains("claimtrack_logger"), "{status}");
+    assert!(
+        status.contains("ahead: 0") && status.contains("behind: 0") && status.contains("claimtrack_logger"),
+        "{status}"
+    );
     // Over TLS (sslmode=require, through rustls), the same.
     let c = Db::new();
     let tls = format!("{}?sslmode=require", desk.url(&bo));
@@ -340,8 +357,13 @@ fn a_conflict_is_listed_with_both_versions_and_not_applied() {
     assert!(out.stderr.contains(&format!("pushed by {ana}")), "{out:?}");
     // The same party with the same content is no conflict and no second entry.
     assert_eq!(desk.count("party"), 2);
-    let names: Vec<String> =
-        desk.admin().query("SELECT content FROM desk_log WHERE id = 'kupol'", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    let names: Vec<String> = desk
+        .admin()
+        .query("SELECT content FROM desk_log WHERE id = 'kupol'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     assert!(names.len() == 1 && names[0].contains("IEMZ Kupol"), "{names:?}");
     let kupol = b.json(&["party", "show", "kupol"]);
     assert_eq!(kupol["name"], "Kupol Izhevsk", "the desk's version is not applied here either");
@@ -400,11 +422,15 @@ fn verify_desk_names_the_first_broken_entry() {
         desk.admin().batch_execute(&format!("SET session_replication_role = replica; {sql}")).unwrap();
     };
     // Edited.
-    behind_its_back("UPDATE desk_log SET content = replace(content, 'statement a 2', 'statement a 9') WHERE id = 'a-2'");
+    behind_its_back(
+        "UPDATE desk_log SET content = replace(content, 'statement a 2', 'statement a 9') WHERE id = 'a-2'",
+    );
     let out = a.run(&["verify", "--desk"]);
     assert_eq!(out.code, 1);
     assert_error_line(&out.stderr, &["desk entry 6 (claim a-2)", "edited behind claimtrack's back"]);
-    behind_its_back("UPDATE desk_log SET content = replace(content, 'statement a 9', 'statement a 2') WHERE id = 'a-2'");
+    behind_its_back(
+        "UPDATE desk_log SET content = replace(content, 'statement a 9', 'statement a 2') WHERE id = 'a-2'",
+    );
     assert!(a.ok(&["verify", "--desk"]).contains("desk sound"));
     // Deleted.
     behind_its_back("CREATE TABLE kept AS SELECT * FROM desk_log WHERE seq = 5; DELETE FROM desk_log WHERE seq = 5");
