@@ -293,3 +293,19 @@ fn the_desks_own_words_reach_every_format() {
     assert!(row.contains("affirms (withdrawn)"), "{row}");
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
 }
+
+#[test]
+fn the_summary_names_what_was_withdrawn_and_the_verdicts_set() {
+    let db = sabotage();
+    let r: Value = serde_json::from_str(&report(&db, "json")).unwrap();
+    let withdrawn: Vec<&str> =
+        r["summary"]["retractions"].as_array().unwrap().iter().map(|l| l["what"].as_str().unwrap()).collect();
+    assert_eq!(withdrawn.len(), 2, "{withdrawn:?}");
+    assert!(withdrawn.iter().any(|w| w.starts_with("Columnist V withdrew the affirming claim on 20 Mar 2024")));
+    assert_eq!(r["summary"]["verdicts"][0]["proposition"], "p-order");
+    for format in ["table", "markdown", "html"] {
+        let out = flat(&db, format);
+        let summary = &out[..out.find("Who stands where").or(out.find("STANCE MATRIX")).unwrap_or(out.len())];
+        assert!(summary.contains("Withdrawn or retracted") && summary.contains("Verdicts set"), "{format}:\n{summary}");
+    }
+}
