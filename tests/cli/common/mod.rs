@@ -72,7 +72,7 @@ pub fn skip_unless(available: bool, test: &str, needs: &str) -> bool {
     true
 }
 
-/// Whether `program` is an executable on the PATH (main's sealed.rs still calls it).
+/// Whether `program` is an executable on the PATH.
 pub fn on_path(program: &str) -> bool {
     std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|dir| dir.join(program).is_file())
 }
