@@ -204,6 +204,19 @@ fn claimreview_publishes_the_claim_not_its_rebuttals() {
     assert_eq!(item["datePublished"], "2024-03-16", "the claimant's own claim");
     let verdict = db.json(&["verdict", "show", "p-order"]);
     assert_eq!(verdict["claimant"], "columnist", "stored by id: {verdict}");
+    // A claimant named wrongly is corrected like any field, by name or id.
+    let id = verdict["id"].as_str().unwrap();
+    db.ok(&[
+        "correct",
+        id,
+        "--set",
+        "claimant=an anonymous person with knowledge of the operation",
+        "--reason",
+        "the column quotes its source",
+    ]);
+    assert_eq!(db.json(&["verdict", "show", "p-order"])["claimant"], "insider");
+    assert_eq!(claim_reviewed(&db)["author"]["name"], "an anonymous person with knowledge of the operation");
+    db.ok("verify");
     // Without --draft and an organisation, the refusal stays.
     let refused = db.run("export --format claimreview");
     assert_eq!(refused.code, 1, "{refused:?}");
