@@ -78,7 +78,7 @@ fn verdict_set_prints_its_id_and_the_latest_verdict_stands() {
     let csv_text = db.ok("verdict list --format csv");
     assert!(
         csv_text.starts_with(
-            "id,proposition,rating,best,worst,label,explanation,url,reviewer,published,logged_by,recorded\n"
+            "id,proposition,rating,best,worst,label,explanation,url,reviewer,published,claimant,logged_by,recorded\n"
         ),
         "{csv_text}"
     );
