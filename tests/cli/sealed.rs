@@ -1593,3 +1593,16 @@ fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_k
     assert!(verified.stderr.contains("note: 1 event was logged by a clock behind the log: the first, event"), "{}", verified.stderr);
     assert_eq!(db.json("verify")["notes"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn second_pass_08_a_search_with_hundreds_of_exclusions_runs() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let excluded: String = (0..400).map(|i| format!(" -w{i} -\"x{i} y\" -z{i}*")).collect();
+    let found = db.json(&["search", &format!("kupol{excluded}")]);
+    let rows = found.as_array().expect("a list");
+    assert!(!rows.is_empty(), "kupol is found, the exclusions match nothing");
+    let all = db.json("search kupol");
+    assert_eq!(rows.len(), all.as_array().unwrap().len(), "exclusions of words nowhere exclude nothing");
+    let fewer = db.json(&["search", &format!("kupol -drones{excluded}")]);
+    assert!(fewer.as_array().unwrap().len() < rows.len(), "a real exclusion among them still excludes");
+}
