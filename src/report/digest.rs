@@ -10,7 +10,7 @@ use crate::date::{Date, Timestamp};
 use crate::model::{
     ClaimRow, Finding, FindingKind, FindingState, Severity, SilenceReason, Source, Stance, Story, TargetKind,
 };
-use crate::reconcile::{merge, Change, ClaimReading, ClaimStatus, Outcome, RequestReading};
+use crate::reconcile::{merge, Change, ClaimReading, ClaimStatus, Outcome, PropositionOutcome, RequestReading};
 use crate::store::{TriageEntry, WindowLog};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -233,6 +233,9 @@ struct Naming<'a> {
     names: Names<'a>,
     texts: HashMap<&'a str, &'a str>,
     read: BTreeSet<&'a str>,
+    /// Each reading's propositions by id: looked up once each, not searched for.
+    before: HashMap<&'a str, &'a PropositionOutcome>,
+    after: HashMap<&'a str, &'a PropositionOutcome>,
 }
 
 impl<'a> Naming<'a> {
@@ -245,7 +248,20 @@ impl<'a> Naming<'a> {
             names: Names::new(w.after.story, w.after.outcome),
             texts,
             read: w.propositions.iter().map(String::as_str).collect(),
+            before: by_id(w.before.outcome),
+            after: by_id(w.after.outcome),
         }
+    }
+
+    /// The party's answer on a proposition in a reading: its latest standing claim that took
+    /// a position or declined to comment.
+    fn answer(
+        reading: &HashMap<&'a str, &'a PropositionOutcome>,
+        proposition: &str,
+        party: &str,
+    ) -> Option<&'a ClaimReading> {
+        let p = reading.get(proposition)?;
+        p.claims.iter().rfind(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
     }
 
     fn text(&self, proposition: &str) -> String {
@@ -416,8 +432,8 @@ fn positions(w: &Inputs, n: &Naming) -> Vec<PositionChange> {
     let touched = claims_touched(w.log);
     let mut out = Vec::new();
     for id in &n.read {
-        let (before, after) = (w.before.outcome.proposition(id), w.after.outcome.proposition(id));
-        let stances = |p: Option<&crate::reconcile::PropositionOutcome>| -> HashMap<String, (Stance, String)> {
+        let (before, after) = (n.before.get(id).copied(), n.after.get(id).copied());
+        let stances = |p: Option<&PropositionOutcome>| -> HashMap<String, (Stance, String)> {
             p.map(|p| p.positions.iter().map(|x| (x.party.clone(), (x.stance, x.claim.clone()))).collect())
                 .unwrap_or_default()
         };
@@ -430,7 +446,7 @@ fn positions(w: &Inputs, n: &Naming) -> Vec<PositionChange> {
                 continue;
             }
             // The party's claims the window touched, in a reading, taking `stance` when given.
-            let said = |r: Option<&crate::reconcile::PropositionOutcome>, stance: Option<Stance>| -> Vec<String> {
+            let said = |r: Option<&PropositionOutcome>, stance: Option<Stance>| -> Vec<String> {
                 let Some(p) = r else { return Vec::new() };
                 let on = |c: &&ClaimReading| &c.party == party && touched.contains(c.claim.as_str());
                 p.claims
@@ -525,19 +541,17 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
         .collect()
 }
 
-/// The party's answer on a proposition in a reading: its latest standing claim that took a
-/// position or declined to comment.
-fn answer<'a>(o: &'a Outcome, proposition: &str, party: &str) -> Option<&'a ClaimReading> {
-    let p = o.proposition(proposition)?;
-    p.claims.iter().rfind(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
+/// A reading's propositions by id.
+fn by_id(o: &Outcome) -> HashMap<&str, &PropositionOutcome> {
+    o.propositions.iter().map(|p| (p.id.as_str(), p)).collect()
 }
 
 /// Requests answered in the window, and those whose deadline passed in it unanswered.
 fn answers(w: &Inputs, n: &Naming) -> (Vec<RequestEntry>, Vec<RequestEntry>) {
     let (mut answered, mut overdue) = (Vec::new(), Vec::new());
     for (p, q) in requests(w.after.outcome) {
-        match answer(w.after.outcome, p, &q.party) {
-            Some(c) if answer(w.before.outcome, p, &q.party).is_none() => {
+        match Naming::answer(&n.after, p, &q.party) {
+            Some(c) if Naming::answer(&n.before, p, &q.party).is_none() => {
                 answered.push(RequestEntry { claim: Some(c.claim.clone()), stance: Some(c.stance), ..n.request(p, q) })
             }
             None if q.deadline_passed && q.deadline.is_some_and(|d| d.end() > w.since.0) => {
