@@ -3,6 +3,7 @@
 
 use super::Ctx;
 use crate::error::{Context, Error, Result};
+use crate::interchange::read;
 use crate::logfile;
 use crate::prompt;
 use crate::store::{self, Refs, Summary};
@@ -45,13 +46,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 }
 
 fn read(file: &Path, name: &str) -> Result<String> {
-    let mut text = String::new();
+    let (limit, instead) = (read::MAX_LOG, "; log one source a file");
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context(|| format!("reading {name}"))?;
-    } else {
-        text = std::fs::read_to_string(file).context(|| format!("reading {name}"))?;
+        return read::read_whole(std::io::stdin().lock(), limit, name, "a log file", instead);
     }
-    Ok(text)
+    let f = std::fs::File::open(file).context(|| format!("reading {name}"))?;
+    read::read_whole(f, limit, name, "a log file", instead)
 }
 
 /// Checks and writes the text's records in one transaction. Every error ("line N: ...") is
@@ -155,15 +155,14 @@ fn rewrite(path: &Path, text: &str) -> Result<()> {
 fn read_back(path: &Path) -> Result<String> {
     use std::os::unix::fs::OpenOptionsExt;
     let shown = path.display();
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => Error::input(format!(
-                "log: {shown} was replaced by a symbolic link while the editor had it; nothing written"
-            )),
-            _ => Error::Io { context: format!("reading {shown}"), source: e },
+    let mut file =
+        std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
+            match e.raw_os_error() {
+                Some(libc::ELOOP) => Error::input(format!(
+                    "log: {shown} was replaced by a symbolic link while the editor had it; nothing written"
+                )),
+                _ => Error::Io { context: format!("reading {shown}"), source: e },
+            }
         })?;
     if !file.metadata().context(|| format!("reading {shown}"))?.is_file() {
         return Err(Error::input(format!("log: {shown} is no longer a regular file; nothing written")));

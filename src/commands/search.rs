@@ -34,8 +34,8 @@ pub struct Args {
     /// Only claims by this party
     #[arg(long)]
     party: Option<String>,
-    /// At most this many matches
-    #[arg(long, default_value_t = 50)]
+    /// At most this many matches, 1 or more
+    #[arg(long, default_value_t = 50, value_parser = super::count_from(1))]
     limit: usize,
 }
 

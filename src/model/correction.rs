@@ -270,8 +270,14 @@ impl Correction {
                     None => {
                         let mut list: Vec<Value> = items_of(old).into_iter().filter(|v| !v.is_null()).collect();
                         list.extend(self.add.get(field).map(items_of).unwrap_or_default());
-                        let gone: HashSet<String> =
-                            self.remove.get(field).map(items_of).unwrap_or_default().iter().map(Value::to_string).collect();
+                        let gone: HashSet<String> = self
+                            .remove
+                            .get(field)
+                            .map(items_of)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(Value::to_string)
+                            .collect();
                         list.retain(|v| !gone.contains(&v.to_string()));
                         Value::Array(list)
                     }

@@ -493,7 +493,11 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         .collect();
     let mut open_findings = BTreeMap::new();
     let shown: HashSet<&str> = propositions.iter().map(|p| p.id.as_str()).collect();
-    for f in outcome.findings.iter().filter(|f| f.state.is_open() && f.propositions.iter().any(|p| shown.contains(p.as_str()))) {
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.state.is_open() && f.propositions.iter().any(|p| shown.contains(p.as_str())))
+    {
         *open_findings.entry(f.kind.to_string()).or_insert(0) += 1;
     }
     let party_ids: BTreeSet<&str> = propositions.iter().flat_map(named_parties).collect();
@@ -520,6 +524,12 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         parties: parties(&names, &party_ids),
         propositions,
     }
+}
+
+/// Each proposition's number in the order the report shows them (from 1): the summary and
+/// the matrix point at those numbers. Looked up, not searched for, once per summary line.
+pub fn numbers(props: &[PropositionReport]) -> HashMap<&str, usize> {
+    props.iter().enumerate().map(|(i, p)| (p.id.as_str(), i + 1)).collect()
 }
 
 /// The findings bearing on each proposition, in the outcome's order: looked up once per

@@ -246,21 +246,16 @@ pub fn render(r: &Report, style: Style) -> String {
     out
 }
 
-/// Propositions are numbered in the order the report shows them: the summary and matrix
-/// point at those numbers.
-fn number_of(props: &[PropositionReport], id: &str) -> usize {
-    props.iter().position(|p| p.id == id).map_or(0, |i| i + 1)
-}
-
 fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]) {
     let _ = writeln!(out, "{}", pen.paint("SUMMARY", Some(Paint::Bold)));
+    let numbers = super::numbers(props);
     let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
         let _ = writeln!(out, "{title}");
         if lines.is_empty() {
             let _ = writeln!(out, "  (none)");
         }
         for l in lines {
-            let first = format!("  [{}] ", number_of(props, &l.proposition));
+            let first = format!("  [{}] ", numbers.get(l.proposition.as_str()).copied().unwrap_or(0));
             let rest = " ".repeat(first.width());
             pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
         }

@@ -42,18 +42,47 @@ const DATES: &[&str] = &["2025-09-20", "2025-10-01", "2025-10-02", "2025-10-04"]
 /// One write, with indexes into the lists above (claims and sources by the order made).
 #[derive(Clone, Debug)]
 enum Write {
-    Claim { prop: usize, party: usize, stance: usize, source: usize, date: Option<usize>, basis: Option<usize> },
-    Link { from: usize, rel: usize, to: usize },
+    Claim {
+        prop: usize,
+        party: usize,
+        stance: usize,
+        source: usize,
+        date: Option<usize>,
+        basis: Option<usize>,
+    },
+    Link {
+        from: usize,
+        rel: usize,
+        to: usize,
+    },
     RetractClaim(usize),
     RetractSource(usize),
-    Source { derived: Vec<usize> },
-    Derive { source: usize, from: usize },
-    MoveClaim { claim: usize, prop: usize },
-    Restance { claim: usize, stance: usize },
+    Source {
+        derived: Vec<usize>,
+    },
+    Derive {
+        source: usize,
+        from: usize,
+    },
+    MoveClaim {
+        claim: usize,
+        prop: usize,
+    },
+    Restance {
+        claim: usize,
+        stance: usize,
+    },
     RenameParty(usize),
     Anonymous(usize),
-    Request { party: usize, prop: usize, deadline: usize },
-    Expect { prop: usize, party: usize },
+    Request {
+        party: usize,
+        prop: usize,
+        deadline: usize,
+    },
+    Expect {
+        prop: usize,
+        party: usize,
+    },
     Dismiss(usize),
     /// A triage (reopen, ack, resolve) of a finding that cleared: refused (issue 24 item 5).
     TriageCleared(usize, usize),
