@@ -279,7 +279,7 @@ impl Run {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: heavy(24, 6), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Any sequence of writes, reconciled after each: the incremental result is the full one.
     #[test]
