@@ -197,6 +197,9 @@ pub struct Inputs<'a> {
     /// The sources the window added or retracted, by id (a source no claim rests on yet is
     /// in neither reading).
     pub sources: &'a HashMap<String, Source>,
+    /// The text of each proposition the window's corrections moved a claim from or to (it
+    /// may be one the readings did not read).
+    pub moved: &'a HashMap<String, String>,
 }
 
 impl Digest {
@@ -241,6 +244,9 @@ struct Naming<'a> {
 impl<'a> Naming<'a> {
     fn new(w: &'a Inputs) -> Naming<'a> {
         let mut texts: HashMap<&str, &str> = HashMap::new();
+        for (id, text) in w.moved {
+            texts.insert(id, text);
+        }
         for p in w.before.story.propositions.iter().chain(&w.after.story.propositions) {
             texts.insert(&p.id, &p.text);
         }
@@ -279,9 +285,16 @@ impl<'a> Naming<'a> {
 
     /// A claim on a proposition read, as known at the window's end.
     fn claim(&self, id: &str) -> Option<ClaimEntry> {
+        self.names.claims.get(id).filter(|row| self.read.contains(row.claim.proposition.as_str()))?;
+        self.claim_anywhere(id)
+    }
+
+    /// A claim as known at the window's end, wherever it stands now (a correction may have
+    /// moved it off the propositions read).
+    fn claim_anywhere(&self, id: &str) -> Option<ClaimEntry> {
         let row: &ClaimRow = self.names.claims.get(id)?;
         let c = &row.claim;
-        self.read.contains(c.proposition.as_str()).then(|| ClaimEntry {
+        Some(ClaimEntry {
             claim: id.to_string(),
             party: c.party.clone(),
             party_name: self.names.party(&c.party),
@@ -344,9 +357,13 @@ pub fn build(w: &Inputs) -> Digest {
         claims_added: log.claims.iter().filter_map(|id| n.claim(id)).collect(),
         claims_corrected: claim_corrections
             .filter_map(|c| {
+                // A correction that moved a claim off a proposition read belongs to it too.
+                let moved_off =
+                    c.before.get("proposition").and_then(|p| p.as_str()).is_some_and(|p| n.read.contains(p));
+                let target = &c.correction.target;
                 Some(CorrectedClaim {
-                    claim: n.claim(&c.correction.target)?,
-                    changes: c.correction.changes(&c.before),
+                    claim: n.claim(target).or_else(|| moved_off.then(|| n.claim_anywhere(target)).flatten())?,
+                    changes: changes_named(&n, c),
                     reason: c.correction.reason.clone(),
                     by: c.correction.logged_by.clone(),
                     at: c.correction.recorded,
@@ -539,6 +556,17 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
             })
         })
         .collect()
+}
+
+/// A correction's changes as a reader reads them: a proposition by its text, not its id.
+fn changes_named(n: &Naming, c: &crate::store::StoredCorrection) -> Vec<String> {
+    let (mut correction, mut before) = (c.correction.clone(), c.before.clone());
+    for values in [&mut correction.set, &mut before] {
+        if let Some(serde_json::Value::String(id)) = values.get_mut("proposition") {
+            *id = format!("“{}”", n.text(id));
+        }
+    }
+    correction.changes(&before)
 }
 
 /// A reading's propositions by id.

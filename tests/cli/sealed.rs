@@ -1983,3 +1983,28 @@ fn second_pass_20_a_csv_export_imports_back_after_a_correction() {
     assert_eq!(out.code, 1, "{out:#?}");
     assert!(out.stderr.contains("already exists with a different confidence"), "{}", out.stderr);
 }
+
+#[test]
+fn second_pass_21_changes_for_one_proposition_keep_a_claim_moved_off_it() {
+    let db = Db::new();
+    run_at(&db, "2025-10-01T10:00:00Z", &["import", fixture("kupol-drones.json").to_str().unwrap()]).success();
+    run_at(
+        &db,
+        "2025-10-02T10:00:00Z",
+        "correct c-mfa-denies-experts --set proposition=p-experts-flight-tests --reason misfiled",
+    )
+    .success();
+    let out =
+        run_at(&db, "2025-10-03T10:00:00Z", "changes --since 2025-10-02 --prop p-experts-helped-kupol --format json")
+            .success();
+    let digest: Value = serde_json::from_str(&out.stdout).unwrap();
+    let corrected = digest["claims_corrected"].as_array().unwrap();
+    assert_eq!(corrected.len(), 1, "the claim moved off the proposition is in its digest: {digest}");
+    assert_eq!(corrected[0]["claim"], json!("c-mfa-denies-experts"));
+    let change = corrected[0]["changes"][0].as_str().unwrap();
+    assert!(
+        change.contains("“Chinese experts helped IEMZ Kupol develop military drones for Russia.”")
+            && !change.contains("p-experts"),
+        "propositions by their text: {change}"
+    );
+}
