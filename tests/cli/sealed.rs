@@ -2008,3 +2008,21 @@ fn second_pass_21_changes_for_one_proposition_keep_a_claim_moved_off_it() {
         "propositions by their text: {change}"
     );
 }
+
+#[test]
+fn second_pass_17_report_width_holds_for_headings_bullets_and_cjk() {
+    use unicode_width::UnicodeWidthStr;
+    let db = Db::with_fixture("kupol-drones.json");
+    let cjk = "中国专家帮助俄罗斯开发军用无人机并进行了新型无人机的飞行测试这是报告中的说法";
+    db.ok(&claim_add(cjk));
+    db.ok("reconcile");
+    // (At 40 the claims table's header alone is 42 columns: tables keep their headers whole.)
+    for width in [50, 60, 72] {
+        let out = db.ok(&*format!("report --width {width}"));
+        for line in out.lines() {
+            assert!(line.width() <= width, "--width {width}: {} columns: {line:?}", line.width());
+        }
+        let joined: String = out.lines().map(str::trim).collect();
+        assert!(joined.contains(cjk), "--width {width}: the Chinese quote is broken across lines, not cut");
+    }
+}
