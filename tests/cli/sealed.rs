@@ -2026,3 +2026,27 @@ fn second_pass_17_report_width_holds_for_headings_bullets_and_cjk() {
         assert!(joined.contains(cjk), "--width {width}: the Chinese quote is broken across lines, not cut");
     }
 }
+
+#[test]
+fn second_pass_16_a_full_disk_still_lets_every_reading_command_rescue() {
+    let db = Db::new();
+    let Some(disk) = SmallDisk::mount(db.dir(), "1m") else { return };
+    let path = disk.0.join("story.db");
+    let p = path.to_str().unwrap();
+    db.run(&["--db", p, "import", fixture("kupol-drones.json").to_str().unwrap()][..]).success();
+    // Fill what is left of the disk.
+    let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
+    while filler.write_all(&[0u8; 4096]).is_ok() {}
+    drop(filler);
+    assert!(db.run(&["--db", p, "verify"][..]).success().stdout.starts_with("sound: "));
+    db.run(&["--db", p, "report"][..]).success();
+    let export = db.file("rescued.json");
+    db.run(&["--db", p, "export", "-o", export.to_str().unwrap()][..]).success();
+    let backup = db.file("rescued.db");
+    db.run(&["--db", p, "backup", backup.to_str().unwrap()][..]).success();
+    assert!(db.run(&["--db", backup.to_str().unwrap(), "verify"][..]).success().stdout.starts_with("sound: "));
+    // A write says the disk is full.
+    let out = db.run(&["--db", p, "party", "add", "zz", "--name", "ZZ", "--kind", "person"][..]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["the disk is full", "nothing was written"]);
+}
