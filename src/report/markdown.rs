@@ -110,10 +110,11 @@ fn summary(out: &mut String, r: &Report) {
         }
         let _ = writeln!(out);
     };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    for (title, lines, always) in s.groups() {
+        if always || !lines.is_empty() {
+            group(out, title, lines);
+        }
+    }
 }
 
 fn date_cell(c: &ClaimLine) -> String {

@@ -66,6 +66,25 @@ pub struct Summary {
     pub thin: Vec<SummaryLine>,
     /// Claims resting on a retracted source or citing a withdrawn claim.
     pub retracted_basis: Vec<SummaryLine>,
+    /// Claims withdrawn by their party and sources retracted, with date and reason.
+    pub retractions: Vec<SummaryLine>,
+    /// The verdicts the desk has set that stand.
+    pub verdicts: Vec<SummaryLine>,
+}
+
+impl Summary {
+    /// The groups every format prints, in order: the first four always (saying "none"
+    /// when empty), the desk's record only when it holds something.
+    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine], bool)> {
+        vec![
+            ("Contested", &self.contested, true),
+            ("Who has not answered", &self.unanswered, true),
+            ("Resting on one line of evidence, or on anonymous parties only", &self.thin, true),
+            ("Resting on a retracted source", &self.retracted_basis, true),
+            ("Withdrawn or retracted", &self.retractions, false),
+            ("Verdicts set", &self.verdicts, false),
+        ]
+    }
 }
 
 /// One line of the summary: the proposition it is about and what to know.
@@ -943,6 +962,8 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
         if !thin.is_empty() {
             s.thin.push(line(p, thin.join("; ")));
         }
+        s.retractions.extend(p.retractions.iter().map(|x| line(p, x.said.clone())));
+        s.verdicts.extend(p.verdict.iter().map(|v| line(p, v.said.clone())));
     }
     // Who has not answered: by reason in the editor's order, then proposition order.
     let order = [SilenceReason::NoResponse, SilenceReason::Awaiting, SilenceReason::NotAsked, SilenceReason::Declined];

@@ -290,10 +290,11 @@ fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]
             pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
         }
     };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    for (title, lines, always) in s.groups() {
+        if always || !lines.is_empty() {
+            group(out, title, lines);
+        }
+    }
     let _ = writeln!(out);
 }
 
@@ -395,7 +396,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         if !said.is_empty() {
             pen.wrap(
                 out,
-                &format!("{indent}• {}, {}: ", c.party_name, c.stance.label()),
+                &format!("{indent}• {} {}: ", c.party_name, words::said(c.stance)),
                 &format!("{indent}  "),
                 &said,
             );
