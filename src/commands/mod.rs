@@ -261,13 +261,13 @@ fn not_found(store: &Store, kind: &'static str, id: &str) -> Error {
 }
 
 /// A flag naming a party, source or proposition, as its id (see [`store::resolve`]).
-fn resolve_flag(store: &Store, kind: &'static str, flag: &str, value: Option<String>) -> Result<Option<String>> {
-    value.map(|v| logged(store, kind, flag, &v)).transpose()
+fn resolve_flag(store: &Store, kind: &str, flag: &str, value: Option<String>) -> Result<Option<String>> {
+    value.map(|v| store::resolve(store.conn(), kind, &v, flag)).transpose()
 }
 
 /// The id of a record named on the command line (an id or a name); one that is not logged is
 /// refused, rather than matching nothing.
-fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Result<String> {
+pub fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Result<String> {
     let id = store::resolve(store.conn(), kind, value, flag)?;
     match store::exists(store.conn(), kind, &id)? {
         true => Ok(id),
