@@ -239,6 +239,14 @@ pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Resu
     for (x, _) in &log.retractions {
         sources.extend(store::source(conn, &x.target)?.map(|s| (s.id.clone(), s)));
     }
+    let mut moved = HashMap::new();
+    for c in &log.corrections {
+        for id in [c.correction.set.get("proposition"), c.before.get("proposition")].into_iter().flatten() {
+            if let Some(p) = id.as_str().map(|id| store::proposition(conn, id)).transpose()?.flatten() {
+                moved.insert(p.id, p.text);
+            }
+        }
+    }
     Ok(digest::build(&digest::Inputs {
         since: span.since,
         until: span.until.unwrap_or_else(Timestamp::now),
@@ -252,6 +260,7 @@ pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Resu
         gone_before: &gone_before,
         triaged: &triaged,
         sources: &sources,
+        moved: &moved,
     }))
 }
 

@@ -77,11 +77,12 @@ fn pushed_by(conn: &rusqlite::Connection, e: &audit::Event, record: Option<&str>
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("history", DATA_FORMATS)?;
+    let span = a.since.map(|since| super::changes::span(since, a.until, "--until")).transpose()?;
     let store = ctx.open_for_read()?;
     let filter = EventFilter {
         record: a.id,
         user: a.user,
-        since: a.since.map(|w| w.start().to_string()),
+        since: span.map(|s| s.since.to_string()),
         until: a.until.map(|w| w.end().to_string()),
     };
     let mut events = audit::events(store.conn(), &filter)?;

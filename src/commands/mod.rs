@@ -223,6 +223,12 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
     }
 }
 
+/// A count given on the command line (`--limit`, `--offset`): from `least` up to the largest
+/// SQLite takes, so that a huge one is a usage error naming the range, not a database error.
+pub fn count_from(least: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(least..=i64::MAX as u64)
+}
+
 /// Writes the records a command built from its flags, through the same checks as an import.
 /// Prints the record's key on stdout (new or already there).
 fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
@@ -277,19 +283,20 @@ fn resolve_flag(store: &Store, kind: &str, flag: &str, value: Option<String>) ->
     value.map(|v| store::resolve(store.conn(), kind, &v, flag)).transpose()
 }
 
+/// The id of a record named on the command line (an id or a name); one that is not logged is
+/// refused, rather than matching nothing.
+pub fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Result<String> {
+    let id = store::resolve(store.conn(), kind, value, flag)?;
+    match store::exists(store.conn(), kind, &id)? {
+        true => Ok(id),
+        false => Err(not_found(store, kind, &id)),
+    }
+}
+
 /// The propositions a view is limited to (`--prop`, repeatable), as ids; one that is not
 /// logged is refused.
 fn chosen_propositions(store: &Store, flag: &str, props: &[String]) -> Result<Vec<String>> {
-    props
-        .iter()
-        .map(|p| {
-            let id = store::resolve(store.conn(), "proposition", p, flag)?;
-            match store::exists(store.conn(), "proposition", &id)? {
-                true => Ok(id),
-                false => Err(not_found(store, "proposition", &id)),
-            }
-        })
-        .collect()
+    props.iter().map(|p| logged(store, "proposition", flag, p)).collect()
 }
 
 /// The formats lists and shows speak.

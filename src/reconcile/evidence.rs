@@ -37,21 +37,13 @@ impl<'a> View<'a> {
     }
 
     /// The root sources a claim rests on: those of the sources it rests on directly, and
-    /// those of the live claims it cites, followed without recursion.
+    /// those of the live claims it cites, near or far (computed once for the whole graph of
+    /// `cites`: [`View::cited_roots`]).
     pub fn claim_roots(&self, claim: &'a ClaimRow) -> Vec<String> {
-        let mut roots = BTreeSet::new();
-        let mut seen = HashSet::from([claim.id()]);
-        let mut todo = vec![claim];
-        while let Some(c) = todo.pop() {
-            for s in self.rests_on(c) {
-                roots.extend(self.graph.roots(s));
-            }
-            for cited in self.cited(c.id()) {
-                if seen.insert(cited) {
-                    todo.extend(self.counted.get(cited).copied());
-                }
-            }
+        if let Some(roots) = self.cited_roots.get(claim.id()) {
+            return roots.iter().cloned().collect();
         }
+        let roots: BTreeSet<String> = self.rests_on(claim).into_iter().flat_map(|s| self.graph.roots(s)).collect();
         roots.into_iter().collect()
     }
 

@@ -237,9 +237,27 @@ impl Store {
             PathBuf::from(p)
         };
         let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let opened = if may_write(path) {
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
-        } else if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
+        if may_write(path) {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
+                .map_err(|e| open_error(e, path))?;
+            // The first read makes SQLite create the -wal and -shm files: on a full disk it
+            // cannot, and a command that only reads opens the file read-only instead (a rescue
+            // with `verify`, `backup` or `export` to another disk must work there).
+            // With the -wal empty the file holds everything, and no writer can add to the
+            // -wal on a full disk: it is read as immutable, whatever -shm the attempt left.
+            match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
+                Ok(()) => return Ok(conn),
+                Err(e) if !out_of_room(&conn, &e) => return Err(open_error(e, path)),
+                Err(_) if std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) => {
+                    drop(conn);
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+                    return Connection::open_with_flags(uri(path, "immutable=1"), flags)
+                        .map_err(|e| open_error(e, path));
+                }
+                Err(_) => drop(conn),
+            }
+        }
+        let opened = if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
             Connection::open_with_flags(uri(path, "immutable=1"), flags)
         } else {
@@ -262,7 +280,7 @@ impl Store {
         // that point ahead) go to a temporary file, so that memory does not grow with them.
         self.conn
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;")
-            .map_err(|e| open_error(e, &self.path))
+            .map_err(|e| disk_full(&self.conn, open_error(e, &self.path)))
     }
 
     fn prepare(conn: Connection, path: PathBuf, wait: Duration) -> Result<Store> {
@@ -394,15 +412,26 @@ fn within<'c, T>(
     }
 }
 
+/// Whether a statement failed for want of room on the disk (see [`disk_full`]).
+fn out_of_room(conn: &Connection, e: &rusqlite::Error) -> bool {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => true,
+        Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            // SAFETY: the handle is this open connection's, used for one read of its errno.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+            [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno)
+        }
+        _ => false,
+    }
+}
+
 /// A write that failed for want of room: SQLite says SQLITE_FULL when the disk is full, but
 /// only "disk I/O error" when a write runs into a quota or a file size limit; both are said
 /// as a full disk.
 pub fn disk_full(conn: &Connection, e: Error) -> Error {
     match e {
         Error::Sql { context, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
-            // SAFETY: the handle is this open connection's, used for one read of its errno.
-            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
-            let source = if [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno) {
+            let source = if out_of_room(conn, &source) {
                 rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
             } else {
                 source
