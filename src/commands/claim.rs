@@ -264,13 +264,13 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 until: a.until.map(|w| w.date()),
             };
             let claims = store::claims(store.conn(), &filter)?;
-            output::list(&claims, format, COLUMNS, LIST_FIELDS)
+            output::list(&claims, format, COLUMNS, LIST_FIELDS, ctx.table_width())
         }
         Command::Show { id } => {
             let format = ctx.format("claim show", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let claim = store::claim(store.conn(), &id)?.ok_or_else(|| not_found(&store, Claim::KIND, &id))?;
-            output::show(&claim, format, LIST_FIELDS)
+            output::show(&claim, format, LIST_FIELDS, ctx.table_width())
         }
     }
 }

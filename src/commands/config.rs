@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let store = ctx.open_for_read()?;
             let rows: Vec<Setting> =
                 store::settings(store.conn())?.into_iter().map(|(key, value)| Setting { key, value }).collect();
-            output::list(&rows, format, &["key", "value"], &["key", "value"])
+            output::list(&rows, format, &["key", "value"], &["key", "value"], ctx.table_width())
         }
     }
 }

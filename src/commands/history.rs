@@ -65,5 +65,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             Entry { what, event: e }
         })
         .collect();
-    output::list(&entries, format, COLUMNS, FIELDS)
+    output::list(&entries, format, COLUMNS, FIELDS, ctx.table_width())
 }

@@ -5,7 +5,7 @@ use crate::analysis::{self, Scope};
 use crate::date::When as Moment;
 use crate::error::Result;
 use crate::output::{self, Format};
-use crate::report::{self, terminal, Style};
+use crate::report::{self, Style};
 
 /// The story at a glance: a summary of what is contested, who has not answered and what
 /// rests on thin or retracted evidence; the stance matrix; then for each proposition (most
@@ -28,9 +28,6 @@ pub struct Args {
     since: Option<Moment>,
     #[command(flatten)]
     to: output::Destination,
-    /// Fit the terminal report to this many columns [default: the terminal's width, else 80]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
-    width: Option<u16>,
     /// Show record ids beside names and texts
     #[arg(long)]
     show_ids: bool,
@@ -55,7 +52,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if let Some(span) = span {
         report = report.with_changes(analysis::changes(&mut store, span, reading.outcome.as_of, &chosen)?);
     }
-    let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
+    let style = Style { width: ctx.report_width(), show_ids: a.show_ids };
     let text = report::render(&report, format, style)?;
     a.to.write(&text, &ctx.db)?;
     if let Some(path) = &a.to.output {
@@ -64,9 +61,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     Ok(())
 }
 
-/// The terminal's width when stdout is one, else the default.
-pub fn terminal_width() -> usize {
-    terminal_size::terminal_size_of(std::io::stdout())
-        .map_or(terminal::DEFAULT_WIDTH, |(w, _)| usize::from(w.0))
-        .max(40)
+/// The terminal's width when stdout is one, else `default`.
+pub fn terminal_width_or(default: usize) -> usize {
+    terminal_size::terminal_size_of(std::io::stdout()).map_or(default, |(w, _)| usize::from(w.0)).max(40)
 }

@@ -15,3 +15,4 @@ mod records;
 mod report;
 mod sealed;
 mod search;
+mod tables;
