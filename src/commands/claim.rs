@@ -183,7 +183,10 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
         a.quote = prompt::value("Quote (the party's words, verbatim; Enter for none)")?;
     }
     if a.stated.is_none() {
-        a.stated = prompt::value("Stated on (YYYY, YYYY-MM or YYYY-MM-DD; Enter if not known)")?;
+        a.stated = prompt::value::<When>(
+            "Stated on (2025-09-25, 8 Feb 2023, Feb 2023, yesterday 09:00, 15:20...; Enter if not known)",
+        )?
+        .map(|w| w.as_date());
     }
     if a.confidence.is_none() {
         a.confidence =

@@ -822,6 +822,8 @@ fn matrix(names: &Names, outcome: &Outcome, props: &[PropositionReport]) -> Matr
     }
 }
 
+/// The sources the report names, in date order (earliest published first, the undated
+/// last; then by title).
 fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
     let mut ids: BTreeSet<&str> = BTreeSet::new();
     for p in props {
@@ -833,7 +835,8 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             ids.extend(l.sources.iter().map(|s| s.source.as_str()));
         }
     }
-    ids.into_iter()
+    let mut entries: Vec<SourceEntry> = ids
+        .into_iter()
         .filter_map(|id| names.sources.get(id))
         .map(|s| SourceEntry {
             id: s.id.clone(),
@@ -847,7 +850,12 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             note: s.note.clone(),
             change: None,
         })
-        .collect()
+        .collect();
+    entries.sort_by(|a, b| {
+        let key = |e: &SourceEntry| (e.published.is_none(), e.published, e.title.to_lowercase());
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    entries
 }
 
 fn parties(names: &Names, ids: &BTreeSet<&str>) -> Vec<PartyEntry> {

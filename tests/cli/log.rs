@@ -547,7 +547,8 @@ mod terminal {
         answer(&mut p, "Quote", "We have nothing to add.\r");
         answer(&mut p, "Stated on", "2025-09-31\r");
         // A value the flag would refuse is refused here too, and asked again.
-        answer(&mut p, "'2025-09-31' is not a day of the calendar", "2025-09-30\r");
+        // As the reports write dates, too.
+        answer(&mut p, "'2025-09-31' is not a day of the calendar", "30 Sep 2025\r");
         answer(&mut p, "confidence", "1.5\r");
         answer(&mut p, "1.5 is out of range; confidence runs from 0 to 1", "0.8\r");
         answer(&mut p, "Admiralty grade", "\r");

@@ -5,6 +5,7 @@ mod bad_input;
 mod changes;
 mod common;
 mod corrections;
+mod dates;
 mod formats;
 mod import_export;
 mod incremental;
