@@ -126,7 +126,7 @@ pub enum Command {
     /// Verdicts on propositions (exported as ClaimReview)
     #[command(subcommand)]
     Verdict(verdict::Command),
-    /// The newsroom's settings (org.name, org.url)
+    /// The newsroom's settings (org.name, org.url, report.title)
     #[command(subcommand)]
     Config(config::Command),
     /// Full-text search over quotes, notes, propositions, parties and sources

@@ -6,6 +6,7 @@ use crate::date::When as Moment;
 use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{self, Style};
+use crate::store;
 
 /// The story at a glance: a summary of what is contested, who has not answered and what
 /// rests on thin or retracted evidence; the stance matrix; then for each proposition (most
@@ -48,7 +49,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // Checked before anything is read: an --until (here --known-at) before --since.
     let span = a.since.map(|since| changes::span(since, a.when.known_at, "--known-at")).transpose()?;
     let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
-    let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
+    let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen)
+        .with_title(store::setting(store.conn(), "report.title")?);
     if let Some(span) = span {
         report = report.with_changes(analysis::changes(&mut store, span, reading.outcome.as_of, &chosen)?);
     }

@@ -5,7 +5,7 @@
 
 use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine, TimelineEntry};
+use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, TimelineEntry};
 use crate::model::{DateBasis, Stance};
 use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
@@ -68,7 +68,7 @@ table.claims td.said .note { display: inline; }
 .stance { font-weight: 600; }
 .stance.affirms { color: var(--affirms); } .stance.denies { color: var(--denies); }
 .stance.qualifies { color: var(--qualifies); } .stance.declined, .stance.no-response { color: var(--declined); }
-tr.gone td { color: var(--muted); } tr.gone .stance { text-decoration: line-through; }
+tr.gone td { color: var(--muted); } tr.gone span.stance { text-decoration: line-through; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .72rem; text-transform: uppercase;
           letter-spacing: .04em; border: 1px solid; vertical-align: middle; font-weight: 600; }
 .status.contested, .status.denied { color: var(--denies); } .status.corroborated { color: var(--affirms); }
@@ -170,17 +170,17 @@ pub fn render(r: &Report, style: Style) -> String {
     let changes_style = if r.changes.is_some() { CHANGES_STYLE } else { "" };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}{changes_style}</style>\n</head>\n<body>\n",
-        escape(&r.as_of.human())
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{changes_style}</style>\n</head>\n<body>\n",
+        escape(&r.title)
     );
     let known = r.known_at.map(|k| format!(" · as known at {k}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<header>\n<h1>Story report</h1>\n<p class=\"meta\">As of <strong>{}</strong>{} · {} · database <code>{}</code></p>\n</header>",
+        "<header>\n<h1>{}</h1>\n<p class=\"meta\">As of <strong>{}</strong>{} · {}</p>\n</header>",
+        escape(&r.title),
         escape(&r.as_of.human()),
         escape(&known),
-        escape(&words::counts_line(&r.counts)),
-        escape(&r.database)
+        escape(&words::counts_line(&r.counts))
     );
     if let Some(title) = r.read_in_by_all() {
         let _ = writeln!(out, "<p class=\"meta\">Every claim below was read in “{}”.</p>", escape(title));
@@ -194,6 +194,7 @@ pub fn render(r: &Report, style: Style) -> String {
         proposition(&mut out, i + 1, p, style, r.read_in_by_all().is_some());
     }
     sources(&mut out, r);
+    let _ = writeln!(out, "<footer class=\"meta\">Database <code>{}</code></footer>", escape(&r.database));
     let _ = writeln!(out, "</body>\n</html>");
     out
 }
@@ -201,27 +202,24 @@ pub fn render(r: &Report, style: Style) -> String {
 fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "<section class=\"summary\" id=\"summary\">\n<h2 hidden>Summary</h2>");
     let s = &r.summary;
-    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+    let groups = s.groups();
+    if groups.is_empty() {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(Summary::NOTHING));
+    }
+    for (title, lines) in groups {
         let _ = writeln!(out, "<div>\n<h3>{title}</h3>\n<ul>");
-        if lines.is_empty() {
-            let _ = writeln!(out, "<li class=\"meta\">none</li>");
-        }
         for l in lines {
             let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
             let _ = writeln!(
                 out,
                 "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a> — {}</li>",
                 anchor(n),
-                escape(&short(&l.text, 48)),
+                escape(&l.text),
                 escape(&l.what)
             );
         }
         let _ = writeln!(out, "</ul>\n</div>");
-    };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    }
     let _ = writeln!(out, "</section>");
 }
 
@@ -418,7 +416,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
         let when = e.date.map_or_else(|| "undated".to_string(), |d| d.human());
         let title = format!("<title>{}, {}: {}</title>", escape(&when), e.kind, escape(&e.text));
         let _ = match (e.kind, e.stance) {
-            ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),
+            ("claim", Some(Stance::NoResponse)) => writeln!(out, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</rect>", cx - 5.0, cy - 5.0),
             ("claim", Some(stance)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\">{title}</circle>", colour(stance)),
             ("request", _) => writeln!(out, "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"none\" stroke=\"#57606a\" stroke-width=\"1.5\">{title}</polygon>", cx, cy - 7.0, cx - 6.0, cy + 5.0, cx + 6.0, cy + 5.0),
             ("deadline", _) => writeln!(out, "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#cf222e\" stroke-width=\"2\" stroke-dasharray=\"3 2\">{title}</line>", cy - 10.0, cy + 10.0),
@@ -444,7 +442,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
     let _ = writeln!(out, "</svg></div>");
     let _ = writeln!(
         out,
-        "<p class=\"legend\">● stance (green affirms, red denies, purple declined or no response) · △ request · ┆ deadline · ✕ retraction · ◯ turned</p>"
+        "<p class=\"legend\">● stance (green affirms, red denies, purple declined) · □ no response · △ request · ┆ deadline · ✕ retraction · ◯ turned</p>"
     );
 }
 

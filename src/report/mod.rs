@@ -23,6 +23,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Everything an editor's page holds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The story's title: `report.title` when set, else the text of the proposition that
+    /// matters most (the first shown).
+    pub title: String,
     pub database: String,
     pub as_of: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +37,7 @@ pub struct Report {
     pub summary: Summary,
     pub matrix: Matrix,
     pub propositions: Vec<PropositionReport>,
-    /// Every source the report mentions, once, in id order.
+    /// Every source the report mentions, once, in date order.
     pub sources: Vec<SourceEntry>,
     /// Every party the report names, once, by name.
     pub parties: Vec<PartyEntry>,
@@ -116,6 +119,14 @@ pub struct PropositionReport {
 }
 
 impl Report {
+    /// The report under the story's own title (`report.title`), when one is set.
+    pub fn with_title(mut self, title: Option<String>) -> Report {
+        if let Some(title) = title {
+            self.title = title;
+        }
+        self
+    }
+
     /// The title of the source every claim in the report was read in, when they share one:
     /// said once at the top instead of on every row.
     pub fn read_in_by_all(&self) -> Option<&str> {
@@ -506,6 +517,7 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         open_findings,
     };
     Report {
+        title: propositions.first().map_or_else(|| "Story report".to_string(), |p| p.text.clone()),
         database: database.to_string(),
         as_of: outcome.as_of,
         known_at: outcome.known_at,
@@ -773,23 +785,53 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
             s.thin.push(line(p, thin.join("; ")));
         }
     }
-    // Who has not answered: by reason in the editor's order, then proposition order.
+    // Who has not answered: one line per proposition, each of its silent parties with its
+    // reason, in the editor's order (overdue, awaiting, never asked, declined); the
+    // propositions with the most pressing silence first, then in the report's order.
     let order = [SilenceReason::NoResponse, SilenceReason::Awaiting, SilenceReason::NotAsked, SilenceReason::Declined];
-    for reason in order {
-        for p in props {
+    let mut unanswered: Vec<(usize, SummaryLine)> = Vec::new();
+    for p in props {
+        let mut said = Vec::new();
+        let mut first = None;
+        for (rank, reason) in order.iter().enumerate() {
             let silent: Vec<&Finding> = p
                 .findings
                 .iter()
                 .map(|f| &f.finding)
-                .filter(|f| f.kind == FindingKind::Silence && f.reason == Some(reason))
+                .filter(|f| f.kind == FindingKind::Silence && f.reason == Some(*reason))
                 .collect();
             if !silent.is_empty() {
                 let parties: Vec<String> = silent.iter().flat_map(|f| &f.parties).map(|id| names.party(id)).collect();
-                s.unanswered.push(line(p, format!("{}: {}", words::list(&parties), words::silence_reason(&silent))));
+                said.push(format!("{}: {}", words::list(&parties), words::silence_reason(&silent)));
+                first.get_or_insert(rank);
             }
         }
+        if let Some(rank) = first {
+            unanswered.push((rank, line(p, said.join("; "))));
+        }
     }
+    unanswered.sort_by_key(|(rank, _)| *rank);
+    s.unanswered = unanswered.into_iter().map(|(_, l)| l).collect();
     s
+}
+
+impl Summary {
+    /// The summary's groups that have lines, each with its heading.
+    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine])> {
+        [
+            ("Contested", &self.contested[..]),
+            ("Who has not answered", &self.unanswered[..]),
+            ("Resting on one line of evidence, or on anonymous parties only", &self.thin[..]),
+            ("Resting on a retracted source", &self.retracted_basis[..]),
+        ]
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+    }
+
+    /// What the summary says when no group has a line.
+    pub const NOTHING: &'static str =
+        "Nothing is contested, unanswered, thinly sourced or resting on a retracted source.";
 }
 
 fn matrix(names: &Names, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {

@@ -4,7 +4,7 @@
 
 use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
+use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary};
 use crate::model::{DateBasis, Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
@@ -221,7 +221,11 @@ pub fn render(r: &Report, style: Style) -> String {
     let pen = Pen { width: style.width.max(40), colour: output::colour() };
     let mut out = String::new();
     let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
-    pen.wrap(&mut out, "", "", &format!("Story report: {}, as of {}{known}", r.database, r.as_of.human()));
+    let mut title = String::new();
+    pen.plain().wrap(&mut title, "", "", &r.title);
+    let _ = write!(out, "{}", pen.paint(title.trim_end(), Some(Paint::Bold)));
+    let _ = writeln!(out);
+    pen.wrap(&mut out, "", "", &format!("As of {}{known}", r.as_of.human()));
     pen.wrap(&mut out, "", "", &words::counts_line(&r.counts));
     if let Some(title) = r.read_in_by_all() {
         pen.wrap(&mut out, "", "", &format!("Every claim below was read in “{title}”."));
@@ -243,6 +247,8 @@ pub fn render(r: &Report, style: Style) -> String {
         proposition(&pen, &mut out, i + 1, p, style.show_ids, shared.is_some());
     }
     notes(&pen, &mut out, r);
+    let _ = writeln!(out);
+    pen.wrap(&mut out, "", "", &format!("Database: {}", r.database));
     out
 }
 
@@ -254,21 +260,18 @@ fn number_of(props: &[PropositionReport], id: &str) -> usize {
 
 fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]) {
     let _ = writeln!(out, "{}", pen.paint("SUMMARY", Some(Paint::Bold)));
-    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+    let groups = s.groups();
+    if groups.is_empty() {
+        pen.wrap(out, "", "", Summary::NOTHING);
+    }
+    for (title, lines) in groups {
         let _ = writeln!(out, "{title}");
-        if lines.is_empty() {
-            let _ = writeln!(out, "  (none)");
-        }
         for l in lines {
             let first = format!("  [{}] ", number_of(props, &l.proposition));
             let rest = " ".repeat(first.width());
-            pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
+            pen.wrap(out, &first, &rest, &format!("{} — {}", l.text, l.what));
         }
-    };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    }
     let _ = writeln!(out);
 }
 
