@@ -65,10 +65,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             known(&key)?;
             let store = ctx.open_for_read()?;
             match store::setting(store.conn(), &key)? {
-                Some(value) => {
-                    println!("{value}");
-                    Ok(())
-                }
+                Some(value) => output::line(value),
                 None => Err(Error::input(format!("{key} is not set; set it with `claimtrack config set {key} VALUE`"))),
             }
         }

@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let content = |v: &Verdict| Verdict { id: None, logged_by: None, recorded: None, ..v.clone() };
             if let Some(s) = standing.as_ref().filter(|s| content(s) == verdict) {
                 let id = s.id.clone().unwrap_or_default();
-                println!("{id}");
+                output::line(&id)?;
                 ctx.say(format!("verdict {id} is already logged and stands; nothing written"));
                 return Ok(());
             }

@@ -472,6 +472,43 @@ pub struct Reference<'a> {
 }
 
 impl Record {
+    /// A record of a correctable `kind` read back from JSON, every field checked as when it
+    /// is first read.
+    pub fn from_json(kind: RecordKind, value: serde_json::Value) -> Result<Record, String> {
+        fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let path = e.path().to_string();
+                format!("{}{}", if path == "." { String::new() } else { format!("{path}: ") }, e.into_inner())
+            })
+        }
+        Ok(match kind {
+            RecordKind::Party => Record::Party(read(value)?),
+            RecordKind::Source => Record::Source(read(value)?),
+            RecordKind::Proposition => Record::Proposition(read(value)?),
+            RecordKind::Claim => Record::Claim(read(value)?),
+            RecordKind::Request => Record::Request(read(value)?),
+            RecordKind::Verdict => Record::Verdict(read(value)?),
+            other => return Err(format!("a {other} cannot be corrected")),
+        })
+    }
+
+    /// A record's JSON as claimtrack stores it: read as its kind and written back, so that a
+    /// whole number in a number field becomes the number the row holds (1 as 1.0), a country
+    /// code upper case, a digest lower case and an instant UTC. JSON that does not read as
+    /// the kind is given back as it is.
+    pub fn normalised(kind: RecordKind, value: serde_json::Value) -> serde_json::Value {
+        match Record::from_json(kind, value.clone()) {
+            Ok(record) => {
+                let mut json = serde_json::to_value(&record).expect("records serialise");
+                json.as_object_mut().map(|o| o.remove("type"));
+                json
+            }
+            Err(_) => value,
+        }
+    }
+}
+
+impl Record {
     /// Every field that names another record, in the order the write path checks them. A
     /// retraction is not here: its target may be a claim or a source, and is checked on its own.
     pub fn references_mut(&mut self) -> Vec<Reference<'_>> {

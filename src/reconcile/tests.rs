@@ -778,7 +778,7 @@ fn shown(story: &Story, o: &Outcome, prop: &str) -> Value {
 
 #[test]
 fn one_proposition_reads_as_it_does_in_the_whole_story() {
-    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let cases = scope_cases(200, 40);
     for seed in 1..=cases {
         let mut store = Store::memory().unwrap();
         load(&mut store, random_story(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
@@ -866,7 +866,7 @@ fn random_correction(dice: &mut Dice, claims: &[Value], requests: &[Value], n_so
 
 #[test]
 fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
-    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    let cases = scope_cases(100, 20);
     for seed in 1..=cases {
         let (store, moments) = written_in_steps(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
         for (step, t) in moments.iter().enumerate() {
@@ -902,4 +902,15 @@ fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
     assert_eq!(single[0].roots.len(), 8, "the finding lists every root");
     assert!(single[0].detail.ends_with("“Root 4” and 3 more root sources"), "{}", single[0].detail);
     assert!(!single[0].detail.contains("Root 5"), "{}", single[0].detail);
+}
+
+/// How many random stories a scope property runs: CLAIMTRACK_SCOPE_CASES if set, else `full`
+/// under CLAIMTRACK_TEST_HEAVY=1 (as in CI) and `short` in the README's `cargo test`.
+fn scope_cases(full: u64, short: u64) -> u64 {
+    let heavy = std::env::var_os("CLAIMTRACK_TEST_HEAVY").is_some_and(|v| v == "1");
+    std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(if heavy {
+        full
+    } else {
+        short
+    })
 }

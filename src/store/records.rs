@@ -906,11 +906,16 @@ pub fn story(conn: &Connection) -> Result<Story> {
     })
 }
 
-/// The last event logged at or before `t` (0 when none): what the database knew at `t`.
+/// What the database knew at `t`: the events before the first one logged after `t` (0 when
+/// none). The log is read as a whole up to that point, so a write whose clock ran behind the
+/// log (logged at a time before events already there) counts from where the log had reached,
+/// the same for the digest and `--known-at`; `verify` notes such a write.
 pub fn known_seq(conn: &Connection, t: Timestamp) -> Result<i64> {
-    conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM event WHERE at <= ?1")
-        .and_then(|mut s| s.query_row([t], |r| r.get(0)))
-        .context(|| "reading the audit log".into())
+    conn.prepare_cached(
+        "SELECT coalesce((SELECT min(seq) FROM event WHERE at > ?1) - 1, (SELECT max(seq) FROM event), 0)",
+    )
+    .and_then(|mut s| s.query_row([t], |r| r.get(0)))
+    .context(|| "reading the audit log".into())
 }
 
 /// The story as this database knew it at `t`: records that entered it later (whatever
