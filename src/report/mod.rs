@@ -418,6 +418,27 @@ pub enum Cell {
     Blank,
 }
 
+impl Matrix {
+    /// Who stands where on the `i`-th proposition: each position with its parties, the
+    /// stances first (affirms, denies, qualifies, neutral), then the silences; no position,
+    /// no entry.
+    pub fn stands(&self, i: usize) -> Vec<(Cell, Vec<String>)> {
+        let mut by_cell: Vec<(Cell, Vec<String>)> = Vec::new();
+        for r in &self.rows {
+            let c = r.cells[i];
+            if c == Cell::Blank {
+                continue;
+            }
+            match by_cell.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, names)) => names.push(r.party_name.clone()),
+                None => by_cell.push((c, vec![r.party_name.clone()])),
+            }
+        }
+        by_cell.sort_by_key(|(c, _)| *c as u8);
+        by_cell
+    }
+}
+
 impl Cell {
     pub fn label(self) -> &'static str {
         match self {

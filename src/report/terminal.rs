@@ -307,19 +307,8 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
     }
     // Too wide for a table: each proposition with who stands where on it.
     for (i, (n, text)) in numbers.iter().zip(&m.texts).enumerate() {
-        let mut by_cell: Vec<(MatrixCell, Vec<String>)> = Vec::new();
-        for r in &m.rows {
-            let c = r.cells[i];
-            if c == MatrixCell::Blank {
-                continue;
-            }
-            match by_cell.iter_mut().find(|(k, _)| *k == c) {
-                Some((_, names)) => names.push(r.party_name.clone()),
-                None => by_cell.push((c, vec![r.party_name.clone()])),
-            }
-        }
         let stands: Vec<String> =
-            by_cell.iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
+            m.stands(i).iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
         let indent = " ".repeat(n.width() + 1);
         pen.wrap(out, &format!("{n} "), &indent, &format!("{} — {}", short(text, 70), stands.join("; ")));
     }

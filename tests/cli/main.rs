@@ -11,6 +11,7 @@ mod import_export;
 mod incremental;
 mod integrity;
 mod log;
+mod page;
 mod reading;
 mod records;
 mod report;
