@@ -247,9 +247,12 @@ impl When {
             };
             return Ok(When::Moment(Timestamp(day.and_time(time).and_utc())));
         }
-        // A date of the calendar's shape keeps its own error ("not a day of the calendar").
-        Self::parse_day_at(text, now)
-            .map_err(|e| e.filter(|e| !e.contains("is not a valid date")).unwrap_or_else(refused))
+        // A date of the calendar's shape says what is wrong with it ("not a day of the
+        // calendar"), then the forms.
+        Self::parse_day_at(text, now).map_err(|e| match e.filter(|e| !e.contains("is not a valid date")) {
+            Some(e) => format!("{e}; use {WHEN_FORMS}"),
+            None => refused(),
+        })
     }
 
     /// [`When::parse_at`] without a time of day; the error of a date it could not read.
