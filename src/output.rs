@@ -387,7 +387,8 @@ impl Destination {
                 "-o {shown} is the database itself (or its -wal or -shm file); write to another file"
             )));
         }
-        let Ok(found) = path.symlink_metadata() else { return place(path, text, false) };
+        // With --force, a file another process puts there meanwhile is replaced too.
+        let Ok(found) = path.symlink_metadata() else { return place(path, text, self.force) };
         if !self.force {
             return Err(Error::input(format!(
                 "-o {shown} already exists; give another file name, or --force to replace it"

@@ -268,7 +268,7 @@ fn matrix(out: &mut String, m: &Matrix) {
             escape(id),
             anchor(i + 1),
             i + 1,
-            escape(&short(text, 36))
+            escape(text)
         );
     }
     let _ = writeln!(out, "</tr></thead>\n<tbody>");

@@ -310,7 +310,7 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
         let stands: Vec<String> =
             m.stands(i).iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
         let indent = " ".repeat(n.width() + 1);
-        pen.wrap(out, &format!("{n} "), &indent, &format!("{} — {}", short(text, 70), stands.join("; ")));
+        pen.wrap(out, &format!("{n} "), &indent, &format!("{text} — {}", stands.join("; ")));
     }
 }
 
