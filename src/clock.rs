@@ -37,10 +37,35 @@ pub fn now() -> DateTime<Utc> {
     pinned().ok().flatten().unwrap_or_else(Utc::now)
 }
 
-/// Who is logging: `CLAIMTRACK_USER`, else the operating-system user, else "unknown".
+/// Who is logging: `CLAIMTRACK_USER`, else the operating-system user as the environment
+/// names it, else the name of the account running the program (never "unknown").
 pub fn user() -> String {
     ["CLAIMTRACK_USER", "USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
+        .unwrap_or_else(account)
+}
+
+/// The name of the operating-system account running the program, from the account database
+/// (a cron job or a container often has no `$USER`); its number when it has no entry there.
+#[cfg(unix)]
+fn account() -> String {
+    // SAFETY: getpwuid_r writes only into `entry` and `buf`, both ours and sized as given;
+    // `pw_name` points into `buf`, read before either goes out of scope.
+    unsafe {
+        let uid = libc::geteuid();
+        let mut entry: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 16 * 1024];
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let named = libc::getpwuid_r(uid, &mut entry, buf.as_mut_ptr(), buf.len(), &mut found) == 0
+            && !found.is_null()
+            && !entry.pw_name.is_null();
+        let name = named.then(|| std::ffi::CStr::from_ptr(entry.pw_name).to_string_lossy().into_owned());
+        name.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("uid {uid}"))
+    }
+}
+
+#[cfg(not(unix))]
+fn account() -> String {
+    "the operating-system account".to_string()
 }

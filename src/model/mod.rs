@@ -441,6 +441,9 @@ pub struct Verdict {
     pub reviewer: Option<String>,
     /// When the fact-check was published [default: the day it was logged].
     pub published: Option<Date>,
+    /// The party whose claim is reviewed, as the fact-checker names it [default: the earliest
+    /// party whose affirming claim stands].
+    pub claimant: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
 }
@@ -545,7 +548,11 @@ impl Record {
                 one("proposition", "proposition", &mut q.proposition),
                 one("by", "party", &mut q.by),
             ],
-            Record::Verdict(v) => vec![one("proposition", "proposition", &mut v.proposition)],
+            Record::Verdict(v) => {
+                let mut refs = vec![one("proposition", "proposition", &mut v.proposition)];
+                refs.extend(v.claimant.as_mut().map(|id| one("claimant", "party", id)));
+                refs
+            }
             // A retraction's target may be a claim or a source, and a correction's values
             // are references only in some fields: both are resolved on their own.
             Record::Retraction(_) | Record::Correction(_) => Vec::new(),
@@ -832,7 +839,19 @@ logged!(
     Verdict,
     "verdict",
     "verdicts",
-    ["id", "proposition", "rating", "best", "worst", "label", "explanation", "url", "reviewer", "published"],
+    [
+        "id",
+        "proposition",
+        "rating",
+        "best",
+        "worst",
+        "label",
+        "explanation",
+        "url",
+        "reviewer",
+        "published",
+        "claimant"
+    ],
     |s| s.id.clone().unwrap_or_default()
 );
 

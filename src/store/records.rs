@@ -584,6 +584,7 @@ fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
         url: col(r, "verdict", "url")?,
         reviewer: col(r, "verdict", "reviewer")?,
         published: col(r, "verdict", "published")?,
+        claimant: col(r, "verdict", "claimant")?,
         logged_by: col(r, "verdict", "logged_by")?,
         recorded: col(r, "verdict", "recorded")?,
     })
@@ -593,7 +594,7 @@ pub fn insert_verdict(tx: &Connection, v: &Verdict, put: Put) -> Result<()> {
     put_row(
         tx,
         "verdict",
-        "id, proposition, rating, best, worst, label, explanation, url, reviewer, published, logged_by, recorded",
+        "id, proposition, rating, best, worst, label, explanation, url, reviewer, published, claimant, logged_by, recorded",
         params![
             v.id,
             v.proposition,
@@ -605,6 +606,7 @@ pub fn insert_verdict(tx: &Connection, v: &Verdict, put: Put) -> Result<()> {
             v.url,
             v.reviewer,
             v.published,
+            v.claimant,
             v.logged_by,
             v.recorded
         ],

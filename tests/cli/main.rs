@@ -18,3 +18,4 @@ mod report;
 mod sealed;
 mod search;
 mod tables;
+mod truth;
