@@ -497,4 +497,37 @@ mod tests {
         );
         assert_eq!(visible_lines("a\u{1b}\nb"), "a\\e\nb");
     }
+
+    fn grid() -> Grid {
+        let mut g = Grid::new(&["id", "kind", "detail"]);
+        g.add([
+            "f-knqbxdy872",
+            "conflict",
+            "affirmed by European security officials; denied by China's foreign ministry",
+        ]);
+        g.add(["f-3azsa2nqkd", "single-source", "one line of evidence"]);
+        g
+    }
+
+    #[test]
+    fn a_grid_wraps_cells_at_words_and_never_passes_its_width() {
+        let text = grid().table(&grid().widths(60).expect("fits at 60"), false);
+        assert!(text.lines().all(|l| l.width() <= 60), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("| f-knqbxdy872 | conflict ")), "{text}");
+        for word in ["European", "security", "officials;", "ministry"] {
+            assert!(text.lines().any(|l| l.contains(word)), "{word} split:\n{text}");
+        }
+        let wide = grid().render(200);
+        assert_eq!(wide.lines().count(), 4, "one line per record when it fits:\n{wide}");
+    }
+
+    #[test]
+    fn a_grid_too_narrow_for_its_longest_words_prints_blocks() {
+        let text = grid().render(40);
+        assert!(text.starts_with("f-knqbxdy872 conflict\n  detail  affirmed by"), "{text}");
+        assert!(text.contains("\n\nf-3azsa2nqkd single-source\n"), "a blank line between records:\n{text}");
+        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert_eq!(wrap("a-very-long-identifier-indeed", 10).len(), 3, "only a word longer than the line is cut");
+        assert_eq!(shown_width("\x1b[31mhigh\x1b[0m"), 4, "colour takes no width");
+    }
 }
