@@ -99,6 +99,7 @@ pub fn correctable(kind: RecordKind) -> &'static [(&'static str, FieldType)] {
             ("url", Text),
             ("reviewer", Text),
             ("published", Text),
+            ("claimant", Text),
         ],
         _ => &[],
     }
@@ -112,7 +113,8 @@ pub fn reference_kind(kind: RecordKind, field: &str) -> Option<&'static str> {
         | (RecordKind::Source, "publisher")
         | (RecordKind::Proposition, "expected")
         | (RecordKind::Claim, "party" | "via")
-        | (RecordKind::Request, "party" | "by") => Some("party"),
+        | (RecordKind::Request, "party" | "by")
+        | (RecordKind::Verdict, "claimant") => Some("party"),
         (RecordKind::Source, "derived_from") | (RecordKind::Claim, "source" | "basis") => Some("source"),
         (RecordKind::Claim | RecordKind::Request, "proposition") => Some("proposition"),
         _ => None,

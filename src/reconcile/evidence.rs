@@ -123,7 +123,8 @@ impl<'a> View<'a> {
     /// The lines of evidence of one side: claims whose origins meet are one line. A party's
     /// origin is its organisation (a ministry never corroborates its president); a
     /// first-hand claim rests on its party alone; any other on its roots. An outlet's claim
-    /// that reports first-hand claims of the side joins the line of the first of them (ten
+    /// that reports first-hand claims of the side joins the line of the first of them by
+    /// party id (ten
     /// outlets rewriting a wire story that quotes one insider are one line with that
     /// insider), and never joins two first-hand lines into one.
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
@@ -149,7 +150,9 @@ impl<'a> View<'a> {
             lines.push((keys, first_hand, claims));
         }
         for (c, keys, reported) in reporting {
-            match lines.iter_mut().find(|(_, f, _)| !f.is_disjoint(&reported)) {
+            // The line of the first reported party by id: the same whatever the order.
+            let first = reported.first().copied();
+            match lines.iter_mut().find(|(_, f, _)| first.is_some_and(|p| f.contains(p))) {
                 Some((_, _, claims)) => claims.push(c),
                 None => lines.push((keys, reported, vec![c])),
             }

@@ -69,6 +69,32 @@ pub struct Summary {
     pub thin: Vec<SummaryLine>,
     /// Claims resting on a retracted source or citing a withdrawn claim.
     pub retracted_basis: Vec<SummaryLine>,
+    /// Claims withdrawn by their party and sources retracted, with date and reason.
+    pub retractions: Vec<SummaryLine>,
+    /// The verdicts the desk has set that stand.
+    pub verdicts: Vec<SummaryLine>,
+}
+
+impl Summary {
+    /// The groups every format prints, in order, each with its heading: only those that
+    /// hold something (no heading over nothing).
+    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine])> {
+        [
+            ("Contested", &self.contested[..]),
+            ("Who has not answered", &self.unanswered[..]),
+            ("Resting on one line of evidence, or on anonymous parties only", &self.thin[..]),
+            ("Resting on a retracted source", &self.retracted_basis[..]),
+            ("Withdrawn or retracted", &self.retractions[..]),
+            ("Verdicts set", &self.verdicts[..]),
+        ]
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+    }
+
+    /// What the summary says when no group has a line.
+    pub const NOTHING: &'static str =
+        "Nothing is contested, unanswered, thinly sourced or resting on a retracted source.";
 }
 
 /// One line of the summary: the proposition it is about and what to know.
@@ -943,6 +969,8 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
         if !thin.is_empty() {
             s.thin.push(line(p, thin.join("; ")));
         }
+        s.retractions.extend(p.retractions.iter().map(|x| line(p, x.said.clone())));
+        s.verdicts.extend(p.verdict.iter().map(|v| line(p, v.said.clone())));
     }
     // Who has not answered: one line per proposition, each of its silent parties with its
     // reason, in the editor's order (overdue, awaiting, never asked, declined); the
@@ -972,25 +1000,6 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
     unanswered.sort_by_key(|(rank, _)| *rank);
     s.unanswered = unanswered.into_iter().map(|(_, l)| l).collect();
     s
-}
-
-impl Summary {
-    /// The summary's groups that have lines, each with its heading.
-    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine])> {
-        [
-            ("Contested", &self.contested[..]),
-            ("Who has not answered", &self.unanswered[..]),
-            ("Resting on one line of evidence, or on anonymous parties only", &self.thin[..]),
-            ("Resting on a retracted source", &self.retracted_basis[..]),
-        ]
-        .into_iter()
-        .filter(|(_, lines)| !lines.is_empty())
-        .collect()
-    }
-
-    /// What the summary says when no group has a line.
-    pub const NOTHING: &'static str =
-        "Nothing is contested, unanswered, thinly sourced or resting on a retracted source.";
 }
 
 fn matrix(names: &Names, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {

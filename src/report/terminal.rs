@@ -369,7 +369,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         if !said.is_empty() {
             pen.wrap(
                 out,
-                &format!("{indent}• {}, {}: ", c.party_name, c.stance.label()),
+                &format!("{indent}• {} {}: ", c.party_name, words::said(c.stance)),
                 &format!("{indent}  "),
                 &said,
             );

@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::{CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, TriageStep};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a reconcile changed in the stored findings: the findings themselves, for saying which.
 #[derive(Debug, Default)]
@@ -206,10 +206,13 @@ pub fn live_findings(conn: &Connection) -> Result<Vec<Finding>> {
     Ok(all)
 }
 
-/// How many stored findings have not cleared.
-pub fn count_live_findings(conn: &Connection) -> Result<usize> {
-    conn.query_row("SELECT count(*) FROM finding WHERE state <> 'cleared'", [], |r| r.get(0))
-        .context(|| "counting findings".into())
+/// How many stored findings of each kind have not cleared.
+pub fn live_findings_by_kind(conn: &Connection) -> Result<BTreeMap<FindingKind, usize>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, count(*) FROM finding WHERE state <> 'cleared' GROUP BY kind")
+        .context(|| "counting findings".into())?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "counting findings".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "counting findings".into())
 }
 
 /// The stored status of one proposition.

@@ -97,7 +97,7 @@ fn request_verdict_link_config_lists_at_80_columns() {
 #[test]
 fn reconcile_and_search_at_80_columns() {
     let db = story();
-    let text = db.ok("reconcile --width 80");
+    let text = db.ok("reconcile --all --width 80");
     assert!(text.lines().all(|l| l.width() <= 80), "{text}");
     for id in db.column("findings", "id") {
         assert!(text.lines().any(|l| l.contains(&id)), "reconcile: {id} split or missing:\n{text}");
