@@ -4,10 +4,12 @@
 pub mod backup;
 pub mod changes;
 pub mod claim;
+pub mod clone;
 pub mod completions;
 pub mod config;
 pub mod correct;
 pub mod demo;
+pub mod desk;
 pub mod export;
 pub mod findings;
 pub mod history;
@@ -24,6 +26,7 @@ pub mod request;
 pub mod retract;
 pub mod search;
 pub mod source;
+pub mod sync;
 pub mod trace;
 pub mod verdict;
 pub mod verify;
@@ -198,11 +201,26 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Backup(a) => backup::run(&ctx, a),
         Command::Verdict(c) => verdict::run(&ctx, c),
         Command::Config(c) => config::run(&ctx, c),
+        Command::Desk(c) => desk::run(&ctx, c),
+        Command::Clone(a) => clone::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a, sync::Way::Sync),
+        Command::Push(a) => sync::run(&ctx, a, sync::Way::Push),
+        Command::Pull(a) => sync::run(&ctx, a, sync::Way::Pull),
         Command::Search(a) => search::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),
     }
+}
+
+/// The desk a database replicates, or the error for one that replicates none.
+fn replica_of(store: &Store) -> Result<store::replica::Replica> {
+    store.read(store::replica::replica)?.ok_or_else(|| {
+        Error::input(format!(
+            "{} is no desk's replica; make one with `claimtrack clone URL FILE`, or point --db at yours",
+            store.path().display()
+        ))
+    })
 }
 
 /// Where a command's flag-built record went wrong: the flag that carried the value.

@@ -271,6 +271,11 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// How many records (of any kind) this write has added so far.
+    pub fn added(&self) -> usize {
+        self.summary.total_added()
+    }
+
     /// Checks the references that pointed ahead, and returns what was written. Every
     /// reference to nothing is named (up to a few), in the order they were met.
     pub fn finish(mut self) -> Result<Summary> {

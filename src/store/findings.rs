@@ -412,6 +412,36 @@ pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Resul
     Ok(shared < f.triage.len())
 }
 
+/// A triage step pulled from a desk (docs/DESK.md): `f` carries the finding and the step as
+/// its one triage. The finding is written when it is not here (as an import carries one);
+/// the step is appended unless this database holds it already. Returns whether it was.
+pub fn carry_step(tx: &Connection, f: &CarriedFinding, action: &str) -> Result<bool> {
+    let Some(step) = f.triage.last() else {
+        return Err(Error::input(format!("findings: {} has no triage step", f.id)));
+    };
+    let stored = triage_history(tx, Some(&f.id))?;
+    let same = |t: &TriageEntry| t.state == step.state && t.note == step.note && t.by == step.by && t.at == step.at;
+    if stored.iter().any(same) {
+        return Ok(false);
+    }
+    let mut carried = f.clone();
+    carried.triage = stored
+        .into_iter()
+        .map(|t| TriageStep { state: t.state, note: t.note, by: t.by, at: t.at })
+        .chain([step.clone()])
+        .collect();
+    carry_finding(tx, &carried, action)
+}
+
+/// States a step again, so that it is the one that stands here (a desk's order puts it
+/// after a step pulled later: docs/DESK.md, section 2).
+pub fn restate_step(tx: &Connection, id: &str, step: &TriageStep, action: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
+        .and_then(|mut s| s.execute(params![id, step.state, step.note, step.by]))
+        .context(|| format!("setting the state of finding {id}"))?;
+    log_step(tx, id, step.state, step.note.as_deref(), &step.by, &step.at, action)
+}
+
 /// Every finding with its triage history, as bundles carry them.
 pub fn carried_findings(conn: &Connection) -> Result<Vec<CarriedFinding>> {
     let mut history: std::collections::HashMap<String, Vec<TriageStep>> = std::collections::HashMap::new();

@@ -7,6 +7,7 @@ mod findings;
 pub mod guard;
 mod names;
 mod records;
+pub mod replica;
 mod search;
 mod stale;
 mod window;
@@ -71,10 +72,16 @@ pub enum Open {
 /// The migrations in schema.sql, as (number, name, sql): each starts at a line
 /// "-- migration N: name" and runs to the next.
 fn migrations() -> Vec<(u32, &'static str, &'static str)> {
+    numbered_steps(SCHEMA, "-- migration ")
+}
+
+/// The numbered steps of a schema file (schema.sql, desk.sql), as (number, name, sql): each
+/// starts at a line "{marker}N: name" and runs to the next.
+pub fn numbered_steps(text: &'static str, marker: &str) -> Vec<(u32, &'static str, &'static str)> {
     let mut steps: Vec<(u32, &'static str, usize)> = Vec::new();
     let mut offset = 0;
-    for line in SCHEMA.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("-- migration ") {
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(marker) {
             if let Some((number, name)) = rest.split_once(':') {
                 if let Ok(n) = number.trim().parse() {
                     steps.push((n, name.trim(), offset));
@@ -83,8 +90,8 @@ fn migrations() -> Vec<(u32, &'static str, &'static str)> {
         }
         offset += line.len();
     }
-    let ends: Vec<usize> = steps.iter().skip(1).map(|s| s.2).chain([SCHEMA.len()]).collect();
-    steps.iter().zip(ends).map(|(&(n, name, start), end)| (n, name, &SCHEMA[start..end])).collect()
+    let ends: Vec<usize> = steps.iter().skip(1).map(|s| s.2).chain([text.len()]).collect();
+    steps.iter().zip(ends).map(|(&(n, name, start), end)| (n, name, &text[start..end])).collect()
 }
 
 /// The schema version this build writes.
@@ -211,6 +218,7 @@ impl Store {
             }
             migrate(&mut store.conn, path)?;
         }
+        store.act_as_owner()?;
         // Every read from here on sees one moment, whatever other processes write meanwhile.
         store.conn.execute_batch("PRAGMA query_only = ON; BEGIN").context(|| "starting to read".into())?;
         Ok(store)
@@ -270,7 +278,16 @@ impl Store {
         let deadline = Instant::now() + wait;
         within(&store.conn, deadline, |c| c.pragma_update(None, "journal_mode", "WAL"))
             .context(|| format!("switching {shown} to WAL"))?;
+        store.act_as_owner()?;
         Ok(store)
+    }
+
+    /// In a desk's replica, everything is logged as the desk role it connects as.
+    fn act_as_owner(&self) -> Result<()> {
+        if let Some(r) = replica::replica(&self.conn)? {
+            crate::clock::act_as(&r.user);
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -6,6 +6,7 @@ mod changes;
 mod common;
 mod corrections;
 mod dates;
+mod desk;
 mod formats;
 mod import_export;
 mod incremental;
