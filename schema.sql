@@ -1003,3 +1003,35 @@ CREATE TABLE desk_conflict (
     -- Found pushing, then again pulling, a conflict is one: the latest finding of it stays.
     PRIMARY KEY (kind, record)
 ) STRICT;
+
+-- migration 14: the story's own title
+
+-- Why: an editor names the story (`claimtrack config set report.title "..."`) and every
+-- report carries that title (issue 29). The key list is a CHECK, which SQLite cannot alter:
+-- the table is rebuilt with its rows, its `event` links and its triggers as they were.
+DROP VIEW settings;
+DROP TRIGGER setting_append_only;
+DROP TRIGGER setting_no_delete;
+DROP TRIGGER setting_tally;
+DROP TRIGGER setting_untally;
+CREATE TABLE setting_new (
+    seq       INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL CHECK (key IN ('org.name', 'org.url', 'report.title')),
+    value     TEXT NOT NULL,
+    logged_by TEXT NOT NULL,
+    recorded  TEXT NOT NULL,
+    event     INTEGER REFERENCES event (seq)
+) STRICT;
+INSERT INTO setting_new (seq, key, value, logged_by, recorded, event)
+SELECT seq, key, value, logged_by, recorded, event FROM setting;
+DROP TABLE setting;
+ALTER TABLE setting_new RENAME TO setting;
+CREATE VIEW settings AS
+SELECT key, value, logged_by, recorded FROM setting s
+WHERE seq = (SELECT max(seq) FROM setting WHERE key = s.key);
+CREATE TRIGGER setting_append_only BEFORE UPDATE ON setting
+BEGIN SELECT RAISE(ABORT, 'settings are append-only; claimtrack config set KEY VALUE adds a new value'); END;
+CREATE TRIGGER setting_no_delete BEFORE DELETE ON setting
+BEGIN SELECT RAISE(ABORT, 'settings are append-only; claimtrack config set KEY VALUE adds a new value'); END;
+CREATE TRIGGER setting_tally AFTER INSERT ON setting BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'setting'; END;
+CREATE TRIGGER setting_untally AFTER DELETE ON setting BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'setting'; END;

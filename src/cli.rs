@@ -34,6 +34,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
+    /// Fit tables and the terminal report to this many columns; a table too wide for it
+    /// prints one block per record [default: the terminal's width, else 100 for tables and
+    /// 80 for the report and the matrix]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: Option<u16>,
+
     /// Print no messages on stderr, only data and errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -121,7 +127,7 @@ pub enum Command {
     /// Verdicts on propositions (exported as ClaimReview)
     #[command(subcommand)]
     Verdict(verdict::Command),
-    /// The newsroom's settings (org.name, org.url)
+    /// The newsroom's settings (org.name, org.url, report.title)
     #[command(subcommand)]
     Config(config::Command),
     /// A desk: many fact-checkers, one record, on PostgreSQL (init, add people, status)

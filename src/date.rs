@@ -190,8 +190,9 @@ pub enum When {
     Moment(Timestamp),
 }
 
-pub const WHEN_FORMS: &str = "a date (2025-09, 2025-09-25), an instant (2025-09-25T14:30:00Z), today, yesterday, \
-a weekday (monday: the last one), or a time back from now (30m, 12h, 3d, 2w)";
+pub const WHEN_FORMS: &str = "a date (2025-09, 2025-09-25, 8 Feb 2023, Feb 2023), an instant (2025-09-25T14:30:00Z), \
+today, yesterday, a weekday (monday: the last one), any of these with a time of day in UTC (15:20 for today, \
+yesterday 09:00, 8 Feb 2023 15:20), or a time back from now (30m, 12h, 3d, 2w)";
 
 impl When {
     /// The first moment it covers (for `--since`).
@@ -210,6 +211,15 @@ impl When {
         }
     }
 
+    /// The date it names at its precision, an instant as itself (for a date typed at a
+    /// prompt).
+    pub fn as_date(&self) -> Date {
+        match self {
+            When::Date(d) => *d,
+            When::Moment(t) => Date::Instant(t.0),
+        }
+    }
+
     /// The day it falls on (for `--as-of`), or the date itself at its precision.
     pub fn date(&self) -> Date {
         match self {
@@ -218,8 +228,35 @@ impl When {
         }
     }
 
-    /// Reads what a person typed, relative to `now`.
+    /// Reads what a person typed, relative to `now`: also a day with a time of day after
+    /// it ("yesterday 09:00", "8 Feb 2023, 14:30 UTC" as the reports print an instant), or
+    /// a time of day alone for today ("15:20"), in UTC.
     pub fn parse_at(text: &str, now: DateTime<Utc>) -> Result<When, String> {
+        let refused = || format!("'{text}' is not a moment claimtrack can read; use {WHEN_FORMS}");
+        let trimmed = text.trim();
+        let trimmed = trimmed.strip_suffix(" UTC").or_else(|| trimmed.strip_suffix(" utc")).unwrap_or(trimmed);
+        let (day, last) = trimmed.rsplit_once(char::is_whitespace).unwrap_or(("", trimmed));
+        if let Some(time) = time_of_day(last) {
+            let day = day.trim().trim_end_matches(',');
+            let day = match day {
+                "" => now.date_naive(),
+                day => match When::parse_at(day, now) {
+                    Ok(When::Date(Date::Day(d))) => d,
+                    _ => return Err(refused()),
+                },
+            };
+            return Ok(When::Moment(Timestamp(day.and_time(time).and_utc())));
+        }
+        // A date of the calendar's shape says what is wrong with it ("not a day of the
+        // calendar"), then the forms.
+        Self::parse_day_at(text, now).map_err(|e| match e.filter(|e| !e.contains("is not a valid date")) {
+            Some(e) => format!("{e}; use {WHEN_FORMS}"),
+            None => refused(),
+        })
+    }
+
+    /// [`When::parse_at`] without a time of day; the error of a date it could not read.
+    fn parse_day_at(text: &str, now: DateTime<Utc>) -> Result<When, Option<String>> {
         let word = text.trim().to_lowercase();
         let today = now.date_naive();
         let day = |d: NaiveDate| Ok(When::Date(Date::Day(d)));
@@ -237,13 +274,56 @@ impl When {
         if let Some(span) = duration(&word) {
             return Ok(When::Moment(Timestamp(now - span)));
         }
+        if let Some(date) = written(&word) {
+            return Ok(When::Date(date));
+        }
         text.trim()
             .parse::<Date>()
             .map(|d| match d {
                 Date::Instant(t) => When::Moment(Timestamp(t)),
                 other => When::Date(other),
             })
-            .map_err(|_| format!("'{text}' is not a moment claimtrack can read; use {WHEN_FORMS}"))
+            .map_err(Some)
+    }
+}
+
+/// "15:20" or "15:20:05": a time of day.
+fn time_of_day(word: &str) -> Option<chrono::NaiveTime> {
+    if !word.contains(':') || !word.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return None;
+    }
+    chrono::NaiveTime::parse_from_str(word, "%H:%M:%S")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(word, "%H:%M"))
+        .ok()
+}
+
+/// A day or a month as the reports write it ("8 Feb 2023", "Feb 2023"; the month's name
+/// whole or its first three letters, any case).
+fn written(word: &str) -> Option<Date> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let month = |m: &str| {
+        let m = m.trim_end_matches('.');
+        MONTHS.iter().position(|name| m.len() >= 3 && name.starts_with(m)).map(|i| i as u32 + 1)
+    };
+    let year = |y: &str| y.parse::<i32>().ok().filter(|_| y.len() == 4);
+    let words: Vec<&str> = word.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [m, y] => Some(Date::Month(year(y)?, month(m)?)),
+        [d, m, y] => NaiveDate::from_ymd_opt(year(y)?, month(m)?, d.parse().ok()?).map(Date::Day),
+        _ => None,
     }
 }
 
@@ -378,7 +458,18 @@ mod tests {
         assert_eq!(w("2025-09").end().to_string(), "2025-09-30T23:59:59.999999Z");
         assert_eq!(w("2025-09-25T14:30:00+02:00").start().to_string(), "2025-09-25T12:30:00.000000Z");
         assert_eq!(w("3d").date(), d("2026-11-26"));
-        for bad in ["", "tomorrow", "3y", "0d", "-2d", "2025-13", "mondays"] {
+        // A time of day, in UTC; and the dates the reports print.
+        assert_eq!(w("15:20").start().to_string(), "2026-11-29T15:20:00.000000Z");
+        assert_eq!(w("yesterday 09:00").start().to_string(), "2026-11-28T09:00:00.000000Z");
+        assert_eq!(w("2025-09-25 14:30:05").start().to_string(), "2025-09-25T14:30:05.000000Z");
+        assert_eq!(w("8 Feb 2023"), When::Date(d("2023-02-08")));
+        assert_eq!(w("8 february 2023 07:45").start().to_string(), "2023-02-08T07:45:00.000000Z");
+        assert_eq!(w("Feb 2023"), When::Date(d("2023-02")));
+        assert_eq!(w(&d("2025-09-25T14:30:00Z").human()), w("2025-09-25T14:30:00Z"), "an instant as printed");
+        assert_eq!(w(&d("2025-09").human()), When::Date(d("2025-09")));
+        assert!(When::parse_at("2025-13", now).unwrap_err().contains("no month 13"));
+        assert!(When::parse_at("2025-02-30", now).unwrap_err().contains("not a day of the calendar"));
+        for bad in ["", "tomorrow", "3y", "0d", "-2d", "mondays", "25:00", "2025 10:00", "30 Feb 2023", "Fe 2023"] {
             let err = When::parse_at(bad, now).unwrap_err();
             assert!(err.contains("yesterday") && err.contains("12h"), "{bad}: {err}");
         }

@@ -155,17 +155,27 @@ pub fn parse(text: &str) -> Result<(Bundle, Places, Vec<String>)> {
     Ok((bundle, places, errors))
 }
 
-/// A record read, into its list; one that could not be, into the errors.
-fn keep<T>(errors: &mut Vec<String>, list: &mut Vec<T>, read: Result<T>) {
-    match read {
-        Ok(record) => list.push(record),
-        Err(e) => errors.extend(e.lines()),
-    }
+/// A record read, into its list; what was wrong with it, into the errors.
+fn keep<T>(errors: &mut Vec<String>, list: &mut Vec<T>, (record, wrong): (Option<T>, Vec<String>)) {
+    list.extend(record);
+    errors.extend(wrong);
 }
 
-/// Errors in the order of the lines they name (those naming none first).
+/// Errors in the order of the lines they name (those naming none first), one for each
+/// field of a line: the first said, which is the reading's (a value the write path checks
+/// again is one a reading error already stood in for).
 pub fn by_line(mut errors: Vec<String>) -> Vec<String> {
     errors.sort_by_key(|e| error_line(e).map_or(0, |(line, _)| line));
+    let mut said: Vec<(usize, String)> = Vec::new();
+    errors.retain(|e| match error_line(e) {
+        Some((line, rest)) => {
+            let field = (line, rest.split(": ").next().unwrap_or(rest).to_string());
+            let new = !said.contains(&field);
+            said.push(field);
+            new
+        }
+        None => true,
+    });
     errors.dedup();
     errors
 }
@@ -232,13 +242,23 @@ fn default<'a>(
     }
 }
 
-/// Reads one table as a record, noting where it and its fields stood.
+/// Stand-ins for a required value that is wrong (a misspelt stance or kind), so that the
+/// rest of its record is still read and its references checked, and records naming it
+/// (claims naming a new source) find it: every mistake shows in one round. Nothing is
+/// written while any error stands.
+const STAND_INS: &[(&str, &str)] = &[("stance", "affirms"), ("kind", "other")];
+
+/// Reads one table as a record, noting where it and its fields stood, with every mistake
+/// in it: an unknown key is reported and left out, a wrong value reported and left out (or
+/// stood in for, see [`STAND_INS`]), and the record read again, until it reads or a field
+/// it needs is missing. A record that does not read is not noted: the places follow the
+/// bundle's lists, so the errors of the write path name the right lines.
 fn record<T: DeserializeOwned>(
     places: &mut Places,
     section: &'static str,
     plural: &'static str,
-    table: Spanned<DeTable<'_>>,
-) -> Result<T> {
+    mut table: Spanned<DeTable<'_>>,
+) -> (Option<T>, Vec<String>) {
     let span = table.span();
     let fields = table
         .get_ref()
@@ -254,15 +274,47 @@ fn record<T: DeserializeOwned>(
         })
         .collect();
     let place = Place { section, start: span.start, fields };
-    let value = Spanned::new(span.clone(), DeValue::Table(table.into_inner()));
-    let parsed = T::deserialize(ValueDeserializer::from(value)).map_err(|e| {
-        Error::input(format!("{}: {}", places.at_offset(&place, e.span().unwrap_or(span).start), e.message()))
-    });
-    match places.records.iter_mut().find(|r| r.0 == plural) {
-        Some(r) => r.1.push(place),
-        None => places.records.push((plural, vec![place])),
+    let mut errors = Vec::new();
+    let mut left_out: Vec<String> = Vec::new();
+    let record = loop {
+        let value = Spanned::new(span.clone(), DeValue::Table(table.get_ref().clone()));
+        let e = match T::deserialize(ValueDeserializer::from(value)) {
+            Ok(record) => break Some(record),
+            Err(e) => e,
+        };
+        let offset = e.span().unwrap_or(span.clone()).start;
+        let message = format!("{}: {}", places.at_offset(&place, offset), e.message());
+        let field = place.fields.iter().find(|f| f.value.contains(&offset) || f.key == offset);
+        match field.map(|f| f.name.as_str()).filter(|name| !left_out.iter().any(|l| l == name)) {
+            Some(name) => {
+                errors.push(message);
+                left_out.push(name.to_string());
+                match STAND_INS.iter().find(|s| s.0 == name) {
+                    Some((_, stand_in)) => {
+                        if let Some(v) = table.get_mut().get_mut(name) {
+                            *v = Spanned::new(v.span(), DeValue::String((*stand_in).into()));
+                        }
+                    }
+                    None => drop(table.get_mut().remove(name)),
+                }
+            }
+            None => {
+                // A field needed but missing: said, unless it is one left out above.
+                let missing = e.message().split('`').nth(1).unwrap_or_default();
+                if !left_out.iter().any(|l| l == missing) {
+                    errors.push(message);
+                }
+                break None;
+            }
+        }
+    };
+    if record.is_some() {
+        match places.records.iter_mut().find(|r| r.0 == plural) {
+            Some(r) => r.1.push(place),
+            None => places.records.push((plural, vec![place])),
+        }
     }
-    parsed
+    (record, errors)
 }
 
 /// The line an error of [`parse`] or of the write path names ("line 12: party: ..."), and
@@ -348,6 +400,8 @@ stance = ""        # {stances}
 quote = ""         # the party's words, verbatim
 stated = ""        # when the party said it
 via = ""           # the party that relayed it (the outlet quoting officials)
+source = ""        # where you read it, if not the [source] above
+basis = []         # the sources its content rests on, e.g. ["reuters-documents"]
 note = ""
 # confidence = 0.8 # how sure you are that the party holds this stance, 0 to 1
 # grade = 2        # Admiralty credibility, 1 (confirmed) to 6 (cannot be judged)
@@ -478,10 +532,10 @@ proposition = "p-x"
         // Every record's error at once, each at its line.
         let two = FILE.replace(r#"stance = "denies""#, r#"stance = "deny""#).replace("quote =", "qoute =");
         let all = err(&two);
-        assert_eq!(all.lines().count(), 1, "one record, one error (its first): {all}");
+        assert_eq!(all.lines().count(), 2, "one record, each of its errors: {all}");
         let three = format!("{two}\n[[party]]\nid = \"x\"\nname = \"X\"\nkind = \"alien\"\n");
         let all = err(&three);
-        assert_eq!(all.lines().count(), 2, "{all}");
+        assert_eq!(all.lines().count(), 3, "{all}");
         assert!(all.lines().any(|l| l.contains("'alien'")), "{all}");
         let missing = err("[source]\nid = \"x\"\n\n[[claim]]\nparty = \"a\"\n");
         assert!(missing.starts_with("line 4: claim: missing field"), "{missing}");

@@ -5,12 +5,12 @@
 use crate::error::{Context, Error, Result};
 use crate::interchange::write;
 pub use crate::interchange::write::{cell_text, json, json_line};
-use comfy_table::{presets, Cell, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
 
 /// Every output format a command may speak; each command says which it takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -94,21 +94,210 @@ pub fn visible_lines(text: &str) -> String {
     text.split('\n').map(visible).collect::<Vec<_>>().join("\n")
 }
 
-/// A table cell of logged text, made [`visible`].
-pub fn cell(text: &str) -> Cell {
-    Cell::new(visible(text))
+/// A table of text as every command prints it (see [`Grid::render`]).
+pub struct Grid {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
 }
 
-/// A fresh table in the house style: fits the terminal, plain off it.
-pub fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().map(|h| cell(h)));
-    if !std::io::stdout().is_terminal() {
-        t.load_preset(presets::ASCII_MARKDOWN);
+/// The columns whose values head a record's block when a table does not fit: its id and
+/// its kind (`f-knqbxdy872  conflict`), else its first column.
+const HEADLINE: &[&str] = &["id", "finding", "seq", "key", "record", "kind"];
+
+/// The narrowest a column of prose is squeezed to before the table becomes blocks.
+const PROSE_FLOOR: usize = 12;
+
+impl Grid {
+    pub fn new(header: &[&str]) -> Self {
+        Grid { header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
     }
-    t
+
+    /// A row of logged text, each cell made [`visible`].
+    pub fn add(&mut self, cells: impl IntoIterator<Item = impl AsRef<str>>) {
+        self.add_styled(cells.into_iter().map(|c| visible(c.as_ref()).into_owned()));
+    }
+
+    /// A row whose cells are already visible and may carry SGR colour codes (`\x1b[31m`),
+    /// which take no width.
+    pub fn add_styled(&mut self, cells: impl IntoIterator<Item = String>) {
+        self.rows.push(cells.into_iter().collect());
+    }
+
+    /// The table fitted to `width` columns: never a line longer, never a word split (but
+    /// one longer than a whole line). Columns keep their natural width while the table
+    /// fits; then the widest give way down to their longest word; when even that does not
+    /// fit, each record becomes a block: its id and kind on the first line, then its other
+    /// fields one a line, indented, wrapped at words. Box-drawn on a terminal, a Markdown
+    /// table elsewhere.
+    pub fn render(&self, width: usize) -> String {
+        match self.widths(width) {
+            Some(widths) => self.table(&widths, std::io::stdout().is_terminal()),
+            None => self.blocks(width),
+        }
+    }
+
+    /// The columns' widths that fit `width`, if any do.
+    fn widths(&self, width: usize) -> Option<Vec<usize>> {
+        let columns = self.header.len();
+        let cells = |i: usize| self.rows.iter().map(move |r| r.get(i).map_or("", String::as_str));
+        let natural: Vec<usize> = (0..columns)
+            .map(|i| cells(i).map(shown_width).chain([self.header[i].width()]).max().unwrap_or(0))
+            .collect();
+        let floor: Vec<usize> = (0..columns)
+            .map(|i| {
+                let word = cells(i).flat_map(str::split_whitespace).map(shown_width).max().unwrap_or(0);
+                word.max(self.header[i].width()).max(natural[i].min(PROSE_FLOOR))
+            })
+            .collect();
+        let room = width.checked_sub(3 * columns + 1)?;
+        if floor.iter().sum::<usize>() > room {
+            return None;
+        }
+        let mut widths = natural;
+        while widths.iter().sum::<usize>() > room {
+            let (i, _) = widths.iter().enumerate().filter(|(i, w)| **w > floor[*i]).max_by_key(|(_, w)| **w)?;
+            widths[i] -= 1;
+        }
+        Some(widths)
+    }
+
+    fn table(&self, widths: &[usize], boxed: bool) -> String {
+        let rule = |left: &str, fill: &str, mid: &str, right: &str| {
+            let parts: Vec<String> = widths.iter().map(|w| fill.repeat(w + 2)).collect();
+            format!("{left}{}{right}\n", parts.join(mid))
+        };
+        let bar = if boxed { "│" } else { "|" };
+        let line = |cells: &[String]| {
+            let wrapped: Vec<Vec<String>> =
+                widths.iter().enumerate().map(|(i, w)| wrap(cells.get(i).map_or("", String::as_str), *w)).collect();
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let mut out = String::new();
+            for l in 0..height {
+                out.push_str(bar);
+                for (cell, w) in wrapped.iter().zip(widths) {
+                    let text = cell.get(l).map_or("", String::as_str);
+                    out.push_str(&format!(" {text}{} {bar}", " ".repeat(w - shown_width(text))));
+                }
+                out.push('\n');
+            }
+            out
+        };
+        let mut out = String::new();
+        if boxed {
+            out.push_str(&rule("┌", "─", "┬", "┐"));
+        }
+        out.push_str(&line(&self.header));
+        out.push_str(&if boxed { rule("╞", "═", "╪", "╡") } else { rule("|", "-", "|", "|") });
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        if boxed {
+            out.push_str(&rule("└", "─", "┴", "┘"));
+        }
+        out
+    }
+
+    fn blocks(&self, width: usize) -> String {
+        let mut headline: Vec<usize> =
+            (0..self.header.len()).filter(|i| HEADLINE.contains(&self.header[*i].as_str())).collect();
+        if headline.is_empty() {
+            headline.push(0);
+        }
+        let label = self.header.iter().map(|h| h.width()).max().unwrap_or(0) + 2;
+        let mut out = String::new();
+        for (n, row) in self.rows.iter().enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            let cell = |i: usize| row.get(i).map_or("", String::as_str);
+            let head: Vec<&str> = headline.iter().map(|i| cell(*i)).filter(|c| !c.is_empty()).collect();
+            for l in wrap(&head.join("  "), width) {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            for (i, name) in self.header.iter().enumerate() {
+                if headline.contains(&i) || cell(i).trim().is_empty() {
+                    continue;
+                }
+                let lines = wrap(cell(i), width.saturating_sub(2 + label));
+                let narrow = lines.iter().any(|l| shown_width(l) > width.saturating_sub(2 + label));
+                if narrow {
+                    // A word longer than the room beside the label: the value under it.
+                    out.push_str(&format!("  {name}\n"));
+                    for l in wrap(cell(i), width - 4) {
+                        out.push_str(&format!("    {l}\n"));
+                    }
+                    continue;
+                }
+                for (k, l) in lines.iter().enumerate() {
+                    let lead = if k == 0 {
+                        format!("  {name}{}", " ".repeat(label - name.width()))
+                    } else {
+                        " ".repeat(2 + label)
+                    };
+                    out.push_str(&format!("{lead}{l}\n"));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The display width of text that may carry SGR colour codes.
+fn shown_width(text: &str) -> usize {
+    if !text.contains('\x1b') {
+        return text.width();
+    }
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|c| c.is_ascii_alphabetic());
+        } else {
+            plain.push(c);
+        }
+    }
+    plain.width()
+}
+
+/// Text in lines of at most `width` columns, broken at white space; a word longer than a
+/// line is the one thing broken.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while shown_width(&word) > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut head = String::new();
+            let mut rest = word.chars();
+            for c in rest.by_ref() {
+                head.push(c);
+                if shown_width(&head) >= width {
+                    break;
+                }
+            }
+            lines.push(head);
+            word = rest.collect();
+        }
+        if word.is_empty() {
+            continue;
+        }
+        if !line.is_empty() && shown_width(&line) + 1 + shown_width(&word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn to_objects<T: Serialize>(rows: &[T]) -> Vec<serde_json::Map<String, Value>> {
@@ -120,36 +309,40 @@ fn to_objects<T: Serialize>(rows: &[T]) -> Vec<serde_json::Map<String, Value>> {
         .collect()
 }
 
-/// Writes records as a table (`columns` only), a JSON array, or CSV (`fields`, in order).
-pub fn list<T: Serialize>(rows: &[T], format: Format, columns: &[&str], fields: &[&str]) -> Result<()> {
+/// Writes records as a table fitted to `width` (`columns` only), a JSON array, or CSV
+/// (`fields`, in order).
+pub fn list<T: Serialize>(rows: &[T], format: Format, columns: &[&str], fields: &[&str], width: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => json(&mut out, rows)?,
         Format::Csv => write::fields(&mut out, rows, fields)?,
         _ => {
-            let mut t = table(columns);
+            let mut t = Grid::new(columns);
             for row in to_objects(rows) {
-                t.add_row(columns.iter().map(|c| cell(&cell_text(row.get(*c)))));
+                t.add(columns.iter().map(|c| cell_text(row.get(*c))));
             }
-            writeln!(out, "{t}").context(|| "writing the table".into())?;
+            drop(out);
+            print(&t.render(width))?;
         }
     }
     Ok(())
 }
 
-/// Writes one record: a two-column table of its fields, a JSON object or one CSV row.
-pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result<()> {
+/// Writes one record: a two-column table of its fields fitted to `width`, a JSON object or
+/// one CSV row.
+pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str], width: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => json(&mut out, record)?,
         Format::Csv => write::fields(&mut out, std::slice::from_ref(record), fields)?,
         _ => {
             let row = to_objects(std::slice::from_ref(record)).remove(0);
-            let mut t = table(&["field", "value"]);
+            let mut t = Grid::new(&["field", "value"]);
             for (k, v) in &row {
-                t.add_row([cell(k), cell(&cell_text(Some(v)))]);
+                t.add([k.clone(), cell_text(Some(v))]);
             }
-            writeln!(out, "{t}").context(|| "writing the table".into())?;
+            drop(out);
+            print(&t.render(width))?;
         }
     }
     Ok(())
@@ -304,5 +497,38 @@ mod tests {
             "\\x7f\\u{009b}\\u{202e}\\u{2066}\\u{200b}\\u{2028}"
         );
         assert_eq!(visible_lines("a\u{1b}\nb"), "a\\e\nb");
+    }
+
+    fn grid() -> Grid {
+        let mut g = Grid::new(&["id", "kind", "detail"]);
+        g.add([
+            "f-knqbxdy872",
+            "conflict",
+            "affirmed by European security officials; denied by China's foreign ministry",
+        ]);
+        g.add(["f-3azsa2nqkd", "single-source", "one line of evidence"]);
+        g
+    }
+
+    #[test]
+    fn a_grid_wraps_cells_at_words_and_never_passes_its_width() {
+        let text = grid().table(&grid().widths(60).expect("fits at 60"), false);
+        assert!(text.lines().all(|l| l.width() <= 60), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("| f-knqbxdy872 | conflict ")), "{text}");
+        for word in ["European", "security", "officials;", "ministry"] {
+            assert!(text.lines().any(|l| l.contains(word)), "{word} split:\n{text}");
+        }
+        let wide = grid().render(200);
+        assert_eq!(wide.lines().count(), 4, "one line per record when it fits:\n{wide}");
+    }
+
+    #[test]
+    fn a_grid_too_narrow_for_its_longest_words_prints_blocks() {
+        let text = grid().render(40);
+        assert!(text.starts_with("f-knqbxdy872 conflict\n  detail  affirmed by"), "{text}");
+        assert!(text.contains("\n\nf-3azsa2nqkd single-source\n"), "a blank line between records:\n{text}");
+        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert_eq!(wrap("a-very-long-identifier-indeed", 10).len(), 3, "only a word longer than the line is cut");
+        assert_eq!(shown_width("\x1b[31mhigh\x1b[0m"), 4, "colour takes no width");
     }
 }

@@ -65,8 +65,10 @@ pub fn pick(prompt: &str, choices: &[Choice]) -> Result<Option<usize>> {
 }
 
 /// The choices that match what was typed, best first, each with how well (0: exactly one of
-/// its names; 1: a whole word of one; 2: inside one; 3: inside how it is shown; 4: its letters
-/// in order). Case, accents and punctuation aside; ties keep the list's order.
+/// its names (an id, a name, an alias); 1: the start of one; 2: a whole word of one; 3: the
+/// start of a word of one; 4: inside one; 5: the initials of one ("cfm" for China's foreign
+/// ministry); 6: the start of a word of how it is shown). Anything else is unrelated and
+/// left out. Case, accents and punctuation aside; ties keep the list's order.
 pub fn rank(typed: &str, choices: &[Choice]) -> Vec<(usize, u8)> {
     let q = crate::store::fold(typed);
     let words = |text: &str| -> Vec<String> {
@@ -76,28 +78,32 @@ pub fn rank(typed: &str, choices: &[Choice]) -> Vec<(usize, u8)> {
             .map(String::from)
             .collect()
     };
-    let in_order = |text: &str| {
-        let mut rest = text.chars();
-        q.chars().filter(|c| !c.is_whitespace()).all(|c| rest.any(|t| t == c))
+    let initials = |text: &str| {
+        let folded = crate::store::fold(text);
+        folded.split_whitespace().filter_map(|w| w.chars().find(|c| c.is_alphanumeric())).collect::<String>()
     };
     let mut ranked: Vec<(usize, u8)> = choices
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
             let names: Vec<String> = c.names.iter().map(|n| crate::store::fold(n)).collect();
-            let label = crate::store::fold(&c.label);
+            let word_starts = |text: &str| words(text).iter().any(|w| w.starts_with(&q));
             let tier = if q.is_empty() {
-                4
+                6
             } else if names.contains(&q) {
                 0
-            } else if c.names.iter().any(|n| words(n).contains(&q)) {
+            } else if names.iter().any(|n| n.starts_with(&q)) {
                 1
-            } else if names.iter().any(|n| n.contains(&q)) {
+            } else if c.names.iter().any(|n| words(n).contains(&q)) {
                 2
-            } else if label.contains(&q) {
+            } else if c.names.iter().any(|n| word_starts(n)) {
                 3
-            } else if in_order(&label) {
+            } else if names.iter().any(|n| n.contains(&q)) {
                 4
+            } else if q.chars().count() > 1 && c.names.iter().any(|n| initials(n) == q.replace(' ', "")) {
+                5
+            } else if word_starts(&c.label) {
+                6
             } else {
                 return None;
             };
@@ -153,15 +159,27 @@ mod tests {
             ),
             choice("s-seed-article", "s-seed-article · The seed article", &["s-seed-article", "The seed article"]),
         ];
-        assert_eq!(rank("seed", &sources)[0], (1, 1), "a word of the id beats a word inside a title");
+        assert_eq!(rank("seed", &sources), [(1, 2), (0, 3)], "a word of the id beats the start of a word");
         assert_eq!(rank("S-Seed-Article", &sources), [(1, 0)], "the id itself, in any case, alone");
         let parties = [
             choice("china-mfa", "China's foreign ministry", &["china-mfa", "China's foreign ministry", "MFA"]),
             choice("mfa-watch", "MFA Watch", &["mfa-watch", "MFA Watch"]),
+            choice("kremlin", "Kremlin (The Kremlin)", &["kremlin", "Kremlin", "The Kremlin"]),
+            choice("russia-mod", "Russian defense ministry", &["russia-mod", "Russian defense ministry"]),
+            choice("eu-officials", "European security officials", &["eu-officials", "European security officials"]),
         ];
         assert_eq!(rank("mfa", &parties)[0], (0, 0), "an alias typed exactly comes first");
-        assert_eq!(rank("cfm", &parties), [(0, 4)], "letters in order, last");
+        assert_eq!(rank("mfa", &parties)[1], (1, 1), "then the start of a name");
+        assert_eq!(rank("Krem", &parties), [(2, 1)], "a prefix of a name, and nothing unrelated");
+        assert_eq!(rank("ministry", &parties), [(0, 2), (3, 2)], "a whole word of a name");
+        assert_eq!(rank("cfm", &parties), [(0, 5)], "initials");
+        assert!(
+            rank("rm", &parties).iter().all(|(i, _)| *i == 3),
+            "{:?}: letters in order are not a match",
+            rank("rm", &parties)
+        );
         assert!(rank("zzz", &parties).is_empty());
-        assert_eq!(rank("", &parties).len(), 2, "nothing typed lists all");
+        assert!(rank("eo", &parties).is_empty(), "scattered letters are unrelated");
+        assert_eq!(rank("", &parties).len(), 5, "nothing typed lists all");
     }
 }

@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match format {
         Format::Json => output::json(&mut std::io::stdout().lock(), &digest),
         Format::Markdown => output::print(&markdown::digest(&digest, 1)),
-        _ => output::print(&terminal::digest(&digest, super::report::terminal_width())),
+        _ => output::print(&terminal::digest(&digest, ctx.report_width())),
     }
 }
 

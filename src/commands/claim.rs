@@ -183,7 +183,10 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
         a.quote = prompt::value("Quote (the party's words, verbatim; Enter for none)")?;
     }
     if a.stated.is_none() {
-        a.stated = prompt::value("Stated on (YYYY, YYYY-MM or YYYY-MM-DD; Enter if not known)")?;
+        a.stated = prompt::value::<When>(
+            "Stated on (2025-09-25, 8 Feb 2023, Feb 2023, yesterday 09:00, 15:20...; Enter if not known)",
+        )?
+        .map(|w| w.as_date());
     }
     if a.confidence.is_none() {
         a.confidence =
@@ -264,13 +267,13 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 until: a.until.map(|w| w.date()),
             };
             let claims = store::claims(store.conn(), &filter)?;
-            output::list(&claims, format, COLUMNS, LIST_FIELDS)
+            output::list(&claims, format, COLUMNS, LIST_FIELDS, ctx.table_width())
         }
         Command::Show { id } => {
             let format = ctx.format("claim show", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let claim = store::claim(store.conn(), &id)?.ok_or_else(|| not_found(&store, Claim::KIND, &id))?;
-            output::show(&claim, format, LIST_FIELDS)
+            output::show(&claim, format, LIST_FIELDS, ctx.table_width())
         }
     }
 }

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     let mut desk = Desk::connect(&a.url)?;
     crate::clock::act_as(&desk.user);
-    let here = Ctx { db: path.clone(), db_on_command_line: true, format: None, quiet: ctx.quiet };
+    let here = Ctx { db: path.clone(), db_on_command_line: true, format: None, quiet: ctx.quiet, width: ctx.width };
     let moved = here.write(false, |tx| desk::clone_into(tx, &mut desk))?;
     super::sync::report_problems(ctx, &moved);
     ctx.say(format!(

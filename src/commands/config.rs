@@ -10,12 +10,12 @@ use clap::Subcommand;
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Set a setting: org.name or org.url (kept as history; the latest stands)
+    /// Set a setting: org.name, org.url or report.title (kept as history; the latest stands)
     #[command(
-        after_help = "Examples:\n  claimtrack config set org.name \"Example Fact Check\"\n  claimtrack config set org.url https://factcheck.example.org"
+        after_help = "Examples:\n  claimtrack config set org.name \"Example Fact Check\"\n  claimtrack config set org.url https://factcheck.example.org\n  claimtrack config set report.title \"Chinese experts and Russian drones\""
     )]
     Set {
-        /// org.name or org.url
+        /// org.name, org.url or report.title (the title every report carries)
         key: String,
         /// The value to set
         value: String,
@@ -23,7 +23,7 @@ pub enum Command {
     /// Print a setting's value
     #[command(after_help = "Example:\n  claimtrack config get org.name")]
     Get {
-        /// org.name or org.url
+        /// org.name, org.url or report.title (the title every report carries)
         key: String,
     },
     /// List the settings that have values
@@ -64,8 +64,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             ctx.no_format("config get")?;
             known(&key)?;
             let store = ctx.open_for_read()?;
-            match store::settings(store.conn())?.into_iter().find(|(k, _)| *k == key) {
-                Some((_, value)) => output::line(value),
+            match store::setting(store.conn(), &key)? {
+                Some(value) => output::line(value),
                 None => Err(Error::input(format!("{key} is not set; set it with `claimtrack config set {key} VALUE`"))),
             }
         }
@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let store = ctx.open_for_read()?;
             let rows: Vec<Setting> =
                 store::settings(store.conn())?.into_iter().map(|(key, value)| Setting { key, value }).collect();
-            output::list(&rows, format, &["key", "value"], &["key", "value"])
+            output::list(&rows, format, &["key", "value"], &["key", "value"], ctx.table_width())
         }
     }
 }

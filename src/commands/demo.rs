@@ -45,6 +45,6 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     analysis::reconcile(&mut store, false, analysis::Show::Changes, &mut |_, _| {})?;
     let reading = analysis::read(&mut store, Scope::Story, When::default(), &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &[]);
-    let style = Style { width: super::report::terminal_width(), ..Style::default() };
+    let style = Style { width: ctx.report_width(), ..Style::default() };
     output::print(&report::render(&report, format, style)?)
 }

@@ -132,25 +132,20 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
         let next = a.offset + findings.len();
         ctx.say(format!("{} of {total} findings; {rest} more: --offset {next} for the next page", findings.len()));
     }
-    output::list(&findings, format, COLUMNS, Finding::FIELDS)
+    output::list(&findings, format, COLUMNS, Finding::FIELDS, ctx.table_width())
 }
 
 fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let format = ctx.format("findings show", DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
     let finding = store::resolve_finding(store.conn(), id)?;
-    output::show(&finding, format, Finding::FIELDS)?;
+    output::show(&finding, format, Finding::FIELDS, ctx.table_width())?;
     if format == Format::Table {
-        let mut t = output::table(&["at", "state", "by", "note"]);
+        let mut t = output::Grid::new(&["at", "state", "by", "note"]);
         for e in store::triage_history(store.conn(), Some(&finding.id))? {
-            t.add_row([
-                output::cell(&e.at),
-                output::cell(e.state.as_str()),
-                output::cell(&e.by),
-                output::cell(&e.note.unwrap_or_default()),
-            ]);
+            t.add([e.at, e.state.as_str().to_string(), e.by, e.note.unwrap_or_default()]);
         }
-        output::line(t)?;
+        output::print(&t.render(ctx.table_width()))?;
     }
     Ok(())
 }

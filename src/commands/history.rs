@@ -102,5 +102,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             Ok(Entry { what: format!("{what}{}", pushed_by(store.conn(), &e, filter.record.as_deref())?), event: e })
         })
         .collect::<Result<_>>()?;
-    output::list(&entries, format, COLUMNS, FIELDS)
+    output::list(&entries, format, COLUMNS, FIELDS, ctx.table_width())
 }

@@ -33,7 +33,13 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let format = ctx.format("link list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let links = store::links(store.conn())?;
-            output::list(&links, format, &["from", "rel", "to", "logged_by", "recorded"], Link::FIELDS)
+            output::list(
+                &links,
+                format,
+                &["from", "rel", "to", "logged_by", "recorded"],
+                Link::FIELDS,
+                ctx.table_width(),
+            )
         }
     }
 }

@@ -22,9 +22,6 @@ pub struct Args {
     props: Vec<String>,
     #[command(flatten)]
     when: When,
-    /// Fit the table to this many columns [default: the terminal's width, else 80]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
-    width: Option<u16>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -59,9 +56,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             markdown::matrix(&mut text, m);
             out.write_all(text.as_bytes()).context(|| "writing the matrix".into())
         }
-        _ => {
-            let width = a.width.map_or_else(super::report::terminal_width, usize::from);
-            out.write_all(terminal::matrix(m, width).as_bytes()).context(|| "writing the matrix".into())
-        }
+        _ => out.write_all(terminal::matrix(m, ctx.report_width()).as_bytes()).context(|| "writing the matrix".into()),
     }
 }

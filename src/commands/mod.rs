@@ -68,6 +68,8 @@ pub struct Ctx {
     pub db_on_command_line: bool,
     pub format: Option<Format>,
     pub quiet: bool,
+    /// `--width`, if given.
+    pub width: Option<usize>,
 }
 
 impl Ctx {
@@ -146,6 +148,17 @@ impl Ctx {
         }
     }
 
+    /// The width tables are fitted to: --width, else the terminal's, else 100.
+    pub fn table_width(&self) -> usize {
+        self.width.unwrap_or_else(|| report::terminal_width_or(100))
+    }
+
+    /// The width the terminal report and the matrix are fitted to: --width, else the
+    /// terminal's, else 80.
+    pub fn report_width(&self) -> usize {
+        self.width.unwrap_or_else(|| report::terminal_width_or(crate::report::terminal::DEFAULT_WIDTH))
+    }
+
     /// A message for the person at the terminal: stderr, unless --quiet.
     pub fn say(&self, message: impl AsRef<str>) {
         if !self.quiet {
@@ -157,7 +170,13 @@ impl Ctx {
 pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
     crate::clock::check()?;
     crate::store::busy_timeout()?;
-    let ctx = Ctx { db: cli.db_path(), db_on_command_line, format: cli.format, quiet: cli.quiet };
+    let ctx = Ctx {
+        db: cli.db_path(),
+        db_on_command_line,
+        format: cli.format,
+        quiet: cli.quiet,
+        width: cli.width.map(usize::from),
+    };
     match cli.command {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
@@ -255,7 +274,7 @@ fn list_records<T: Logged>(
     let store = ctx.open_for_read()?;
     let mut records = load(store.conn())?;
     records.retain(keep);
-    output::list(&records, format, columns, T::FIELDS)
+    output::list(&records, format, columns, T::FIELDS, ctx.table_width())
 }
 
 /// `KIND show ID`.
@@ -267,7 +286,7 @@ fn show_record<T: Logged>(
     let format = ctx.format(&format!("{} show", T::KIND), DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
     let record = load(store.conn(), id)?.ok_or_else(|| not_found(&store, T::KIND, id))?;
-    output::show(&record, format, T::FIELDS)
+    output::show(&record, format, T::FIELDS, ctx.table_width())
 }
 
 /// The error for a `show` of an id that is not there, with the nearest one.

@@ -9,7 +9,6 @@ use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
 use crate::store::{self, Changes, StoredCorrection};
-use comfy_table::{Cell, Color};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -63,9 +62,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         ));
         return match format {
             Format::Json => output::json(&mut out, outcome),
-            _ => {
-                writeln!(out, "{}", table(&outcome.findings, &statuses(outcome))).context(|| "writing the table".into())
-            }
+            _ => out
+                .write_all(table(&outcome.findings, &statuses(outcome), ctx.table_width()).as_bytes())
+                .context(|| "writing the table".into()),
         };
     }
     let last_run = store.read(store::last_reconcile_event)?;
@@ -99,12 +98,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         _ if show == Show::Changes => {
             if !present.findings.is_empty() {
                 let page = &present.findings[..present.findings.len().min(PAGE)];
-                writeln!(out, "{}", table(page, &present.status)).context(|| "writing the table".into())?;
+                out.write_all(table(page, &present.status, ctx.table_width()).as_bytes())
+                    .context(|| "writing the table".into())?;
             }
             ctx.say(totals(live, &present.live, changed));
             Ok(())
         }
-        _ => writeln!(out, "{}", table(&present.findings, &present.status)).context(|| "writing the table".into()),
+        _ => out
+            .write_all(table(&present.findings, &present.status, ctx.table_width()).as_bytes())
+            .context(|| "writing the table".into()),
     }
 }
 
@@ -202,14 +204,14 @@ fn corrections_touching(conn: &Connection, f: &Finding, corrections: &[StoredCor
 
 /// Findings grouped by proposition (each with its status, by id), the propositions with the
 /// most severe findings first.
-pub fn table(findings: &[Finding], status: &BTreeMap<String, String>) -> comfy_table::Table {
+fn table(findings: &[Finding], status: &BTreeMap<String, String>, width: usize) -> String {
     let mut groups: BTreeMap<Option<&str>, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         groups.entry(f.proposition.as_deref()).or_default().push(f);
     }
     let mut groups: Vec<(Option<&str>, Vec<&Finding>)> = groups.into_iter().collect();
     groups.sort_by_key(|(p, fs)| (fs.iter().map(|f| f.severity).min(), p.is_none(), *p));
-    let mut t = output::table(&["proposition", "finding", "kind", "severity", "state", "detail"]);
+    let mut t = output::Grid::new(&["proposition", "finding", "kind", "severity", "state", "detail"]);
     let colour = output::colour();
     for (prop, findings) in groups {
         for (i, f) in findings.iter().enumerate() {
@@ -218,23 +220,25 @@ pub fn table(findings: &[Finding], status: &BTreeMap<String, String>) -> comfy_t
                 (0, None) => "(sources)".to_string(),
                 _ => String::new(),
             };
-            let mut severity = Cell::new(f.severity);
+            let mut severity = f.severity.to_string();
             if colour {
-                severity = severity.fg(match f.severity {
-                    Severity::High => Color::Red,
-                    Severity::Medium => Color::Yellow,
-                    Severity::Low => Color::Grey,
-                });
+                let code = match f.severity {
+                    Severity::High => "31",
+                    Severity::Medium => "33",
+                    Severity::Low => "90",
+                };
+                severity = format!("\x1b[{code}m{severity}\x1b[0m");
             }
-            t.add_row(vec![
-                output::cell(&label),
-                output::cell(&f.id),
-                Cell::new(f.kind_label()),
+            let plain = |s: &str| output::visible(s).into_owned();
+            t.add_styled([
+                plain(&label),
+                plain(&f.id),
+                f.kind_label().to_string(),
                 severity,
-                Cell::new(f.state),
-                output::cell(&f.detail),
+                f.state.to_string(),
+                plain(&f.detail),
             ]);
         }
     }
-    t
+    t.render(width)
 }

@@ -5,7 +5,8 @@ use crate::analysis::{self, Scope};
 use crate::date::When as Moment;
 use crate::error::Result;
 use crate::output::{self, Format};
-use crate::report::{self, terminal, Style};
+use crate::report::{self, Style};
+use crate::store;
 
 /// The story at a glance: a summary of what is contested, who has not answered and what
 /// rests on thin or retracted evidence; the stance matrix; then for each proposition (most
@@ -28,9 +29,6 @@ pub struct Args {
     since: Option<Moment>,
     #[command(flatten)]
     to: output::Destination,
-    /// Fit the terminal report to this many columns [default: the terminal's width, else 80]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
-    width: Option<u16>,
     /// Show record ids beside names and texts
     #[arg(long)]
     show_ids: bool,
@@ -51,11 +49,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // Checked before anything is read: an --until (here --known-at) before --since.
     let span = a.since.map(|since| changes::span(since, a.when.known_at, "--known-at")).transpose()?;
     let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
-    let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen);
+    let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen)
+        .with_title(store::setting(store.conn(), "report.title")?);
     if let Some(span) = span {
         report = report.with_changes(analysis::changes(&mut store, span, reading.outcome.as_of, &chosen)?);
     }
-    let style = Style { width: a.width.map_or_else(terminal_width, usize::from), show_ids: a.show_ids };
+    let style = Style { width: ctx.report_width(), show_ids: a.show_ids };
     let text = report::render(&report, format, style)?;
     a.to.write(&text, &ctx.db)?;
     if let Some(path) = &a.to.output {
@@ -64,9 +63,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     Ok(())
 }
 
-/// The terminal's width when stdout is one, else the default.
-pub fn terminal_width() -> usize {
-    terminal_size::terminal_size_of(std::io::stdout())
-        .map_or(terminal::DEFAULT_WIDTH, |(w, _)| usize::from(w.0))
-        .max(40)
+/// The terminal's width when stdout is one, else `default`.
+pub fn terminal_width_or(default: usize) -> usize {
+    terminal_size::terminal_size_of(std::io::stdout()).map_or(default, |(w, _)| usize::from(w.0)).max(40)
 }

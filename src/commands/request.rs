@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             requests.retain(|q| {
                 prop.as_ref().is_none_or(|p| q.proposition == *p) && party.as_ref().is_none_or(|p| q.party == *p)
             });
-            output::list(&requests, format, COLUMNS, Request::FIELDS)
+            output::list(&requests, format, COLUMNS, Request::FIELDS, ctx.table_width())
         }
     }
 }

@@ -1,8 +1,7 @@
 //! `claimtrack search`: full-text search in every language, ranked, matches shown in context.
 
 use super::{logged, Ctx, DATA_FORMATS};
-use crate::error::{Context, Error, Result};
-use std::io::Write;
+use crate::error::{Error, Result};
 
 /// Where a match starts and ends, in colour (Unicode private-use characters).
 const MARK_OPEN: &str = "\u{e000}";
@@ -86,13 +85,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     let columns: &[&str] = &["kind", "record", "highlighted"];
     if !colour {
-        return output::list(&hits, format, columns, &["kind", "record", "text", "highlighted", "rank"]);
+        return output::list(
+            &hits,
+            format,
+            columns,
+            &["kind", "record", "text", "highlighted", "rank"],
+            ctx.table_width(),
+        );
     }
-    let mut t = output::table(columns);
+    let mut t = output::Grid::new(columns);
     for h in &hits {
         let highlighted =
             output::visible(&h.highlighted).replace(MARK_OPEN, "\x1b[1;33m").replace(MARK_CLOSE, "\x1b[0m");
-        t.add_row([output::cell(&h.kind), output::cell(&h.record), comfy_table::Cell::new(highlighted)]);
+        t.add_styled([output::visible(&h.kind).into_owned(), output::visible(&h.record).into_owned(), highlighted]);
     }
-    writeln!(std::io::stdout().lock(), "{t}").context(|| "writing the table".into())
+    output::print(&t.render(ctx.table_width()))
 }

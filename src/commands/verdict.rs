@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
             let mut verdicts = store::verdicts(store.conn())?;
             verdicts.retain(|v| prop.as_ref().is_none_or(|p| v.proposition == *p));
-            output::list(&verdicts, format, COLUMNS, Verdict::FIELDS)
+            output::list(&verdicts, format, COLUMNS, Verdict::FIELDS, ctx.table_width())
         }
         Command::Show { prop } => {
             let format = ctx.format("verdict show", DATA_FORMATS)?;
@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let prop = chosen_propositions(&store, "PROP", &[prop])?.remove(0);
             let standing = store::verdicts(store.conn())?.into_iter().rfind(|v| v.proposition == prop);
             match standing {
-                Some(v) => output::show(&v, format, Verdict::FIELDS),
+                Some(v) => output::show(&v, format, Verdict::FIELDS, ctx.table_width()),
                 None => Err(crate::error::Error::input(format!(
                     "no verdict on '{prop}' yet; set one with `claimtrack verdict set {prop} --rating ... --best ... --worst ... --label ...`"
                 ))),

@@ -1,11 +1,14 @@
 //! The report as one self-contained HTML page: inline CSS, an inline SVG timeline where a
-//! proposition has two dates or more, no scripts and nothing fetched. Laid out for a laptop
-//! and a phone (the page never scrolls sideways; a wide matrix or chart scrolls in its own
-//! box) and for print (the summary on page one). Every piece of logged text is escaped.
+//! proposition has two dates or more, no scripts and nothing fetched. Laid out for any width
+//! from a phone to a wide screen (360 to 1600 px) with nothing to scroll sideways: the stance
+//! matrix is a table where its columns fit and one block per proposition where they do not
+//! (a media query at the width this page's table needs), a timeline is a chart on a wide
+//! screen and a list of dates on a narrow one, and long words wrap. For print too (the
+//! summary on page one). Every piece of logged text is escaped.
 
 use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine, TimelineEntry};
+use super::{Cell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, TimelineEntry};
 use crate::model::{DateBasis, Stance};
 use crate::reconcile::ClaimStatus;
 use std::fmt::Write;
@@ -47,14 +50,22 @@ section.summary ul { margin: 0; padding-left: 1.1rem; }
 @media (min-width: 900px) { section.summary { columns: 2; column-gap: 2rem; } section.summary div { break-inside: avoid; } }
 section.summary li { margin: .15rem 0; }
 .num { color: var(--muted); font-variant-numeric: tabular-nums; }
-.scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-size: .85rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { font-weight: 600; }
-table.matrix th.prop { min-width: 7rem; max-width: 9rem; font-size: .74rem; font-weight: 500; line-height: 1.25; }
+table.matrix { width: 100%; }
+table.matrix th.prop { min-width: 6.5rem; font-size: .74rem; font-weight: 500; line-height: 1.25; }
 table.matrix th.prop a { text-decoration: none; }
-table.matrix th:first-child { position: sticky; left: 0; background: #fff; min-width: 8rem; }
-table.matrix tbody th { white-space: nowrap; }
+table.matrix th:first-child { min-width: 8rem; max-width: 12rem; }
+.matrix-blocks { display: none; }
+.matrix-blocks dl { margin: .3rem 0 .5rem; }
+.matrix-blocks dt { font-weight: 600; font-size: .88rem; }
+.matrix-blocks dd { margin: .05rem 0 0 1.1rem; font-size: .85rem; }
+.matrix-blocks .stance { display: inline-block; min-width: 5.5rem; }
+@media (min-width: 900px) { .matrix-blocks { columns: 2; column-gap: 2rem; } .matrix-blocks dl { break-inside: avoid; margin-top: 0; } }
+ol.timeline-list { display: none; list-style: none; padding: 0; margin: .2rem 0; font-size: .82rem; }
+ol.timeline-list li { margin: .1rem 0; }
+ol.timeline-list .when { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .35rem; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 table.matrix td { text-align: center; white-space: nowrap; font-weight: 600; font-size: .8rem; }
 td.affirms { background: #dafbe1; color: var(--affirms); }
@@ -63,13 +74,13 @@ td.qualifies, td.awaiting, td.not-asked { background: #fff8c5; color: #7d4e00; }
 td.neutral { background: var(--tint); color: var(--neutral); }
 td.declined, td.no-response { background: #fbefff; color: var(--declined); }
 table.claims { width: 100%; margin: .1rem 0; table-layout: fixed; }
-col.party { width: 12rem; } col.stance { width: 8.5rem; } col.date { width: 6rem; }
-table.claims td.date { white-space: nowrap; }
+col.party { width: 12rem; } col.stance { width: 8.5rem; } col.date { width: 8.5rem; }
+td, th, li, p, dd, dt, h1, h2 { overflow-wrap: anywhere; }
 table.claims td.said .note { display: inline; }
 .stance { font-weight: 600; }
 .stance.affirms { color: var(--affirms); } .stance.denies { color: var(--denies); }
 .stance.qualifies { color: var(--qualifies); } .stance.declined, .stance.no-response { color: var(--declined); }
-tr.gone td { color: var(--muted); } tr.gone .stance { text-decoration: line-through; }
+tr.gone td { color: var(--muted); } tr.gone span.stance { text-decoration: line-through; }
 .status { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .72rem; text-transform: uppercase;
           letter-spacing: .04em; border: 1px solid; vertical-align: middle; font-weight: 600; }
 .status.contested, .status.denied { color: var(--denies); } .status.corroborated { color: var(--affirms); }
@@ -79,18 +90,19 @@ ul.findings li { border-left: 4px solid var(--rule); background: var(--tint); ma
 ul.findings li.high { border-color: var(--denies); background: #fff5f5; }
 ul.findings li.medium { border-color: #bf8700; background: #fffbea; }
 .kind { font-weight: 700; font-size: .75rem; text-transform: uppercase; letter-spacing: .03em; }
-svg.timeline { display: block; background: #fff; }
+svg.timeline { display: block; background: #fff; width: 100%; max-width: 660px; height: auto; }
 svg.timeline text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; fill: var(--ink); }
 .legend { font-size: .76rem; }
 ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 @media (max-width: 640px) {
+  svg.timeline, svg.timeline + p.legend { display: none; }
+  ol.timeline-list { display: block; }
   body { font-size: 13px; line-height: 1.28; margin: .6rem auto; padding: 0 .6rem; }
   h2 { font-size: .95rem; }
   .note { font-size: .77rem; }
   ul.findings li { font-size: .8rem; padding: .1rem .4rem; }
   section.summary { padding: .1rem .6rem .4rem; }
   section.summary li { margin: .1rem 0; }
-  table.matrix th.prop { min-width: 6rem; }
   table.claims { table-layout: auto; }
   table.claims, table.claims tbody, table.claims tr { display: block; width: 100%; }
   table.claims thead { display: none; }
@@ -102,7 +114,6 @@ ul.sources { padding-left: 1.1rem; font-size: .88rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
   section.summary { break-after: page; }
-  .scroll { overflow: visible; }
   h2 { break-after: avoid; }
   table, ul.findings li, svg.timeline { break-inside: avoid; }
   td, ul.findings li { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -171,17 +182,18 @@ pub fn render(r: &Report, style: Style) -> String {
     let changes_style = if r.changes.is_some() { CHANGES_STYLE } else { "" };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Story report as of {}</title>\n<style>{STYLE}{changes_style}</style>\n</head>\n<body>\n",
-        escape(&r.as_of.human())
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}{changes_style}{}</style>\n</head>\n<body>\n",
+        escape(&r.title),
+        matrix_style(&r.matrix)
     );
     let known = r.known_at.map(|k| format!(" · as known at {k}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "<header>\n<h1>Story report</h1>\n<p class=\"meta\">As of <strong>{}</strong>{} · {} · database <code>{}</code></p>\n</header>",
+        "<header>\n<h1>{}</h1>\n<p class=\"meta\">As of <strong>{}</strong>{} · {}</p>\n</header>",
+        escape(&r.title),
         escape(&r.as_of.human()),
         escape(&known),
-        escape(&words::counts_line(&r.counts)),
-        escape(&r.database)
+        escape(&words::counts_line(&r.counts))
     );
     if let Some(title) = r.read_in_by_all() {
         let _ = writeln!(out, "<p class=\"meta\">Every claim below was read in “{}”.</p>", escape(title));
@@ -195,6 +207,7 @@ pub fn render(r: &Report, style: Style) -> String {
         proposition(&mut out, i + 1, p, style, r.read_in_by_all().is_some());
     }
     sources(&mut out, r);
+    let _ = writeln!(out, "<footer class=\"meta\">Database <code>{}</code></footer>", escape(&r.database));
     let _ = writeln!(out, "</body>\n</html>");
     out
 }
@@ -203,35 +216,51 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "<section class=\"summary\" id=\"summary\">\n<h2 hidden>Summary</h2>");
     let s = &r.summary;
     let numbers = super::numbers(&r.propositions);
-    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+    let groups = s.groups();
+    if groups.is_empty() {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(Summary::NOTHING));
+    }
+    for (title, lines) in groups {
         let _ = writeln!(out, "<div>\n<h3>{title}</h3>\n<ul>");
-        if lines.is_empty() {
-            let _ = writeln!(out, "<li class=\"meta\">none</li>");
-        }
         for l in lines {
             let n = numbers.get(l.proposition.as_str()).copied().unwrap_or(0);
             let _ = writeln!(
                 out,
                 "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a> — {}</li>",
                 anchor(n),
-                escape(&short(&l.text, 48)),
+                escape(&l.text),
                 escape(&l.what)
             );
         }
         let _ = writeln!(out, "</ul>\n</div>");
-    };
-    for (title, lines, always) in s.groups() {
-        if always || !lines.is_empty() {
-            group(out, title, lines);
-        }
     }
     let _ = writeln!(out, "</section>");
+}
+
+/// The narrowest the matrix table can be laid out, in rem: the party column (its names wrap
+/// at 12rem) and 7.4rem for each proposition (a 6.5rem column and its padding).
+fn matrix_width(m: &Matrix) -> f64 {
+    let longest = m.rows.iter().map(|r| r.party_name.chars().count()).max().unwrap_or(5) as f64;
+    let party = (longest * 0.5).clamp(8.0, 12.0) + 0.9;
+    party + 7.4 * m.propositions.len() as f64
+}
+
+/// The rule that swaps the matrix table for its blocks where the table does not fit: below
+/// the viewport width that leaves room for it (the body's padding beside it), or always when
+/// it is wider than the body ever is (74rem).
+fn matrix_style(m: &Matrix) -> String {
+    const SWAP: &str = ".matrix-wide { display: none; } .matrix-blocks { display: block; }";
+    let need = matrix_width(m);
+    if need > 74.0 {
+        return format!("\n{SWAP}\n");
+    }
+    format!("\n@media (max-width: {:.0}px) {{ {SWAP} }}\n", (need + 1.8) * 16.0)
 }
 
 fn matrix(out: &mut String, m: &Matrix) {
     let _ = writeln!(
         out,
-        "<section id=\"matrix\">\n<h2>Who stands where</h2>\n<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>party</th>"
+        "<section id=\"matrix\">\n<h2>Who stands where</h2>\n<div class=\"matrix-wide\">\n<table class=\"matrix\">\n<thead><tr><th>party</th>"
     );
     for (i, (id, text)) in m.propositions.iter().zip(&m.texts).enumerate() {
         let _ = write!(
@@ -241,7 +270,7 @@ fn matrix(out: &mut String, m: &Matrix) {
             escape(id),
             anchor(i + 1),
             i + 1,
-            escape(&short(text, 36))
+            escape(text)
         );
     }
     let _ = writeln!(out, "</tr></thead>\n<tbody>");
@@ -252,7 +281,29 @@ fn matrix(out: &mut String, m: &Matrix) {
         }
         let _ = writeln!(out, "</tr>");
     }
-    let _ = writeln!(out, "</tbody>\n</table>\n</div>\n</section>");
+    let _ = writeln!(out, "</tbody>\n</table>\n</div>");
+    // The same, one block per proposition: who affirms, who denies, who has not answered.
+    let _ = writeln!(out, "<div class=\"matrix-blocks\">");
+    for (i, text) in m.texts.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<dl><dt><a href=\"#{}\"><span class=\"num\">{}.</span> {}</a></dt>",
+            anchor(i + 1),
+            i + 1,
+            escape(text)
+        );
+        for (c, names) in m.stands(i) {
+            let _ = writeln!(
+                out,
+                "<dd><span class=\"stance {}\">{}</span> {}</dd>",
+                cell_class(c),
+                escape(c.label()),
+                escape(&words::list(&names))
+            );
+        }
+        let _ = writeln!(out, "</dl>");
+    }
+    let _ = writeln!(out, "</div>\n</section>");
 }
 
 fn date_cell(c: &ClaimLine) -> String {
@@ -375,7 +426,8 @@ fn claim_row(out: &mut String, c: &ClaimLine, style: Style, shared: bool) {
 
 /// One lane per party, a mark per claim coloured by stance; requests, deadlines and
 /// retractions on the same lanes; reversals ringed; undated claims in a column of their own
-/// at the right. Drawn at its own size (its text never shrinks) and scrolled in its box.
+/// at the right. Scaled down to a narrow column; on a phone the same events are a list of
+/// dates instead (see the style), where the chart's text would be too small to read.
 fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
     const WIDTH: f64 = 660.0;
     const LABEL: f64 = 150.0;
@@ -401,7 +453,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
     let height = TOP + LANE * lanes.len() as f64 + 22.0;
     let _ = writeln!(
         out,
-        "<div class=\"scroll\"><svg class=\"timeline\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of claims and requests\">"
+        "<svg class=\"timeline\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Timeline of claims and requests\">"
     );
     for (i, (_, name)) in lanes.iter().enumerate() {
         let y = TOP + LANE * i as f64 + LANE / 2.0;
@@ -429,7 +481,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
         let when = e.when();
         let title = format!("<title>{}, {}: {}</title>", escape(&when), e.kind, escape(&e.text));
         let _ = match (e.kind, e.stance) {
-            ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),
+            ("claim", Some(Stance::NoResponse)) => writeln!(out, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</rect>", cx - 5.0, cy - 5.0),
             ("claim", Some(stance)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\">{title}</circle>", colour(stance)),
             ("request", _) => writeln!(out, "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"none\" stroke=\"#57606a\" stroke-width=\"1.5\">{title}</polygon>", cx, cy - 7.0, cx - 6.0, cy + 5.0, cx + 6.0, cy + 5.0),
             ("deadline", _) => writeln!(out, "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#cf222e\" stroke-width=\"2\" stroke-dasharray=\"3 2\">{title}</line>", cy - 10.0, cy + 10.0),
@@ -452,11 +504,19 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
         let _ =
             writeln!(out, "<text x=\"{}\" y=\"{axis_y}\" text-anchor=\"middle\">undated</text>", WIDTH - UNDATED / 2.0);
     }
-    let _ = writeln!(out, "</svg></div>");
+    let _ = writeln!(out, "</svg>");
     let _ = writeln!(
         out,
-        "<p class=\"legend\">● stance (green affirms, red denies, purple declined or no response) · △ request · ┆ deadline · ✕ retraction · ◯ turned</p>"
+        "<p class=\"legend\">● stance (green affirms, red denies, purple declined) · □ no response · △ request · ┆ deadline · ✕ retraction · ◯ turned</p>"
     );
+    // The same events as a list, for a screen too narrow for the chart.
+    let _ = writeln!(out, "<ol class=\"timeline-list\">");
+    for e in events {
+        let when = e.date.map_or_else(|| "undated".to_string(), |d| d.human());
+        let mark = if e.reversal { " (turned)" } else { "" };
+        let _ = writeln!(out, "<li><span class=\"when\">{}</span>{}{mark}</li>", escape(&when), escape(&e.text));
+    }
+    let _ = writeln!(out, "</ol>");
 }
 
 fn sources(out: &mut String, r: &Report) {

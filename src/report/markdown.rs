@@ -2,8 +2,8 @@
 //! text, notes as footnotes, for pasting into a CMS or a comment.
 
 use super::digest::Digest;
-use super::words::{self, short};
-use super::{ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine};
+use super::words;
+use super::{ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary};
 use crate::output::visible;
 use std::fmt::Write;
 
@@ -72,9 +72,9 @@ pub fn matrix(out: &mut String, m: &Matrix) {
 
 pub fn render(r: &Report, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Story report\n");
+    let _ = writeln!(out, "# {}\n", escape(&r.title));
     let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
-    let _ = writeln!(out, "Database {}, as of **{}**{known}.", code(&r.database), r.as_of.human());
+    let _ = writeln!(out, "As of **{}**{known}.", r.as_of.human());
     let _ = writeln!(out, "{}.\n", escape(&words::counts_line(&r.counts)));
     if let Some(title) = r.read_in_by_all() {
         let _ = writeln!(out, "Every claim below was read in “{}”.\n", escape(title));
@@ -92,6 +92,7 @@ pub fn render(r: &Report, style: Style) -> String {
         proposition(&mut out, i + 1, p, &mut footnotes, style.show_ids, r.read_in_by_all().is_some());
     }
     sources(&mut out, r);
+    let _ = writeln!(out, "\n---\n\nDatabase {}.", code(&r.database));
     out
 }
 
@@ -99,21 +100,17 @@ fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "## Summary\n");
     let s = &r.summary;
     let numbers = super::numbers(&r.propositions);
-    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+    let groups = s.groups();
+    if groups.is_empty() {
+        let _ = writeln!(out, "{}\n", Summary::NOTHING);
+    }
+    for (title, lines) in groups {
         let _ = writeln!(out, "**{title}**\n");
-        if lines.is_empty() {
-            let _ = writeln!(out, "- none");
-        }
         for l in lines {
             let n = numbers.get(l.proposition.as_str()).copied().unwrap_or(0);
-            let _ = writeln!(out, "- \\[{n}\\] {} — {}", escape(&short(&l.text, 80)), escape(&l.what));
+            let _ = writeln!(out, "- \\[{n}\\] {} — {}", escape(&l.text), escape(&l.what));
         }
         let _ = writeln!(out);
-    };
-    for (title, lines, always) in s.groups() {
-        if always || !lines.is_empty() {
-            group(out, title, lines);
-        }
     }
 }
 

@@ -24,6 +24,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// Everything an editor's page holds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The story's title: `report.title` when set, else the text of the proposition that
+    /// matters most (the first shown).
+    pub title: String,
     pub database: String,
     pub as_of: Date,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,7 +38,7 @@ pub struct Report {
     pub summary: Summary,
     pub matrix: Matrix,
     pub propositions: Vec<PropositionReport>,
-    /// Every source the report mentions, once, in id order.
+    /// Every source the report mentions, once, in date order.
     pub sources: Vec<SourceEntry>,
     /// Every party the report names, once, by name.
     pub parties: Vec<PartyEntry>,
@@ -73,18 +76,25 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The groups every format prints, in order: the first four always (saying "none"
-    /// when empty), the desk's record only when it holds something.
-    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine], bool)> {
-        vec![
-            ("Contested", &self.contested, true),
-            ("Who has not answered", &self.unanswered, true),
-            ("Resting on one line of evidence, or on anonymous parties only", &self.thin, true),
-            ("Resting on a retracted source", &self.retracted_basis, true),
-            ("Withdrawn or retracted", &self.retractions, false),
-            ("Verdicts set", &self.verdicts, false),
+    /// The groups every format prints, in order, each with its heading: only those that
+    /// hold something (no heading over nothing).
+    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine])> {
+        [
+            ("Contested", &self.contested[..]),
+            ("Who has not answered", &self.unanswered[..]),
+            ("Resting on one line of evidence, or on anonymous parties only", &self.thin[..]),
+            ("Resting on a retracted source", &self.retracted_basis[..]),
+            ("Withdrawn or retracted", &self.retractions[..]),
+            ("Verdicts set", &self.verdicts[..]),
         ]
+        .into_iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
     }
+
+    /// What the summary says when no group has a line.
+    pub const NOTHING: &'static str =
+        "Nothing is contested, unanswered, thinly sourced or resting on a retracted source.";
 }
 
 /// One line of the summary: the proposition it is about and what to know.
@@ -177,6 +187,14 @@ pub struct RetractionLine {
 }
 
 impl Report {
+    /// The report under the story's own title (`report.title`), when one is set.
+    pub fn with_title(mut self, title: Option<String>) -> Report {
+        if let Some(title) = title {
+            self.title = title;
+        }
+        self
+    }
+
     /// The title of the source every claim in the report was read in, when they share one:
     /// said once at the top instead of on every row.
     pub fn read_in_by_all(&self) -> Option<&str> {
@@ -488,6 +506,27 @@ pub enum Cell {
     Blank,
 }
 
+impl Matrix {
+    /// Who stands where on the `i`-th proposition: each position with its parties, the
+    /// stances first (affirms, denies, qualifies, neutral), then the silences; no position,
+    /// no entry.
+    pub fn stands(&self, i: usize) -> Vec<(Cell, Vec<String>)> {
+        let mut by_cell: Vec<(Cell, Vec<String>)> = Vec::new();
+        for r in &self.rows {
+            let c = r.cells[i];
+            if c == Cell::Blank {
+                continue;
+            }
+            match by_cell.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, names)) => names.push(r.party_name.clone()),
+                None => by_cell.push((c, vec![r.party_name.clone()])),
+            }
+        }
+        by_cell.sort_by_key(|(c, _)| *c as u8);
+        by_cell
+    }
+}
+
 impl Cell {
     pub fn label(self) -> &'static str {
         match self {
@@ -610,6 +649,7 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         open_findings,
     };
     Report {
+        title: propositions.first().map_or_else(|| "Story report".to_string(), |p| p.text.clone()),
         database: database.to_string(),
         as_of: outcome.as_of,
         known_at: outcome.known_at,
@@ -965,22 +1005,33 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
         s.retractions.extend(p.retractions.iter().map(|x| line(p, x.said.clone())));
         s.verdicts.extend(p.verdict.iter().map(|v| line(p, v.said.clone())));
     }
-    // Who has not answered: by reason in the editor's order, then proposition order.
+    // Who has not answered: one line per proposition, each of its silent parties with its
+    // reason, in the editor's order (overdue, awaiting, never asked, declined); the
+    // propositions with the most pressing silence first, then in the report's order.
     let order = [SilenceReason::NoResponse, SilenceReason::Awaiting, SilenceReason::NotAsked, SilenceReason::Declined];
-    for reason in order {
-        for p in props {
+    let mut unanswered: Vec<(usize, SummaryLine)> = Vec::new();
+    for p in props {
+        let mut said = Vec::new();
+        let mut first = None;
+        for (rank, reason) in order.iter().enumerate() {
             let silent: Vec<&Finding> = p
                 .findings
                 .iter()
                 .map(|f| &f.finding)
-                .filter(|f| f.kind == FindingKind::Silence && f.reason == Some(reason))
+                .filter(|f| f.kind == FindingKind::Silence && f.reason == Some(*reason))
                 .collect();
             if !silent.is_empty() {
                 let parties: Vec<String> = silent.iter().flat_map(|f| &f.parties).map(|id| names.party(id)).collect();
-                s.unanswered.push(line(p, format!("{}: {}", words::list(&parties), words::silence_reason(&silent))));
+                said.push(format!("{}: {}", words::list(&parties), words::silence_reason(&silent)));
+                first.get_or_insert(rank);
             }
         }
+        if let Some(rank) = first {
+            unanswered.push((rank, line(p, said.join("; "))));
+        }
     }
+    unanswered.sort_by_key(|(rank, _)| *rank);
+    s.unanswered = unanswered.into_iter().map(|(_, l)| l).collect();
     s
 }
 
@@ -1014,6 +1065,8 @@ fn matrix(names: &Names, findings: &ByProposition, props: &[PropositionReport]) 
     }
 }
 
+/// The sources the report names, in date order (earliest published first, the undated
+/// last; then by title).
 fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
     let mut ids: BTreeSet<&str> = BTreeSet::new();
     for p in props {
@@ -1025,7 +1078,8 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             ids.extend(l.sources.iter().map(|s| s.source.as_str()));
         }
     }
-    ids.into_iter()
+    let mut entries: Vec<SourceEntry> = ids
+        .into_iter()
         .filter_map(|id| names.sources.get(id))
         .map(|s| SourceEntry {
             id: s.id.clone(),
@@ -1040,7 +1094,12 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             note: s.note.clone(),
             change: None,
         })
-        .collect()
+        .collect();
+    entries.sort_by(|a, b| {
+        let key = |e: &SourceEntry| (e.published.is_none(), e.published, e.title.to_lowercase());
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    entries
 }
 
 fn parties(names: &Names, ids: &BTreeSet<&str>) -> Vec<PartyEntry> {

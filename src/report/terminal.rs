@@ -4,7 +4,7 @@
 
 use super::digest::Digest;
 use super::words::{self, short};
-use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
+use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary};
 use crate::model::{Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
@@ -251,7 +251,11 @@ pub fn render(r: &Report, style: Style) -> String {
     let pen = Pen { width: style.width.max(40), colour: output::colour() };
     let mut out = String::new();
     let known = r.known_at.map(|k| format!(", as known at {k}")).unwrap_or_default();
-    pen.wrap(&mut out, "", "", &format!("Story report: {}, as of {}{known}", r.database, r.as_of.human()));
+    let mut title = String::new();
+    pen.plain().wrap(&mut title, "", "", &r.title);
+    let _ = write!(out, "{}", pen.paint(title.trim_end(), Some(Paint::Bold)));
+    let _ = writeln!(out);
+    pen.wrap(&mut out, "", "", &format!("As of {}{known}", r.as_of.human()));
     pen.wrap(&mut out, "", "", &words::counts_line(&r.counts));
     if let Some(title) = r.read_in_by_all() {
         pen.wrap(&mut out, "", "", &format!("Every claim below was read in “{title}”."));
@@ -273,26 +277,24 @@ pub fn render(r: &Report, style: Style) -> String {
         proposition(&pen, &mut out, i + 1, p, style.show_ids, shared.is_some());
     }
     notes(&pen, &mut out, r);
+    let _ = writeln!(out);
+    pen.wrap(&mut out, "", "", &format!("Database: {}", r.database));
     out
 }
 
 fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]) {
     let _ = writeln!(out, "{}", pen.paint("SUMMARY", Some(Paint::Bold)));
     let numbers = super::numbers(props);
-    let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
+    let groups = s.groups();
+    if groups.is_empty() {
+        pen.wrap(out, "", "", Summary::NOTHING);
+    }
+    for (title, lines) in groups {
         pen.wrap(out, "", "", title);
-        if lines.is_empty() {
-            let _ = writeln!(out, "  (none)");
-        }
         for l in lines {
             let first = format!("  [{}] ", numbers.get(l.proposition.as_str()).copied().unwrap_or(0));
             let rest = " ".repeat(first.width());
-            pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
-        }
-    };
-    for (title, lines, always) in s.groups() {
-        if always || !lines.is_empty() {
-            group(out, title, lines);
+            pen.wrap(out, &first, &rest, &format!("{} — {}", l.text, l.what));
         }
     }
     let _ = writeln!(out);
@@ -330,21 +332,10 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
     }
     // Too wide for a table: each proposition with who stands where on it.
     for (i, (n, text)) in numbers.iter().zip(&m.texts).enumerate() {
-        let mut by_cell: Vec<(MatrixCell, Vec<String>)> = Vec::new();
-        for r in &m.rows {
-            let c = r.cells[i];
-            if c == MatrixCell::Blank {
-                continue;
-            }
-            match by_cell.iter_mut().find(|(k, _)| *k == c) {
-                Some((_, names)) => names.push(r.party_name.clone()),
-                None => by_cell.push((c, vec![r.party_name.clone()])),
-            }
-        }
         let stands: Vec<String> =
-            by_cell.iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
+            m.stands(i).iter().map(|(c, names)| format!("{}: {}", c.label(), words::list(names))).collect();
         let indent = " ".repeat(n.width() + 1);
-        pen.wrap(out, &format!("{n} "), &indent, &format!("{} — {}", short(text, 70), stands.join("; ")));
+        pen.wrap(out, &format!("{n} "), &indent, &format!("{text} — {}", stands.join("; ")));
     }
 }
 

@@ -1431,7 +1431,12 @@ pub fn mark_applied(tx: &Connection, event: i64) -> Result<()> {
 // ---- settings
 
 /// The newsroom settings a command may set (`claimtrack config set`).
-pub const SETTINGS: &[&str] = &["org.name", "org.url"];
+pub const SETTINGS: &[&str] = &["org.name", "org.url", "report.title"];
+
+/// A setting's value, if it has one.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(settings(conn)?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v))
+}
 
 /// A setting as the audit log holds it.
 #[derive(serde::Serialize)]

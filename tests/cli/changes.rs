@@ -434,7 +434,7 @@ fn report_since_marks_what_is_new_or_changed_in_every_format() {
     assert!(md.contains("## What changed"));
 
     let terminal = at_ok(&db, MORNING, "report --since yesterday --width 100");
-    assert!(terminal.starts_with("Story report"), "the header first");
+    assert!(terminal.starts_with("Chinese experts helped IEMZ Kupol"), "the title first:\n{terminal}");
     assert!(terminal.contains("\n  + China's foreign ministry  "), "{terminal}");
     assert!(terminal.contains("\n  ~ IEMZ Kupol  "), "{terminal}");
 

@@ -547,7 +547,8 @@ mod terminal {
         answer(&mut p, "Quote", "We have nothing to add.\r");
         answer(&mut p, "Stated on", "2025-09-31\r");
         // A value the flag would refuse is refused here too, and asked again.
-        answer(&mut p, "'2025-09-31' is not a day of the calendar", "2025-09-30\r");
+        // As the reports write dates, too.
+        answer(&mut p, "'2025-09-31' is not a day of the calendar", "30 Sep 2025\r");
         answer(&mut p, "confidence", "1.5\r");
         answer(&mut p, "1.5 is out of range; confidence runs from 0 to 1", "0.8\r");
         answer(&mut p, "Admiralty grade", "\r");
@@ -755,4 +756,95 @@ fn the_readme_walk_through_and_its_log_file_tell_the_same_story() {
     let out = db.run_with(&["log", "--from", "-"], Some(&text)).success();
     assert!(out.stderr.contains("added nothing; 10 already present"), "{}", out.stderr);
     assert_unchanged(&before, &db.snapshot(), "the README's log file restates its walk-through");
+}
+
+/// A draft with mistakes in three blocks: a misspelt kind in the new source (line 4), an
+/// unknown key in the first claim (line 20), a bad stance and an impossible date in the
+/// second (lines 25-26), and a party nobody logged in the third (line 29).
+const THREE_BLOCKS: &str = r#"[source]
+id = "s-bad"
+title = "A report"
+kind = "artcle"
+publisher = "reuters"
+
+[[party]]
+id = "reuters-2"
+name = "Reuters wire"
+kind = "media"
+
+[[proposition]]
+id = "p-x"
+text = "X happened"
+
+[[claim]]
+party = "reuters-2"
+proposition = "p-x"
+stance = "affirms"
+qoute = "we saw it"
+
+[[claim]]
+party = "reuters-2"
+proposition = "p-x"
+stance = "deny"
+stated = "2025-02-30"
+
+[[claim]]
+party = "nobody-at-all"
+proposition = "p-x"
+stance = "denies"
+"#;
+
+#[test]
+fn every_mistake_in_three_blocks_is_told_at_once_at_its_line() {
+    let db = Db::with_fixture("kupol-drones.json");
+    std::fs::write(db.file("bad.toml"), THREE_BLOCKS).unwrap();
+    let before = db.snapshot();
+    let out = db.run(&["log", "--from", db.file("bad.toml").to_str().unwrap()][..]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let at = |n: usize, field: &str| {
+        let prefix = format!("error: {}: line {n}: {field}: ", db.file("bad.toml").display());
+        assert!(lines.iter().any(|l| l.starts_with(&prefix)), "no error at line {n} ({field}):\n{}", out.stderr);
+    };
+    at(4, "kind");
+    at(20, "qoute");
+    at(25, "stance");
+    at(26, "stated");
+    at(29, "party");
+    assert_eq!(lines.len(), 5, "one error each, nothing more:\n{}", out.stderr);
+    // The new source's misspelt kind is its one error: the claims naming it find it.
+    assert!(!out.stderr.contains("no source"), "{}", out.stderr);
+    assert_unchanged(&before, &db.snapshot(), "a log with mistakes");
+
+    // In the editor: each note just above its line, in one round; fixed, it is logged.
+    std::fs::write(db.file("draft.toml"), THREE_BLOCKS).unwrap();
+    let fix = r#"sed -i -e 's/artcle/article/' -e 's/qoute/quote/' -e 's/"deny"/"denies"/' -e 's/02-30/02-28/' -e 's/nobody-at-all/kremlin/' "$1""#;
+    let editor = editor(&db, &[r#"cp "$dir/draft.toml" "$1""#, fix]);
+    log_in_editor(&db, &editor).success();
+    assert_eq!(rounds(&db), "2", "all mistakes told in the first round");
+    let second: Vec<String> = seen(&db, 2).lines().map(str::to_string).collect();
+    for (needle, line) in [
+        ("kind = \"artcle\"", "#! error: kind: 'artcle'"),
+        ("qoute = ", "#! error: qoute: unknown field"),
+        ("stance = \"deny\"", "#! error: stance: 'deny'"),
+        ("stated = \"2025-02-30\"", "#! error: stated: '2025-02-30'"),
+        ("party = \"nobody-at-all\"", "#! error: party: no party 'nobody-at-all'"),
+    ] {
+        let i = second.iter().position(|l| l.starts_with(needle)).unwrap_or_else(|| panic!("{needle}"));
+        assert!(second[i - 1].starts_with(line), "above {needle}: {:?}\n{}", second[i - 1], second.join("\n"));
+    }
+    assert_eq!(second.iter().filter(|l| l.starts_with("#!")).count(), 5, "{}", second.join("\n"));
+    assert_eq!(db.json("claim list --source s-bad").as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn the_template_shows_a_claims_source_and_basis() {
+    let db = Db::new();
+    let editor = editor(&db, &["true"]);
+    log_in_editor(&db, &editor);
+    let template = seen(&db, 1);
+    let claim = template.split("\n[[claim]]\n").nth(1).unwrap();
+    let claim = claim.split("\n\n").next().unwrap();
+    assert!(claim.contains("\nsource = \"\""), "{claim}");
+    assert!(claim.contains("\nbasis = []"), "{claim}");
 }

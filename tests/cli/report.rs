@@ -71,10 +71,88 @@ fn report_matches_golden_files_in_every_format() {
 }
 
 #[test]
-fn report_header_names_the_database_as_given() {
+fn report_footer_names_the_database_as_given() {
     let db = story("reversal");
-    assert!(report(&db, "2024-05-01", "table").starts_with("Story report: story.db, as of 1 May 2024\n"));
+    let text = report(&db, "2024-05-01", "table");
+    assert!(text.ends_with("\nDatabase: story.db\n"), "{text}");
+    assert!(!text.lines().take(3).any(|l| l.contains("story.db")), "not in the header:\n{text}");
+    assert!(report(&db, "2024-05-01", "markdown").ends_with("Database `story.db`.\n"));
+    assert!(
+        report(&db, "2024-05-01", "html").contains("<footer class=\"meta\">Database <code>story.db</code></footer>")
+    );
     assert_eq!(report_json(&db, &["--as-of", "2024-05-01"])["database"], "story.db");
+}
+
+/// Issue 29 §3: the story's own title, else its first proposition's text.
+#[test]
+fn the_report_carries_the_storys_title_in_every_format() {
+    let db = story("kupol-drones");
+    let first = report_json(&db, &[])["propositions"][0]["text"].as_str().unwrap().to_string();
+    assert_eq!(report_json(&db, &[])["title"], first.as_str(), "untitled: the proposition that matters most");
+    assert!(local_ok(&db, "report --width 200").starts_with(&format!("{first}\nAs of ")));
+
+    let title = "Chinese experts & Russian <drones>";
+    local_ok(&db, &["config", "set", "report.title", title]);
+    assert_eq!(local_ok(&db, "config get report.title"), format!("{title}\n"));
+    assert_eq!(report_json(&db, &[])["title"], title);
+    assert!(local_ok(&db, "report --width 100").starts_with(&format!("{title}\n")));
+    let md = local_ok(&db, "report --format markdown");
+    let heading = md.lines().next().unwrap();
+    assert!(heading.starts_with("# Chinese experts ") && heading.contains("drones"), "{heading}");
+    let html = Html::parse_document(&local_ok(&db, "report --format html"));
+    assert_eq!(text(all(&html, "title")[0]), title);
+    assert_eq!(text(all(&html, "h1")[0]), title);
+}
+
+/// Issue 29 §3: each proposition once under "Who has not answered", with every silent party
+/// and its reason; no heading over nothing.
+#[test]
+fn the_summary_says_each_silent_proposition_once_and_no_empty_heading() {
+    let db = story("kupol-drones");
+    let r = report_json(&db, &["--as-of", "2025-10-01"]);
+    let unanswered: Vec<&str> =
+        r["summary"]["unanswered"].as_array().unwrap().iter().map(|l| l["proposition"].as_str().unwrap()).collect();
+    let unique: BTreeSet<&str> = unanswered.iter().copied().collect();
+    assert_eq!(unique.len(), unanswered.len(), "each proposition once: {unanswered:?}");
+    let first = &r["summary"]["unanswered"][0]["what"];
+    assert!(first.as_str().unwrap().contains("Kremlin"), "{first}");
+    let text = report(&db, "2025-10-01", "table");
+    assert!(!text.contains("(none)"), "{text}");
+    assert!(!text.contains("Resting on a retracted source"), "no heading over nothing:\n{text}");
+    let md = report(&db, "2025-10-01", "markdown");
+    assert!(!md.contains("- none") && !md.contains("Resting on a retracted source"), "{md}");
+
+    // A story with nothing to warn of says so in one line.
+    let calm = Db::new();
+    calm.import_str(&bundle(serde_json::json!({
+        "parties": [{"id": "a", "name": "Alpha", "kind": "other"}, {"id": "b", "name": "Beta", "kind": "other"}],
+        "sources": [{"id": "s1", "title": "One", "kind": "article"}, {"id": "s2", "title": "Two", "kind": "article"}],
+        "propositions": [{"id": "p", "text": "It rained"}],
+        "claims": [
+            {"id": "c1", "proposition": "p", "party": "a", "stance": "affirms", "source": "s1"},
+            {"id": "c2", "proposition": "p", "party": "b", "stance": "affirms", "source": "s2"},
+        ],
+    })))
+    .success();
+    let text = calm.ok("report --width 100");
+    assert!(
+        text.contains("SUMMARY\nNothing is contested, unanswered, thinly sourced or resting on a retracted source."),
+        "{text}"
+    );
+    assert!(!text.contains("Contested\n"), "{text}");
+}
+
+/// Issue 29 §3: a no-response has its own mark in the timeline and the legend; a withdrawn
+/// claim's stance is struck through, not the words saying it was withdrawn.
+#[test]
+fn a_no_response_has_its_own_mark_and_a_withdrawal_is_not_struck_through() {
+    let db = story("reversal");
+    let html = report(&db, "2024-05-01", "html");
+    assert!(html.contains("□ no response"), "the legend names the mark");
+    assert!(!html.contains("◯ turned</p>") || html.contains("□ no response · "), "turned keeps the ring");
+    assert!(html.contains("<rect "), "a no-response drawn as a square");
+    assert!(html.contains("tr.gone span.stance { text-decoration: line-through; }"));
+    assert!(!html.contains("tr.gone .stance {"), "not the whole cell with its note");
 }
 
 #[test]
@@ -691,7 +769,7 @@ fn reconcile_json_has_the_documented_keys() {
 fn report_json_has_the_documented_keys() {
     for (name, as_of) in STORIES {
         let r = report_json(&story(name), &["--as-of", as_of]);
-        let want = ["database", "as_of", "counts", "summary", "matrix", "propositions", "sources", "parties"];
+        let want = ["title", "database", "as_of", "counts", "summary", "matrix", "propositions", "sources", "parties"];
         assert_eq!(keys(&r), set(&want), "{name}");
         let groups = ["contested", "unanswered", "thin", "retracted_basis", "retractions", "verdicts"];
         assert_eq!(keys(&r["summary"]), set(&groups), "{name}");
@@ -819,13 +897,14 @@ fn reconcile_twice_changes_nothing() {
 #[test]
 fn reconcile_prints_what_changed_a_page_at_most_then_the_totals() {
     let db = story("kupol-drones");
-    let first = db.run("reconcile").success();
+    let first = db.run("reconcile --width 300").success();
+    // Wide enough for the table's one line per finding (narrower, a block each: tables.rs).
     let rows = |out: &str| out.lines().filter(|l| l.contains("| f-")).count();
     assert_eq!(rows(&first.stdout), 18, "every new finding: {}", first.stdout);
     assert!(first.stderr.contains("  new: conflict on"), "each change in words: {}", first.stderr);
     // One more claim: only the finding it changes is printed.
     db.ok("claim add --prop p-kupol-state-owned --party kremlin --stance denies --source s-seed-article");
-    let after = db.run("reconcile").success();
+    let after = db.run("reconcile --width 300").success();
     assert!(after.stderr.contains("(1 new, 0 reopened, 0 cleared)"), "{}", after.stderr);
     assert_eq!(rows(&after.stdout), 1, "the new conflict alone: {}", after.stdout);
     assert!(after.stdout.contains("p-kupol-state-owned") && after.stdout.contains("conflict"), "{}", after.stdout);
@@ -846,7 +925,7 @@ fn reconcile_prints_what_changed_a_page_at_most_then_the_totals() {
             "party": "a", "stance": "affirms", "source": "s"}));
     }
     many.import_str(&bundle.to_string()).success();
-    let out = many.run("reconcile").success();
+    let out = many.run("reconcile --width 300").success();
     assert_eq!(rows(&out.stdout), 20, "{}", out.stdout);
     assert!(!out.stderr.contains("  new:"), "no line per change past a page: {}", out.stderr);
     assert!(
@@ -1054,13 +1133,15 @@ fn the_summary_lists_exactly_what_an_editor_must_ask_about() {
         let r = report_json(&db, &["--as-of", as_of]);
         let page = Html::parse_document(&report(&db, as_of, "html"));
         let groups = all(&page, "section.summary div");
-        // The desk's record (retractions, verdicts) follows the four groups when it holds something.
+        // A group with nothing in it has no heading; the desk's record (retractions,
+        // verdicts) follows the four groups when it holds something.
+        let want: Vec<&(&str, BTreeSet<String>)> = want.iter().filter(|(_, props)| !props.is_empty()).collect();
         let desk =
             ["retractions", "verdicts"].iter().filter(|k| !r["summary"][**k].as_array().unwrap().is_empty()).count();
-        assert_eq!(groups.len(), 4 + desk, "{name}");
+        assert_eq!(groups.len(), want.len() + desk, "{name}");
         let anchors: Vec<String> =
             r["propositions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
-        for ((key, props), group) in want.iter().zip(groups) {
+        for ((key, props), group) in want.into_iter().zip(groups) {
             let listed: BTreeSet<String> = r["summary"][key]
                 .as_array()
                 .unwrap()
