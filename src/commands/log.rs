@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::error::{Context, Error, Result};
 use crate::logfile;
 use crate::prompt;
-use crate::store::{self, Refs, Summary};
+use crate::store::{self, Refs, Summary, Writer};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -60,7 +60,7 @@ fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
     let (bundle, places, mut errors) = logfile::parse(text)?;
     let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
     let checked =
-        ctx.write(dry_run || !errors.is_empty(), |tx| store::apply_every(tx, bundle, "add", Refs::IdsOrNames, &locate));
+        ctx.write(dry_run || !errors.is_empty(), |tx| store::apply_every(Writer::new(tx, "add", Refs::IdsOrNames)?, bundle, &locate));
     match checked {
         Ok(summary) if errors.is_empty() => Ok(summary),
         Ok(_) => Err(Error::all(logfile::by_line(errors))),

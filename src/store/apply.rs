@@ -118,13 +118,10 @@ pub fn apply_in(mut writer: Writer, bundle: Bundle, locate: &dyn Fn(&str, usize,
 /// error reported, not only the first, so that the file can be fixed in one round. Any error
 /// and the caller's transaction must not commit.
 pub fn apply_every(
-    tx: &Connection,
+    mut writer: Writer,
     bundle: Bundle,
-    action: &str,
-    refs: Refs,
     locate: &dyn Fn(&str, usize, &str) -> String,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(tx, action, refs)?;
     let mut errors = Vec::new();
     for (plural, index, record) in bundle.into_records() {
         match writer.add(record, &|field| locate(plural, index, field)) {

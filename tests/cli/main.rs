@@ -10,6 +10,7 @@ mod import_export;
 mod incremental;
 mod integrity;
 mod log;
+mod matching;
 mod reading;
 mod records;
 mod report;

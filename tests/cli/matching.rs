@@ -1,0 +1,112 @@
+//! One proposition however it is worded (issue 28): ClaimReview archives imported, `match`,
+//! duplicate warnings when logging, and `proposition merge`.
+
+use crate::common::*;
+use serde_json::{json, Value};
+
+const KUPOL: &str = "kupol-drones.json";
+
+/// The kupol fixture with a verdict on every proposition and an organisation to sign them.
+fn kupol_with_verdicts() -> Db {
+    let db = Db::with_fixture(KUPOL);
+    db.ok("config set org.name Example-Fact-Check");
+    db.ok("config set org.url https://factcheck.example.org");
+    for (i, prop) in db.column("prop list", "id").iter().enumerate() {
+        db.ok(&*format!(
+            "verdict set {prop} --rating {} --best 5 --worst 1 --label L{i} --url https://factcheck.example.org/fc/{i}",
+            i % 5 + 1
+        ));
+    }
+    db
+}
+
+/// Each record of `list` with only `fields`, sorted: what a round trip must give back.
+fn pick(list: &Value, fields: &[&str]) -> Vec<Value> {
+    let mut out: Vec<Value> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| Value::Object(fields.iter().map(|f| (f.to_string(), r[*f].clone())).collect()))
+        .collect();
+    out.sort_by_key(|v| v.to_string());
+    out
+}
+
+#[test]
+fn claimreview_export_imported_into_a_fresh_database_gives_the_same_propositions_and_verdicts() {
+    let db = kupol_with_verdicts();
+    let file = db.file("published.jsonld");
+    db.ok(&["export", "--format", "claimreview", "-o", file.to_str().unwrap()]);
+
+    let fresh = Db::new();
+    let out = fresh.run(&["import", file.to_str().unwrap()]).success();
+    assert!(out.stderr.contains("added"), "{}", out.stderr);
+    let props = ["id", "text"];
+    assert_eq!(pick(&fresh.json("prop list"), &props), pick(&db.json("prop list"), &props));
+    let verdicts = ["proposition", "rating", "best", "worst", "label", "url"];
+    assert_eq!(pick(&fresh.json("verdict list"), &verdicts), pick(&db.json("verdict list"), &verdicts));
+    // The claimant of each is a party affirming it, in a source where it appeared.
+    let claims = fresh.json("claim list");
+    assert!(!claims.as_array().unwrap().is_empty());
+    assert!(claims.as_array().unwrap().iter().all(|c| c["stance"] == "affirms"), "{claims}");
+    fresh.ok("verify");
+
+    // Idempotent: a second import adds nothing.
+    let before = fresh.export();
+    let again = fresh.run(&["import", "--format", "claimreview", file.to_str().unwrap()]).success();
+    assert!(again.stderr.contains("added nothing"), "{}", again.stderr);
+    assert_eq!(fresh.export(), before);
+}
+
+#[test]
+fn published_claimreview_shapes_are_read() {
+    let db = Db::new();
+    for name in ["google-factcheck-example.jsonld", "schemaorg-eg-0324-ClaimReview.jsonld", "schemaorg-eg-0325-ClaimReview.jsonld"] {
+        let path = repo_path("fixtures/reference").join(name);
+        db.run(&["import", "--format", "claimreview", path.to_str().unwrap()]).success();
+    }
+    let props = db.json("prop list");
+    assert_eq!(props.as_array().unwrap().len(), 3, "{props}");
+    let flat = db.json("verdict list");
+    let google = flat.as_array().unwrap().iter().find(|v| v["label"] == "False").expect("Google's example's verdict");
+    assert_eq!((&google["rating"], &google["best"], &google["worst"]), (&json!(1.0), &json!(5.0), &json!(1.0)));
+    assert_eq!(google["url"], "https://example.com/news/science/worldisflat.html");
+    assert_eq!(google["reviewer"], "Example.com science watch");
+    // The author is a party, the appearance a source with its publisher, the claim affirms.
+    let party = db.json("party show square-world-society");
+    assert_eq!(party["name"], "Square World Society");
+    let sources = db.json("source list");
+    let appearance = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["url"] == "https://example.com/news/a122121")
+        .expect("the appearance is a source");
+    assert_eq!(appearance["published"], "2024-06-22");
+    assert_eq!(appearance["publisher"], "skeptical-news");
+    // 0325 has no rating at all: a proposition without a verdict, said on stderr.
+    assert_eq!(flat.as_array().unwrap().len(), 2);
+    db.ok("verify");
+}
+
+#[test]
+fn a_bad_claimreview_file_names_every_error_and_writes_nothing() {
+    let db = Db::new();
+    let file = db.file("bad.jsonld");
+    std::fs::write(
+        &file,
+        r#"{"@context":"https://schema.org","@graph":[
+            {"@type":"ClaimReview","url":"https://fc.example/1"},
+            {"@type":"ClaimReview","claimReviewed":"Drones were tested","datePublished":"last week",
+             "reviewRating":{"ratingValue":7,"bestRating":5,"worstRating":1,"alternateName":"False"}},
+            {"@type":"ClaimReview","claimReviewed":"Ships were sold",
+             "reviewRating":{"ratingValue":9,"bestRating":5,"worstRating":1,"alternateName":"False"}}]}"#,
+    )
+    .unwrap();
+    let out = db.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    for expected in ["@graph[0].claimReviewed: missing", "@graph[1].datePublished: 'last week'", "@graph[2].reviewRating.ratingValue: 9 is outside"] {
+        assert!(out.stderr.contains(expected), "{expected} not in {}", out.stderr);
+    }
+    assert!(!db.exists() || db.json("prop list") == json!([]), "nothing is written");
+}
