@@ -3,7 +3,7 @@
 
 use crate::commands::{
     backup, changes, claim, completions, config, correct, demo, export, findings, history, import, link, log, man,
-    matrix, party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
+    matching, matrix, party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -125,6 +125,8 @@ pub enum Command {
     Config(config::Command),
     /// Full-text search over quotes, notes, propositions, parties and sources
     Search(search::Args),
+    /// Checked before? The propositions most like a pasted text, with verdict and status
+    Match(matching::Args),
     /// A shell completion script (bash, zsh, fish), ids from the database included
     Completions(completions::Args),
     /// The manual page (roff), from the same definitions as --help

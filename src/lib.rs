@@ -18,8 +18,11 @@ pub mod error;
 pub mod export;
 /// verify's checks: the hash chain and the tables against the log.
 pub mod integrity;
-/// The bundle, JSON Lines and CSV, read and written.
+/// The bundle, JSON Lines and CSV, read and written; ClaimReview read.
 pub mod interchange;
+/// Which propositions (or claims) are the same matter as a text, best first: `match` and the
+/// duplicate warning when one is logged.
+pub mod matching;
 /// The text `claimtrack log` reads: TOML for one source and its claims.
 pub mod logfile;
 /// The domain records and the interchange bundle.

@@ -15,6 +15,7 @@ pub mod import;
 pub mod link;
 pub mod log;
 pub mod man;
+pub mod matching;
 pub mod matrix;
 pub mod party;
 pub mod proposition;
@@ -180,6 +181,7 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Verdict(c) => verdict::run(&ctx, c),
         Command::Config(c) => config::run(&ctx, c),
         Command::Search(a) => search::run(&ctx, a),
+        Command::Match(a) => matching::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),

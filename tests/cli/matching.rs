@@ -110,3 +110,49 @@ fn a_bad_claimreview_file_names_every_error_and_writes_nothing() {
     }
     assert!(!db.exists() || db.json("prop list") == json!([]), "nothing is written");
 }
+
+#[test]
+fn match_ranks_the_same_matter_first_from_a_pasted_post_with_verdict_and_status() {
+    let db = kupol_with_verdicts();
+    db.ok("reconcile");
+    let post = "BREAKING 🚨 Chinese specialists helped the #Kupol drone maker, say officials @Reuters https://t.co/abc";
+    let found = db.json(&["match", post]);
+    let list = found.as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 5, "{found}");
+    assert_eq!(list[0]["proposition"], "p-experts-helped-kupol", "{found}");
+    for r in list {
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["proposition", "text", "score", "status", "verdict"]);
+    }
+    assert_eq!(list[0]["status"], "contested");
+    assert!(list[0]["verdict"].as_str().is_some_and(|v| v.starts_with('L')), "{found}");
+    let scores: Vec<f64> = list.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+
+    // --limit, --kind claim, and the other formats.
+    assert_eq!(db.json(&["match", post, "--limit", "2"]).as_array().unwrap().len(), 2);
+    let claims = db.json(&["match", "Chinese specialists made visits to Kupol", "--kind", "claim"]);
+    assert_eq!(claims[0]["claim"], "c-publisher-visits", "{claims}");
+    let md = db.ok(&["match", post, "--format", "markdown"]);
+    assert!(md.starts_with("| score | proposition | text | verdict | status |\n|---|"), "{md}");
+    assert!(db.ok(&["match", post]).contains("p-experts-helped-kupol"));
+}
+
+#[test]
+fn match_finds_through_party_aliases_in_other_languages_and_says_when_nothing_is_alike() {
+    let db = Db::with_fixture(KUPOL);
+    // An alias of a party the proposition names, and no word of its text.
+    let found = db.json(&["match", "Ministry of Foreign Affairs of China statement"]);
+    let ids: Vec<&str> = found.as_array().unwrap().iter().map(|r| r["proposition"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"p-experts-helped-kupol"), "{found}");
+    db.ok(&["prop", "add", "p-ru", "--text", "Китайские специалисты помогали концерну «Купол» разрабатывать дроны"]);
+    db.ok(&["prop", "add", "p-zh", "--text", "中国专家帮助库波尔公司研发无人机"]);
+    assert_eq!(db.json(&["match", "Китайский специалист помогал «Куполу» с дронами 🤔"])[0]["proposition"], "p-ru");
+    assert_eq!(db.json(&["match", "网传：中国专家帮助研发无人机？"])[0]["proposition"], "p-zh");
+    let out = db.run(&["match", "zebra crossing in the harbour"]).success();
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("nothing in the archive is like it"), "{}", out.stderr);
+    assert_eq!(db.json(&["match", "zebra crossing"]), json!([]));
+    let zero = db.run(&["match", "drones", "--limit", "0"]);
+    assert_eq!(zero.code, 2, "{zero:#?}");
+}
