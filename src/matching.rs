@@ -118,4 +118,3 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
     scored.truncate(limit);
     Ok(scored)
 }
-

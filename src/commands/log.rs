@@ -58,9 +58,11 @@ fn read(file: &Path, name: &str) -> Result<String> {
 /// reported, in line order, and any error writes nothing.
 fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
     let (bundle, places, mut errors) = logfile::parse(text)?;
+    super::warn_of_lookalikes(ctx, &bundle)?;
     let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
-    let checked =
-        ctx.write(dry_run || !errors.is_empty(), |tx| store::apply_every(Writer::new(tx, "add", Refs::IdsOrNames)?, bundle, &locate));
+    let checked = ctx.write(dry_run || !errors.is_empty(), |tx| {
+        store::apply_every(Writer::new(tx, "add", Refs::IdsOrNames)?, bundle, &locate)
+    });
     match checked {
         Ok(summary) if errors.is_empty() => Ok(summary),
         Ok(_) => Err(Error::all(logfile::by_line(errors))),

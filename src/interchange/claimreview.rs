@@ -7,7 +7,9 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::model::{hash_id, Bundle, Claim, Party, PartyKind, Proposition, Rating, Source, SourceKind, Stance, Verdict};
+use crate::model::{
+    hash_id, Bundle, Claim, Party, PartyKind, Proposition, Rating, Source, SourceKind, Stance, Verdict,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -16,8 +18,7 @@ use std::collections::BTreeMap;
 /// problem of the file is reported at once, each with its JSON path.
 pub fn read(name: &str, text: &str) -> Result<(Bundle, Vec<String>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc: Value =
-        serde_json::from_str(text).map_err(|e| Error::input(format!("{name}: not valid JSON: {e}")))?;
+    let doc: Value = serde_json::from_str(text).map_err(|e| Error::input(format!("{name}: not valid JSON: {e}")))?;
     let mut reviews = Vec::new();
     collect_reviews(&doc, String::new(), &mut reviews);
     if reviews.is_empty() {
@@ -277,7 +278,9 @@ fn appearances<'a>(item: &'a Value, at: &dyn Fn(&str) -> String) -> Vec<(String,
 /// (`urn:claimtrack:claimreview:ID` or `…/claimtrack/claimreview/ID`).
 fn our_id(r: &Value) -> Option<String> {
     let id = string(r, "@id")?;
-    let encoded = id.strip_prefix("urn:claimtrack:claimreview:").or_else(|| id.rsplit_once("/claimtrack/claimreview/").map(|p| p.1))?;
+    let encoded = id
+        .strip_prefix("urn:claimtrack:claimreview:")
+        .or_else(|| id.rsplit_once("/claimtrack/claimreview/").map(|p| p.1))?;
     let decoded = percent_decode(encoded)?;
     (!decoded.is_empty()).then_some(decoded)
 }

@@ -151,7 +151,10 @@ mod tests {
     #[test]
     fn posts_lose_links_handles_and_hashtag_marks() {
         let post = clean_post("BREAKING 🚨 @MFA_China says #ChinaDrones are fake https://t.co/xyz www.x.org/y");
-        assert_eq!(post.split_whitespace().collect::<Vec<_>>(), ["BREAKING", "🚨", "MFA_China", "says", "China", "Drones", "are", "fake"]);
+        assert_eq!(
+            post.split_whitespace().collect::<Vec<_>>(),
+            ["BREAKING", "🚨", "MFA_China", "says", "China", "Drones", "are", "fake"]
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ fn claimreview_export_imported_into_a_fresh_database_gives_the_same_propositions
 #[test]
 fn published_claimreview_shapes_are_read() {
     let db = Db::new();
-    for name in ["google-factcheck-example.jsonld", "schemaorg-eg-0324-ClaimReview.jsonld", "schemaorg-eg-0325-ClaimReview.jsonld"] {
+    for name in [
+        "google-factcheck-example.jsonld",
+        "schemaorg-eg-0324-ClaimReview.jsonld",
+        "schemaorg-eg-0325-ClaimReview.jsonld",
+    ] {
         let path = repo_path("fixtures/reference").join(name);
         db.run(&["import", "--format", "claimreview", path.to_str().unwrap()]).success();
     }
@@ -105,7 +109,11 @@ fn a_bad_claimreview_file_names_every_error_and_writes_nothing() {
     .unwrap();
     let out = db.run(&["import", file.to_str().unwrap()]);
     assert_eq!(out.code, 1, "{out:#?}");
-    for expected in ["@graph[0].claimReviewed: missing", "@graph[1].datePublished: 'last week'", "@graph[2].reviewRating.ratingValue: 9 is outside"] {
+    for expected in [
+        "@graph[0].claimReviewed: missing",
+        "@graph[1].datePublished: 'last week'",
+        "@graph[2].reviewRating.ratingValue: 9 is outside",
+    ] {
         assert!(out.stderr.contains(expected), "{expected} not in {}", out.stderr);
     }
     assert!(!db.exists() || db.json("prop list") == json!([]), "nothing is written");
@@ -155,4 +163,42 @@ fn match_finds_through_party_aliases_in_other_languages_and_says_when_nothing_is
     assert_eq!(db.json(&["match", "zebra crossing"]), json!([]));
     let zero = db.run(&["match", "drones", "--limit", "0"]);
     assert_eq!(zero.code, 2, "{zero:#?}");
+}
+
+#[test]
+fn a_new_proposition_like_a_logged_one_is_warned_of_but_logged_as_written() {
+    let db = Db::with_fixture(KUPOL);
+    let out = db
+        .run(&[
+            "prop",
+            "add",
+            "p-cn-experts",
+            "--text",
+            "Chinese specialists helped IEMZ Kupol develop military drones",
+        ])
+        .success();
+    assert!(
+        out.stderr
+            .contains("warning: p-cn-experts looks like p-experts-helped-kupol: 'Chinese experts helped IEMZ Kupol")
+            && out.stderr.contains("use it with --prop p-experts-helped-kupol, or merge later"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        db.json("prop show p-cn-experts")["text"],
+        "Chinese specialists helped IEMZ Kupol develop military drones"
+    );
+    // Another matter about the same company: no warning.
+    let other = db.run(&["prop", "add", "p-private", "--text", "Kupol is a private company"]).success();
+    assert!(!other.stderr.contains("looks like"), "{}", other.stderr);
+    // In a log file too, before anything is written.
+    let file = db.file("new.toml");
+    std::fs::write(
+        &file,
+        "[source]\nid = \"s-new\"\nkind = \"article\"\ntitle = \"New\"\n\n[[proposition]]\nid = \"p-owned\"\ntext = \"IEMZ Kupol is owned by the state\"\n",
+    )
+    .unwrap();
+    let logged = db.run(&["log", "--from", file.to_str().unwrap()]).success();
+    assert!(logged.stderr.contains("p-owned looks like p-kupol-state-owned"), "{}", logged.stderr);
+    assert_eq!(db.json("prop show p-owned")["id"], "p-owned");
 }
