@@ -162,6 +162,7 @@ impl Records {
             tags: Vec::new(),
             expected: Vec::new(),
             note,
+            merged_into: None,
             logged_by: None,
             recorded: None,
         });

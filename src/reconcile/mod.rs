@@ -6,6 +6,7 @@
 //! own (docs/RECONCILER.md). No SQL here: the store loads the story and keeps the triage.
 
 mod evidence;
+mod joined;
 mod merge;
 mod rules;
 pub mod sourcing;
@@ -206,7 +207,8 @@ fn read(
     loops: Loops,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
-    let view = View::new(story, as_of, known_at);
+    let folded = joined::fold(story);
+    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
     for (i, p) in view.propositions.iter().enumerate() {

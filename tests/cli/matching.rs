@@ -202,3 +202,109 @@ fn a_new_proposition_like_a_logged_one_is_warned_of_but_logged_as_written() {
     assert!(logged.stderr.contains("p-owned looks like p-kupol-state-owned"), "{}", logged.stderr);
     assert_eq!(db.json("prop show p-owned")["id"], "p-owned");
 }
+
+/// Two propositions worded apart, an affirmation on one and a denial on the other.
+fn worded_two_ways() -> Db {
+    let db = Db::new();
+    db.ok("party add kupol --name Kupol --kind company");
+    db.ok("party add mfa --name MFA --kind government");
+    db.ok("source add s --title S --kind article --published 2025-09-25");
+    db.ok(&["prop", "add", "p-a", "--text", "Chinese specialists helped the Kupol drone maker"]);
+    db.ok(&["prop", "add", "p-b", "--text", "Chinese experts helped IEMZ Kupol develop drones", "--expect", "kupol"]);
+    db.ok("claim add --id c-a --prop p-a --party kupol --stance affirms --source s");
+    db.ok("claim add --id c-b --prop p-b --party mfa --stance denies --source s");
+    db
+}
+
+/// The kinds of the findings not cleared on `prop`, sorted.
+fn findings_on(reading: &Value, prop: &str) -> Vec<String> {
+    let mut kinds: Vec<String> = reading["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["proposition"] == prop && f["state"] != "cleared")
+        .map(|f| f["kind"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+const LATER: &str = "2025-10-02T09:00:00Z";
+
+#[test]
+fn a_merge_makes_an_affirmation_on_one_and_a_denial_on_the_other_a_conflict() {
+    let db = worded_two_ways();
+    assert!(!findings_on(&db.json("reconcile"), "p-b").contains(&"conflict".to_string()));
+    let merged = outcome(db.cmd().env("CLAIMTRACK_NOW", LATER).args([
+        "proposition",
+        "merge",
+        "p-a",
+        "--into",
+        "p-b",
+        "--reason",
+        "same matter",
+    ]))
+    .success();
+    assert_eq!(merged.stdout, "p-a\n");
+    assert!(merged.stderr.contains("merged p-a into p-b") && merged.stderr.contains("proposition unmerge p-a"));
+    // --known-at before the merge reads the two apart (asked first: the commands after it
+    // run at the pinned clock, before the merge's moment).
+    let before = db.json(&["reconcile", "--known-at", "2025-10-01T13:00:00Z"]);
+    assert!(!findings_on(&before, "p-b").contains(&"conflict".to_string()), "{before}");
+    assert!(!findings_on(&before, "p-a").is_empty(), "{before}");
+    let after = db.json("reconcile");
+    assert!(findings_on(&after, "p-b").contains(&"conflict".to_string()), "{after}");
+    assert!(findings_on(&after, "p-a").is_empty(), "p-a is read as p-b: {after}");
+    // The merge is in both histories, with who, when and why.
+    for prop in ["p-a", "p-b"] {
+        let history = db.json(&["history", prop]);
+        let merge = history.as_array().unwrap().iter().find(|e| e["what"].as_str().unwrap().contains("merged_into"));
+        let merge = merge.unwrap_or_else(|| panic!("no merge in history {prop}: {history}"));
+        assert_eq!((&merge["user"], &merge["at"].as_str().unwrap()[..10]), (&json!(USER), "2025-10-02"));
+        assert!(merge["what"].as_str().unwrap().contains("same matter"), "{merge}");
+    }
+    db.ok("verify");
+
+    // A bundle carries it.
+    let bundle = db.file("story.json");
+    db.ok(&["export", "-o", bundle.to_str().unwrap()]);
+    let copy = Db::new();
+    copy.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(findings_on(&copy.json("reconcile"), "p-b").contains(&"conflict".to_string()));
+    copy.ok("verify");
+
+    // Undone by unmerge: read apart again, the merge kept in the history.
+    let undone = db.run(&["proposition", "unmerge", "p-a", "--reason", "different matters"]).success();
+    assert!(undone.stderr.contains("unmerged p-a from p-b"), "{}", undone.stderr);
+    let apart = db.json("reconcile");
+    assert!(!findings_on(&apart, "p-b").contains(&"conflict".to_string()), "{apart}");
+    assert!(!findings_on(&apart, "p-a").is_empty(), "{apart}");
+    assert_eq!(db.json("history p-b").as_array().unwrap().iter().filter(|e| e["action"] == "correct").count(), 2);
+    db.ok("verify");
+}
+
+#[test]
+fn a_merge_into_itself_a_chain_or_twice_is_refused_and_writes_nothing() {
+    let db = worded_two_ways();
+    db.ok(&["prop", "add", "p-c", "--text", "Kupol got help"]);
+    assert_refused(&db, "prop merge p-a --into p-a --reason x", None, 1, &["p-a cannot be merged into itself"]);
+    db.ok("prop merge p-a --into p-b --reason same");
+    assert_refused(
+        &db,
+        "prop merge p-c --into p-a --reason x",
+        None,
+        1,
+        &["p-a is itself merged into p-b", "merge p-c into p-b instead"],
+    );
+    assert_refused(
+        &db,
+        "prop merge p-b --into p-c --reason x",
+        None,
+        1,
+        &["p-a is merged into p-b", "unmerge it first"],
+    );
+    assert_refused(&db, "prop merge p-a --into p-b --reason again", None, 1, &["already merged into p-b"]);
+    assert_refused(&db, "prop unmerge p-c --reason x", None, 1, &["p-c is not merged"]);
+    assert_eq!(db.json("prop show p-c").get("merged_into"), None);
+    db.ok("verify");
+}
