@@ -106,7 +106,20 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             let part = &store::with_merged(tx, part)?;
             let story = store::story_of(tx, part)?;
             let mut outcome = reconcile::reconcile_propositions(&story, as_of);
-            changes.extend(store::save_part(tx, &mut outcome, &store::findings_about(tx, part)?, now)?);
+            let stored = store::findings_about(tx, part)?;
+            let found = store::save_part(tx, &mut outcome, &stored, now)?;
+            // An editor's triage of a merged proposition's finding stays with the same finding
+            // on the proposition it was merged into.
+            let merged: HashMap<String, String> =
+                story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
+            for f in found.new.iter().filter(|_| !merged.is_empty()) {
+                if let Some(s) = reconcile::carried(&stored, f, &merged) {
+                    let from = s.proposition.as_deref().unwrap_or_default();
+                    let note = format!("carried from {} on {from} (merged): {}", s.id, s.note.as_deref().unwrap_or(""));
+                    store::triage(tx, &f.id, s.state, Some(note.trim_end_matches(": ")), "reconcile", now)?;
+                }
+            }
+            changes.extend(found);
             let read: HashSet<&String> = outcome.propositions.iter().map(|p| &p.id).collect();
             store::forget_readings(tx, part.iter().filter(|p| !read.contains(p)))?;
         }

@@ -13,7 +13,7 @@ pub mod sourcing;
 mod view;
 
 pub use evidence::{credibility, Credibility};
-pub use merge::{merge, Change};
+pub use merge::{carried, merge, Change};
 
 use crate::date::{Date, Timestamp};
 use crate::model::{DateBasis, Finding, Reliability, Stance, Status, Story};

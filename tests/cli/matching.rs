@@ -308,3 +308,35 @@ fn a_merge_into_itself_a_chain_or_twice_is_refused_and_writes_nothing() {
     assert_eq!(db.json("prop show p-c").get("merged_into"), None);
     db.ok("verify");
 }
+
+#[test]
+fn triage_on_a_merged_propositions_finding_is_carried_to_the_same_finding_on_the_other() {
+    let db = worded_two_ways();
+    let reading = db.json("reconcile");
+    let on_a = reading["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["proposition"] == "p-a" && f["kind"] == "single-source")
+        .unwrap_or_else(|| panic!("a single-source finding on p-a: {reading}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    db.ok(&["findings", "dismiss", &on_a, "--note", "the company's own word is enough here"]);
+    db.ok("prop merge p-a --into p-b --reason same");
+    let after = db.json("reconcile");
+    let on_b: Vec<&Value> = after["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["proposition"] == "p-b" && f["kind"] == "single-source")
+        .collect();
+    assert_eq!(on_b.len(), 1, "{after}");
+    let shown = db.json(&["findings", "show", on_b[0]["id"].as_str().unwrap()]);
+    assert_eq!(shown["state"], "dismissed", "{shown}");
+    let note = shown["note"].as_str().unwrap();
+    assert!(note.contains(&on_a) && note.contains("the company's own word is enough here"), "{note}");
+    // The conflict, new on p-b, has no triage to carry: it is open.
+    assert!(after["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "conflict" && f["state"] == "open"));
+    db.ok("verify");
+}
