@@ -1,6 +1,6 @@
 //! Which propositions are the same matter as a text, however it is worded: the index's bm25
 //! over the text's rarest keys gives candidates (`store::match_candidates`), each scored by
-//! `search::similarity` against its text and what is around it, best first.
+//! `search::similarity` against its text and note, and what is around it, best first.
 
 use crate::error::Result;
 use crate::search::similarity::{self, Candidate, Key};
@@ -99,7 +99,9 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
         if !seen.insert(claim.clone().unwrap_or_else(|| profile.proposition.clone())) {
             continue;
         }
-        let candidate = Candidate { text: similarity::keys(&profile.text), around: similarity::keys(&profile.around) };
+        // A note says what the proposition is about as its text does (a fact-check's title).
+        let described = format!("{}\n{}", profile.text, profile.note);
+        let candidate = Candidate { text: similarity::keys(&described), around: similarity::keys(&profile.around) };
         let mut weights: HashMap<Key, f64> = HashMap::new();
         for k in query.seq.iter().chain(&candidate.text.seq).chain(&candidate.around.seq) {
             if !weights.contains_key(k) {

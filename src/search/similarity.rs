@@ -2,7 +2,7 @@
 //! are read as the index reads text (`terms`), each key weighted by how rare it is in the
 //! archive; the score is the IDF-weighted cosine of the two texts' keys, raised by the pairs
 //! of adjacent keys they share (a phrase), with what the query shares with the proposition's
-//! notes, tags and parties' names and aliases added. 1.0 is the same words; 0 nothing shared.
+//! tags and parties' names and aliases added. 1.0 is the same words; 0 nothing shared.
 
 use super::terms::{bigram_chain, cjk_run_len, tokens};
 use std::collections::{HashMap, HashSet};
@@ -85,10 +85,11 @@ pub fn keys(text: &str) -> Keys {
     out
 }
 
-/// A proposition (or a claim) as matching reads it: its own text, and the text around it.
+/// A proposition (or a claim) as matching reads it: its own text and note, and the text
+/// around it.
 pub struct Candidate {
     pub text: Keys,
-    /// Notes, tags, names and aliases of the parties it names.
+    /// Tags, names and aliases of the parties it names.
     pub around: Keys,
 }
 

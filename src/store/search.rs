@@ -336,8 +336,10 @@ pub struct MatchProfile {
     pub proposition: String,
     /// Its text (for a claim: the quote, else the proposition's text).
     pub text: String,
-    /// Its note and tags, the names and aliases of the parties it names (with a claim or as
-    /// expected; for a claim: its party), one a line.
+    /// A proposition's note, empty if none (a claim's note is a logger's remark: around it).
+    pub note: String,
+    /// Its tags, the names and aliases of the parties it names (with a claim or as expected;
+    /// for a claim: its note and its party), one a line.
     pub around: String,
     /// The reconciler's last stored reading (`proposition_outcome`), if reconciled.
     pub status: Option<String>,
@@ -351,7 +353,7 @@ const PROFILE_COMMON: &str = "(SELECT status FROM proposition_outcome o WHERE o.
 /// A proposition's [`MatchProfile`], if it exists.
 pub fn proposition_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>> {
     let sql = format!(
-        "SELECT p.id, p.text, coalesce(p.note, '') || char(10) || \
+        "SELECT p.id, p.text, coalesce(p.note, ''), \
              coalesce((SELECT group_concat(value, char(10)) FROM json_each(p.tags)), '') || char(10) || \
              coalesce((SELECT group_concat(pa.name || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), char(10)) \
               FROM party pa WHERE pa.id IN (SELECT party FROM claim WHERE proposition = p.id \
@@ -364,7 +366,7 @@ pub fn proposition_profile(conn: &Connection, id: &str) -> Result<Option<MatchPr
 /// A claim's [`MatchProfile`], if it exists.
 pub fn claim_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>> {
     let sql = format!(
-        "SELECT p.id, coalesce(c.quote, p.text), coalesce(c.note, '') || char(10) || pa.name || char(10) || \
+        "SELECT p.id, coalesce(c.quote, p.text), '', coalesce(c.note, '') || char(10) || pa.name || char(10) || \
              coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), \
          {PROFILE_COMMON} FROM claim c JOIN proposition p ON p.id = c.proposition JOIN party pa ON pa.id = c.party \
          WHERE c.id = ?1"
@@ -380,9 +382,10 @@ fn profile(conn: &Connection, sql: &str, id: &str) -> Result<Option<MatchProfile
                 Ok(MatchProfile {
                     proposition: r.get(0)?,
                     text: r.get(1)?,
-                    around: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    status: r.get(3)?,
-                    verdict: r.get(4)?,
+                    note: r.get(2)?,
+                    around: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    status: r.get(4)?,
+                    verdict: r.get(5)?,
                 })
             })
             .optional()
