@@ -945,7 +945,14 @@ CREATE INDEX finding_in_order ON finding (state, (CASE severity WHEN 'high' THEN
 -- found by the finding, not by a scan of every finding's propositions.
 CREATE INDEX finding_about_by_finding ON finding_about (finding);
 
--- migration 12: propositions merged into another
+-- migration 12: the claimant a verdict reviews
+
+-- Why: a ClaimReview names the claim's author. The fact-checker knows who made the claim it
+-- reviews (`verdict set --claimant PARTY`); without it, the export names the earliest party
+-- whose affirming claim still stands, never one that only denied it or withdrew its claim.
+ALTER TABLE verdict ADD COLUMN claimant TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED;
+
+-- migration 13: propositions merged into another
 
 -- Why: two fact-checkers word one matter two ways, and a denial logged on one never meets the
 -- affirmation on the other. `claimtrack proposition merge A --into B` sets A's merged_into

@@ -149,9 +149,20 @@ impl FromStr for Date {
                 .map(Date::Day)
                 .map_err(|_| format!("'{text}' is not a day of the calendar")),
             _ => {
-                DateTime::parse_from_rfc3339(text).map(|t| Date::Instant(t.with_timezone(&Utc))).map_err(|_| invalid())
+                let t = DateTime::parse_from_rfc3339(text).map_err(|_| invalid())?;
+                in_calendar(text, t.with_timezone(&Utc)).map(Date::Instant)
             }
         }
+    }
+}
+
+/// An instant whose UTC form stays within the years 0000 to 9999: stored as text, one outside
+/// them (0000-01-01T00:00:00+01:00 is -0001-12-31T23:00:00Z) could not be read back.
+fn in_calendar(text: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if (0..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(format!("'{text}' falls outside the years 0000 to 9999 in UTC; give a date within them"))
     }
 }
 
@@ -308,9 +319,9 @@ impl FromStr for Timestamp {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| Timestamp(t.with_timezone(&Utc)))
-            .map_err(|_| format!("'{text}' is not an RFC 3339 timestamp (2025-09-25T14:30:00Z)"))
+        let t = DateTime::parse_from_rfc3339(text)
+            .map_err(|_| format!("'{text}' is not an RFC 3339 timestamp (2025-09-25T14:30:00Z)"))?;
+        in_calendar(text, t.with_timezone(&Utc)).map(Timestamp)
     }
 }
 

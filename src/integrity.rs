@@ -5,7 +5,7 @@
 //! with the database.
 
 use crate::error::Result;
-use crate::model::{revert, RecordKind};
+use crate::model::{revert, Record, RecordKind};
 use crate::search;
 use crate::store::audit::{self, Event, GENESIS};
 use crate::store::{self, guard, Open, Store};
@@ -33,6 +33,8 @@ pub struct Soundness {
     pub head: String,
     pub records: usize,
     pub problems: Vec<Problem>,
+    /// What is not wrong but worth knowing: events logged by a clock that ran behind the log.
+    pub notes: Vec<String>,
 }
 
 fn problem(check: &'static str, event: Option<i64>, record: Option<&str>, message: String) -> Problem {
@@ -46,12 +48,20 @@ struct Chain {
     seen: i64,
     head: Option<String>,
     problem: Option<Problem>,
+    /// The latest time an event so far was logged at, and the events logged before it.
+    latest: String,
+    behind: Vec<(i64, String, String)>,
 }
 
 impl Chain {
     fn step(&mut self, e: &Event) {
         let prev = self.head.clone().unwrap_or_else(|| GENESIS.to_string());
         self.seen += 1;
+        if e.at < self.latest {
+            self.behind.push((e.seq, e.at.clone(), self.latest.clone()));
+        } else {
+            self.latest.clone_from(&e.at);
+        }
         if self.problem.is_some() {
             self.head = Some(e.hash.clone());
             return;
@@ -74,6 +84,18 @@ impl Chain {
         };
         self.problem = message.map(|m| problem("chain", Some(e.seq), at, m));
         self.head = Some(e.hash.clone());
+    }
+}
+
+impl Chain {
+    /// One note for the events a clock behind the log wrote: how many, and the first.
+    fn clock_notes(&self) -> Vec<String> {
+        let Some((seq, at, latest)) = self.behind.first() else { return Vec::new() };
+        vec![format!(
+            "{} event{} logged by a clock behind the log: the first, event {seq}, at {at}, after an event at {latest}; each counts from where the log had reached (docs/INTEGRITY.md)",
+            self.behind.len(),
+            if self.behind.len() == 1 { " was" } else { "s were" }
+        )]
     }
 }
 
@@ -117,7 +139,12 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
             let Some(e) = logging_event(conn, kind, &key, (event, named), problems)? else { return Ok(()) };
             let mut expected = e.body.clone();
             if is_corrected {
-                expected = replay(kind, &key, &store::corrections_of(conn, kind, &key)?, expected, problems).0;
+                // Compared as the record's types: a correction logged before they were
+                // normalised may hold 1 where the row holds 1.0.
+                expected = Record::normalised(
+                    kind,
+                    replay(kind, &key, &store::corrections_of(conn, kind, &key)?, expected, problems).0,
+                );
             }
             if expected == row {
                 agreeing += 1;
@@ -158,7 +185,7 @@ fn undo_corrections(
     if !applied {
         return Ok(first);
     }
-    if again != *row {
+    if Record::normalised(kind, again.clone()) != *row {
         let field = differing_field(&again, row);
         problems.push(problem(
             "tables",
@@ -468,12 +495,14 @@ pub fn verify_database(db: &Store) -> Result<Soundness> {
             problems.push(problem("chain", None, None, p));
         }
         problems.extend(keys.into_iter().map(|m| problem("sqlite", None, None, m)));
+        let notes = chain.clock_notes();
         Ok(Soundness {
             ok: problems.is_empty(),
             events: chain.seen as usize,
             head: chain.head.unwrap_or_else(|| GENESIS.to_string()),
             records,
             problems,
+            notes,
         })
     })
 }

@@ -155,9 +155,16 @@ pub fn show<T: Serialize>(record: &T, format: Format, fields: &[&str]) -> Result
     Ok(())
 }
 
-/// Writes `text` to standard output.
+/// Writes `text` to standard output. A failed write is an error, never a panic: a closed pipe
+/// (`claimtrack ... | head`) ends the command quietly, a full disk is one error line.
 pub fn print(text: &str) -> Result<()> {
-    std::io::stdout().lock().write_all(text.as_bytes()).context(|| "writing to standard output".into())
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context(|| "writing to standard output".into())
+}
+
+/// Writes one line to standard output (see [`print`]).
+pub fn line(text: impl std::fmt::Display) -> Result<()> {
+    print(&format!("{text}\n"))
 }
 
 /// Where a command that writes a document (`report`, `export`) puts it: `-o FILE`, or
@@ -187,22 +194,51 @@ impl Destination {
                 "-o {shown} is the database itself (or its -wal or -shm file); write to another file"
             )));
         }
-        if !self.force && path.symlink_metadata().is_ok() {
+        let Ok(found) = path.symlink_metadata() else { return place(path, text, false) };
+        if !self.force {
             return Err(Error::input(format!(
                 "-o {shown} already exists; give another file name, or --force to replace it"
             )));
         }
-        let mut tmp = beside(path, "claimtrack-tmp")?;
-        tmp.write_all(text.as_bytes()).and_then(|_| tmp.as_file().sync_all()).context(|| format!("writing {shown}"))?;
-        // Without --force the file goes into place only if the name is still free.
-        let placed = if self.force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
-        placed.map(drop).map_err(|e| match e.error.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::input(format!("-o {shown} already exists; give another file name, or --force to replace it"))
-            }
-            _ => Error::Io { context: format!("writing {shown}"), source: e.error },
-        })
+        // --force replaces a file: through a symbolic link, the file it points to.
+        let target = if found.file_type().is_symlink() {
+            std::fs::canonicalize(path).map_err(|_| {
+                Error::input(format!("-o {shown} is a symbolic link to nothing; give another file name"))
+            })?
+        } else {
+            path.clone()
+        };
+        let kind = std::fs::metadata(&target).context(|| format!("reading {shown}"))?.file_type();
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_file() {
+            place(&target, text, true)
+        } else if kind.is_char_device() || kind.is_fifo() {
+            // A device or a pipe is written into, never replaced by a file of the same name.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|mut f| f.write_all(text.as_bytes()))
+                .context(|| format!("writing {shown}"))
+        } else {
+            let what = if kind.is_dir() { "directory" } else { "special file (a socket or a block device)" };
+            Err(Error::input(format!("-o {shown} is a {what}, not a file; give a file name")))
+        }
     }
+}
+
+/// Writes `text` beside `path` under a name of its own and renames it into place: over an
+/// existing regular file only when `replace` (else only if the name is still free).
+fn place(path: &Path, text: &str, replace: bool) -> Result<()> {
+    let shown = path.display();
+    let mut tmp = beside(path, "claimtrack-tmp")?;
+    tmp.write_all(text.as_bytes()).and_then(|_| tmp.as_file().sync_all()).context(|| format!("writing {shown}"))?;
+    let placed = if replace { tmp.persist(path) } else { tmp.persist_noclobber(path) };
+    placed.map(drop).map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            Error::input(format!("-o {shown} already exists; give another file name, or --force to replace it"))
+        }
+        _ => Error::Io { context: format!("writing {shown}"), source: e.error },
+    })
 }
 
 /// A new file in the directory of `path`, under a name no other process has (`.NAME.XXXXXX.

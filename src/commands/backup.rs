@@ -19,18 +19,39 @@ pub struct Args {
     file: PathBuf,
 }
 
+/// What the copy holds, checked.
+enum Copied {
+    Sound(integrity::Soundness),
+    /// The copy does not verify, and for the same reason the database itself does not: it
+    /// is kept, since a value claimtrack cannot read must never stop a rescue.
+    AsItIs(String),
+}
+
+/// The first thing `verify` finds wrong in a database (a problem, or a row it cannot read).
+fn first_trouble(checked: Result<integrity::Soundness>) -> std::result::Result<integrity::Soundness, String> {
+    match checked {
+        Ok(v) => match v.problems.first() {
+            Some(p) => Err(p.message.clone()),
+            None => Ok(v),
+        },
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Copies the database into `copy` with the online backup API, and verifies the copy.
-fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<integrity::Soundness> {
+fn copy_and_verify(store: &Store, copy: &Path, shown: &str) -> Result<Copied> {
     let mut dest = rusqlite::Connection::open(copy).context(|| format!("creating {shown}"))?;
     rusqlite::backup::Backup::new(store.conn(), &mut dest)
         .and_then(|b| b.run_to_completion(256, Duration::from_millis(5), None))
         .context(|| format!("copying to {shown}"))
         .map_err(|e| store::disk_full(&dest, e))?;
     drop(dest);
-    let verdict = integrity::verify_database(&Store::open(copy, Open::Inspect)?)?;
-    match verdict.problems.first() {
-        Some(p) => Err(Error::input(format!("the copy for {shown} does not verify: {}; nothing was kept", p.message))),
-        None => Ok(verdict),
+    match first_trouble(integrity::verify_database(&Store::open(copy, Open::Inspect)?)) {
+        Ok(verdict) => Ok(Copied::Sound(verdict)),
+        Err(why) if first_trouble(integrity::verify_database(store)).err().as_ref() == Some(&why) => {
+            Ok(Copied::AsItIs(why))
+        }
+        Err(why) => Err(Error::input(format!("the copy for {shown} does not verify: {why}; nothing was kept"))),
     }
 }
 
@@ -61,7 +82,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         }
         _ => Error::Io { context: format!("writing {shown}"), source: e.error },
     })?;
-    println!("{shown}");
-    ctx.say(format!("backed up to {shown}: {} events, {} records, verified sound", verdict.events, verdict.records));
+    output::line(&shown)?;
+    match verdict {
+        Copied::Sound(v) => {
+            ctx.say(format!("backed up to {shown}: {} events, {} records, verified sound", v.events, v.records))
+        }
+        Copied::AsItIs(why) => eprintln!(
+            "warning: backed up to {shown} as it is, but the database itself does not verify: {why}; run `claimtrack verify` to see all of it"
+        ),
+    }
     Ok(())
 }

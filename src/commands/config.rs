@@ -65,10 +65,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             known(&key)?;
             let store = ctx.open_for_read()?;
             match store::settings(store.conn())?.into_iter().find(|(k, _)| *k == key) {
-                Some((_, value)) => {
-                    println!("{value}");
-                    Ok(())
-                }
+                Some((_, value)) => output::line(value),
                 None => Err(Error::input(format!("{key} is not set; set it with `claimtrack config set {key} VALUE`"))),
             }
         }

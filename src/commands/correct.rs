@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         let last = store::corrections_of(tx, kind, &target)?.pop().expect("the correction just written");
         Ok((kind, target, last.correction.changes(&last.before)))
     })?;
-    println!("{target}");
+    crate::output::line(&target)?;
     let verb = if a.dry_run { "would correct" } else { "corrected" };
     ctx.say(format!("{verb} {kind} {target}: {}", lines.join("; ")));
     Ok(())

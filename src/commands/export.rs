@@ -5,7 +5,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::export::{claimreview, prov};
 use crate::interchange::write;
-use crate::model::{Claim, Finding, Party, Source};
+use crate::model::{Claim, Finding, Logged, Party, RecordKind, Source, Story};
 use crate::output::{self, Format};
 use crate::reconcile;
 use crate::store;
@@ -61,9 +61,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     match format {
         Format::Jsonl => write::jsonl(&mut out, store::bundle(store.conn())?)?,
         Format::Csv => match a.what.expect("checked above") {
-            What::Claims => {
-                write::records::<Claim>(&mut out, &story.claims.into_iter().map(|r| r.claim).collect::<Vec<_>>())?
-            }
+            What::Claims => claims_csv(&mut out, store.conn(), story)?,
             What::Parties => write::records::<Party>(&mut out, &story.parties)?,
             What::Sources => write::records::<Source>(&mut out, &story.sources)?,
             What::Findings => {
@@ -99,4 +97,32 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         ctx.say(format!("wrote {}", path.display()));
     }
     Ok(())
+}
+
+/// Claims as CSV: each claim's fields as logged (corrected), then what became of it, so a
+/// spreadsheet never shows a withdrawn or corrected claim as if it stood as first logged:
+/// the retraction's date and reason, and the latest correction's time and reason.
+fn claims_csv(out: &mut Vec<u8>, conn: &rusqlite::Connection, story: Story) -> Result<()> {
+    let retractions: std::collections::HashMap<&str, &crate::model::Retraction> =
+        story.retractions.iter().map(|x| (x.target.as_str(), x)).collect();
+    let mut corrected = std::collections::HashMap::new();
+    for c in store::corrections(conn)?.into_iter().filter(|c| c.correction.kind == Some(RecordKind::Claim)) {
+        corrected.insert(c.correction.target.clone(), c.correction);
+    }
+    let rows: Vec<serde_json::Value> = story
+        .claims
+        .iter()
+        .map(|r| {
+            let mut row = serde_json::to_value(&r.claim).expect("claims serialise");
+            let retraction = retractions.get(r.id());
+            let correction = corrected.get(r.id());
+            row["retracted"] = serde_json::json!(retraction.map(|x| x.date));
+            row["retraction_reason"] = serde_json::json!(retraction.map(|x| &x.reason));
+            row["corrected"] = serde_json::json!(correction.and_then(|c| c.recorded));
+            row["correction_reason"] = serde_json::json!(correction.map(|c| &c.reason));
+            row
+        })
+        .collect();
+    let fields: Vec<&str> = Claim::FIELDS.iter().chain(write::CLAIM_HISTORY_COLUMNS).copied().collect();
+    write::fields(out, &rows, &fields)
 }

@@ -97,7 +97,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     store.write(false, |tx| {
         store::triage(tx, &finding.id, state, t.note.as_deref(), &clock::user(), Timestamp::now())
     })?;
-    println!("{}", finding.id);
+    output::line(&finding.id)?;
     ctx.say(format!("{} {}: {} → {state}", finding.kind, finding.id, finding.state));
     Ok(())
 }
@@ -149,7 +149,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
                 output::cell(&e.note.unwrap_or_default()),
             ]);
         }
-        println!("{t}");
+        output::line(t)?;
     }
     Ok(())
 }

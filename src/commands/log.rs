@@ -88,9 +88,9 @@ fn edit_until_valid(ctx: &Ctx, dry_run: bool) -> Result<Summary> {
     let path = file.path().to_path_buf();
     let mut given = template.clone();
     loop {
-        std::fs::write(&path, &given).context(|| format!("writing {}", path.display()))?;
+        rewrite(&path, &given)?;
         run_editor(&editor, &path)?;
-        let edited = std::fs::read_to_string(&path).context(|| format!("reading {}", path.display()))?;
+        let edited = read_back(&path)?;
         if edited == template || logfile::is_blank(&edited) {
             return Err(prompt::aborted("log", "the template was left unchanged or emptied"));
         }
@@ -128,6 +128,50 @@ fn edit_until_valid(ctx: &Ctx, dry_run: bool) -> Result<Summary> {
             }
         }
     }
+}
+
+/// Puts `text` in the editor's file as a new file of claimtrack's own: whatever is at the
+/// name now (the editor may have swapped it for a symbolic link to another file) is removed,
+/// never followed, and the file is created afresh (O_EXCL: it fails if anything took the name
+/// in between), readable by its owner only.
+fn rewrite(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::Io { context: format!("replacing {}", path.display()), source: e })
+        }
+        _ => {}
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .context(|| format!("writing {}", path.display()))
+}
+
+/// What the editor saved: read only from a regular file at the name, never through a
+/// symbolic link (O_NOFOLLOW).
+fn read_back(path: &Path) -> Result<String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display();
+    let mut file =
+        std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path).map_err(|e| {
+            match e.raw_os_error() {
+                Some(libc::ELOOP) => Error::input(format!(
+                    "log: {shown} was replaced by a symbolic link while the editor had it; nothing written"
+                )),
+                _ => Error::Io { context: format!("reading {shown}"), source: e },
+            }
+        })?;
+    if !file.metadata().context(|| format!("reading {shown}"))?.is_file() {
+        return Err(Error::input(format!("log: {shown} is no longer a regular file; nothing written")));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).context(|| format!("reading {shown}"))?;
+    Ok(text)
 }
 
 fn keep(file: tempfile::NamedTempFile) -> Result<PathBuf> {
@@ -169,5 +213,25 @@ fn run_editor(editor: &str, path: &Path) -> Result<()> {
         Ok(())
     } else {
         Err(Error::input(format!("log: the editor ({editor}) failed ({status}); nothing written")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_pass_04_error_notes_replace_a_symlink_and_never_write_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (victim, path) = (dir.path().join("victim"), dir.path().join("log.toml"));
+        std::fs::write(&victim, "system file\n").unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        rewrite(&path, "#! error: x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "system file\n");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file(), "a file of claimtrack's own");
+        assert_eq!(read_back(&path).unwrap(), "#! error: x\n");
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        assert!(read_back(&path).unwrap_err().to_string().contains("symbolic link"));
     }
 }

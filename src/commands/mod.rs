@@ -214,7 +214,7 @@ fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
     warn_of_lookalikes(ctx, &bundle)?;
     let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &flag_for))?;
     let key = summary.first_key.clone().unwrap_or_default();
-    println!("{key}");
+    output::line(&key)?;
     if summary.total_added() > 0 {
         ctx.say(format!("added {kind} {key}"));
     } else {

@@ -33,10 +33,10 @@ fn tree(out: &mut String, l: &Lineage) {
             line.push_str(&format!(", published by {p}"));
         }
         if let Some(d) = s.published {
-            line.push_str(&format!(" on {d}"));
+            line.push_str(&format!(" {}", d.on()));
         }
         if let Some(d) = s.retracted {
-            line.push_str(&format!("  [RETRACTED {d}]"));
+            line.push_str(&format!("  [retracted by the source {}]", d.on()));
         }
         if s.root {
             line.push_str("  [root]");
@@ -66,13 +66,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         return output::json(&mut out, &lineage);
     }
     let via = lineage.via.as_deref().map(|v| format!(", relayed by {v}")).unwrap_or_default();
-    let retracted =
-        reading.outcome.retracted.get(&a.claim).map(|d| format!("  [CLAIM WITHDRAWN {d}]")).unwrap_or_default();
+    let retracted = reading
+        .outcome
+        .retracted
+        .get(&a.claim)
+        .map(|d| format!("  [withdrawn by the party {}]", d.on()))
+        .unwrap_or_default();
     // The proposition in words, as the editor's report gives it; its id stays in the JSON.
     let proposition = reading.story.propositions.iter().find(|p| p.id == claim.claim.proposition);
     let about = proposition.map_or_else(|| claim.claim.proposition.clone(), |p| format!("“{}”", p.text));
+    // The claim's date in the report's words: said then, or reported then.
+    let when = words::claim_when(lineage.date, lineage.date_basis, claim.claim.recorded);
     let mut text = format!(
-        "claim {}: {} {}: {about}{via}{retracted}\n",
+        "claim {}: {} {} {when}: {about}{via}{retracted}\n",
         lineage.claim,
         lineage.party,
         words::said(lineage.stance)

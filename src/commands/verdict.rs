@@ -11,7 +11,7 @@ use clap::Subcommand;
 pub enum Command {
     /// Record a verdict on a proposition (the latest one stands; earlier ones stay as history)
     #[command(
-        after_help = "Example:\n  claimtrack verdict set p-experts-helped-kupol --rating 3 --best 5 --worst 1 \\\n      --label \"Unproven\" --explanation \"Rests on one set of documents\" --url https://example.org/fc/1"
+        after_help = "Example:\n  claimtrack verdict set p-experts-helped-kupol --rating 3 --best 5 --worst 1 \\\n      --label \"Unproven\" --explanation \"Rests on one set of documents\" --url https://example.org/fc/1 \\\n      --claimant eu-security-officials"
     )]
     Set(SetArgs),
     /// List verdicts, oldest first
@@ -57,6 +57,10 @@ pub struct SetArgs {
     /// When the fact-check was published [default: today]
     #[arg(long)]
     published: Option<Date>,
+    /// The party whose claim is reviewed (id or name), named as the claim's author in the
+    /// ClaimReview export [default: the earliest party whose affirming claim stands]
+    #[arg(long)]
+    claimant: Option<String>,
 }
 
 const COLUMNS: &[&str] =
@@ -76,6 +80,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 url: a.url,
                 reviewer: a.reviewer,
                 published: Some(a.published.unwrap_or_else(Date::today)),
+                claimant: a.claimant,
                 logged_by: None,
                 recorded: None,
             };
@@ -91,7 +96,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let content = |v: &Verdict| Verdict { id: None, logged_by: None, recorded: None, ..v.clone() };
             if let Some(s) = standing.as_ref().filter(|s| content(s) == verdict) {
                 let id = s.id.clone().unwrap_or_default();
-                println!("{id}");
+                output::line(&id)?;
                 ctx.say(format!("verdict {id} is already logged and stands; nothing written"));
                 return Ok(());
             }

@@ -23,12 +23,15 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
     if format == Format::Json {
         output::json(&mut std::io::stdout().lock(), &verdict)?;
     } else if verdict.ok {
-        println!(
+        output::line(format_args!(
             "sound: {} events, chain intact (head {}), {} records agree with the log, SQLite checks ok",
             verdict.events,
             &verdict.head[..16],
             verdict.records
-        );
+        ))?;
+    }
+    for note in &verdict.notes {
+        ctx.say(format!("note: {note}"));
     }
     match verdict.problems.first() {
         None => Ok(()),

@@ -1,9 +1,10 @@
 //! schema.org ClaimReview (JSON-LD): one review per proposition that has a verdict, with
 //! every field Google's fact-check guidance marks required or recommended. Who made the
-//! claim and where it appeared come from the reconciler's reading, as every report's do.
+//! claim and where it appeared come from the reconciler's reading, as every report's do:
+//! its live affirming claims, never a rebuttal or a withdrawn statement.
 
 use crate::model::{Party, PartyKind, Source, Stance, Story, Verdict};
-use crate::reconcile::{ClaimReading, Outcome, PropositionOutcome};
+use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -74,7 +75,8 @@ pub fn document(story: &Story, outcome: &Outcome, org: &Organisation) -> (Value,
             rating["ratingExplanation"] = json!(e);
         }
         review.insert("reviewRating".into(), rating);
-        review.insert("itemReviewed".into(), item_reviewed(id("claim", &p.id), p, &parties, &sources));
+        let item = item_reviewed(id("claim", &p.id), p, v, &parties, &sources, &mut warnings);
+        review.insert("itemReviewed".into(), item);
         graph.push(Value::Object(review));
     }
     (json!({"@context": "https://schema.org", "@graph": graph}), warnings)
@@ -94,34 +96,40 @@ fn author(org: &Organisation, v: &Verdict) -> Value {
     }
 }
 
-/// The claim reviewed: who made it (the first party to affirm it, else the first to take a
-/// position) and where it appeared, first appearance first: by the source's
-/// publication date, else the claim's own; an undated appearance comes last, with no date.
+/// The claim reviewed: who made it and where it appeared, first appearance first (by the
+/// source's publication date, else the claim's own; an undated appearance comes last, with
+/// no date). Only live affirming claims made it: a denial's source is a rebuttal, not an
+/// appearance, and a withdrawn statement is no longer the party's. The author is the
+/// claimant the fact-checker named (`verdict set --claimant`), else the earliest party
+/// whose affirming claim stands; with neither, none is named (said in `warnings`).
 fn item_reviewed(
     id: String,
     p: &PropositionOutcome,
+    v: &Verdict,
     parties: &HashMap<&str, &Party>,
     sources: &HashMap<&str, &Source>,
+    warnings: &mut Vec<String>,
 ) -> Value {
-    // The first to affirm it made the claim, whatever became of that claim since.
-    let claimant =
-        p.claims.iter().find(|c| c.stance == Stance::Affirms).or_else(|| p.claims.iter().find(|c| c.position));
+    let making: Vec<&ClaimReading> =
+        p.claims.iter().filter(|c| c.stance == Stance::Affirms && c.status != ClaimStatus::Retracted).collect();
+    let claimant = v.claimant.as_deref().or_else(|| making.first().map(|c| c.party.as_str()));
     let mut item = json!({"@type": "Claim", "@id": id});
-    if let Some(c) = claimant {
-        if let Some(party) = parties.get(c.party.as_str()) {
+    match claimant.and_then(|c| parties.get(c)) {
+        Some(party) => {
             let kind = if party.kind == PartyKind::Person { "Person" } else { "Organization" };
             item["author"] = json!({"@type": kind, "name": party.name});
         }
-        if let Some(d) = c.date {
-            item["datePublished"] = json!(d.to_string());
-        }
+        None => warnings.push(format!(
+            "{}: no live claim affirms it and the verdict names no --claimant; the review names no author",
+            p.id
+        )),
+    }
+    if let Some(d) = making.iter().find(|c| Some(c.party.as_str()) == claimant).and_then(|c| c.date) {
+        item["datePublished"] = json!(d.to_string());
     }
     let mut seen: Vec<&str> = Vec::new();
     let mut appearances = Vec::new();
-    // Every claim read as of the date, withdrawn ones too: where the claim appeared.
-    let claims: Vec<&ClaimReading> = p.claims.iter().collect();
-    let affirming = claims.iter().filter(|c| c.stance == Stance::Affirms);
-    for c in affirming.chain(claims.iter().filter(|c| c.stance != Stance::Affirms)) {
+    for c in &making {
         if seen.contains(&c.source.as_str()) {
             continue;
         }

@@ -132,6 +132,8 @@ impl Records {
             format!("cr-{}-{}", slug(&text, 40), hash_id("", key.as_bytes(), 6))
         });
         let label = rating.and_then(|v| string(v, "alternateName"));
+        // The reviewed claim's author: a party, the verdict's claimant, affirming it below.
+        let claimant = item.and_then(|i| i.get("author")).and_then(|a| self.party(a, PartyKind::Other));
         let mut note = None;
         match scale.flatten() {
             Some((value, best, worst)) => self.verdicts.push(Verdict {
@@ -145,6 +147,7 @@ impl Records {
                 url: url.clone(),
                 reviewer: reviewer.clone(),
                 published,
+                claimant: claimant.clone(),
                 logged_by: None,
                 recorded: None,
             }),
@@ -166,8 +169,7 @@ impl Records {
             logged_by: None,
             recorded: None,
         });
-        let Some(author) = item.and_then(|i| i.get("author")) else { return Ok(()) };
-        let Some(party) = self.party(author, PartyKind::Other) else { return Ok(()) };
+        let Some(party) = claimant else { return Ok(()) };
         // Where the claim was read: each appearance, else the review that reports it.
         if sources.is_empty() {
             let key = url.clone().unwrap_or_else(|| id.clone());

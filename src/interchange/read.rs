@@ -170,7 +170,8 @@ pub fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, prog
             Claim::FIELDS.join(", ")
         )));
     }
-    if let Some(bad) = header.iter().find(|h| !Claim::FIELDS.contains(&h.as_str())) {
+    let history = |h: &str| super::write::CLAIM_HISTORY_COLUMNS.contains(&h);
+    if let Some(bad) = header.iter().find(|h| !Claim::FIELDS.contains(&h.as_str()) && !history(h)) {
         return Err(Error::input(format!(
             "{name}: line 1: '{bad}' is not a claim field; use: {}",
             Claim::FIELDS.join(", ")
@@ -193,7 +194,8 @@ pub fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, prog
         let mut object = serde_json::Map::new();
         for (field, cell) in header.iter().zip(row.iter()) {
             let cell = super::write::restore(cell);
-            if cell.is_empty() {
+            // A retraction or correction is its own record (a bundle carries it), not a claim field.
+            if cell.is_empty() || history(field) {
                 continue;
             }
             let value = match field.as_str() {

@@ -23,6 +23,11 @@ pub fn records<T: Logged>(out: &mut impl Write, rows: &[T]) -> Result<()> {
     fields(out, rows, T::FIELDS)
 }
 
+/// The columns `export --format csv --what claims` adds after the claim's fields: what
+/// became of it (retraction date and reason, latest correction's time and reason). They are
+/// the record's history, carried by its own records: `import --format csv` reads past them.
+pub const CLAIM_HISTORY_COLUMNS: &[&str] = &["retracted", "retraction_reason", "corrected", "correction_reason"];
+
 /// Rows as CSV, one column per field named.
 pub fn fields<T: serde::Serialize>(out: &mut impl Write, rows: &[T], fields: &[&str]) -> Result<()> {
     let rows = rows.iter().map(|r| {

@@ -168,6 +168,23 @@ impl Correction {
         self.set.is_empty() && self.add.is_empty() && self.remove.is_empty()
     }
 
+    /// Its `set` values made the values the record will hold (see [`Record::normalised`]):
+    /// a correction keeps what the row keeps, so that replaying it gives the row back and a
+    /// value that only differs in its spelling ("ru" for "RU") changes nothing.
+    pub fn normalise(&mut self, kind: RecordKind, record: &Value) {
+        let mut fields = record.as_object().cloned().unwrap_or_default();
+        for (field, value) in &self.set {
+            match value {
+                Value::Null => fields.remove(field),
+                v => fields.insert(field.clone(), v.clone()),
+            };
+        }
+        let normalised = super::Record::normalised(kind, Value::Object(fields));
+        for (field, value) in self.set.iter_mut() {
+            *value = normalised.get(field).cloned().unwrap_or(Value::Null);
+        }
+    }
+
     /// The record (as JSON) with the correction applied, and the values it replaced, field
     /// by field. Lists take `add` items at their end and lose `remove` items; a field set
     /// to null is left out. The caller reads the result back as its record kind, so every

@@ -91,8 +91,11 @@ pub struct Contact {
     /// Who asked (requests), or to whom the party answered (`via` of the claim).
     pub party: Option<String>,
     pub party_name: Option<String>,
-    /// When it was asked, or when the refusal was stated; none when not given.
+    /// When it was asked, or the refusal's date; none when not given.
     pub date: Option<Date>,
+    /// For a refusal or non-answer: whether `date` is when the party said it (`stated`) or
+    /// when the source reporting it was published (`published`).
+    pub date_basis: Option<super::DateBasis>,
     pub deadline: Option<Date>,
     /// Whether the deadline had passed as of the reconcile date.
     pub deadline_passed: Option<bool>,

@@ -444,6 +444,9 @@ pub struct Verdict {
     pub reviewer: Option<String>,
     /// When the fact-check was published [default: the day it was logged].
     pub published: Option<Date>,
+    /// The party whose claim is reviewed, as the fact-checker names it [default: the earliest
+    /// party whose affirming claim stands].
+    pub claimant: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
 }
@@ -472,6 +475,43 @@ pub struct Reference<'a> {
     /// The kind of record it names ("party").
     pub kind: &'static str,
     pub id: &'a mut String,
+}
+
+impl Record {
+    /// A record of a correctable `kind` read back from JSON, every field checked as when it
+    /// is first read.
+    pub fn from_json(kind: RecordKind, value: serde_json::Value) -> Result<Record, String> {
+        fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let path = e.path().to_string();
+                format!("{}{}", if path == "." { String::new() } else { format!("{path}: ") }, e.into_inner())
+            })
+        }
+        Ok(match kind {
+            RecordKind::Party => Record::Party(read(value)?),
+            RecordKind::Source => Record::Source(read(value)?),
+            RecordKind::Proposition => Record::Proposition(read(value)?),
+            RecordKind::Claim => Record::Claim(read(value)?),
+            RecordKind::Request => Record::Request(read(value)?),
+            RecordKind::Verdict => Record::Verdict(read(value)?),
+            other => return Err(format!("a {other} cannot be corrected")),
+        })
+    }
+
+    /// A record's JSON as claimtrack stores it: read as its kind and written back, so that a
+    /// whole number in a number field becomes the number the row holds (1 as 1.0), a country
+    /// code upper case, a digest lower case and an instant UTC. JSON that does not read as
+    /// the kind is given back as it is.
+    pub fn normalised(kind: RecordKind, value: serde_json::Value) -> serde_json::Value {
+        match Record::from_json(kind, value.clone()) {
+            Ok(record) => {
+                let mut json = serde_json::to_value(&record).expect("records serialise");
+                json.as_object_mut().map(|o| o.remove("type"));
+                json
+            }
+            Err(_) => value,
+        }
+    }
 }
 
 impl Record {
@@ -514,7 +554,11 @@ impl Record {
                 one("proposition", "proposition", &mut q.proposition),
                 one("by", "party", &mut q.by),
             ],
-            Record::Verdict(v) => vec![one("proposition", "proposition", &mut v.proposition)],
+            Record::Verdict(v) => {
+                let mut refs = vec![one("proposition", "proposition", &mut v.proposition)];
+                refs.extend(v.claimant.as_mut().map(|id| one("claimant", "party", id)));
+                refs
+            }
             // A retraction's target may be a claim or a source, and a correction's values
             // are references only in some fields: both are resolved on their own.
             Record::Retraction(_) | Record::Correction(_) => Vec::new(),
@@ -803,7 +847,19 @@ logged!(
     Verdict,
     "verdict",
     "verdicts",
-    ["id", "proposition", "rating", "best", "worst", "label", "explanation", "url", "reviewer", "published"],
+    [
+        "id",
+        "proposition",
+        "rating",
+        "best",
+        "worst",
+        "label",
+        "explanation",
+        "url",
+        "reviewer",
+        "published",
+        "claimant"
+    ],
     |s| s.id.clone().unwrap_or_default()
 );
 

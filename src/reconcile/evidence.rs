@@ -7,6 +7,17 @@ use super::{Line, Side};
 use crate::model::{ClaimRow, Reliability};
 use std::collections::{BTreeSet, HashSet};
 
+/// How many root sources a line names in its words (a line resting on thousands of roots
+/// would otherwise be a page long).
+pub(super) const ROOTS_NAMED: usize = 5;
+
+/// What a line of evidence rests on: a root source, or a speaker (a party's organisation).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Origin {
+    Root(String),
+    Speaker(String),
+}
+
 impl<'a> View<'a> {
     /// The sources a claim rests on directly: its basis, else the source it was read in;
     /// none when it has no basis and only repeats claims it cites.
@@ -61,33 +72,107 @@ impl<'a> View<'a> {
         self.rests_on(c).iter().filter_map(|s| self.sources.get(s)).map(|s| s.reliability).min().unwrap_or_default()
     }
 
-    /// The lines of evidence of one side: each party's standing claim is one line, and lines
-    /// that share a root source merge (ten outlets rewriting one report are one line).
+    /// The organisation a party belongs to: the top of its `parent` chain (itself when it
+    /// has no parent). A chain that loops stops where it would repeat.
+    pub fn organisation(&self, party: &'a str) -> &'a str {
+        let mut top = party;
+        let mut seen = HashSet::from([party]);
+        while let Some(parent) = self.parties.get(top).and_then(|p| p.parent.as_deref()) {
+            if !seen.insert(parent) {
+                break;
+            }
+            top = parent;
+        }
+        top
+    }
+
+    /// Whether a claim is first-hand in the source it was read in: the party's own words
+    /// reported by someone else (a quote, a denial, words told to the reporter), with no
+    /// basis of its own and citing no claim. Its origin is the party itself, not the outlet.
+    pub fn first_hand(&self, c: &'a ClaimRow) -> bool {
+        if !c.claim.basis.is_empty() || self.cited(c.id()).next().is_some() {
+            return false;
+        }
+        let publisher = self.sources.get(c.claim.source.as_str()).and_then(|s| s.publisher.as_deref());
+        publisher.is_some_and(|p| self.organisation(p) != self.organisation(&c.claim.party))
+    }
+
+    /// What one standing claim's line is keyed by (its party's organisation, and for a claim
+    /// that is not first-hand the roots it rests on), and the first-hand parties it rests on:
+    /// its own party when first-hand, else those of the first-hand claims of `side` it
+    /// reports, read in a source it reads or rests on, or upstream of one.
+    fn origin(&self, c: &'a ClaimRow, side: &[&'a ClaimRow]) -> (BTreeSet<Origin>, BTreeSet<&'a str>) {
+        let mut keys = BTreeSet::from([Origin::Speaker(self.organisation(&c.claim.party).to_string())]);
+        let mut first_hand = BTreeSet::new();
+        if self.first_hand(c) {
+            first_hand.insert(c.claim.party.as_str());
+            return (keys, first_hand);
+        }
+        keys.extend(self.claim_roots(c).into_iter().map(Origin::Root));
+        let mut read: Vec<&str> = self.rests_on(c);
+        read.push(&c.claim.source);
+        let upstream = self.graph.upstream_of(&read);
+        for d in side.iter().filter(|d| d.id() != c.id() && self.first_hand(d)) {
+            if self.graph.within(&upstream, &d.claim.source) {
+                first_hand.insert(d.claim.party.as_str());
+            }
+        }
+        (keys, first_hand)
+    }
+
+    /// The lines of evidence of one side: claims whose origins meet are one line. A party's
+    /// origin is its organisation (a ministry never corroborates its president); a
+    /// first-hand claim rests on its party alone; any other on its roots. An outlet's claim
+    /// that reports first-hand claims of the side joins the line of the first of them (ten
+    /// outlets rewriting a wire story that quotes one insider are one line with that
+    /// insider), and never joins two first-hand lines into one.
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
-        let mut lines: Vec<(BTreeSet<String>, Vec<&'a ClaimRow>)> = Vec::new();
+        type Group<'b> = (BTreeSet<Origin>, BTreeSet<&'b str>, Vec<&'b ClaimRow>);
+        let mut lines: Vec<Group<'a>> = Vec::new();
+        let mut reporting = Vec::new();
         for c in standing {
-            let mut roots: BTreeSet<String> = self.claim_roots(c).into_iter().collect();
+            let (mut keys, mut first_hand) = self.origin(c, standing);
+            if !first_hand.is_empty() && !self.first_hand(c) {
+                reporting.push((*c, keys, first_hand));
+                continue;
+            }
             let mut claims = vec![*c];
-            lines.retain(|(r, cs)| {
-                if r.is_disjoint(&roots) {
+            lines.retain(|(k, f, cs)| {
+                if k.is_disjoint(&keys) {
                     return true;
                 }
-                roots.extend(r.iter().cloned());
+                keys.extend(k.iter().cloned());
+                first_hand.extend(f);
                 claims.extend(cs);
                 false
             });
-            lines.push((roots, claims));
+            lines.push((keys, first_hand, claims));
+        }
+        for (c, keys, reported) in reporting {
+            match lines.iter_mut().find(|(_, f, _)| !f.is_disjoint(&reported)) {
+                Some((_, _, claims)) => claims.push(c),
+                None => lines.push((keys, reported, vec![c])),
+            }
         }
         let mut out: Vec<Line> = lines
             .into_iter()
-            .map(|(roots, mut claims)| {
+            .map(|(_, first_hand, mut claims)| {
                 claims.sort_by(|a, b| (&a.claim.party, a.id()).cmp(&(&b.claim.party, b.id())));
                 let retracted = claims.iter().all(|c| self.retracted_basis(c).is_some());
+                // The roots of what its claims were read in or rest on, first-hand or not:
+                // where the record found them, whatever the line is keyed by.
+                let roots: Vec<String> =
+                    claims.iter().flat_map(|c| self.claim_roots(c)).collect::<BTreeSet<_>>().into_iter().collect();
+                let mut parties: Vec<String> = claims.iter().map(|c| c.claim.party.clone()).collect();
+                parties.dedup();
+                let first_hand: Vec<String> = first_hand.into_iter().map(str::to_string).collect();
                 Line {
-                    parties: claims.iter().map(|c| c.claim.party.clone()).collect(),
+                    words: self.line_words(&parties, &first_hand, &roots),
                     claims: claims.iter().map(|c| c.id().to_string()).collect(),
                     reliability: claims.iter().map(|c| self.reliability(c)).min().unwrap_or_default(),
-                    roots: roots.into_iter().collect(),
+                    parties,
+                    roots,
+                    first_hand,
                     retracted,
                 }
             })
@@ -96,11 +181,46 @@ impl<'a> View<'a> {
         out
     }
 
+    /// A line in the report's words: who is on it, and what it rests on ("Columnist V,
+    /// resting on an anonymous insider"; "Police of A, first-hand"; "Outlet X, resting on
+    /// “Wire report”"), saying when parties are one organisation.
+    fn line_words(&self, parties: &[String], first_hand: &[String], roots: &[String]) -> String {
+        let names = |ids: &[&String]| {
+            let names: Vec<String> = ids.iter().map(|p| self.name(p)).collect();
+            crate::report::words::list(&names)
+        };
+        let mut organisations: Vec<&str> = parties.iter().map(|p| self.organisation(p)).collect();
+        organisations.sort();
+        let shared: BTreeSet<&str> = organisations.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+        let one_body: Vec<String> = shared.iter().map(|o| format!("one organisation, {}", self.name(o))).collect();
+        let body = if one_body.is_empty() { String::new() } else { format!(" ({})", one_body.join("; ")) };
+        let relaying: Vec<&String> = parties.iter().filter(|p| !first_hand.contains(p)).collect();
+        let speaking: Vec<&String> = first_hand.iter().collect();
+        if relaying.is_empty() {
+            return format!("{}{body}, first-hand", names(&speaking));
+        }
+        let resting = if !speaking.is_empty() {
+            names(&speaking)
+        } else {
+            let mut named: Vec<String> =
+                roots.iter().take(ROOTS_NAMED).map(|r| format!("“{}”", self.source_name(r))).collect();
+            if roots.len() > ROOTS_NAMED {
+                named.push(format!("{} more root sources", roots.len() - ROOTS_NAMED));
+            }
+            crate::report::words::list(&named)
+        };
+        if resting.is_empty() {
+            format!("{}{body}", names(&relaying))
+        } else {
+            format!("{}{body}, resting on {resting}", names(&relaying))
+        }
+    }
+
     /// One side, graded against the lines of the other.
     pub fn side(&self, standing: &[&'a ClaimRow], lines: Vec<Line>, other: &[Line]) -> Side {
         let roots: BTreeSet<String> = lines.iter().flat_map(|l| l.roots.iter().cloned()).collect();
         let anonymous = !standing.is_empty() && standing.iter().all(|c| self.anonymous(&c.claim.party));
-        let Credibility { grade, label } = credibility(&lines, other, anonymous);
+        let Credibility { grade, label, reason } = credibility(&lines, other, anonymous);
         let mut reliability: Vec<Reliability> = lines.iter().map(|l| l.reliability).collect();
         reliability.sort();
         reliability.dedup();
@@ -128,38 +248,42 @@ impl<'a> View<'a> {
             support,
             grade,
             credibility: label,
+            reason,
             reliability,
         }
     }
 }
 
-/// A suggested Admiralty information-credibility grade and its words.
+/// A suggested Admiralty information-credibility grade, its words, and why it is 6 when
+/// it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Credibility {
     pub grade: u8,
     pub label: &'static str,
+    /// Why nothing is suggested: "contested" (both sides have usable lines) or "no usable
+    /// line".
+    pub reason: Option<&'static str>,
 }
 
 /// The credibility the structure of the evidence suggests for one side, from its usable
 /// lines (those not resting wholly on retracted sources), the reliability letters of what
-/// they rest on, whether every party on the side is anonymous, and the other side's usable
-/// lines. Never from attribution confidence, and never a middle grade by default: with
-/// nothing to judge, 6. The table is in docs/RECONCILER.md.
+/// they rest on, and whether every party on the side is anonymous. Never from attribution
+/// confidence, and never a middle grade by default: with nothing to judge, 6. When the
+/// other side has usable lines too the record does not settle it: 6, "contested", for
+/// both. The table is in docs/RECONCILER.md.
 pub fn credibility(lines: &[Line], other: &[Line], anonymous: bool) -> Credibility {
     let usable: Vec<&Line> = lines.iter().filter(|l| !l.retracted).collect();
     let against = other.iter().filter(|l| !l.retracted).count();
     let rated = usable.iter().filter(|l| l.reliability <= Reliability::C).count();
-    let (grade, label) = match (usable.len(), against) {
-        (0, _) => (6, "cannot be judged"),
-        (n, 0) if n >= 2 && rated >= 2 && !anonymous => (1, "confirmed by independent sources"),
-        (n, 0) if n >= 2 => (2, "probably true"),
-        (1, 0) if rated == 1 && !anonymous => (2, "probably true"),
-        (1, 0) => (3, "possibly true"),
-        (n, m) if n > m => (3, "possibly true"),
-        (n, m) if n + 1 < m => (5, "improbable"),
-        _ => (4, "doubtful"),
+    let (grade, label, reason) = match (usable.len(), against) {
+        (0, _) => (6, "cannot be judged", Some("no usable line")),
+        (_, 1..) => (6, "cannot be judged", Some("contested")),
+        (n, _) if n >= 2 && rated >= 2 && !anonymous => (1, "confirmed by independent sources", None),
+        (n, _) if n >= 2 => (2, "probably true", None),
+        (_, _) if rated == 1 && !anonymous => (2, "probably true", None),
+        _ => (3, "possibly true", None),
     };
-    Credibility { grade, label }
+    Credibility { grade, label, reason }
 }
 
 #[cfg(test)]
@@ -167,7 +291,15 @@ mod tests {
     use super::*;
 
     fn line(reliability: Reliability, retracted: bool) -> Line {
-        Line { parties: vec![], claims: vec![], roots: vec![], reliability, retracted }
+        Line {
+            parties: vec![],
+            claims: vec![],
+            roots: vec![],
+            first_hand: vec![],
+            words: String::new(),
+            reliability,
+            retracted,
+        }
     }
 
     #[test]
@@ -193,14 +325,14 @@ mod tests {
     }
 
     #[test]
-    fn the_other_side_weighs() {
-        let one = [line(Reliability::F, false)];
-        let two = [line(Reliability::F, false), line(Reliability::F, false)];
-        let three = [line(Reliability::F, false), line(Reliability::F, false), line(Reliability::F, false)];
-        assert_eq!(credibility(&two, &one, false).grade, 3);
-        assert_eq!(credibility(&one, &one, false).grade, 4);
-        assert_eq!(credibility(&one, &two, false).grade, 4);
-        assert_eq!(credibility(&one, &three, false).grade, 5);
-        assert_eq!(credibility(&one, &[line(Reliability::A, true)], false).grade, 3, "a retracted line does not weigh");
+    fn contested_suggests_nothing_for_either_side() {
+        let one = [line(Reliability::A, false)];
+        let two = [line(Reliability::A, false), line(Reliability::B, false)];
+        for (mine, theirs) in [(&one[..], &two[..]), (&two[..], &one[..]), (&one[..], &one[..])] {
+            let c = credibility(mine, theirs, false);
+            assert_eq!((c.grade, c.label, c.reason), (6, "cannot be judged", Some("contested")));
+        }
+        let c = credibility(&one, &[line(Reliability::A, true)], false);
+        assert_eq!((c.grade, c.reason), (2, None), "a retracted line on the other side does not contest");
     }
 }

@@ -69,16 +69,26 @@ pub struct Side {
     pub grade: u8,
     /// The grade in words ("probably true").
     pub credibility: &'static str,
+    /// Why no credibility is suggested (grade 6): "contested" when both sides have usable
+    /// lines, "no usable line" when this side has none; null when one is suggested.
+    pub reason: Option<&'static str>,
     /// The reliability letters of the sources the lines rest on directly, best first.
     pub reliability: Vec<Reliability>,
 }
 
-/// One line of evidence: parties whose standing claims trace back to shared roots.
+/// One line of evidence: parties whose standing claims share an origin (the same speaker,
+/// organisation or root source; docs/RECONCILER.md, "Lines of evidence").
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     pub parties: Vec<String>,
     pub claims: Vec<String>,
+    /// The root sources its claims were read in or rest on.
     pub roots: Vec<String>,
+    /// The parties whose own word it rests on: a first-hand statement a source reports.
+    pub first_hand: Vec<String>,
+    /// The line in the report's words: its parties and what it rests on ("Columnist V,
+    /// resting on an anonymous insider").
+    pub words: String,
     /// The best reliability letter among the sources its claims rest on directly.
     pub reliability: Reliability,
     /// Every claim in it rests on a retracted source or cites a retracted claim: it does not

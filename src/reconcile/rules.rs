@@ -12,13 +12,10 @@ use crate::model::{
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// A date in prose, or "undated" (with the day it was logged) for a claim without one.
+/// A claim's date in prose, saying what it is: "on 1 Jan 2025" (said then), "reported 12
+/// Mar 2024" (its source's publication), or "undated (logged ...)".
 fn when(c: &ClaimRow) -> String {
-    match (c.date, c.claim.recorded) {
-        (Some(d), _) => d.on(),
-        (None, Some(t)) => format!("undated (logged {})", t.date().human()),
-        (None, None) => "undated".into(),
-    }
+    crate::report::words::claim_when(c.date, c.date_basis, c.claim.recorded)
 }
 
 /// A side taken, in the past tense (reads right for one body or many people).
@@ -168,12 +165,16 @@ impl<'a> View<'a> {
         Some((f, turns.iter().map(|[_, b]| b.id()).collect()))
     }
 
-    /// Expected parties (listed, or asked) with no position, and what they did: a refusal
-    /// first, then a request still within its deadline, then no answer, then never asked.
+    /// Expected parties (listed, asked, or with a logged refusal or non-answer: someone
+    /// asked) with no position, and what they did: a refusal first, then a request still
+    /// within its deadline, then no answer, then never asked.
     fn silences(&self, p: &Proposition, by_party: &BTreeMap<&str, Vec<&'a ClaimRow>>, findings: &mut Vec<Finding>) {
         let asked = self.requests_on(&p.id);
         let mut expected: BTreeSet<&str> = p.expected.iter().map(String::as_str).collect();
         expected.extend(asked.iter().map(|q| q.party.as_str()));
+        let answered =
+            |own: &Vec<&ClaimRow>| own.iter().any(|c| matches!(c.claim.stance, Stance::Declined | Stance::NoResponse));
+        expected.extend(by_party.iter().filter(|(_, own)| answered(own)).map(|(party, _)| *party));
         for party in expected {
             if self.position(&p.id, party).is_some() {
                 continue;
@@ -223,6 +224,7 @@ impl<'a> View<'a> {
                 party: Some(q.by.clone()),
                 party_name: Some(self.name(&q.by)),
                 date: q.asked,
+                date_basis: None,
                 deadline: q.deadline,
                 deadline_passed: q.deadline.map(|d| d.passed_by(&self.as_of)),
                 quote: None,
@@ -234,6 +236,7 @@ impl<'a> View<'a> {
             party: c.claim.via.clone(),
             party_name: c.claim.via.as_deref().map(|v| self.name(v)),
             date: c.date,
+            date_basis: Some(c.date_basis),
             deadline: None,
             deadline_passed: None,
             quote: c.claim.quote.clone(),
@@ -275,7 +278,7 @@ impl<'a> View<'a> {
             parts.push("expected to speak; nobody has asked".into());
         }
         for r in related {
-            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, r.stance));
+            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, crate::report::words::said(r.stance)));
         }
         format!("{}: {}", self.name(party), parts.join("; "))
     }
@@ -283,15 +286,7 @@ impl<'a> View<'a> {
     /// single-source and anonymous-only marks on an affirmed proposition.
     fn weak_sourcing(&self, p: &Proposition, affirming: &[&ClaimRow], lines: &[Line], findings: &mut Vec<Finding>) {
         if let [line] = lines {
-            // Prose names a few roots; the finding's `roots` lists them all.
-            let mut roots: Vec<String> =
-                line.roots.iter().take(ROOTS_NAMED).map(|r| quoted(&self.source_name(r))).collect();
-            if line.roots.len() > ROOTS_NAMED {
-                roots.push(format!("{} more root sources", line.roots.len() - ROOTS_NAMED));
-            }
-            let resting =
-                if roots.is_empty() { String::new() } else { format!(", resting on {}", roots.join(" and ")) };
-            let detail = format!("one line of evidence: {}{resting}", self.names(affirming));
+            let detail = format!("one line of evidence: {}", line.words);
             let mut f = finding(
                 FindingKind::SingleSource,
                 format!("single-source|{}", p.id),
@@ -435,7 +430,11 @@ impl<'a> View<'a> {
 /// One entry of a silence's story in words.
 fn contact_words(c: &Contact) -> String {
     let who = c.party_name.as_deref();
-    let on = c.date.map(|d| format!(" {}", d.on())).unwrap_or_default();
+    let on = match (c.date, c.date_basis) {
+        (Some(d), Some(basis)) => format!(" {}", crate::report::words::claim_when(Some(d), basis, None)),
+        (Some(d), None) => format!(" {}", d.on()),
+        (None, _) => String::new(),
+    };
     match c.kind {
         ContactKind::Request => {
             let deadline = match (c.deadline, c.deadline_passed) {
@@ -490,10 +489,6 @@ fn finding(
         evidence: String::new(),
     }
 }
-
-/// How many root sources a single-source finding names in its words (a line resting on
-/// thousands of roots would otherwise be a page long).
-const ROOTS_NAMED: usize = 5;
 
 /// The facts a finding's evidence digest covers: never its wording.
 #[derive(Serialize)]

@@ -122,6 +122,25 @@ impl SourceGraph {
         self.retracted_upstream[self.component[i]].map(|n| self.ids[n].as_str())
     }
 
+    /// The components of the sources given and of every source upstream of them: what
+    /// [`within`](Self::within) asks about.
+    pub fn upstream_of(&self, sources: &[&str]) -> HashSet<usize> {
+        let mut out = HashSet::new();
+        for s in sources {
+            if let Some(&i) = self.index.get(*s) {
+                if !out.contains(&self.component[i]) {
+                    out.extend(self.reachable(self.component[i]));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a source is among those [`upstream_of`](Self::upstream_of) found.
+    pub fn within(&self, upstream: &HashSet<usize>, source: &str) -> bool {
+        self.index.get(source).is_some_and(|&i| upstream.contains(&self.component[i]))
+    }
+
     /// Every loop of derivations, as the sorted ids of the sources in it.
     pub fn loops(&self) -> Vec<Vec<String>> {
         let mut out: Vec<Vec<String>> = self

@@ -637,7 +637,7 @@ fn a_silence_names_a_related_party_that_answered() {
     assert_eq!(f.reason, Some(SilenceReason::NoResponse), "it stays a silence: the police did not speak");
     assert_eq!(f.related.len(), 1);
     assert_eq!((f.related[0].relation, f.related[0].stance), (Relation::Parent, Stance::Denies));
-    assert!(f.detail.contains("its parent, Interior Ministry, denies"), "{}", f.detail);
+    assert!(f.detail.contains("its parent, Interior Ministry, denied"), "{}", f.detail);
     let early = silence_of(&reconcile(&story, d("2025-01-06"), None), "police").unwrap();
     assert!(early.related.is_empty(), "before the ministry spoke");
 }
@@ -778,7 +778,7 @@ fn shown(story: &Story, o: &Outcome, prop: &str) -> Value {
 
 #[test]
 fn one_proposition_reads_as_it_does_in_the_whole_story() {
-    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let cases = scope_cases(200, 40);
     for seed in 1..=cases {
         let mut store = Store::memory().unwrap();
         load(&mut store, random_story(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
@@ -866,7 +866,7 @@ fn random_correction(dice: &mut Dice, claims: &[Value], requests: &[Value], n_so
 
 #[test]
 fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
-    let cases: u64 = std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    let cases = scope_cases(100, 20);
     for seed in 1..=cases {
         let (store, moments) = written_in_steps(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
         for (step, t) in moments.iter().enumerate() {
@@ -902,4 +902,146 @@ fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
     assert_eq!(single[0].roots.len(), 8, "the finding lists every root");
     assert!(single[0].detail.ends_with("“Root 4” and 3 more root sources"), "{}", single[0].detail);
     assert!(!single[0].detail.contains("Root 5"), "{}", single[0].detail);
+}
+
+/// Parties of a sabotage story: two governments' bodies, an agency, outlets, a columnist.
+fn origin_story(sources: Value, claims: Value) -> Story {
+    let parties = json!([
+        {"id": "gov-x", "name": "Government of X", "kind": "government"},
+        {"id": "president-x", "name": "President of X", "kind": "official", "parent": "gov-x"},
+        {"id": "ministry-x", "name": "Foreign Ministry of X", "kind": "government", "parent": "gov-x"},
+        {"id": "police-y", "name": "Police of Y", "kind": "government"},
+        {"id": "prosecutor-z", "name": "Prosecutor of Z", "kind": "government"},
+        {"id": "wire", "name": "Wire Agency", "kind": "media"},
+        {"id": "outlet1", "name": "Outlet One", "kind": "media"},
+        {"id": "outlet2", "name": "Outlet Two", "kind": "media"},
+        {"id": "columnist", "name": "Columnist V", "kind": "person"},
+        {"id": "insider", "name": "an anonymous person with knowledge of the operation", "kind": "person", "anonymous": true}
+    ]);
+    let (_, story) = story_with(base(json!([]), &[]), claims, json!({"parties": parties, "sources": sources}));
+    story
+}
+
+fn side<'a>(o: &'a Outcome, name: &str) -> &'a Side {
+    &o.proposition("p").unwrap().support[name]
+}
+
+#[test]
+fn first_hand_statements_one_outlet_carried_are_lines_of_their_own() {
+    let sources = json!([
+        {"id": "wire-story", "title": "Wire story", "kind": "article", "publisher": "wire"},
+        {"id": "rewrite1", "title": "Rewrite one", "kind": "article", "publisher": "outlet1", "derived_from": ["wire-story"]}
+    ]);
+    // An outlet rewriting the story rests on both statements but never joins them into one.
+    let claims = json!([
+        claim("c1", "police-y", "affirms", "wire-story", "2025-01-01"),
+        claim("c2", "prosecutor-z", "affirms", "wire-story", "2025-01-01"),
+        claim("c3", "outlet1", "affirms", "rewrite1", "2025-01-02")
+    ]);
+    let o = reconcile(&origin_story(sources, claims), d("2025-02-01"), None);
+    let affirms = side(&o, "affirms");
+    assert_eq!(affirms.lines.len(), 2, "{:?}", affirms.lines);
+    assert_eq!(affirms.lines[0].first_hand, ["police-y"]);
+    assert_eq!(affirms.lines[0].parties, ["outlet1", "police-y"]);
+    assert_eq!(affirms.lines[0].words, "Outlet One, resting on Police of Y");
+    assert_eq!(affirms.lines[1].words, "Prosecutor of Z, first-hand");
+    assert_eq!(affirms.lines[0].roots, ["wire-story"], "the line still says where it was read");
+    assert_eq!(status(&o, "p"), Status::Corroborated);
+}
+
+#[test]
+fn one_organisation_is_one_line() {
+    let sources = json!([
+        {"id": "speech", "title": "Speech", "kind": "statement", "publisher": "president-x"},
+        {"id": "note", "title": "Note verbale", "kind": "statement", "publisher": "ministry-x"}
+    ]);
+    let claims = json!([
+        claim("c1", "president-x", "denies", "speech", "2025-01-01"),
+        claim("c2", "ministry-x", "denies", "note", "2025-01-02")
+    ]);
+    let o = reconcile(&origin_story(sources, claims), d("2025-02-01"), None);
+    let denies = side(&o, "denies");
+    assert_eq!(denies.lines.len(), 1, "a ministry never corroborates its president: {:?}", denies.lines);
+    assert_eq!(denies.lines[0].parties, ["ministry-x", "president-x"]);
+    assert!(denies.lines[0].words.contains("one organisation, Government of X"), "{}", denies.lines[0].words);
+}
+
+#[test]
+fn an_outlet_rests_on_the_first_hand_claims_it_reports() {
+    let sources = json!([
+        {"id": "column", "title": "The column", "kind": "article", "publisher": "columnist"},
+        {"id": "wire-story", "title": "Wire story", "kind": "article", "publisher": "wire"},
+        {"id": "rewrite1", "title": "Rewrite one", "kind": "article", "publisher": "outlet1", "derived_from": ["wire-story"]},
+        {"id": "rewrite2", "title": "Rewrite two", "kind": "article", "publisher": "outlet2", "derived_from": ["wire-story"]}
+    ]);
+    // A columnist and his anonymous source are one line.
+    let column = json!([
+        claim("c1", "columnist", "affirms", "column", "2025-01-01"),
+        claim("c2", "insider", "affirms", "column", "2025-01-01")
+    ]);
+    let o = reconcile(&origin_story(sources.clone(), column), d("2025-02-01"), None);
+    let affirms = side(&o, "affirms");
+    assert_eq!(affirms.lines.len(), 1, "{:?}", affirms.lines);
+    assert_eq!(affirms.lines[0].words, "Columnist V, resting on an anonymous person with knowledge of the operation");
+    // Outlets rewriting a wire story that quotes one insider are one line with that insider.
+    let rewrites = json!([
+        claim("c1", "insider", "affirms", "wire-story", "2025-01-01"),
+        claim("c2", "outlet1", "affirms", "rewrite1", "2025-01-02"),
+        claim("c3", "outlet2", "affirms", "rewrite2", "2025-01-02")
+    ]);
+    let o = reconcile(&origin_story(sources, rewrites), d("2025-02-01"), None);
+    let affirms = side(&o, "affirms");
+    assert_eq!(affirms.lines.len(), 1, "{:?}", affirms.lines);
+    assert_eq!(affirms.lines[0].first_hand, ["insider"]);
+    assert_eq!(status(&o, "p"), Status::SingleSource);
+}
+
+#[test]
+fn lines_are_counted_on_both_sides_and_contested_suggests_nothing() {
+    let sources = json!([
+        {"id": "wire-story", "title": "Wire story", "kind": "article", "publisher": "wire", "reliability": "A"},
+        {"id": "op-ed", "title": "Op-ed", "kind": "article", "publisher": "columnist"}
+    ]);
+    let claims = json!([
+        claim("c1", "police-y", "affirms", "wire-story", "2025-01-01"),
+        claim("c2", "prosecutor-z", "affirms", "wire-story", "2025-01-01"),
+        claim("c3", "president-x", "denies", "op-ed", "2025-01-02"),
+        claim("c4", "ministry-x", "denies", "op-ed", "2025-01-02")
+    ]);
+    let o = reconcile(&origin_story(sources, claims), d("2025-02-01"), None);
+    assert_eq!(status(&o, "p"), Status::Contested);
+    let (affirms, denies) = (side(&o, "affirms"), side(&o, "denies"));
+    assert_eq!((affirms.lines.len(), denies.lines.len()), (2, 1));
+    for s in [affirms, denies] {
+        assert_eq!((s.grade, s.credibility, s.reason), (6, "cannot be judged", Some("contested")));
+    }
+}
+
+#[test]
+fn a_logged_non_answer_from_an_unexpected_unasked_party_is_a_silence() {
+    let claims = json!([
+        claim("c1", "a", "affirms", "s1", "2025-01-01"),
+        claim("n1", "b", "no-response", "s1", "2025-01-02"),
+        claim("d1", "c", "declined", "s2", "2025-01-03")
+    ]);
+    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let o = reconcile(&story, d("2025-02-01"), None);
+    let b = silence_of(&o, "b").expect("someone asked b: it is a silence");
+    assert_eq!(b.reason, Some(SilenceReason::NoResponse));
+    assert_eq!(b.claims, ["n1"]);
+    assert_eq!(b.requests[0].kind, ContactKind::NoResponse);
+    let c = silence_of(&o, "c").expect("a refusal is a silence with its reason");
+    assert_eq!(c.reason, Some(SilenceReason::Declined));
+    assert!(silence_of(&o, "a").is_none(), "a has a position");
+}
+
+/// How many random stories a scope property runs: CLAIMTRACK_SCOPE_CASES if set, else `full`
+/// under CLAIMTRACK_TEST_HEAVY=1 (as in CI) and `short` in the README's `cargo test`.
+fn scope_cases(full: u64, short: u64) -> u64 {
+    let heavy = std::env::var_os("CLAIMTRACK_TEST_HEAVY").is_some_and(|v| v == "1");
+    std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(if heavy {
+        full
+    } else {
+        short
+    })
 }

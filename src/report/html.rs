@@ -255,7 +255,8 @@ fn matrix(out: &mut String, m: &Matrix) {
 fn date_cell(c: &ClaimLine) -> String {
     match (c.date, c.date_basis, c.logged) {
         (Some(d), DateBasis::Published, _) => {
-            format!("<span title=\"the source's publication date\">{} (pub.)</span>", escape(&d.human()))
+            let shown = words::claim_date(Some(d), DateBasis::Published, None);
+            format!("<span title=\"the source's publication date\">{}</span>", escape(&shown))
         }
         (Some(d), _, _) => escape(&d.human()),
         (None, _, Some(t)) => format!("<span title=\"logged {}\">undated</span>", escape(&t.date().human())),
@@ -278,6 +279,9 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
         let _ = writeln!(out, "<p class=\"id\">{}</p>", escape(&p.id));
     }
     let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&words::support_line(p)));
+    if let Some(v) = &p.verdict {
+        let _ = writeln!(out, "<p class=\"verdict\"><strong>Verdict:</strong> {}</p>", escape(&v.said));
+    }
     if let Some(note) = &p.note {
         let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", escape(note));
     }
@@ -308,6 +312,10 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, style: Style, 
             );
         }
         let _ = writeln!(out, "</ul>");
+    }
+    for (title, lines) in words::desk_record(p) {
+        let items: Vec<String> = lines.iter().map(|l| format!("<li>{}</li>", escape(l))).collect();
+        let _ = writeln!(out, "<h3>{title}</h3>\n<ul class=\"desk\">{}</ul>", items.join(""));
     }
     let dates: std::collections::BTreeSet<_> = p.timeline.iter().filter_map(|e| e.date).collect();
     if dates.len() >= 2 {
@@ -415,7 +423,7 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
         let slot = taken.entry((lane, *t)).or_insert(0);
         let (cx, cy) = (x(*t) + 13.0 * *slot as f64, TOP + LANE * lane as f64 + LANE / 2.0);
         *slot += 1;
-        let when = e.date.map_or_else(|| "undated".to_string(), |d| d.human());
+        let when = e.when();
         let title = format!("<title>{}, {}: {}</title>", escape(&when), e.kind, escape(&e.text));
         let _ = match (e.kind, e.stance) {
             ("claim", Some(Stance::NoResponse)) => writeln!(out, "<circle cx=\"{cx:.1}\" cy=\"{cy}\" r=\"6\" fill=\"#fff\" stroke=\"#8250df\" stroke-width=\"2\">{title}</circle>"),

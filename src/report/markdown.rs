@@ -4,7 +4,6 @@
 use super::digest::Digest;
 use super::words::{self, short};
 use super::{ClaimLine, Mark, Matrix, PropositionReport, Report, Style, SummaryLine};
-use crate::model::DateBasis;
 use crate::output::visible;
 use std::fmt::Write;
 
@@ -116,12 +115,7 @@ fn summary(out: &mut String, r: &Report) {
 }
 
 fn date_cell(c: &ClaimLine) -> String {
-    match (c.date, c.date_basis, c.logged) {
-        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
-        (Some(d), _, _) => d.human(),
-        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
-        (None, _, None) => "undated".into(),
-    }
+    words::claim_date(c.date, c.date_basis, c.logged)
 }
 
 /// A mark as Markdown, before what it marks: "**new** ".
@@ -136,6 +130,9 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         let _ = writeln!(out, "Proposition {}.\n", code(&p.id));
     }
     let _ = writeln!(out, "{}", escape(&words::support_line(p)));
+    if let Some(v) = &p.verdict {
+        let _ = writeln!(out, "\n**Verdict:** {}", escape(&v.said));
+    }
     if let Some(note) = &p.note {
         let _ = writeln!(out, "\n*Note:* {}", escape(note));
     }
@@ -194,12 +191,19 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
         }
         let _ = writeln!(out);
     }
+    for (title, lines) in words::desk_record(p) {
+        let _ = writeln!(out, "{title}:\n");
+        for line in lines {
+            let _ = writeln!(out, "- {}", escape(&line));
+        }
+        let _ = writeln!(out);
+    }
     let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "Dates:\n");
         for e in dated {
             let mark = if e.reversal { " (turned)" } else { "" };
-            let date = e.date.map(|d| d.human()).unwrap_or_default();
+            let date = e.when();
             let _ = writeln!(out, "- {}: {}{mark}", escape(&date), escape(&e.text));
         }
         let _ = writeln!(out);

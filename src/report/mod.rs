@@ -13,7 +13,8 @@ pub mod words;
 use crate::date::{Date, Timestamp};
 use crate::error::Result;
 use crate::model::{
-    ClaimRow, DateBasis, Finding, FindingKind, Party, Reliability, SilenceReason, Source, Stance, Status, Story,
+    ClaimRow, DateBasis, Finding, FindingKind, FindingState, Party, Reliability, SilenceReason, Source, Stance, Status,
+    Story, Verdict,
 };
 use crate::output::{self, Format};
 use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome, Side};
@@ -113,6 +114,47 @@ pub struct PropositionReport {
     pub timeline: Vec<TimelineEntry>,
     /// Requests for comment that count, with their notes.
     pub requests: Vec<RequestLine>,
+    /// The verdict that stands on it as of the date (the desk's own words), if any.
+    pub verdict: Option<VerdictLine>,
+    /// Every retraction bearing on it as of the date, with its reason: claims withdrawn by
+    /// their party, sources its claims were read in or rest on retracted by the source.
+    pub retractions: Vec<RetractionLine>,
+    /// Findings an editor resolved or dismissed, with the state and note (open and
+    /// acknowledged ones are in `findings`).
+    pub triaged: Vec<ReportFinding>,
+}
+
+/// The verdict that stands on a proposition, as `verdict set` logged it.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerdictLine {
+    pub verdict: String,
+    pub label: String,
+    pub rating: f64,
+    pub best: f64,
+    pub worst: f64,
+    pub explanation: Option<String>,
+    pub url: Option<String>,
+    /// Who reviewed it (the reviewer given, else who logged it).
+    pub reviewer: Option<String>,
+    pub published: Option<Date>,
+    /// The party whose claim is reviewed, when the desk named one, and its name.
+    pub claimant: Option<String>,
+    pub claimant_name: Option<String>,
+    /// The verdict in words, the same in every format.
+    pub said: String,
+}
+
+/// A retraction bearing on a proposition: a claim withdrawn or a source retracted.
+#[derive(Clone, Debug, Serialize)]
+pub struct RetractionLine {
+    pub target: String,
+    /// `claim` or `source`.
+    pub kind: &'static str,
+    pub date: Date,
+    pub reason: String,
+    /// The retraction in words ("Columnist V withdrew the affirming claim on 20 Mar 2024:
+    /// “...”"), the same in every format.
+    pub said: String,
 }
 
 impl Report {
@@ -267,6 +309,8 @@ pub struct ClaimLine {
     pub grade: Option<u8>,
     pub status: ClaimStatus,
     pub retracted: Option<Date>,
+    /// Why it was withdrawn, as the retraction says.
+    pub retraction_reason: Option<String>,
     /// It is its party's position.
     pub position: bool,
     /// Its party turned here.
@@ -297,6 +341,10 @@ pub struct Lineage {
     pub claim: String,
     pub party: String,
     pub stance: Stance,
+    /// The claim's date (null when undated) and what it is: `stated`, `published` (its
+    /// source's publication) or `undated`.
+    pub date: Option<Date>,
+    pub date_basis: DateBasis,
     pub via: Option<String>,
     /// The source the claim was read in.
     pub read_in: String,
@@ -345,6 +393,18 @@ pub struct TimelineEntry {
     pub text: String,
 }
 
+impl TimelineEntry {
+    /// Its date as the timeline shows it: a claim's says whether the party said it then or
+    /// the source reporting it was published then ("12 Mar 2024 (published)").
+    pub fn when(&self) -> String {
+        match (self.date, self.date_basis) {
+            (date, Some(basis)) => words::claim_date(date, basis, None),
+            (Some(d), None) => d.human(),
+            (None, None) => "undated".to_string(),
+        }
+    }
+}
+
 /// A source the report mentions.
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceEntry {
@@ -358,6 +418,8 @@ pub struct SourceEntry {
     pub published: Option<Date>,
     pub reliability: Reliability,
     pub retracted: Option<Date>,
+    /// Why the source retracted it.
+    pub retraction_reason: Option<String>,
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<Mark>,
@@ -447,6 +509,8 @@ struct Names<'a> {
     sources: HashMap<&'a str, &'a Source>,
     claims: HashMap<&'a str, &'a ClaimRow>,
     retracted: &'a BTreeMap<String, Date>,
+    /// Each retraction's reason, by what it retracts.
+    reasons: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -456,6 +520,7 @@ impl<'a> Names<'a> {
             sources: story.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
             claims: story.claims.iter().map(|c| (c.id(), c)).collect(),
             retracted: &outcome.retracted,
+            reasons: story.retractions.iter().map(|x| (x.target.as_str(), x.reason.as_str())).collect(),
         }
     }
 
@@ -485,9 +550,22 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         story.propositions.iter().filter_map(|p| Some((p.id.as_str(), p.note.as_deref()?))).collect();
     let request_notes: HashMap<&str, &str> =
         story.requests.iter().filter_map(|q| Some((q.id.as_deref()?, q.note.as_deref()?))).collect();
+    // The verdict that stands as of the reading: the latest logged by `known_at` and
+    // published on or before the date.
+    let mut verdicts: HashMap<&str, &Verdict> = HashMap::new();
+    for v in story.verdicts.iter().filter(|v| {
+        let known = outcome.known_at.is_none_or(|k| v.recorded.is_none_or(|t| t <= k));
+        known && v.published.or(v.recorded.map(|t| t.date())).is_none_or(|d| d.on_or_before(&outcome.as_of))
+    }) {
+        verdicts.insert(v.proposition.as_str(), v);
+    }
     let propositions: Vec<PropositionReport> = chosen
         .iter()
-        .map(|p| proposition(&names, outcome, p, notes.get(p.id.as_str()).copied(), &request_notes))
+        .map(|p| {
+            let mut block = proposition(&names, outcome, p, notes.get(p.id.as_str()).copied(), &request_notes);
+            block.verdict = verdicts.get(p.id.as_str()).map(|v| verdict_line(&names, v));
+            block
+        })
         .collect();
     let mut open_findings = BTreeMap::new();
     for f in outcome.findings.iter().filter(|f| f.state.is_open() && shown(f, &propositions)) {
@@ -517,6 +595,25 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         parties: parties(&names, &party_ids),
         propositions,
     }
+}
+
+fn verdict_line(names: &Names, v: &Verdict) -> VerdictLine {
+    let mut line = VerdictLine {
+        verdict: v.id.clone().unwrap_or_default(),
+        label: v.label.clone(),
+        rating: v.rating.0,
+        best: v.best.0,
+        worst: v.worst.0,
+        explanation: v.explanation.clone(),
+        url: v.url.clone(),
+        reviewer: v.reviewer.clone().or_else(|| v.logged_by.clone()),
+        published: v.published,
+        claimant: v.claimant.clone(),
+        claimant_name: v.claimant.as_deref().map(|c| names.party(c)),
+        said: String::new(),
+    };
+    line.said = words::verdict_said(&line);
+    line
 }
 
 /// The open findings bearing on a proposition.
@@ -594,16 +691,54 @@ fn proposition(
         support: p.support.clone(),
         positions,
         timeline: timeline(names, p, &claims, &requests),
+        retractions: retractions(names, p, &claims),
         claims,
-        findings: open_on(outcome, &p.id)
-            .map(|f| {
-                let silent = f.parties.first().map(|id| names.party(id)).unwrap_or_default();
-                ReportFinding { said: words::finding_said(f, &silent), finding: f.clone(), silent, change: None }
-            })
+        findings: open_on(outcome, &p.id).map(|f| report_finding(names, f)).collect(),
+        triaged: outcome
+            .findings
+            .iter()
+            .filter(|f| matches!(f.state, FindingState::Resolved | FindingState::Dismissed) && f.bears_on(&p.id))
+            .map(|f| report_finding(names, f))
             .collect(),
+        verdict: None,
         provenance,
         requests,
     }
+}
+
+/// A finding with its words.
+fn report_finding(names: &Names, f: &Finding) -> ReportFinding {
+    let silent = f.parties.first().map(|id| names.party(id)).unwrap_or_default();
+    ReportFinding { said: words::finding_said(f, &silent), finding: f.clone(), silent, change: None }
+}
+
+/// The retractions bearing on a proposition, oldest first: its claims withdrawn, and the
+/// sources its claims were read in or rest on (or cite through) retracted.
+fn retractions(names: &Names, p: &PropositionOutcome, claims: &[ClaimLine]) -> Vec<RetractionLine> {
+    let reason = |id: &str| names.reasons.get(id).map(|r| r.to_string()).unwrap_or_default();
+    let mut out: Vec<RetractionLine> = claims
+        .iter()
+        .filter_map(|c| {
+            let date = c.retracted?;
+            let reason = reason(&c.claim);
+            let said = words::withdrawn(&c.party_name, c.stance, date, &reason);
+            Some(RetractionLine { target: c.claim.clone(), kind: "claim", date, reason, said })
+        })
+        .collect();
+    let mut sources: BTreeSet<&str> = BTreeSet::new();
+    for c in &p.claims {
+        sources.extend(c.rests_on.iter().chain([&c.source]).map(String::as_str));
+        sources.extend(c.retracted_basis.as_deref());
+    }
+    for s in sources {
+        if let (Some(date), true) = (names.retracted.get(s), names.sources.contains_key(s)) {
+            let reason = reason(s);
+            let said = words::retracted_source(&names.source(s), *date, &reason);
+            out.push(RetractionLine { target: s.to_string(), kind: "source", date: *date, reason, said });
+        }
+    }
+    out.sort_by(|a, b| (a.date, &a.target).cmp(&(b.date, &b.target)));
+    out
 }
 
 fn claim_line(names: &Names, c: &ClaimReading) -> ClaimLine {
@@ -630,6 +765,7 @@ fn claim_line(names: &Names, c: &ClaimReading) -> ClaimLine {
         grade: logged.and_then(|l| l.grade.as_ref()).map(|g| g.0),
         status: c.status,
         retracted: c.retracted,
+        retraction_reason: c.retracted.and(names.reasons.get(c.claim.as_str())).map(|r| r.to_string()),
         position: c.position,
         reversal: c.turn,
         change: None,
@@ -670,6 +806,8 @@ fn lineage(names: &Names, c: &ClaimReading) -> Lineage {
         claim: c.claim.clone(),
         party: names.party(&c.party),
         stance: c.stance,
+        date: c.date,
+        date_basis: c.date_basis,
         via: names.claims.get(c.claim.as_str()).and_then(|r| r.claim.via.as_deref()).map(|v| names.party(v)),
         read_in: c.source.clone(),
         rests_on: c.rests_on.clone(),
@@ -712,7 +850,7 @@ fn timeline(
             ..event(c.date, "claim", &c.party, words::claim_said(c))
         });
         if let Some(date) = c.retracted {
-            let text = format!("{}'s claim ({}) withdrawn by the party", c.party_name, c.stance.label());
+            let text = format!("{} withdrew {}", c.party_name, words::the_claim(c.stance));
             events.push(TimelineEntry {
                 claim: Some(c.claim.clone()),
                 ..event(Some(date), "retraction", &c.party, text)
@@ -844,6 +982,7 @@ fn sources(names: &Names, props: &[PropositionReport]) -> Vec<SourceEntry> {
             published: s.published,
             reliability: s.reliability,
             retracted: names.retracted.get(&s.id).copied(),
+            retraction_reason: names.retracted.get(&s.id).and(names.reasons.get(s.id.as_str())).map(|r| r.to_string()),
             note: s.note.clone(),
             change: None,
         })

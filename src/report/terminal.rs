@@ -5,7 +5,7 @@
 use super::digest::Digest;
 use super::words::{self, short};
 use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Report, Style, Summary, SummaryLine};
-use crate::model::{DateBasis, Severity, Stance};
+use crate::model::{Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
@@ -181,6 +181,7 @@ fn table(
     header: &[&str],
     rows: &[Vec<(String, Option<Paint>)>],
     marks: &[Option<Mark>],
+    whole: &[usize],
 ) {
     let columns = header.len();
     let gap = 2;
@@ -190,8 +191,14 @@ fn table(
         .map(|i| rows.iter().map(|r| r[i].0.width()).chain([header[i].width()]).max().unwrap_or(0))
         .collect();
     let room = pen.width.saturating_sub(indent + gap * (columns - 1));
+    // Columns in `whole` (a stance, a date) are never cut: "affirms (withdraw…" says less
+    // than the record does.
     while widths.iter().sum::<usize>() > room {
-        let (widest, w) = widths.iter().copied().enumerate().max_by_key(|(_, w)| *w).expect("columns");
+        let Some((widest, w)) =
+            widths.iter().copied().enumerate().filter(|(i, _)| !whole.contains(i)).max_by_key(|(_, w)| *w)
+        else {
+            break;
+        };
         let floor = header[widest].width().max(4);
         if w <= floor {
             break;
@@ -296,7 +303,7 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
                 row
             })
             .collect();
-        table(pen, out, 0, &header, &rows, &[]);
+        table(pen, out, 0, &header, &rows, &[], &[]);
         for (n, text) in numbers.iter().zip(&m.texts) {
             pen.wrap(out, &format!("{n} "), &" ".repeat(n.width() + 1), text);
         }
@@ -323,11 +330,7 @@ fn matrix_into(pen: &Pen, out: &mut String, m: &Matrix) {
 }
 
 fn date_cell(c: &ClaimLine) -> String {
-    match (c.date, c.date_basis) {
-        (Some(d), DateBasis::Published) => format!("{} (pub.)", d.human()),
-        (Some(d), _) => d.human(),
-        (None, _) => "undated".to_string(),
-    }
+    words::claim_date(c.date, c.date_basis, None)
 }
 
 fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, show_ids: bool, shared: bool) {
@@ -342,6 +345,9 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         pen.wrap(out, indent, indent, &format!("id {}", p.id));
     }
     pen.wrap(out, indent, indent, &words::support_line(p));
+    if let Some(v) = &p.verdict {
+        pen.wrap(out, &format!("{indent}Verdict: "), &format!("{indent}  "), &v.said);
+    }
     if let Some(note) = &p.note {
         pen.wrap(out, &format!("{indent}Note: "), indent, note);
     }
@@ -363,7 +369,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         .collect();
     if !rows.is_empty() {
         let marks: Vec<Option<Mark>> = p.claims.iter().map(|c| c.change).collect();
-        table(pen, out, 4, &header, &rows, &marks);
+        table(pen, out, 4, &header, &rows, &marks, &[1, 2]);
     }
     // What each claim said, and on what it rests, under the table.
     for c in &p.claims {
@@ -393,11 +399,17 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
             let _ = write!(out, "{}", text.replacen(&first_plain, &first, 1));
         }
     }
+    for (title, lines) in words::desk_record(p) {
+        let _ = writeln!(out, "{indent}{title}");
+        for line in lines {
+            pen.wrap(out, &format!("{indent}  "), &format!("{indent}    "), &line);
+        }
+    }
     let dated: Vec<&super::TimelineEntry> = p.timeline.iter().filter(|e| e.date.is_some()).collect();
     if dated.len() >= 2 {
         let _ = writeln!(out, "{indent}Dates");
         for e in dated {
-            let date = e.date.map(|d| d.human()).unwrap_or_default();
+            let date = e.when();
             let mark = if e.reversal { " (turned)" } else { "" };
             pen.wrap(out, &format!("{indent}  {date}: "), &format!("{indent}    "), &format!("{}{mark}", e.text));
         }

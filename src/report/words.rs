@@ -4,7 +4,8 @@
 
 use super::digest::{ClaimEntry, Digest, FindingEntry, RequestEntry};
 use super::{ClaimLine, Counts, PropositionReport};
-use crate::model::{ContactKind, Finding, FindingKind, SilenceReason, Stance};
+use crate::date::{Date, Timestamp};
+use crate::model::{ContactKind, DateBasis, Finding, FindingKind, SilenceReason, Stance};
 use crate::reconcile::Side;
 
 /// "1 claim", "2 claims"; `many` is the plural when it is not `one` + "s".
@@ -111,6 +112,105 @@ pub fn said(stance: Stance) -> &'static str {
     }
 }
 
+/// A claim's date as a table or a timeline shows it, saying what it is: "12 Mar 2024" (when
+/// the party said it), "12 Mar 2024 (published)" (when the source reporting it was
+/// published), "undated (logged 1 Oct 2025)".
+pub fn claim_date(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
+    match (date, basis, logged) {
+        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
+        (Some(d), _, _) => d.human(),
+        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
+        (None, _, None) => "undated".to_string(),
+    }
+}
+
+/// The same date in a sentence: "on 12 Mar 2024" (said then), "reported 12 Mar 2024" (the
+/// source's publication), "undated (logged 1 Oct 2025)".
+pub fn claim_when(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
+    match (date, basis) {
+        (Some(d), DateBasis::Published) => format!("reported {}", d.human()),
+        (Some(d), _) => d.on(),
+        (None, _) => claim_date(None, basis, logged),
+    }
+}
+
+/// A rating as people write it: "2", not "2.0".
+fn rating(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string()
+    }
+}
+
+/// The desk's verdict in words: "Unproven (2 on a scale from 1 to 5), by Desk, published 25
+/// Mar 2024: One anonymous source. The claim reviewed is Columnist V's. At https://...".
+pub fn verdict_said(v: &super::VerdictLine) -> String {
+    let mut text =
+        format!("{} ({} on a scale from {} to {})", v.label, rating(v.rating), rating(v.worst), rating(v.best));
+    if let Some(r) = &v.reviewer {
+        text.push_str(&format!(", by {r}"));
+    }
+    if let Some(d) = v.published {
+        text.push_str(&format!(", published {}", d.human()));
+    }
+    if let Some(e) = &v.explanation {
+        text.push_str(&format!(": {e}"));
+    }
+    if let Some(c) = &v.claimant_name {
+        text.push_str(&format!(" The claim reviewed was made by {c}."));
+    }
+    if let Some(u) = &v.url {
+        text.push_str(&format!(" At {u}"));
+    }
+    text
+}
+
+/// A claim withdrawn, in words: "Columnist V withdrew the affirming claim on 20 Mar 2024:
+/// “...”".
+pub fn withdrawn(party: &str, stance: Stance, date: Date, reason: &str) -> String {
+    let why = if reason.is_empty() { String::new() } else { format!(": “{reason}”") };
+    format!("{party} withdrew {} {}{why}", the_claim(stance), date.on())
+}
+
+/// A source retracted, in words: "“Wire story” was retracted by the source in Apr 2024: “...”".
+pub fn retracted_source(title: &str, date: Date, reason: &str) -> String {
+    let why = if reason.is_empty() { String::new() } else { format!(": “{reason}”") };
+    format!("“{title}” was retracted by the source {}{why}", date.on())
+}
+
+/// A finding an editor resolved or dismissed, with who did and the note: "dismissed by
+/// maria: “a second source is on its way” — single-source: one line of evidence: ...".
+pub fn triaged_said(f: &super::ReportFinding) -> String {
+    let by = f.finding.state_by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+    let note = f.finding.note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default();
+    format!("{}{by}{note} — {}: {}", f.finding.state, f.finding.kind, f.said)
+}
+
+/// What the desk recorded on a proposition beyond the claims, as each format lists it
+/// after the findings: each retraction with its date and reason, and each finding an editor
+/// resolved or dismissed with the note. (The verdict is said beside the support line.)
+pub fn desk_record(p: &PropositionReport) -> Vec<(&'static str, Vec<String>)> {
+    let sections = vec![
+        ("Retractions", p.retractions.iter().map(|r| r.said.clone()).collect::<Vec<_>>()),
+        ("Triaged findings", p.triaged.iter().map(triaged_said).collect()),
+    ];
+    sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+}
+
+/// A claim named by its stance, as the object of a sentence: "the affirming claim", "the
+/// refusal" ("Idris Penhale withdrew the affirming claim").
+pub fn the_claim(stance: Stance) -> &'static str {
+    match stance {
+        Stance::Affirms => "the affirming claim",
+        Stance::Denies => "the denial",
+        Stance::Qualifies => "the qualifying claim",
+        Stance::Neutral => "the neutral comment",
+        Stance::Declined => "the refusal to comment",
+        Stance::NoResponse => "the note of no response",
+    }
+}
+
 /// What a claim says, in the past tense: "China's foreign ministry denied (via Reuters):
 /// “neutral and fair position”".
 pub fn claim_said(c: &ClaimLine) -> String {
@@ -133,21 +233,39 @@ pub fn sides(p: &PropositionReport) -> String {
     format!("affirmed by {}; denied by {}", names("affirms"), names("denies"))
 }
 
-/// How solid each side is: its lines of evidence and the credibility they suggest, with the
-/// reliability letters used. Sides nobody takes are left out.
+/// How solid each side is: its lines of evidence, each naming its parties and what it
+/// rests on, and the credibility they suggest with the reliability letters used. When both
+/// sides have usable lines the record does not settle it and nothing is suggested. Sides
+/// nobody takes are left out.
 pub fn support_line(p: &PropositionReport) -> String {
-    let sides: Vec<String> = p
-        .support
-        .iter()
-        .filter(|(_, s)| !s.lines.is_empty())
-        .map(|(side, s)| format!("{} on {}", side_verb(side), side_words(s)))
-        .collect();
+    let sides: Vec<(&&str, &Side)> = p.support.iter().filter(|(_, s)| !s.lines.is_empty()).collect();
     if sides.is_empty() {
         return "No party affirms or denies it.".to_string();
     }
-    let text = sides.join("; ");
+    let contested = sides.iter().any(|(_, s)| s.reason == Some("contested"));
+    let said: Vec<String> = sides
+        .iter()
+        .map(|(side, s)| {
+            let lines: Vec<&str> = s.lines.iter().map(|l| l.words.as_str()).collect();
+            let mut text = format!(
+                "{} on {} ({})",
+                side_verb(side),
+                count(s.lines.len(), "line of evidence", "independent lines of evidence"),
+                lines.join("; ")
+            );
+            if !contested {
+                text.push_str(&format!(": {}", side_words(s)));
+            }
+            text
+        })
+        .collect();
+    let text = said.join("; ");
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+    let mut out = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default();
+    if contested {
+        out.push_str(" Contested: the record does not settle it, so no credibility is suggested for either side.");
+    }
+    out
 }
 
 fn side_verb(side: &str) -> &'static str {
@@ -160,13 +278,7 @@ fn side_verb(side: &str) -> &'static str {
 
 fn side_words(s: &Side) -> String {
     let letters: Vec<&str> = s.reliability.iter().map(|r| r.as_str()).collect();
-    format!(
-        "{} (suggested credibility {}, {}; sources rated {})",
-        count(s.lines.len(), "line of evidence", "independent lines of evidence"),
-        s.grade,
-        s.credibility,
-        letters.join("/")
-    )
+    format!("suggested credibility {}, {}; sources rated {}", s.grade, s.credibility, letters.join("/"))
 }
 
 /// A finding in an editor's words (`silent` names a silence's party), with the triage
@@ -186,18 +298,9 @@ pub fn finding_said(f: &Finding, silent: &str) -> String {
 fn silence_said(f: &Finding, name: &str) -> String {
     let mut text = format!("{name}: {}", silence_reason(&[f]));
     for r in &f.related {
-        text.push_str(&format!(" (its {}, {}, {})", r.relation, r.party_name, past(r.stance)));
+        text.push_str(&format!(" (its {}, {}, {})", r.relation, r.party_name, said(r.stance)));
     }
     text
-}
-
-fn past(stance: Stance) -> &'static str {
-    match stance {
-        Stance::Affirms => "affirms",
-        Stance::Denies => "denies",
-        Stance::Qualifies => "qualifies",
-        _ => "commented",
-    }
 }
 
 /// The reason shared by a group of silences, in words: "declined to comment: “…”", "asked,
@@ -254,14 +357,15 @@ pub fn silence_reason(silences: &[&Finding]) -> String {
     }
 }
 
-/// A claim in words, by its party, stance, proposition and source: "China's foreign
-/// ministry denies “Chinese experts helped…” (read in Reuters report)".
+/// A claim in words, by its party, stance, proposition and source, in the past tense so it
+/// agrees with any name: "China's foreign ministry denied “Chinese experts helped…” (read
+/// in Reuters report)", "German investigators affirmed …".
 fn claim_entry(c: &ClaimEntry) -> String {
     let verb = match c.stance {
-        Stance::Affirms => "affirms",
-        Stance::Denies => "denies",
-        Stance::Qualifies => "qualifies",
-        Stance::Neutral => "comments without taking a side on",
+        Stance::Affirms => "affirmed",
+        Stance::Denies => "denied",
+        Stance::Qualifies => "qualified",
+        Stance::Neutral => "commented without taking a side on",
         Stance::Declined => "declined to comment on",
         Stance::NoResponse => "did not respond on",
     };
@@ -406,6 +510,24 @@ mod tests {
         assert_eq!(list(&["A".into()]), "A");
         assert_eq!(finding_count("silence", 1), "1 silence");
         assert_eq!(finding_count("conflict", 2), "2 conflicts");
+    }
+
+    #[test]
+    fn sentences_agree_with_any_party_name() {
+        let entry = ClaimEntry {
+            claim: "c".into(),
+            party: "z".into(),
+            party_name: "German investigators".into(),
+            stance: Stance::Affirms,
+            proposition: "p".into(),
+            proposition_text: "Divers sabotaged the pipeline.".into(),
+            source: "s".into(),
+            source_title: "Wire story".into(),
+            quote: None,
+        };
+        assert!(claim_entry(&entry).starts_with("German investigators affirmed “Divers"), "{}", claim_entry(&entry));
+        assert_eq!(said(Stance::Denies), "denied");
+        assert_eq!(said(Stance::Qualifies), "qualified it");
     }
 
     #[test]

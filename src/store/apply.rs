@@ -433,6 +433,8 @@ impl<'a> Writer<'a> {
         self.stamp(&mut record);
         let Record::Correction(mut c) = record else { unreachable!("stamped as it was") };
         self.summary.first_key.get_or_insert_with(|| c.target.clone());
+        let current = record_json(self.tx, kind, &c.target)?;
+        c.normalise(kind, &current);
         if let Some(stored) = stored_correction(self.tx, &c, kind)? {
             if stored.set == c.set && stored.add == c.add && stored.remove == c.remove && stored.reason == c.reason {
                 Summary::count(&mut self.summary.unchanged, RecordKind::Correction.plural());
@@ -453,9 +455,8 @@ impl<'a> Writer<'a> {
         if self.refs == Refs::IdsOrNames {
             self.resolve_values(&mut c, kind, at)?;
         }
-        let current = record_json(self.tx, kind, &c.target)?;
         let (after, before) = c.apply(kind, &current).map_err(|why| fail(at, first_field(&c), why))?;
-        let corrected = record_from_json(kind, after).map_err(|why| fail(at, first_field(&c), why))?;
+        let corrected = Record::from_json(kind, after).map_err(|why| fail(at, first_field(&c), why))?;
         self.check_corrected(&corrected, at)?;
         let event = audit::append(
             self.tx,
@@ -746,25 +747,6 @@ fn as_first_logged<T: Logged + serde::de::DeserializeOwned>(tx: &Connection, rec
 /// The first field a correction changes, to point an error at.
 fn first_field(c: &Correction) -> &str {
     c.set.keys().chain(c.add.keys()).chain(c.remove.keys()).next().map_or("target", String::as_str)
-}
-
-/// A record of `kind` read back from JSON, every field checked as when it is first read.
-fn record_from_json(kind: RecordKind, value: serde_json::Value) -> std::result::Result<Record, String> {
-    fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> std::result::Result<T, String> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            format!("{}{}", if path == "." { String::new() } else { format!("{path}: ") }, e.into_inner())
-        })
-    }
-    Ok(match kind {
-        RecordKind::Party => Record::Party(read(value)?),
-        RecordKind::Source => Record::Source(read(value)?),
-        RecordKind::Proposition => Record::Proposition(read(value)?),
-        RecordKind::Claim => Record::Claim(read(value)?),
-        RecordKind::Request => Record::Request(read(value)?),
-        RecordKind::Verdict => Record::Verdict(read(value)?),
-        other => return Err(format!("a {other} cannot be corrected")),
-    })
 }
 
 fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {

@@ -145,9 +145,11 @@ impl Event {
 /// is written after it, naming it).
 pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &str, body: &T) -> Result<i64> {
     let (seq, prev) = tail(tx)?.map_or((1, GENESIS.to_string()), |(s, h)| (s + 1, h));
+    let at = Timestamp::now().to_string();
+    warn_if_clock_behind(tx, &at)?;
     let mut event = Event {
         seq,
-        at: Timestamp::now().to_string(),
+        at,
         user: clock::user(),
         action: action.into(),
         kind: kind.into(),
@@ -268,6 +270,27 @@ impl Batch {
 }
 
 /// The last event's seq and hash, if any.
+/// Says once per command, on stderr, when this machine's clock is behind the log's last
+/// event: the write is logged at the time the clock gives, and what was known when (digest,
+/// `--known-at`) reads the log as a whole up to the first event logged after a moment, so
+/// such a write counts from the moment the log had reached, not from its own (docs/INTEGRITY.md).
+fn warn_if_clock_behind(tx: &Connection, at: &str) -> Result<()> {
+    static CHECKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if CHECKED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let last: Option<String> = tx
+        .prepare_cached("SELECT at FROM event ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .context(|| "reading the end of the audit log".into())?;
+    if let Some(last) = last.filter(|last| at < last.as_str()) {
+        eprintln!(
+            "warning: this machine's clock ({at}) is behind the log's last event ({last}); the write is logged, and counts from the log's last moment, not its own: check the clock (or CLAIMTRACK_NOW)"
+        );
+    }
+    Ok(())
+}
+
 fn tail(tx: &Connection) -> Result<Option<(i64, String)>> {
     tx.prepare_cached("SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1")
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())

@@ -500,6 +500,14 @@ pub fn triage(
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
+    // A cleared finding is no longer supported by the evidence: a triage of it would bring it
+    // back live where only the incremental reconcile would keep it (a full one clears it).
+    if finding(tx, id)?.is_some_and(|f| f.state == FindingState::Cleared) {
+        return Err(Error::input(format!(
+            "finding {id} has cleared: the evidence no longer supports it, so there is nothing to triage; \
+             if the evidence comes back, `claimtrack reconcile` finds it again"
+        )));
+    }
     set(tx, id, state, note, by, now)
 }
 

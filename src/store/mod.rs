@@ -32,7 +32,7 @@ const SCHEMA: &str = include_str!("../../schema.sql");
 /// `CLAIMTRACK_BUSY_TIMEOUT` seconds, else 30 (docs/INTEGRITY.md).
 pub fn busy_timeout() -> Result<Duration> {
     const DEFAULT: Duration = Duration::from_secs(30);
-    let Ok(text) = std::env::var("CLAIMTRACK_BUSY_TIMEOUT") else { return Ok(DEFAULT) };
+    let Some(text) = crate::clock::setting("CLAIMTRACK_BUSY_TIMEOUT")? else { return Ok(DEFAULT) };
     text.trim()
         .parse::<f64>()
         .ok()

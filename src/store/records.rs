@@ -618,6 +618,7 @@ fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
         url: col(r, "verdict", "url")?,
         reviewer: col(r, "verdict", "reviewer")?,
         published: col(r, "verdict", "published")?,
+        claimant: col(r, "verdict", "claimant")?,
         logged_by: col(r, "verdict", "logged_by")?,
         recorded: col(r, "verdict", "recorded")?,
     })
@@ -627,7 +628,7 @@ pub fn insert_verdict(tx: &Connection, v: &Verdict, put: Put) -> Result<()> {
     put_row(
         tx,
         "verdict",
-        "id, proposition, rating, best, worst, label, explanation, url, reviewer, published, logged_by, recorded",
+        "id, proposition, rating, best, worst, label, explanation, url, reviewer, published, claimant, logged_by, recorded",
         params![
             v.id,
             v.proposition,
@@ -639,6 +640,7 @@ pub fn insert_verdict(tx: &Connection, v: &Verdict, put: Put) -> Result<()> {
             v.url,
             v.reviewer,
             v.published,
+            v.claimant,
             v.logged_by,
             v.recorded
         ],
@@ -940,11 +942,16 @@ pub fn story(conn: &Connection) -> Result<Story> {
     })
 }
 
-/// The last event logged at or before `t` (0 when none): what the database knew at `t`.
+/// What the database knew at `t`: the events before the first one logged after `t` (0 when
+/// none). The log is read as a whole up to that point, so a write whose clock ran behind the
+/// log (logged at a time before events already there) counts from where the log had reached,
+/// the same for the digest and `--known-at`; `verify` notes such a write.
 pub fn known_seq(conn: &Connection, t: Timestamp) -> Result<i64> {
-    conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM event WHERE at <= ?1")
-        .and_then(|mut s| s.query_row([t], |r| r.get(0)))
-        .context(|| "reading the audit log".into())
+    conn.prepare_cached(
+        "SELECT coalesce((SELECT min(seq) FROM event WHERE at > ?1) - 1, (SELECT max(seq) FROM event), 0)",
+    )
+    .and_then(|mut s| s.query_row([t], |r| r.get(0)))
+    .context(|| "reading the audit log".into())
 }
 
 /// The story as this database knew it at `t`: records that entered it later (whatever

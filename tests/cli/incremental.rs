@@ -42,19 +42,50 @@ const DATES: &[&str] = &["2025-09-20", "2025-10-01", "2025-10-02", "2025-10-04"]
 /// One write, with indexes into the lists above (claims and sources by the order made).
 #[derive(Clone, Debug)]
 enum Write {
-    Claim { prop: usize, party: usize, stance: usize, source: usize, date: Option<usize>, basis: Option<usize> },
-    Link { from: usize, rel: usize, to: usize },
+    Claim {
+        prop: usize,
+        party: usize,
+        stance: usize,
+        source: usize,
+        date: Option<usize>,
+        basis: Option<usize>,
+    },
+    Link {
+        from: usize,
+        rel: usize,
+        to: usize,
+    },
     RetractClaim(usize),
     RetractSource(usize),
-    Source { derived: Vec<usize> },
-    Derive { source: usize, from: usize },
-    MoveClaim { claim: usize, prop: usize },
-    Restance { claim: usize, stance: usize },
+    Source {
+        derived: Vec<usize>,
+    },
+    Derive {
+        source: usize,
+        from: usize,
+    },
+    MoveClaim {
+        claim: usize,
+        prop: usize,
+    },
+    Restance {
+        claim: usize,
+        stance: usize,
+    },
     RenameParty(usize),
     Anonymous(usize),
-    Request { party: usize, prop: usize, deadline: usize },
-    Expect { prop: usize, party: usize },
+    Request {
+        party: usize,
+        prop: usize,
+        deadline: usize,
+    },
+    Expect {
+        prop: usize,
+        party: usize,
+    },
     Dismiss(usize),
+    /// A triage (reopen, ack, resolve) of a finding that cleared: refused (issue 24 item 5).
+    TriageCleared(usize, usize),
     NextDay,
 }
 
@@ -76,6 +107,7 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (i(), i(), i()).prop_map(|(party, prop, deadline)| Write::Request { party, prop, deadline }),
         1 => (i(), i()).prop_map(|(prop, party)| Write::Expect { prop, party }),
         1 => i().prop_map(Write::Dismiss),
+        1 => (i(), i()).prop_map(|(finding, verb)| Write::TriageCleared(finding, verb)),
         1 => Just(Write::NextDay),
     ]
 }
@@ -192,6 +224,17 @@ impl Run {
                     self.cmd(&["findings", "dismiss", &open[i % open.len()], "--note", "known"]);
                 }
             }
+            Write::TriageCleared(i, verb) => {
+                let cleared: Vec<String> = match self.db.json(&["findings", "--state", "cleared"]) {
+                    Value::Array(rows) => rows.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect(),
+                    other => panic!("findings printed {other}"),
+                };
+                if !cleared.is_empty() {
+                    let verb = pick(&["reopen", "ack", "resolve"], *verb);
+                    let out = self.cmd(&["findings", verb, &cleared[i % cleared.len()]]);
+                    assert_eq!(out.code, 1, "a triage of a cleared finding is refused: {out:#?}");
+                }
+            }
             Write::NextDay => {
                 let day: u32 = self.now[8..10].parse().unwrap();
                 self.now = format!("{}{:02}{}", &self.now[..8], day + 1, &self.now[10..]);
@@ -236,7 +279,7 @@ impl Run {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: heavy(24, 6), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Any sequence of writes, reconciled after each: the incremental result is the full one.
     #[test]

@@ -794,7 +794,8 @@ fn verify_catches_a_claim_inserted_into_a_batch() {
 #[test]
 fn a_batched_record_corrected_still_verifies_and_an_edit_after_shows() {
     let db = bulk_imported();
-    db.ok("correct c-11150 --set quote=amended --reason typo");
+    // After the import, by the clock too (an earlier clock is noted by verify).
+    run_as(&db, USER, "2025-10-04T09:00:00Z", "correct c-11150 --set quote=amended --reason typo").success();
     assert_sound(&db, &[]);
     tamper(&db, "DROP TRIGGER claim_append_only; UPDATE claim SET quote = 'amended again' WHERE id = 'c-11150';");
     broken(&db, &["c-11150", "edited"]);
@@ -806,7 +807,7 @@ fn a_batched_record_corrected_still_verifies_and_an_edit_after_shows() {
 #[test]
 fn eight_writers_at_once_lose_nothing() {
     const WRITERS: usize = 8;
-    const EACH: usize = 500;
+    let each = heavy(500, 40);
     let db = Arc::new(Db::with_fixture("kupol-drones.json"));
     let before = db.column("claim list", "id").len();
     let start = Arc::new(Barrier::new(WRITERS));
@@ -817,7 +818,7 @@ fn eight_writers_at_once_lose_nothing() {
             std::thread::spawn(move || {
                 start.wait();
                 let mut failures = Vec::new();
-                for i in 0..EACH {
+                for i in 0..each {
                     let quote = format!("writer {w} claim {i}");
                     let out = db.process().args(claim_add(&quote)).stdin(Stdio::null()).output().unwrap();
                     if !out.status.success() {
@@ -830,17 +831,17 @@ fn eight_writers_at_once_lose_nothing() {
         .collect();
     let failures: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
     let took = began.elapsed();
-    eprintln!("eight_writers_at_once_lose_nothing: {} claim adds in {took:.1?}", WRITERS * EACH);
+    eprintln!("eight_writers_at_once_lose_nothing: {} claim adds in {took:.1?}", WRITERS * each);
     assert!(
         failures.is_empty(),
         "{} of {} invocations failed, e.g.:\n{}",
         failures.len(),
-        WRITERS * EACH,
+        WRITERS * each,
         failures[..failures.len().min(5)].join("\n")
     );
 
     let claims = array(db.json("claim list"));
-    assert_eq!(claims.len(), before + WRITERS * EACH);
+    assert_eq!(claims.len(), before + WRITERS * each);
     let mut quotes: HashMap<String, usize> = HashMap::new();
     for c in &claims {
         if let Some(q) = c["quote"].as_str() {
@@ -848,13 +849,13 @@ fn eight_writers_at_once_lose_nothing() {
         }
     }
     for w in 0..WRITERS {
-        for i in 0..EACH {
+        for i in 0..each {
             let quote = format!("writer {w} claim {i}");
             assert_eq!(quotes.get(&quote), Some(&1), "{quote:?} should be logged exactly once");
         }
     }
     let events = history(&db, "");
-    assert_eq!(events.iter().filter(|e| e["kind"] == "claim").count(), before + WRITERS * EACH);
+    assert_eq!(events.iter().filter(|e| e["kind"] == "claim").count(), before + WRITERS * each);
     assert_sound(&db, &[]);
 }
 
@@ -864,7 +865,7 @@ fn eight_writers_at_once_lose_nothing() {
 #[test]
 fn killed_imports_are_all_or_nothing() {
     const CLAIMS: usize = 3000;
-    const RUNS: usize = 50;
+    let runs = heavy(50, 10);
     let began = Instant::now();
     let seed = Db::with_fixture("kupol-drones.json");
     assert!(!seed.file("story.db-wal").exists(), "the seeded database is closed cleanly");
@@ -898,7 +899,7 @@ fn killed_imports_are_all_or_nothing() {
     let (mut not_started, mut mid_import, mut committed, mut finished_first) = (0, 0, 0, 0);
     let mut measured: Vec<Duration> = Vec::new();
     let mut full = Duration::ZERO;
-    for run in 0..RUNS {
+    for run in 0..runs {
         if run % 10 == 0 {
             full = measure();
             measured.push(full);
@@ -947,7 +948,7 @@ fn killed_imports_are_all_or_nothing() {
         assert_sound(&db, &[]);
     }
     let tally = format!(
-        "one import of {CLAIMS} claims took {measured:.2?}; of {RUNS} kills, \
+        "one import of {CLAIMS} claims took {measured:.2?}; of {runs} kills, \
          {not_started} before the import opened the database, {mid_import} mid-import (nothing written), \
          {committed} after commit (all written; {finished_first} of them had exited before the kill); {:.1?} in all",
         began.elapsed()

@@ -16,3 +16,4 @@ mod records;
 mod report;
 mod sealed;
 mod search;
+mod truth;

@@ -1314,3 +1314,335 @@ mod generated {
         feed("log", seed, &["log", "--from", "-"], 40);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Second pass (issue 24): each test is named after the item of the issue it holds.
+
+/// Runs the binary with its clock at `now` (a command a minute after the last, say).
+fn run_at(db: &Db, now: &str, args: &(impl Args + ?Sized)) -> Outcome {
+    outcome(db.cmd().env("CLAIMTRACK_NOW", now).args(args.to_args()))
+}
+
+/// The id of the first row a JSON listing prints.
+fn first_id(db: &Db, args: &str) -> String {
+    db.column(args, "id").into_iter().next().expect("a row")
+}
+
+#[test]
+fn second_pass_01_a_correction_to_a_whole_number_verifies() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("verdict set p-experts-helped-kupol --rating 1.5 --best 3 --worst 0 --label Mostly");
+    let verdict = first_id(&db, "verdict list");
+    let sha = "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789";
+    for (step, (args, stored)) in [
+        (vec!["c-mfa-denies-experts", "--set", "confidence=1"], "1.0"),
+        (vec!["c-mfa-denies-experts", "--set", "confidence=0"], "0.0"),
+        (vec!["c-mfa-denies-experts", "--set", "stated=2025-09-25T14:30:00+02:00"], "2025-09-25T12:30:00Z"),
+        (vec!["s-reuters-report", "--set", "published=2025-09-25T14:30:00+02:00"], "2025-09-25T12:30:00Z"),
+        (vec!["s-reuters-report", "--set", &format!("sha256={sha}")], &sha.to_lowercase()),
+        (vec![&verdict, "--set", "rating=2", "--set", "best=4", "--set", "worst=-0"], "4.0"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut all = vec!["correct", "--reason", "fix"];
+        all.extend(&args);
+        let said = run_at(&db, &format!("2025-10-02T09:0{step}:00Z"), &all).success().stderr;
+        assert!(said.contains(stored), "{args:?} should say it stored {stored}: {said}");
+        db.ok("verify");
+    }
+    // Each correction keeps the value its row holds.
+    let export = db.export_json();
+    let sets: Vec<&Value> = export["corrections"].as_array().unwrap().iter().map(|c| &c["set"]).collect();
+    assert_eq!(sets[0]["confidence"], json!(1.0));
+    assert_eq!(sets[2]["stated"], json!("2025-09-25T12:30:00Z"));
+    assert_eq!(sets[4]["sha256"], json!(sha.to_lowercase()));
+    assert_eq!(sets[5]["rating"], json!(2.0));
+    // A value that only differs in its spelling changes nothing, and says so.
+    for args in [
+        "correct c-mfa-denies-experts --set confidence=0.0 --reason r",
+        "correct c-mfa-denies-experts --set confidence=-0 --reason r",
+        "correct kupol --set country=ru --reason r",
+        "correct c-mfa-denies-experts --set stated=2025-09-25T12:30:00Z --reason r",
+    ] {
+        assert_refused(&db, args, None, 1, &["changes nothing"]);
+    }
+    // The same holds after export and import, and a bundle's whole numbers are normalised too.
+    let copy = Db::new();
+    copy.import_str(&db.export()).success();
+    copy.ok("verify");
+    let copy = Db::with_fixture("kupol-drones.json");
+    let from_bundle = bundle(json!({"corrections": [
+        {"target": "c-mfa-denies-experts", "set": {"confidence": 1}, "reason": "r", "recorded": "2026-01-01T00:00:00Z"},
+        {"target": "kupol", "set": {"country": "ua"}, "reason": "r", "recorded": "2026-01-01T00:00:00Z"}
+    ]}));
+    copy.import_str(&from_bundle).success();
+    copy.ok("verify");
+    let again = copy.import_str(&from_bundle).success();
+    assert!(again.stderr.contains("2 already present"), "the same bundle again is unchanged: {}", again.stderr);
+}
+
+#[test]
+fn second_pass_02_an_edge_of_calendar_date_is_refused_at_every_door() {
+    let db = Db::with_fixture("kupol-drones.json");
+    for edge in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"] {
+        let mut claim = claim_add("edge");
+        claim.extend(["--stated".to_string(), edge.to_string()]);
+        let stated = edge.to_string();
+        for args in [
+            claim,
+            vec!["source", "add", "s-edge", "--kind", "article", "--published", &stated]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            vec![
+                "request",
+                "add",
+                "--party",
+                "kremlin",
+                "--prop",
+                "p-experts-helped-kupol",
+                "--by",
+                "reuters",
+                "--asked",
+                &stated,
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            vec!["retract", "c-mfa-denies-experts", "--reason", "r", "--date", &stated]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            vec![
+                "verdict",
+                "set",
+                "p-experts-helped-kupol",
+                "--rating",
+                "1",
+                "--best",
+                "2",
+                "--worst",
+                "0",
+                "--label",
+                "x",
+                "--published",
+                &stated,
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            vec!["correct", "c-mfa-denies-experts", "--set", &format!("stated={stated}"), "--reason", "r"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ] {
+            let out = db.run(&args);
+            assert!(out.code == 1 || out.code == 2, "{args:?}: {out:#?}");
+            assert_error_line(&out.stderr, &["outside the years 0000 to 9999"]);
+        }
+        let claim = json!({"id": "c-edge", "proposition": "p-experts-helped-kupol", "party": "kremlin",
+            "stance": "denies", "source": "s-reuters-report", "stated": edge});
+        assert_import_refused(&db, &bundle(json!({"claims": [claim]})), &["outside the years 0000 to 9999"]);
+        let log = format!("[source]\nid = \"s-reuters-report\"\n\n[[claim]]\nproposition = \"p-experts-helped-kupol\"\nparty = \"kremlin\"\nstance = \"denies\"\nstated = \"{edge}\"\n");
+        assert_refused(&db, &["log", "--from", "-"], Some(&log), 1, &["outside the years 0000 to 9999"]);
+        let out = outcome(db.cmd().env("CLAIMTRACK_NOW", edge).args(["party", "list"]));
+        assert_error_line(&out.stderr, &["CLAIMTRACK_NOW", "outside the years 0000 to 9999"]);
+    }
+    db.ok("verify");
+}
+
+#[test]
+fn second_pass_02_backup_copies_a_database_with_an_unreadable_value_and_says_so() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let conn = Connection::open(db.path()).unwrap();
+    let guard: String =
+        conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'claim_append_only'", [], |r| r.get(0)).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER claim_append_only; UPDATE claim SET stated = '-0001-12-31T23:00:00Z' WHERE id = 'c-mfa-denies-experts'; {guard};"
+    ))
+    .unwrap();
+    drop(conn);
+    let out = db.run("backup rescued.db").success();
+    assert!(
+        out.stderr.contains("warning: backed up to rescued.db as it is") && out.stderr.contains("c-mfa-denies-experts"),
+        "{}",
+        out.stderr
+    );
+    let copy = Connection::open(db.file("rescued.db")).unwrap();
+    let stated: String =
+        copy.query_row("SELECT stated FROM claim WHERE id = 'c-mfa-denies-experts'", [], |r| r.get(0)).unwrap();
+    assert_eq!(stated, "-0001-12-31T23:00:00Z", "the copy holds the value as it is");
+}
+
+#[test]
+fn second_pass_03_force_never_replaces_a_device_fifo_or_socket_and_follows_a_symlink() {
+    use std::os::unix::fs::FileTypeExt;
+    let db = Db::with_fixture("kupol-drones.json");
+    let kind = |name: &str| std::fs::symlink_metadata(db.file(name)).unwrap().file_type();
+    // A symbolic link to a regular file: the file it points to is replaced, the link stays.
+    std::fs::write(db.file("real.md"), "old").unwrap();
+    std::os::unix::fs::symlink("real.md", db.file("link.md")).unwrap();
+    db.ok("report -o link.md --force");
+    assert!(kind("link.md").is_symlink(), "the link itself stays a link");
+    assert!(
+        std::fs::read_to_string(db.file("real.md")).unwrap().contains("Kupol"),
+        "the file it points to has the report"
+    );
+    // A symbolic link to a character device: written into, never replaced.
+    std::os::unix::fs::symlink("/dev/null", db.file("mynull")).unwrap();
+    db.ok("report -o mynull --force");
+    assert!(kind("mynull").is_symlink());
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "/dev/null is still a device");
+    // A FIFO: written into (a reader gets the report), still a FIFO after.
+    if skip_unless(on_path("mkfifo"), "second_pass_03 (FIFO)", "mkfifo") {
+        return;
+    }
+    assert!(std::process::Command::new("mkfifo").arg(db.file("pipe")).status().unwrap().success());
+    let path = db.file("pipe");
+    let reader = std::thread::spawn(move || std::fs::read_to_string(path).unwrap());
+    db.ok("report -o pipe --force --format markdown");
+    assert!(reader.join().unwrap().contains("Kupol"), "the reader got the report");
+    assert!(kind("pipe").is_fifo(), "the FIFO is still a FIFO");
+    // A socket: refused, left as it is.
+    let _socket = std::os::unix::net::UnixListener::bind(db.file("sock")).unwrap();
+    let out = db.run("report -o sock --force");
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["sock is a special file"]);
+    assert!(kind("sock").is_socket());
+}
+
+#[test]
+fn second_pass_04_log_never_follows_a_symlink_the_editor_leaves() {
+    let db = Db::with_fixture("kupol-drones.json");
+    std::fs::write(db.file("victim"), "system file\n").unwrap();
+    // Round 1: a mistake, so that claimtrack writes its notes back; round 2: the file swapped
+    // for a symbolic link to another file.
+    let script = format!(
+        "#!/bin/sh\nn=$(cat '{dir}/rounds' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '{dir}/rounds'\n\
+         if [ $n = 1 ]; then printf '[source]\\nid = \"s-new\"\\nkind = \"nonsense\"\\n' > \"$1\"; \
+         else rm \"$1\"; ln -s '{dir}/victim' \"$1\"; fi\n",
+        dir = db.dir().display()
+    );
+    std::fs::write(db.file("editor.sh"), script).unwrap();
+    let out = outcome(db.cmd().env("EDITOR", format!("sh {}", db.file("editor.sh").display())).arg("log"));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("replaced by a symbolic link"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(db.file("victim")).unwrap(), "system file\n", "the other file is untouched");
+    assert_eq!(std::fs::read_to_string(db.file("rounds")).unwrap().trim(), "2");
+}
+
+#[test]
+fn second_pass_05_a_cleared_finding_cannot_be_triaged_and_incremental_stays_full() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    let conflict = db.column("findings --kind conflict --prop p-experts-flight-tests", "id").remove(0);
+    db.ok("retract c-mfa-denies-flight-tests --reason wrong");
+    db.ok("reconcile");
+    assert_eq!(db.column("findings --state cleared", "id"), vec![conflict.clone()]);
+    for verb in ["reopen", "ack", "resolve"] {
+        assert_refused(
+            &db,
+            &["findings", verb, &conflict],
+            None,
+            1,
+            &[&conflict, "has cleared", "claimtrack reconcile"],
+        );
+    }
+    assert_refused(&db, &["findings", "dismiss", &conflict, "--note", "x"], None, 1, &["has cleared"]);
+    let incremental = db.json("reconcile");
+    let full = db.json("reconcile --full");
+    assert_eq!(incremental, full, "incremental and full agree");
+    assert_eq!(db.column("findings --state cleared", "id"), vec![conflict]);
+}
+
+#[test]
+fn second_pass_06_a_closed_or_full_stdout_never_panics() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    let finding = first_id(&db, "findings");
+    let commands: Vec<String> = vec![
+        "verify".into(),
+        "party add px --name PX --kind person".into(),
+        "link add c-mfa-denies-experts supports c-mfa-denies-flight-tests".into(),
+        "retract c-mfa-denies-experts --reason r".into(),
+        "correct kupol --set note=x --reason r".into(),
+        format!("findings ack {finding}"),
+        format!("findings show {finding}"),
+        "verdict set p-experts-helped-kupol --rating 1 --best 2 --worst 0 --label x".into(),
+        "backup copy.db".into(),
+        "party list".into(),
+        "report".into(),
+    ];
+    // A closed pipe: the reader is gone before the command writes; it ends quietly, exit 0.
+    for (n, args) in commands.iter().enumerate() {
+        let args = args.replace("px", &format!("px{n}")).replace("copy.db", &format!("copy-{n}.db"));
+        let mut child = db
+            .process()
+            .env("CLAIMTRACK_NOW", format!("2025-10-02T09:{n:02}:00Z"))
+            .args(args.split(' '))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args} on a closed pipe: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args}: {stderr}");
+    }
+    // A full disk behind stdout: one error line, exit 1, never a panic.
+    if skip_unless(Path::new("/dev/full").exists(), "second_pass_06 (full stdout)", "/dev/full") {
+        return;
+    }
+    for (n, args) in commands.iter().enumerate() {
+        let args = args
+            .replace("px", &format!("py{n}"))
+            .replace("copy.db", &format!("full-{n}.db"))
+            .replace("note=x", "note=y")
+            .replace("retract c-mfa-denies-experts", "retract c-mfa-denies-flight-tests");
+        let out = db
+            .process()
+            .env("CLAIMTRACK_NOW", format!("2025-10-03T09:{n:02}:00Z"))
+            .args(args.split(' '))
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args} on a full stdout: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains("No space left on device"), "{args}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args}: {stderr}");
+    }
+}
+
+#[test]
+fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_known_at() {
+    let db = Db::new();
+    run_at(&db, "2026-12-01T10:00:00Z", &["import", fixture("kupol-drones.json").to_str().unwrap()]).success();
+    let behind = run_at(&db, "2026-01-01T10:00:00Z", "party add zz --name ZZ --kind person").success();
+    assert!(
+        behind
+            .stderr
+            .contains("warning: this machine's clock (2026-01-01T10:00:00.000000Z) is behind the log's last event"),
+        "{}",
+        behind.stderr
+    );
+    // Known on 1 Jan 2026: nothing, for the digest as for the report.
+    let digest = db.json("changes --since 2026-01-01 --until 2026-01-01");
+    let known = db.json("report --known-at 2026-01-01");
+    assert_eq!(digest["claims_added"], json!([]), "{digest}");
+    assert_eq!(known["counts"]["claims"], json!(0), "{}", known["counts"]);
+    // The claims count from the day they were logged; the late write from where the log had
+    // reached, that day too.
+    let later = db.json("changes --since 2026-12-01 --until 2026-12-01");
+    assert_eq!(later["claims_added"].as_array().unwrap().len(), 16);
+    let known = run_at(&db, "2026-12-02T00:00:00Z", "report --known-at 2026-12-01 --format json").success();
+    assert_eq!(serde_json::from_str::<Value>(&known.stdout).unwrap()["counts"]["claims"], json!(16));
+    let verified = db.run("verify").success();
+    assert!(
+        verified.stderr.contains("note: 1 event was logged by a clock behind the log: the first, event"),
+        "{}",
+        verified.stderr
+    );
+    assert_eq!(db.json("verify")["notes"].as_array().unwrap().len(), 1);
+}

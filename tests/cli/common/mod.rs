@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -66,13 +67,25 @@ pub fn skip_unless(available: bool, test: &str, needs: &str) -> bool {
         std::env::var_os("CLAIMTRACK_TEST_STRICT").is_none_or(|v| v != "1"),
         "{test} needs {needs}, and CLAIMTRACK_TEST_STRICT=1 forbids skipping it"
     );
-    eprintln!("skipped {test}: needs {needs}");
+    // Straight to the stream, past the test harness's capture of eprintln!: the skip is seen.
+    let _ = writeln!(std::io::stderr(), "skipped {test}: needs {needs}");
     true
 }
 
 /// Whether `program` is an executable on the PATH.
 pub fn on_path(program: &str) -> bool {
     std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|dir| dir.join(program).is_file())
+}
+
+/// `full` under CLAIMTRACK_TEST_HEAVY=1 (as in CI), else `short`: the stress tests (100k
+/// imports, dozens of SIGKILLs, many writers, long property runs) keep a short version in the
+/// README's `cargo test` so that it finishes in minutes, and run whole in CI.
+pub fn heavy<T>(full: T, short: T) -> T {
+    if std::env::var_os("CLAIMTRACK_TEST_HEAVY").is_some_and(|v| v == "1") {
+        full
+    } else {
+        short
+    }
 }
 
 /// The text of a file in the repository.
