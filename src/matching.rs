@@ -71,6 +71,15 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
     }
     let fts: Vec<String> = searched.iter().map(|(_, k)| format!("{} : \"{}\"", k.column().0, k.column().1)).collect();
     let found = store::match_candidates(conn, &fts.join(" OR "), INDEX_MATCHES)?;
+    // The query's keys are weighed by their rarity; a candidate's other keys by the query's
+    // mean weight: counting a key's records reads its whole list in the index, too slow for
+    // every word of a hundred candidates.
+    let mut weights: HashMap<Key, f64> = HashMap::new();
+    for k in &query.seq {
+        let n = count(k)?;
+        weights.insert(k.clone(), similarity::idf(total, n));
+    }
+    let usual = weights.values().sum::<f64>() / weights.len().max(1) as f64;
     let mut seen = std::collections::HashSet::new();
     let mut scored: Vec<Match> = Vec::new();
     // A party found stands for the propositions that name it.
@@ -102,13 +111,7 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
         // A note says what the proposition is about as its text does (a fact-check's title).
         let described = format!("{}\n{}", profile.text, profile.note);
         let candidate = Candidate { text: similarity::keys(&described), around: similarity::keys(&profile.around) };
-        let mut weights: HashMap<Key, f64> = HashMap::new();
-        for k in query.seq.iter().chain(&candidate.text.seq).chain(&candidate.around.seq) {
-            if !weights.contains_key(k) {
-                weights.insert(k.clone(), similarity::idf(total, count(k)?));
-            }
-        }
-        let score = similarity::score(&query, &candidate, &|k| weights.get(k).copied().unwrap_or(1.0));
+        let score = similarity::score(&query, &candidate, &|k| weights.get(k).copied().unwrap_or(usual));
         if score >= MIN_SCORE {
             scored.push(Match { claim, profile, score });
         }
