@@ -28,17 +28,17 @@ pub struct Match {
 }
 
 /// How many of a text's rarest keys are searched for candidates.
-const KEYS_SEARCHED: usize = 24;
+const KEYS_SEARCHED: usize = 10;
 /// A key in more than this share of the indexed records (and more than [`FEW`]) is too
 /// common to find candidates with: it would make bm25 read most of the index (it still
 /// counts in the score).
-const COMMON: f64 = 0.01;
+const COMMON: f64 = 0.002;
 const FEW: f64 = 1000.0;
 /// Below this score a record shares no more than common words with the text.
 const MIN_SCORE: f64 = 0.1;
 /// How many index matches are read as candidates, and how many distinct ones are scored.
-const INDEX_MATCHES: usize = 600;
-const SCORED: usize = 120;
+const INDEX_MATCHES: usize = 300;
+const SCORED: usize = 80;
 /// How many of the propositions naming a party found are scored.
 const NAMED: usize = 20;
 
