@@ -952,7 +952,59 @@ CREATE INDEX finding_about_by_finding ON finding_about (finding);
 -- whose affirming claim still stands, never one that only denied it or withdrew its claim.
 ALTER TABLE verdict ADD COLUMN claimant TEXT REFERENCES party (id) DEFERRABLE INITIALLY DEFERRED;
 
--- migration 13: propositions merged into another
+-- migration 13: a replica of a desk
+
+-- Why: a fact-checker's database can be a full local replica of a desk, a PostgreSQL database
+-- where a team's records meet (docs/DESK.md, desk.sql). These tables hold what the replica
+-- knows of the desk; the records themselves are in the tables above, written by pulls through
+-- the same path as an import. A database that was never cloned has no rows here.
+
+-- The desk this database replicates (at most one): its URL, without a password; the role it
+-- connects as, who is also the user every write here is logged as; the last desk seq pulled;
+-- the last local event a push has considered; when it last synced.
+CREATE TABLE desk_replica (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    url       TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    pulled    INTEGER NOT NULL DEFAULT 0 CHECK (pulled >= 0),
+    pushed    INTEGER NOT NULL DEFAULT 0 CHECK (pushed >= 0),
+    last_sync TEXT
+) STRICT;
+
+-- Each desk entry this replica holds, pulled or pushed by it: its desk seq, kind, id and key
+-- (desk.sql), who pushed it and when it arrived. `history` says "pushed by" from here.
+CREATE TABLE desk_entry (
+    desk_seq  INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    record    TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    pushed_by TEXT NOT NULL,
+    arrived   TEXT NOT NULL,
+    UNIQUE (kind, key)
+) STRICT;
+CREATE INDEX desk_entry_record ON desk_entry (record);
+
+-- The local events each pull wrote (first to last, inclusive): a push never sends them back.
+CREATE TABLE desk_pull (
+    first_event INTEGER NOT NULL,
+    last_event  INTEGER NOT NULL CHECK (last_event >= first_event)
+) STRICT;
+
+-- Entries refused for a conflict (the same id, other content), with both versions, until the
+-- person resolves them: `claimtrack desk status` lists them.
+CREATE TABLE desk_conflict (
+    kind      TEXT NOT NULL,
+    record    TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('push', 'pull')),
+    ours      TEXT NOT NULL,
+    theirs    TEXT NOT NULL,
+    pushed_by TEXT,
+    noted     TEXT NOT NULL,
+    -- Found pushing, then again pulling, a conflict is one: the latest finding of it stays.
+    PRIMARY KEY (kind, record)
+) STRICT;
+
+-- migration 14: propositions merged into another
 
 -- Why: two fact-checkers word one matter two ways, and a denial logged on one never meets the
 -- affirmation on the other. `claimtrack proposition merge A --into B` sets A's merged_into

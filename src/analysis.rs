@@ -5,7 +5,7 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingState, Source, Story};
+use crate::model::{Finding, FindingKind, FindingState, Source, Story};
 use crate::reconcile::{self, Outcome};
 use crate::report::digest::{self, Digest, Known};
 use crate::store::{self, Changes, Store, TriageEntry, Window};
@@ -60,9 +60,9 @@ pub struct Present {
     /// Each proposition's status, by id.
     #[serde(skip)]
     pub status: BTreeMap<String, String>,
-    /// How many findings have not cleared.
+    /// How many findings of each kind have not cleared.
     #[serde(skip)]
-    pub live: usize,
+    pub live: BTreeMap<FindingKind, usize>,
 }
 
 /// What a present-day reconcile returns of the stored reading.
@@ -169,10 +169,13 @@ fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Prese
         .map(|x| (x.target, x.date))
         .collect();
     let (findings, live) = match show {
-        Show::Changes => (Vec::new(), store::count_live_findings(conn)?),
+        Show::Changes => (Vec::new(), store::live_findings_by_kind(conn)?),
         _ => {
             let all = store::live_findings(conn)?;
-            let live = all.len();
+            let mut live = BTreeMap::new();
+            for f in &all {
+                *live.entry(f.kind).or_default() += 1;
+            }
             (all, live)
         }
     };
@@ -253,6 +256,14 @@ pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Resu
     for (x, _) in &log.retractions {
         sources.extend(store::source(conn, &x.target)?.map(|s| (s.id.clone(), s)));
     }
+    let mut moved = HashMap::new();
+    for c in &log.corrections {
+        for id in [c.correction.set.get("proposition"), c.before.get("proposition")].into_iter().flatten() {
+            if let Some(p) = id.as_str().map(|id| store::proposition(conn, id)).transpose()?.flatten() {
+                moved.insert(p.id, p.text);
+            }
+        }
+    }
     Ok(digest::build(&digest::Inputs {
         since: span.since,
         until: span.until.unwrap_or_else(Timestamp::now),
@@ -266,6 +277,7 @@ pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Resu
         gone_before: &gone_before,
         triaged: &triaged,
         sources: &sources,
+        moved: &moved,
     }))
 }
 

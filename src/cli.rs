@@ -2,8 +2,9 @@
 //! live beside its code in `commands/`.
 
 use crate::commands::{
-    backup, changes, claim, completions, config, correct, demo, export, findings, history, import, link, log, man,
-    matching, matrix, party, proposition, reconcile, report, request, retract, search, source, trace, verdict, verify,
+    backup, changes, claim, clone, completions, config, correct, demo, desk, export, findings, history, import, link,
+    log, man, matching, matrix, party, proposition, reconcile, report, request, retract, search, source, sync, trace,
+    verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -123,6 +124,20 @@ pub enum Command {
     /// The newsroom's settings (org.name, org.url)
     #[command(subcommand)]
     Config(config::Command),
+    /// A desk: many fact-checkers, one record, on PostgreSQL (init, add people, status)
+    #[command(subcommand)]
+    Desk(desk::Command),
+    /// Make a new local replica of a desk
+    Clone(clone::Args),
+    /// Push what the desk lacks, then pull what this replica lacks, and say what moved
+    #[command(after_help = "Examples:\n  claimtrack sync\n  claimtrack sync --dry-run")]
+    Sync(sync::Args),
+    /// Push what the desk lacks (one transaction on the desk)
+    #[command(after_help = "Examples:\n  claimtrack push\n  claimtrack push --dry-run")]
+    Push(sync::Args),
+    /// Pull what this replica lacks from its desk
+    #[command(after_help = "Examples:\n  claimtrack pull\n  claimtrack pull --dry-run")]
+    Pull(sync::Args),
     /// Full-text search over quotes, notes, propositions, parties and sources
     Search(search::Args),
     /// Checked before? The propositions most like a pasted text, with verdict and status

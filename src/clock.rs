@@ -37,9 +37,22 @@ pub fn now() -> DateTime<Utc> {
     pinned().ok().flatten().unwrap_or_else(Utc::now)
 }
 
-/// Who is logging: `CLAIMTRACK_USER`, else the operating-system user as the environment
-/// names it, else the name of the account running the program (never "unknown").
+/// The desk role a replica connects as (docs/DESK.md): in a replica, everything is logged as
+/// its owner, whatever `CLAIMTRACK_USER` says.
+static REPLICA_USER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Logs every write of this process as `user`: the database opened is a desk's replica.
+pub fn act_as(user: &str) {
+    let _ = REPLICA_USER.set(user.to_string());
+}
+
+/// Who is logging: a replica's owner; else `CLAIMTRACK_USER`, else the operating-system user
+/// as the environment names it, else the name of the account running the program (never
+/// "unknown").
 pub fn user() -> String {
+    if let Some(owner) = REPLICA_USER.get() {
+        return owner.clone();
+    }
     ["CLAIMTRACK_USER", "USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))

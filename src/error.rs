@@ -16,6 +16,8 @@ pub enum Error {
     Sql { context: String, source: rusqlite::Error },
     /// Reading or writing a file failed: exit 1.
     Io { context: String, source: std::io::Error },
+    /// The desk (PostgreSQL) refused or could not be reached: exit 1, with what we were doing.
+    Desk { context: String, source: postgres::Error },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -72,6 +74,16 @@ impl fmt::Display for Error {
                 _ => write!(f, "{context}: {source}"),
             },
             Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Desk { context, source } => match source.as_db_error() {
+                Some(db) => write!(f, "{context}: the desk says: {}", db.message()),
+                None if source.is_closed() => {
+                    write!(f, "{context}: the connection to the desk was lost; nothing more was written: run it again")
+                }
+                None => write!(
+                    f,
+                    "{context}: cannot reach the desk ({source}); check the URL and that the server is up, then run it again"
+                ),
+            },
         }
     }
 }
@@ -120,6 +132,12 @@ fn unreadable(e: &rusqlite::Error) -> Option<&Unreadable> {
     match e {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.downcast_ref::<Unreadable>(),
         _ => None,
+    }
+}
+
+impl<T> Context<T> for std::result::Result<T, postgres::Error> {
+    fn context(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| Error::Desk { context: what(), source })
     }
 }
 

@@ -12,6 +12,8 @@ pub mod clock;
 pub mod commands;
 /// Dates at the precision given, and timestamps.
 pub mod date;
+/// The desk: PostgreSQL where the team's replicas meet (push, pull, clone, verify).
+pub mod desk;
 /// The one error type, with exit codes.
 pub mod error;
 /// ClaimReview and PROV-JSON: what others read and claimtrack never reads back.

@@ -194,7 +194,9 @@ impl Destination {
                 "-o {shown} is the database itself (or its -wal or -shm file); write to another file"
             )));
         }
-        let Ok(found) = path.symlink_metadata() else { return place(path, text, false) };
+        // A name that is free now may not be by the time the file goes into place (another
+        // claimtrack writing it at once): with --force that one is replaced like any file.
+        let Ok(found) = path.symlink_metadata() else { return place(path, text, self.force) };
         if !self.force {
             return Err(Error::input(format!(
                 "-o {shown} already exists; give another file name, or --force to replace it"

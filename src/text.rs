@@ -1,6 +1,18 @@
 //! What a character looks like: the invisible ones (Unicode format characters, fillers,
 //! variation selectors) that input checks refuse in ids and that terminal output escapes.
 
+/// A bidirectional control: marks, embeddings, overrides and isolates, which make text read
+/// in another order than it is stored.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A bidirectional control as a visible escape (`\u{202e}`), as terminals show it: HTML and
+/// Markdown show it so too, since a page would obey it.
+pub fn bidi_escaped(c: char) -> String {
+    format!("\\u{{{:04x}}}", c as u32)
+}
+
 /// Unicode general category Cf (format characters): zero-width spaces and joiners,
 /// bidirectional marks, embeddings, overrides and isolates, the byte-order mark, tags...
 pub fn is_format(c: char) -> bool {

@@ -47,14 +47,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 }
 
 /// The window `--since` and `--until` (as `flag`) give: from the first moment of one to the
-/// last of the other. An end before the start is a usage error.
+/// last of the other. An end before the start is a usage error, and so is a `--since` after
+/// now when there is no end: the same for `changes`, `report`, `history` and `findings`.
 pub fn span(since: When, until: Option<When>, flag: &str) -> Result<Span> {
     let span = Span { since: since.start(), until: until.map(|u| u.end()) };
+    let now = crate::date::Timestamp::now();
     match span.until {
         Some(end) if end < span.since => Err(Error::Usage(format!(
             "{flag} ({}) is before --since ({}); give a {flag} after the --since, or leave it out for now",
             end.human(),
             span.since.human()
+        ))),
+        None if now < span.since => Err(Error::Usage(format!(
+            "--since ({}) is after now ({}); give a --since in the past",
+            span.since.human(),
+            now.human()
         ))),
         _ => Ok(span),
     }

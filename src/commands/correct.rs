@@ -3,8 +3,9 @@
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{correctable, typed, Correction, FieldType, RecordKind};
+use crate::model::{correctable, typed, Correction, FieldType, RecordKind, CORRECTABLE};
 use crate::store::{self, Refs, Writer};
+use clap::builder::TypedValueParser;
 use serde_json::{Map, Value};
 
 /// Correct a record you logged: a typo in a name, a missing alias, the wrong proposition.
@@ -33,9 +34,9 @@ pub struct Args {
     /// Why: shown in the record's history
     #[arg(long)]
     reason: String,
-    /// The kind of record, when the id could name two (party, source, proposition, claim,
-    /// request, verdict)
-    #[arg(long)]
+    /// The kind of record, when the id could name two
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(CORRECTABLE.map(RecordKind::as_str))
+        .map(|k| k.parse::<RecordKind>().expect("one of the kinds offered")))]
     kind: Option<RecordKind>,
     /// Check the correction and say what it would change, without writing it
     #[arg(long)]

@@ -36,11 +36,11 @@ pub struct Args {
     /// reconcile, or triaged (a date, an instant, today, yesterday, a weekday, 12h, 3d, 2w)
     #[arg(long, value_name = "WHEN")]
     since: Option<When>,
-    /// List at most this many (a first page; the rest are counted on stderr)
-    #[arg(long, value_name = "N")]
+    /// List at most this many, 1 or more (a first page; the rest are counted on stderr)
+    #[arg(long, value_name = "N", value_parser = super::count_from(1))]
     limit: Option<usize>,
     /// Skip this many first (with --limit, the next page)
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = super::count_from(0))]
     offset: usize,
 }
 
@@ -109,7 +109,8 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     let party = resolve_flag(&store, "party", "--party", a.party.clone())?;
     let ids = match a.since {
         Some(since) => {
-            Some(store::findings_changed(store.conn(), store::Window::between(store.conn(), since.start(), None)?)?)
+            let span = super::changes::span(since, None, "--until")?;
+            Some(store::findings_changed(store.conn(), store::Window::between(store.conn(), span.since, None)?)?)
         }
         None => None,
     };

@@ -4,6 +4,7 @@ use super::{Ctx, DATA_FORMATS};
 use crate::date::When;
 use crate::error::Result;
 use crate::output;
+use crate::store;
 use crate::store::audit::{self, EventFilter};
 
 /// Show the audit log: every write, who made it and when, and what it wrote, oldest first.
@@ -39,13 +40,49 @@ struct Entry {
     what: String,
 }
 
+/// In a desk's replica, who pushed the record an event logged: " (pushed by Y)", or
+/// " (logged by X, pushed by Y)" when the record names another logger (docs/DESK.md).
+fn pushed_by(conn: &rusqlite::Connection, e: &audit::Event, record: Option<&str>) -> Result<String> {
+    let (entry, logged) = match (crate::desk::Entry::of_event(e), record) {
+        (Some(logged_as), _) => {
+            let held = store::replica::pushers_of(conn, &e.record)?;
+            let Some(entry) = held.into_iter().find(|h| h.kind == logged_as.kind && h.key == logged_as.key) else {
+                return Ok(String::new());
+            };
+            let logged = ["logged_by", "by"].iter().find_map(|k| e.body.get(*k).and_then(|v| v.as_str()));
+            (entry, logged.unwrap_or(&e.user).to_string())
+        }
+        // A record pulled in a batch (a clone): its own row says who logged it.
+        (None, Some(id)) if e.kind == "batch" && audit::batch_for_record(e).is_some() => {
+            let held = store::replica::pushers_of(conn, id)?;
+            let Some(entry) = held.into_iter().find(|h| crate::desk::entry::RECORD_KINDS.contains(&h.kind.as_str()))
+            else {
+                return Ok(String::new());
+            };
+            let row = match entry.kind.parse() {
+                Ok(kind) => store::record_json(conn, kind, id)?,
+                Err(_) => serde_json::Value::Null,
+            };
+            let logged = row.get("logged_by").and_then(|v| v.as_str()).unwrap_or(&entry.pushed_by).to_string();
+            (entry, logged)
+        }
+        _ => return Ok(String::new()),
+    };
+    Ok(if logged == entry.pushed_by {
+        format!(" (pushed by {})", entry.pushed_by)
+    } else {
+        format!(" (logged by {logged}, pushed by {})", entry.pushed_by)
+    })
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("history", DATA_FORMATS)?;
+    let span = a.since.map(|since| super::changes::span(since, a.until, "--until")).transpose()?;
     let store = ctx.open_for_read()?;
     let filter = EventFilter {
         record: a.id,
         user: a.user,
-        since: a.since.map(|w| w.start().to_string()),
+        since: span.map(|s| s.since.to_string()),
         until: a.until.map(|w| w.end().to_string()),
     };
     let mut events = audit::events(store.conn(), &filter)?;
@@ -69,8 +106,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         .into_iter()
         .map(|e| {
             let what = batched.then(|| audit::batch_for_record(&e)).flatten().unwrap_or_else(|| e.what());
-            Entry { what, event: e }
+            Ok(Entry { what: format!("{what}{}", pushed_by(store.conn(), &e, filter.record.as_deref())?), event: e })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     output::list(&entries, format, COLUMNS, FIELDS)
 }

@@ -7,7 +7,7 @@ use crate::interchange::{claimreview, read};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::store::{self, Refs, Writer};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
 /// Load records into the database (docs/FORMAT.md): a bundle (`--format json`, the default),
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         format = output::format_of(&a.file).filter(|f| FORMATS.contains(f)).unwrap_or(format);
     }
     let name = if a.file.as_os_str() == "-" { "<stdin>".to_string() } else { a.file.display().to_string() };
-    let mut input = open(&a.file)?;
+    let input = open(&a.file)?;
     let size = std::fs::metadata(&a.file).ok().filter(|m| m.is_file()).map(|m| m.len());
     let mut progress = Progress::new(ctx.quiet, size, "importing");
     let summary = match format {
@@ -72,16 +72,15 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             writer.finish()
         })?,
         Format::Claimreview => {
-            let mut text = String::new();
-            input.read_to_string(&mut text).context(|| format!("reading {name}"))?;
+            let text = read::read_whole(input, read::MAX_BUNDLE, &name, "a ClaimReview document", "")?;
             let (bundle, notes) = claimreview::read(&name, &text)?;
             notes.into_iter().for_each(|n| ctx.say(n));
             let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
             ctx.write(a.dry_run, |tx| store::apply_every(writer(tx, a.bulk)?, bundle, &locate))?
         }
         _ => {
-            let mut text = String::new();
-            input.read_to_string(&mut text).context(|| format!("reading {name}"))?;
+            let instead = "; import a larger story as JSON Lines (--format jsonl), read a record at a time";
+            let text = read::read_whole(input, read::MAX_BUNDLE, &name, "a bundle", instead)?;
             let bundle = read::parse_bundle(&name, &text)?;
             let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
             ctx.write(a.dry_run, |tx| store::apply_in(writer(tx, a.bulk)?, bundle, &locate))?

@@ -3,6 +3,7 @@
 
 use super::Ctx;
 use crate::error::{Context, Error, Result};
+use crate::interchange::read;
 use crate::logfile;
 use crate::prompt;
 use crate::store::{self, Refs, Summary, Writer};
@@ -45,13 +46,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 }
 
 fn read(file: &Path, name: &str) -> Result<String> {
-    let mut text = String::new();
+    let (limit, instead) = (read::MAX_LOG, "; log one source a file");
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context(|| format!("reading {name}"))?;
-    } else {
-        text = std::fs::read_to_string(file).context(|| format!("reading {name}"))?;
+        return read::read_whole(std::io::stdin().lock(), limit, name, "a log file", instead);
     }
-    Ok(text)
+    let f = std::fs::File::open(file).context(|| format!("reading {name}"))?;
+    read::read_whole(f, limit, name, "a log file", instead)
 }
 
 /// Checks and writes the text's records in one transaction. Every error ("line N: ...") is

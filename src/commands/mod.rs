@@ -4,10 +4,12 @@
 pub mod backup;
 pub mod changes;
 pub mod claim;
+pub mod clone;
 pub mod completions;
 pub mod config;
 pub mod correct;
 pub mod demo;
+pub mod desk;
 pub mod export;
 pub mod findings;
 pub mod history;
@@ -25,6 +27,7 @@ pub mod request;
 pub mod retract;
 pub mod search;
 pub mod source;
+pub mod sync;
 pub mod trace;
 pub mod verdict;
 pub mod verify;
@@ -180,12 +183,27 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Backup(a) => backup::run(&ctx, a),
         Command::Verdict(c) => verdict::run(&ctx, c),
         Command::Config(c) => config::run(&ctx, c),
+        Command::Desk(c) => desk::run(&ctx, c),
+        Command::Clone(a) => clone::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a, sync::Way::Sync),
+        Command::Push(a) => sync::run(&ctx, a, sync::Way::Push),
+        Command::Pull(a) => sync::run(&ctx, a, sync::Way::Pull),
         Command::Search(a) => search::run(&ctx, a),
         Command::Match(a) => matching::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),
     }
+}
+
+/// The desk a database replicates, or the error for one that replicates none.
+fn replica_of(store: &Store) -> Result<store::replica::Replica> {
+    store.read(store::replica::replica)?.ok_or_else(|| {
+        Error::input(format!(
+            "{} is no desk's replica; make one with `claimtrack clone URL FILE`, or point --db at yours",
+            store.path().display()
+        ))
+    })
 }
 
 /// Where a command's flag-built record went wrong: the flag that carried the value.
@@ -205,6 +223,12 @@ fn flag_for(plural: &str, _index: usize, field: &str) -> String {
         (_, "tags") => "--tag".into(),
         (_, f) => format!("--{}", f.replace('_', "-")),
     }
+}
+
+/// A count given on the command line (`--limit`, `--offset`): from `least` up to the largest
+/// SQLite takes, so that a huge one is a usage error naming the range, not a database error.
+pub fn count_from(least: u64) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(least..=i64::MAX as u64)
 }
 
 /// Writes the records a command built from its flags, through the same checks as an import.
@@ -286,19 +310,20 @@ fn resolve_flag(store: &Store, kind: &str, flag: &str, value: Option<String>) ->
     value.map(|v| store::resolve(store.conn(), kind, &v, flag)).transpose()
 }
 
+/// The id of a record named on the command line (an id or a name); one that is not logged is
+/// refused, rather than matching nothing.
+pub fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Result<String> {
+    let id = store::resolve(store.conn(), kind, value, flag)?;
+    match store::exists(store.conn(), kind, &id)? {
+        true => Ok(id),
+        false => Err(not_found(store, kind, &id)),
+    }
+}
+
 /// The propositions a view is limited to (`--prop`, repeatable), as ids; one that is not
 /// logged is refused.
 fn chosen_propositions(store: &Store, flag: &str, props: &[String]) -> Result<Vec<String>> {
-    props
-        .iter()
-        .map(|p| {
-            let id = store::resolve(store.conn(), "proposition", p, flag)?;
-            match store::exists(store.conn(), "proposition", &id)? {
-                true => Ok(id),
-                false => Err(not_found(store, "proposition", &id)),
-            }
-        })
-        .collect()
+    props.iter().map(|p| logged(store, "proposition", flag, p)).collect()
 }
 
 /// The formats lists and shows speak.

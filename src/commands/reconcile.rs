@@ -4,7 +4,7 @@
 use super::{Ctx, When};
 use crate::analysis::{self, Scope, Show};
 use crate::error::{Context, Result};
-use crate::model::{Finding, Severity};
+use crate::model::{Finding, FindingKind, Severity};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
@@ -16,11 +16,14 @@ use std::io::Write;
 
 /// Mark what an editor must know before publishing: conflicts, reversals, silences, single
 /// and anonymous sourcing, loops and retracted bases (docs/RECONCILER.md). Findings keep
-/// their ids and their triage across runs. A run as of an earlier day, or with --known-at,
-/// shows the story as it stood then and changes nothing stored.
+/// their ids and their triage across runs. It prints what this run changed (the findings
+/// it opened, reopened and cleared; the first page of them when there are many), then the
+/// totals of the findings that stand; --all prints every standing finding. A run as of an
+/// earlier day, or with --known-at, shows the story as it stood then and changes nothing
+/// stored.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  claimtrack reconcile\n  claimtrack reconcile --as-of 2025-09-30 --format json\n  claimtrack reconcile --known-at 2025-10-01T09:00:00Z"
+    after_help = "Examples:\n  claimtrack reconcile\n  claimtrack reconcile --all\n  claimtrack reconcile --as-of 2025-09-30 --format json\n  claimtrack reconcile --known-at 2025-10-01T09:00:00Z"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -29,11 +32,17 @@ pub struct Args {
     /// touched (the result is the same; for after a restore, or to check)
     #[arg(long)]
     pub full: bool,
-    /// Print only the findings this run found, reopened or cleared, not every finding
-    /// (for a large story: `claimtrack findings` lists them all)
-    #[arg(long)]
+    /// Print only the findings this run found, reopened or cleared: the table's default;
+    /// with --format json, instead of the whole reading
+    #[arg(long, conflicts_with = "all")]
     pub changed: bool,
+    /// Print every standing finding, not only what this run changed
+    #[arg(long)]
+    pub all: bool,
 }
+
+/// How many changed findings the table prints before it points to `claimtrack findings`.
+const PAGE: usize = 20;
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("reconcile", &[Format::Table, Format::Json])?;
@@ -60,28 +69,60 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         };
     }
     let last_run = store.read(store::last_reconcile_event)?;
-    let show = match (a.changed, format) {
-        (true, _) => Show::Changes,
-        (false, Format::Json) => Show::Readings,
-        (false, _) => Show::Findings,
+    // Machines reading JSON get the whole reading unless they ask for the changes; people
+    // reading the table get what changed unless they ask for all of it.
+    let show = match (format, a.changed, a.all) {
+        (_, true, _) => Show::Changes,
+        (Format::Json, false, _) => Show::Readings,
+        (_, false, true) => Show::Findings,
+        (_, false, false) => Show::Changes,
     };
     let stored = analysis::reconcile(&mut store, a.full, show, &mut |done, total| progress.set_out_of(done, total))?;
     progress.finish();
     let (present, changes) = (&stored.present, &stored.changes);
+    let live: usize = present.live.values().sum();
     ctx.say(format!(
         "as of {}: {} findings ({} new, {} reopened, {} cleared)",
         present.as_of.human(),
-        present.live,
+        live,
         changes.new.len(),
         changes.reopened.len(),
         changes.cleared.len()
     ));
     let corrections = store.read(|c| store::corrections_after(c, last_run))?;
-    store.read(|conn| say_changes(ctx, conn, changes, &corrections))?;
+    let changed = changes.new.len() + changes.reopened.len() + changes.cleared.len();
+    if changed <= PAGE {
+        store.read(|conn| say_changes(ctx, conn, changes, &corrections))?;
+    }
     match format {
         Format::Json => output::json(&mut out, present),
+        _ if show == Show::Changes => {
+            if !present.findings.is_empty() {
+                let page = &present.findings[..present.findings.len().min(PAGE)];
+                writeln!(out, "{}", table(page, &present.status)).context(|| "writing the table".into())?;
+            }
+            ctx.say(totals(live, &present.live, changed));
+            Ok(())
+        }
         _ => writeln!(out, "{}", table(&present.findings, &present.status)).context(|| "writing the table".into()),
     }
+}
+
+/// The line after a run's changes: how many changed findings the table left out, the
+/// findings that stand by kind (the names `findings --kind` takes), and how to list them.
+fn totals(live: usize, by_kind: &BTreeMap<FindingKind, usize>, changed: usize) -> String {
+    let left_out = match changed.checked_sub(PAGE) {
+        Some(more) if more > 0 => format!("the first {PAGE} of {changed} changed findings above; "),
+        _ => String::new(),
+    };
+    if live == 0 {
+        return format!("{left_out}no findings stand");
+    }
+    let kinds: Vec<String> = by_kind.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    format!(
+        "{left_out}{live} findings stand ({}); the open ones: claimtrack findings --state open --limit {PAGE}",
+        kinds.join(", ")
+    )
 }
 
 fn statuses(outcome: &Outcome) -> BTreeMap<String, String> {

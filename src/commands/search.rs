@@ -1,6 +1,6 @@
 //! `claimtrack search`: full-text search in every language, ranked, matches shown in context.
 
-use super::{resolve_flag, Ctx, DATA_FORMATS};
+use super::{logged, Ctx, DATA_FORMATS};
 use crate::error::{Context, Error, Result};
 use std::io::Write;
 
@@ -34,8 +34,8 @@ pub struct Args {
     /// Only claims by this party
     #[arg(long)]
     party: Option<String>,
-    /// At most this many matches
-    #[arg(long, default_value_t = 50)]
+    /// At most this many matches, 1 or more
+    #[arg(long, default_value_t = 50, value_parser = super::count_from(1))]
     limit: usize,
 }
 
@@ -61,8 +61,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if store.can_write() {
         store.index_waiting_text()?;
     }
-    let prop = resolve_flag(&store, "proposition", "--prop", a.prop)?;
-    let party = resolve_flag(&store, "party", "--party", a.party)?;
+    // A filter naming nothing logged is refused: "nothing matches" would hide the typo.
+    let prop = a.prop.map(|p| logged(&store, "proposition", "--prop", &p)).transpose()?;
+    let party = a.party.map(|p| logged(&store, "party", "--party", &p)).transpose()?;
     let colour = format == Format::Table && output::colour();
     // In colour, the matches are marked with private-use characters that the table's escaping
     // of logged text leaves alone, and only then turned into the terminal's colour codes.

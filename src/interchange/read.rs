@@ -7,11 +7,59 @@ use crate::progress::Progress;
 use crate::store::Writer;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// The longest line JSON Lines may have (docs/FORMAT.md). A longer one is refused with its
 /// number as soon as the limit is passed, without reading the rest of it.
 pub const MAX_LINE: usize = 16 << 20;
+
+/// The largest bundle read: a bundle is one JSON object, read whole (docs/FORMAT.md); a
+/// larger story travels as JSON Lines, a record at a time.
+pub const MAX_BUNDLE: usize = 256 << 20;
+
+/// The largest log file read (`claimtrack log --from`): one source and what it says.
+pub const MAX_LOG: usize = 16 << 20;
+
+/// The longest CSV row (header included): as long as a line of JSON Lines.
+pub const MAX_ROW: usize = MAX_LINE;
+
+/// Reads an input that is taken whole, stopping with an error once it passes `limit` bytes
+/// (an endless pipe costs no more than that). `what` names it in the error ("a bundle").
+pub fn read_whole(input: impl std::io::Read, limit: usize, name: &str, what: &str, instead: &str) -> Result<String> {
+    let mut text = String::new();
+    input
+        .take(limit as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Io { context: format!("reading {name}"), source: e })?;
+    if text.len() > limit {
+        return Err(Error::input(format!(
+            "{name}: longer than {} MiB, the most {what} may hold (docs/FORMAT.md){instead}",
+            limit >> 20
+        )));
+    }
+    Ok(text)
+}
+
+/// A reader that fails once more than [`MAX_ROW`] bytes were read since the count was last
+/// reset (after each CSV row): a row, or a quoted cell, that never ends costs no more.
+struct RowCapped<R> {
+    inner: R,
+    read: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl<R: std::io::Read> std::io::Read for RowCapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read.get() > MAX_ROW {
+            return Err(std::io::Error::other(format!(
+                "the row is longer than {} MiB, the most a CSV row may hold (docs/FORMAT.md)",
+                MAX_ROW >> 20
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n);
+        Ok(n)
+    }
+}
 
 /// Parses a bundle, naming the JSON path of any bad value.
 pub fn parse_bundle(name: &str, text: &str) -> Result<Bundle> {
@@ -157,7 +205,9 @@ fn jsonl_record(at: &str, line: &str) -> Result<Record> {
 /// Claims as CSV, the header naming claim fields (docs/FORMAT.md). Empty cells are absent
 /// values; cells defused against formulas on export are restored.
 pub fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(input);
+    let read = std::rc::Rc::new(std::cell::Cell::new(0));
+    let capped = RowCapped { inner: input, read: std::rc::Rc::clone(&read) };
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(capped);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| Error::input(format!("{name}: line 1: {e}")))?
@@ -188,6 +238,7 @@ pub fn csv_claims(name: &str, input: Box<dyn BufRead>, writer: &mut Writer, prog
             let line = e.position().map_or(i + 2, |p| p.line() as usize);
             Error::input(format!("{name}: line {line}: {e}"))
         })?;
+        read.set(0);
         // The line the row starts on in the file: a quoted cell may hold newlines.
         let line = row.position().map_or(i + 2, |p| p.line() as usize);
         progress.set(row.position().map_or(0, |p| p.byte()));

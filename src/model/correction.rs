@@ -7,6 +7,7 @@
 use super::RecordKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
 /// A correction of one record, as bundles and JSON Lines carry it.
 #[serde_with::skip_serializing_none]
@@ -30,6 +31,16 @@ pub struct Correction {
     pub logged_by: Option<String>,
     pub recorded: Option<crate::date::Timestamp>,
 }
+
+/// The kinds of record that take corrections (the others stand as logged).
+pub const CORRECTABLE: [RecordKind; 6] = [
+    RecordKind::Party,
+    RecordKind::Source,
+    RecordKind::Proposition,
+    RecordKind::Claim,
+    RecordKind::Request,
+    RecordKind::Verdict,
+];
 
 /// How a field takes a value typed at the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +112,7 @@ pub fn correctable(kind: RecordKind) -> &'static [(&'static str, FieldType)] {
             ("url", Text),
             ("reviewer", Text),
             ("published", Text),
+            ("claimant", Text),
         ],
         _ => &[],
     }
@@ -114,7 +126,8 @@ pub fn reference_kind(kind: RecordKind, field: &str) -> Option<&'static str> {
         | (RecordKind::Source, "publisher")
         | (RecordKind::Proposition, "expected")
         | (RecordKind::Claim, "party" | "via")
-        | (RecordKind::Request, "party" | "by") => Some("party"),
+        | (RecordKind::Request, "party" | "by")
+        | (RecordKind::Verdict, "claimant") => Some("party"),
         (RecordKind::Source, "derived_from") | (RecordKind::Claim, "source" | "basis") => Some("source"),
         (RecordKind::Claim | RecordKind::Request, "proposition") => Some("proposition"),
         _ => None,
@@ -204,10 +217,13 @@ impl Correction {
                 v => fields.insert(field.clone(), v.clone()),
             };
         }
+        // Membership through sets keyed by each item's JSON: a correction adding or removing
+        // a hundred thousand items is linear, where searching the list for each was not.
         for (field, items) in &self.add {
             let list = list_of(&mut fields, kind, field)?;
+            let mut there: HashSet<String> = list.iter().map(Value::to_string).collect();
             for item in items_of(items) {
-                if list.contains(&item) {
+                if !there.insert(item.to_string()) {
                     return Err(format!("{field}: '{}' is already there", show(&item)));
                 }
                 list.push(item);
@@ -215,12 +231,27 @@ impl Correction {
         }
         for (field, items) in &self.remove {
             let list = list_of(&mut fields, kind, field)?;
-            for item in items_of(items) {
-                let Some(at) = list.iter().position(|x| *x == item) else {
-                    return Err(format!("{field}: '{}' is not there to remove", show(&item)));
-                };
-                list.remove(at);
+            let mut there: HashMap<String, usize> = HashMap::new();
+            for x in list.iter() {
+                *there.entry(x.to_string()).or_default() += 1;
             }
+            // How many of each item go, taken from the front of the list as before.
+            let mut gone: HashMap<String, usize> = HashMap::new();
+            for item in items_of(items) {
+                let key = item.to_string();
+                match there.get_mut(&key) {
+                    Some(left) if *left > 0 => *left -= 1,
+                    _ => return Err(format!("{field}: '{}' is not there to remove", show(&item))),
+                }
+                *gone.entry(key).or_default() += 1;
+            }
+            list.retain(|x| match gone.get_mut(&x.to_string()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            });
         }
         fields.retain(|_, v| !matches!(v, Value::Array(a) if a.is_empty()));
         let after = Value::Object(fields);
@@ -243,8 +274,15 @@ impl Correction {
                     None => {
                         let mut list: Vec<Value> = items_of(old).into_iter().filter(|v| !v.is_null()).collect();
                         list.extend(self.add.get(field).map(items_of).unwrap_or_default());
-                        let gone = self.remove.get(field).map(items_of).unwrap_or_default();
-                        list.retain(|v| !gone.contains(v));
+                        let gone: HashSet<String> = self
+                            .remove
+                            .get(field)
+                            .map(items_of)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(Value::to_string)
+                            .collect();
+                        list.retain(|v| !gone.contains(&v.to_string()));
                         Value::Array(list)
                     }
                 };

@@ -37,21 +37,13 @@ impl<'a> View<'a> {
     }
 
     /// The root sources a claim rests on: those of the sources it rests on directly, and
-    /// those of the live claims it cites, followed without recursion.
+    /// those of the live claims it cites, near or far (computed once for the whole graph of
+    /// `cites`: [`View::cited_roots`]).
     pub fn claim_roots(&self, claim: &'a ClaimRow) -> Vec<String> {
-        let mut roots = BTreeSet::new();
-        let mut seen = HashSet::from([claim.id()]);
-        let mut todo = vec![claim];
-        while let Some(c) = todo.pop() {
-            for s in self.rests_on(c) {
-                roots.extend(self.graph.roots(s));
-            }
-            for cited in self.cited(c.id()) {
-                if seen.insert(cited) {
-                    todo.extend(self.counted.get(cited).copied());
-                }
-            }
+        if let Some(roots) = self.cited_roots.get(claim.id()) {
+            return roots.iter().cloned().collect();
         }
+        let roots: BTreeSet<String> = self.rests_on(claim).into_iter().flat_map(|s| self.graph.roots(s)).collect();
         roots.into_iter().collect()
     }
 
@@ -123,7 +115,8 @@ impl<'a> View<'a> {
     /// The lines of evidence of one side: claims whose origins meet are one line. A party's
     /// origin is its organisation (a ministry never corroborates its president); a
     /// first-hand claim rests on its party alone; any other on its roots. An outlet's claim
-    /// that reports first-hand claims of the side joins the line of the first of them (ten
+    /// that reports first-hand claims of the side joins the line of the first of them by
+    /// party id (ten
     /// outlets rewriting a wire story that quotes one insider are one line with that
     /// insider), and never joins two first-hand lines into one.
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
@@ -149,7 +142,9 @@ impl<'a> View<'a> {
             lines.push((keys, first_hand, claims));
         }
         for (c, keys, reported) in reporting {
-            match lines.iter_mut().find(|(_, f, _)| !f.is_disjoint(&reported)) {
+            // The line of the first reported party by id: the same whatever the order.
+            let first = reported.first().copied();
+            match lines.iter_mut().find(|(_, f, _)| first.is_some_and(|p| f.contains(p))) {
                 Some((_, _, claims)) => claims.push(c),
                 None => lines.push((keys, reported, vec![c])),
             }

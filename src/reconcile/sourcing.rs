@@ -173,7 +173,8 @@ impl SourceGraph {
 
 /// Tarjan's algorithm, iterative so deep derivation chains cannot overflow the stack.
 /// Returns each node's component number and the number of components.
-fn strongly_connected(edges: &[Vec<usize>]) -> (Vec<usize>, usize) {
+/// Components are numbered so that every component reachable from c comes before c.
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> (Vec<usize>, usize) {
     const UNSEEN: usize = usize::MAX;
     let n = edges.len();
     let (mut index, mut low, mut on_stack) = (vec![UNSEEN; n], vec![0; n], vec![false; n]);

@@ -1045,3 +1045,25 @@ fn scope_cases(full: u64, short: u64) -> u64 {
         short
     })
 }
+
+#[test]
+fn a_date_from_the_source_says_it_was_reported_then() {
+    let sources = json!([{"id": "s1", "title": "Wire", "kind": "article", "published": "2024-03-12"},
+                         {"id": "s2", "title": "Later", "kind": "article", "published": "2024-03-20"}]);
+    let mut turned = claim("a2", "a", "denies", "s2", "");
+    turned.as_object_mut().unwrap().remove("stated");
+    let mut silent = claim("n1", "b", "no-response", "s1", "");
+    silent.as_object_mut().unwrap().remove("stated");
+    let claims = json!([claim("a1", "a", "affirms", "s1", "2024-03-11"), turned, silent]);
+    let (_, story) = story_with(base(sources, &[]), claims, json!({}));
+    let o = reconcile(&story, d("2024-04-01"), None);
+    let reversal = &kinds(&o, FindingKind::Reversal)[0];
+    assert!(
+        reversal.detail.contains("affirmed on 11 Mar 2024, then denied reported 20 Mar 2024"),
+        "{}",
+        reversal.detail
+    );
+    let b = silence_of(&o, "b").unwrap();
+    assert_eq!(b.requests[0].date_basis, Some(crate::model::DateBasis::Published));
+    assert!(b.detail.contains("did not respond reported 12 Mar 2024"), "{}", b.detail);
+}

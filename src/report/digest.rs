@@ -10,7 +10,7 @@ use crate::date::{Date, Timestamp};
 use crate::model::{
     ClaimRow, Finding, FindingKind, FindingState, Severity, SilenceReason, Source, Stance, Story, TargetKind,
 };
-use crate::reconcile::{merge, Change, ClaimReading, ClaimStatus, Outcome, RequestReading};
+use crate::reconcile::{merge, Change, ClaimReading, ClaimStatus, Outcome, PropositionOutcome, RequestReading};
 use crate::store::{TriageEntry, WindowLog};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -197,6 +197,9 @@ pub struct Inputs<'a> {
     /// The sources the window added or retracted, by id (a source no claim rests on yet is
     /// in neither reading).
     pub sources: &'a HashMap<String, Source>,
+    /// The text of each proposition the window's corrections moved a claim from or to (it
+    /// may be one the readings did not read).
+    pub moved: &'a HashMap<String, String>,
 }
 
 impl Digest {
@@ -233,11 +236,17 @@ struct Naming<'a> {
     names: Names<'a>,
     texts: HashMap<&'a str, &'a str>,
     read: BTreeSet<&'a str>,
+    /// Each reading's propositions by id: looked up once each, not searched for.
+    before: HashMap<&'a str, &'a PropositionOutcome>,
+    after: HashMap<&'a str, &'a PropositionOutcome>,
 }
 
 impl<'a> Naming<'a> {
     fn new(w: &'a Inputs) -> Naming<'a> {
         let mut texts: HashMap<&str, &str> = HashMap::new();
+        for (id, text) in w.moved {
+            texts.insert(id, text);
+        }
         for p in w.before.story.propositions.iter().chain(&w.after.story.propositions) {
             texts.insert(&p.id, &p.text);
         }
@@ -245,7 +254,20 @@ impl<'a> Naming<'a> {
             names: Names::new(w.after.story, w.after.outcome),
             texts,
             read: w.propositions.iter().map(String::as_str).collect(),
+            before: by_id(w.before.outcome),
+            after: by_id(w.after.outcome),
         }
+    }
+
+    /// The party's answer on a proposition in a reading: its latest standing claim that took
+    /// a position or declined to comment.
+    fn answer(
+        reading: &HashMap<&'a str, &'a PropositionOutcome>,
+        proposition: &str,
+        party: &str,
+    ) -> Option<&'a ClaimReading> {
+        let p = reading.get(proposition)?;
+        p.claims.iter().rfind(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
     }
 
     fn text(&self, proposition: &str) -> String {
@@ -263,9 +285,16 @@ impl<'a> Naming<'a> {
 
     /// A claim on a proposition read, as known at the window's end.
     fn claim(&self, id: &str) -> Option<ClaimEntry> {
+        self.names.claims.get(id).filter(|row| self.read.contains(row.claim.proposition.as_str()))?;
+        self.claim_anywhere(id)
+    }
+
+    /// A claim as known at the window's end, wherever it stands now (a correction may have
+    /// moved it off the propositions read).
+    fn claim_anywhere(&self, id: &str) -> Option<ClaimEntry> {
         let row: &ClaimRow = self.names.claims.get(id)?;
         let c = &row.claim;
-        self.read.contains(c.proposition.as_str()).then(|| ClaimEntry {
+        Some(ClaimEntry {
             claim: id.to_string(),
             party: c.party.clone(),
             party_name: self.names.party(&c.party),
@@ -328,9 +357,13 @@ pub fn build(w: &Inputs) -> Digest {
         claims_added: log.claims.iter().filter_map(|id| n.claim(id)).collect(),
         claims_corrected: claim_corrections
             .filter_map(|c| {
+                // A correction that moved a claim off a proposition read belongs to it too.
+                let moved_off =
+                    c.before.get("proposition").and_then(|p| p.as_str()).is_some_and(|p| n.read.contains(p));
+                let target = &c.correction.target;
                 Some(CorrectedClaim {
-                    claim: n.claim(&c.correction.target)?,
-                    changes: c.correction.changes(&c.before),
+                    claim: n.claim(target).or_else(|| moved_off.then(|| n.claim_anywhere(target)).flatten())?,
+                    changes: changes_named(&n, c),
                     reason: c.correction.reason.clone(),
                     by: c.correction.logged_by.clone(),
                     at: c.correction.recorded,
@@ -416,8 +449,8 @@ fn positions(w: &Inputs, n: &Naming) -> Vec<PositionChange> {
     let touched = claims_touched(w.log);
     let mut out = Vec::new();
     for id in &n.read {
-        let (before, after) = (w.before.outcome.proposition(id), w.after.outcome.proposition(id));
-        let stances = |p: Option<&crate::reconcile::PropositionOutcome>| -> HashMap<String, (Stance, String)> {
+        let (before, after) = (n.before.get(id).copied(), n.after.get(id).copied());
+        let stances = |p: Option<&PropositionOutcome>| -> HashMap<String, (Stance, String)> {
             p.map(|p| p.positions.iter().map(|x| (x.party.clone(), (x.stance, x.claim.clone()))).collect())
                 .unwrap_or_default()
         };
@@ -430,7 +463,7 @@ fn positions(w: &Inputs, n: &Naming) -> Vec<PositionChange> {
                 continue;
             }
             // The party's claims the window touched, in a reading, taking `stance` when given.
-            let said = |r: Option<&crate::reconcile::PropositionOutcome>, stance: Option<Stance>| -> Vec<String> {
+            let said = |r: Option<&PropositionOutcome>, stance: Option<Stance>| -> Vec<String> {
                 let Some(p) = r else { return Vec::new() };
                 let on = |c: &&ClaimReading| &c.party == party && touched.contains(c.claim.as_str());
                 p.claims
@@ -525,19 +558,28 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
         .collect()
 }
 
-/// The party's answer on a proposition in a reading: its latest standing claim that took a
-/// position or declined to comment.
-fn answer<'a>(o: &'a Outcome, proposition: &str, party: &str) -> Option<&'a ClaimReading> {
-    let p = o.proposition(proposition)?;
-    p.claims.iter().rfind(|c| c.party == party && c.status == ClaimStatus::Live && c.stance != Stance::NoResponse)
+/// A correction's changes as a reader reads them: a proposition by its text, not its id.
+fn changes_named(n: &Naming, c: &crate::store::StoredCorrection) -> Vec<String> {
+    let (mut correction, mut before) = (c.correction.clone(), c.before.clone());
+    for values in [&mut correction.set, &mut before] {
+        if let Some(serde_json::Value::String(id)) = values.get_mut("proposition") {
+            *id = format!("“{}”", n.text(id));
+        }
+    }
+    correction.changes(&before)
+}
+
+/// A reading's propositions by id.
+fn by_id(o: &Outcome) -> HashMap<&str, &PropositionOutcome> {
+    o.propositions.iter().map(|p| (p.id.as_str(), p)).collect()
 }
 
 /// Requests answered in the window, and those whose deadline passed in it unanswered.
 fn answers(w: &Inputs, n: &Naming) -> (Vec<RequestEntry>, Vec<RequestEntry>) {
     let (mut answered, mut overdue) = (Vec::new(), Vec::new());
     for (p, q) in requests(w.after.outcome) {
-        match answer(w.after.outcome, p, &q.party) {
-            Some(c) if answer(w.before.outcome, p, &q.party).is_none() => {
+        match Naming::answer(&n.after, p, &q.party) {
+            Some(c) if Naming::answer(&n.before, p, &q.party).is_none() => {
                 answered.push(RequestEntry { claim: Some(c.claim.clone()), stance: Some(c.stance), ..n.request(p, q) })
             }
             None if q.deadline_passed && q.deadline.is_some_and(|d| d.end() > w.since.0) => {

@@ -20,6 +20,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if crate::text::is_bidi_control(c) => out.push_str(&crate::text::bidi_escaped(c)),
             _ => out.push(ch),
         }
     }
@@ -201,13 +202,14 @@ pub fn render(r: &Report, style: Style) -> String {
 fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "<section class=\"summary\" id=\"summary\">\n<h2 hidden>Summary</h2>");
     let s = &r.summary;
+    let numbers = super::numbers(&r.propositions);
     let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
         let _ = writeln!(out, "<div>\n<h3>{title}</h3>\n<ul>");
         if lines.is_empty() {
             let _ = writeln!(out, "<li class=\"meta\">none</li>");
         }
         for l in lines {
-            let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
+            let n = numbers.get(l.proposition.as_str()).copied().unwrap_or(0);
             let _ = writeln!(
                 out,
                 "<li><a href=\"#{}\"><span class=\"num\">{n}.</span> {}</a> — {}</li>",
@@ -218,10 +220,11 @@ fn summary(out: &mut String, r: &Report) {
         }
         let _ = writeln!(out, "</ul>\n</div>");
     };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    for (title, lines, always) in s.groups() {
+        if always || !lines.is_empty() {
+            group(out, title, lines);
+        }
+    }
     let _ = writeln!(out, "</section>");
 }
 

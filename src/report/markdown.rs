@@ -22,6 +22,7 @@ pub fn escape(text: &str) -> String {
             '&' if chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || *c == '#') => out.push_str("\\&"),
             '\r' => {}
             '\n' => out.push_str("<br>"),
+            c if crate::text::is_bidi_control(c) => out.push_str(&crate::text::bidi_escaped(c)),
             _ => out.push(ch),
         }
     }
@@ -97,21 +98,23 @@ pub fn render(r: &Report, style: Style) -> String {
 fn summary(out: &mut String, r: &Report) {
     let _ = writeln!(out, "## Summary\n");
     let s = &r.summary;
+    let numbers = super::numbers(&r.propositions);
     let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
         let _ = writeln!(out, "**{title}**\n");
         if lines.is_empty() {
             let _ = writeln!(out, "- none");
         }
         for l in lines {
-            let n = r.propositions.iter().position(|p| p.id == l.proposition).map_or(0, |i| i + 1);
+            let n = numbers.get(l.proposition.as_str()).copied().unwrap_or(0);
             let _ = writeln!(out, "- \\[{n}\\] {} — {}", escape(&short(&l.text, 80)), escape(&l.what));
         }
         let _ = writeln!(out);
     };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    for (title, lines, always) in s.groups() {
+        if always || !lines.is_empty() {
+            group(out, title, lines);
+        }
+    }
 }
 
 fn date_cell(c: &ClaimLine) -> String {

@@ -19,7 +19,7 @@ use crate::model::{
 use crate::output::{self, Format};
 use crate::reconcile::{ClaimReading, ClaimStatus, Outcome, PropositionOutcome, Side};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Everything an editor's page holds.
 #[derive(Clone, Debug, Serialize)]
@@ -66,6 +66,25 @@ pub struct Summary {
     pub thin: Vec<SummaryLine>,
     /// Claims resting on a retracted source or citing a withdrawn claim.
     pub retracted_basis: Vec<SummaryLine>,
+    /// Claims withdrawn by their party and sources retracted, with date and reason.
+    pub retractions: Vec<SummaryLine>,
+    /// The verdicts the desk has set that stand.
+    pub verdicts: Vec<SummaryLine>,
+}
+
+impl Summary {
+    /// The groups every format prints, in order: the first four always (saying "none"
+    /// when empty), the desk's record only when it holds something.
+    pub fn groups(&self) -> Vec<(&'static str, &[SummaryLine], bool)> {
+        vec![
+            ("Contested", &self.contested, true),
+            ("Who has not answered", &self.unanswered, true),
+            ("Resting on one line of evidence, or on anonymous parties only", &self.thin, true),
+            ("Resting on a retracted source", &self.retracted_basis, true),
+            ("Withdrawn or retracted", &self.retractions, false),
+            ("Verdicts set", &self.verdicts, false),
+        ]
+    }
 }
 
 /// One line of the summary: the proposition it is about and what to know.
@@ -539,10 +558,12 @@ impl<'a> Names<'a> {
 /// contested first. Everything comes from `outcome`; `story` only lends names and notes.
 pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) -> Report {
     let names = Names::new(story, outcome);
+    let findings = ByProposition::new(outcome);
+    let only: HashSet<&str> = only.iter().map(String::as_str).collect();
     let mut chosen: Vec<&PropositionOutcome> =
-        outcome.propositions.iter().filter(|p| only.is_empty() || only.contains(&p.id)).collect();
-    chosen.sort_by_key(|p| {
-        let open: Vec<&Finding> = open_on(outcome, &p.id).collect();
+        outcome.propositions.iter().filter(|p| only.is_empty() || only.contains(p.id.as_str())).collect();
+    chosen.sort_by_cached_key(|p| {
+        let open: Vec<&Finding> = findings.open_on(&p.id).collect();
         let worst = open.iter().map(|f| f.severity).min();
         (p.status != Status::Contested, worst.is_none(), worst, std::cmp::Reverse(open.len()), p.id.clone())
     });
@@ -562,13 +583,18 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
     let propositions: Vec<PropositionReport> = chosen
         .iter()
         .map(|p| {
-            let mut block = proposition(&names, outcome, p, notes.get(p.id.as_str()).copied(), &request_notes);
+            let mut block = proposition(&names, &findings, p, notes.get(p.id.as_str()).copied(), &request_notes);
             block.verdict = verdicts.get(p.id.as_str()).map(|v| verdict_line(&names, v));
             block
         })
         .collect();
     let mut open_findings = BTreeMap::new();
-    for f in outcome.findings.iter().filter(|f| f.state.is_open() && shown(f, &propositions)) {
+    let shown: HashSet<&str> = propositions.iter().map(|p| p.id.as_str()).collect();
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.state.is_open() && f.propositions.iter().any(|p| shown.contains(p.as_str())))
+    {
         *open_findings.entry(f.kind.to_string()).or_insert(0) += 1;
     }
     let party_ids: BTreeSet<&str> = propositions.iter().flat_map(named_parties).collect();
@@ -590,11 +616,17 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
         changes: None,
         counts,
         summary: summary(&names, &propositions),
-        matrix: matrix(&names, outcome, &propositions),
+        matrix: matrix(&names, &findings, &propositions),
         sources: sources(&names, &propositions),
         parties: parties(&names, &party_ids),
         propositions,
     }
+}
+
+/// Each proposition's number in the order the report shows them (from 1): the summary and
+/// the matrix point at those numbers. Looked up, not searched for, once per summary line.
+pub fn numbers(props: &[PropositionReport]) -> HashMap<&str, usize> {
+    props.iter().enumerate().map(|(i, p)| (p.id.as_str(), i + 1)).collect()
 }
 
 fn verdict_line(names: &Names, v: &Verdict) -> VerdictLine {
@@ -616,13 +648,34 @@ fn verdict_line(names: &Names, v: &Verdict) -> VerdictLine {
     line
 }
 
-/// The open findings bearing on a proposition.
-fn open_on<'a>(outcome: &'a Outcome, proposition: &'a str) -> impl Iterator<Item = &'a Finding> {
-    outcome.findings.iter().filter(move |f| f.state.is_open() && f.bears_on(proposition))
-}
+/// The findings bearing on each proposition, in the outcome's order: looked up once per
+/// proposition, where scanning every finding for each made a report quadratic.
+struct ByProposition<'a>(HashMap<&'a str, Vec<&'a Finding>>);
 
-fn shown(f: &Finding, props: &[PropositionReport]) -> bool {
-    props.iter().any(|p| f.bears_on(&p.id))
+impl<'a> ByProposition<'a> {
+    fn new(outcome: &'a Outcome) -> Self {
+        let mut by: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &outcome.findings {
+            for p in &f.propositions {
+                let list = by.entry(p.as_str()).or_default();
+                // A proposition named twice by one finding still bears it once.
+                if !list.last().is_some_and(|last| std::ptr::eq(*last, f)) {
+                    list.push(f);
+                }
+            }
+        }
+        ByProposition(by)
+    }
+
+    /// Every finding bearing on a proposition, whatever its state.
+    fn on(&self, proposition: &str) -> impl Iterator<Item = &'a Finding> + '_ {
+        self.0.get(proposition).into_iter().flatten().copied()
+    }
+
+    /// The open findings bearing on a proposition.
+    fn open_on(&self, proposition: &str) -> impl Iterator<Item = &'a Finding> + '_ {
+        self.on(proposition).filter(|f| f.state.is_open())
+    }
 }
 
 /// Every party a proposition's block names.
@@ -639,7 +692,7 @@ fn named_parties(p: &PropositionReport) -> impl Iterator<Item = &str> {
 
 fn proposition(
     names: &Names,
-    outcome: &Outcome,
+    findings: &ByProposition,
     p: &PropositionOutcome,
     note: Option<&str>,
     request_notes: &HashMap<&str, &str>,
@@ -693,11 +746,10 @@ fn proposition(
         timeline: timeline(names, p, &claims, &requests),
         retractions: retractions(names, p, &claims),
         claims,
-        findings: open_on(outcome, &p.id).map(|f| report_finding(names, f)).collect(),
-        triaged: outcome
-            .findings
-            .iter()
-            .filter(|f| matches!(f.state, FindingState::Resolved | FindingState::Dismissed) && f.bears_on(&p.id))
+        findings: findings.open_on(&p.id).map(|f| report_finding(names, f)).collect(),
+        triaged: findings
+            .on(&p.id)
+            .filter(|f| matches!(f.state, FindingState::Resolved | FindingState::Dismissed))
             .map(|f| report_finding(names, f))
             .collect(),
         verdict: None,
@@ -910,6 +962,8 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
         if !thin.is_empty() {
             s.thin.push(line(p, thin.join("; ")));
         }
+        s.retractions.extend(p.retractions.iter().map(|x| line(p, x.said.clone())));
+        s.verdicts.extend(p.verdict.iter().map(|v| line(p, v.said.clone())));
     }
     // Who has not answered: by reason in the editor's order, then proposition order.
     let order = [SilenceReason::NoResponse, SilenceReason::Awaiting, SilenceReason::NotAsked, SilenceReason::Declined];
@@ -930,14 +984,14 @@ fn summary(names: &Names, props: &[PropositionReport]) -> Summary {
     s
 }
 
-fn matrix(names: &Names, outcome: &Outcome, props: &[PropositionReport]) -> Matrix {
+fn matrix(names: &Names, findings: &ByProposition, props: &[PropositionReport]) -> Matrix {
     let mut cells: BTreeMap<&str, BTreeMap<&str, Cell>> = BTreeMap::new();
     for p in props {
         for pos in &p.positions {
             cells.entry(pos.party.as_str()).or_default().insert(p.id.as_str(), Cell::of_stance(pos.stance));
         }
         // Silences whatever their triage: a dismissed silence is still one.
-        let silences = outcome.findings.iter().filter(|f| f.kind == FindingKind::Silence && f.bears_on(&p.id));
+        let silences = findings.on(&p.id).filter(|f| f.kind == FindingKind::Silence);
         for f in silences {
             if let (Some(party), Some(reason)) = (f.parties.first(), f.reason) {
                 cells.entry(party.as_str()).or_default().insert(p.id.as_str(), Cell::of_silence(reason));

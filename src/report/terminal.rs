@@ -8,7 +8,7 @@ use super::{Cell as MatrixCell, ClaimLine, Mark, Matrix, PropositionReport, Repo
 use crate::model::{Severity, Stance};
 use crate::output::{self, visible};
 use std::fmt::Write;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The width the terminal report is fitted to when nothing says otherwise.
 pub const DEFAULT_WIDTH: usize = 80;
@@ -55,11 +55,34 @@ impl Pen {
     /// `rest` (both indents of spaces or a marker). A word longer than a line is cut. Logged
     /// text is shown as it is, control characters as visible escapes (`output::visible`).
     fn wrap(&self, out: &mut String, first: &str, rest: &str, text: &str) {
+        // A lead wider than the line ("• European security officials, affirms: ") is wrapped
+        // as words too, after its indent.
+        let head = first.trim_start();
+        if !head.is_empty() && visible(first).width() >= self.width {
+            let indent = &first[..first.len() - head.len()];
+            return self.wrap(out, indent, rest, &format!("{head}{text}"));
+        }
         let mut line = visible(first).into_owned();
         let mut empty = true;
         for word in text.split_whitespace() {
             let word = visible(word);
             let room = self.width.saturating_sub(line.width());
+            // Chinese, Japanese and Korean run without spaces: a run wider than the room
+            // breaks between its characters rather than being cut.
+            if word.width() > room && word.chars().any(|c| c.width() == Some(2)) {
+                if !empty {
+                    line.push(' ');
+                }
+                for ch in word.chars() {
+                    if line.width() + ch.width().unwrap_or(0) > self.width {
+                        let _ = writeln!(out, "{}", line.trim_end());
+                        line = rest.to_string();
+                    }
+                    line.push(ch);
+                }
+                empty = false;
+                continue;
+            }
             let need = word.width() + usize::from(!empty);
             if need > room && !empty {
                 let _ = writeln!(out, "{}", line.trim_end());
@@ -253,29 +276,25 @@ pub fn render(r: &Report, style: Style) -> String {
     out
 }
 
-/// Propositions are numbered in the order the report shows them: the summary and matrix
-/// point at those numbers.
-fn number_of(props: &[PropositionReport], id: &str) -> usize {
-    props.iter().position(|p| p.id == id).map_or(0, |i| i + 1)
-}
-
 fn summary(pen: &Pen, out: &mut String, s: &Summary, props: &[PropositionReport]) {
     let _ = writeln!(out, "{}", pen.paint("SUMMARY", Some(Paint::Bold)));
+    let numbers = super::numbers(props);
     let group = |out: &mut String, title: &str, lines: &[SummaryLine]| {
-        let _ = writeln!(out, "{title}");
+        pen.wrap(out, "", "", title);
         if lines.is_empty() {
             let _ = writeln!(out, "  (none)");
         }
         for l in lines {
-            let first = format!("  [{}] ", number_of(props, &l.proposition));
+            let first = format!("  [{}] ", numbers.get(l.proposition.as_str()).copied().unwrap_or(0));
             let rest = " ".repeat(first.width());
             pen.wrap(out, &first, &rest, &format!("{} — {}", short(&l.text, 60), l.what));
         }
     };
-    group(out, "Contested", &s.contested);
-    group(out, "Who has not answered", &s.unanswered);
-    group(out, "Resting on one line of evidence, or on anonymous parties only", &s.thin);
-    group(out, "Resting on a retracted source", &s.retracted_basis);
+    for (title, lines, always) in s.groups() {
+        if always || !lines.is_empty() {
+            group(out, title, lines);
+        }
+    }
     let _ = writeln!(out);
 }
 
@@ -377,7 +396,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
         if !said.is_empty() {
             pen.wrap(
                 out,
-                &format!("{indent}• {}, {}: ", c.party_name, c.stance.label()),
+                &format!("{indent}• {} {}: ", c.party_name, words::said(c.stance)),
                 &format!("{indent}  "),
                 &said,
             );
@@ -463,7 +482,7 @@ fn digest_into(pen: &Pen, out: &mut String, d: &Digest) {
     let _ = writeln!(out, "{}", pen.paint("WHAT CHANGED", Some(Paint::Bold)));
     pen.wrap(out, "", "", &format!("From {}.", d.span()));
     for (title, lines) in words::digest(d) {
-        let _ = writeln!(out, "{title}");
+        pen.wrap(out, "", "", title);
         for (text, id) in lines {
             let text = id.map_or_else(|| text.clone(), |id| format!("{text} [{id}]"));
             pen.wrap(out, "  • ", "    ", &text);

@@ -109,11 +109,13 @@ impl Query {
                 _ => format!("({})", group.iter().map(Term::to_fts5).collect::<Vec<_>>().join(" OR ")),
             })
             .collect();
-        let mut out = format!("({})", groups.join(" AND "));
-        for term in &self.excluded {
-            out = format!("{out} NOT ({})", term.to_fts5());
+        let found = format!("({})", groups.join(" AND "));
+        // One NOT of all the exclusions joined by OR: FTS5 keeps a run of ORs (or ANDs) as
+        // one node, but each NOT is a level of its own, and 256 levels is its limit.
+        match &self.excluded[..] {
+            [] => found,
+            terms => format!("{found} NOT ({})", terms.iter().map(Term::to_fts5).collect::<Vec<_>>().join(" OR ")),
         }
-        out
     }
 
     /// What to mark in a matching text: the terms to find, each as a run of steps.

@@ -268,11 +268,29 @@ pub fn query_stems(word: &str) -> Vec<String> {
         Script::Greek => vec![Stemming::Snowball(Algorithm::Greek)],
         Script::Other => vec![Stemming::None],
     };
-    let mut stems: Vec<String> = ways.into_iter().map(|s| s.stem(&folded)).collect();
+    // A stem cut down to one or two letters, or to a stop word, matches unrelated words
+    // ("ankara" stemmed as Turkish is "an"): only the word itself may be that short.
+    let mut stems: Vec<String> = ways
+        .into_iter()
+        .map(|s| s.stem(&folded))
+        .filter(|stem| *stem == folded || (stem.chars().count() >= 3 && !STOP_WORDS.contains(&stem.as_str())))
+        .collect();
+    if stems.is_empty() {
+        stems.push(teh_marbuta_as_heh(&folded));
+    }
     stems.sort();
     stems.dedup();
     stems
 }
+
+/// Common words of three letters or more in the languages stemmed above, that a stem of
+/// another word must never become.
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "but", "not", "was", "are", "has", "had", "his", "her", "its", "our", "you", "she", "they",
+    "this", "that", "with", "from", "der", "die", "das", "und", "ein", "eine", "den", "dem", "des", "mit", "les",
+    "une", "est", "pas", "que", "qui", "dans", "pour", "los", "las", "del", "por", "con", "una", "uno", "che", "per",
+    "non", "gli", "della", "het", "een", "van", "och", "att", "som", "det", "med", "var", "ist",
+];
 
 /// Ukrainian inflectional endings, longest first. Snowball has no Ukrainian stemmer; this
 /// light rule removes one case, number or verb ending so that the forms of a word meet.

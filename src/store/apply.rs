@@ -268,6 +268,11 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// How many records (of any kind) this write has added so far.
+    pub fn added(&self) -> usize {
+        self.summary.total_added()
+    }
+
     /// Checks the references that pointed ahead, and returns what was written. Every
     /// reference to nothing is named (up to a few), in the order they were met.
     pub fn finish(mut self) -> Result<Summary> {
@@ -340,7 +345,7 @@ impl<'a> Writer<'a> {
     /// The common path: an id that is well formed; a record already stored is unchanged or
     /// a refusal; a new one is checked (its own rules, then its references: field, kind,
     /// id), inserted and logged.
-    fn write<T: Logged + serde::de::DeserializeOwned>(
+    fn write<T: Logged + Clone + serde::de::DeserializeOwned>(
         &mut self,
         record: &T,
         at: Locate,
@@ -359,24 +364,41 @@ impl<'a> Writer<'a> {
         // A cheap probe first: most records of a large import are new.
         let maybe_stored = T::KIND == "link" || exists(self.tx, T::KIND, &key)?;
         if let Some(old) = if maybe_stored { stored(self.tx, record)? } else { None } {
-            // A corrected record is compared as it was first logged: as bundles carry it.
-            let old = as_first_logged(self.tx, old, &key)?;
-            return match first_difference(&old, record) {
+            // A corrected record is compared as it was first logged (as bundles carry it), and
+            // as it stands now (as a CSV export carries it).
+            let first = as_first_logged(self.tx, old.clone(), &key)?;
+            let differs = first_difference(&first, record).filter(|_| first_difference(&old, record).is_some());
+            return match differs {
                 None => {
                     Summary::count(&mut self.summary.unchanged, T::PLURAL);
                     Ok(())
                 }
-                Some(diff) if self.written_by_this_run(T::KIND, &key)? => Err(fail(at, &diff, format!(
-                    "{} '{key}' appears twice in the input with different {diff}; give each record its own id",
-                    T::KIND
-                ))),
-                Some(diff) => Err(fail(at, &diff, format!(
-                    "{} '{key}' already exists with a different {diff}; stored records are never overwritten: to fix it, run claimtrack correct {key} --set {diff}=VALUE --reason WHY",
-                    T::KIND
-                ))),
+                Some(diff) if self.written_by_this_run(T::KIND, &key)? => Err(fail(
+                    at,
+                    &diff,
+                    format!(
+                        "{} '{key}' appears twice in the input with different {diff}; give each record its own id",
+                        T::KIND
+                    ),
+                )),
+                Some(diff) => Err(fail(
+                    at,
+                    &diff,
+                    format!(
+                        "{} '{key}' already exists with a different {diff}; stored records are never overwritten{}",
+                        T::KIND,
+                        // Only some kinds take corrections: never advise one that is refused.
+                        match T::KIND.parse::<RecordKind>() {
+                            Ok(kind) if correctable(kind).iter().any(|f| f.0 == diff) =>
+                                format!(": to fix it, run `claimtrack correct {key} --set {diff}=VALUE --reason WHY`"),
+                            _ => format!(" (a {} stands as logged)", T::KIND),
+                        }
+                    ),
+                )),
             };
         }
         check(self)?;
+        within_size(record, at)?;
         for (field, kind, id) in refs {
             self.reference(at, field, kind, id)?;
         }
@@ -458,6 +480,8 @@ impl<'a> Writer<'a> {
         let (after, before) = c.apply(kind, &current).map_err(|why| fail(at, first_field(&c), why))?;
         let corrected = Record::from_json(kind, after).map_err(|why| fail(at, first_field(&c), why))?;
         self.check_corrected(&corrected, at)?;
+        within_size(&corrected, at)?;
+        within_size(&serde_json::json!({"reason": c.reason}), at)?;
         let event = audit::append(
             self.tx,
             self.action,
@@ -488,14 +512,6 @@ impl<'a> Writer<'a> {
         kind: Option<RecordKind>,
         at: Locate,
     ) -> Result<(RecordKind, String)> {
-        const CORRECTABLE: [RecordKind; 6] = [
-            RecordKind::Party,
-            RecordKind::Source,
-            RecordKind::Proposition,
-            RecordKind::Claim,
-            RecordKind::Request,
-            RecordKind::Verdict,
-        ];
         if let Some(kind) = kind {
             if !CORRECTABLE.contains(&kind) {
                 return Err(fail(at, "kind", format!("a {kind} cannot be corrected; corrections fix a party, source, proposition, claim, request or verdict")));
@@ -753,6 +769,29 @@ fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {
     Error::input(format!("{}: {message}", at(field)))
 }
 
+/// The most one text field of a record may hold, in bytes (docs/FORMAT.md): `verify` and
+/// `backup` hold a few copies of the largest field in memory at once.
+pub const MAX_FIELD: usize = 1 << 20;
+
+/// Every text field of a record (list items included) within [`MAX_FIELD`].
+fn within_size<T: Serialize>(record: &T, at: Locate) -> Result<()> {
+    let serde_json::Value::Object(fields) = serde_json::to_value(record).expect("records serialise") else {
+        return Ok(());
+    };
+    let long = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.len() > MAX_FIELD);
+    match fields.iter().find(|(_, v)| long(v) || v.as_array().is_some_and(|items| items.iter().any(long))) {
+        Some((field, _)) => Err(fail(
+            at,
+            field,
+            format!(
+                "{field} is longer than {} MiB, the most one field may hold (docs/FORMAT.md); keep the full text in its source and log the part that matters",
+                MAX_FIELD >> 20
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A name, title, text, label or reason: something a reader can see.
 fn text(at: Locate, field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
@@ -813,7 +852,18 @@ pub fn suggest(wanted: &str, known: &[String], kind: &str) -> String {
         known.iter().map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k)).max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((score, k)) if score >= 0.75 => format!(" (did you mean '{k}'?)"),
-        _ => format!(" (list the known ones with `claimtrack {} list`)", kind.split(' ').next().unwrap_or(kind)),
+        _ => format!(" ({})", where_listed(kind)),
+    }
+}
+
+/// Where a person finds the ids of a kind: a command that exists and lists them.
+fn where_listed(kind: &str) -> String {
+    match kind {
+        "party" | "source" | "proposition" | "claim" | "request" | "verdict" => {
+            format!("list the known ones with `claimtrack {kind} list`")
+        }
+        "claim or source" => "list the known ones with `claimtrack claim list` or `claimtrack source list`".into(),
+        _ => "find it with `claimtrack search WORDS`".into(),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::model::{CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, TriageStep};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a reconcile changed in the stored findings: the findings themselves, for saying which.
 #[derive(Debug, Default)]
@@ -206,10 +206,13 @@ pub fn live_findings(conn: &Connection) -> Result<Vec<Finding>> {
     Ok(all)
 }
 
-/// How many stored findings have not cleared.
-pub fn count_live_findings(conn: &Connection) -> Result<usize> {
-    conn.query_row("SELECT count(*) FROM finding WHERE state <> 'cleared'", [], |r| r.get(0))
-        .context(|| "counting findings".into())
+/// How many stored findings of each kind have not cleared.
+pub fn live_findings_by_kind(conn: &Connection) -> Result<BTreeMap<FindingKind, usize>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, count(*) FROM finding WHERE state <> 'cleared' GROUP BY kind")
+        .context(|| "counting findings".into())?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "counting findings".into())?;
+    rows.collect::<rusqlite::Result<_>>().context(|| "counting findings".into())
 }
 
 /// The stored status of one proposition.
@@ -422,6 +425,36 @@ pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Resul
         log_step(tx, &f.id, step.state, step.note.as_deref(), &step.by, &step.at, action)?;
     }
     Ok(shared < f.triage.len())
+}
+
+/// A triage step pulled from a desk (docs/DESK.md): `f` carries the finding and the step as
+/// its one triage. The finding is written when it is not here (as an import carries one);
+/// the step is appended unless this database holds it already. Returns whether it was.
+pub fn carry_step(tx: &Connection, f: &CarriedFinding, action: &str) -> Result<bool> {
+    let Some(step) = f.triage.last() else {
+        return Err(Error::input(format!("findings: {} has no triage step", f.id)));
+    };
+    let stored = triage_history(tx, Some(&f.id))?;
+    let same = |t: &TriageEntry| t.state == step.state && t.note == step.note && t.by == step.by && t.at == step.at;
+    if stored.iter().any(same) {
+        return Ok(false);
+    }
+    let mut carried = f.clone();
+    carried.triage = stored
+        .into_iter()
+        .map(|t| TriageStep { state: t.state, note: t.note, by: t.by, at: t.at })
+        .chain([step.clone()])
+        .collect();
+    carry_finding(tx, &carried, action)
+}
+
+/// States a step again, so that it is the one that stands here (a desk's order puts it
+/// after a step pulled later: docs/DESK.md, section 2).
+pub fn restate_step(tx: &Connection, id: &str, step: &TriageStep, action: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
+        .and_then(|mut s| s.execute(params![id, step.state, step.note, step.by]))
+        .context(|| format!("setting the state of finding {id}"))?;
+    log_step(tx, id, step.state, step.note.as_deref(), &step.by, &step.at, action)
 }
 
 /// Every finding with its triage history, as bundles carry them.

@@ -7,6 +7,7 @@ mod findings;
 pub mod guard;
 mod names;
 mod records;
+pub mod replica;
 mod search;
 mod stale;
 mod window;
@@ -71,10 +72,16 @@ pub enum Open {
 /// The migrations in schema.sql, as (number, name, sql): each starts at a line
 /// "-- migration N: name" and runs to the next.
 fn migrations() -> Vec<(u32, &'static str, &'static str)> {
+    numbered_steps(SCHEMA, "-- migration ")
+}
+
+/// The numbered steps of a schema file (schema.sql, desk.sql), as (number, name, sql): each
+/// starts at a line "{marker}N: name" and runs to the next.
+pub fn numbered_steps(text: &'static str, marker: &str) -> Vec<(u32, &'static str, &'static str)> {
     let mut steps: Vec<(u32, &'static str, usize)> = Vec::new();
     let mut offset = 0;
-    for line in SCHEMA.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("-- migration ") {
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(marker) {
             if let Some((number, name)) = rest.split_once(':') {
                 if let Ok(n) = number.trim().parse() {
                     steps.push((n, name.trim(), offset));
@@ -83,8 +90,8 @@ fn migrations() -> Vec<(u32, &'static str, &'static str)> {
         }
         offset += line.len();
     }
-    let ends: Vec<usize> = steps.iter().skip(1).map(|s| s.2).chain([SCHEMA.len()]).collect();
-    steps.iter().zip(ends).map(|(&(n, name, start), end)| (n, name, &SCHEMA[start..end])).collect()
+    let ends: Vec<usize> = steps.iter().skip(1).map(|s| s.2).chain([text.len()]).collect();
+    steps.iter().zip(ends).map(|(&(n, name, start), end)| (n, name, &text[start..end])).collect()
 }
 
 /// The schema version this build writes.
@@ -211,6 +218,7 @@ impl Store {
             }
             migrate(&mut store.conn, path)?;
         }
+        store.act_as_owner()?;
         // Every read from here on sees one moment, whatever other processes write meanwhile.
         store.conn.execute_batch("PRAGMA query_only = ON; BEGIN").context(|| "starting to read".into())?;
         Ok(store)
@@ -229,9 +237,27 @@ impl Store {
             PathBuf::from(p)
         };
         let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let opened = if may_write(path) {
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
-        } else if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
+        if may_write(path) {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex)
+                .map_err(|e| open_error(e, path))?;
+            // The first read makes SQLite create the -wal and -shm files: on a full disk it
+            // cannot, and a command that only reads opens the file read-only instead (a rescue
+            // with `verify`, `backup` or `export` to another disk must work there).
+            // With the -wal empty the file holds everything, and no writer can add to the
+            // -wal on a full disk: it is read as immutable, whatever -shm the attempt left.
+            match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
+                Ok(()) => return Ok(conn),
+                Err(e) if !out_of_room(&conn, &e) => return Err(open_error(e, path)),
+                Err(_) if std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) => {
+                    drop(conn);
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+                    return Connection::open_with_flags(uri(path, "immutable=1"), flags)
+                        .map_err(|e| open_error(e, path));
+                }
+                Err(_) => drop(conn),
+            }
+        }
+        let opened = if !beside("-shm").exists() && std::fs::metadata(beside("-wal")).map_or(true, |m| m.len() == 0) {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
             Connection::open_with_flags(uri(path, "immutable=1"), flags)
         } else {
@@ -259,7 +285,7 @@ impl Store {
                 "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE; \
                  CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search, 'col');",
             )
-            .map_err(|e| open_error(e, &self.path))
+            .map_err(|e| disk_full(&self.conn, open_error(e, &self.path)))
     }
 
     fn prepare(conn: Connection, path: PathBuf, wait: Duration) -> Result<Store> {
@@ -275,7 +301,16 @@ impl Store {
         let deadline = Instant::now() + wait;
         within(&store.conn, deadline, |c| c.pragma_update(None, "journal_mode", "WAL"))
             .context(|| format!("switching {shown} to WAL"))?;
+        store.act_as_owner()?;
         Ok(store)
+    }
+
+    /// In a desk's replica, everything is logged as the desk role it connects as.
+    fn act_as_owner(&self) -> Result<()> {
+        if let Some(r) = replica::replica(&self.conn)? {
+            crate::clock::act_as(&r.user);
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -382,15 +417,26 @@ fn within<'c, T>(
     }
 }
 
+/// Whether a statement failed for want of room on the disk (see [`disk_full`]).
+fn out_of_room(conn: &Connection, e: &rusqlite::Error) -> bool {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => true,
+        Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            // SAFETY: the handle is this open connection's, used for one read of its errno.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+            [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno)
+        }
+        _ => false,
+    }
+}
+
 /// A write that failed for want of room: SQLite says SQLITE_FULL when the disk is full, but
 /// only "disk I/O error" when a write runs into a quota or a file size limit; both are said
 /// as a full disk.
 pub fn disk_full(conn: &Connection, e: Error) -> Error {
     match e {
         Error::Sql { context, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
-            // SAFETY: the handle is this open connection's, used for one read of its errno.
-            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
-            let source = if [libc::ENOSPC, libc::EFBIG, libc::EDQUOT].contains(&errno) {
+            let source = if out_of_room(conn, &source) {
                 rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
             } else {
                 source

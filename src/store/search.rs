@@ -2,7 +2,7 @@
 //! with the records (schema.sql, migration 7), ranked search, and reading the index back for
 //! `verify`. What the text becomes is `search::terms`'s business.
 
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result};
 use crate::search::{index_terms, Terms};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -215,12 +215,20 @@ pub fn search(
          JOIN search_record r ON r.id = s.id ORDER BY s.rank, r.kind, r.record LIMIT ?5"
     );
     let mut stmt = conn.prepare_cached(&sql).context(|| "preparing the search".into())?;
+    // An expression the engine refuses (too deep, too large) is the query's fault, said in
+    // one line: never the engine's message, which quotes its whole internal expression.
+    let failed = |e: rusqlite::Error| match &e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with("fts5") => Error::Usage(
+            "the search is too complex for the search engine; search with fewer words, phrases or exclusions".into(),
+        ),
+        _ => Error::Sql { context: "searching".into(), source: e },
+    };
     let rows = stmt
         .query_map(params![query, kind, proposition, party, limit as i64], |r| {
             Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? })
         })
-        .context(|| format!("searching for {query}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("searching for {query}"))
+        .map_err(failed)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(failed)
 }
 
 /// A record and its index entry, as `verify` compares them.

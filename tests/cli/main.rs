@@ -5,6 +5,7 @@ mod bad_input;
 mod changes;
 mod common;
 mod corrections;
+mod desk;
 mod formats;
 mod import_export;
 mod incremental;

@@ -13,7 +13,7 @@
 
 use crate::common::*;
 use scraper::{ElementRef, Html, Selector};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 /// Each fixture with the day its golden reports are taken as of.
@@ -693,7 +693,8 @@ fn report_json_has_the_documented_keys() {
         let r = report_json(&story(name), &["--as-of", as_of]);
         let want = ["database", "as_of", "counts", "summary", "matrix", "propositions", "sources", "parties"];
         assert_eq!(keys(&r), set(&want), "{name}");
-        assert_eq!(keys(&r["summary"]), set(&["contested", "unanswered", "thin", "retracted_basis"]), "{name}");
+        let groups = ["contested", "unanswered", "thin", "retracted_basis", "retractions", "verdicts"];
+        assert_eq!(keys(&r["summary"]), set(&groups), "{name}");
         assert_eq!(
             keys(&r["counts"]),
             set(&["propositions", "claims", "retracted_claims", "parties", "open_findings"]),
@@ -804,9 +805,55 @@ fn reconcile_twice_changes_nothing() {
     assert!(first.stderr.contains("18 new"), "{first:#?}");
     let findings = db.ok("findings --format json");
     let second = db.run("reconcile").success();
-    assert_eq!(second.stderr, "as of 1 Oct 2025: 18 findings (0 new, 0 reopened, 0 cleared)\n");
-    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(
+        second.stderr,
+        "as of 1 Oct 2025: 18 findings (0 new, 0 reopened, 0 cleared)\n\
+         18 findings stand (2 conflict, 5 silence, 9 single-source, 2 anonymous-only); \
+         the open ones: claimtrack findings --state open --limit 20\n"
+    );
+    assert_eq!(second.stdout, "", "nothing changed, so no table");
+    assert_eq!(db.ok("reconcile --all"), first.stdout, "--all lists what stands: here, what the first run found");
     assert_eq!(db.ok("findings --format json"), findings, "same ids, same states");
+}
+
+#[test]
+fn reconcile_prints_what_changed_a_page_at_most_then_the_totals() {
+    let db = story("kupol-drones");
+    let first = db.run("reconcile").success();
+    let rows = |out: &str| out.lines().filter(|l| l.contains("| f-")).count();
+    assert_eq!(rows(&first.stdout), 18, "every new finding: {}", first.stdout);
+    assert!(first.stderr.contains("  new: conflict on"), "each change in words: {}", first.stderr);
+    // One more claim: only the finding it changes is printed.
+    db.ok("claim add --prop p-kupol-state-owned --party kremlin --stance denies --source s-seed-article");
+    let after = db.run("reconcile").success();
+    assert!(after.stderr.contains("(1 new, 0 reopened, 0 cleared)"), "{}", after.stderr);
+    assert_eq!(rows(&after.stdout), 1, "the new conflict alone: {}", after.stdout);
+    assert!(after.stdout.contains("p-kupol-state-owned") && after.stdout.contains("conflict"), "{}", after.stdout);
+    assert!(after.stderr.ends_with("the open ones: claimtrack findings --state open --limit 20\n"), "{}", after.stderr);
+    // More changes than a page: the first page, and how many were left out.
+    let many = Db::new();
+    let mut bundle = json!({"claimtrack": 1, "parties": [{"id": "a", "name": "A", "kind": "media"}],
+        "sources": [{"id": "s", "title": "S", "kind": "article"}], "propositions": [], "claims": []});
+    for i in 0..25 {
+        bundle["propositions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": format!("p{i:02}"), "text": format!("Matter {i}")}));
+        bundle["claims"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": format!("c{i:02}"), "proposition": format!("p{i:02}"),
+            "party": "a", "stance": "affirms", "source": "s"}));
+    }
+    many.import_str(&bundle.to_string()).success();
+    let out = many.run("reconcile").success();
+    assert_eq!(rows(&out.stdout), 20, "{}", out.stdout);
+    assert!(!out.stderr.contains("  new:"), "no line per change past a page: {}", out.stderr);
+    assert!(
+        out.stderr.contains("the first 20 of 25 changed findings above; 25 findings stand (25 single-source)"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The id of the conflict on a proposition, as `findings` lists it.
@@ -1007,7 +1054,10 @@ fn the_summary_lists_exactly_what_an_editor_must_ask_about() {
         let r = report_json(&db, &["--as-of", as_of]);
         let page = Html::parse_document(&report(&db, as_of, "html"));
         let groups = all(&page, "section.summary div");
-        assert_eq!(groups.len(), 4, "{name}");
+        // The desk's record (retractions, verdicts) follows the four groups when it holds something.
+        let desk =
+            ["retractions", "verdicts"].iter().filter(|k| !r["summary"][**k].as_array().unwrap().is_empty()).count();
+        assert_eq!(groups.len(), 4 + desk, "{name}");
         let anchors: Vec<String> =
             r["propositions"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
         for ((key, props), group) in want.iter().zip(groups) {

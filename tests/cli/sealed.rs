@@ -1646,3 +1646,407 @@ fn second_pass_07_a_clock_behind_the_log_is_flagged_and_the_digest_agrees_with_k
     );
     assert_eq!(db.json("verify")["notes"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn second_pass_08_a_search_with_hundreds_of_exclusions_runs() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let excluded: String = (0..400).map(|i| format!(" -w{i} -\"x{i} y\" -z{i}*")).collect();
+    let found = db.json(&["search", &format!("kupol{excluded}")]);
+    let rows = found.as_array().expect("a list");
+    assert!(!rows.is_empty(), "kupol is found, the exclusions match nothing");
+    let all = db.json("search kupol");
+    assert_eq!(rows.len(), all.as_array().unwrap().len(), "exclusions of words nowhere exclude nothing");
+    let fewer = db.json(&["search", &format!("kupol -drones{excluded}")]);
+    assert!(fewer.as_array().unwrap().len() < rows.len(), "a real exclusion among them still excludes");
+}
+
+/// A JSON Lines bundle: two parties, one source, then `records`.
+fn jsonl_bundle(records: impl IntoIterator<Item = Value>) -> String {
+    let mut lines = vec![
+        json!({"claimtrack": 1}),
+        json!({"type": "party", "id": "a", "name": "Alpha Ministry", "kind": "government"}),
+        json!({"type": "party", "id": "b", "name": "Beta Agency", "kind": "government"}),
+        json!({"type": "source", "id": "s", "title": "The archive", "kind": "article"}),
+    ];
+    lines.extend(records);
+    lines.iter().map(|l| l.to_string() + "\n").collect()
+}
+
+#[test]
+fn second_pass_09_report_and_matrix_read_many_propositions() {
+    // Correctness at a moderate size; the timings are in BENCHMARKS.md (bench/second_pass.py).
+    const N: usize = 300;
+    let db = Db::new();
+    let records = (0..N).flat_map(|i| {
+        let claims = [("a", "affirms"), ("b", if i % 2 == 0 { "denies" } else { "affirms" })].map(|(party, stance)| {
+            json!({"type": "claim", "id": format!("c{i}{party}"), "proposition": format!("p{i}"), "party": party,
+                   "stance": stance, "source": "s", "stated": "2025-01-01"})
+        });
+        [json!({"type": "proposition", "id": format!("p{i}"), "text": format!("Proposition {i}")})]
+            .into_iter()
+            .chain(claims)
+    });
+    db.run_with(&["import", "--format", "jsonl", "-"], Some(&jsonl_bundle(records))).success();
+    db.ok("reconcile");
+    let report = db.json("report");
+    assert_eq!(report["counts"]["propositions"], json!(N));
+    let props = report["propositions"].as_array().unwrap();
+    let contested = props.iter().take_while(|p| p["status"] == "contested").count();
+    assert_eq!(contested, N / 2, "the contested ones first");
+    assert!(props[..contested].iter().all(|p| p["findings"].as_array().is_some_and(|f| !f.is_empty())));
+    let matrix = db.json("matrix");
+    assert_eq!(matrix["propositions"].as_array().unwrap().len(), N, "{}", &matrix.to_string()[..200]);
+    let since = db.json("report --since 2020-01-01");
+    assert_eq!(since["counts"]["propositions"], json!(N));
+}
+
+#[test]
+fn second_pass_10_claim_link_chains_read_linearly_and_right() {
+    const N: usize = 400;
+    for rel in ["cites", "supersedes"] {
+        let db = Db::new();
+        let claims = (0..N).map(|i| {
+            json!({"type": "claim", "id": format!("c{i}"), "proposition": "p", "party": "a",
+                   "stance": if i == N - 1 { "denies" } else { "affirms" }, "source": "s", "stated": "2025-01-01"})
+        });
+        let links =
+            (1..N).map(|i| json!({"type": "link", "from": format!("c{i}"), "rel": rel, "to": format!("c{}", i - 1)}));
+        // A loop in the chain too: c1 and c2 name each other.
+        let back = json!({"type": "link", "from": "c1", "rel": rel, "to": "c2"});
+        let records = [json!({"type": "proposition", "id": "p", "text": "The one proposition"})]
+            .into_iter()
+            .chain(claims)
+            .chain(links)
+            .chain([back]);
+        db.run_with(&["import", "--format", "jsonl", "-"], Some(&jsonl_bundle(records))).success();
+        let reading = db.json("reconcile");
+        let claims = reading["propositions"][0]["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), N);
+        let report = db.json("report");
+        if rel == "cites" {
+            for c in claims {
+                assert_eq!(c["roots"], json!(["s"]), "every claim of the chain rests on the archive: {c}");
+            }
+            assert_eq!(db.json(&*format!("trace c{}", N - 1))["roots"], json!(["s"]));
+        } else {
+            let superseded = claims.iter().filter(|c| !c["superseded_by"].is_null()).count();
+            assert_eq!(superseded, N - 2, "all but the last, and c1, in a loop with c2 that supersedes nothing");
+            // The last claim supersedes the one before, and so on: it alone stands.
+            let positions = &report["propositions"][0]["positions"];
+            assert_eq!(positions.as_array().unwrap().len(), 1, "{positions}");
+            assert_eq!(positions[0]["claim"], json!(format!("c{}", N - 1)));
+            assert_eq!(positions[0]["stance"], json!("denies"));
+        }
+        db.ok(&*format!("trace c{}", N - 1));
+    }
+}
+
+#[test]
+fn second_pass_11_a_correction_adding_many_list_items_applies() {
+    const N: usize = 5_000;
+    let db = Db::with_fixture("kupol-drones.json");
+    let aliases: Vec<String> = (0..N).map(|i| format!("Alias {i}")).collect();
+    let add = bundle(json!({"corrections": [{"target": "kupol", "add": {"aliases": aliases}, "reason": "many",
+        "recorded": "2026-01-01T00:00:00Z"}]}));
+    db.import_str(&add).success();
+    let removed: Vec<&String> = aliases.iter().step_by(2).collect();
+    let remove = bundle(json!({"corrections": [{"target": "kupol", "remove": {"aliases": removed}, "reason": "fewer",
+        "recorded": "2026-01-02T00:00:00Z"}]}));
+    db.import_str(&remove).success();
+    let party = db.json("party show kupol");
+    let kept = party["aliases"].as_array().unwrap();
+    assert_eq!(kept.len(), N / 2 + 1, "the one alias logged and every odd one added");
+    assert_eq!(kept[1], json!("Alias 1"), "in the order added");
+    db.ok("verify");
+    let twice = bundle(json!({"corrections": [{"target": "kupol", "add": {"aliases": ["Alias 1"]}, "reason": "again",
+        "recorded": "2026-01-03T00:00:00Z"}]}));
+    assert_import_refused(&db, &twice, &["'Alias 1' is already there"]);
+    let gone =
+        bundle(json!({"corrections": [{"target": "kupol", "remove": {"aliases": ["Alias 0"]}, "reason": "again",
+        "recorded": "2026-01-03T00:00:00Z"}]}));
+    assert_import_refused(&db, &gone, &["'Alias 0' is not there to remove"]);
+}
+
+/// Runs `args` with an endless standard input (`head` then `filler` for ever) and returns
+/// what it did; the writer stops when the command stops reading.
+fn with_endless_stdin(db: &Db, args: &[&str], head: &str, filler: u8) -> Outcome {
+    let mut child =
+        db.process().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let head = head.as_bytes().to_vec();
+    let feeder = std::thread::spawn(move || {
+        let chunk = vec![filler; 1 << 16];
+        let mut sent = head.len();
+        if stdin.write_all(&head).is_err() {
+            return sent;
+        }
+        while stdin.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+            assert!(sent < 2 << 30, "the command kept reading past 2 GiB");
+        }
+        sent
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    Outcome {
+        code: out.status.code().expect("exits"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn second_pass_12_every_reader_stops_at_its_limit() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let before = db.snapshot();
+    for (args, head, filler, limit) in [
+        (vec!["import", "-"], "{\"claimtrack\": 1, \"parties\": [", b' ', "256 MiB, the most a bundle may hold"),
+        (vec!["import", "--format", "csv", "-"], "id,quote\nc-x,\"", b'a', "16 MiB, the most a CSV row may hold"),
+        (
+            vec!["log", "--from", "-"],
+            "[source]\nid = \"s-reuters-report\"\nnote = \"",
+            b'a',
+            "16 MiB, the most a log file may hold",
+        ),
+    ] {
+        let out = with_endless_stdin(&db, &args, head, filler);
+        assert_eq!(out.code, 1, "{args:?}: {out:#?}");
+        assert_error_line(&out.stderr, &[limit]);
+    }
+    assert_unchanged(&before, &db.snapshot(), "an endless input writes nothing");
+}
+
+#[test]
+fn second_pass_13_an_inverted_window_is_refused_the_same_everywhere() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    for args in [
+        "changes --since 2030-01-01",
+        "report --since 2030-01-01",
+        "history --since 2030-01-01",
+        "findings --since 2030-01-01",
+    ] {
+        assert_refused(
+            &db,
+            args,
+            None,
+            2,
+            &["--since (1 Jan 2030, 00:00 UTC) is after now", "give a --since in the past"],
+        );
+    }
+    for args in ["changes --since 2025-09-02 --until 2025-09-01", "history --since 2025-09-02 --until 2025-09-01"] {
+        assert_refused(
+            &db,
+            args,
+            None,
+            2,
+            &["--until (1 Sep 2025, 23:59 UTC) is before --since (2 Sep 2025, 00:00 UTC)"],
+        );
+    }
+}
+
+#[test]
+fn second_pass_18_counts_out_of_range_are_usage_errors() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("reconcile");
+    for args in ["findings --offset 9223372036854775808", "findings --limit 0", "search kupol --limit 0"] {
+        let out = assert_refused(&db, args, None, 2, &["is not in"]);
+        assert!(!out.stderr.contains("datatype mismatch"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn second_pass_22_every_suggested_command_works() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("retract c-mfa-denies-experts --reason wrong --date 2025-09-01");
+    let mut said = Vec::new();
+    for (args, needle) in [
+        ("retract c-mfa-denies-experts --reason wrong --date 2025-09-02", "a retraction stands as logged"),
+        ("correct zzzzzzzz --set note=x --reason r", "claimtrack search WORDS"),
+        ("retract zzzzzzzz --reason r", "claimtrack claim list` or `claimtrack source list"),
+        (
+            "claim add --prop p-experts-helped-kupol --party zzzzzzzz --stance affirms --source s-reuters-report",
+            "claimtrack party list",
+        ),
+        ("source add s-reuters-report --kind document", "claimtrack correct s-reuters-report --set kind=VALUE"),
+    ] {
+        let out = assert_refused(&db, args, None, 1, &[needle]);
+        assert!(!out.stderr.contains("--set date="), "never advise a refused correction: {}", out.stderr);
+        said.push(out.stderr);
+    }
+    // Each command in backticks runs, placeholders filled in.
+    let mut ran = 0;
+    for message in &said {
+        for command in message.split('`').skip(1).step_by(2).filter(|c| c.starts_with("claimtrack ")) {
+            let filled = command.replace("WORDS", "kupol").replace("VALUE", "document").replace("WHY", "fix");
+            let args: Vec<&str> = filled.split(' ').skip(1).collect();
+            let out = db.run(&args);
+            assert_eq!(out.code, 0, "the suggested `{filled}` fails: {out:#?}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 5, "the messages suggest commands: {said:?}");
+    let out = db.run("correct kupol --kind link --set note=x --reason r");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("party, source, proposition, claim, request, verdict") && !out.stderr.contains("link,"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn second_pass_23_settings_that_are_not_text_and_unknown_filters_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let db = Db::with_fixture("kupol-drones.json");
+    let bad = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    for name in ["CLAIMTRACK_NOW", "CLAIMTRACK_BUSY_TIMEOUT", "CLAIMTRACK_USER"] {
+        let out = outcome(db.cmd().env(name, bad).args(["party", "list"]));
+        assert_eq!(out.code, 1, "{name}: {out:#?}");
+        assert_error_line(&out.stderr, &[name, "not UTF-8"]);
+    }
+    assert_refused(&db, "search kupol --prop zzzzzzzz", None, 1, &["no proposition 'zzzzzzzz'"]);
+    assert_refused(&db, "search kupol --party zzzzzzzz", None, 1, &["no party 'zzzzzzzz'"]);
+}
+
+#[test]
+fn second_pass_14_a_stem_never_shrinks_to_an_unrelated_short_word() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok(&claim_add("Officials in Ankara gave an answer to the question"));
+    let found = db.json("search ankara");
+    let hit = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["text"].as_str().is_some_and(|t| t.contains("Ankara")))
+        .expect("found");
+    let marked = hit["highlighted"].as_str().unwrap();
+    assert!(marked.contains("**Ankara**"), "{marked}");
+    assert!(
+        !marked.contains("**an**") && !marked.contains("**the**"),
+        "only the word searched for is marked: {marked}"
+    );
+}
+
+#[test]
+fn second_pass_15_bidirectional_controls_are_escaped_in_html_and_markdown() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let sneaky = "Officials \u{202e}deined\u{202c} it \u{2066}here\u{2069}";
+    db.ok(&claim_add(sneaky));
+    for format in ["html", "markdown"] {
+        let out = db.ok(&*format!("report --format {format}"));
+        assert!(out.contains("deined"), "{format}: the claim is in the report");
+        for c in ['\u{202e}', '\u{202c}', '\u{2066}', '\u{2069}'] {
+            assert!(!out.contains(c), "{format}: {c:?} reaches the page");
+        }
+        assert!(out.contains("\\u{202e}deined"), "{format}: shown as a visible escape");
+    }
+    // JSON keeps the real text.
+    assert!(db.ok("report --format json").contains("\\u202e") || db.ok("report --format json").contains('\u{202e}'));
+}
+
+#[test]
+fn second_pass_19_a_field_over_the_limit_is_refused_at_every_door() {
+    let db = Db::with_fixture("kupol-drones.json");
+    let long = "x".repeat((1 << 20) + 1);
+    let claim = json!({"id": "c-long", "proposition": "p-experts-helped-kupol", "party": "kremlin",
+        "stance": "denies", "source": "s-reuters-report", "quote": long});
+    assert_import_refused(&db, &bundle(json!({"claims": [claim.clone()]})), &["quote is longer than 1 MiB"]);
+    let mut line = claim.clone();
+    line["type"] = json!("claim");
+    assert_refused(
+        &db,
+        &["import", "--format", "jsonl", "-"],
+        Some(&format!("{{\"claimtrack\": 1}}\n{line}\n")),
+        1,
+        &["quote is longer than 1 MiB"],
+    );
+    // (A command line cannot carry a field this long: Linux caps one argument at 128 KiB.)
+    let set = bundle(json!({"corrections": [{"target": "kupol", "set": {"note": long}, "reason": "r"}]}));
+    assert_import_refused(&db, &set, &["note is longer than 1 MiB"]);
+    let why = bundle(json!({"corrections": [{"target": "kupol", "set": {"note": "x"}, "reason": long}]}));
+    assert_import_refused(&db, &why, &["reason is longer than 1 MiB"]);
+    let log = format!("[source]\nid = \"s-new\"\nkind = \"article\"\nnote = \"{long}\"\n");
+    assert_refused(&db, &["log", "--from", "-"], Some(&log), 1, &["note is longer than 1 MiB"]);
+}
+
+#[test]
+fn second_pass_20_a_csv_export_imports_back_after_a_correction() {
+    let db = Db::with_fixture("kupol-drones.json");
+    db.ok("correct c-mfa-denies-experts --set confidence=0.9 --reason r");
+    let csv = db.ok("export --format csv --what claims");
+    let out = db.run_with(&["import", "--format", "csv", "-"], Some(&csv)).success();
+    assert!(out.stderr.contains("added nothing; 16 already present, unchanged"), "{}", out.stderr);
+    // A CSV that differs from both the first and the current version is still refused.
+    let changed = csv.replacen("0.9", "0.7", 1);
+    let out = db.run_with(&["import", "--format", "csv", "-"], Some(&changed));
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("already exists with a different confidence"), "{}", out.stderr);
+}
+
+#[test]
+fn second_pass_21_changes_for_one_proposition_keep_a_claim_moved_off_it() {
+    let db = Db::new();
+    run_at(&db, "2025-10-01T10:00:00Z", &["import", fixture("kupol-drones.json").to_str().unwrap()]).success();
+    run_at(
+        &db,
+        "2025-10-02T10:00:00Z",
+        "correct c-mfa-denies-experts --set proposition=p-experts-flight-tests --reason misfiled",
+    )
+    .success();
+    let out =
+        run_at(&db, "2025-10-03T10:00:00Z", "changes --since 2025-10-02 --prop p-experts-helped-kupol --format json")
+            .success();
+    let digest: Value = serde_json::from_str(&out.stdout).unwrap();
+    let corrected = digest["claims_corrected"].as_array().unwrap();
+    assert_eq!(corrected.len(), 1, "the claim moved off the proposition is in its digest: {digest}");
+    assert_eq!(corrected[0]["claim"], json!("c-mfa-denies-experts"));
+    let change = corrected[0]["changes"][0].as_str().unwrap();
+    assert!(
+        change.contains("“Chinese experts helped IEMZ Kupol develop military drones for Russia.”")
+            && !change.contains("p-experts"),
+        "propositions by their text: {change}"
+    );
+}
+
+#[test]
+fn second_pass_17_report_width_holds_for_headings_bullets_and_cjk() {
+    use unicode_width::UnicodeWidthStr;
+    let db = Db::with_fixture("kupol-drones.json");
+    let cjk = "中国专家帮助俄罗斯开发军用无人机并进行了新型无人机的飞行测试这是报告中的说法";
+    db.ok(&claim_add(cjk));
+    db.ok("reconcile");
+    // (At 40 the claims table's header alone is 42 columns: tables keep their headers whole.)
+    for width in [50, 60, 72] {
+        let out = db.ok(&*format!("report --width {width}"));
+        for line in out.lines() {
+            assert!(line.width() <= width, "--width {width}: {} columns: {line:?}", line.width());
+        }
+        let joined: String = out.lines().map(str::trim).collect();
+        assert!(joined.contains(cjk), "--width {width}: the Chinese quote is broken across lines, not cut");
+    }
+}
+
+#[test]
+fn second_pass_16_a_full_disk_still_lets_every_reading_command_rescue() {
+    let db = Db::new();
+    let Some(disk) = SmallDisk::mount(db.dir(), "1m") else { return };
+    let path = disk.0.join("story.db");
+    let p = path.to_str().unwrap();
+    db.run(&["--db", p, "import", fixture("kupol-drones.json").to_str().unwrap()][..]).success();
+    // Fill what is left of the disk.
+    let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
+    while filler.write_all(&[0u8; 4096]).is_ok() {}
+    drop(filler);
+    assert!(db.run(&["--db", p, "verify"][..]).success().stdout.starts_with("sound: "));
+    db.run(&["--db", p, "report"][..]).success();
+    let export = db.file("rescued.json");
+    db.run(&["--db", p, "export", "-o", export.to_str().unwrap()][..]).success();
+    let backup = db.file("rescued.db");
+    db.run(&["--db", p, "backup", backup.to_str().unwrap()][..]).success();
+    assert!(db.run(&["--db", backup.to_str().unwrap(), "verify"][..]).success().stdout.starts_with("sound: "));
+    // A write says the disk is full.
+    let out = db.run(&["--db", p, "party", "add", "zz", "--name", "ZZ", "--kind", "person"][..]);
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert_error_line(&out.stderr, &["the disk is full", "nothing was written"]);
+}

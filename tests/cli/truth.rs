@@ -204,6 +204,19 @@ fn claimreview_publishes_the_claim_not_its_rebuttals() {
     assert_eq!(item["datePublished"], "2024-03-16", "the claimant's own claim");
     let verdict = db.json(&["verdict", "show", "p-order"]);
     assert_eq!(verdict["claimant"], "columnist", "stored by id: {verdict}");
+    // A claimant named wrongly is corrected like any field, by name or id.
+    let id = verdict["id"].as_str().unwrap();
+    db.ok(&[
+        "correct",
+        id,
+        "--set",
+        "claimant=an anonymous person with knowledge of the operation",
+        "--reason",
+        "the column quotes its source",
+    ]);
+    assert_eq!(db.json(&["verdict", "show", "p-order"])["claimant"], "insider");
+    assert_eq!(claim_reviewed(&db)["author"]["name"], "an anonymous person with knowledge of the operation");
+    db.ok("verify");
     // Without --draft and an organisation, the refusal stays.
     let refused = db.run("export --format claimreview");
     assert_eq!(refused.code, 1, "{refused:?}");
@@ -292,4 +305,20 @@ fn the_desks_own_words_reach_every_format() {
     let row = table.lines().find(|l| l.contains("President of X") && l.contains("affirms")).unwrap();
     assert!(row.contains("affirms (withdrawn)"), "{row}");
     assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+}
+
+#[test]
+fn the_summary_names_what_was_withdrawn_and_the_verdicts_set() {
+    let db = sabotage();
+    let r: Value = serde_json::from_str(&report(&db, "json")).unwrap();
+    let withdrawn: Vec<&str> =
+        r["summary"]["retractions"].as_array().unwrap().iter().map(|l| l["what"].as_str().unwrap()).collect();
+    assert_eq!(withdrawn.len(), 2, "{withdrawn:?}");
+    assert!(withdrawn.iter().any(|w| w.starts_with("Columnist V withdrew the affirming claim on 20 Mar 2024")));
+    assert_eq!(r["summary"]["verdicts"][0]["proposition"], "p-order");
+    for format in ["table", "markdown", "html"] {
+        let out = flat(&db, format);
+        let summary = &out[..out.find("Who stands where").or(out.find("STANCE MATRIX")).unwrap_or(out.len())];
+        assert!(summary.contains("Withdrawn or retracted") && summary.contains("Verdicts set"), "{format}:\n{summary}");
+    }
 }
