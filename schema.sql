@@ -1035,3 +1035,19 @@ CREATE TRIGGER setting_no_delete BEFORE DELETE ON setting
 BEGIN SELECT RAISE(ABORT, 'settings are append-only; claimtrack config set KEY VALUE adds a new value'); END;
 CREATE TRIGGER setting_tally AFTER INSERT ON setting BEGIN UPDATE tally SET n = n + 1 WHERE tbl = 'setting'; END;
 CREATE TRIGGER setting_untally AFTER DELETE ON setting BEGIN UPDATE tally SET n = n - 1 WHERE tbl = 'setting'; END;
+
+-- migration 15: propositions merged into another
+
+-- Why: two fact-checkers word one matter two ways, and a denial logged on one never meets the
+-- affirmation on the other. `claimtrack proposition merge A --into B` sets A's merged_into
+-- to B (a correction of A, so it is in the history, travels in bundles, and `--known-at`
+-- before it reads the two apart); `proposition unmerge A` clears it. The reconciler reads A's
+-- claims, requests, verdicts and expected parties as B's (docs/RECONCILER.md). A merge or an
+-- unmerge makes both propositions stale.
+ALTER TABLE proposition ADD COLUMN merged_into TEXT REFERENCES proposition (id) DEFERRABLE INITIALLY DEFERRED
+    CHECK (merged_into IS NULL OR merged_into <> id);
+CREATE INDEX proposition_by_merged_into ON proposition (merged_into) WHERE merged_into IS NOT NULL;
+CREATE TRIGGER proposition_merge_reconcile AFTER UPDATE OF merged_into ON proposition
+WHEN EXISTS (SELECT 1 FROM reconcile_state)
+BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
+      SELECT 'proposition', value FROM json_each(json_array(OLD.merged_into, NEW.merged_into)) WHERE value IS NOT NULL; END;

@@ -10,7 +10,7 @@ use crate::reconcile::{self, Outcome};
 use crate::report::digest::{self, Digest, Known};
 use crate::store::{self, Changes, Store, TriageEntry, Window};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Which moment of the story to read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -102,9 +102,26 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
         let mut changes = Changes::default();
         for (i, part) in propositions.chunks(BATCH).enumerate() {
             progress(i * BATCH, propositions.len());
+            // A merged proposition is read with the one it was merged into.
+            let part = &store::with_merged(tx, part)?;
             let story = store::story_of(tx, part)?;
             let mut outcome = reconcile::reconcile_propositions(&story, as_of);
-            changes.extend(store::save_part(tx, &mut outcome, &store::findings_about(tx, part)?, now)?);
+            let stored = store::findings_about(tx, part)?;
+            let found = store::save_part(tx, &mut outcome, &stored, now)?;
+            // An editor's triage of a merged proposition's finding stays with the same finding
+            // on the proposition it was merged into.
+            let merged: HashMap<String, String> =
+                story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
+            for f in found.new.iter().filter(|_| !merged.is_empty()) {
+                if let Some(s) = reconcile::carried(&stored, f, &merged) {
+                    let from = s.proposition.as_deref().unwrap_or_default();
+                    let note = format!("carried from {} on {from} (merged): {}", s.id, s.note.as_deref().unwrap_or(""));
+                    store::triage(tx, &f.id, s.state, Some(note.trim_end_matches(": ")), "reconcile", now)?;
+                }
+            }
+            changes.extend(found);
+            let read: HashSet<&String> = outcome.propositions.iter().map(|p| &p.id).collect();
+            store::forget_readings(tx, part.iter().filter(|p| !read.contains(p)))?;
         }
         if stale.sources || changes.moved_loops() {
             let sources = Story { sources: store::sources(tx)?, ..Story::default() };
@@ -172,13 +189,13 @@ fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Prese
 fn load(conn: &rusqlite::Connection, scope: Scope, known_at: Option<Timestamp>) -> Result<Story> {
     match (scope, known_at) {
         (Scope::Story, None) => store::story(conn),
-        (Scope::Propositions(ids), None) => store::story_of(conn, ids),
+        (Scope::Propositions(ids), None) => store::story_of(conn, &store::with_merged(conn, ids)?),
         (Scope::Story, Some(t)) => {
             let mut story = store::story(conn)?;
             store::as_known_at(conn, &mut story, t)?;
             Ok(story)
         }
-        (Scope::Propositions(ids), Some(t)) => store::story_of_known_at(conn, ids, t),
+        (Scope::Propositions(ids), Some(t)) => store::story_of_known_at(conn, &store::with_merged(conn, ids)?, t),
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::commands::{
     backup, changes, claim, clone, completions, config, correct, demo, desk, export, findings, history, import, link,
-    log, man, matrix, party, proposition, reconcile, report, request, retract, search, source, sync, trace, verdict,
-    verify,
+    log, man, matching, matrix, party, proposition, reconcile, report, request, retract, search, source, sync, trace,
+    verdict, verify,
 };
 use crate::output::Format;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -146,6 +146,8 @@ pub enum Command {
     Pull(sync::Args),
     /// Full-text search over quotes, notes, propositions, parties and sources
     Search(search::Args),
+    /// Checked before? The propositions most like a pasted text, with verdict and status
+    Match(matching::Args),
     /// A shell completion script (bash, zsh, fish), ids from the database included
     Completions(completions::Args),
     /// The manual page (roff), from the same definitions as --help

@@ -20,10 +20,13 @@ pub mod error;
 pub mod export;
 /// verify's checks: the hash chain and the tables against the log.
 pub mod integrity;
-/// The bundle, JSON Lines and CSV, read and written.
+/// The bundle, JSON Lines and CSV, read and written; ClaimReview read.
 pub mod interchange;
 /// The text `claimtrack log` reads: TOML for one source and its claims.
 pub mod logfile;
+/// Which propositions (or claims) are the same matter as a text, best first: `match` and the
+/// duplicate warning when one is logged.
+pub mod matching;
 /// The domain records and the interchange bundle.
 pub mod model;
 /// Tables, JSON and CSV on stdout.

@@ -480,6 +480,7 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
         "json" => Some(Format::Json),
         "jsonl" | "ndjson" => Some(Format::Jsonl),
         "csv" => Some(Format::Csv),
+        "jsonld" => Some(Format::Claimreview),
         _ => None,
     }
 }

@@ -88,6 +88,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut events = audit::events(store.conn(), &filter)?;
     let mut batched = false;
     if let Some(id) = &filter.record {
+        // What was merged into a proposition is in its history as in the merged one's.
+        let merges = audit::merges_into(store.conn(), id)?;
+        events.extend(merges.into_iter().filter(|e| {
+            filter.user.as_ref().is_none_or(|u| *u == e.user)
+                && filter.since.as_ref().is_none_or(|s| e.at >= *s)
+                && filter.until.as_ref().is_none_or(|u| e.at <= *u)
+        }));
         for seq in audit::batches_of(store.conn(), id)? {
             let of_batch = EventFilter { record: Some(audit::batch_record(seq)), ..filter.clone() };
             events.extend(audit::events(store.conn(), &of_batch)?);

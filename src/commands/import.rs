@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::error::{Context, Result};
-use crate::interchange::read;
+use crate::interchange::{claimreview, read};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::store::{self, Refs, Writer};
@@ -12,13 +12,15 @@ use std::path::PathBuf;
 
 /// Load records into the database (docs/FORMAT.md): a bundle (`--format json`, the default),
 /// JSON Lines (`jsonl`, streamed: a large file is never held in memory) or claims as CSV
-/// (`csv`, a header row of claim field names). The format follows the file's extension when
-/// --format is not given. Records already there with the same content are left as they are,
+/// (`csv`, a header row of claim field names), or schema.org ClaimReview JSON-LD
+/// (`claimreview`: one review, an array, or an @graph; each review a proposition with its
+/// verdict, the claim's author a party affirming it in each appearance). The format follows
+/// the file's extension (.jsonld is ClaimReview) when --format is not given. Records already there with the same content are left as they are,
 /// so importing the same file twice changes nothing; a record whose id exists with other
 /// content is refused. Any error writes nothing.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  claimtrack import fixtures/kupol-drones.json\n  claimtrack import --dry-run - < bundle.json\n  claimtrack import archive.jsonl\n  claimtrack import --format csv claims.csv"
+    after_help = "Examples:\n  claimtrack import fixtures/kupol-drones.json\n  claimtrack import --dry-run - < bundle.json\n  claimtrack import archive.jsonl\n  claimtrack import --format csv claims.csv\n  claimtrack import --format claimreview published-factchecks.jsonld"
 )]
 pub struct Args {
     /// The file, or - for standard input
@@ -49,7 +51,7 @@ fn writer(tx: &rusqlite::Connection, bulk: bool) -> Result<Writer<'_>> {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
-    const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv];
+    const FORMATS: &[Format] = &[Format::Json, Format::Jsonl, Format::Csv, Format::Claimreview];
     let mut format = ctx.format("import", FORMATS)?;
     if ctx.format.is_none() {
         format = output::format_of(&a.file).filter(|f| FORMATS.contains(f)).unwrap_or(format);
@@ -69,6 +71,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             read::csv_claims(&name, input, &mut writer, &mut progress)?;
             writer.finish()
         })?,
+        Format::Claimreview => {
+            let text = read::read_whole(input, read::MAX_BUNDLE, &name, "a ClaimReview document", "")?;
+            let (bundle, notes) = claimreview::read(&name, &text)?;
+            notes.into_iter().for_each(|n| ctx.say(n));
+            let locate = |plural: &str, index: usize, field: &str| format!("{name}: {plural}[{index}].{field}");
+            ctx.write(a.dry_run, |tx| store::apply_every(writer(tx, a.bulk)?, bundle, &locate))?
+        }
         _ => {
             let instead = "; import a larger story as JSON Lines (--format jsonl), read a record at a time";
             let text = read::read_whole(input, read::MAX_BUNDLE, &name, "a bundle", instead)?;

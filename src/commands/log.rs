@@ -6,7 +6,7 @@ use crate::error::{Context, Error, Result};
 use crate::interchange::read;
 use crate::logfile;
 use crate::prompt;
-use crate::store::{self, Refs, Summary};
+use crate::store::{self, Refs, Summary, Writer};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,9 +58,11 @@ fn read(file: &Path, name: &str) -> Result<String> {
 /// reported, in line order, and any error writes nothing.
 fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
     let (bundle, places, mut errors) = logfile::parse(text)?;
+    super::warn_of_lookalikes(ctx, &bundle)?;
     let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
-    let checked =
-        ctx.write(dry_run || !errors.is_empty(), |tx| store::apply_every(tx, bundle, "add", Refs::IdsOrNames, &locate));
+    let checked = ctx.write(dry_run || !errors.is_empty(), |tx| {
+        store::apply_every(Writer::new(tx, "add", Refs::IdsOrNames)?, bundle, &locate)
+    });
     match checked {
         Ok(summary) if errors.is_empty() => Ok(summary),
         Ok(_) => Err(Error::all(logfile::by_line(errors))),

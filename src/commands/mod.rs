@@ -17,6 +17,7 @@ pub mod import;
 pub mod link;
 pub mod log;
 pub mod man;
+pub mod matching;
 pub mod matrix;
 pub mod party;
 pub mod proposition;
@@ -207,6 +208,7 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Push(a) => sync::run(&ctx, a, sync::Way::Push),
         Command::Pull(a) => sync::run(&ctx, a, sync::Way::Pull),
         Command::Search(a) => search::run(&ctx, a),
+        Command::Match(a) => matching::run(&ctx, a),
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),
@@ -252,6 +254,7 @@ pub fn count_from(least: u64) -> clap::builder::RangedU64ValueParser<usize> {
 /// Prints the record's key on stdout (new or already there).
 fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
     ctx.no_format(command)?;
+    warn_of_lookalikes(ctx, &bundle)?;
     let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &flag_for))?;
     let key = summary.first_key.clone().unwrap_or_default();
     output::line(&key)?;
@@ -259,6 +262,30 @@ fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
         ctx.say(format!("added {kind} {key}"));
     } else {
         ctx.say(format!("{kind} {key} is already logged, unchanged; nothing written"));
+    }
+    Ok(())
+}
+
+/// Says, for each new proposition of a bundle, the proposition already logged that it looks
+/// like (a score of at least `matching::LOOKS_LIKE`, docs/LOG.md). A warning only: what is
+/// logged is the person's to decide, never replaced.
+pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &Bundle) -> Result<()> {
+    if bundle.propositions.is_empty() || !ctx.db.exists() {
+        return Ok(());
+    }
+    let store = ctx.open_for_read()?;
+    for p in &bundle.propositions {
+        let found = crate::matching::rank(store.conn(), &p.text, crate::matching::Ranked::Propositions, 2)?;
+        let Some(m) = found.into_iter().find(|m| m.profile.proposition != p.id) else { continue };
+        if m.score >= crate::matching::LOOKS_LIKE && store::proposition(store.conn(), &p.id)?.is_none() {
+            let id = &m.profile.proposition;
+            ctx.say(format!(
+                "warning: {} looks like {id}: '{}' ({:.2}); use it with --prop {id}, or merge later",
+                p.id,
+                crate::report::words::short(&m.profile.text, 60),
+                m.score
+            ));
+        }
     }
     Ok(())
 }

@@ -78,7 +78,9 @@ pub fn correctable(kind: RecordKind) -> &'static [(&'static str, FieldType)] {
             ("sha256", Text),
             ("note", Text),
         ],
-        RecordKind::Proposition => &[("text", Text), ("tags", List), ("expected", List), ("note", Text)],
+        RecordKind::Proposition => {
+            &[("text", Text), ("tags", List), ("expected", List), ("note", Text), ("merged_into", Text)]
+        }
         RecordKind::Claim => &[
             ("proposition", Text),
             ("party", Text),

@@ -352,6 +352,9 @@ pub struct Proposition {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expected: Vec<String>,
     pub note: Option<String>,
+    /// The proposition this one was merged into (`proposition merge`): its claims, requests,
+    /// verdicts and expected parties count toward that one. Set and cleared by corrections.
+    pub merged_into: Option<String>,
     pub logged_by: Option<String>,
     pub recorded: Option<Timestamp>,
 }
@@ -531,7 +534,10 @@ impl Record {
                 let publisher = s.publisher.as_mut().map(|id| one("publisher", "party", id));
                 publisher.into_iter().chain(each("derived_from", "source", &mut s.derived_from)).collect()
             }
-            Record::Proposition(p) => each("expected", "party", &mut p.expected).collect(),
+            Record::Proposition(p) => {
+                let into = p.merged_into.as_mut().map(|id| one("merged_into", "proposition", id));
+                each("expected", "party", &mut p.expected).chain(into).collect()
+            }
             Record::Claim(c) => {
                 let mut refs = vec![
                     one("proposition", "proposition", &mut c.proposition),
@@ -805,7 +811,9 @@ logged!(
     ],
     |s| s.id.clone()
 );
-logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected", "note"], |s| s.id.clone());
+logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected", "note", "merged_into"], |s| s
+    .id
+    .clone());
 logged!(
     Claim,
     "claim",

@@ -60,6 +60,25 @@ pub fn merge(stored: &HashMap<String, Finding>, computed: &mut [Finding]) -> Vec
     changes
 }
 
+/// The triaged finding of a merged proposition that a new finding on the proposition it was
+/// merged into is the same as: the same kind about the same parties, on one of the
+/// propositions `merged` maps to the new finding's. Its triage carries over.
+pub fn carried<'a>(
+    stored: &'a HashMap<String, Finding>,
+    new: &Finding,
+    merged: &HashMap<String, String>,
+) -> Option<&'a Finding> {
+    let on = new.proposition.as_ref()?;
+    let mut same: Vec<&Finding> = stored
+        .values()
+        .filter(|s| s.proposition.as_ref().and_then(|p| merged.get(p)) == Some(on))
+        .filter(|s| s.kind == new.kind && s.parties == new.parties)
+        .filter(|s| matches!(s.state, FindingState::Acknowledged | FindingState::Resolved | FindingState::Dismissed))
+        .collect();
+    same.sort_by(|a, b| a.id.cmp(&b.id));
+    same.into_iter().next()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,14 @@
 //! own (docs/RECONCILER.md). No SQL here: the store loads the story and keeps the triage.
 
 mod evidence;
+mod joined;
 mod merge;
 mod rules;
 pub mod sourcing;
 mod view;
 
 pub use evidence::{credibility, Credibility};
-pub use merge::{merge, Change};
+pub use merge::{carried, merge, Change};
 
 use crate::date::{Date, Timestamp};
 use crate::model::{DateBasis, Finding, Reliability, Stance, Status, Story};
@@ -216,7 +217,8 @@ fn read(
     loops: Loops,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
-    let view = View::new(story, as_of, known_at);
+    let folded = joined::fold(story);
+    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
     for (i, p) in view.propositions.iter().enumerate() {

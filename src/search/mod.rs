@@ -1,9 +1,10 @@
 //! Search in every language a story is told in: how text becomes index terms ([`terms`]),
 //! how a person's query becomes an FTS5 query ([`query`]), and how matches are shown
-//! ([`highlight`]). The SQL is in `store::search`.
+//! ([`highlight`]) and how alike two texts are ([`similarity`]). The SQL is in `store::search`.
 
 pub mod highlight;
 pub mod query;
+pub mod similarity;
 pub mod terms;
 
 pub use highlight::highlight;

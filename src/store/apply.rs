@@ -118,13 +118,10 @@ pub fn apply_in(mut writer: Writer, bundle: Bundle, locate: &dyn Fn(&str, usize,
 /// error reported, not only the first, so that the file can be fixed in one round. Any error
 /// and the caller's transaction must not commit.
 pub fn apply_every(
-    tx: &Connection,
+    mut writer: Writer,
     bundle: Bundle,
-    action: &str,
-    refs: Refs,
     locate: &dyn Fn(&str, usize, &str) -> String,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(tx, action, refs)?;
     let mut errors = Vec::new();
     for (plural, index, record) in bundle.into_records() {
         match writer.add(record, &|field| locate(plural, index, field)) {
@@ -652,7 +649,27 @@ impl<'a> Writer<'a> {
 
     fn check_proposition(&mut self, p: &Proposition, at: Locate) -> Result<()> {
         text(at, "text", &p.text)?;
-        distinct(at, "expected", &p.expected)
+        distinct(at, "expected", &p.expected)?;
+        let Some(into) = &p.merged_into else { return Ok(()) };
+        if *into == p.id {
+            return Err(fail(at, "merged_into", format!("{} cannot be merged into itself", p.id)));
+        }
+        // One step to the proposition that stands: a merge never makes a chain or a loop.
+        if let Some(further) = super::proposition(self.tx, into)?.and_then(|t| t.merged_into) {
+            return Err(fail(
+                at,
+                "merged_into",
+                format!("{into} is itself merged into {further}; merge {} into {further} instead", p.id),
+            ));
+        }
+        let merged_here = super::propositions_merged_into(self.tx, &p.id)?;
+        if let Some(first) = merged_here.first() {
+            return Err(fail(at, "merged_into", format!(
+                "{first} is merged into {}; unmerge it first (claimtrack proposition unmerge {first}) or merge it into {into} too",
+                p.id
+            )));
+        }
+        Ok(())
     }
 
     fn check_claim(&mut self, c: &Claim, at: Locate) -> Result<()> {

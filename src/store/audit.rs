@@ -321,6 +321,20 @@ pub fn events(conn: &Connection, f: &EventFilter) -> Result<Vec<Event>> {
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the audit log".into())
 }
 
+/// The events of the corrections that merged another proposition into `id`, or undid such a
+/// merge: `history B` shows what was merged into B.
+pub fn merges_into(conn: &Connection, id: &str) -> Result<Vec<Event>> {
+    let what = || format!("reading the merges into {id}");
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event WHERE seq IN (SELECT event FROM correction WHERE kind = 'proposition' \
+             AND (json_extract(change, '$.set.merged_into') = ?1 OR json_extract(before, '$.merged_into') = ?1)) ORDER BY seq"
+        ))
+        .context(what)?;
+    let rows = stmt.query_map([id], event_row).context(what)?;
+    rows.collect::<rusqlite::Result<_>>().context(what)
+}
+
 /// One event read from its row.
 pub fn event_row(r: &rusqlite::Row) -> rusqlite::Result<Event> {
     let body: String = r.get(6)?;

@@ -276,6 +276,21 @@ pub fn save_part(
     Ok(changes)
 }
 
+/// Removes the stored reading and positions of propositions no longer read on their own
+/// (merged into another).
+pub fn forget_readings<'a>(tx: &Connection, props: impl Iterator<Item = &'a String>) -> Result<()> {
+    let what = || "removing the readings of merged propositions".to_string();
+    for p in props {
+        tx.prepare_cached("DELETE FROM position WHERE proposition = ?1")
+            .and_then(|mut s| s.execute([p]))
+            .context(what)?;
+        tx.prepare_cached("DELETE FROM proposition_outcome WHERE proposition = ?1")
+            .and_then(|mut s| s.execute([p]))
+            .context(what)?;
+    }
+    Ok(())
+}
+
 /// Stores each proposition's reading and positions, replacing the last ones.
 fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<()> {
     let mut clear =

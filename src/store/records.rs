@@ -293,7 +293,7 @@ fn lists_in(
 
 // ---- proposition
 
-const PROPOSITION_COLUMNS: &str = "id, text, tags, note, logged_by, recorded";
+const PROPOSITION_COLUMNS: &str = "id, text, tags, note, merged_into, logged_by, recorded";
 
 fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
     Ok(Proposition {
@@ -302,6 +302,7 @@ fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
         tags: from_json_list(r, "proposition", "tags")?,
         expected: Vec::new(),
         note: col(r, "proposition", "note")?,
+        merged_into: col(r, "proposition", "merged_into")?,
         logged_by: col(r, "proposition", "logged_by")?,
         recorded: col(r, "proposition", "recorded")?,
     })
@@ -309,8 +310,14 @@ fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
 
 pub fn insert_proposition(tx: &Connection, p: &Proposition, put: Put) -> Result<()> {
     let tags = json_list(&p.tags);
-    put_row(tx, "proposition", PROPOSITION_COLUMNS, params![p.id, p.text, tags, p.note, p.logged_by, p.recorded], put)
-        .context(|| format!("writing proposition {}", p.id))?;
+    put_row(
+        tx,
+        "proposition",
+        PROPOSITION_COLUMNS,
+        params![p.id, p.text, tags, p.note, p.merged_into, p.logged_by, p.recorded],
+        put,
+    )
+    .context(|| format!("writing proposition {}", p.id))?;
     put_list(tx, ("proposition_expected", "proposition", "party"), &p.id, &p.expected, put)
         .context(|| format!("writing the expected parties of proposition {}", p.id))
 }
@@ -325,6 +332,33 @@ pub fn proposition(conn: &Connection, id: &str) -> Result<Option<Proposition>> {
     one(conn, &format!("SELECT {PROPOSITION_COLUMNS} FROM proposition WHERE id = ?1"), id, proposition_row)?
         .map(|p| with_expected(conn, p))
         .transpose()
+}
+
+/// The propositions merged into `id`, by id.
+pub fn propositions_merged_into(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    list_of(conn, "SELECT id FROM proposition WHERE merged_into = ?1 ORDER BY id", id)
+}
+
+/// `props` with every proposition merged with one of them (the one it was merged into, and
+/// those merged into it): what reading any of them needs.
+pub fn with_merged(conn: &Connection, props: &[String]) -> Result<Vec<String>> {
+    let what = || "reading which propositions are merged".to_string();
+    let mut stmt = conn
+        .prepare_cached(
+            "WITH given(id) AS (SELECT value FROM json_each(?1)), \
+                  root(id) AS (SELECT coalesce(p.merged_into, p.id) FROM proposition p JOIN given g ON g.id = p.id) \
+             SELECT id FROM root UNION SELECT p.id FROM proposition p JOIN root r ON p.merged_into = r.id",
+        )
+        .context(what)?;
+    let found: Vec<String> = stmt
+        .query_map([json_list(props)], |r| r.get(0))
+        .context(what)?
+        .collect::<rusqlite::Result<_>>()
+        .context(what)?;
+    let mut out = props.to_vec();
+    let given: std::collections::HashSet<&String> = props.iter().collect();
+    out.extend(found.into_iter().filter(|id| !given.contains(id)));
+    Ok(out)
 }
 
 pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {

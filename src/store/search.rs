@@ -303,3 +303,113 @@ pub fn stray_search_rows(conn: &Connection) -> Result<Vec<StrayRow>> {
         .context(|| "reading the search index".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the search index".into())
 }
+
+/// The records most like a pasted text by bm25 over their stems and CJK bigrams, as
+/// candidates for `match` to score: propositions, claims and parties, best first. `query` is an
+/// FTS5 OR of the text's rarest keys (`search::similarity`).
+pub fn match_candidates(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Found>> {
+    let what = || "finding propositions like the text".to_string();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT r.kind, r.record, s.rank FROM ( \
+                 SELECT rowid AS id, bm25(search, 1.0, 1.0) AS rank FROM search WHERE search MATCH ?1 \
+                 ORDER BY rank LIMIT ?2) s \
+             JOIN search_record r ON r.id = s.id WHERE r.kind IN ('proposition', 'claim', 'party') ORDER BY s.rank",
+        )
+        .context(what)?;
+    let rows = stmt
+        .query_map(params![query, limit as i64], |r| Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? }))
+        .context(what)?;
+    rows.collect::<rusqlite::Result<_>>().context(what)
+}
+
+/// About how many records the index holds (its highest entry number: cheap on any size).
+pub fn indexed_records(conn: &Connection) -> Result<u64> {
+    conn.query_row("SELECT coalesce(max(id), 0) FROM search_record", [], |r| r.get(0))
+        .context(|| "counting the indexed records".into())
+}
+
+/// In how many indexed records `term` is in `column` (`words` or `stems`), read from the
+/// index's own vocabulary (`temp.search_vocab`, made as the store is opened).
+pub fn term_records(conn: &Connection, column: &str, term: &str) -> Result<u64> {
+    let what = || format!("counting the records with {term}");
+    conn.prepare_cached("SELECT doc FROM temp.search_vocab WHERE term = ?1 AND col = ?2")
+        .and_then(|mut s| s.query_row([term, column], |r| r.get(0)).optional())
+        .map(Option::unwrap_or_default)
+        .context(what)
+}
+
+/// A proposition as `match` reads and shows it.
+pub struct MatchProfile {
+    pub proposition: String,
+    /// Its text (for a claim: the quote, else the proposition's text).
+    pub text: String,
+    /// A proposition's note, empty if none (a claim's note is a logger's remark: around it).
+    pub note: String,
+    /// Its tags, the names and aliases of the parties it names (with a claim or as expected;
+    /// for a claim: its note and its party), one a line.
+    pub around: String,
+    /// The reconciler's last stored reading (`proposition_outcome`), if reconciled.
+    pub status: Option<String>,
+    /// The label of the verdict that stands, if any.
+    pub verdict: Option<String>,
+}
+
+const PROFILE_COMMON: &str = "(SELECT status FROM proposition_outcome o WHERE o.proposition = p.id), \
+     (SELECT label FROM verdict v WHERE v.proposition = p.id ORDER BY recorded DESC, rowid DESC LIMIT 1)";
+
+/// A proposition's [`MatchProfile`], if it exists.
+pub fn proposition_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>> {
+    let sql = format!(
+        "SELECT p.id, p.text, coalesce(p.note, ''), \
+             coalesce((SELECT group_concat(value, char(10)) FROM json_each(p.tags)), '') || char(10) || \
+             coalesce((SELECT group_concat(pa.name || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), char(10)) \
+              FROM party pa WHERE pa.id IN (SELECT party FROM claim WHERE proposition = p.id \
+                                            UNION SELECT party FROM proposition_expected WHERE proposition = p.id)), ''), \
+         {PROFILE_COMMON} FROM proposition p WHERE p.id = ?1"
+    );
+    profile(conn, &sql, id)
+}
+
+/// A claim's [`MatchProfile`], if it exists.
+pub fn claim_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>> {
+    let sql = format!(
+        "SELECT p.id, coalesce(c.quote, p.text), '', coalesce(c.note, '') || char(10) || pa.name || char(10) || \
+             coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), \
+         {PROFILE_COMMON} FROM claim c JOIN proposition p ON p.id = c.proposition JOIN party pa ON pa.id = c.party \
+         WHERE c.id = ?1"
+    );
+    profile(conn, &sql, id)
+}
+
+fn profile(conn: &Connection, sql: &str, id: &str) -> Result<Option<MatchProfile>> {
+    let what = || format!("reading {id} to match it");
+    conn.prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_row([id], |r| {
+                Ok(MatchProfile {
+                    proposition: r.get(0)?,
+                    text: r.get(1)?,
+                    note: r.get(2)?,
+                    around: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    status: r.get(4)?,
+                    verdict: r.get(5)?,
+                })
+            })
+            .optional()
+        })
+        .context(what)
+}
+
+/// The propositions that name a party (with a claim, or as expected of it), at most `limit`.
+pub fn propositions_naming(conn: &Connection, party: &str, limit: usize) -> Result<Vec<String>> {
+    let what = || format!("reading the propositions naming {party}");
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT proposition FROM claim WHERE party = ?1 UNION SELECT proposition FROM proposition_expected \
+             WHERE party = ?1 LIMIT ?2",
+        )
+        .context(what)?;
+    let rows = stmt.query_map(params![party, limit as i64], |r| r.get(0)).context(what)?;
+    rows.collect::<rusqlite::Result<_>>().context(what)
+}

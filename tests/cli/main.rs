@@ -12,6 +12,7 @@ mod import_export;
 mod incremental;
 mod integrity;
 mod log;
+mod matching;
 mod page;
 mod reading;
 mod records;

@@ -420,7 +420,7 @@ fn lists_speak_json_csv_and_table() {
     let lists: &[(&[&str], &str)] = &[
         (&["party", "list"], "id,name,kind,anonymous,country,parent,aliases,note,logged_by,recorded"),
         (&["source", "list"], "id,title,kind,publisher,url,published,accessed,reliability,derived_from,sha256,note,logged_by,recorded"),
-        (&["prop", "list"], "id,text,tags,expected,note,logged_by,recorded"),
+        (&["prop", "list"], "id,text,tags,expected,note,merged_into,logged_by,recorded"),
         (
             &["claim", "list"],
             "id,proposition,party,stance,source,via,stated,quote,note,confidence,grade,basis,logged_by,recorded,date,date_basis,retracted",

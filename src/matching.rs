@@ -1,0 +1,125 @@
+//! Which propositions are the same matter as a text, however it is worded: the index's bm25
+//! over the text's rarest keys gives candidates (`store::match_candidates`), each scored by
+//! `search::similarity` against its text and note, and what is around it, best first.
+
+use crate::error::Result;
+use crate::search::similarity::{self, Candidate, Key};
+use crate::store::{self, MatchProfile};
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// The score above which a new proposition is said to look like an existing one
+/// (docs/LOG.md): the same matter in other words usually scores above it, a different matter
+/// about the same parties below.
+pub const LOOKS_LIKE: f64 = 0.6;
+
+/// What to rank: propositions, or single claims (by their quotes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Ranked {
+    Propositions,
+    Claims,
+}
+
+/// One result: the proposition (and the claim, when claims are ranked), its score in 0..=1.
+pub struct Match {
+    pub claim: Option<String>,
+    pub profile: MatchProfile,
+    pub score: f64,
+}
+
+/// How many of a text's rarest keys are searched for candidates.
+const KEYS_SEARCHED: usize = 10;
+/// A key in more than this share of the indexed records (and more than [`FEW`]) is too
+/// common to find candidates with: it would make bm25 read most of the index (it still
+/// counts in the score).
+const COMMON: f64 = 0.002;
+const FEW: f64 = 1000.0;
+/// Below this score a record shares no more than common words with the text.
+const MIN_SCORE: f64 = 0.1;
+/// How many index matches are read as candidates, and how many distinct ones are scored.
+const INDEX_MATCHES: usize = 300;
+const SCORED: usize = 80;
+/// How many of the propositions naming a party found are scored.
+const NAMED: usize = 20;
+
+/// The records most like `text`, at most `limit`, best first; none when it has no words.
+pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Result<Vec<Match>> {
+    let query = similarity::keys(&similarity::clean_post(text));
+    let total = store::indexed_records(conn)?;
+    let mut counts: HashMap<Key, u64> = HashMap::new();
+    let mut count = |k: &Key| -> Result<u64> {
+        if let Some(n) = counts.get(k) {
+            return Ok(*n);
+        }
+        let (column, term) = k.column();
+        let n = store::term_records(conn, column, term)?;
+        counts.insert(k.clone(), n);
+        Ok(n)
+    };
+    let mut searched: Vec<(u64, Key)> = Vec::new();
+    for k in &query.seq {
+        let n = count(k)?;
+        if n > 0 && !searched.iter().any(|s| s.1 == *k) {
+            searched.push((n, k.clone()));
+        }
+    }
+    searched.sort();
+    let rare = searched.iter().filter(|s| (s.0 as f64) <= (COMMON * total as f64).max(FEW)).count();
+    searched.truncate(rare.max(3.min(searched.len())).min(KEYS_SEARCHED));
+    if searched.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fts: Vec<String> = searched.iter().map(|(_, k)| format!("{} : \"{}\"", k.column().0, k.column().1)).collect();
+    let found = store::match_candidates(conn, &fts.join(" OR "), INDEX_MATCHES)?;
+    // The query's keys are weighed by their rarity; a candidate's other keys by the query's
+    // mean weight: counting a key's records reads its whole list in the index, too slow for
+    // every word of a hundred candidates.
+    let mut weights: HashMap<Key, f64> = HashMap::new();
+    for k in &query.seq {
+        let n = count(k)?;
+        weights.insert(k.clone(), similarity::idf(total, n));
+    }
+    let usual = weights.values().sum::<f64>() / weights.len().max(1) as f64;
+    let mut seen = std::collections::HashSet::new();
+    let mut scored: Vec<Match> = Vec::new();
+    // A party found stands for the propositions that name it.
+    let mut records: Vec<(String, String)> = Vec::new();
+    for f in found {
+        if f.kind == "party" {
+            if ranked == Ranked::Propositions {
+                let named = store::propositions_naming(conn, &f.record, NAMED)?;
+                records.extend(named.into_iter().map(|p| ("proposition".to_string(), p)));
+            }
+        } else {
+            records.push((f.kind, f.record));
+        }
+    }
+    for (kind, record) in records {
+        let (claim, profile) = match (ranked, kind.as_str()) {
+            (Ranked::Claims, "claim") => (Some(record.clone()), store::claim_profile(conn, &record)?),
+            (Ranked::Propositions, "proposition") => (None, store::proposition_profile(conn, &record)?),
+            (Ranked::Propositions, "claim") => match store::claim_profile(conn, &record)? {
+                Some(c) => (None, store::proposition_profile(conn, &c.proposition)?),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let Some(profile) = profile else { continue };
+        if !seen.insert(claim.clone().unwrap_or_else(|| profile.proposition.clone())) {
+            continue;
+        }
+        // A note says what the proposition is about as its text does (a fact-check's title).
+        let described = format!("{}\n{}", profile.text, profile.note);
+        let candidate = Candidate { text: similarity::keys(&described), around: similarity::keys(&profile.around) };
+        let score = similarity::score(&query, &candidate, &|k| weights.get(k).copied().unwrap_or(usual));
+        if score >= MIN_SCORE {
+            scored.push(Match { claim, profile, score });
+        }
+        if seen.len() >= SCORED {
+            break;
+        }
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.profile.proposition.cmp(&b.profile.proposition)));
+    scored.truncate(limit);
+    Ok(scored)
+}

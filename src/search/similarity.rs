@@ -1,0 +1,180 @@
+//! How alike a pasted text and a proposition are, for `match` and the duplicate warning: both
+//! are read as the index reads text (`terms`), each key weighted by how rare it is in the
+//! archive; the score is the IDF-weighted cosine of the two texts' keys, raised by the pairs
+//! of adjacent keys they share (a phrase), with what the query shares with the proposition's
+//! tags and parties' names and aliases added. 1.0 is the same words; 0 nothing shared.
+
+use super::terms::{bigram_chain, cjk_run_len, tokens};
+use std::collections::{HashMap, HashSet};
+
+/// A key of a text: a stem (for the index's `stems` column) or a CJK bigram (`words`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Stem(String),
+    Bigram(String),
+}
+
+impl Key {
+    /// The FTS5 column and term that find it.
+    pub fn column(&self) -> (&'static str, &str) {
+        match self {
+            Key::Stem(s) => ("stems", s),
+            Key::Bigram(b) => ("words", b),
+        }
+    }
+}
+
+/// A text read for matching: its keys in order, and which of them name something (a
+/// capitalised word not at a sentence's start, or a number: entities weigh more).
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    pub seq: Vec<Key>,
+    pub entities: HashSet<Key>,
+}
+
+/// What a pasted post holds besides words: links, the @ of handles and # of hashtags
+/// (a hashtag's CamelCase words are split: #ChinaDrones is China Drones). Emoji and other
+/// symbols are not words and fall away in `terms`.
+pub fn clean_post(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in text.split_whitespace() {
+        let lower = piece.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+            continue;
+        }
+        if let Some(tag) = piece.strip_prefix('#') {
+            let mut prev_lower = false;
+            for c in tag.chars() {
+                if c.is_uppercase() && prev_lower {
+                    out.push(' ');
+                }
+                prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                out.push(c);
+            }
+        } else {
+            out.push_str(piece.trim_start_matches('@'));
+        }
+        out.push(' ');
+    }
+    out
+}
+
+/// The keys of a text, in order.
+pub fn keys(text: &str) -> Keys {
+    let toks = tokens(text);
+    let mut out = Keys::default();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if t.cjk {
+            let run = cjk_run_len(&toks[i..]);
+            let chars: Vec<&str> = toks[i..i + run].iter().map(|t| t.folded.as_str()).collect();
+            out.seq.extend(bigram_chain(&chars, false).into_iter().map(Key::Bigram));
+            i += run;
+            continue;
+        }
+        let key = Key::Stem(t.stems.first().cloned().unwrap_or_else(|| t.folded.clone()));
+        let first = text[t.start..t.end].chars().next().unwrap_or(' ');
+        let sentence_start = text[..t.start].trim_end().chars().last().is_none_or(|c| ".!?:\n".contains(c));
+        if first.is_ascii_digit() || (first.is_uppercase() && !sentence_start) {
+            out.entities.insert(key.clone());
+        }
+        out.seq.push(key);
+        i += 1;
+    }
+    out
+}
+
+/// A proposition (or a claim) as matching reads it: its own text and note, and the text
+/// around it.
+pub struct Candidate {
+    pub text: Keys,
+    /// Tags, names and aliases of the parties it names.
+    pub around: Keys,
+}
+
+/// How much an entity's key weighs beside another word of the same rarity.
+const ENTITY: f64 = 1.5;
+/// The share of the score the phrase overlap makes.
+const PHRASE: f64 = 0.15;
+/// The most that what is around a proposition adds.
+const AROUND: f64 = 0.3;
+
+/// The score of a candidate for a query (see the module's paragraph), in 0..=1. `idf` weighs
+/// a key by its rarity.
+pub fn score(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> f64 {
+    let weight = |k: &Key, entities: &HashSet<Key>| idf(k) * if entities.contains(k) { ENTITY } else { 1.0 };
+    let q: HashMap<&Key, f64> = query.seq.iter().map(|k| (k, weight(k, &query.entities))).collect();
+    let t: HashMap<&Key, f64> = c.text.seq.iter().map(|k| (k, weight(k, &c.text.entities))).collect();
+    let (qn, tn): (f64, f64) = (q.values().map(|w| w * w).sum(), t.values().map(|w| w * w).sum());
+    if qn == 0.0 || tn == 0.0 {
+        return 0.0;
+    }
+    let shared: f64 = q.iter().filter_map(|(k, w)| t.get(k).map(|v| w * v)).sum();
+    let cosine = shared / (qn.sqrt() * tn.sqrt());
+    let pairs = |seq: &[Key]| -> HashSet<(Key, Key)> { seq.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect() };
+    let (qp, tp) = (pairs(&query.seq), pairs(&c.text.seq));
+    let phrase = if qp.is_empty() || tp.is_empty() {
+        cosine
+    } else {
+        qp.intersection(&tp).count() as f64 / qp.len().min(tp.len()) as f64
+    };
+    let around: HashSet<&Key> = c.around.seq.iter().filter(|k| !t.contains_key(k)).collect();
+    let q_total: f64 = q.values().sum();
+    let extra = q.iter().filter(|(k, _)| around.contains(*k)).map(|(_, w)| w).sum::<f64>() / q_total;
+    ((1.0 - PHRASE) * cosine + PHRASE * phrase + AROUND * extra).min(1.0)
+}
+
+/// A key's weight for an archive of `total` indexed records, `df` of which hold it (a key
+/// no record holds weighs as one held by one).
+pub fn idf(total: u64, df: u64) -> f64 {
+    (1.0 + total.max(1) as f64 / df.max(1) as f64).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(text: &str, around: &str) -> Candidate {
+        Candidate { text: keys(text), around: keys(around) }
+    }
+
+    #[test]
+    fn the_same_words_score_one_and_other_forms_meet() {
+        let flat = |_: &Key| 1.0;
+        let q = keys("Chinese experts helped IEMZ Kupol develop drones");
+        assert!((score(&q, &cand("Chinese experts helped IEMZ Kupol develop drones", ""), &flat) - 1.0).abs() < 1e-9);
+        let near = score(&q, &cand("Chinese specialists helped the Kupol drone maker", ""), &flat);
+        let far = score(&q, &cand("The ministry denied the shipment of tanks", ""), &flat);
+        assert!(near > 0.3 && far < 0.1, "{near} {far}");
+    }
+
+    #[test]
+    fn posts_lose_links_handles_and_hashtag_marks() {
+        let post = clean_post("BREAKING 🚨 @MFA_China says #ChinaDrones are fake https://t.co/xyz www.x.org/y");
+        assert_eq!(
+            post.split_whitespace().collect::<Vec<_>>(),
+            ["BREAKING", "🚨", "MFA_China", "says", "China", "Drones", "are", "fake"]
+        );
+    }
+
+    #[test]
+    fn what_is_around_a_proposition_counts_and_cjk_is_read_in_bigrams() {
+        let flat = |_: &Key| 1.0;
+        let q = keys("Kremlin denies the report");
+        let plain = score(&q, &cand("the report is denied", ""), &flat);
+        let named = score(&q, &cand("the report is denied", "The Kremlin"), &flat);
+        assert!(named > plain, "{named} {plain}");
+        let zh = keys("中国专家帮助无人机");
+        assert!(zh.seq.contains(&Key::Bigram("专家".into())));
+        assert!(score(&zh, &cand("中国专家帮助", ""), &flat) > 0.5);
+    }
+
+    #[test]
+    fn numbers_and_names_are_entities() {
+        let k = keys("Officials said Kupol built 2000 drones");
+        assert!(k.entities.contains(&Key::Stem("kupol".into())));
+        assert!(k.entities.contains(&Key::Stem("2000".into())));
+        assert!(!k.entities.contains(&Key::Stem("offici".into())), "a sentence's first word is no entity");
+    }
+}
