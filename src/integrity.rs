@@ -99,18 +99,6 @@ impl Chain {
     }
 }
 
-/// The record kinds that have tables of their own, each row logged by one event.
-const RECORD_KINDS: [RecordKind; 8] = [
-    RecordKind::Party,
-    RecordKind::Source,
-    RecordKind::Proposition,
-    RecordKind::Claim,
-    RecordKind::Link,
-    RecordKind::Request,
-    RecordKind::Retraction,
-    RecordKind::Verdict,
-];
-
 /// The first field whose value differs between two JSON objects.
 fn differing_field(logged: &Value, stored: &Value) -> String {
     let (Value::Object(a), Value::Object(b)) = (logged, stored) else { return "value".into() };
@@ -125,7 +113,7 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
     let logged = audit::events_by_kind(conn)?;
     let mut batches = Batches::default();
     let mut agreeing = 0usize;
-    for kind in RECORD_KINDS {
+    for kind in RecordKind::TABLED {
         let mut rows = 0i64;
         store::walk_records(conn, kind, |key, row, event| {
             let named = event.map(|seq| audit::event(conn, seq)).transpose()?.flatten();

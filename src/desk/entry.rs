@@ -2,14 +2,21 @@
 //! from the replica's audit log for a push and read back as a record for a pull. Pure: no SQL.
 
 use crate::error::{Error, Result};
-use crate::model::{CarriedFinding, Record};
+use crate::model::{CarriedFinding, Record, RecordKind};
 use crate::store::audit::{canonical, Event};
 use crate::store::first_difference;
 use serde_json::Value;
 
-/// The record kinds, in the order a bundle lists them.
-pub const RECORD_KINDS: &[&str] =
-    &["party", "source", "proposition", "claim", "link", "request", "retraction", "verdict"];
+/// The record kinds by name, in the order a bundle lists them ([`RecordKind::TABLED`]).
+pub const RECORD_KINDS: [&str; 8] = {
+    let mut names = [""; 8];
+    let mut i = 0;
+    while i < 8 {
+        names[i] = RecordKind::TABLED[i].as_str();
+        i += 1;
+    }
+    names
+};
 
 /// One entry: what it is about and its content (the interchange form).
 #[derive(Clone, Debug, PartialEq)]

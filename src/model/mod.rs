@@ -26,7 +26,7 @@ macro_rules! text_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             pub const WHAT: &'static str = $what;
 
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
         }
@@ -129,6 +129,19 @@ text_enum!(
 );
 
 impl RecordKind {
+    /// The kinds with tables of their own, each row logged by one event, in the order a
+    /// bundle lists them (a correction is a change to one of them, not a record of its own).
+    pub const TABLED: [RecordKind; 8] = [
+        RecordKind::Party,
+        RecordKind::Source,
+        RecordKind::Proposition,
+        RecordKind::Claim,
+        RecordKind::Link,
+        RecordKind::Request,
+        RecordKind::Retraction,
+        RecordKind::Verdict,
+    ];
+
     /// The bundle key ("parties").
     pub fn plural(self) -> &'static str {
         match self {

@@ -190,21 +190,11 @@ pub type BatchRecords = std::collections::HashMap<i64, Vec<(RecordKind, String, 
 /// The records the batches opened by events `seqs` wrote, each as first logged, per batch in
 /// the order they were written, with its kind and key: one walk of each table for them all.
 pub fn batch_records(conn: &Connection, seqs: &std::collections::BTreeSet<i64>) -> Result<BatchRecords> {
-    const KINDS: [RecordKind; 8] = [
-        RecordKind::Party,
-        RecordKind::Source,
-        RecordKind::Proposition,
-        RecordKind::Claim,
-        RecordKind::Link,
-        RecordKind::Request,
-        RecordKind::Retraction,
-        RecordKind::Verdict,
-    ];
     let mut found = BatchRecords::new();
     if seqs.is_empty() {
         return Ok(found);
     }
-    for kind in KINDS {
+    for kind in RecordKind::TABLED {
         walk_records(conn, kind, |key, row, event| {
             if let Some(seq) = event.filter(|e| seqs.contains(e)) {
                 let corrections = corrections_of(conn, kind, &key)?;
