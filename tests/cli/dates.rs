@@ -38,14 +38,18 @@ fn every_when_takes_a_time_of_day_and_the_dates_reports_print() {
     let all = events(&db, &[]);
     assert!(all > 0);
     assert_eq!(events(&db, &["--since", "11:59"]), all, "a time of day is today's");
-    assert_eq!(events(&db, &["--since", "12:01"]), 0);
+    assert_eq!(events(&db, &["--until", "11:59"]), 0, "and so is the end of a window");
+    // A window that starts after now is refused, as every inverted window is (issue 24, item 13).
+    let later = db.run("history --since 12:01");
+    assert_eq!(later.code, 2, "{later:#?}");
+    assert!(later.stderr.contains("12:01 UTC) is after now"), "{}", later.stderr);
     assert_eq!(events(&db, &["--since", "yesterday 09:00"]), all);
     assert_eq!(events(&db, &["--until", "yesterday 23:59"]), 0);
     assert_eq!(events(&db, &["--since", "1 Oct 2025"]), all, "as the reports print a day");
     assert_eq!(events(&db, &["--until", "30 Sep 2025"]), 0);
     assert_eq!(events(&db, &["--since", "Oct 2025"]), all, "and a month");
     assert_eq!(events(&db, &["--since", "1 Oct 2025, 12:00 UTC"]), all, "and an instant");
-    assert_eq!(events(&db, &["--since", "1 Oct 2025, 12:01 UTC"]), 0);
+    assert_eq!(events(&db, &["--until", "1 Oct 2025, 11:59 UTC"]), 0);
 
     let claims = |flags: &[&str]| db.column(&[&["claim", "list"][..], flags].concat(), "id");
     assert_eq!(claims(&["--since", "Jan 2025", "--until", "30 September 2025"]), ["c4", "c2"]);
