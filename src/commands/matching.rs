@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::error::{Error, Result};
 use crate::matching::{self, Ranked};
 use crate::output::{self, Format};
-use crate::report::markdown::escape;
+use crate::report::markdown;
 
 /// Rank the archive's propositions by how likely they are the same matter as TEXT: a post,
 /// a headline or a quote pasted as it is (links, @handles, #hashtags and emoji are read as a
@@ -77,14 +77,18 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if format != Format::Markdown {
         return output::list(&rows, format, &columns, &columns, ctx.table_width());
     }
-    let mut out = format!("| {} |\n|{}\n", columns.join(" | "), "---|".repeat(columns.len()));
-    for r in &rows {
-        let mut cells = vec![format!("{:.2}", r.score), escape(&r.proposition)];
-        cells.extend(r.claim.as_deref().map(escape));
-        cells.push(escape(&r.text));
-        cells.push(r.verdict.as_deref().map_or("no verdict".into(), escape));
-        cells.push(r.status.as_deref().map_or("not reconciled".into(), escape));
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
-    }
+    let mut out = String::new();
+    markdown::table(
+        &mut out,
+        &columns,
+        rows.iter().map(|r| {
+            let mut cells = vec![format!("{:.2}", r.score), r.proposition.clone()];
+            cells.extend(r.claim.clone());
+            cells.push(r.text.clone());
+            cells.push(r.verdict.clone().unwrap_or_else(|| "no verdict".into()));
+            cells.push(r.status.clone().unwrap_or_else(|| "not reconciled".into()));
+            cells
+        }),
+    );
     output::print(&out)
 }
