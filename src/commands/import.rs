@@ -17,7 +17,9 @@ use std::path::PathBuf;
 /// verdict, the claim's author a party affirming it in each appearance). The format follows
 /// the file's extension (.jsonld is ClaimReview) when --format is not given. Records already there with the same content are left as they are,
 /// so importing the same file twice changes nothing; a record whose id exists with other
-/// content is refused. Any error writes nothing.
+/// content is refused. Any error writes nothing. Past the first 5,000 records an import logs
+/// the rest in batches of 10,000 (as --bulk does from the first), so that a large archive
+/// imports fast while a small import keeps one audit event per record.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack import fixtures/kupol-drones.json\n  claimtrack import --dry-run - < bundle.json\n  claimtrack import archive.jsonl\n  claimtrack import --format csv claims.csv\n  claimtrack import --format claimreview published-factchecks.jsonld"
@@ -28,12 +30,16 @@ pub struct Args {
     /// Check everything and say what would be added, but write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Log the records in batches of 10,000, each sealed by one hash over them, instead of
-    /// one audit event per record: much faster for a large archive. `verify` checks them
-    /// just the same; `history ID` shows the batch a record came in
+    /// Log every record in batches of 10,000, each sealed by one hash over them, instead of
+    /// one audit event per record. Without it, an import does so past its first 5,000
+    /// records. `verify` checks them just the same; `history ID` shows the batch a record
+    /// came in
     #[arg(long)]
     bulk: bool,
 }
+
+/// An import logs this many records one event each before it logs the rest in batches.
+pub const BATCHED_PAST: usize = 5_000;
 
 /// The input: a file, or standard input for "-".
 fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
@@ -44,10 +50,11 @@ fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
 }
 
-/// The import's writer: logging each record, or with --bulk, batches of them.
+/// The import's writer: logging records in batches past [`BATCHED_PAST`], or with --bulk
+/// from the first.
 fn writer(tx: &rusqlite::Connection, bulk: bool) -> Result<Writer<'_>> {
     let writer = Writer::new(tx, "import", Refs::Ids)?;
-    Ok(if bulk { writer.in_batches() } else { writer })
+    Ok(writer.in_batches_past(if bulk { 0 } else { BATCHED_PAST }))
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {

@@ -157,6 +157,8 @@ pub struct Writer<'a> {
     /// A batched write's full-text indexing, done as it goes, on a second thread: present
     /// exactly when records are logged in batches ([`Writer::in_batches`]).
     indexer: Option<super::search::Indexer>,
+    /// Records are logged in batches once this many are added ([`Writer::in_batches_past`]).
+    batched_past: Option<usize>,
     summary: Summary,
 }
 
@@ -192,6 +194,7 @@ impl<'a> Writer<'a> {
             known: HashSet::new(),
             batch: None,
             indexer: None,
+            batched_past: None,
             summary: Summary::default(),
         })
     }
@@ -414,14 +417,26 @@ impl<'a> Writer<'a> {
     /// Logs the records in batches of up to [`BATCH_SIZE`], one SHA-256 over their canonical
     /// forms in the event that seals each, instead of one event per record (`import --bulk`,
     /// docs/INTEGRITY.md).
-    pub fn in_batches(mut self) -> Self {
-        self.indexer = Some(super::search::Indexer::start());
+    pub fn in_batches(self) -> Self {
+        self.in_batches_past(0)
+    }
+
+    /// Logs the first `records` records one event each, as every write does, and the rest in
+    /// batches ([`Writer::in_batches`]): a small import keeps an event per record, a large one
+    /// the speed of batches.
+    pub fn in_batches_past(mut self, records: usize) -> Self {
+        self.batched_past = Some(records);
         self
     }
 
     /// Logs a record about to be written and returns the event its row names: its own, or
     /// its batch's (a link, kept in key order rather than written order, always has its own).
     fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
+        if self.indexer.is_none() && self.batched_past.is_some_and(|past| self.added() >= past) {
+            // The records logged one by one so far wait in the search queue: the indexer
+            // takes them first.
+            self.indexer = Some(super::search::Indexer::start());
+        }
         if self.indexer.is_none() || T::KIND == "link" {
             return audit::record(self.tx, self.action, record);
         }

@@ -64,14 +64,20 @@ pub fn index_queued_text(tx: &Connection) -> Result<()> {
 }
 
 /// Indexes queued records in queue order, their terms made on a second thread while this
-/// one reads the next records' text and writes the index: a bulk import feeds it as it goes,
-/// so both cores work. At most [`IN_FLIGHT`] records wait in between (memory stays flat).
+/// one reads the next records' text: a bulk import feeds it as it goes, so both cores work.
+/// At most [`IN_FLIGHT`] records wait in between (memory stays flat). The terms wait in a
+/// temporary table and go into the index in one statement at the end ([`Indexer::finish`]):
+/// FTS5 written a row at a time amid other writes flushes its in-memory index at every
+/// statement's savepoint, leaving thousands of tiny segments to merge.
 pub struct Indexer {
     to_terms: Option<std::sync::mpsc::SyncSender<Queued>>,
     made: std::sync::mpsc::Receiver<Made>,
     worker: Option<std::thread::JoinHandle<()>>,
     /// The last queue entry handed to the worker.
     fed: i64,
+    /// Whether the temporary table of made terms is ready (made on the first record only, so
+    /// that a write with nothing to index creates nothing).
+    staging: bool,
 }
 
 impl Indexer {
@@ -86,10 +92,10 @@ impl Indexer {
                 }
             }
         });
-        Indexer { to_terms: Some(to_terms), made, worker: Some(worker), fed: 0 }
+        Indexer { to_terms: Some(to_terms), made, worker: Some(worker), fed: 0, staging: false }
     }
 
-    /// Hands the records queued since the last call to the worker, and indexes those whose
+    /// Hands the records queued since the last call to the worker, and stages those whose
     /// terms are made.
     pub fn feed(&mut self, tx: &Connection) -> Result<()> {
         let what = || "updating the full-text index".to_string();
@@ -104,17 +110,25 @@ impl Indexer {
             let fields = searched_fields(tx, &kind, &record)?;
             to_terms.send((kind, record, fields)).expect("the thread making index terms runs to the end");
             self.fed = seq;
-            self.made.try_iter().try_for_each(|m| index(tx, m))?;
+            for made in self.made.try_iter() {
+                stage(tx, &mut self.staging, made)?;
+            }
         }
         Ok(())
     }
 
-    /// Indexes what is still being made, and empties the queue of what was fed.
+    /// Stages what is still being made, writes every staged entry into the index, and empties
+    /// the queue of what was fed.
     pub fn finish(mut self, tx: &Connection) -> Result<()> {
         drop(self.to_terms.take());
-        self.made.iter().try_for_each(|m| index(tx, m))?;
+        for made in self.made.iter() {
+            stage(tx, &mut self.staging, made)?;
+        }
         if let Some(worker) = self.worker.take() {
             worker.join().expect("the thread making index terms does not panic");
+        }
+        if self.staging {
+            write_staged(tx).context(|| "updating the full-text index".to_string())?;
         }
         tx.execute("DELETE FROM search_queue WHERE seq <= ?1", [self.fed])
             .context(|| "updating the full-text index".to_string())?;
@@ -122,41 +136,46 @@ impl Indexer {
     }
 }
 
-/// Writes one record's terms.
-fn index(tx: &Connection, (kind, record, terms): Made) -> Result<()> {
-    reindex(tx, &kind, &record, terms).context(|| format!("indexing {kind} {record}"))
+/// Keeps one record's terms (none: no words, or no such record) for [`write_staged`].
+fn stage(tx: &Connection, ready: &mut bool, (kind, record, terms): Made) -> Result<()> {
+    let what = || format!("indexing {kind} {record}");
+    if !*ready {
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_staged (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, \
+             record TEXT NOT NULL, words TEXT, stems TEXT); DELETE FROM temp.search_staged;",
+        )
+        .context(what)?;
+        *ready = true;
+    }
+    let (words, stems) = terms.map(|t| (t.words, t.stems)).unzip();
+    tx.prepare_cached("INSERT INTO temp.search_staged (kind, record, words, stems) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![kind, record, words, stems]))
+        .context(what)?;
+    Ok(())
 }
 
-fn reindex(tx: &Connection, kind: &str, record: &str, terms: Option<Terms>) -> rusqlite::Result<()> {
-    let entry: Option<i64> = tx
-        .prepare_cached("SELECT id FROM search_record WHERE kind = ?1 AND record = ?2")?
-        .query_row([kind, record], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = entry {
-        tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?.execute([id])?;
+/// Replaces the index entry of every staged record by its last staged terms, or removes it
+/// when they are none. An entry kept keeps its id; new entries take ids in queue order.
+fn write_staged(tx: &Connection) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "DELETE FROM temp.search_staged WHERE seq NOT IN (SELECT max(seq) FROM temp.search_staged GROUP BY kind, record);",
+    )?;
+    // Into an empty index (a new database) there is nothing to replace.
+    if tx.query_row("SELECT EXISTS (SELECT 1 FROM search_record)", [], |r| r.get(0))? {
+        tx.execute_batch(
+            "DELETE FROM search WHERE rowid IN (SELECT r.id FROM temp.search_staged s \
+                 JOIN search_record r ON r.kind = s.kind AND r.record = s.record); \
+             DELETE FROM search_record WHERE id IN (SELECT r.id FROM temp.search_staged s \
+                 JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NULL);",
+        )?;
     }
-    match (terms, entry) {
-        (Some(terms), entry) => {
-            let id = match entry {
-                Some(id) => id,
-                None => {
-                    tx.prepare_cached("INSERT INTO search_record (kind, record) VALUES (?1, ?2)")?
-                        .execute([kind, record])?;
-                    tx.last_insert_rowid()
-                }
-            };
-            tx.prepare_cached("INSERT INTO search (rowid, words, stems) VALUES (?1, ?2, ?3)")?.execute(params![
-                id,
-                terms.words,
-                terms.stems
-            ])?;
-        }
-        (None, Some(id)) => {
-            tx.prepare_cached("DELETE FROM search_record WHERE id = ?1")?.execute([id])?;
-        }
-        (None, None) => {}
-    }
-    Ok(())
+    tx.execute_batch(
+        "INSERT OR IGNORE INTO search_record (kind, record) \
+             SELECT kind, record FROM temp.search_staged WHERE words IS NOT NULL ORDER BY seq; \
+         INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
+             JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NOT NULL ORDER BY r.id; \
+         DELETE FROM temp.search_staged;",
+    )
 }
 
 /// Whether records wait to be indexed (rows written with plain SQL since claimtrack last wrote).

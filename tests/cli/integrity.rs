@@ -705,19 +705,7 @@ fn bulk_imported() -> Db {
             "s0",
         ],
     );
-    let mut lines = vec![
-        r#"{"claimtrack":1}"#.to_string(),
-        r#"{"type":"party","id":"a","name":"Alpha Ministry","kind":"government"}"#.to_string(),
-        r#"{"type":"source","id":"s","title":"The archive","kind":"article"}"#.to_string(),
-        r#"{"type":"proposition","id":"p","text":"The drones were made at the plant"}"#.to_string(),
-    ];
-    for i in 0..12_000 {
-        lines.push(format!(
-            r#"{{"type":"claim","id":"c-{i}","proposition":"p","party":"a","stance":"affirms","source":"s","quote":"statement number {i} about the plant"}}"#
-        ));
-    }
-    let file = db.file("archive.jsonl");
-    std::fs::write(&file, lines.join("\n") + "\n").expect("the archive is written");
+    let file = archive_of(&db, 12_003);
     on("2025-10-03T18:00:00Z", &["import", "--bulk", "-q", file.to_str().expect("a UTF-8 path")]);
     db
 }
@@ -758,6 +746,51 @@ fn a_bulk_import_is_logged_in_batches_and_verifies() {
     };
     assert_eq!(claims_at("2025-10-02T00:00:00Z"), 1);
     assert_eq!(claims_at("2025-10-04T00:00:00Z"), 12_001);
+}
+
+/// A JSON Lines archive of `n` records: a party, a source, a proposition, then claims.
+fn archive_of(db: &Db, n: usize) -> std::path::PathBuf {
+    let mut lines = vec![
+        r#"{"claimtrack":1}"#.to_string(),
+        r#"{"type":"party","id":"a","name":"Alpha Ministry","kind":"government"}"#.to_string(),
+        r#"{"type":"source","id":"s","title":"The archive","kind":"article"}"#.to_string(),
+        r#"{"type":"proposition","id":"p","text":"The drones were made at the plant"}"#.to_string(),
+    ];
+    for i in 0..n - 3 {
+        lines.push(format!(
+            r#"{{"type":"claim","id":"c-{i}","proposition":"p","party":"a","stance":"affirms","source":"s","quote":"statement number {i} about the plant"}}"#
+        ));
+    }
+    let file = db.file("archive.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("the archive is written");
+    file
+}
+
+#[test]
+fn a_plain_import_logs_each_of_its_first_5000_records_and_batches_the_rest() {
+    // Up to 5,000 records: one event each, no batch.
+    let db = Db::new();
+    let file = archive_of(&db, 5000);
+    db.run(&["import", "-q", file.to_str().expect("a UTF-8 path")]).success();
+    let events = history(&db, "");
+    assert_eq!(events.len(), 5000, "one event per record");
+    assert!(events.iter().all(|e| e["kind"] != "batch"));
+    assert_sound(&db, &[]);
+
+    // One more: the 5,001st record goes in a batch of its own, opened and sealed.
+    let db = Db::new();
+    let file = archive_of(&db, 5001);
+    db.run(&["import", "-q", file.to_str().expect("a UTF-8 path")]).success();
+    let events = history(&db, "");
+    let batches: Vec<&Value> = events.iter().filter(|e| e["kind"] == "batch").collect();
+    assert_eq!((events.len(), batches.len()), (5002, 2), "5,000 events, then one batch");
+    assert!(batches[1]["what"].as_str().unwrap().contains("1 records"), "{:#}", batches[1]);
+    assert_eq!(summary(&history(&db, "c-4996")), triples(&[("import", "claim", "c-4996")]));
+    let of_last = history(&db, "c-4997");
+    assert_eq!(summary(&of_last), triples(&[("import", "batch", &*format!("batch {}", batch_of(&db, "c-4997"))); 2]));
+    assert_sound(&db, &[]);
+    let hits = db.json(&["search", "statement 4997"]);
+    assert!(hits.as_array().unwrap().iter().any(|h| h["record"] == "c-4997"), "{hits:#}");
 }
 
 #[test]
