@@ -87,7 +87,7 @@ impl Ctx {
         }
         let name = self.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = self.db.with_file_name(format!(".{name}.{}.new", std::process::id()));
-        let result = Store::open(&tmp, Open::CreateIfMissing).and_then(|mut s| s.write(false, work));
+        let result = Store::open(&tmp, Open::CreateIfMissing).and_then(|mut s| s.write_new(work));
         let placed = result.as_ref().ok().map(|_| std::fs::hard_link(&tmp, &self.db));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));

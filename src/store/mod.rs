@@ -366,6 +366,18 @@ impl Store {
         self.transaction(dry_run, work).map_err(|e| disk_full(&self.conn, e))
     }
 
+    /// [`Store::write`] into a new file that no other process opens yet (`Ctx::write` writes a
+    /// new database under a temporary name): straight into the file with the rollback journal
+    /// in memory, instead of every page through the WAL and copied back by a checkpoint (a
+    /// new file has few pages to journal), then WAL again, as every database is.
+    pub fn write_new<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let shown = self.path.display().to_string();
+        self.conn.pragma_update(None, "journal_mode", "MEMORY").context(|| format!("writing {shown}"))?;
+        let out = self.write(false, work)?;
+        self.conn.pragma_update(None, "journal_mode", "WAL").context(|| format!("switching {shown} to WAL"))?;
+        Ok(out)
+    }
+
     fn transaction<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let deadline = Instant::now() + self.wait;
         let tx = within(&self.conn, deadline, |c| Transaction::new_unchecked(c, TransactionBehavior::Immediate))
