@@ -241,21 +241,7 @@ fn finish(findings: &mut [Finding], view: &View) {
     for f in findings.iter_mut() {
         rules::finish(f, view);
     }
-    sort_findings(findings);
-}
-
-/// The order of findings in a reading: most severe first, then by proposition, kind,
-/// parties and id.
-pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.severity, &a.proposition, a.kind, &a.parties, &a.id).cmp(&(
-            b.severity,
-            &b.proposition,
-            b.kind,
-            &b.parties,
-            &b.id,
-        ))
-    });
+    Finding::sort(findings);
 }
 
 #[cfg(test)]
