@@ -245,4 +245,6 @@ fn finish(findings: &mut [Finding], view: &View) {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;

@@ -620,6 +620,9 @@ fn backfill_audit_log(tx: &Connection) -> Result<()> {
 }
 
 #[cfg(test)]
+mod story_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

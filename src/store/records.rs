@@ -1039,20 +1039,7 @@ fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<S
             .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
     }
     // Claim dates come from the claim's and its source's versions; retractions from those known.
-    let published: std::collections::HashMap<String, Option<Date>> =
-        story.sources.iter().map(|s| (s.id.clone(), s.published)).collect();
-    let retracted: std::collections::HashMap<String, Date> =
-        story.retractions.iter().map(|x| (x.target.clone(), x.date)).collect();
-    let rows = std::mem::take(&mut story.claims);
-    story.claims = rows
-        .into_iter()
-        .map(|row| {
-            let source = published.get(&row.claim.source).copied().flatten();
-            let gone = retracted.get(row.id()).copied();
-            ClaimRow::new(row.claim, source, gone)
-        })
-        .collect();
-    ClaimRow::sort_chronologically(&mut story.claims);
+    story.date_claims();
     Ok(())
 }
 
