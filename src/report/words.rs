@@ -456,6 +456,19 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
     sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
 }
 
+/// What a source is, for the list of sources every format ends with: "article, Reuters,
+/// 12 Mar 2024, reliability B, retracted by the source on 1 Apr 2024".
+pub fn source_about(s: &super::SourceEntry) -> String {
+    let mut about = vec![s.kind.clone()];
+    about.extend(s.publisher.clone());
+    about.extend(s.published.map(|d| d.human()));
+    about.push(format!("reliability {}", s.reliability));
+    if let Some(d) = s.retracted {
+        about.push(format!("retracted by the source on {}", d.human()));
+    }
+    about.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
