@@ -606,6 +606,9 @@ pub struct ClaimRow {
 }
 
 impl ClaimRow {
+    /// The fields a reading adds to a claim's own (`Claim::FIELDS`), in the order listed.
+    pub const READ_FIELDS: &'static [&'static str] = &["date", "date_basis", "retracted"];
+
     /// The one rule for a claim's date: its own, else its source's publication date, else
     /// none. (The `claims_full` view applies the same rule for SQL users.)
     pub fn new(claim: Claim, source_published: Option<Date>, retracted: Option<Date>) -> ClaimRow {

@@ -431,14 +431,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
 fn notes(pen: &Pen, out: &mut String, r: &Report) {
     let _ = writeln!(out, "{}", pen.paint("SOURCES", Some(Paint::Bold)));
     for s in &r.sources {
-        let mut about = vec![s.kind.clone()];
-        about.extend(s.publisher.clone());
-        about.extend(s.published.map(|d| d.human()));
-        about.push(format!("reliability {}", s.reliability));
-        if let Some(d) = s.retracted {
-            about.push(format!("retracted by the source on {}", d.human()));
-        }
-        let mut text = format!("{} ({})", s.title, about.join(", "));
+        let mut text = format!("{} ({})", s.title, words::source_about(s));
         if let Some(note) = &s.note {
             text.push_str(&format!(". Note: {note}"));
         }

@@ -4,22 +4,14 @@
 
 use super::digest::{ClaimEntry, Digest, FindingEntry, RequestEntry};
 use super::{ClaimLine, Counts, PropositionReport};
-use crate::date::{Date, Timestamp};
-use crate::model::{ContactKind, DateBasis, Finding, FindingKind, SilenceReason, Stance};
+use crate::date::Date;
+use crate::model::{ContactKind, Finding, FindingKind, SilenceReason, Stance};
+pub use crate::phrases::{claim_date, claim_when, list, said};
 use crate::reconcile::Side;
 
 /// "1 claim", "2 claims"; `many` is the plural when it is not `one` + "s".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "A", "A and B", "A, B and C".
-pub fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// Text cut to `max` characters at a word boundary, with "…" when cut.
@@ -98,40 +90,6 @@ pub fn logged_grades(c: &ClaimLine) -> Option<String> {
     let grade = c.grade.map(|g| format!("the logger's grade {g}"));
     let both: Vec<String> = confidence.into_iter().chain(grade).collect();
     (!both.is_empty()).then(|| format!("({}).", both.join(", ")))
-}
-
-/// A stance as what the party did, in the past tense: "affirmed", "declined to comment".
-pub fn said(stance: Stance) -> &'static str {
-    match stance {
-        Stance::Affirms => "affirmed",
-        Stance::Denies => "denied",
-        Stance::Qualifies => "qualified it",
-        Stance::Neutral => "commented without taking a side",
-        Stance::Declined => "declined to comment",
-        Stance::NoResponse => "did not respond",
-    }
-}
-
-/// A claim's date as a table or a timeline shows it, saying what it is: "12 Mar 2024" (when
-/// the party said it), "12 Mar 2024 (published)" (when the source reporting it was
-/// published), "undated (logged 1 Oct 2025)".
-pub fn claim_date(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
-    match (date, basis, logged) {
-        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
-        (Some(d), _, _) => d.human(),
-        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
-        (None, _, None) => "undated".to_string(),
-    }
-}
-
-/// The same date in a sentence: "on 12 Mar 2024" (said then), "reported 12 Mar 2024" (the
-/// source's publication), "undated (logged 1 Oct 2025)".
-pub fn claim_when(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
-    match (date, basis) {
-        (Some(d), DateBasis::Published) => format!("reported {}", d.human()),
-        (Some(d), _) => d.on(),
-        (None, _) => claim_date(None, basis, logged),
-    }
 }
 
 /// A rating as people write it: "2", not "2.0".
@@ -496,6 +454,19 @@ pub fn digest(d: &Digest) -> Vec<DigestSection> {
         ),
     ];
     sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+}
+
+/// What a source is, for the list of sources every format ends with: "article, Reuters,
+/// 12 Mar 2024, reliability B, retracted by the source on 1 Apr 2024".
+pub fn source_about(s: &super::SourceEntry) -> String {
+    let mut about = vec![s.kind.clone()];
+    about.extend(s.publisher.clone());
+    about.extend(s.published.map(|d| d.human()));
+    about.push(format!("reliability {}", s.reliability));
+    if let Some(d) = s.retracted {
+        about.push(format!("retracted by the source on {}", d.human()));
+    }
+    about.join(", ")
 }
 
 #[cfg(test)]
