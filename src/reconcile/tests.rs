@@ -584,8 +584,7 @@ fn origin_story(sources: Value, claims: Value) -> Story {
         {"id": "columnist", "name": "Columnist V", "kind": "person"},
         {"id": "insider", "name": "an anonymous person with knowledge of the operation", "kind": "person", "anonymous": true}
     ]);
-    let story = story_with(base(json!([]), &[]), claims, json!({"parties": parties, "sources": sources}));
-    story
+    story_with(base(json!([]), &[]), claims, json!({"parties": parties, "sources": sources}))
 }
 
 fn side<'a>(o: &'a Outcome, name: &str) -> &'a Side {

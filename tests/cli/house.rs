@@ -14,15 +14,30 @@ fn source(dir: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The names a file takes from `super`: `super::x::…`, `super::x;` and the items of
-/// `use super::{…}`.
-fn taken_from_super(text: &str) -> Vec<String> {
+/// The names a file takes from a path such as `super::` or `crate::`: `super::x::…`,
+/// `super::x;` and the items of `use super::{…}` (nested lists included).
+fn taken_from(text: &str, path: &str) -> Vec<String> {
     let mut names = Vec::new();
-    for (i, _) in text.match_indices("super::") {
-        let rest = &text[i + "super::".len()..];
+    for (i, _) in text.match_indices(path) {
+        let rest = &text[i + path.len()..];
         if let Some(list) = rest.strip_prefix('{') {
-            let list = &list[..list.find('}').unwrap_or(list.len())];
-            names.extend(list.split(',').map(|n| n.trim().split("::").next().unwrap_or("").to_string()));
+            let (mut depth, mut items, mut item) = (0, Vec::new(), String::new());
+            for c in list.chars() {
+                match c {
+                    '}' if depth == 0 => break,
+                    ',' if depth == 0 => {
+                        items.push(std::mem::take(&mut item));
+                        continue;
+                    }
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                item.push(c);
+            }
+            items.push(item);
+            let first = |i: &String| i.trim().split("::").next().unwrap_or("").to_string();
+            names.extend(items.iter().map(first).filter(|n| !n.is_empty()));
         } else {
             let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
             if rest[end..].starts_with("::") || rest[end..].starts_with(';') {
@@ -40,7 +55,7 @@ fn commands_never_import_each_other() {
     assert!(commands.len() > 20, "the commands are found: {commands:?}");
     let mut found = Vec::new();
     for (name, text) in &files {
-        for taken in taken_from_super(text) {
+        for taken in taken_from(text, "super::") {
             if taken != *name && commands.contains(&taken.as_str()) {
                 found.push(format!("src/commands/{name}.rs takes `{taken}` from another command"));
             }
@@ -57,7 +72,35 @@ fn commands_never_import_each_other() {
 #[test]
 fn the_import_finder_sees_each_form_of_import() {
     let text = "use super::{add, Ctx};\nlet x = super::sync::conflict_line(c);\nuse super::changes;\n";
-    assert_eq!(taken_from_super(text), ["add", "Ctx", "sync", "changes"]);
+    assert_eq!(taken_from(text, "super::"), ["add", "Ctx", "sync", "changes"]);
+    let text = "use crate::{date::Date, model::{A, B}, store};\nlet w = crate::report::words::list(x);\n";
+    assert_eq!(taken_from(text, "crate::"), ["date", "model", "store", "report"]);
+}
+
+/// The reconciler is pure: no SQL, no report or output code, in its rules or its tests
+/// (they build stories in memory with `Story::from_bundle`; docs/ARCHITECTURE.md).
+#[test]
+fn the_reconciler_and_its_tests_never_name_the_store_sqlite_reports_or_output() {
+    let files = source("src/reconcile");
+    assert!(files.iter().any(|(name, _)| name == "tests"), "the reconciler's tests are read too");
+    let mut found = Vec::new();
+    for (name, text) in &files {
+        // From src/reconcile/x.rs the crate is `super::super::`; from its mod.rs, `super::`.
+        let mut taken = taken_from(text, "crate::");
+        taken.extend(taken_from(text, "super::super::"));
+        if name == "mod" {
+            taken.extend(taken_from(text, "super::"));
+        }
+        for module in ["store", "report", "output"] {
+            if taken.iter().any(|t| t == module) {
+                found.push(format!("src/reconcile/{name}.rs names crate::{module}"));
+            }
+        }
+        if text.contains("rusqlite") {
+            found.push(format!("src/reconcile/{name}.rs names rusqlite"));
+        }
+    }
+    assert!(found.is_empty(), "the reconciler is pure: it reads a Story and returns an Outcome:\n{}", found.join("\n"));
 }
 
 /// Finding order is decided once (`Finding::sort`, and the same order in SQL for `findings`):
