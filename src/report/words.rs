@@ -26,7 +26,11 @@ pub fn short(text: &str, max: usize) -> String {
 /// The header's counts: "9 propositions, 16 claims (1 retracted), 8 parties; open findings:
 /// 2 conflicts, 7 silences".
 pub fn counts_line(c: &Counts) -> String {
-    let findings: Vec<String> = c.open_findings.iter().map(|(kind, n)| finding_count(kind, *n)).collect();
+    let findings: Vec<String> = c
+        .open_findings
+        .iter()
+        .map(|(kind, n)| finding_count(kind.parse().expect("the counts are keyed by finding kinds"), *n))
+        .collect();
     let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
     format!(
         "{}, {}{retracted}, {}; open findings: {}",
@@ -37,16 +41,15 @@ pub fn counts_line(c: &Counts) -> String {
     )
 }
 
-fn finding_count(kind: &str, n: usize) -> String {
+fn finding_count(kind: FindingKind, n: usize) -> String {
     let (one, many) = match kind {
-        "conflict" => ("conflict", "conflicts"),
-        "reversal" => ("reversal", "reversals"),
-        "silence" => ("silence", "silences"),
-        "single-source" => ("single-source mark", "single-source marks"),
-        "anonymous-only" => ("anonymous-only mark", "anonymous-only marks"),
-        "circular-sourcing" => ("loop of sources", "loops of sources"),
-        "retracted-basis" => ("retracted basis", "retracted bases"),
-        other => (other, other),
+        FindingKind::Conflict => ("conflict", "conflicts"),
+        FindingKind::Reversal => ("reversal", "reversals"),
+        FindingKind::Silence => ("silence", "silences"),
+        FindingKind::SingleSource => ("single-source mark", "single-source marks"),
+        FindingKind::AnonymousOnly => ("anonymous-only mark", "anonymous-only marks"),
+        FindingKind::CircularSourcing => ("loop of sources", "loops of sources"),
+        FindingKind::RetractedBasis => ("retracted basis", "retracted bases"),
     };
     count(n, one, many)
 }
@@ -337,8 +340,8 @@ mod tests {
         assert_eq!(count(2, "party", "parties"), "2 parties");
         assert_eq!(list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
         assert_eq!(list(&["A".into()]), "A");
-        assert_eq!(finding_count("silence", 1), "1 silence");
-        assert_eq!(finding_count("conflict", 2), "2 conflicts");
+        assert_eq!(finding_count(FindingKind::Silence, 1), "1 silence");
+        assert_eq!(finding_count(FindingKind::Conflict, 2), "2 conflicts");
     }
 
     #[test]
