@@ -209,8 +209,9 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Pull(a) => sync::run(&ctx, a, sync::Way::Pull),
         Command::Search(a) => search::run(&ctx, a),
         Command::Match(a) => matching::run(&ctx, a),
-        Command::Completions(a) => completions::run(&ctx, a),
-        Command::Man(a) => man::run(&ctx, a),
+        // The command tree is handed down, so that neither imports the CLI that names them.
+        Command::Completions(a) => completions::run(&ctx, a, <Cli as clap::CommandFactory>::command()),
+        Command::Man(a) => man::run(&ctx, a, <Cli as clap::CommandFactory>::command()),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),
     }
 }

@@ -564,7 +564,7 @@ fn digest(out: &mut String, d: &Digest) {
         badge(Some(Mark::New)),
         badge(Some(Mark::Changed)).trim_end()
     );
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         let _ = writeln!(out, "<div>\n<h3>{}</h3>\n<ul>", escape(title));
         for (text, id) in lines {
             let id = id.map(|id| format!(" <span class=\"id\">{}</span>", escape(&id))).unwrap_or_default();

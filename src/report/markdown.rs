@@ -245,7 +245,7 @@ pub fn digest(d: &Digest, level: usize) -> String {
         return format!("{}\n", escape(&d.nothing_line()));
     }
     let mut out = format!("{} What changed\n\nFrom {}.\n\n", "#".repeat(level), escape(&d.span()));
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         let _ = writeln!(out, "**{title}**\n");
         for (text, id) in lines {
             let id = id.map(|id| format!(" <sub>{}</sub>", escape(&id))).unwrap_or_default();

@@ -465,7 +465,7 @@ fn digest_into(pen: &Pen, out: &mut String, d: &Digest) {
     }
     let _ = writeln!(out, "{}", pen.paint("WHAT CHANGED", Some(Paint::Bold)));
     pen.wrap(out, "", "", &format!("From {}.", d.span()));
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         pen.wrap(out, "", "", title);
         for (text, id) in lines {
             let text = id.map_or_else(|| text.clone(), |id| format!("{text} [{id}]"));
