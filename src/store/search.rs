@@ -128,7 +128,7 @@ impl Indexer {
             worker.join().expect("the thread making index terms does not panic");
         }
         if self.staging {
-            write_staged(tx).context(|| "updating the full-text index".to_string())?;
+            write_staged(tx)?;
         }
         tx.execute("DELETE FROM search_queue WHERE seq <= ?1", [self.fed])
             .context(|| "updating the full-text index".to_string())?;
@@ -155,27 +155,48 @@ fn stage(tx: &Connection, ready: &mut bool, (kind, record, terms): Made) -> Resu
 }
 
 /// Replaces the index entry of every staged record by its last staged terms, or removes it
-/// when they are none. An entry kept keeps its id; new entries take ids in queue order.
-fn write_staged(tx: &Connection) -> rusqlite::Result<()> {
+/// when they are none. An entry kept keeps its id; new entries take ids in queue order. The
+/// index is then checked to hold an entry for every staged record with terms.
+fn write_staged(tx: &Connection) -> Result<()> {
+    let what = || "updating the full-text index".to_string();
     tx.execute_batch(
         "DELETE FROM temp.search_staged WHERE seq NOT IN (SELECT max(seq) FROM temp.search_staged GROUP BY kind, record);",
-    )?;
+    )
+    .context(what)?;
     // Into an empty index (a new database) there is nothing to replace.
-    if tx.query_row("SELECT EXISTS (SELECT 1 FROM search_record)", [], |r| r.get(0))? {
+    if tx.query_row("SELECT EXISTS (SELECT 1 FROM search_record)", [], |r| r.get(0)).context(what)? {
         tx.execute_batch(
             "DELETE FROM search WHERE rowid IN (SELECT r.id FROM temp.search_staged s \
                  JOIN search_record r ON r.kind = s.kind AND r.record = s.record); \
              DELETE FROM search_record WHERE id IN (SELECT r.id FROM temp.search_staged s \
                  JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NULL);",
-        )?;
+        )
+        .context(what)?;
     }
-    tx.execute_batch(
+    tx.execute(
         "INSERT OR IGNORE INTO search_record (kind, record) \
-             SELECT kind, record FROM temp.search_staged WHERE words IS NOT NULL ORDER BY seq; \
-         INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
-             JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NOT NULL ORDER BY r.id; \
-         DELETE FROM temp.search_staged;",
+             SELECT kind, record FROM temp.search_staged WHERE words IS NOT NULL ORDER BY seq",
+        [],
     )
+    .context(what)?;
+    let written = tx
+        .execute(
+            "INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
+             JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NOT NULL ORDER BY r.id",
+            [],
+        )
+        .context(what)?;
+    let staged: usize = tx
+        .query_row("SELECT count(*) FROM temp.search_staged WHERE words IS NOT NULL", [], |r| r.get(0))
+        .context(what)?;
+    if written != staged {
+        return Err(Error::input(format!(
+            "the full-text index took {written} of the {staged} entries just made for it; nothing was written. \
+             Run `claimtrack verify`, and report this with its output"
+        )));
+    }
+    tx.execute("DELETE FROM temp.search_staged", []).context(what)?;
+    Ok(())
 }
 
 /// Whether records wait to be indexed (rows written with plain SQL since claimtrack last wrote).
