@@ -1051,3 +1051,24 @@ CREATE TRIGGER proposition_merge_reconcile AFTER UPDATE OF merged_into ON propos
 WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       SELECT 'proposition', value FROM json_each(json_array(OLD.merged_into, NEW.merged_into)) WHERE value IS NOT NULL; END;
+
+-- migration 16: triage steps name their event
+
+-- Why: a first reconcile of a large story opens hundreds of thousands of findings; one audit
+-- event per first triage step was a fifth of its time. A reconcile with more than a few
+-- hundred steps of its own logs them in one batch (docs/INTEGRITY.md, section 2), as
+-- `import --bulk` logs records, so a step's event is no longer found by its finding: each
+-- row names the event that logged it (its own `triage` event, or the opening event of its
+-- batch), and windows and `--known-at` read the steps through that column. The steps logged
+-- before name theirs here: the n-th row was logged by the n-th triage event (`verify`
+-- holds them to that order).
+ALTER TABLE finding_triage ADD COLUMN event INTEGER REFERENCES event (seq);
+DROP TRIGGER finding_triage_append_only;
+WITH rows AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM finding_triage),
+     logged AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event WHERE kind = 'triage')
+UPDATE finding_triage SET event = m.event
+FROM (SELECT rows.seq AS row, logged.seq AS event FROM rows JOIN logged ON logged.n = rows.n) AS m
+WHERE m.row = finding_triage.seq;
+CREATE TRIGGER finding_triage_append_only BEFORE UPDATE ON finding_triage
+BEGIN SELECT RAISE(ABORT, 'triage history is append-only'); END;
+CREATE INDEX finding_triage_by_event ON finding_triage (event);
