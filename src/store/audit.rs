@@ -78,7 +78,9 @@ fn batch_in_words(action: &str, body: &Value) -> String {
     let reconcile = action == "triage";
     match serde_json::from_value::<BatchSeal>(body.clone()) {
         Ok(seal) if reconcile => format!("sealed batch {}: {} triage steps by reconcile", seal.opened, seal.count),
-        Err(_) if reconcile => format!("opened batch {}: the triage steps of this reconcile are logged together", body["opens"]),
+        Err(_) if reconcile => {
+            format!("opened batch {}: the triage steps of this reconcile are logged together", body["opens"])
+        }
         Ok(seal) => {
             let kinds: Vec<String> = seal.kinds.iter().map(|(k, s)| format!("{} {k}", s.count)).collect();
             format!("sealed batch {}: {} records imported together ({})", seal.opened, seal.count, kinds.join(", "))

@@ -482,7 +482,14 @@ fn update(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
 }
 
 /// Sets a finding's state, as its triage step (logged beside) says.
-fn set_state(tx: &Connection, id: &str, state: FindingState, note: Option<&str>, by: &str, now: Timestamp) -> Result<()> {
+fn set_state(
+    tx: &Connection,
+    id: &str,
+    state: FindingState,
+    note: Option<&str>,
+    by: &str,
+    now: Timestamp,
+) -> Result<()> {
     tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4, updated = ?5 WHERE id = ?1")
         .and_then(|mut s| s.execute(params![id, state, note, by, now]))
         .context(|| format!("setting the state of finding {id}"))?;
@@ -498,9 +505,11 @@ fn log_step(tx: &Connection, entry: &TriageEntry, action: &str) -> Result<()> {
 
 /// Appends a step to the triage history, naming the event that logged it.
 fn insert_step(tx: &Connection, e: &TriageEntry, event: i64) -> Result<()> {
-    tx.prepare_cached("INSERT INTO finding_triage (finding, state, note, by, at, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .and_then(|mut s| s.execute(params![e.finding, e.state, e.note, e.by, e.at, event]))
-        .context(|| format!("logging the triage of finding {}", e.finding))?;
+    tx.prepare_cached(
+        "INSERT INTO finding_triage (finding, state, note, by, at, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| s.execute(params![e.finding, e.state, e.note, e.by, e.at, event]))
+    .context(|| format!("logging the triage of finding {}", e.finding))?;
     Ok(())
 }
 
@@ -705,9 +714,7 @@ pub fn triage_history(conn: &Connection, id: Option<&str>) -> Result<Vec<TriageE
             "SELECT finding, state, note, by, at FROM finding_triage WHERE (?1 IS NULL OR finding = ?1) ORDER BY seq",
         )
         .context(|| "reading triage".into())?;
-    let rows = stmt
-        .query_map([id], TriageEntry::from_row)
-        .context(|| "reading triage".into())?;
+    let rows = stmt.query_map([id], TriageEntry::from_row).context(|| "reading triage".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading triage".into())
 }
 

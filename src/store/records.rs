@@ -1272,7 +1272,10 @@ const BATCHED_TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at, event FR
 
 /// Every triage row logged in a reconcile's batch, in the order logged: the step as logged
 /// and the batch it names, one row at a time.
-pub fn walk_batched_triage(conn: &Connection, mut visit: impl FnMut(serde_json::Value, i64) -> Result<()>) -> Result<()> {
+pub fn walk_batched_triage(
+    conn: &Connection,
+    mut visit: impl FnMut(serde_json::Value, i64) -> Result<()>,
+) -> Result<()> {
     let what = || "reading the triage steps logged in batches".to_string();
     let mut stmt = conn.prepare(BATCHED_TRIAGE_ROWS).context(what)?;
     let mut rows = stmt.query([]).context(what)?;

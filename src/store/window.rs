@@ -63,7 +63,8 @@ pub fn window_log(conn: &Connection, w: Window) -> Result<WindowLog> {
     for s in in_window(conn, w, &format!("SELECT {SOURCE_COLUMNS} FROM source"), "id", source_row)? {
         sources.push(with_derivations(conn, s)?);
     }
-    let triage = in_window(conn, w, "SELECT finding, state, note, by, at FROM finding_triage", "seq", TriageEntry::from_row)?;
+    let triage =
+        in_window(conn, w, "SELECT finding, state, note, by, at FROM finding_triage", "seq", TriageEntry::from_row)?;
     Ok(WindowLog {
         claims: added("claim")?,
         requests: added("request")?,

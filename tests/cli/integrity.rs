@@ -823,7 +823,9 @@ fn a_reconcile_with_many_steps_logs_them_in_one_batch_and_verifies() {
     let batch = step_batch(&edited, &finding);
     tamper(
         &edited,
-        &format!("DROP TRIGGER finding_triage_append_only; UPDATE finding_triage SET note = 'x' WHERE finding = '{finding}'"),
+        &format!(
+            "DROP TRIGGER finding_triage_append_only; UPDATE finding_triage SET note = 'x' WHERE finding = '{finding}'"
+        ),
     );
     broken(&edited, &[&format!("batch {batch}"), "triage", "edited"]);
     let deleted = many_findings();
