@@ -218,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn bm25_is_a_share_of_the_most_a_text_could_score() {
+        let flat = |_: &Key| 1.0;
+        let q = keys("Kupol drones");
+        assert!((bm25(&q, &keys("Kupol drones"), 2.0, &flat) - 1.0).abs() < 1e-9);
+        let half = bm25(&q, &keys("Kupol factory"), 2.0, &flat);
+        let long = bm25(&q, &keys("Kupol factory near the river in the east of the country"), 2.0, &flat);
+        assert!(half > long && long > 0.0 && half < 1.0, "{half} {long}");
+        assert_eq!(bm25(&q, &keys("tanks"), 2.0, &flat), 0.0);
+    }
+
+    #[test]
     fn numbers_and_names_are_entities() {
         let k = keys("Officials said Kupol built 2000 drones");
         assert!(k.entities.contains(&Key::Stem("kupol".into())));
