@@ -139,15 +139,23 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
         // Words found on a merged proposition are found on the one it was merged into.
         let (profile, merged) = match profile.merged_into.as_deref() {
             Some(into) => match store::proposition_profile(conn, into)? {
-                Some(into) if claim.is_some() => {
-                    (MatchProfile { proposition: into.proposition, status: into.status, verdict: into.verdict, ..profile }, vec![profile.proposition])
-                }
+                Some(into) if claim.is_some() => (
+                    MatchProfile {
+                        proposition: into.proposition,
+                        status: into.status,
+                        verdict: into.verdict,
+                        ..profile
+                    },
+                    vec![profile.proposition],
+                ),
                 Some(into) => (into, vec![profile.proposition]),
                 None => (profile, Vec::new()),
             },
             None => (profile, Vec::new()),
         };
-        let same = scored.iter_mut().find(|m| claim.is_none() && m.claim.is_none() && m.profile.proposition == profile.proposition);
+        let same = scored
+            .iter_mut()
+            .find(|m| claim.is_none() && m.claim.is_none() && m.profile.proposition == profile.proposition);
         match same {
             Some(m) => {
                 m.score = m.score.max(score);

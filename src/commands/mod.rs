@@ -295,7 +295,8 @@ pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &mut Bundle, offer: bool) -> Result
                 crate::report::words::short(&m.profile.text, 60),
                 m.score
             ));
-            if offer && crate::prompt::on_terminal() && crate::prompt::offer(&format!("Use {id} instead of {}?", p.id))? {
+            if offer && crate::prompt::on_terminal() && crate::prompt::offer(&format!("Use {id} instead of {}?", p.id))?
+            {
                 taken.push((p.id.clone(), id.clone()));
             }
         }

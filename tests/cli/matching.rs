@@ -348,7 +348,10 @@ fn match_resolves_a_merged_proposition_to_the_one_it_was_merged_into_and_says_so
     let before = db.json(&["match", words]);
     assert_eq!(before[0]["proposition"], "p-a", "{before}");
     assert!(before[0].get("merged").is_none(), "no key without a merge: {before}");
-    db.ok(&["claim", "add", "--id", "c-q", "--prop", "p-a", "--party", "kupol", "--stance", "affirms", "--source", "s", "--quote", words]);
+    db.ok(&[
+        "claim", "add", "--id", "c-q", "--prop", "p-a", "--party", "kupol", "--stance", "affirms", "--source", "s",
+        "--quote", words,
+    ]);
     db.ok(&["verdict", "set", "p-b", "--rating", "1", "--best", "5", "--worst", "1", "--label", "False"]);
     db.ok(&["proposition", "merge", "p-a", "--into", "p-b", "--reason", "Same matter"]);
     db.ok("reconcile");
@@ -376,7 +379,8 @@ fn match_resolves_a_merged_proposition_to_the_one_it_was_merged_into_and_says_so
     assert!(out.stderr.contains("p-c looks like p-b"), "{}", out.stderr);
 
     // Undone, A is its own result again.
-    outcome(db.cmd().env("CLAIMTRACK_NOW", LATER).args(["proposition", "unmerge", "p-a", "--reason", "Different"])).success();
+    outcome(db.cmd().env("CLAIMTRACK_NOW", LATER).args(["proposition", "unmerge", "p-a", "--reason", "Different"]))
+        .success();
     assert_eq!(db.json(&["match", words])[0]["proposition"], "p-a", "the first logged of p-a and p-c");
 }
 
