@@ -1,8 +1,9 @@
 //! How alike a pasted text and a proposition are, for `match` and the duplicate warning: both
 //! are read as the index reads text (`terms`), each key weighted by how rare it is in the
-//! archive; the score is the IDF-weighted cosine of the two texts' keys, raised by the pairs
+//! archive. `score` is the IDF-weighted cosine of the two texts' keys, raised by the pairs
 //! of adjacent keys they share (a phrase), with what the query shares with the proposition's
-//! tags and parties' names and aliases added. 1.0 is the same words; 0 nothing shared.
+//! tags and parties' names and aliases added; `bm25` is Okapi BM25 on the same 0-to-1 scale.
+//! 1.0 is the same words; 0 nothing shared.
 
 use super::terms::{bigram_chain, cjk_run_len, tokens};
 use std::collections::{HashMap, HashSet};
