@@ -1,7 +1,7 @@
 //! The report model: the summary an editor reads first, then for each proposition who says
 //! what, read where and resting on what, its findings and its dates; the stance matrix; the
 //! sources and parties named, with their notes. Built from one reading of the record
-//! ([`Outcome`]) and the records' names, titles and notes: it never decides on its own what
+//! ([`crate::reconcile::Outcome`]) and the records' names, titles and notes: it never decides on its own what
 //! counts. Rendered by one module per format, so every format says the same thing.
 
 mod build;
