@@ -1051,3 +1051,13 @@ CREATE TRIGGER proposition_merge_reconcile AFTER UPDATE OF merged_into ON propos
 WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       SELECT 'proposition', value FROM json_each(json_array(OLD.merged_into, NEW.merged_into)) WHERE value IS NOT NULL; END;
+
+-- migration 16: a replica's desk role
+
+-- Why: a write the replica's desk role may not push (a logger's triage step, verdict, setting
+-- or retraction; anything of a viewer's) was accepted here and then refused at every push, and
+-- since a push is all or nothing it blocked every later push of the replica. The replica notes
+-- the role it has on the desk, at clone and at every sync, and refuses such a write before it
+-- is written (docs/DESK.md, section 3). NULL: not known yet (a replica cloned before this
+-- migration), until its next sync.
+ALTER TABLE desk_replica ADD COLUMN role TEXT CHECK (role IN ('viewer', 'logger', 'editor'));

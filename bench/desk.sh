@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The desk's benchmark (docs/DESK.md, issue 26): on one generated story of N claims,
-#   * `import --bulk` of the story's JSON Lines into a new file (the reference),
+#   * `import --bulk` of the story's JSON Lines into a new file (the reference): the new
+#     replica of an empty desk, which then pushes the story (a replica of an empty desk is a
+#     new claimtrack file plus its one desk_replica row),
 #   * `clone` of a desk holding the same records into a new replica (and its peak memory),
 #   * `sync` of that replica with nothing to move,
 #   * `push` of one new claim.
@@ -8,6 +10,7 @@
 #   bench/desk.sh [N]              default 100000
 #   BENCH_PG=URL bench/desk.sh     the server, as a role that may create databases
 #                                  (default postgres://root@127.0.0.1/test)
+#   BENCH_KEEP=1 bench/desk.sh     keep the files and the desk, and say where they are
 #
 # Needs: cargo, psql, /usr/bin/time (GNU). Prints one Markdown table.
 set -euo pipefail
@@ -18,7 +21,11 @@ DB=ct_bench_desk_$$
 HOST=${PG#*://}
 DESK="${PG%%://*}://${HOST%%/*}/$DB"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"; psql -q "$PG" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+if [ -n "${BENCH_KEEP:-}" ]; then
+    trap 'echo "kept: $WORK and the desk $DESK" >&2' EXIT
+else
+    trap 'rm -rf "$WORK"; psql -q "$PG" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+fi
 
 cargo build --release --quiet --bin claimtrack --example gen
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
@@ -33,13 +40,12 @@ measure() {
 }
 
 "$GEN" --claims "$N" --seed 1 > "$WORK/story.jsonl"
-read -r import_s import_kib < <(measure "$CT" --db "$WORK/bulk.db" -q import --bulk "$WORK/story.jsonl")
 
-# The desk, filled from a replica that imported the same story.
+# The desk, filled from a replica that imported the story (the reference import).
 psql -q "$PG" -c "CREATE DATABASE $DB"
 "$CT" -q desk init "$DESK"
 "$CT" -q clone "$DESK" "$WORK/seed.db"
-"$CT" --db "$WORK/seed.db" -q import --bulk "$WORK/story.jsonl"
+read -r import_s import_kib < <(measure "$CT" --db "$WORK/seed.db" -q import --bulk "$WORK/story.jsonl")
 read -r push_all_s push_all_kib < <(measure "$CT" --db "$WORK/seed.db" -q push)
 
 read -r clone_s clone_kib < <(measure "$CT" -q clone "$DESK" "$WORK/replica.db")
@@ -54,6 +60,7 @@ party=$("$CT" --db "$WORK/replica.db" party list --format csv | sed -n 2p | cut 
 source=$("$CT" --db "$WORK/replica.db" source list --format csv | sed -n 2p | cut -d, -f1)
 "$CT" --db "$WORK/replica.db" -q claim add --id bench-one --prop "$prop" --party "$party" --stance denies --source "$source" >/dev/null
 read -r push_one_s _ < <(measure "$CT" --db "$WORK/replica.db" -q push)
+read -r pull_one_s _ < <(measure "$CT" --db "$WORK/seed.db" -q sync)
 entries=$(psql -At "$DESK" -c "SELECT count(*) FROM desk_log")
 
 ratio=$(python3 -c "print(f'{$clone_s / $import_s:.2f}')")
@@ -67,4 +74,5 @@ cat <<EOF
 | \`clone\` of the desk | $clone_s (${ratio}x the import) | $((clone_kib / 1024)) MiB |
 | \`sync\` with nothing to move (median of 3) | $sync_s | |
 | \`push\` of one claim | $push_one_s | |
+| \`sync\` pulling that claim (in the first replica) | $pull_one_s | |
 EOF
