@@ -115,8 +115,20 @@ pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> R
         let last_event = replica::last_event(stx)?;
         let mut tx = desk.client.transaction().context(|| format!("starting a push to {url}"))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&DESK_LOCK]).context(|| "waiting for the desk".into())?;
-        let mut sender =
-            Sender { tx, have: r.role, user: &user, url: &url, chunk: Vec::new(), moved: Moved::default() };
+        let tail: i64 = tx
+            .query_one("SELECT coalesce(max(seq), 0) FROM desk_log", &[])
+            .context(|| "reading the end of the desk log".into())?
+            .get(0);
+        let mut sender = Sender {
+            tx,
+            have: r.role,
+            user: &user,
+            url: &url,
+            chunk: Vec::new(),
+            moved: Moved::default(),
+            aligned: HashSet::new(),
+            last_seq: 0,
+        };
         walk_unpushed(stx, r.pushed, |entry| {
             sender.chunk.push(entry);
             if sender.chunk.len() >= CHUNK {
@@ -125,13 +137,18 @@ pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> R
             Ok(())
         })?;
         sender.flush(stx)?;
-        let Sender { tx, moved, .. } = sender;
+        let Sender { tx, moved, last_seq, .. } = sender;
         if dry_run {
             tx.rollback().context(|| "rolling back the dry run".into())?;
         } else {
             tx.commit().context(|| format!("committing the push to {url}"))?;
         }
         replica::note_pushed(stx, last_event, &[])?;
+        // Pulled up to the desk's end before this push, the replica holds everything up to
+        // its last entry (the lock made them consecutive): the next pull need not read them.
+        if tail == r.pulled && last_seq > tail {
+            replica::note_pulled(stx, last_seq, 1, 0)?;
+        }
         Ok(moved)
     })?;
     Ok(Pushed { moved })
@@ -145,6 +162,11 @@ struct Sender<'t, 'a> {
     url: &'a str,
     chunk: Vec<Entry>,
     moved: Moved,
+    /// Records in conflict whose copy here reads as the desk's: their corrections in this
+    /// push only brought it in line, and are not sent.
+    aligned: HashSet<String>,
+    /// The desk seq of the last entry inserted (0: none).
+    last_seq: i64,
 }
 
 impl Sender<'_, '_> {
@@ -200,6 +222,8 @@ impl Sender<'_, '_> {
                         noted: now.clone(),
                     },
                 )?,
+                // The record's copy brought in line by this push's corrections of it.
+                None if e.kind == "correction" && self.aligned.contains(&e.id) => {}
                 None if e.kind == "correction" => match replica::conflict_over(stx, &e.id)? {
                     None => send.push(e),
                     // A correction of a record the desk holds in another version: it resolves
@@ -209,6 +233,7 @@ impl Sender<'_, '_> {
                         true => {
                             replica::clear_conflict(stx, &c.kind, &c.record)?;
                             self.moved.resolved.push(format!("{} {}", c.kind, c.record));
+                            self.aligned.insert(c.record);
                         }
                         false => self.conflict(
                             stx,
@@ -286,6 +311,7 @@ impl Sender<'_, '_> {
         for row in rows {
             let h = held_row(&row);
             self.moved.count(&h.kind);
+            self.last_seq = self.last_seq.max(h.desk_seq);
             replica::hold(stx, &h)?;
             replica::clear_conflict(stx, &h.kind, &h.record)?;
         }

@@ -96,35 +96,29 @@ pub fn note_role(tx: &Connection, role: Option<Role>) -> Result<()> {
 pub fn refuse_beyond_role(tx: &Connection, r: &Replica, after: i64) -> Result<()> {
     let Some(role) = r.role.filter(|role| *role < Role::Editor) else { return Ok(()) };
     let refuse = |needed: Role, what: String| Err(crate::desk::refusal(&r.user, &r.url, Some(role), needed, &what));
-    let mut refused = Ok(());
+    // The first refusal ends the walk.
     walk_unpushed(tx, after, |e| {
-        if refused.is_err() {
-            return Ok(());
-        }
         if e.kind == "batch" {
-            if e.body.get("opens").is_some() {
-                refused = match editors_record_in_batch(tx, e.seq)? {
-                    Some((kind, id)) => refuse(Role::Editor, format!("importing {kind} {id}")),
-                    None if role < Role::Logger && batch_has_records(tx, e.seq)? => {
-                        refuse(Role::Logger, "importing records".into())
-                    }
-                    None => Ok(()),
-                };
+            if e.body.get("opens").is_none() {
+                return Ok(());
             }
-            return Ok(());
+            return match editors_record_in_batch(tx, e.seq)? {
+                Some((kind, id)) => refuse(Role::Editor, format!("importing {kind} {id}")),
+                None if role < Role::Logger && batch_has_records(tx, e.seq)? => {
+                    refuse(Role::Logger, "importing records".into())
+                }
+                None => Ok(()),
+            };
         }
         let Some(entry) = Entry::of_event(&e) else { return Ok(()) };
-        let what = format!("writing {} {}", entry.kind, entry.id);
-        refused = if role < entry.needs() {
-            refuse(entry.needs(), what)
+        if role < entry.needs() {
+            refuse(entry.needs(), format!("writing {} {}", entry.kind, entry.id))
         } else if entry.kind == "correction" && pushed_by_another(tx, &entry.id, &r.user)? {
             Err(crate::desk::others_record_refusal(&r.user, &r.url, &entry.id, &format!("correcting {}", entry.id)))
         } else {
             Ok(())
-        };
-        Ok(())
-    })?;
-    refused
+        }
+    })
 }
 
 /// A verdict or retraction (an editor's records) the batch opened by event `seq` wrote.

@@ -698,6 +698,8 @@ fn a_conflict_resolved_by_correct_or_a_new_id_lets_every_sync_complete() {
 
     // The party is the same: b corrects its version to read as the desk's (a logger may,
     // though ana pushed it: the correction brings b's copy in line and is not pushed).
+    // In two steps: the push sees where they end.
+    b.ok(&["correct", "kupol", "--set", "name=Kupol (Izhevsk)", "--reason", "closer"]);
     b.ok(&["correct", "kupol", "--set", "name=IEMZ Kupol", "--reason", "as the desk has it"]);
     // The claim is another: b logs its quote under a new id, and its copy of c-kupol as the desk's.
     b.ok(&[
