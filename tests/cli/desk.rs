@@ -700,7 +700,13 @@ fn a_conflict_resolved_by_correct_or_a_new_id_lets_every_sync_complete() {
     // though ana pushed it: the correction brings b's copy in line and is not pushed).
     // In two steps: the push sees where they end.
     b.ok(&["correct", "kupol", "--set", "name=Kupol (Izhevsk)", "--reason", "closer"]);
-    b.ok(&["correct", "kupol", "--set", "name=IEMZ Kupol", "--reason", "as the desk has it"]);
+    let later = b
+        .process()
+        .env("CLAIMTRACK_NOW", "2025-10-01T12:05:00Z")
+        .args(["correct", "kupol", "--set", "name=IEMZ Kupol", "--reason", "as the desk has it"])
+        .output()
+        .unwrap();
+    assert!(later.status.success(), "{}", String::from_utf8_lossy(&later.stderr));
     // The claim is another: b logs its quote under a new id, and its copy of c-kupol as the desk's.
     b.ok(&[
         "claim",
