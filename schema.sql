@@ -1052,7 +1052,18 @@ WHEN EXISTS (SELECT 1 FROM reconcile_state)
 BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
       SELECT 'proposition', value FROM json_each(json_array(OLD.merged_into, NEW.merged_into)) WHERE value IS NOT NULL; END;
 
--- migration 16: a replica's desk role
+-- migration 16: one order for findings
+
+-- Why: `reconcile` and `findings` listed findings in two orders (kind in declaration order
+-- in one, by name in the other). The one order (`Finding::sort`; `IN_ORDER` in
+-- store/findings.rs is the same in SQL, and a test holds this index's expression to it) is:
+-- most severe first, then proposition, kind as declared (conflicts first), the parties (as
+-- the stored JSON text) and id, so that the silences of one proposition are listed by party,
+-- not by the hash their ids are made of. A new finding kind rebuilds this index.
+DROP INDEX finding_in_order;
+CREATE INDEX finding_in_order ON finding (state, (CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END), proposition, (CASE kind WHEN 'conflict' THEN 0 WHEN 'reversal' THEN 1 WHEN 'silence' THEN 2 WHEN 'single-source' THEN 3 WHEN 'anonymous-only' THEN 4 WHEN 'circular-sourcing' THEN 5 WHEN 'retracted-basis' THEN 6 ELSE 7 END), parties, id);
+
+-- migration 17: a replica's desk role
 
 -- Why: a write the replica's desk role may not push (a logger's triage step, verdict, setting
 -- or retraction; anything of a viewer's) was accepted here and then refused at every push, and

@@ -137,7 +137,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             present
                 .findings
                 .extend(changes.cleared.iter().map(|f| Finding { state: FindingState::Cleared, ..f.clone() }));
-            reconcile::sort_findings(&mut present.findings);
+            crate::model::Finding::sort(&mut present.findings);
             for p in present.findings.iter().filter_map(|f| f.proposition.as_ref()) {
                 if let Some(status) = store::stored_status(tx, p)? {
                     present.status.insert(p.clone(), status);

@@ -18,6 +18,9 @@ pub enum Error {
     Io { context: String, source: std::io::Error },
     /// The desk (PostgreSQL) refused or could not be reached: exit 1, with what we were doing.
     Desk { context: String, source: postgres::Error },
+    /// A stored value claimtrack cannot read: exit 1. Kept whole so that `export` can copy
+    /// the row as it is stored instead of stopping.
+    Unreadable(Unreadable),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -74,6 +77,7 @@ impl fmt::Display for Error {
                 _ => write!(f, "{context}: {source}"),
             },
             Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Unreadable(row) => row.fmt(f),
             Error::Desk { context, source } => match source.as_db_error() {
                 Some(db) => write!(f, "{context}: the desk says: {}", db.message()),
                 None if source.is_closed() => {
@@ -99,7 +103,7 @@ impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|source| match unreadable(&source) {
             // The row says more than "what we were doing" could.
-            Some(row) => Error::Input(row.to_string()),
+            Some(row) => Error::Unreadable(row.clone()),
             None => Error::Sql { context: what(), source },
         })
     }
@@ -107,7 +111,7 @@ impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
 
 /// A stored value claimtrack cannot read, as it was changed behind claimtrack's back (a
 /// date that is not a date, a word outside a vocabulary): where it is, and why.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Unreadable {
     pub table: &'static str,
     /// The row's id (a link's "FROM REL TO").

@@ -31,6 +31,8 @@ pub mod matching;
 pub mod model;
 /// Tables, JSON and CSV on stdout.
 pub mod output;
+/// The phrases the reconciler and the reports share: lists, stances and dates in words.
+pub mod phrases;
 /// Progress bars for long imports and reconciles.
 pub mod progress;
 /// Questions at the terminal: picking by name, checked values, confirmation.

@@ -485,6 +485,11 @@ pub fn format_of(path: &std::path::Path) -> Option<Format> {
     }
 }
 
+/// The terminal's width when stdout is one, else `default`.
+pub fn terminal_width_or(default: usize) -> usize {
+    terminal_size::terminal_size_of(std::io::stdout()).map_or(default, |(w, _)| usize::from(w.0)).max(40)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,9 @@
 //! knowledge, for the morning meeting.
 
 use super::Ctx;
-use crate::analysis::{self, Span};
+use crate::analysis;
 use crate::date::{Date, When};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::{self, Format};
 use crate::report::{markdown, terminal};
 
@@ -34,7 +34,7 @@ const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Json];
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("changes", FORMATS)?;
-    let span = span(a.since, a.until, "--until")?;
+    let span = super::span(a.since, a.until, "--until")?;
     let mut store = ctx.open_for_read()?;
     let chosen = super::chosen_propositions(&store, "--prop", &a.props)?;
     let as_of = span.until.map_or_else(Date::today, |t| t.date());
@@ -43,26 +43,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         Format::Json => output::json(&mut std::io::stdout().lock(), &digest),
         Format::Markdown => output::print(&markdown::digest(&digest, 1)),
         _ => output::print(&terminal::digest(&digest, ctx.report_width())),
-    }
-}
-
-/// The window `--since` and `--until` (as `flag`) give: from the first moment of one to the
-/// last of the other. An end before the start is a usage error, and so is a `--since` after
-/// now when there is no end: the same for `changes`, `report`, `history` and `findings`.
-pub fn span(since: When, until: Option<When>, flag: &str) -> Result<Span> {
-    let span = Span { since: since.start(), until: until.map(|u| u.end()) };
-    let now = crate::date::Timestamp::now();
-    match span.until {
-        Some(end) if end < span.since => Err(Error::Usage(format!(
-            "{flag} ({}) is before --since ({}); give a {flag} after the --since, or leave it out for now",
-            end.human(),
-            span.since.human()
-        ))),
-        None if now < span.since => Err(Error::Usage(format!(
-            "--since ({}) is after now ({}); give a --since in the past",
-            span.since.human(),
-            now.human()
-        ))),
-        _ => Ok(span),
     }
 }

@@ -4,7 +4,7 @@
 use super::{add, not_found, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::{Date, When};
 use crate::error::{Error, Result};
-use crate::model::{Bundle, Claim, Confidence, Grade, Logged, Stance};
+use crate::model::{Bundle, Claim, ClaimRow, Confidence, Grade, Logged, Stance};
 use crate::prompt::Choice;
 use crate::store::{self, ClaimFilter};
 use crate::{output, prompt};
@@ -226,25 +226,10 @@ fn pick(prompt: &str, known: &[Choice], kind: &str) -> Result<String> {
 
 const COLUMNS: &[&str] =
     &["id", "date", "proposition", "party", "stance", "source", "via", "confidence", "quote", "retracted"];
-const LIST_FIELDS: &[&str] = &[
-    "id",
-    "proposition",
-    "party",
-    "stance",
-    "source",
-    "via",
-    "stated",
-    "quote",
-    "note",
-    "confidence",
-    "grade",
-    "basis",
-    "logged_by",
-    "recorded",
-    "date",
-    "date_basis",
-    "retracted",
-];
+/// A claim as listed or shown: its fields as logged, then what the reading adds (`ClaimRow`).
+fn list_fields() -> Vec<&'static str> {
+    Claim::FIELDS.iter().chain(ClaimRow::READ_FIELDS).copied().collect()
+}
 
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
@@ -267,13 +252,13 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
                 until: a.until.map(|w| w.date()),
             };
             let claims = store::claims(store.conn(), &filter)?;
-            output::list(&claims, format, COLUMNS, LIST_FIELDS, ctx.table_width())
+            output::list(&claims, format, COLUMNS, &list_fields(), ctx.table_width())
         }
         Command::Show { id } => {
             let format = ctx.format("claim show", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let claim = store::claim(store.conn(), &id)?.ok_or_else(|| not_found(&store, Claim::KIND, &id))?;
-            output::show(&claim, format, LIST_FIELDS, ctx.table_width())
+            output::show(&claim, format, &list_fields(), ctx.table_width())
         }
     }
 }

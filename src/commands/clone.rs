@@ -33,13 +33,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     crate::clock::act_as(&desk.user);
     let here = Ctx { db: path.clone(), db_on_command_line: true, format: None, quiet: ctx.quiet, width: ctx.width };
     let moved = here.write(false, |tx| desk::clone_into(tx, &mut desk))?;
-    super::sync::report_problems(ctx, &moved);
+    super::report_problems(ctx, &moved);
     ctx.say(format!(
         "cloned {} into {}: {}{}; it syncs as {}",
         desk.url,
         path.display(),
         desk::entry::in_words(&moved.counts),
-        super::sync::from_people(&moved),
+        super::from_people(&moved),
         desk.user
     ));
     Ok(())

@@ -5,10 +5,8 @@
 //! the database (the one --db on the line being completed names, else the usual one).
 
 use super::Ctx;
-use crate::cli::Cli;
 use crate::error::{Context, Result};
 use crate::store;
-use clap::CommandFactory;
 use clap_complete::Shell;
 use std::io::Write;
 
@@ -46,11 +44,11 @@ const ID_FLAGS: &[(&str, &str)] = &[
     ("derived-from", "source"),
 ];
 
-pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, a: Args, app: clap::Command) -> Result<()> {
     ctx.no_format("completions")?;
     let shell: Shell = a.shell.parse().expect("clap allows only known shells");
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut visible(), "claimtrack", &mut script);
+    clap_complete::generate(shell, &mut visible(app), "claimtrack", &mut script);
     let script = String::from_utf8(script).expect("completion scripts are UTF-8");
     let script = match shell {
         Shell::Zsh => zsh(&script),
@@ -74,8 +72,7 @@ pub fn run_ids(ctx: &Ctx, a: IdsArgs) -> Result<()> {
 }
 
 /// The command tree without its hidden commands, which clap_complete would offer.
-fn visible() -> clap::Command {
-    let full = Cli::command();
+fn visible(full: clap::Command) -> clap::Command {
     let mut shown = clap::Command::new("claimtrack").version(env!("CARGO_PKG_VERSION"));
     for arg in full.get_arguments() {
         shown = shown.arg(arg.clone());

@@ -4,7 +4,7 @@ use super::{Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};
-use crate::model::check_url;
+use crate::model::{self, Bundle};
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -49,14 +49,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Set { key, value } => {
             ctx.no_format("config set")?;
-            known(&key)?;
-            if key == "org.url" {
-                check_url(&value).map_err(|why| Error::input(format!("org.url: {why}")))?;
-            }
-            if !crate::text::has_visible(&value) {
-                return Err(Error::input(format!("{key}: the value has no visible character; give some text")));
-            }
-            ctx.write(false, |tx| store::set_setting(tx, &key, &value, &clock::user(), Timestamp::now()))?;
+            let setting = model::Setting { key, value, logged_by: clock::user(), recorded: Timestamp::now() };
+            let (key, value) = (setting.key.clone(), setting.value.clone());
+            let bundle = Bundle { settings: vec![setting], ..Bundle::default() };
+            ctx.write(false, |tx| store::apply(tx, bundle, "set", store::Refs::Ids, &|_, _, f| f.to_string()))?;
             ctx.say(format!("{key} = {value}"));
             Ok(())
         }

@@ -141,7 +141,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     println!("last sync: {}", s.last_sync.as_deref().unwrap_or("never"));
     println!("conflicts: {}", s.conflicts.len());
     for c in &s.conflicts {
-        println!("{}", super::sync::conflict_line(c));
+        println!("{}", super::conflict_line(c));
     }
     Ok(())
 }

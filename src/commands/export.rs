@@ -1,14 +1,13 @@
 //! `claimtrack export`: the whole database as a bundle, or in the formats others read.
 
 use super::Ctx;
-use crate::date::Date;
+use crate::analysis::{self, Reading, Scope, When};
 use crate::error::{Error, Result};
 use crate::export::{claimreview, prov};
 use crate::interchange::write;
 use crate::model::{Claim, Finding, Logged, Party, RecordKind, Source, Story};
 use crate::output::{self, Format};
-use crate::reconcile;
-use crate::store;
+use crate::store::{self, Store};
 
 /// Write every record, retracted ones included. `--format json` (the default) writes the
 /// bundle (docs/FORMAT.md): exporting, importing into an empty database and exporting again
@@ -55,26 +54,89 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             "--what goes with --format csv, and --format csv needs --what claims|parties|sources|findings".into(),
         ));
     }
-    let store = ctx.open_for_read()?;
-    let story = store::story(store.conn())?;
+    let mut store = ctx.open_for_read()?;
     let mut out = Vec::new();
+    if matches!(format, Format::Json | Format::Jsonl) {
+        bundle(ctx, store.conn(), format, &mut out)?;
+    } else {
+        derived(ctx, &mut store, format, a.what, a.draft, &mut out).map_err(|e| match e {
+            Error::Unreadable(cell) => {
+                Error::input(format!("{cell}; `claimtrack export --format json` copies such a row as it is stored"))
+            }
+            other => other,
+        })?;
+    }
+    a.to.write(&String::from_utf8(out).expect("exports are UTF-8"), &ctx.db)?;
+    if let Some(path) = &a.to.output {
+        ctx.say(format!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// The bundle as JSON or JSON Lines. A value claimtrack cannot read does not stop it: the
+/// row is written with the value as it is stored, and a warning says where, so that the
+/// file holds everything and an import names the value to mend.
+fn bundle(ctx: &Ctx, conn: &rusqlite::Connection, format: Format, out: &mut Vec<u8>) -> Result<()> {
+    let (bundle, rescued) = match store::bundle(conn) {
+        Ok(bundle) => (bundle, Vec::new()),
+        Err(Error::Unreadable(_)) => store::rescue_bundle(conn)?,
+        Err(other) => return Err(other),
+    };
+    let fix = |record: &mut serde_json::Value| {
+        if let Some(kind) = record.get("type").and_then(|t| t.as_str()).and_then(|t| t.parse().ok()) {
+            store::restore(kind, record, &rescued);
+        }
+    };
+    if format == Format::Jsonl {
+        write::jsonl(out, bundle, fix)?;
+    } else if rescued.is_empty() {
+        output::json(out, &bundle)?;
+    } else {
+        let mut doc = serde_json::to_value(&bundle).expect("bundles serialise");
+        for kind in RecordKind::TABLED {
+            for record in doc.get_mut(kind.plural()).and_then(|l| l.as_array_mut()).into_iter().flatten() {
+                store::restore(kind, record, &rescued);
+            }
+        }
+        output::json(out, &doc)?;
+    }
+    for r in &rescued {
+        ctx.say(format!(
+            "warning: {}: exported as it is stored ({}); an import of the file refuses it until the value is mended there",
+            r.cell, r.stored
+        ));
+    }
+    Ok(())
+}
+
+/// The formats built from the reading of the story (the one `Outcome` every view reads, with
+/// its stored triage): CSV tables, ClaimReview, PROV.
+fn derived(
+    ctx: &Ctx,
+    store: &mut Store,
+    format: Format,
+    what: Option<What>,
+    draft: bool,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let Reading { story, outcome } = analysis::read(store, Scope::Story, When::default(), &mut |_, _| {})?;
+    let conn = store.conn();
     match format {
-        Format::Jsonl => write::jsonl(&mut out, store::bundle(store.conn())?)?,
-        Format::Csv => match a.what.expect("checked above") {
-            What::Claims => claims_csv(&mut out, store.conn(), story)?,
-            What::Parties => write::records::<Party>(&mut out, &story.parties)?,
-            What::Sources => write::records::<Source>(&mut out, &story.sources)?,
+        Format::Csv => match what.expect("checked above") {
+            What::Claims => claims_csv(out, conn, story)?,
+            What::Parties => write::records::<Party>(out, &story.parties)?,
+            What::Sources => write::records::<Source>(out, &story.sources)?,
             What::Findings => {
-                let findings = store::findings(store.conn())?;
-                write::fields(&mut out, &findings, Finding::FIELDS)?
+                let findings = store::findings(conn)?;
+                write::fields(out, &findings, Finding::FIELDS)?
             }
         },
         Format::Claimreview => {
-            let settings = store::settings(store.conn())?;
+            let settings = store::settings(conn)?;
             let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
             let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
             let missing = claimreview::missing(&story, &org);
-            if !a.draft {
+            if !draft {
                 if let Some(first) = missing.first() {
                     return Err(Error::input(format!(
                         "nothing fit to publish: {first}{}; or give --draft to write it anyway",
@@ -82,19 +144,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
                     )));
                 }
             }
-            let outcome = reconcile::reconcile(&story, Date::today(), None);
             let (doc, warnings) = claimreview::document(&story, &outcome, &org);
             for w in missing.iter().chain(&warnings) {
                 ctx.say(format!("warning: {w}"));
             }
-            output::json(&mut out, &doc)?
+            output::json(out, &doc)?
         }
-        Format::Prov => output::json(&mut out, &prov::document(&story))?,
-        _ => output::json(&mut out, &store::bundle(store.conn())?)?,
-    }
-    a.to.write(&String::from_utf8(out).expect("exports are UTF-8"), &ctx.db)?;
-    if let Some(path) = &a.to.output {
-        ctx.say(format!("wrote {}", path.display()));
+        _ => output::json(out, &prov::document(&story))?,
     }
     Ok(())
 }

@@ -109,7 +109,7 @@ fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     let party = resolve_flag(&store, "party", "--party", a.party.clone())?;
     let ids = match a.since {
         Some(since) => {
-            let span = super::changes::span(since, None, "--until")?;
+            let span = super::span(since, None, "--until")?;
             Some(store::findings_changed(store.conn(), store::Window::between(store.conn(), span.since, None)?)?)
         }
         None => None,

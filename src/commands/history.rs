@@ -77,7 +77,7 @@ fn pushed_by(conn: &rusqlite::Connection, e: &audit::Event, record: Option<&str>
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("history", DATA_FORMATS)?;
-    let span = a.since.map(|since| super::changes::span(since, a.until, "--until")).transpose()?;
+    let span = a.since.map(|since| super::span(since, a.until, "--until")).transpose()?;
     let store = ctx.open_for_read()?;
     let filter = EventFilter {
         record: a.id,

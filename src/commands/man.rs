@@ -1,9 +1,7 @@
 //! `claimtrack man`: the manual page, generated from the same definitions as --help.
 
 use super::Ctx;
-use crate::cli::Cli;
 use crate::error::{Context, Result};
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -17,18 +15,18 @@ pub struct Args {
     dir: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, a: Args, app: clap::Command) -> Result<()> {
     ctx.no_format("man")?;
     match a.dir {
         Some(dir) => {
-            clap_mangen::generate_to(Cli::command(), &dir)
+            clap_mangen::generate_to(app, &dir)
                 .context(|| format!("writing the manual pages into {}", dir.display()))?;
             ctx.say(format!("wrote the manual pages into {}", dir.display()));
             Ok(())
         }
         None => {
             let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page).context(|| "rendering the manual page".into())?;
+            clap_mangen::Man::new(app).render(&mut page).context(|| "rendering the manual page".into())?;
             std::io::stdout().lock().write_all(&page).context(|| "writing the manual page".into())
         }
     }

@@ -151,13 +151,13 @@ impl Ctx {
 
     /// The width tables are fitted to: --width, else the terminal's, else 100.
     pub fn table_width(&self) -> usize {
-        self.width.unwrap_or_else(|| report::terminal_width_or(100))
+        self.width.unwrap_or_else(|| output::terminal_width_or(100))
     }
 
     /// The width the terminal report and the matrix are fitted to: --width, else the
     /// terminal's, else 80.
     pub fn report_width(&self) -> usize {
-        self.width.unwrap_or_else(|| report::terminal_width_or(crate::report::terminal::DEFAULT_WIDTH))
+        self.width.unwrap_or_else(|| output::terminal_width_or(crate::report::terminal::DEFAULT_WIDTH))
     }
 
     /// A message for the person at the terminal: stderr, unless --quiet.
@@ -209,8 +209,9 @@ pub fn run(cli: Cli, db_on_command_line: bool) -> Result<()> {
         Command::Pull(a) => sync::run(&ctx, a, sync::Way::Pull),
         Command::Search(a) => search::run(&ctx, a),
         Command::Match(a) => matching::run(&ctx, a),
-        Command::Completions(a) => completions::run(&ctx, a),
-        Command::Man(a) => man::run(&ctx, a),
+        // The command tree is handed down, so that neither imports the CLI that names them.
+        Command::Completions(a) => completions::run(&ctx, a, <Cli as clap::CommandFactory>::command()),
+        Command::Man(a) => man::run(&ctx, a, <Cli as clap::CommandFactory>::command()),
         Command::CompleteIds(a) => completions::run_ids(&ctx, a),
     }
 }
@@ -347,3 +348,59 @@ fn chosen_propositions(store: &Store, flag: &str, props: &[String]) -> Result<Ve
 
 /// The formats lists and shows speak.
 const DATA_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Csv];
+
+/// The window `--since` and `--until` (as `flag`) give: from the first moment of one to the
+/// last of the other. An end before the start is a usage error, and so is a `--since` after
+/// now when there is no end: the same for `changes`, `report`, `history` and `findings`.
+pub fn span(since: Moment, until: Option<Moment>, flag: &str) -> Result<analysis::Span> {
+    let span = analysis::Span { since: since.start(), until: until.map(|u| u.end()) };
+    let now = crate::date::Timestamp::now();
+    match span.until {
+        Some(end) if end < span.since => Err(Error::Usage(format!(
+            "{flag} ({}) is before --since ({}); give a {flag} after the --since, or leave it out for now",
+            end.human(),
+            span.since.human()
+        ))),
+        None if now < span.since => Err(Error::Usage(format!(
+            "--since ({}) is after now ({}); give a --since in the past",
+            span.since.human(),
+            now.human()
+        ))),
+        _ => Ok(span),
+    }
+}
+
+/// " from 2 people" (nothing when nothing moved).
+pub fn from_people(m: &crate::desk::Moved) -> String {
+    match m.people.len() {
+        0 => String::new(),
+        1 => format!(" from {}", m.people.iter().next().expect("one")),
+        n => format!(" from {n} people"),
+    }
+}
+
+/// Each conflict, refusal and resolved conflict, one line each, on stderr.
+pub fn report_problems(ctx: &Ctx, m: &crate::desk::Moved) {
+    for c in &m.conflicts {
+        ctx.say(conflict_line(c));
+    }
+    for r in &m.refused {
+        ctx.say(format!("refused: {r}"));
+    }
+    for r in &m.resolved {
+        ctx.say(format!("resolved: the conflict over {r} (it reads here as on the desk)"));
+    }
+}
+
+/// A conflict in one line, with both versions.
+pub fn conflict_line(c: &crate::store::replica::Conflict) -> String {
+    let by = c.pushed_by.as_deref().map(|p| format!(" (pushed by {p})")).unwrap_or_default();
+    let what = if c.direction == "push" { "not pushed" } else { "not pulled" };
+    format!(
+        "conflict: {} {} is on the desk with other content; {what}. yours: {} | the desk's{by}: {} (resolve it: correct yours until it reads as the desk's; if they are different records, log yours under a new id first)",
+        c.kind,
+        c.record,
+        crate::store::audit::canonical(&c.ours),
+        crate::store::audit::canonical(&c.theirs)
+    )
+}

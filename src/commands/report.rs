@@ -1,6 +1,6 @@
 //! `claimtrack report`: the editor's page, in the terminal, Markdown, HTML or JSON.
 
-use super::{changes, Ctx, When};
+use super::{Ctx, When};
 use crate::analysis::{self, Scope};
 use crate::date::When as Moment;
 use crate::error::Result;
@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // database of a million claims, and reads them as the whole story does.
     let scope = if chosen.is_empty() { Scope::Story } else { Scope::Propositions(&chosen) };
     // Checked before anything is read: an --until (here --known-at) before --since.
-    let span = a.since.map(|since| changes::span(since, a.when.known_at, "--known-at")).transpose()?;
+    let span = a.since.map(|since| super::span(since, a.when.known_at, "--known-at")).transpose()?;
     let reading = analysis::read(&mut store, scope, a.when.into(), &mut |_, _| {})?;
     let mut report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &chosen)
         .with_title(store::setting(store.conn(), "report.title")?);
@@ -61,9 +61,4 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         ctx.say(format!("wrote the {} report to {}", format.name(), path.display()));
     }
     Ok(())
-}
-
-/// The terminal's width when stdout is one, else `default`.
-pub fn terminal_width_or(default: usize) -> usize {
-    terminal_size::terminal_size_of(std::io::stdout()).map_or(default, |(w, _)| usize::from(w.0)).max(40)
 }

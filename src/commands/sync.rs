@@ -1,9 +1,9 @@
 //! `claimtrack sync`, `push` and `pull`: a replica and its desk brought in step, in words.
 
-use super::Ctx;
-use crate::desk::{self, entry::in_words, Desk, Moved};
+use super::{from_people, report_problems, Ctx};
+use crate::desk::{self, entry::in_words, Desk};
 use crate::error::{Error, Result};
-use crate::store::replica::{self, Conflict, Replica};
+use crate::store::replica::{self, Replica};
 use crate::store::Store;
 
 #[derive(clap::Args)]
@@ -85,39 +85,4 @@ pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
     }
     ctx.say(format!("{}{}", said.join("; "), if a.dry_run { " (dry run: nothing moved)" } else { "" }));
     Ok(())
-}
-
-/// " from 2 people" (nothing when nothing moved).
-pub fn from_people(m: &Moved) -> String {
-    match m.people.len() {
-        0 => String::new(),
-        1 => format!(" from {}", m.people.iter().next().expect("one")),
-        n => format!(" from {n} people"),
-    }
-}
-
-/// Each conflict, refusal and resolved conflict, one line each, on stderr.
-pub fn report_problems(ctx: &Ctx, m: &Moved) {
-    for c in &m.conflicts {
-        ctx.say(conflict_line(c));
-    }
-    for r in &m.refused {
-        ctx.say(format!("refused: {r}"));
-    }
-    for r in &m.resolved {
-        ctx.say(format!("resolved: the conflict over {r} (it reads here as on the desk)"));
-    }
-}
-
-/// A conflict in one line, with both versions.
-pub fn conflict_line(c: &Conflict) -> String {
-    let by = c.pushed_by.as_deref().map(|p| format!(" (pushed by {p})")).unwrap_or_default();
-    let what = if c.direction == "push" { "not pushed" } else { "not pulled" };
-    format!(
-        "conflict: {} {} is on the desk with other content; {what}. yours: {} | the desk's{by}: {} (keep both: log yours under a new id; or correct it after taking the desk's)",
-        c.kind,
-        c.record,
-        crate::store::audit::canonical(&c.ours),
-        crate::store::audit::canonical(&c.theirs)
-    )
 }

@@ -9,11 +9,13 @@ use serde_json::Value;
 use std::io::Write;
 
 /// The bundle as JSON Lines: `{"claimtrack": 1}`, then one record a line with its `type`,
-/// in the order a write takes them.
-pub fn jsonl(out: &mut impl Write, bundle: Bundle) -> Result<()> {
+/// in the order a write takes them; `fix` may amend each line before it is written.
+pub fn jsonl(out: &mut impl Write, bundle: Bundle, fix: impl Fn(&mut Value)) -> Result<()> {
     json_line(out, &serde_json::json!({"claimtrack": 1}))?;
     for (_, _, record) in bundle.into_records() {
-        json_line(out, &record)?;
+        let mut line = serde_json::to_value(record).expect("records serialise");
+        fix(&mut line);
+        json_line(out, &line)?;
     }
     Ok(())
 }

@@ -152,6 +152,19 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The one order findings are listed in, by every command: most severe first, then by
+    /// proposition, kind (as declared: conflicts first), parties and id. The parties compare
+    /// as the JSON text the store keeps them in, so that `store`'s `IN_ORDER`, the same order
+    /// in SQL read from the index `finding_in_order`, agrees exactly; tests hold them together.
+    pub fn sort(findings: &mut [Finding]) {
+        findings.sort_by_cached_key(|f| {
+            let parties = serde_json::to_string(&f.parties).expect("a list of text serialises");
+            (f.severity, f.proposition.clone(), f.kind, parties, f.id.clone())
+        });
+    }
+}
+
+impl Finding {
     /// The fields `findings` lists and `export --format csv --what findings` writes, in order.
     pub const FIELDS: &'static [&'static str] =
         &["id", "kind", "severity", "proposition", "parties", "claims", "reason", "detail", "state", "note"];

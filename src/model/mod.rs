@@ -528,6 +528,17 @@ impl Record {
 }
 
 impl Record {
+    /// Gives a claim, request or verdict logged without an id the one derived from its
+    /// content ([`Claim::derived_id`]), as every write does before anything reads it.
+    pub fn give_id(&mut self) {
+        match self {
+            Record::Claim(r) if r.id.is_none() => r.id = Some(r.derived_id()),
+            Record::Request(r) if r.id.is_none() => r.id = Some(r.derived_id()),
+            Record::Verdict(r) if r.id.is_none() => r.id = Some(r.derived_id()),
+            _ => {}
+        }
+    }
+
     /// Every field that names another record, in the order the write path checks them. A
     /// retraction is not here: its target may be a claim or a source, and is checked on its own.
     pub fn references_mut(&mut self) -> Vec<Reference<'_>> {
@@ -595,6 +606,9 @@ pub struct ClaimRow {
 }
 
 impl ClaimRow {
+    /// The fields a reading adds to a claim's own (`Claim::FIELDS`), in the order listed.
+    pub const READ_FIELDS: &'static [&'static str] = &["date", "date_basis", "retracted"];
+
     /// The one rule for a claim's date: its own, else its source's publication date, else
     /// none. (The `claims_full` view applies the same rule for SQL users.)
     pub fn new(claim: Claim, source_published: Option<Date>, retracted: Option<Date>) -> ClaimRow {
@@ -641,7 +655,7 @@ impl ClaimRow {
 type DateKey = (chrono::DateTime<chrono::Utc>, u8);
 
 /// Everything logged about a story, loaded for the reconciler, reports and export.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Story {
     pub parties: Vec<Party>,
     pub sources: Vec<Source>,
@@ -656,6 +670,71 @@ pub struct Story {
 }
 
 impl Story {
+    /// The story a store holds once `bundle` is written to an empty one, read in memory
+    /// (the reconciler's tests build their stories this way, without SQLite): the ids a
+    /// write derives ([`Record::give_id`]), each kind in the order `store::story` loads it,
+    /// and every claim dated ([`Story::date_claims`]). A store test holds the two readings
+    /// equal. What a write adds of its own is left as given: a record without `logged_by`
+    /// or `recorded` keeps none (a store stamps who wrote it and when; a test that needs a
+    /// moment, as an undated claim does, gives one), and nothing is checked (a bundle a
+    /// store would refuse still becomes a story). A bundle with corrections is refused:
+    /// applying them is the store's. Settings and findings are not part of a story.
+    pub fn from_bundle(bundle: Bundle) -> Result<Story, String> {
+        if !bundle.corrections.is_empty() {
+            return Err("a bundle with corrections becomes a story through a store, which applies them".into());
+        }
+        let mut story = Story::default();
+        for (_, _, mut record) in bundle.into_records() {
+            record.give_id();
+            match record {
+                Record::Party(r) => story.parties.push(r),
+                Record::Source(r) => story.sources.push(r),
+                Record::Proposition(r) => story.propositions.push(r),
+                Record::Claim(r) => story.claims.push(ClaimRow::new(r, None, None)),
+                Record::Link(r) => story.links.push(r),
+                Record::Request(r) => story.requests.push(r),
+                Record::Retraction(r) => story.retractions.push(r),
+                Record::Verdict(r) => story.verdicts.push(r),
+                Record::Correction(_) | Record::Setting(_) | Record::Finding(_) => {}
+            }
+        }
+        // The loaders' ORDER BY clauses (store/records.rs), text compared as SQLite does.
+        story.parties.sort_by(|a, b| a.id.cmp(&b.id));
+        story.sources.sort_by(|a, b| a.id.cmp(&b.id));
+        story.propositions.sort_by(|a, b| a.id.cmp(&b.id));
+        story.links.sort_by(|a, b| (&a.from, a.rel.as_str(), &a.to).cmp(&(&b.from, b.rel.as_str(), &b.to)));
+        story.requests.sort_by_cached_key(|q| {
+            (q.proposition.clone(), q.party.clone(), q.asked.map(|d| d.to_string()), q.id.clone())
+        });
+        story.retractions.sort_by(|a, b| a.target.cmp(&b.target));
+        // Oldest first, in written order within one moment; one logged with no moment is
+        // written now, after every moment given.
+        story.verdicts.sort_by_key(|v| (v.recorded.is_none(), v.recorded));
+        story.date_claims();
+        Ok(story)
+    }
+
+    /// Gives every claim its date from its own and its source's version in this story and
+    /// its retraction from this story's retractions ([`ClaimRow::new`]), and puts the claims
+    /// in time order: what the store's claim query does, done again for a story changed or
+    /// built in memory (cut back to a moment, or read from a bundle).
+    pub fn date_claims(&mut self) {
+        let published: std::collections::HashMap<&str, Option<Date>> =
+            self.sources.iter().map(|s| (s.id.as_str(), s.published)).collect();
+        let retracted: std::collections::HashMap<&str, Date> =
+            self.retractions.iter().map(|x| (x.target.as_str(), x.date)).collect();
+        let rows = std::mem::take(&mut self.claims);
+        self.claims = rows
+            .into_iter()
+            .map(|row| {
+                let source = published.get(row.claim.source.as_str()).copied().flatten();
+                let gone = retracted.get(row.id()).copied();
+                ClaimRow::new(row.claim, source, gone)
+            })
+            .collect();
+        ClaimRow::sort_chronologically(&mut self.claims);
+    }
+
     /// The story as an interchange bundle.
     pub fn into_bundle(self) -> Bundle {
         Bundle {

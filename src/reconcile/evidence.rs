@@ -182,7 +182,7 @@ impl<'a> View<'a> {
     fn line_words(&self, parties: &[String], first_hand: &[String], roots: &[String]) -> String {
         let names = |ids: &[&String]| {
             let names: Vec<String> = ids.iter().map(|p| self.name(p)).collect();
-            crate::report::words::list(&names)
+            crate::phrases::list(&names)
         };
         let mut organisations: Vec<&str> = parties.iter().map(|p| self.organisation(p)).collect();
         organisations.sort();
@@ -202,7 +202,7 @@ impl<'a> View<'a> {
             if roots.len() > ROOTS_NAMED {
                 named.push(format!("{} more root sources", roots.len() - ROOTS_NAMED));
             }
-            crate::report::words::list(&named)
+            crate::phrases::list(&named)
         };
         if resting.is_empty() {
             format!("{}{body}", names(&relaying))

@@ -241,22 +241,10 @@ fn finish(findings: &mut [Finding], view: &View) {
     for f in findings.iter_mut() {
         rules::finish(f, view);
     }
-    sort_findings(findings);
+    Finding::sort(findings);
 }
 
-/// The order of findings in a reading: most severe first, then by proposition, kind,
-/// parties and id.
-pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (a.severity, &a.proposition, a.kind, &a.parties, &a.id).cmp(&(
-            b.severity,
-            &b.proposition,
-            b.kind,
-            &b.parties,
-            &b.id,
-        ))
-    });
-}
-
+#[cfg(test)]
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;

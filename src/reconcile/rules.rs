@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 /// A claim's date in prose, saying what it is: "on 1 Jan 2025" (said then), "reported 12
 /// Mar 2024" (its source's publication), or "undated (logged ...)".
 fn when(c: &ClaimRow) -> String {
-    crate::report::words::claim_when(c.date, c.date_basis, c.claim.recorded)
+    crate::phrases::claim_when(c.date, c.date_basis, c.claim.recorded)
 }
 
 /// A side taken, in the past tense (reads right for one body or many people).
@@ -278,7 +278,7 @@ impl<'a> View<'a> {
             parts.push("expected to speak; nobody has asked".into());
         }
         for r in related {
-            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, crate::report::words::said(r.stance)));
+            parts.push(format!("its {}, {}, {}", r.relation, r.party_name, crate::phrases::said(r.stance)));
         }
         format!("{}: {}", self.name(party), parts.join("; "))
     }
@@ -431,7 +431,7 @@ impl<'a> View<'a> {
 fn contact_words(c: &Contact) -> String {
     let who = c.party_name.as_deref();
     let on = match (c.date, c.date_basis) {
-        (Some(d), Some(basis)) => format!(" {}", crate::report::words::claim_when(Some(d), basis, None)),
+        (Some(d), Some(basis)) => format!(" {}", crate::phrases::claim_when(Some(d), basis, None)),
         (Some(d), None) => format!(" {}", d.on()),
         (None, _) => String::new(),
     };

@@ -1,63 +1,16 @@
-//! Rule-by-rule tests of the reconciler on small stories of their own, loaded through the
-//! real store (SQLite in memory) so dates and ids are what the program would see.
+//! Rule-by-rule tests of the reconciler on small stories of their own, built in memory from
+//! bundles ([`Story::from_bundle`]) with the dates and ids a store would give them: no SQLite
+//! (what the store adds, triage and scoped loading, is tested in src/store/story_tests.rs).
 
+use super::fixtures::{base, bundle, claim, d, in_memory, kinds, one_source};
 use super::*;
 use crate::date::Timestamp;
-use crate::model::{Bundle, ContactKind, FindingKind, FindingState, Relation, Severity, SilenceReason};
-use crate::store::{self, Store};
+use crate::model::{ContactKind, FindingKind, Relation, Severity, SilenceReason};
 use serde_json::{json, Value};
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-/// A store holding the parties a, b, c (named), anon (anonymous), the sources given, and
-/// proposition p expecting the parties given; `rest` adds claims, links, requests...
-fn load(store: &mut Store, bundle: Value) {
-    let bundle: Bundle = serde_json::from_value(bundle).expect("test bundle parses");
-    store
-        .write(false, |tx| store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}")))
-        .expect("test bundle loads");
-}
-
-fn base(sources: Value, expected: &[&str]) -> Value {
-    json!({
-        "claimtrack": 1,
-        "parties": [
-            {"id": "a", "name": "Alpha", "kind": "government"},
-            {"id": "b", "name": "Beta", "kind": "company"},
-            {"id": "c", "name": "Gamma", "kind": "media"},
-            {"id": "anon", "name": "Unnamed officials", "kind": "official", "anonymous": true},
-            {"id": "anon2", "name": "Unnamed engineers", "kind": "group", "anonymous": true}
-        ],
-        "sources": sources,
-        "propositions": [{"id": "p", "text": "The thing happened", "expected": expected},
-                         {"id": "q", "text": "Another thing happened"}]
-    })
-}
-
-fn one_source() -> Value {
-    json!([{"id": "s1", "title": "Report one", "kind": "article"}, {"id": "s2", "title": "Report two", "kind": "article"}])
-}
-
-fn claim(id: &str, party: &str, stance: &str, source: &str, stated: &str) -> Value {
-    json!({"id": id, "proposition": "p", "party": party, "stance": stance, "source": source, "stated": stated})
-}
-
-fn story_with(base: Value, claims: Value, extra: Value) -> (Store, Story) {
-    let mut store = Store::memory().unwrap();
-    load(&mut store, base);
-    let mut bundle = json!({"claimtrack": 1, "claims": claims});
-    if let (Value::Object(b), Value::Object(e)) = (&mut bundle, extra) {
-        b.extend(e);
-    }
-    load(&mut store, bundle);
-    let story = store::story(store.conn()).unwrap();
-    (store, story)
-}
-
-fn kinds(o: &Outcome, kind: FindingKind) -> Vec<&Finding> {
-    o.findings.iter().filter(|f| f.kind == kind).collect()
+/// The story of `base` with `claims` and the records `extra` adds (links, requests...).
+fn story_with(base: Value, claims: Value, extra: Value) -> Story {
+    in_memory(bundle(base, claims, extra))
 }
 
 fn status(o: &Outcome, prop: &str) -> Status {
@@ -68,7 +21,7 @@ fn status(o: &Outcome, prop: &str) -> Status {
 fn conflict_when_one_party_affirms_what_another_denies() {
     let claims =
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
-    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let story = story_with(base(one_source(), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let conflicts = kinds(&o, FindingKind::Conflict);
     assert_eq!(conflicts.len(), 1);
@@ -85,7 +38,7 @@ fn qualifying_or_neutral_is_not_taking_a_side() {
         claim("c2", "b", "qualifies", "s2", "2025-01-02"),
         claim("c3", "c", "neutral", "s2", "2025-01-02")
     ]);
-    let (_, story) = story_with(base(one_source(), &["b", "c"]), claims, json!({}));
+    let story = story_with(base(one_source(), &["b", "c"]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert!(kinds(&o, FindingKind::Conflict).is_empty());
     assert!(kinds(&o, FindingKind::Silence).is_empty(), "qualifies and neutral are positions");
@@ -98,7 +51,7 @@ fn a_reversal_ends_the_conflict_from_its_date_on() {
         claim("b1", "b", "denies", "s2", "2025-01-15"),
         claim("a2", "a", "denies", "s1", "2025-02-01")
     ]);
-    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let story = story_with(base(one_source(), &[]), claims, json!({}));
     let before = reconcile(&story, d("2025-01-20"), None);
     assert_eq!(kinds(&before, FindingKind::Conflict).len(), 1);
     assert!(kinds(&before, FindingKind::Reversal).is_empty());
@@ -124,7 +77,7 @@ fn same_day_ties_go_to_the_later_recorded_claim() {
     first["recorded"] = json!("2025-01-01T10:00:00Z");
     let mut second = claim("a2", "a", "denies", "s1", "2025-01-01");
     second["recorded"] = json!("2025-01-01T11:00:00Z");
-    let (_, story) = story_with(base(one_source(), &[]), json!([second, first]), json!({}));
+    let story = story_with(base(one_source(), &[]), json!([second, first]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(status(&o, "p"), Status::Denied);
 }
@@ -140,7 +93,7 @@ fn silences_say_why() {
         {"id": "r-b", "party": "b", "proposition": "p", "by": "a", "asked": "2025-01-03", "deadline": "2025-01-10"},
         {"id": "r-c", "party": "c", "proposition": "p", "by": "a", "asked": "2025-01-03"}
     ]});
-    let (_, story) = story_with(base(one_source(), &["a", "anon", "anon2", "b"]), claims, requests);
+    let story = story_with(base(one_source(), &["a", "anon", "anon2", "b"]), claims, requests);
     let reason = |o: &Outcome, party: &str| {
         kinds(o, FindingKind::Silence).iter().find(|f| f.parties == [party]).and_then(|f| f.reason)
     };
@@ -178,7 +131,7 @@ fn a_chain_of_three_rewrites_is_one_source() {
         claim("c2", "b", "affirms", "rw1", "2025-01-01"),
         claim("c3", "c", "affirms", "orig", "2025-01-01")
     ]);
-    let (_, story) = story_with(base(rewrites(), &[]), claims, json!({}));
+    let story = story_with(base(rewrites(), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let single = kinds(&o, FindingKind::SingleSource);
     assert_eq!(single.len(), 1);
@@ -192,7 +145,7 @@ fn a_chain_of_three_rewrites_is_one_source() {
 fn two_independent_roots_corroborate() {
     let claims =
         json!([claim("c1", "a", "affirms", "rw3", "2025-01-01"), claim("c2", "b", "affirms", "indep", "2025-01-01")]);
-    let (_, story) = story_with(base(rewrites(), &[]), claims, json!({}));
+    let story = story_with(base(rewrites(), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert!(kinds(&o, FindingKind::SingleSource).is_empty());
     assert_eq!(status(&o, "p"), Status::Corroborated);
@@ -207,7 +160,7 @@ fn claims_citing_one_report_rest_on_its_roots() {
     let claims =
         json!([claim("c1", "a", "affirms", "orig", "2025-01-01"), claim("c2", "b", "affirms", "indep", "2025-01-02")]);
     let links = json!({"links": [{"from": "c2", "rel": "cites", "to": "c1"}]});
-    let (_, story) = story_with(base(rewrites(), &[]), claims, links);
+    let story = story_with(base(rewrites(), &[]), claims, links);
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(status(&o, "p"), Status::SingleSource, "c2 only cites c1");
 }
@@ -218,13 +171,13 @@ fn support_counts_claims_sharing_a_root_once() {
     c1["confidence"] = json!(0.8);
     let mut c2 = claim("c2", "b", "affirms", "rw1", "2025-01-01");
     c2["confidence"] = json!(0.8);
-    let (_, story) = story_with(base(rewrites(), &[]), json!([c1.clone(), c2]), json!({}));
+    let story = story_with(base(rewrites(), &[]), json!([c1.clone(), c2]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(o.propositions[0].support["affirms"].support, Some(0.8));
     assert_eq!(o.propositions[0].support["affirms"].lines.len(), 1, "two parties on one root are one line");
     let mut c3 = claim("c3", "c", "affirms", "indep", "2025-01-01");
     c3["confidence"] = json!(0.8);
-    let (_, story) = story_with(base(rewrites(), &[]), json!([c1, c3]), json!({}));
+    let story = story_with(base(rewrites(), &[]), json!([c1, c3]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(o.propositions[0].support["affirms"].support, Some(0.96));
     assert_eq!(o.propositions[0].support["denies"].grade, 6);
@@ -237,12 +190,12 @@ fn anonymous_only_when_every_affirming_party_is_anonymous() {
         claim("c1", "anon", "affirms", "s1", "2025-01-01"),
         claim("c2", "anon2", "affirms", "s2", "2025-01-01")
     ]);
-    let (_, story) = story_with(base(one_source(), &[]), claims.clone(), json!({}));
+    let story = story_with(base(one_source(), &[]), claims.clone(), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(kinds(&o, FindingKind::AnonymousOnly).len(), 1);
     let mut named = claims;
     named.as_array_mut().unwrap().push(claim("c3", "a", "affirms", "s1", "2025-01-01"));
-    let (_, story) = story_with(base(one_source(), &[]), named, json!({}));
+    let story = story_with(base(one_source(), &[]), named, json!({}));
     assert!(kinds(&reconcile(&story, d("2025-02-01"), None), FindingKind::AnonymousOnly).is_empty());
 }
 
@@ -253,7 +206,7 @@ fn a_derivation_loop_is_circular_sourcing() {
         {"id": "y", "title": "Post Y", "kind": "social", "derived_from": ["x"]},
         {"id": "z", "title": "Unrelated", "kind": "article"}
     ]);
-    let (_, story) = story_with(base(sources, &[]), json!([claim("c1", "a", "affirms", "x", "2025-01-01")]), json!({}));
+    let story = story_with(base(sources, &[]), json!([claim("c1", "a", "affirms", "x", "2025-01-01")]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let loops = kinds(&o, FindingKind::CircularSourcing);
     assert_eq!(loops.len(), 1);
@@ -266,7 +219,7 @@ fn a_retraction_upstream_undermines_the_claims_below() {
     let claims =
         json!([claim("c1", "a", "affirms", "rw3", "2025-01-01"), claim("c2", "b", "affirms", "indep", "2025-01-01")]);
     let extra = json!({"retractions": [{"target": "rw1", "date": "2025-01-15", "reason": "fabricated"}]});
-    let (_, story) = story_with(base(rewrites(), &[]), claims, extra);
+    let story = story_with(base(rewrites(), &[]), claims, extra);
     let before = reconcile(&story, d("2025-01-10"), None);
     assert!(kinds(&before, FindingKind::RetractedBasis).is_empty());
     let after = reconcile(&story, d("2025-01-20"), None);
@@ -282,7 +235,7 @@ fn citing_a_retracted_claim_is_a_retracted_basis() {
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "affirms", "s2", "2025-01-02")]);
     let extra = json!({"links": [{"from": "c2", "rel": "cites", "to": "c1"}],
                        "retractions": [{"target": "c1", "date": "2025-01-05", "reason": "misquoted"}]});
-    let (_, story) = story_with(base(one_source(), &[]), claims, extra);
+    let story = story_with(base(one_source(), &[]), claims, extra);
     let o = reconcile(&story, d("2025-01-06"), None);
     let basis = kinds(&o, FindingKind::RetractedBasis);
     assert_eq!(basis.len(), 1);
@@ -294,7 +247,7 @@ fn retracted_claims_stop_counting_from_their_retraction() {
     let claims =
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
     let extra = json!({"retractions": [{"target": "c2", "date": "2025-01-10", "reason": "wrong party"}]});
-    let (_, story) = story_with(base(one_source(), &[]), claims, extra);
+    let story = story_with(base(one_source(), &[]), claims, extra);
     assert_eq!(kinds(&reconcile(&story, d("2025-01-09"), None), FindingKind::Conflict).len(), 1);
     assert!(kinds(&reconcile(&story, d("2025-01-10"), None), FindingKind::Conflict).is_empty());
 }
@@ -305,7 +258,7 @@ fn a_contradicts_link_across_propositions_is_a_conflict() {
     other["proposition"] = json!("q");
     let claims = json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), other]);
     let extra = json!({"links": [{"from": "c2", "rel": "contradicts", "to": "c1"}]});
-    let (_, story) = story_with(base(one_source(), &[]), claims, extra);
+    let story = story_with(base(one_source(), &[]), claims, extra);
     let o = reconcile(&story, d("2025-02-01"), None);
     let conflicts = kinds(&o, FindingKind::Conflict);
     assert_eq!(conflicts.len(), 1);
@@ -320,7 +273,7 @@ fn known_at_drops_records_logged_later() {
     late["recorded"] = json!("2025-03-01T00:00:00Z");
     let mut early = claim("c1", "a", "affirms", "s1", "2025-01-01");
     early["recorded"] = json!("2025-01-01T00:00:00Z");
-    let (_, story) = story_with(base(one_source(), &[]), json!([early, late]), json!({}));
+    let story = story_with(base(one_source(), &[]), json!([early, late]), json!({}));
     let then: Timestamp = "2025-02-01T00:00:00Z".parse().unwrap();
     assert!(kinds(&reconcile(&story, d("2025-02-01"), Some(then)), FindingKind::Conflict).is_empty());
     assert_eq!(kinds(&reconcile(&story, d("2025-02-01"), None), FindingKind::Conflict).len(), 1);
@@ -332,59 +285,18 @@ fn finding_ids_depend_on_what_they_are_about_not_on_order() {
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
     let reversed =
         json!([claim("c2", "b", "denies", "s2", "2025-01-02"), claim("c1", "a", "affirms", "s1", "2025-01-01")]);
-    let (_, one) = story_with(base(one_source(), &["c"]), claims, json!({}));
-    let (_, two) = story_with(base(one_source(), &["c"]), reversed, json!({}));
+    let one = story_with(base(one_source(), &["c"]), claims, json!({}));
+    let two = story_with(base(one_source(), &["c"]), reversed, json!({}));
     let ids = |s: &Story| reconcile(s, d("2025-02-01"), None).findings.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&one), ids(&two));
     assert_eq!(ids(&one).len(), 3, "conflict, single-source... and c is not asked: {:?}", ids(&one));
 }
 
 #[test]
-fn triage_survives_reruns_and_new_evidence_reopens() {
-    let claims =
-        json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
-    let (mut store, _) = story_with(base(one_source(), &[]), claims, json!({}));
-    let now = Timestamp::now();
-    let run = |store: &mut Store| {
-        let story = store::story(store.conn()).unwrap();
-        let mut o = reconcile(&story, d("2025-02-01"), None);
-        let changes = store.write(false, |tx| store::save(tx, &mut o, now)).unwrap();
-        (o, changes)
-    };
-    let (first, changes) = run(&mut store);
-    assert_eq!(changes.new.len(), first.findings.len());
-    let conflict = kinds(&first, FindingKind::Conflict)[0].id.clone();
-    store.write(false, |tx| store::triage(tx, &conflict, FindingState::Dismissed, Some("known"), "ed", now)).unwrap();
-
-    let (second, changes) = run(&mut store);
-    assert_eq!((changes.new.len(), changes.reopened.len(), changes.cleared.len(), changes.updated), (0, 0, 0, 0));
-    assert_eq!(
-        second.findings.iter().map(|f| &f.id).collect::<Vec<_>>(),
-        first.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
-    );
-    assert_eq!(kinds(&second, FindingKind::Conflict)[0].state, FindingState::Dismissed);
-
-    load(&mut store, json!({"claimtrack": 1, "claims": [claim("c3", "c", "denies", "s1", "2025-01-03")]}));
-    let (third, changes) = run(&mut store);
-    assert_eq!(changes.reopened.len(), 1);
-    assert_eq!(kinds(&third, FindingKind::Conflict)[0].state, FindingState::Open);
-
-    load(&mut store, json!({"claimtrack": 1, "retractions": [{"target": "c1", "date": "2025-01-20", "reason": "x"}]}));
-    let (fourth, changes) = run(&mut store);
-    assert!(kinds(&fourth, FindingKind::Conflict).is_empty());
-    assert!(!changes.cleared.is_empty());
-    let stored = store::findings(store.conn()).unwrap();
-    assert_eq!(stored.iter().find(|f| f.id == conflict).unwrap().state, FindingState::Cleared);
-    let history = store::triage_history(store.conn(), Some(&conflict)).unwrap();
-    let states: Vec<FindingState> = history.iter().map(|e| e.state).collect();
-    assert_eq!(states, [FindingState::Open, FindingState::Dismissed, FindingState::Open, FindingState::Cleared]);
-}
-
-#[test]
 fn rewording_a_finding_does_not_reopen_it() {
     let claims =
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "b", "denies", "s2", "2025-01-02")]);
-    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let story = story_with(base(one_source(), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let mut reworded = o.clone();
     for f in &mut reworded.findings {
@@ -421,7 +333,7 @@ fn one_party_repeating_itself_across_outlets_is_one_line() {
         claim("m2", "mayor", "affirms", "radio", "2025-01-02"),
         claim("m3", "mayor", "affirms", "presser", "2025-01-03")
     ]);
-    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let story = story_with(mayor_story(), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(status(&o, "p"), Status::SingleSource, "the mayor three times is still one line");
     let side = &o.propositions[0].support["affirms"];
@@ -439,7 +351,7 @@ fn a_second_independent_party_corroborates() {
         claim("m1", "mayor", "affirms", "paper", "2025-01-01"),
         claim("l1", "c", "affirms", "lab", "2025-01-02")
     ]);
-    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let story = story_with(mayor_story(), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     assert_eq!(status(&o, "p"), Status::Corroborated);
     assert!(kinds(&o, FindingKind::SingleSource).is_empty());
@@ -452,7 +364,7 @@ fn a_second_independent_party_corroborates() {
 fn two_outlets_rewriting_one_report_are_one_line() {
     let claims =
         json!([claim("a1", "a", "affirms", "rw-a", "2025-01-01"), claim("b1", "b", "affirms", "rw-b", "2025-01-02")]);
-    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let story = story_with(mayor_story(), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let side = &o.propositions[0].support["affirms"];
     assert_eq!(side.lines.len(), 1);
@@ -467,7 +379,7 @@ fn a_basis_replaces_the_chain_of_the_source_it_was_read_in() {
     let mut quoted = claim("a1", "a", "denies", "rw-a", "2025-01-01");
     quoted["basis"] = json!(["lab"]);
     let claims = json!([quoted, claim("b1", "b", "affirms", "rw-b", "2025-01-02")]);
-    let (_, story) = story_with(mayor_story(), claims, json!({}));
+    let story = story_with(mayor_story(), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let reading = o.propositions[0].claims.iter().find(|c| c.claim == "a1").unwrap();
     assert_eq!(reading.source, "rw-a");
@@ -480,7 +392,7 @@ fn a_basis_replaces_the_chain_of_the_source_it_was_read_in() {
 fn confidence_is_not_credibility() {
     let mut denial = claim("b1", "b", "denies", "s1", "2025-01-02");
     denial["confidence"] = json!(0.9);
-    let (_, story) = story_with(base(one_source(), &[]), json!([denial]), json!({}));
+    let story = story_with(base(one_source(), &[]), json!([denial]), json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let side = &o.propositions[0].support["denies"];
     assert_eq!(side.support, Some(0.9));
@@ -495,7 +407,7 @@ fn a_superseded_claim_is_history_in_every_view() {
     let claims =
         json!([claim("c-old", "a", "affirms", "s1", "2025-01-01"), claim("c-new", "a", "denies", "s1", "2025-01-02")]);
     let links = json!({"links": [{"from": "c-old", "rel": "supersedes", "to": "c-new"}]});
-    let (_, story) = story_with(base(one_source(), &[]), claims, links);
+    let story = story_with(base(one_source(), &[]), claims, links);
     let o = reconcile(&story, d("2025-02-01"), None);
     let p = &o.propositions[0];
     assert_eq!(p.positions.len(), 1);
@@ -510,7 +422,7 @@ fn claims_that_supersede_each_other_cancel_out() {
     let claims =
         json!([claim("c1", "a", "affirms", "s1", "2025-01-01"), claim("c2", "a", "denies", "s1", "2025-01-02")]);
     let links = json!({"links": [{"from": "c1", "rel": "supersedes", "to": "c2"}, {"from": "c2", "rel": "supersedes", "to": "c1"}]});
-    let (_, story) = story_with(base(one_source(), &[]), claims, links);
+    let story = story_with(base(one_source(), &[]), claims, links);
     let o = reconcile(&story, d("2025-02-01"), None);
     let p = &o.propositions[0];
     assert_eq!(p.positions[0].claim, "c2", "in a loop nothing is superseded: the latest stands");
@@ -522,7 +434,7 @@ fn claims_that_supersede_each_other_cancel_out() {
 fn an_undated_claim_is_undated_and_counts_from_the_day_it_was_logged() {
     let mut undated = json!({"id": "u1", "proposition": "p", "party": "a", "stance": "affirms", "source": "s1"});
     undated["recorded"] = json!("2025-03-01T10:00:00Z");
-    let (_, story) = story_with(base(one_source(), &[]), json!([undated]), json!({}));
+    let story = story_with(base(one_source(), &[]), json!([undated]), json!({}));
     let before = reconcile(&story, d("2025-02-28"), None);
     assert!(before.propositions[0].claims.is_empty(), "not logged yet on 28 Feb");
     let after = reconcile(&story, d("2025-03-01"), None);
@@ -544,7 +456,7 @@ fn police(claims: Value, expected: &[&str]) -> Story {
     let requests = json!({"requests": [
         {"id": "r1", "party": "police", "proposition": "p", "by": "c", "asked": "2025-01-05", "deadline": "2025-01-20"}
     ]});
-    story_with(story, claims, requests).1
+    story_with(story, claims, requests)
 }
 
 fn silence_of(o: &Outcome, party: &str) -> Option<Finding> {
@@ -606,7 +518,7 @@ fn awaiting_until_the_deadline_then_no_response() {
 fn nobody_asked_an_expected_party() {
     let mut story = base(json!([{"id": "wire", "title": "Wire report", "kind": "article"}]), &["b"]);
     story["parties"].as_array_mut().unwrap().push(json!({"id": "x", "name": "X", "kind": "other"}));
-    let (_, story) = story_with(story, json!([]), json!({}));
+    let story = story_with(story, json!([]), json!({}));
     let f = silence_of(&reconcile(&story, d("2025-01-10"), None), "b").unwrap();
     assert_eq!(f.reason, Some(SilenceReason::NotAsked));
     assert_eq!(f.severity, Severity::Medium);
@@ -642,252 +554,6 @@ fn a_silence_names_a_related_party_that_answered() {
     assert!(early.related.is_empty(), "before the ministry spoke");
 }
 
-// ---- one proposition reads as the whole story does
-
-/// A small deterministic generator: the same seed gives the same story.
-struct Dice(u64);
-
-impl Dice {
-    fn roll(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.roll(100) < percent
-    }
-}
-
-/// A random story over four propositions: derivation chains and loops, bases, links across
-/// propositions (contradicts, cites, supersedes, their chains and loops), requests with
-/// deadlines, retractions of claims and sources, claims logged at different moments.
-fn random_story(seed: u64) -> Value {
-    let mut dice = Dice(seed | 1);
-    let stances = ["affirms", "denies", "qualifies", "neutral", "declined", "no-response"];
-    let parties = ["a", "b", "c", "anon", "anon2"];
-    let props = ["p", "q", "r", "s"];
-    let day = |dice: &mut Dice| format!("2025-01-{:02}", 1 + dice.roll(28));
-    let moment = |dice: &mut Dice| format!("2025-01-{:02}T{:02}:00:00Z", 1 + dice.roll(28), dice.roll(24));
-    let n_sources = 2 + dice.roll(6);
-    let sources: Vec<Value> = (0..n_sources)
-        .map(|i| {
-            let from: Vec<String> =
-                (0..n_sources).filter(|j| *j != i && dice.chance(20)).map(|j| format!("s{j}")).collect();
-            let mut s =
-                json!({"id": format!("s{i}"), "title": format!("Source {i}"), "kind": "article", "derived_from": from});
-            s["recorded"] = json!(moment(&mut dice));
-            if dice.chance(30) {
-                s["published"] = json!(day(&mut dice));
-            }
-            s
-        })
-        .collect();
-    let mut story = base(json!(sources), &["b", "c"]);
-    story["parties"][0]["parent"] = json!("b");
-    let mut propositions = vec![];
-    for p in props {
-        let expected: Vec<&str> = parties.iter().copied().filter(|_| dice.chance(30)).collect();
-        propositions.push(json!({"id": p, "text": format!("Proposition {p}"), "expected": expected}));
-    }
-    story["propositions"] = json!(propositions);
-    let n_claims = 4 + dice.roll(14);
-    let claims: Vec<Value> = (0..n_claims)
-        .map(|i| {
-            let mut c = json!({
-                "id": format!("c{i}"), "proposition": props[dice.roll(4)], "party": parties[dice.roll(5)],
-                "stance": stances[dice.roll(6)], "source": format!("s{}", dice.roll(n_sources)),
-                "recorded": moment(&mut dice),
-            });
-            if dice.chance(70) {
-                c["stated"] = json!(day(&mut dice));
-            }
-            if dice.chance(25) {
-                c["basis"] = json!([format!("s{}", dice.roll(n_sources))]);
-            }
-            if dice.chance(30) {
-                c["confidence"] = json!(0.5);
-            }
-            c
-        })
-        .collect();
-    let rels = ["contradicts", "cites", "supersedes", "supports"];
-    let mut links = std::collections::BTreeMap::new();
-    for _ in 0..dice.roll(2 * n_claims) {
-        let (from, to) = (dice.roll(n_claims), dice.roll(n_claims));
-        let rel = rels[dice.roll(4)];
-        if from != to {
-            let recorded = moment(&mut dice);
-            links.insert(
-                (from, rel, to),
-                json!({"from": format!("c{from}"), "rel": rel, "to": format!("c{to}"), "recorded": recorded}),
-            );
-        }
-    }
-    let requests: Vec<Value> = (0..dice.roll(4))
-        .map(|i| {
-            let asked = format!("2025-01-{:02}", 1 + dice.roll(14));
-            let mut q = json!({"id": format!("r{i}"), "party": parties[dice.roll(5)], "proposition": props[dice.roll(4)], "by": "c", "asked": asked});
-            if dice.chance(60) {
-                q["deadline"] = json!(format!("2025-01-{:02}", 15 + dice.roll(14)));
-            }
-            q
-        })
-        .collect();
-    let mut retracted = std::collections::BTreeSet::new();
-    let retractions: Vec<Value> = (0..dice.roll(3))
-        .filter_map(|_| {
-            let target = if dice.chance(50) {
-                format!("c{}", dice.roll(n_claims))
-            } else {
-                format!("s{}", dice.roll(n_sources))
-            };
-            retracted
-                .insert(target.clone())
-                .then(|| json!({"target": target, "date": day(&mut dice), "reason": "withdrawn"}))
-        })
-        .collect();
-    let mut all = story;
-    all["claims"] = json!(claims);
-    all["links"] = json!(links.into_values().collect::<Vec<_>>());
-    all["requests"] = json!(requests);
-    all["retractions"] = json!(retractions);
-    all
-}
-
-/// What a view shows of one proposition, to hold a scoped reading against the whole.
-fn shown(story: &Story, o: &Outcome, prop: &str) -> Value {
-    let mut findings: Vec<&Finding> = o.findings.iter().filter(|f| f.bears_on(prop)).collect();
-    findings.sort_by(|a, b| a.id.cmp(&b.id));
-    let report = crate::report::build("db", story, o, &[prop.to_string()]);
-    let traces: Vec<_> = o
-        .proposition(prop)
-        .map(|p| p.claims.iter().map(|c| crate::report::trace(story, o, &c.claim)).collect())
-        .unwrap_or_default();
-    json!({
-        "reading": o.proposition(prop),
-        "findings": findings,
-        "report": report.propositions,
-        "matrix": report.matrix,
-        "summary": report.summary,
-        "counts": report.counts,
-        "traces": traces,
-    })
-}
-
-#[test]
-fn one_proposition_reads_as_it_does_in_the_whole_story() {
-    let cases = scope_cases(200, 40);
-    for seed in 1..=cases {
-        let mut store = Store::memory().unwrap();
-        load(&mut store, random_story(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        let whole = store::story(store.conn()).unwrap();
-        for (as_of, known_at) in [
-            ("2025-02-15", None),
-            ("2025-01-14", None),
-            ("2025-01-20", Some("2025-01-12T00:00:00Z")),
-            ("2025-02-15", Some("2025-01-20T12:00:00Z")),
-        ] {
-            let known_at: Option<Timestamp> = known_at.map(|k| k.parse().unwrap());
-            let all = reconcile(&whole, d(as_of), known_at);
-            for prop in ["p", "q", "r", "s"] {
-                let part = store::story_of(store.conn(), &[prop.to_string()]).unwrap();
-                let scoped = reconcile(&part, d(as_of), known_at);
-                let (a, b) = (shown(&whole, &all, prop), shown(&part, &scoped, prop));
-                assert!(a == b, "seed {seed}, {prop} as of {as_of} known at {known_at:?}:\nwhole  {a}\nscoped {b}");
-            }
-        }
-    }
-}
-
-/// The random story written in steps, each at a moment of its own, with corrections between
-/// them that move claims and requests to other propositions and change what claims and
-/// sources rest on; returns the store and a moment just after each step.
-fn written_in_steps(seed: u64) -> (Store, Vec<Timestamp>) {
-    let mut dice = Dice(seed | 1);
-    let story = random_story(seed);
-    let mut store = Store::memory().unwrap();
-    let list = |key: &str| story[key].as_array().cloned().unwrap_or_default();
-    let claims = list("claims");
-    let half = claims.len() / 2;
-    let steps = [
-        json!({"claimtrack": 1, "parties": story["parties"], "sources": story["sources"],
-               "propositions": story["propositions"], "claims": claims[..half]}),
-        json!({"claimtrack": 1, "claims": claims[half..], "requests": list("requests")}),
-        json!({"claimtrack": 1, "links": list("links"), "retractions": list("retractions")}),
-    ];
-    let n_sources = list("sources").len();
-    let mut moments = Vec::new();
-    for step in steps {
-        load(&mut store, step);
-        moments.push(pause());
-        for _ in 0..2 {
-            let correction = random_correction(&mut dice, &claims, &list("requests"), n_sources);
-            let bundle: Bundle = serde_json::from_value(json!({"claimtrack": 1, "corrections": [correction]})).unwrap();
-            // A correction that changes nothing is refused: the story stays as it was.
-            let _ = store.write(false, |tx| {
-                store::apply(tx, bundle, "import", store::Refs::Ids, &|p, i, f| format!("{p}[{i}].{f}"))
-            });
-            moments.push(pause());
-        }
-    }
-    (store, moments)
-}
-
-/// Now, once the clock has moved on: every later write is logged after it.
-fn pause() -> Timestamp {
-    let t = Timestamp::now();
-    std::thread::sleep(std::time::Duration::from_millis(2));
-    t
-}
-
-/// One correction of a claim (its proposition, source or basis), a request (its
-/// proposition) or a source (its derivation or publication date), chosen by the dice.
-fn random_correction(dice: &mut Dice, claims: &[Value], requests: &[Value], n_sources: usize) -> Value {
-    let prop = ["p", "q", "r", "s"][dice.roll(4)];
-    let source = format!("s{}", dice.roll(n_sources));
-    let claim = claims[dice.roll(claims.len())]["id"].clone();
-    match dice.roll(5) {
-        0 => json!({"target": claim, "kind": "claim", "set": {"proposition": prop}, "reason": "moved"}),
-        1 => json!({"target": claim, "kind": "claim", "set": {"source": source}, "reason": "read elsewhere"}),
-        2 => json!({"target": claim, "kind": "claim", "set": {"basis": [source]}, "reason": "rests elsewhere"}),
-        3 if !requests.is_empty() => {
-            let request = requests[dice.roll(requests.len())]["id"].clone();
-            json!({"target": request, "kind": "request", "set": {"proposition": prop}, "reason": "moved"})
-        }
-        _ => {
-            let other = format!("s{}", dice.roll(n_sources));
-            json!({"target": source, "kind": "source", "set": {"derived_from": [other], "published": "2025-01-09"},
-                   "reason": "traced"})
-        }
-    }
-}
-
-#[test]
-fn one_proposition_known_at_a_moment_reads_as_the_whole_story_cut_back_to_it() {
-    let cases = scope_cases(100, 20);
-    for seed in 1..=cases {
-        let (store, moments) = written_in_steps(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
-        for (step, t) in moments.iter().enumerate() {
-            let mut whole = store::story(store.conn()).unwrap();
-            store::as_known_at(store.conn(), &mut whole, *t).unwrap();
-            for as_of in ["2025-01-14", "2025-02-15"] {
-                let all = reconcile(&whole, d(as_of), Some(*t));
-                for prop in ["p", "q", "r", "s"] {
-                    let part = store::story_of_known_at(store.conn(), &[prop.to_string()], *t).unwrap();
-                    let scoped = reconcile(&part, d(as_of), Some(*t));
-                    let (a, b) = (shown(&whole, &all, prop), shown(&part, &scoped, prop));
-                    assert!(
-                        a == b,
-                        "seed {seed}, {prop} as of {as_of} known after step {step}:\nwhole  {a}\nscoped {b}"
-                    );
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
     // One source derived from eight roots: one line of evidence resting on all eight.
@@ -896,7 +562,7 @@ fn a_line_on_many_roots_names_a_few_and_counts_the_rest() {
     let all: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
     sources.push(json!({"id": "digest", "title": "The digest", "kind": "article", "derived_from": all}));
     let claims = json!([claim("c1", "a", "affirms", "digest", "2025-01-01")]);
-    let (_, story) = story_with(base(json!(sources), &[]), claims, json!({}));
+    let story = story_with(base(json!(sources), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let single = kinds(&o, FindingKind::SingleSource);
     assert_eq!(single[0].roots.len(), 8, "the finding lists every root");
@@ -918,8 +584,7 @@ fn origin_story(sources: Value, claims: Value) -> Story {
         {"id": "columnist", "name": "Columnist V", "kind": "person"},
         {"id": "insider", "name": "an anonymous person with knowledge of the operation", "kind": "person", "anonymous": true}
     ]);
-    let (_, story) = story_with(base(json!([]), &[]), claims, json!({"parties": parties, "sources": sources}));
-    story
+    story_with(base(json!([]), &[]), claims, json!({"parties": parties, "sources": sources}))
 }
 
 fn side<'a>(o: &'a Outcome, name: &str) -> &'a Side {
@@ -1024,7 +689,7 @@ fn a_logged_non_answer_from_an_unexpected_unasked_party_is_a_silence() {
         claim("n1", "b", "no-response", "s1", "2025-01-02"),
         claim("d1", "c", "declined", "s2", "2025-01-03")
     ]);
-    let (_, story) = story_with(base(one_source(), &[]), claims, json!({}));
+    let story = story_with(base(one_source(), &[]), claims, json!({}));
     let o = reconcile(&story, d("2025-02-01"), None);
     let b = silence_of(&o, "b").expect("someone asked b: it is a silence");
     assert_eq!(b.reason, Some(SilenceReason::NoResponse));
@@ -1033,17 +698,6 @@ fn a_logged_non_answer_from_an_unexpected_unasked_party_is_a_silence() {
     let c = silence_of(&o, "c").expect("a refusal is a silence with its reason");
     assert_eq!(c.reason, Some(SilenceReason::Declined));
     assert!(silence_of(&o, "a").is_none(), "a has a position");
-}
-
-/// How many random stories a scope property runs: CLAIMTRACK_SCOPE_CASES if set, else `full`
-/// under CLAIMTRACK_TEST_HEAVY=1 (as in CI) and `short` in the README's `cargo test`.
-fn scope_cases(full: u64, short: u64) -> u64 {
-    let heavy = std::env::var_os("CLAIMTRACK_TEST_HEAVY").is_some_and(|v| v == "1");
-    std::env::var("CLAIMTRACK_SCOPE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(if heavy {
-        full
-    } else {
-        short
-    })
 }
 
 #[test]
@@ -1055,7 +709,7 @@ fn a_date_from_the_source_says_it_was_reported_then() {
     let mut silent = claim("n1", "b", "no-response", "s1", "");
     silent.as_object_mut().unwrap().remove("stated");
     let claims = json!([claim("a1", "a", "affirms", "s1", "2024-03-11"), turned, silent]);
-    let (_, story) = story_with(base(sources, &[]), claims, json!({}));
+    let story = story_with(base(sources, &[]), claims, json!({}));
     let o = reconcile(&story, d("2024-04-01"), None);
     let reversal = &kinds(&o, FindingKind::Reversal)[0];
     assert!(

@@ -671,3 +671,165 @@ impl Report {
         self
     }
 }
+
+/// A claim in words, by its party, stance, proposition and source, in the past tense so it
+/// agrees with any name: "China's foreign ministry denied “Chinese experts helped…” (read
+/// in Reuters report)", "German investigators affirmed …".
+fn claim_entry(c: &ClaimEntry) -> String {
+    let verb = match c.stance {
+        Stance::Affirms => "affirmed",
+        Stance::Denies => "denied",
+        Stance::Qualifies => "qualified",
+        Stance::Neutral => "commented without taking a side on",
+        Stance::Declined => "declined to comment on",
+        Stance::NoResponse => "did not respond on",
+    };
+    format!("{} {verb} {} (read in {})", c.party_name, quoted(&c.proposition_text), c.source_title)
+}
+
+/// A proposition's text in quotes, cut for a line.
+fn quoted(text: &str) -> String {
+    format!("“{}”", words::short(text, 80))
+}
+
+/// A finding in a digest's words: "conflict on “…”: affirmed by A; denied by B".
+fn finding_entry(f: &FindingEntry) -> String {
+    let on = f.proposition_text.as_deref().map(|t| format!(" on {}", quoted(t))).unwrap_or_default();
+    let kind = f.kind.as_str();
+    format!("{} {kind}{on}: {}", f.severity.as_str().to_uppercase(), f.said)
+}
+
+/// A request in words: "Kremlin, asked by Reuters about “…” (on 24 Sep 2025, due 26 Sep 2025)".
+fn request_entry(q: &RequestEntry) -> String {
+    let mut when: Vec<String> = q.asked.iter().map(|d| d.on()).collect();
+    when.extend(q.deadline.map(|d| format!("due {}", d.human())));
+    let when = if when.is_empty() { String::new() } else { format!(" ({})", when.join(", ")) };
+    format!("{}, asked by {} about {}{when}", q.party_name, q.by_name, quoted(&q.proposition_text))
+}
+
+/// One section of the digest: its title and its lines, each with the id an editor acts on
+/// (a finding's), if any.
+pub type DigestSection = (&'static str, Vec<(String, Option<String>)>);
+
+/// The digest in words, section by section, the same in every format; sections with
+/// nothing in them are left out.
+pub fn sections(d: &Digest) -> Vec<DigestSection> {
+    let plain = |text: String| (text, None);
+    let finding = |f: &FindingEntry, more: String| (format!("{}{more}", finding_entry(f)), Some(f.finding.clone()));
+    let sections: Vec<DigestSection> = vec![
+        ("Claims added", d.claims_added.iter().map(|c| plain(claim_entry(c))).collect()),
+        (
+            "Claims corrected",
+            d.claims_corrected
+                .iter()
+                .map(|c| {
+                    let by = c.by.as_deref().map(|b| format!("; by {b}")).unwrap_or_default();
+                    plain(format!("{}: {} (why: {}{by})", claim_entry(&c.claim), c.changes.join("; "), c.reason))
+                })
+                .collect(),
+        ),
+        (
+            "Retracted",
+            d.retractions
+                .iter()
+                .map(|x| {
+                    let what = match (&x.claim, &x.title) {
+                        (Some(c), _) => format!("{} — withdrawn by the party", claim_entry(c)),
+                        (None, title) => {
+                            format!("“{}” — retracted by the source", title.as_deref().unwrap_or(&x.target))
+                        }
+                    };
+                    plain(format!("{what} {}: {}", x.date.on(), x.reason))
+                })
+                .collect(),
+        ),
+        (
+            "Positions changed",
+            d.positions_changed
+                .iter()
+                .map(|p| plain(format!("{} on {}: {} → {}", p.party_name, quoted(&p.proposition_text), p.from, p.to)))
+                .collect(),
+        ),
+        ("New findings", d.findings_new.iter().map(|f| finding(f, String::new())).collect()),
+        (
+            "Reopened findings",
+            d.findings_reopened
+                .iter()
+                .map(|f| finding(f, format!(" ({})", f.why.as_deref().unwrap_or("reopened"))))
+                .collect(),
+        ),
+        ("Cleared findings", d.findings_cleared.iter().map(|f| finding(f, String::new())).collect()),
+        (
+            "Findings triaged",
+            d.findings_triaged
+                .iter()
+                .map(|t| {
+                    let note = t.note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default();
+                    let text = format!("{} by {}{note} — {}", t.finding.state, t.by, finding_entry(&t.finding));
+                    (text, Some(t.finding.finding.clone()))
+                })
+                .collect(),
+        ),
+        ("Requests for comment added", d.requests_added.iter().map(|q| plain(request_entry(q))).collect()),
+        (
+            "Requests answered",
+            d.requests_answered
+                .iter()
+                .map(|q| {
+                    let stance = q.stance.map_or("answered", Stance::label);
+                    plain(format!("{}: {stance}", request_entry(q)))
+                })
+                .collect(),
+        ),
+        (
+            "Requests now overdue",
+            d.requests_overdue
+                .iter()
+                .map(|q| plain(format!("{}: no answer by the deadline", request_entry(q))))
+                .collect(),
+        ),
+        (
+            "Sources added",
+            d.sources_added
+                .iter()
+                .map(|s| {
+                    let mut about = vec![s.kind.clone()];
+                    about.extend(s.publisher_name.clone());
+                    plain(format!("“{}” ({})", s.title, about.join(", ")))
+                })
+                .collect(),
+        ),
+        (
+            "Verdicts set",
+            d.verdicts
+                .iter()
+                .map(|v| {
+                    let scale = format!("{} on a scale from {} to {}", v.rating, v.worst, v.best);
+                    plain(format!("{}: {} ({scale})", quoted(&v.proposition_text), v.label))
+                })
+                .collect(),
+        ),
+    ];
+    sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_agree_with_any_party_name() {
+        let entry = ClaimEntry {
+            claim: "c".into(),
+            party: "z".into(),
+            party_name: "German investigators".into(),
+            stance: Stance::Affirms,
+            proposition: "p".into(),
+            proposition_text: "Divers sabotaged the pipeline.".into(),
+            source: "s".into(),
+            source_title: "Wire story".into(),
+            quote: None,
+        };
+        assert!(claim_entry(&entry).starts_with("German investigators affirmed “Divers"), "{}", claim_entry(&entry));
+    }
+}

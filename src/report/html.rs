@@ -522,13 +522,6 @@ fn timeline_svg(out: &mut String, events: &[TimelineEntry]) {
 fn sources(out: &mut String, r: &Report) {
     let _ = writeln!(out, "<section id=\"sources\">\n<h2>Sources</h2>\n<ul class=\"sources\">");
     for s in &r.sources {
-        let mut about = vec![s.kind.clone()];
-        about.extend(s.publisher.clone());
-        about.extend(s.published.map(|d| d.human()));
-        about.push(format!("reliability {}", s.reliability));
-        if let Some(d) = s.retracted {
-            about.push(format!("retracted by the source on {}", d.human()));
-        }
         let note = s.note.as_deref().map(|n| format!("<span class=\"note\">{}</span>", escape(n))).unwrap_or_default();
         let _ = writeln!(
             out,
@@ -536,7 +529,7 @@ fn sources(out: &mut String, r: &Report) {
             escape(&format!("s-{}", s.id)),
             badge(s.change),
             escape(&s.title),
-            escape(&about.join(", "))
+            escape(&words::source_about(s))
         );
     }
     let _ = writeln!(out, "</ul>");
@@ -571,7 +564,7 @@ fn digest(out: &mut String, d: &Digest) {
         badge(Some(Mark::New)),
         badge(Some(Mark::Changed)).trim_end()
     );
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         let _ = writeln!(out, "<div>\n<h3>{}</h3>\n<ul>", escape(title));
         for (text, id) in lines {
             let id = id.map(|id| format!(" <span class=\"id\">{}</span>", escape(&id))).unwrap_or_default();

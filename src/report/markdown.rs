@@ -220,15 +220,14 @@ fn proposition(out: &mut String, n: usize, p: &PropositionReport, footnotes: &mu
 fn sources(out: &mut String, r: &Report) {
     let _ = writeln!(out, "## Sources\n");
     for s in &r.sources {
-        let mut about = vec![s.kind.clone()];
-        about.extend(s.publisher.clone());
-        about.extend(s.published.map(|d| d.human()));
-        about.push(format!("reliability {}", s.reliability));
-        if let Some(d) = s.retracted {
-            about.push(format!("retracted by the source on {}", d.human()));
-        }
         let note = s.note.as_deref().map(|n| format!(" {}", escape(n))).unwrap_or_default();
-        let _ = writeln!(out, "- {}**{}** ({}).{note}", marked(s.change), escape(&s.title), escape(&about.join(", ")));
+        let _ = writeln!(
+            out,
+            "- {}**{}** ({}).{note}",
+            marked(s.change),
+            escape(&s.title),
+            escape(&words::source_about(s))
+        );
     }
     let noted: Vec<&super::PartyEntry> = r.parties.iter().filter(|p| p.note.is_some()).collect();
     if !noted.is_empty() {
@@ -246,7 +245,7 @@ pub fn digest(d: &Digest, level: usize) -> String {
         return format!("{}\n", escape(&d.nothing_line()));
     }
     let mut out = format!("{} What changed\n\nFrom {}.\n\n", "#".repeat(level), escape(&d.span()));
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         let _ = writeln!(out, "**{title}**\n");
         for (text, id) in lines {
             let id = id.map(|id| format!(" <sub>{}</sub>", escape(&id))).unwrap_or_default();

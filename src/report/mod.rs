@@ -53,7 +53,8 @@ pub struct Counts {
     pub retracted_claims: usize,
     /// Parties named on the propositions shown (claims, expected, asked).
     pub parties: usize,
-    /// Open (and acknowledged) findings by kind.
+    /// Open (and acknowledged) findings by kind (`FindingKind`'s names, in the order of the
+    /// names: the JSON report's key order).
     pub open_findings: BTreeMap<String, usize>,
 }
 

@@ -431,14 +431,7 @@ fn proposition(pen: &Pen, out: &mut String, n: usize, p: &PropositionReport, sho
 fn notes(pen: &Pen, out: &mut String, r: &Report) {
     let _ = writeln!(out, "{}", pen.paint("SOURCES", Some(Paint::Bold)));
     for s in &r.sources {
-        let mut about = vec![s.kind.clone()];
-        about.extend(s.publisher.clone());
-        about.extend(s.published.map(|d| d.human()));
-        about.push(format!("reliability {}", s.reliability));
-        if let Some(d) = s.retracted {
-            about.push(format!("retracted by the source on {}", d.human()));
-        }
-        let mut text = format!("{} ({})", s.title, about.join(", "));
+        let mut text = format!("{} ({})", s.title, words::source_about(s));
         if let Some(note) = &s.note {
             text.push_str(&format!(". Note: {note}"));
         }
@@ -472,7 +465,7 @@ fn digest_into(pen: &Pen, out: &mut String, d: &Digest) {
     }
     let _ = writeln!(out, "{}", pen.paint("WHAT CHANGED", Some(Paint::Bold)));
     pen.wrap(out, "", "", &format!("From {}.", d.span()));
-    for (title, lines) in words::digest(d) {
+    for (title, lines) in super::digest::sections(d) {
         pen.wrap(out, "", "", title);
         for (text, id) in lines {
             let text = id.map_or_else(|| text.clone(), |id| format!("{text} [{id}]"));

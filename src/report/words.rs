@@ -2,24 +2,15 @@
 //! claim or a finding says, how solid each side is. Verbs about parties are in the past
 //! tense, which reads right whether a party is one body or many people.
 
-use super::digest::{ClaimEntry, Digest, FindingEntry, RequestEntry};
 use super::{ClaimLine, Counts, PropositionReport};
-use crate::date::{Date, Timestamp};
-use crate::model::{ContactKind, DateBasis, Finding, FindingKind, SilenceReason, Stance};
+use crate::date::Date;
+use crate::model::{ContactKind, Finding, FindingKind, SilenceReason, Stance};
+pub use crate::phrases::{claim_date, claim_when, list, said};
 use crate::reconcile::Side;
 
 /// "1 claim", "2 claims"; `many` is the plural when it is not `one` + "s".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "A", "A and B", "A, B and C".
-pub fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// Text cut to `max` characters at a word boundary, with "…" when cut.
@@ -35,7 +26,11 @@ pub fn short(text: &str, max: usize) -> String {
 /// The header's counts: "9 propositions, 16 claims (1 retracted), 8 parties; open findings:
 /// 2 conflicts, 7 silences".
 pub fn counts_line(c: &Counts) -> String {
-    let findings: Vec<String> = c.open_findings.iter().map(|(kind, n)| finding_count(kind, *n)).collect();
+    let findings: Vec<String> = c
+        .open_findings
+        .iter()
+        .map(|(kind, n)| finding_count(kind.parse().expect("the counts are keyed by finding kinds"), *n))
+        .collect();
     let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
     format!(
         "{}, {}{retracted}, {}; open findings: {}",
@@ -46,16 +41,15 @@ pub fn counts_line(c: &Counts) -> String {
     )
 }
 
-fn finding_count(kind: &str, n: usize) -> String {
+fn finding_count(kind: FindingKind, n: usize) -> String {
     let (one, many) = match kind {
-        "conflict" => ("conflict", "conflicts"),
-        "reversal" => ("reversal", "reversals"),
-        "silence" => ("silence", "silences"),
-        "single-source" => ("single-source mark", "single-source marks"),
-        "anonymous-only" => ("anonymous-only mark", "anonymous-only marks"),
-        "circular-sourcing" => ("loop of sources", "loops of sources"),
-        "retracted-basis" => ("retracted basis", "retracted bases"),
-        other => (other, other),
+        FindingKind::Conflict => ("conflict", "conflicts"),
+        FindingKind::Reversal => ("reversal", "reversals"),
+        FindingKind::Silence => ("silence", "silences"),
+        FindingKind::SingleSource => ("single-source mark", "single-source marks"),
+        FindingKind::AnonymousOnly => ("anonymous-only mark", "anonymous-only marks"),
+        FindingKind::CircularSourcing => ("loop of sources", "loops of sources"),
+        FindingKind::RetractedBasis => ("retracted basis", "retracted bases"),
     };
     count(n, one, many)
 }
@@ -98,40 +92,6 @@ pub fn logged_grades(c: &ClaimLine) -> Option<String> {
     let grade = c.grade.map(|g| format!("the logger's grade {g}"));
     let both: Vec<String> = confidence.into_iter().chain(grade).collect();
     (!both.is_empty()).then(|| format!("({}).", both.join(", ")))
-}
-
-/// A stance as what the party did, in the past tense: "affirmed", "declined to comment".
-pub fn said(stance: Stance) -> &'static str {
-    match stance {
-        Stance::Affirms => "affirmed",
-        Stance::Denies => "denied",
-        Stance::Qualifies => "qualified it",
-        Stance::Neutral => "commented without taking a side",
-        Stance::Declined => "declined to comment",
-        Stance::NoResponse => "did not respond",
-    }
-}
-
-/// A claim's date as a table or a timeline shows it, saying what it is: "12 Mar 2024" (when
-/// the party said it), "12 Mar 2024 (published)" (when the source reporting it was
-/// published), "undated (logged 1 Oct 2025)".
-pub fn claim_date(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
-    match (date, basis, logged) {
-        (Some(d), DateBasis::Published, _) => format!("{} (published)", d.human()),
-        (Some(d), _, _) => d.human(),
-        (None, _, Some(t)) => format!("undated (logged {})", t.date().human()),
-        (None, _, None) => "undated".to_string(),
-    }
-}
-
-/// The same date in a sentence: "on 12 Mar 2024" (said then), "reported 12 Mar 2024" (the
-/// source's publication), "undated (logged 1 Oct 2025)".
-pub fn claim_when(date: Option<Date>, basis: DateBasis, logged: Option<Timestamp>) -> String {
-    match (date, basis) {
-        (Some(d), DateBasis::Published) => format!("reported {}", d.human()),
-        (Some(d), _) => d.on(),
-        (None, _) => claim_date(None, basis, logged),
-    }
 }
 
 /// A rating as people write it: "2", not "2.0".
@@ -357,145 +317,17 @@ pub fn silence_reason(silences: &[&Finding]) -> String {
     }
 }
 
-/// A claim in words, by its party, stance, proposition and source, in the past tense so it
-/// agrees with any name: "China's foreign ministry denied “Chinese experts helped…” (read
-/// in Reuters report)", "German investigators affirmed …".
-fn claim_entry(c: &ClaimEntry) -> String {
-    let verb = match c.stance {
-        Stance::Affirms => "affirmed",
-        Stance::Denies => "denied",
-        Stance::Qualifies => "qualified",
-        Stance::Neutral => "commented without taking a side on",
-        Stance::Declined => "declined to comment on",
-        Stance::NoResponse => "did not respond on",
-    };
-    format!("{} {verb} {} (read in {})", c.party_name, quoted(&c.proposition_text), c.source_title)
-}
-
-/// A proposition's text in quotes, cut for a line.
-fn quoted(text: &str) -> String {
-    format!("“{}”", short(text, 80))
-}
-
-/// A finding in a digest's words: "conflict on “…”: affirmed by A; denied by B".
-fn finding_entry(f: &FindingEntry) -> String {
-    let on = f.proposition_text.as_deref().map(|t| format!(" on {}", quoted(t))).unwrap_or_default();
-    let kind = f.kind.as_str();
-    format!("{} {kind}{on}: {}", f.severity.as_str().to_uppercase(), f.said)
-}
-
-/// A request in words: "Kremlin, asked by Reuters about “…” (on 24 Sep 2025, due 26 Sep 2025)".
-fn request_entry(q: &RequestEntry) -> String {
-    let mut when: Vec<String> = q.asked.iter().map(|d| d.on()).collect();
-    when.extend(q.deadline.map(|d| format!("due {}", d.human())));
-    let when = if when.is_empty() { String::new() } else { format!(" ({})", when.join(", ")) };
-    format!("{}, asked by {} about {}{when}", q.party_name, q.by_name, quoted(&q.proposition_text))
-}
-
-/// One section of the digest: its title and its lines, each with the id an editor acts on
-/// (a finding's), if any.
-pub type DigestSection = (&'static str, Vec<(String, Option<String>)>);
-
-/// The digest in words, section by section, the same in every format; sections with
-/// nothing in them are left out.
-pub fn digest(d: &Digest) -> Vec<DigestSection> {
-    let plain = |text: String| (text, None);
-    let finding = |f: &FindingEntry, more: String| (format!("{}{more}", finding_entry(f)), Some(f.finding.clone()));
-    let sections: Vec<DigestSection> = vec![
-        ("Claims added", d.claims_added.iter().map(|c| plain(claim_entry(c))).collect()),
-        (
-            "Claims corrected",
-            d.claims_corrected
-                .iter()
-                .map(|c| {
-                    let by = c.by.as_deref().map(|b| format!("; by {b}")).unwrap_or_default();
-                    plain(format!("{}: {} (why: {}{by})", claim_entry(&c.claim), c.changes.join("; "), c.reason))
-                })
-                .collect(),
-        ),
-        (
-            "Retracted",
-            d.retractions
-                .iter()
-                .map(|x| {
-                    let what = match (&x.claim, &x.title) {
-                        (Some(c), _) => format!("{} — withdrawn by the party", claim_entry(c)),
-                        (None, title) => {
-                            format!("“{}” — retracted by the source", title.as_deref().unwrap_or(&x.target))
-                        }
-                    };
-                    plain(format!("{what} {}: {}", x.date.on(), x.reason))
-                })
-                .collect(),
-        ),
-        (
-            "Positions changed",
-            d.positions_changed
-                .iter()
-                .map(|p| plain(format!("{} on {}: {} → {}", p.party_name, quoted(&p.proposition_text), p.from, p.to)))
-                .collect(),
-        ),
-        ("New findings", d.findings_new.iter().map(|f| finding(f, String::new())).collect()),
-        (
-            "Reopened findings",
-            d.findings_reopened
-                .iter()
-                .map(|f| finding(f, format!(" ({})", f.why.as_deref().unwrap_or("reopened"))))
-                .collect(),
-        ),
-        ("Cleared findings", d.findings_cleared.iter().map(|f| finding(f, String::new())).collect()),
-        (
-            "Findings triaged",
-            d.findings_triaged
-                .iter()
-                .map(|t| {
-                    let note = t.note.as_deref().map(|n| format!(": “{n}”")).unwrap_or_default();
-                    let text = format!("{} by {}{note} — {}", t.finding.state, t.by, finding_entry(&t.finding));
-                    (text, Some(t.finding.finding.clone()))
-                })
-                .collect(),
-        ),
-        ("Requests for comment added", d.requests_added.iter().map(|q| plain(request_entry(q))).collect()),
-        (
-            "Requests answered",
-            d.requests_answered
-                .iter()
-                .map(|q| {
-                    let stance = q.stance.map_or("answered", Stance::label);
-                    plain(format!("{}: {stance}", request_entry(q)))
-                })
-                .collect(),
-        ),
-        (
-            "Requests now overdue",
-            d.requests_overdue
-                .iter()
-                .map(|q| plain(format!("{}: no answer by the deadline", request_entry(q))))
-                .collect(),
-        ),
-        (
-            "Sources added",
-            d.sources_added
-                .iter()
-                .map(|s| {
-                    let mut about = vec![s.kind.clone()];
-                    about.extend(s.publisher_name.clone());
-                    plain(format!("“{}” ({})", s.title, about.join(", ")))
-                })
-                .collect(),
-        ),
-        (
-            "Verdicts set",
-            d.verdicts
-                .iter()
-                .map(|v| {
-                    let scale = format!("{} on a scale from {} to {}", v.rating, v.worst, v.best);
-                    plain(format!("{}: {} ({scale})", quoted(&v.proposition_text), v.label))
-                })
-                .collect(),
-        ),
-    ];
-    sections.into_iter().filter(|(_, lines)| !lines.is_empty()).collect()
+/// What a source is, for the list of sources every format ends with: "article, Reuters,
+/// 12 Mar 2024, reliability B, retracted by the source on 1 Apr 2024".
+pub fn source_about(s: &super::SourceEntry) -> String {
+    let mut about = vec![s.kind.clone()];
+    about.extend(s.publisher.clone());
+    about.extend(s.published.map(|d| d.human()));
+    about.push(format!("reliability {}", s.reliability));
+    if let Some(d) = s.retracted {
+        about.push(format!("retracted by the source on {}", d.human()));
+    }
+    about.join(", ")
 }
 
 #[cfg(test)]
@@ -508,24 +340,12 @@ mod tests {
         assert_eq!(count(2, "party", "parties"), "2 parties");
         assert_eq!(list(&["A".into(), "B".into(), "C".into()]), "A, B and C");
         assert_eq!(list(&["A".into()]), "A");
-        assert_eq!(finding_count("silence", 1), "1 silence");
-        assert_eq!(finding_count("conflict", 2), "2 conflicts");
+        assert_eq!(finding_count(FindingKind::Silence, 1), "1 silence");
+        assert_eq!(finding_count(FindingKind::Conflict, 2), "2 conflicts");
     }
 
     #[test]
-    fn sentences_agree_with_any_party_name() {
-        let entry = ClaimEntry {
-            claim: "c".into(),
-            party: "z".into(),
-            party_name: "German investigators".into(),
-            stance: Stance::Affirms,
-            proposition: "p".into(),
-            proposition_text: "Divers sabotaged the pipeline.".into(),
-            source: "s".into(),
-            source_title: "Wire story".into(),
-            quote: None,
-        };
-        assert!(claim_entry(&entry).starts_with("German investigators affirmed “Divers"), "{}", claim_entry(&entry));
+    fn stances_read_as_what_the_party_did() {
         assert_eq!(said(Stance::Denies), "denied");
         assert_eq!(said(Stance::Qualifies), "qualified it");
     }

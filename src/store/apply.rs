@@ -314,32 +314,18 @@ impl<'a> Writer<'a> {
             Record::Party(r) => r.stamp(user, now),
             Record::Source(r) => r.stamp(user, now),
             Record::Proposition(r) => r.stamp(user, now),
-            Record::Claim(r) => {
-                r.stamp(user, now);
-                if r.id.is_none() {
-                    r.id = Some(r.derived_id());
-                }
-            }
+            Record::Claim(r) => r.stamp(user, now),
             Record::Link(r) => r.stamp(user, now),
-            Record::Request(r) => {
-                r.stamp(user, now);
-                if r.id.is_none() {
-                    r.id = Some(r.derived_id());
-                }
-            }
+            Record::Request(r) => r.stamp(user, now),
             Record::Retraction(r) => r.stamp(user, now),
-            Record::Verdict(r) => {
-                r.stamp(user, now);
-                if r.id.is_none() {
-                    r.id = Some(r.derived_id());
-                }
-            }
+            Record::Verdict(r) => r.stamp(user, now),
             Record::Correction(c) => {
                 c.logged_by.get_or_insert_with(|| user.to_string());
                 c.recorded.get_or_insert(now);
             }
             Record::Setting(_) | Record::Finding(_) => {}
         }
+        record.give_id();
     }
 
     /// The common path: an id that is well formed; a record already stored is unchanged or

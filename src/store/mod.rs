@@ -8,6 +8,7 @@ pub mod guard;
 mod names;
 mod records;
 pub mod replica;
+mod rescue;
 mod search;
 mod stale;
 mod window;
@@ -17,6 +18,7 @@ pub use names::{fold, resolve};
 
 pub use findings::*;
 pub use records::*;
+pub use rescue::{rescue_bundle, restore, Rescued};
 pub use search::*;
 pub use stale::*;
 pub use window::*;
@@ -625,6 +627,9 @@ fn backfill_audit_log(tx: &Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod story_tests;
 
 #[cfg(test)]
 mod tests {

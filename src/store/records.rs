@@ -1039,20 +1039,7 @@ fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<S
             .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
     }
     // Claim dates come from the claim's and its source's versions; retractions from those known.
-    let published: std::collections::HashMap<String, Option<Date>> =
-        story.sources.iter().map(|s| (s.id.clone(), s.published)).collect();
-    let retracted: std::collections::HashMap<String, Date> =
-        story.retractions.iter().map(|x| (x.target.clone(), x.date)).collect();
-    let rows = std::mem::take(&mut story.claims);
-    story.claims = rows
-        .into_iter()
-        .map(|row| {
-            let source = published.get(&row.claim.source).copied().flatten();
-            let gone = retracted.get(row.id()).copied();
-            ClaimRow::new(row.claim, source, gone)
-        })
-        .collect();
-    ClaimRow::sort_chronologically(&mut story.claims);
+    story.date_claims();
     Ok(())
 }
 
@@ -1515,10 +1502,6 @@ struct SettingBody<'a> {
     recorded: Timestamp,
 }
 
-pub fn set_setting(tx: &Connection, key: &str, value: &str, logged_by: &str, recorded: Timestamp) -> Result<()> {
-    log_setting(tx, "set", key, value, logged_by, recorded, None)
-}
-
 /// Logs a setting and writes it; with `seq`, the row is already there (logged when the
 /// audit log first covered settings) and only gets its event.
 fn log_setting(
@@ -1544,16 +1527,11 @@ fn log_setting(
     Ok(())
 }
 
-/// A setting carried from another database (an import): added unless that very value,
-/// set by the same person at the same moment, is already here.
+/// A setting, set here (`config set`) or carried from another database (an import): checked
+/// (a setting claimtrack keeps, a value with something visible, a URL where one is due), then
+/// added unless that very value, set by the same person at the same moment, is already here.
 pub fn carry_setting(tx: &Connection, s: &Setting, action: &str) -> Result<bool> {
-    if !SETTINGS.contains(&s.key.as_str()) {
-        return Err(crate::error::Error::input(format!(
-            "settings: '{}' is not a setting; claimtrack keeps {}",
-            s.key,
-            SETTINGS.join(", ")
-        )));
-    }
+    check_setting(s).map_err(crate::error::Error::Input)?;
     let there = tx
         .prepare_cached("SELECT 1 FROM setting WHERE key = ?1 AND value = ?2 AND logged_by = ?3 AND recorded = ?4")
         .and_then(|mut st| st.exists(params![s.key, s.value, s.logged_by, s.recorded]))
@@ -1562,6 +1540,20 @@ pub fn carry_setting(tx: &Connection, s: &Setting, action: &str) -> Result<bool>
         log_setting(tx, action, &s.key, &s.value, &s.logged_by, s.recorded, None)?;
     }
     Ok(!there)
+}
+
+fn check_setting(s: &Setting) -> Result<(), String> {
+    let key = &s.key;
+    if !SETTINGS.contains(&key.as_str()) {
+        return Err(format!("'{key}' is not a setting; use one of: {}", SETTINGS.join(", ")));
+    }
+    if !crate::text::has_visible(&s.value) {
+        return Err(format!("{key}: the value has no visible character; give some text"));
+    }
+    if key == "org.url" {
+        crate::model::check_url(&s.value).map_err(|why| format!("org.url: {why}"))?;
+    }
+    Ok(())
 }
 
 /// Every value each setting was given, oldest first (the last stands).

@@ -8,6 +8,7 @@ mod corrections;
 mod dates;
 mod desk;
 mod formats;
+mod house;
 mod import_export;
 mod incremental;
 mod integrity;

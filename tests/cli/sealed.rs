@@ -1032,7 +1032,7 @@ fn demo_refuses_a_database_that_is_not_empty() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 21. A row claimtrack cannot read is named
+// 21. A row claimtrack cannot read is named (and an export copies it as it is stored)
 
 #[test]
 fn an_unreadable_row_is_named_by_table_row_and_column() {
@@ -1065,10 +1065,32 @@ fn an_unreadable_row_is_named_by_table_row_and_column() {
         drop(conn);
         let [table, row, column] = needles;
         let listing = format!("{table} list");
-        for args in ["verify", "report", "reconcile", "export", "export --format jsonl", &listing] {
+        let place = format!("table {table}, row {row}, column {column}");
+        for args in ["verify", "report", "reconcile", "export --format csv --what claims", &listing] {
             let out = db.run(args);
             assert_eq!(out.code, 1, "{sql} / {args}: {out:#?}");
-            assert_error_line(&out.stderr, &[&format!("table {table}, row {row}, column {column}")]);
+            assert_error_line(&out.stderr, &[&place]);
+        }
+        // Issue 24, item 2: an export copies the row as it is stored and says so.
+        let stored: String = Connection::open(db.path())
+            .unwrap()
+            .query_row(&format!("SELECT {column} FROM {table} WHERE id = ?1"), [row], |r| r.get(0))
+            .unwrap();
+        for format in ["json", "jsonl"] {
+            let out = db.run(&["export", "--format", format][..]).success();
+            assert!(out.stderr.contains(&place) && out.stderr.contains("exported as it is stored"), "{}", out.stderr);
+            assert!(
+                out.stdout.contains(&format!("\"{column}\":\"{stored}\""))
+                    || out.stdout.contains(&format!("\"{column}\": \"{stored}\"")),
+                "{format}: the stored value {stored} is in the export"
+            );
+            // The file holds every record; importing it names the value to mend.
+            let file = db.file(&format!("rescued.{format}"));
+            std::fs::write(&file, &out.stdout).unwrap();
+            let fresh = Db::new();
+            let refused = fresh.run(&["import", file.to_str().unwrap()][..]);
+            assert_eq!(refused.code, 1, "{refused:#?}");
+            assert!(refused.stderr.contains(column) && refused.stderr.contains(&stored), "{}", refused.stderr);
         }
     }
 }
