@@ -431,8 +431,10 @@ fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, into: Pull) -> Resul
     let mut rows = desk
         .client
         .query_raw(
-            "SELECT seq, kind, id, key, pushed_by, arrived, content FROM desk_log WHERE seq > $1 ORDER BY seq",
-            [after],
+            "SELECT seq, kind, id, key, pushed_by, arrived, content FROM desk_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            // A pull says how many it expects, so that PostgreSQL reads them by the primary
+            // key (without statistics its planner would sort the whole log); a clone reads all.
+            [Some(after), if let Pull::Into(n) = into { Some(n) } else { None }],
         )
         .context(|| format!("reading the desk at {url}"))?;
     while let Some(row) = rows.next().context(|| format!("reading the desk at {url}"))? {
