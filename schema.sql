@@ -1063,7 +1063,28 @@ BEGIN INSERT OR IGNORE INTO reconcile_queue (kind, record)
 DROP INDEX finding_in_order;
 CREATE INDEX finding_in_order ON finding (state, (CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END), proposition, (CASE kind WHEN 'conflict' THEN 0 WHEN 'reversal' THEN 1 WHEN 'silence' THEN 2 WHEN 'single-source' THEN 3 WHEN 'anonymous-only' THEN 4 WHEN 'circular-sourcing' THEN 5 WHEN 'retracted-basis' THEN 6 ELSE 7 END), parties, id);
 
--- migration 17: a replica's desk role
+-- migration 17: triage steps name their event
+
+-- Why: a first reconcile of a large story opens hundreds of thousands of findings; one audit
+-- event per first triage step was a fifth of its time. A reconcile with more than a few
+-- hundred steps of its own logs them in one batch (docs/INTEGRITY.md, section 2), as
+-- `import --bulk` logs records, so a step's event is no longer found by its finding: each
+-- row names the event that logged it (its own `triage` event, or the opening event of its
+-- batch), and windows and `--known-at` read the steps through that column. The steps logged
+-- before name theirs here: the n-th row was logged by the n-th triage event (`verify`
+-- holds them to that order).
+ALTER TABLE finding_triage ADD COLUMN event INTEGER REFERENCES event (seq);
+DROP TRIGGER finding_triage_append_only;
+WITH rows AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM finding_triage),
+     logged AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event WHERE kind = 'triage')
+UPDATE finding_triage SET event = m.event
+FROM (SELECT rows.seq AS row, logged.seq AS event FROM rows JOIN logged ON logged.n = rows.n) AS m
+WHERE m.row = finding_triage.seq;
+CREATE TRIGGER finding_triage_append_only BEFORE UPDATE ON finding_triage
+BEGIN SELECT RAISE(ABORT, 'triage history is append-only'); END;
+CREATE INDEX finding_triage_by_event ON finding_triage (event);
+
+-- migration 18: a replica's desk role
 
 -- Why: a write the replica's desk role may not push (a logger's triage step, verdict, setting
 -- or retraction; anything of a viewer's) was accepted here and then refused at every push, and

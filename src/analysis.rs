@@ -5,7 +5,7 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingKind, FindingState, Source, Story};
+use crate::model::{Finding, FindingKind, Source, Story};
 use crate::reconcile::{self, Outcome};
 use crate::report::digest::{self, Digest, Known};
 use crate::store::{self, Changes, Store, TriageEntry, Window};
@@ -72,10 +72,10 @@ pub enum Show {
     Findings,
     /// That, and each proposition's whole reading.
     Readings,
-    /// Only the findings this run found, reopened or cleared (cleared ones as cleared), and
-    /// the status of their propositions: what an editor reads after a few writes to a large
-    /// story.
-    Changes,
+    /// Only the findings this run found, reopened or cleared (cleared ones as cleared), the
+    /// first `n` of them in listing order (`None`: all), and the status of their
+    /// propositions: what an editor reads after a few writes to a large story.
+    Changes(Option<usize>),
 }
 
 /// What a present-day reconcile stored, and what it changed.
@@ -91,15 +91,21 @@ const BATCH: usize = 2000;
 /// The present-day reconcile: reads again the propositions the writes since the last one
 /// touched (every proposition with `full`, or when none was stored yet), holds each part's
 /// findings against the stored ones with their triage (docs/RECONCILER.md), and returns the
-/// stored reading `show` asks for. One write
-/// transaction, so two reconciles at once cannot undo each other's findings.
+/// stored reading `show` asks for, read after the commit. One write transaction, so two
+/// reconciles at once cannot undo each other's findings; what it changed is counted as it
+/// goes, not held, so memory does not grow with the findings a first run opens.
 pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMut(usize, usize)) -> Result<Stored> {
     let as_of = Date::today();
-    db.write(false, |tx| {
+    let keep = match show {
+        Show::Changes(first) => first,
+        _ => Some(0),
+    };
+    let mut changes = db.write(false, |tx| {
         let now = Timestamp::now();
         let stale = store::stale(tx, as_of, full)?;
         let propositions: Vec<String> = stale.propositions.into_iter().collect();
-        let mut changes = Changes::default();
+        let mut changes = Changes::keeping(keep);
+        let mut steps = store::Steps::new(now);
         for (i, part) in propositions.chunks(BATCH).enumerate() {
             progress(i * BATCH, propositions.len());
             // A merged proposition is read with the one it was merged into.
@@ -107,54 +113,48 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             let story = store::story_of(tx, part)?;
             let mut outcome = reconcile::reconcile_propositions(&story, as_of);
             let stored = store::findings_about(tx, part)?;
-            let found = store::save_part(tx, &mut outcome, &stored, now)?;
+            let new_before = changes.new;
+            store::save_part(tx, &mut outcome, &stored, &mut steps, &mut changes)?;
             // An editor's triage of a merged proposition's finding stays with the same finding
             // on the proposition it was merged into.
             let merged: HashMap<String, String> =
                 story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
-            for f in found.new.iter().filter(|_| !merged.is_empty()) {
-                if let Some(s) = reconcile::carried(&stored, f, &merged) {
-                    let from = s.proposition.as_deref().unwrap_or_default();
-                    let note = format!("carried from {} on {from} (merged): {}", s.id, s.note.as_deref().unwrap_or(""));
-                    store::triage(tx, &f.id, s.state, Some(note.trim_end_matches(": ")), "reconcile", now)?;
+            if !merged.is_empty() && changes.new > new_before {
+                for f in outcome.findings.iter().filter(|f| !stored.contains_key(&f.id)) {
+                    if let Some(s) = reconcile::carried(&stored, f, &merged) {
+                        let from = s.proposition.as_deref().unwrap_or_default();
+                        let note =
+                            format!("carried from {} on {from} (merged): {}", s.id, s.note.as_deref().unwrap_or(""));
+                        steps.set(tx, &f.id, s.state, Some(note.trim_end_matches(": ")))?;
+                    }
                 }
             }
-            changes.extend(found);
             let read: HashSet<&String> = outcome.propositions.iter().map(|p| &p.id).collect();
             store::forget_readings(tx, part.iter().filter(|p| !read.contains(p)))?;
         }
-        if stale.sources || changes.moved_loops() {
+        if stale.sources || changes.moved_loops {
             let sources = Story { sources: store::sources(tx)?, ..Story::default() };
             let findings = reconcile::loose_loops(&sources, as_of, &store::used_loops(tx)?);
             let mut outcome =
                 Outcome { as_of, known_at: None, findings, propositions: Vec::new(), retracted: BTreeMap::new() };
-            changes.extend(store::save_part(tx, &mut outcome, &store::loose_findings(tx)?, now)?);
+            store::save_part(tx, &mut outcome, &store::loose_findings(tx)?, &mut steps, &mut changes)?;
         }
+        steps.close(tx)?;
         store::settle(tx, as_of)?;
-        let mut present = present(tx, as_of, show)?;
-        if show == Show::Changes {
-            present.findings = changes.new.iter().chain(&changes.reopened).cloned().collect();
-            present
-                .findings
-                .extend(changes.cleared.iter().map(|f| Finding { state: FindingState::Cleared, ..f.clone() }));
-            crate::model::Finding::sort(&mut present.findings);
-            for p in present.findings.iter().filter_map(|f| f.proposition.as_ref()) {
-                if let Some(status) = store::stored_status(tx, p)? {
-                    present.status.insert(p.clone(), status);
-                }
-            }
-        }
-        Ok(Stored { present, changes })
-    })
+        Ok(changes)
+    })?;
+    let present = db.read(|conn| present(conn, as_of, show, &mut changes))?;
+    Ok(Stored { present, changes })
 }
 
-/// The present-day reading as stored.
-fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Present> {
+/// The present-day reading as stored; for [`Show::Changes`], the changed findings kept, as
+/// stored (cleared ones as cleared), with the status of their propositions.
+fn present(conn: &rusqlite::Connection, as_of: Date, show: Show, changes: &mut Changes) -> Result<Present> {
     let mut status = BTreeMap::new();
     let mut propositions = Vec::new();
+    let only_changes = matches!(show, Show::Changes(_));
     // Only the changes: the statuses of their propositions are read one by one, after.
-    let readings =
-        if show == Show::Changes { Vec::new() } else { store::stored_readings(conn, show == Show::Readings)? };
+    let readings = if only_changes { Vec::new() } else { store::stored_readings(conn, show == Show::Readings)? };
     for (id, st, json) in readings {
         if let Some(json) = json {
             propositions.push(serde_json::from_str(&json).map_err(|e| {
@@ -168,16 +168,25 @@ fn present(conn: &rusqlite::Connection, as_of: Date, show: Show) -> Result<Prese
         .filter(|x| x.date.on_or_before(&as_of))
         .map(|x| (x.target, x.date))
         .collect();
-    let (findings, live) = match show {
-        Show::Changes => (Vec::new(), store::live_findings_by_kind(conn)?),
-        _ => {
-            let all = store::live_findings(conn)?;
-            let mut live = BTreeMap::new();
-            for f in &all {
-                *live.entry(f.kind).or_default() += 1;
+    let (findings, live) = if only_changes {
+        let mut findings = Vec::new();
+        for c in changes.first_in_order() {
+            let Some(f) = store::finding(conn, &c.key.4)? else { continue };
+            if let Some(p) = &f.proposition {
+                if let Some(st) = store::stored_status(conn, p)? {
+                    status.insert(p.clone(), st);
+                }
             }
-            (all, live)
+            findings.push(f);
         }
+        (findings, store::live_findings_by_kind(conn)?)
+    } else {
+        let all = store::live_findings(conn)?;
+        let mut live = BTreeMap::new();
+        for f in &all {
+            *live.entry(f.kind).or_default() += 1;
+        }
+        (all, live)
     };
     Ok(Present { as_of, findings, propositions, retracted, status, live })
 }

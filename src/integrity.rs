@@ -120,7 +120,7 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
             let is_corrected = corrected.contains(&(kind.to_string(), key.clone()));
             if let Some(batch) = named.as_ref().filter(|e| e.kind == "batch") {
                 let first = if is_corrected { undo_corrections(conn, kind, &key, &row, problems)? } else { row };
-                batches.add(batch.seq, kind, &first);
+                batches.add(batch.seq, kind.as_str(), &first);
                 return Ok(());
             }
             rows += 1;
@@ -155,6 +155,11 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
             missing_rows(conn, kind, problems)?;
         }
     }
+    // A reconcile's own triage steps, logged in one batch when there are many.
+    store::walk_batched_triage(conn, |step, seq| {
+        batches.add(seq, "triage", &step);
+        Ok(())
+    })?;
     Ok(agreeing + batches.check(conn, problems)?)
 }
 
@@ -216,7 +221,7 @@ fn replay(
 struct Batches(BTreeMap<i64, BTreeMap<String, audit::KindDigest>>);
 
 impl Batches {
-    fn add(&mut self, seq: i64, kind: RecordKind, record: &Value) {
+    fn add(&mut self, seq: i64, kind: &str, record: &Value) {
         self.0.entry(seq).or_default().entry(kind.to_string()).or_default().add(record);
     }
 

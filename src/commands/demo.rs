@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, _: Args) -> Result<()> {
         store.path().display(),
         store::Summary::describe(&summary.added)
     ));
-    analysis::reconcile(&mut store, false, analysis::Show::Changes, &mut |_, _| {})?;
+    analysis::reconcile(&mut store, false, analysis::Show::Changes(Some(0)), &mut |_, _| {})?;
     let reading = analysis::read(&mut store, Scope::Story, When::default(), &mut |_, _| {})?;
     let report = report::build(&store.path().display().to_string(), &reading.story, &reading.outcome, &[]);
     let style = Style { width: ctx.report_width(), ..Style::default() };

@@ -8,7 +8,7 @@ use crate::model::{Finding, FindingKind, Severity};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
-use crate::store::{self, Changes, StoredCorrection};
+use crate::store::{self, ChangeKind, Changes, StoredCorrection};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -71,10 +71,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // Machines reading JSON get the whole reading unless they ask for the changes; people
     // reading the table get what changed unless they ask for all of it.
     let show = match (format, a.changed, a.all) {
-        (_, true, _) => Show::Changes,
+        (Format::Json, true, _) => Show::Changes(None),
+        (_, true, _) => Show::Changes(Some(PAGE)),
         (Format::Json, false, _) => Show::Readings,
         (_, false, true) => Show::Findings,
-        (_, false, false) => Show::Changes,
+        (_, false, false) => Show::Changes(Some(PAGE)),
     };
     let stored = analysis::reconcile(&mut store, a.full, show, &mut |done, total| progress.set_out_of(done, total))?;
     progress.finish();
@@ -84,21 +85,20 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         "as of {}: {} findings ({} new, {} reopened, {} cleared)",
         present.as_of.human(),
         live,
-        changes.new.len(),
-        changes.reopened.len(),
-        changes.cleared.len()
+        changes.new,
+        changes.reopened,
+        changes.cleared
     ));
-    let corrections = store.read(|c| store::corrections_after(c, last_run))?;
-    let changed = changes.new.len() + changes.reopened.len() + changes.cleared.len();
-    if changed <= PAGE {
-        store.read(|conn| say_changes(ctx, conn, changes, &corrections))?;
+    let changed = changes.len();
+    if changed <= PAGE && !ctx.quiet {
+        let corrections = store.read(|c| store::corrections_after(c, last_run))?;
+        store.read(|conn| say_changes(ctx, conn, changes, &present.findings, &corrections))?;
     }
     match format {
         Format::Json => output::json(&mut out, present),
-        _ if show == Show::Changes => {
+        _ if matches!(show, Show::Changes(_)) => {
             if !present.findings.is_empty() {
-                let page = &present.findings[..present.findings.len().min(PAGE)];
-                out.write_all(table(page, &present.status, ctx.table_width()).as_bytes())
+                out.write_all(table(&present.findings, &present.status, ctx.table_width()).as_bytes())
                     .context(|| "writing the table".into())?;
             }
             ctx.say(totals(live, &present.live, changed));
@@ -131,44 +131,53 @@ fn statuses(outcome: &Outcome) -> BTreeMap<String, String> {
     outcome.propositions.iter().map(|p| (p.id.clone(), p.status.as_str().to_string())).collect()
 }
 
-/// One line per finding that opened, reopened or cleared: its kind, proposition and parties
-/// (by name); a reopened or cleared one with the corrections since the last reconcile that
-/// touched what it rests on (its claims, their sources, its parties and propositions), so
-/// that the editor sees which fix did it. Records are looked up as needed, each once.
-fn say_changes(ctx: &Ctx, conn: &Connection, changes: &Changes, corrections: &[StoredCorrection]) -> Result<()> {
-    if ctx.quiet {
-        return Ok(());
-    }
+/// One line per finding that opened, reopened or cleared (`found`: each as stored, those
+/// `changes` kept), in the order they changed: its kind, proposition and parties (by name);
+/// a reopened or cleared one with the corrections since the last reconcile that touched what
+/// it rests on (its claims, their sources, its parties and propositions), so that the editor
+/// sees which fix did it. Records are looked up as needed, each once.
+fn say_changes(
+    ctx: &Ctx,
+    conn: &Connection,
+    changes: &Changes,
+    found: &[Finding],
+    corrections: &[StoredCorrection],
+) -> Result<()> {
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut names: HashMap<String, String> = HashMap::new();
-    let groups: [(&str, &[Finding]); 3] =
-        [("new", &changes.new), ("reopened", &changes.reopened), ("cleared", &changes.cleared)];
-    for (what, list) in groups {
-        for f in list {
-            let text = match &f.proposition {
-                Some(id) => match texts.get(id) {
-                    Some(t) => t.clone(),
-                    None => {
-                        let t = store::proposition(conn, id)?.map_or_else(|| id.clone(), |p| p.text);
-                        texts.insert(id.clone(), t.clone());
-                        t
-                    }
-                },
-                None => "(sources)".to_string(),
-            };
-            let mut shown = Vec::new();
-            for id in &f.parties {
-                if !names.contains_key(id) {
-                    let name = store::party(conn, id)?.map_or_else(|| id.clone(), |p| p.name);
-                    names.insert(id.clone(), name);
+    let by_id: HashMap<&str, &Finding> = found.iter().map(|f| (f.id.as_str(), f)).collect();
+    let mut changed: Vec<&store::Changed> = changes.first.iter().collect();
+    changed.sort_by_key(|c| (c.what, c.seq));
+    for c in changed {
+        let Some(f) = by_id.get(c.key.4.as_str()) else { continue };
+        let what = match c.what {
+            ChangeKind::New => "new",
+            ChangeKind::Reopened => "reopened",
+            ChangeKind::Cleared => "cleared",
+        };
+        let text = match &f.proposition {
+            Some(id) => match texts.get(id) {
+                Some(t) => t.clone(),
+                None => {
+                    let t = store::proposition(conn, id)?.map_or_else(|| id.clone(), |p| p.text);
+                    texts.insert(id.clone(), t.clone());
+                    t
                 }
-                shown.push(names[id].clone());
+            },
+            None => "(sources)".to_string(),
+        };
+        let mut shown = Vec::new();
+        for id in &f.parties {
+            if !names.contains_key(id) {
+                let name = store::party(conn, id)?.map_or_else(|| id.clone(), |p| p.name);
+                names.insert(id.clone(), name);
             }
-            let parties = if shown.is_empty() { String::new() } else { format!(" ({})", shown.join(", ")) };
-            let by = corrections_touching(conn, f, corrections)?;
-            let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
-            ctx.say(format!("  {what}: {} on “{text}”{parties}{after}", f.kind_label()));
+            shown.push(names[id].clone());
         }
+        let parties = if shown.is_empty() { String::new() } else { format!(" ({})", shown.join(", ")) };
+        let by = corrections_touching(conn, f, corrections)?;
+        let after = if by.is_empty() { String::new() } else { format!(", after {}", by.join("; ")) };
+        ctx.say(format!("  {what}: {} on “{text}”{parties}{after}", f.kind_label()));
     }
     Ok(())
 }

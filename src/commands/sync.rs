@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
         // them reads again what the pull touched, so replicas in step show the same ones.
         let moved = pulled.as_ref().is_some_and(|m| m.total() > 0);
         if moved && store.read(crate::store::last_reconcile_event)? > 0 {
-            crate::analysis::reconcile(&mut store, false, crate::analysis::Show::Changes, &mut |_, _| {})?;
+            crate::analysis::reconcile(&mut store, false, crate::analysis::Show::Changes(Some(0)), &mut |_, _| {})?;
         }
     }
     let (push_verb, pull_verb) = if a.dry_run { ("would push", "would pull") } else { ("pushed", "pulled") };

@@ -62,7 +62,8 @@ fn walk_unpushed(conn: &Connection, after: i64, mut visit: impl FnMut(Entry) -> 
     let mut findings: Option<HashMap<String, crate::model::CarriedFinding>> = None;
     replica::walk_unpushed(conn, after, |e| {
         if e.kind == "batch" {
-            if e.body.get("opens").is_some() {
+            // An import's batch of records (a reconcile's batch of its own steps pushes nothing).
+            if e.body.get("opens").is_some() && e.action != "triage" {
                 replica::walk_batch(conn, e.seq, |kind, key, value| visit(Entry::record(kind.as_str(), &key, value)))?;
             }
             return Ok(());

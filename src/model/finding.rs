@@ -151,16 +151,22 @@ pub struct Finding {
     pub evidence: String,
 }
 
+/// A finding's place in the one order findings are listed in (see [`Finding::sort`]).
+pub type OrderKey = (Severity, Option<String>, FindingKind, String, String);
+
 impl Finding {
     /// The one order findings are listed in, by every command: most severe first, then by
     /// proposition, kind (as declared: conflicts first), parties and id. The parties compare
     /// as the JSON text the store keeps them in, so that `store`'s `IN_ORDER`, the same order
     /// in SQL read from the index `finding_in_order`, agrees exactly; tests hold them together.
     pub fn sort(findings: &mut [Finding]) {
-        findings.sort_by_cached_key(|f| {
-            let parties = serde_json::to_string(&f.parties).expect("a list of text serialises");
-            (f.severity, f.proposition.clone(), f.kind, parties, f.id.clone())
-        });
+        findings.sort_by_cached_key(Finding::order_key);
+    }
+
+    /// Its place in that order.
+    pub fn order_key(&self) -> OrderKey {
+        let parties = serde_json::to_string(&self.parties).expect("a list of text serialises");
+        (self.severity, self.proposition.clone(), self.kind, parties, self.id.clone())
     }
 }
 

@@ -36,7 +36,7 @@ impl Event {
             return correction_in_words(fields);
         }
         if self.kind == "batch" {
-            return batch_in_words(&self.body);
+            return batch_in_words(&self.action, &self.body);
         }
         if self.kind == "setting" {
             let text = |k: &str| fields.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
@@ -73,8 +73,14 @@ impl Event {
 }
 
 /// A batch's opening or closing event in words.
-fn batch_in_words(body: &Value) -> String {
+fn batch_in_words(action: &str, body: &Value) -> String {
+    // A reconcile's own triage steps (the other batches are an import's records).
+    let reconcile = action == "triage";
     match serde_json::from_value::<BatchSeal>(body.clone()) {
+        Ok(seal) if reconcile => format!("sealed batch {}: {} triage steps by reconcile", seal.opened, seal.count),
+        Err(_) if reconcile => {
+            format!("opened batch {}: the triage steps of this reconcile are logged together", body["opens"])
+        }
         Ok(seal) => {
             let kinds: Vec<String> = seal.kinds.iter().map(|(k, s)| format!("{} {k}", s.count)).collect();
             format!("sealed batch {}: {} records imported together ({})", seal.opened, seal.count, kinds.join(", "))
@@ -86,10 +92,15 @@ fn batch_in_words(body: &Value) -> String {
 /// In the history of one record: "imported with N other records (batch S)".
 pub fn batch_for_record(event: &Event) -> Option<String> {
     let seal = serde_json::from_value::<BatchSeal>(event.body.clone()).ok()?;
-    Some(format!("imported with {} other records (batch {})", seal.count.saturating_sub(1), seal.opened))
+    let others = seal.count.saturating_sub(1);
+    Some(match event.action.as_str() {
+        "triage" => format!("a triage step by reconcile, logged with {others} others (batch {})", seal.opened),
+        _ => format!("imported with {others} other records (batch {})", seal.opened),
+    })
 }
 
-/// The batches a record with this id was imported in (one per kind that has the id).
+/// The batches a record with this id was imported in (one per kind that has the id), and
+/// those a finding's triage steps were logged in by a reconcile.
 pub fn batches_of(conn: &Connection, id: &str) -> Result<Vec<i64>> {
     let mut found = Vec::new();
     for kind in ["party", "source", "proposition", "claim", "request", "retraction", "verdict"] {
@@ -97,6 +108,17 @@ pub fn batches_of(conn: &Connection, id: &str) -> Result<Vec<i64>> {
         if event(conn, seq)?.is_some_and(|e| e.kind == "batch") {
             found.push(seq);
         }
+    }
+    // A finding's triage steps logged in a reconcile's batches.
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT DISTINCT t.event FROM finding_triage t JOIN event e ON e.seq = t.event \
+             WHERE t.finding = ?1 AND e.kind = 'batch' ORDER BY t.event",
+        )
+        .context(|| format!("reading the batches of {id}"))?;
+    let rows = stmt.query_map([id], |r| r.get(0)).context(|| format!("reading the batches of {id}"))?;
+    for seq in rows {
+        found.push(seq.context(|| format!("reading the batches of {id}"))?);
     }
     Ok(found)
 }
@@ -248,12 +270,18 @@ impl Batch {
 
     /// Adds one record about to be written.
     pub fn add<T: Logged>(&mut self, record: &T) {
-        let value = serde_json::to_value(record).expect("records serialise");
+        self.add_as(T::KIND, record);
+    }
+
+    /// Adds one row about to be written, of `kind` (a record kind, or `triage` for a
+    /// reconcile's own triage steps).
+    pub fn add_as<T: Serialize>(&mut self, kind: &'static str, row: &T) {
+        let value = serde_json::to_value(row).expect("rows serialise");
         self.count += 1;
-        let at = match self.kinds.iter().position(|k| k.0 == T::KIND) {
+        let at = match self.kinds.iter().position(|k| k.0 == kind) {
             Some(at) => at,
             None => {
-                self.kinds.push((T::KIND, KindDigest::default()));
+                self.kinds.push((kind, KindDigest::default()));
                 self.kinds.len() - 1
             }
         };

@@ -8,32 +8,87 @@ use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// What a reconcile changed in the stored findings: the findings themselves, for saying which.
+/// What a reconcile changed in the stored findings: how many of each, and the first of
+/// them in the order a reading lists findings (as many as asked for), so that memory does
+/// not grow with the findings a first reconcile opens.
 #[derive(Debug, Default)]
 pub struct Changes {
-    pub new: Vec<Finding>,
-    pub reopened: Vec<Finding>,
-    pub cleared: Vec<Finding>,
+    pub new: usize,
+    pub reopened: usize,
+    pub cleared: usize,
     pub updated: usize,
+    /// Whether a loop that claims of a proposition rest on was found, reopened or cleared:
+    /// the loops no claim rests on may have changed.
+    pub moved_loops: bool,
+    /// The first changed findings in listing order, at most `keep` of them.
+    pub first: Vec<Changed>,
+    /// How many of them `first` keeps (`None`: every one).
+    pub keep: Option<usize>,
+    /// How many changes were seen: the order they happened in.
+    seen: usize,
+}
+
+/// What a reconcile did to one finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    New,
+    Reopened,
+    Cleared,
+}
+
+/// One changed finding: its place in listing order (see [`Finding::sort`]), what changed and
+/// when in the run.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Changed {
+    pub key: crate::model::OrderKey,
+    pub what: ChangeKind,
+    /// Its place among the run's changes.
+    pub seq: usize,
 }
 
 impl Changes {
-    /// Adds what another part of the same reconcile changed.
-    pub fn extend(&mut self, other: Changes) {
-        self.new.extend(other.new);
-        self.reopened.extend(other.reopened);
-        self.cleared.extend(other.cleared);
-        self.updated += other.updated;
+    /// Changes that keep the first `keep` changed findings (`None`: all of them).
+    pub fn keeping(keep: Option<usize>) -> Changes {
+        Changes { keep, ..Changes::default() }
     }
 
-    /// Whether a loop that claims of a proposition rest on was found, reopened or cleared:
-    /// the loops no claim rests on may have changed.
-    pub fn moved_loops(&self) -> bool {
-        self.new
-            .iter()
-            .chain(&self.reopened)
-            .chain(&self.cleared)
-            .any(|f| f.kind == FindingKind::CircularSourcing && f.proposition.is_some())
+    /// How many findings opened, reopened or cleared.
+    pub fn len(&self) -> usize {
+        self.new + self.reopened + self.cleared
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Counts one change, and keeps it if it is among the first `keep` in listing order.
+    fn note(&mut self, what: ChangeKind, f: &Finding) {
+        match what {
+            ChangeKind::New => self.new += 1,
+            ChangeKind::Reopened => self.reopened += 1,
+            ChangeKind::Cleared => self.cleared += 1,
+        }
+        self.moved_loops |= f.kind == FindingKind::CircularSourcing && f.proposition.is_some();
+        self.seen += 1;
+        let changed = Changed { key: f.order_key(), what, seq: self.seen };
+        let Some(keep) = self.keep else {
+            self.first.push(changed);
+            return;
+        };
+        if self.first.len() >= keep && self.first.last().is_none_or(|last| last.key <= changed.key) {
+            return;
+        }
+        let at = self.first.partition_point(|c| c.key < changed.key);
+        self.first.insert(at, changed);
+        self.first.truncate(keep);
+    }
+
+    /// The changed findings kept, in listing order.
+    pub fn first_in_order(&mut self) -> &[Changed] {
+        if self.keep.is_none() {
+            self.first.sort();
+        }
+        &self.first
     }
 }
 
@@ -162,7 +217,11 @@ pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
 /// reading as JSON.
 pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Changes> {
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
-    save_part(tx, outcome, &stored, now)
+    let mut steps = Steps::new(now);
+    let mut changes = Changes::keeping(None);
+    save_part(tx, outcome, &stored, &mut steps, &mut changes)?;
+    steps.close(tx)?;
+    Ok(changes)
 }
 
 /// The stored findings that bear on any of these propositions: what a reading of them is
@@ -246,43 +305,113 @@ pub fn stored_readings(conn: &Connection, with_json: bool) -> Result<Vec<(String
 }
 
 /// Merges a reading into the stored findings it was read against (`stored`: for a reading
-/// of some propositions, the findings about them) and stores each proposition's reading.
+/// of some propositions, the findings about them), logs the triage steps that makes through
+/// `steps`, counts what changed into `changes` and stores each proposition's reading.
 pub fn save_part(
     tx: &Connection,
     outcome: &mut Outcome,
     stored: &HashMap<String, Finding>,
-    now: Timestamp,
-) -> Result<Changes> {
-    let mut changes = Changes::default();
+    steps: &mut Steps,
+    changes: &mut Changes,
+) -> Result<()> {
+    let now = steps.now;
     let by_id: HashMap<String, usize> = outcome.findings.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
     for change in merge(stored, &mut outcome.findings) {
         match change {
             Change::New(id) => {
                 let f = &outcome.findings[by_id[&id]];
                 insert(tx, f, now)?;
-                log_state(tx, &f.id, FindingState::Open, Some("found"), "reconcile", now)?;
-                changes.new.push(f.clone());
+                steps.log(tx, &f.id, FindingState::Open, Some("found"))?;
+                changes.note(ChangeKind::New, f);
             }
             Change::Reopened { id, why } => {
                 let f = &mut outcome.findings[by_id[&id]];
                 update(tx, f, now)?;
-                set(tx, &f.id, FindingState::Open, Some(why), "reconcile", now)?;
-                f.state_by = Some("reconcile".into());
-                changes.reopened.push(f.clone());
+                steps.set(tx, &f.id, FindingState::Open, Some(why))?;
+                f.state_by = Some(RECONCILE.into());
+                changes.note(ChangeKind::Reopened, f);
             }
             Change::Updated(id) => {
                 update(tx, &outcome.findings[by_id[&id]], now)?;
                 changes.updated += 1;
             }
             Change::Cleared(id) => {
-                set(tx, &id, FindingState::Cleared, Some("the evidence no longer supports it"), "reconcile", now)?;
-                changes.cleared.push(stored[&id].clone());
+                let why = "the evidence no longer supports it";
+                steps.set(tx, &id, FindingState::Cleared, Some(why))?;
+                changes.note(ChangeKind::Cleared, &stored[&id]);
             }
         }
     }
-    save_readings(tx, outcome, now)?;
-    Ok(changes)
+    save_readings(tx, outcome, now)
 }
+
+/// Who a reconcile's own triage steps are by.
+const RECONCILE: &str = "reconcile";
+
+/// A reconcile with at most this many triage steps of its own logs each with its own event,
+/// as an editor's step is logged; one with more logs them all in one batch.
+const STEPS_ALONE: usize = 500;
+
+/// A present-day reconcile's own triage steps (found, reopened, cleared, carried from a
+/// merged proposition), logged as it writes them. The first [`STEPS_ALONE`] are held: a run
+/// with no more logs each with its own `triage` event when it ends, event first, then its
+/// row naming it. Past that, the run's steps are logged in one batch (docs/INTEGRITY.md,
+/// section 2), as `import --bulk` logs records: its opening event first, every step's row
+/// naming it, and at the end the sealing event with their count and SHA-256. A first
+/// reconcile of a million claims opens 340,000 findings with two events, not 340,000.
+pub struct Steps {
+    now: Timestamp,
+    held: Vec<TriageEntry>,
+    batch: Option<super::audit::Batch>,
+}
+
+impl Steps {
+    pub fn new(now: Timestamp) -> Steps {
+        Steps { now, held: Vec::new(), batch: None }
+    }
+
+    /// Sets the state of finding `id` and logs the step.
+    pub fn set(&mut self, tx: &Connection, id: &str, state: FindingState, note: Option<&str>) -> Result<()> {
+        set_state(tx, id, state, note, RECONCILE, self.now)?;
+        self.log(tx, id, state, note)
+    }
+
+    /// Logs one step of finding `id`, whose row has been given its new state.
+    fn log(&mut self, tx: &Connection, id: &str, state: FindingState, note: Option<&str>) -> Result<()> {
+        let entry = TriageEntry {
+            finding: id.to_string(),
+            state,
+            note: note.map(str::to_string),
+            by: RECONCILE.to_string(),
+            at: self.now.to_string(),
+        };
+        if self.batch.is_none() {
+            if self.held.len() < STEPS_ALONE {
+                self.held.push(entry);
+                return Ok(());
+            }
+            let batch = self.batch.insert(super::audit::Batch::open(tx, TRIAGE)?);
+            for held in std::mem::take(&mut self.held) {
+                batch.add_as(TRIAGE, &held);
+                insert_step(tx, &held, batch.seq())?;
+            }
+        }
+        let batch = self.batch.as_mut().expect("opened above");
+        batch.add_as(TRIAGE, &entry);
+        insert_step(tx, &entry, batch.seq())
+    }
+
+    /// Logs the steps held, or seals the batch.
+    pub fn close(self, tx: &Connection) -> Result<()> {
+        match self.batch {
+            Some(batch) => batch.close(tx, TRIAGE),
+            None => self.held.iter().try_for_each(|entry| log_step(tx, entry, TRIAGE)),
+        }
+    }
+}
+
+/// The kind of a triage step's event, and the action of an editor's.
+const TRIAGE: &str = "triage";
 
 /// Removes the stored reading and positions of propositions no longer read on their own
 /// (merged into another).
@@ -359,14 +488,8 @@ fn update(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
     Ok(())
 }
 
-fn set(tx: &Connection, id: &str, state: FindingState, note: Option<&str>, by: &str, now: Timestamp) -> Result<()> {
-    tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4, updated = ?5 WHERE id = ?1")
-        .and_then(|mut s| s.execute(params![id, state, note, by, now]))
-        .context(|| format!("setting the state of finding {id}"))?;
-    log_state(tx, id, state, note, by, now)
-}
-
-fn log_state(
+/// Sets a finding's state, as its triage step (logged beside) says.
+fn set_state(
     tx: &Connection,
     id: &str,
     state: FindingState,
@@ -374,30 +497,27 @@ fn log_state(
     by: &str,
     now: Timestamp,
 ) -> Result<()> {
-    log_step(tx, id, state, note, by, &now.to_string(), "triage")
+    tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4, updated = ?5 WHERE id = ?1")
+        .and_then(|mut s| s.execute(params![id, state, note, by, now]))
+        .context(|| format!("setting the state of finding {id}"))?;
+    Ok(())
 }
 
-/// Appends one step to a finding's triage history, and its event.
-fn log_step(
-    tx: &Connection,
-    id: &str,
-    state: FindingState,
-    note: Option<&str>,
-    by: &str,
-    at: &str,
-    action: &str,
-) -> Result<()> {
-    tx.prepare_cached("INSERT INTO finding_triage (finding, state, note, by, at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .and_then(|mut s| s.execute(params![id, state, note, by, at]))
-        .context(|| format!("logging the triage of finding {id}"))?;
-    let entry = TriageEntry {
-        finding: id.to_string(),
-        state,
-        note: note.map(str::to_string),
-        by: by.to_string(),
-        at: at.to_string(),
-    };
-    super::audit::append(tx, action, "triage", id, &entry).map(drop)
+/// Logs one step of a finding's triage with its own event: the event first, then the row
+/// of the triage history naming it.
+fn log_step(tx: &Connection, entry: &TriageEntry, action: &str) -> Result<()> {
+    let seq = super::audit::append(tx, action, TRIAGE, &entry.finding, entry)?;
+    insert_step(tx, entry, seq)
+}
+
+/// Appends a step to the triage history, naming the event that logged it.
+fn insert_step(tx: &Connection, e: &TriageEntry, event: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO finding_triage (finding, state, note, by, at, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| s.execute(params![e.finding, e.state, e.note, e.by, e.at, event]))
+    .context(|| format!("logging the triage of finding {}", e.finding))?;
+    Ok(())
 }
 
 /// A finding carried from another database (an import), with its triage: written when it is
@@ -408,29 +528,32 @@ pub fn carry_finding(tx: &Connection, f: &CarriedFinding, action: &str) -> Resul
         return Err(Error::input(format!("findings: {} has no triage; a finding's first step is 'open'", f.id)));
     };
     let stored = triage_history(tx, Some(&f.id))?;
-    if stored.is_empty() {
-        tx.prepare_cached(
-            "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, state, note, state_by, first_seen, updated) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail,
-                f.evidence, f.facts.to_string(), last.state, f.note, last.by, f.first_seen, f.updated
-            ])
-        })
-        .context(|| format!("adding finding {}", f.id))?;
-    }
     let same = |a: &TriageEntry, b: &TriageStep| a.state == b.state && a.note == b.note && a.by == b.by && a.at == b.at;
     let shared = stored.iter().zip(&f.triage).take_while(|(a, b)| same(a, b)).count();
     if shared < stored.len() {
         return Ok(false);
     }
-    for step in &f.triage[shared..] {
+    for (i, step) in f.triage[shared..].iter().enumerate() {
+        let entry = TriageEntry::of(&f.id, step);
+        let seq = super::audit::append(tx, action, TRIAGE, &f.id, &entry)?;
+        // A finding new here is written after its first step's event.
+        if stored.is_empty() && i == 0 {
+            tx.prepare_cached(
+                "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, state, note, state_by, first_seen, updated) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail,
+                    f.evidence, f.facts.to_string(), last.state, f.note, last.by, f.first_seen, f.updated
+                ])
+            })
+            .context(|| format!("adding finding {}", f.id))?;
+        }
         tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
             .and_then(|mut s| s.execute(params![f.id, step.state, f.note, step.by]))
             .context(|| format!("setting the state of finding {}", f.id))?;
-        log_step(tx, &f.id, step.state, step.note.as_deref(), &step.by, &step.at, action)?;
+        insert_step(tx, &entry, seq)?;
     }
     Ok(shared < f.triage.len())
 }
@@ -459,10 +582,12 @@ pub fn carry_step(tx: &Connection, f: &CarriedFinding, action: &str) -> Result<b
 /// States a step again, so that it is the one that stands here (a desk's order puts it
 /// after a step pulled later: docs/DESK.md, section 2).
 pub fn restate_step(tx: &Connection, id: &str, step: &TriageStep, action: &str) -> Result<()> {
+    let entry = TriageEntry::of(id, step);
+    let seq = super::audit::append(tx, action, TRIAGE, id, &entry)?;
     tx.prepare_cached("UPDATE finding SET state = ?2, note = ?3, state_by = ?4 WHERE id = ?1")
         .and_then(|mut s| s.execute(params![id, step.state, step.note, step.by]))
         .context(|| format!("setting the state of finding {id}"))?;
-    log_step(tx, id, step.state, step.note.as_deref(), &step.by, &step.at, action)
+    insert_step(tx, &entry, seq)
 }
 
 /// Every finding with its triage history, as bundles carry them.
@@ -549,7 +674,16 @@ pub fn triage(
              if the evidence comes back, `claimtrack reconcile` finds it again"
         )));
     }
-    set(tx, id, state, note, by, now)
+    let entry = TriageEntry {
+        finding: id.to_string(),
+        state,
+        note: note.map(str::to_string),
+        by: by.to_string(),
+        at: now.to_string(),
+    };
+    let seq = super::audit::append(tx, TRIAGE, TRIAGE, id, &entry)?;
+    set_state(tx, id, state, note, by, now)?;
+    insert_step(tx, &entry, seq)
 }
 
 /// One change of a finding's state.
@@ -562,6 +696,24 @@ pub struct TriageEntry {
     pub at: String,
 }
 
+impl TriageEntry {
+    /// A row of `finding, state, note, by, at`, in that order.
+    pub fn from_row(r: &Row) -> rusqlite::Result<TriageEntry> {
+        Ok(TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? })
+    }
+
+    /// A carried step of finding `id`.
+    fn of(id: &str, step: &TriageStep) -> TriageEntry {
+        TriageEntry {
+            finding: id.to_string(),
+            state: step.state,
+            note: step.note.clone(),
+            by: step.by.clone(),
+            at: step.at.clone(),
+        }
+    }
+}
+
 /// The triage history of one finding (or of all, with `None`), oldest first.
 pub fn triage_history(conn: &Connection, id: Option<&str>) -> Result<Vec<TriageEntry>> {
     let mut stmt = conn
@@ -569,24 +721,21 @@ pub fn triage_history(conn: &Connection, id: Option<&str>) -> Result<Vec<TriageE
             "SELECT finding, state, note, by, at FROM finding_triage WHERE (?1 IS NULL OR finding = ?1) ORDER BY seq",
         )
         .context(|| "reading triage".into())?;
-    let rows = stmt
-        .query_map([id], |r| {
-            Ok(TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? })
-        })
-        .context(|| "reading triage".into())?;
+    let rows = stmt.query_map([id], TriageEntry::from_row).context(|| "reading triage".into())?;
     rows.collect::<rusqlite::Result<_>>().context(|| "reading triage".into())
 }
 
 /// A finding's last triage logged by event `seq`: its state as the database knew it then
 /// (none before its first).
 pub fn triage_by_event(conn: &Connection, id: &str, seq: i64) -> Result<Option<TriageEntry>> {
-    let body: Option<String> = conn
-        .prepare_cached(
-            "SELECT body FROM event WHERE record = ?1 AND kind = 'triage' AND seq <= ?2 ORDER BY seq DESC LIMIT 1",
-        )
-        .and_then(|mut s| s.query_row(params![id, seq], |r| r.get(0)).optional())
-        .context(|| format!("reading the triage of finding {id}"))?;
-    Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    conn.prepare_cached(
+        "SELECT finding, state, note, by, at FROM finding_triage WHERE finding = ?1 AND event <= ?2 ORDER BY seq DESC LIMIT 1",
+    )
+    .and_then(|mut s| {
+        s.query_row(params![id, seq], TriageEntry::from_row)
+        .optional()
+    })
+    .context(|| format!("reading the triage of finding {id}"))
 }
 
 /// The stored findings about these propositions.

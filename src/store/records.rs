@@ -1283,14 +1283,34 @@ pub fn zip_rows<A, B>(
 /// Reads a row as the JSON its event logged, with the event it names.
 pub type LoggedRow = fn(&Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)>;
 
-/// Every triage row, in the order logged.
-pub const TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at FROM finding_triage ORDER BY seq";
+/// Every triage row logged with its own event, in the order logged.
+pub const TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at, event FROM finding_triage t \
+     WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.seq = t.event AND e.kind = 'batch') ORDER BY seq";
 
-/// A triage row as its event logged it.
+/// Every triage row logged in a reconcile's batch, in the order logged.
+const BATCHED_TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at, event FROM finding_triage t \
+     WHERE EXISTS (SELECT 1 FROM event e WHERE e.seq = t.event AND e.kind = 'batch') ORDER BY seq";
+
+/// Every triage row logged in a reconcile's batch, in the order logged: the step as logged
+/// and the batch it names, one row at a time.
+pub fn walk_batched_triage(
+    conn: &Connection,
+    mut visit: impl FnMut(serde_json::Value, i64) -> Result<()>,
+) -> Result<()> {
+    let what = || "reading the triage steps logged in batches".to_string();
+    let mut stmt = conn.prepare(BATCHED_TRIAGE_ROWS).context(what)?;
+    let mut rows = stmt.query([]).context(what)?;
+    while let Some(row) = rows.next().context(what)? {
+        let (value, event) = triage_row(row).context(what)?;
+        visit(value, event.expect("a batched row names its batch"))?;
+    }
+    Ok(())
+}
+
+/// A triage row as its event logged it, with the event it names.
 pub fn triage_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
-    let entry =
-        super::TriageEntry { finding: r.get(0)?, state: r.get(1)?, note: r.get(2)?, by: r.get(3)?, at: r.get(4)? };
-    Ok((serde_json::to_value(entry).expect("triage serialises"), None))
+    let entry = super::TriageEntry::from_row(r)?;
+    Ok((serde_json::to_value(entry).expect("triage serialises"), r.get(5)?))
 }
 
 /// A settings row as the audit log holds it, with its event.
@@ -1428,14 +1448,15 @@ pub fn corrections(conn: &Connection) -> Result<Vec<StoredCorrection>> {
     all(conn, &format!("SELECT {CORRECTION_COLUMNS} FROM correction ORDER BY seq"), correction_row)
 }
 
-/// The last event a present-day reconcile logged (0 for none): what it saw is older.
+/// The last event a present-day reconcile logged a triage step with (0 for none): what it
+/// saw is older. Read from the newest step back: an editor's steps are few.
 pub fn last_reconcile_event(conn: &Connection) -> Result<i64> {
     conn.query_row(
-        "SELECT coalesce(max(seq), 0) FROM event WHERE kind = 'triage' AND json_extract(body, '$.by') = 'reconcile'",
+        "SELECT coalesce((SELECT event FROM finding_triage WHERE by = 'reconcile' ORDER BY seq DESC LIMIT 1), 0)",
         [],
         |r| r.get(0),
     )
-    .context(|| "reading the audit log".into())
+    .context(|| "reading the triage history".into())
 }
 
 /// The corrections logged after event `seq`, oldest first.

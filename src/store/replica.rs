@@ -99,7 +99,8 @@ pub fn refuse_beyond_role(tx: &Connection, r: &Replica, after: i64) -> Result<()
     // The first refusal ends the walk.
     walk_unpushed(tx, after, |e| {
         if e.kind == "batch" {
-            if e.body.get("opens").is_none() {
+            // A batch's closing event, or a reconcile's batch of its own triage steps.
+            if e.body.get("opens").is_none() || e.action == "triage" {
                 return Ok(());
             }
             return match editors_record_in_batch(tx, e.seq)? {
@@ -271,7 +272,7 @@ pub fn count_unpushed(conn: &Connection, after: i64) -> Result<i64> {
     conn.query_row(
         "SELECT count(*) FROM event e WHERE seq > ?1 AND NOT EXISTS \
          (SELECT 1 FROM desk_pull p WHERE e.seq BETWEEN p.first_event AND p.last_event) \
-         AND NOT (kind = 'batch' AND json_extract(body, '$.opens') IS NULL) \
+         AND NOT (kind = 'batch' AND (json_extract(body, '$.opens') IS NULL OR action = 'triage')) \
          AND NOT (kind = 'triage' AND json_extract(body, '$.by') = 'reconcile')",
         [after],
         |r| r.get(0),

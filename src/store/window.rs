@@ -4,7 +4,6 @@
 //! corrections and triage logged in it, it says which propositions the window touched:
 //! `claimtrack changes` and `report --since` read only those, never the whole story twice.
 
-use super::audit::{event_row, EVENT_COLUMNS};
 use super::findings::{finding, TriageEntry};
 use super::records::{
     correction_row, known_seq, link_row, list_of, proposition_of, retraction_row, source_row, with_derivations,
@@ -65,10 +64,7 @@ pub fn window_log(conn: &Connection, w: Window) -> Result<WindowLog> {
         sources.push(with_derivations(conn, s)?);
     }
     let triage =
-        in_window(conn, w, &format!("SELECT {EVENT_COLUMNS} FROM event WHERE kind = 'triage'"), "", event_row)?
-            .into_iter()
-            .filter_map(|e| serde_json::from_value(e.body).ok())
-            .collect();
+        in_window(conn, w, "SELECT finding, state, note, by, at FROM finding_triage", "seq", TriageEntry::from_row)?;
     Ok(WindowLog {
         claims: added("claim")?,
         requests: added("request")?,
@@ -87,7 +83,7 @@ pub fn window_log(conn: &Connection, w: Window) -> Result<WindowLog> {
 /// The findings whose state changed in the window: found, reopened or cleared by
 /// `reconcile`, or triaged by an editor.
 pub fn findings_changed(conn: &Connection, w: Window) -> Result<BTreeSet<String>> {
-    let ids = in_window(conn, w, "SELECT record FROM event WHERE kind = 'triage'", "", |r| r.get(0))?;
+    let ids = in_window(conn, w, "SELECT finding FROM finding_triage", "", |r| r.get(0))?;
     Ok(ids.into_iter().collect())
 }
 

@@ -299,6 +299,36 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: heavy(24, 6), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any sequence of writes with no reconcile between, then a first reconcile: it stores
+    /// and prints what `reconcile --full` on the same story then finds, and `--full` changes
+    /// nothing it stored.
+    #[test]
+    fn a_first_reconcile_equals_a_full_one(writes in proptest::collection::vec(write(), 1..12)) {
+        let mut run = Run {
+            db: base(),
+            claims: Vec::new(),
+            sources: vec!["s1".into(), "s2".into(), "s3".into()],
+            now: NOW.to_string(),
+            renamed: 0,
+        };
+        for w in &writes {
+            run.apply(w);
+        }
+        let first: Value = serde_json::from_str(&run.ok(&["reconcile", "--format", "json"])).unwrap();
+        let stored = run.stored(&run.db);
+        let full: Value = serde_json::from_str(&run.ok(&["reconcile", "--full", "--format", "json"])).unwrap();
+        assert_eq!(first, full, "{writes:?}: the first and the full reconcile printed different readings");
+        assert_eq!(stored, run.stored(&run.db), "{writes:?}: --full changed what the first reconcile stored");
+        let again: Value =
+            serde_json::from_str(&run.ok(&["reconcile", "--full", "--changed", "--format", "json"])).unwrap();
+        assert_eq!(again["findings"], json!([]), "{writes:?}: a --full after a first reconcile changes nothing");
+        assert!(run.ok(&["verify"]).starts_with("sound"), "{writes:?}");
+    }
+}
+
 #[test]
 fn a_reconcile_reads_again_only_what_the_writes_touched() {
     let db = base();

@@ -760,6 +760,86 @@ fn a_bulk_import_is_logged_in_batches_and_verifies() {
     assert_eq!(claims_at("2025-10-04T00:00:00Z"), 12_001);
 }
 
+/// A story of 700 propositions, each affirmed by one claim resting on one source: a first
+/// reconcile opens a single-source finding on each.
+fn many_findings() -> Db {
+    let db = Db::new();
+    let props: Vec<Value> =
+        (0..700).map(|i| serde_json::json!({"id": format!("p{i}"), "text": format!("Thing {i} happened")})).collect();
+    let claims: Vec<Value> = (0..700)
+        .map(|i| {
+            serde_json::json!({"id": format!("c{i}"), "proposition": format!("p{i}"), "party": "a",
+                               "stance": "affirms", "source": "s", "stated": "2025-09-01"})
+        })
+        .collect();
+    db.import_str(&bundle(serde_json::json!({
+        "parties": [{"id": "a", "name": "Alpha Ministry", "kind": "government"}],
+        "sources": [{"id": "s", "title": "The archive", "kind": "article"}],
+        "propositions": props,
+        "claims": claims,
+    })))
+    .success();
+    db.ok("-q reconcile");
+    db
+}
+
+/// The batch a finding's first triage step names.
+fn step_batch(db: &Db, finding: &str) -> i64 {
+    let conn = Connection::open(db.path()).expect("the database opens");
+    conn.query_row("SELECT event FROM finding_triage WHERE finding = ?1 ORDER BY seq LIMIT 1", [finding], |r| r.get(0))
+        .expect("the step's event")
+}
+
+#[test]
+fn a_reconcile_with_many_steps_logs_them_in_one_batch_and_verifies() {
+    let db = many_findings();
+    assert_sound(&db, &[]);
+    let events = history(&db, "");
+    let steps: Vec<&Value> = events.iter().filter(|e| e["action"] == "triage").collect();
+    assert_eq!(steps.len(), 2, "one batch, opened and sealed: {steps:#?}");
+    assert!(steps.iter().all(|e| e["kind"] == "batch"), "{steps:#?}");
+    assert!(steps[1]["what"].as_str().unwrap().contains("700 triage steps by reconcile"), "{:#}", steps[1]);
+    assert!(!events.iter().any(|e| e["kind"] == "triage"), "no event per step");
+
+    // A finding's history names the batch its first step came in, then the editor's step.
+    let finding = db.column("findings --kind single-source --limit 1", "id").remove(0);
+    db.ok(&*format!("findings ack {finding} --note checked"));
+    let of_one = history(&db, &finding);
+    let batch = format!("batch {}", step_batch(&db, &finding));
+    assert_eq!(
+        summary(&of_one),
+        triples(&[("triage", "batch", &*batch), ("triage", "batch", &*batch), ("triage", "triage", &*finding)])
+    );
+    assert!(of_one[1]["what"].as_str().unwrap().contains("logged with 699 others"), "{of_one:#?}");
+    assert_eq!(of_one[2]["body"]["state"], "acknowledged");
+    assert_sound(&db, &[]);
+
+    // The steps of the batch count in windows as any step does.
+    let changed = db.column("findings --since 2025-10-01 --state open", "id");
+    assert_eq!(changed.len(), 699, "the 700 found, less the one acknowledged");
+
+    // A step of the batch edited, deleted or added behind claimtrack's back shows as the batch.
+    let edited = many_findings();
+    let batch = step_batch(&edited, &finding);
+    tamper(
+        &edited,
+        &format!(
+            "DROP TRIGGER finding_triage_append_only; UPDATE finding_triage SET note = 'x' WHERE finding = '{finding}'"
+        ),
+    );
+    broken(&edited, &[&format!("batch {batch}"), "triage", "edited"]);
+    let deleted = many_findings();
+    tamper(
+        &deleted,
+        &format!(
+            "DROP TRIGGER finding_triage_no_delete; DROP TRIGGER finding_no_delete; \
+             DELETE FROM finding_triage WHERE finding = '{finding}'; \
+             DELETE FROM finding WHERE id = '{finding}'"
+        ),
+    );
+    broken(&deleted, &[&format!("batch {batch}"), "triage", "missing"]);
+}
+
 #[test]
 fn verify_catches_a_batched_claim_edited() {
     let db = bulk_imported();
