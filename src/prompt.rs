@@ -136,6 +136,12 @@ where
     }
 }
 
+/// Yes or no, no by default (Enter and Esc keep things as they are): for an offer to do
+/// otherwise than what was typed.
+pub fn offer(prompt: &str) -> Result<bool> {
+    Ok(Confirm::new().with_prompt(prompt).default(false).interact_opt().map_err(failed)?.unwrap_or(false))
+}
+
 /// Yes or no, yes by default; Esc is no.
 pub fn confirm(prompt: &str) -> Result<bool> {
     Ok(Confirm::new().with_prompt(prompt).default(true).interact_opt().map_err(failed)?.unwrap_or(false))

@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         Some(file) => {
             let name = if file.as_os_str() == "-" { "<stdin>".to_string() } else { file.display().to_string() };
             let text = read(file, &name)?;
-            let summary = write(ctx, &text, a.dry_run).map_err(|e| match e {
+            let summary = write(ctx, &text, a.dry_run, false).map_err(|e| match e {
                 Error::Input(_) | Error::Many(_) => {
                     Error::all(e.lines().into_iter().map(|m| format!("{name}: {m}")).collect())
                 }
@@ -55,10 +55,13 @@ fn read(file: &Path, name: &str) -> Result<String> {
 }
 
 /// Checks and writes the text's records in one transaction. Every error ("line N: ...") is
-/// reported, in line order, and any error writes nothing.
-fn write(ctx: &Ctx, text: &str, dry_run: bool) -> Result<Summary> {
-    let (bundle, places, mut errors) = logfile::parse(text)?;
-    super::warn_of_lookalikes(ctx, &bundle)?;
+/// reported, in line order, and any error writes nothing. With `offer`, a new proposition
+/// like a logged one is offered to be replaced by it (the person at the terminal decides).
+fn write(ctx: &Ctx, text: &str, dry_run: bool, offer: bool) -> Result<Summary> {
+    let (mut bundle, places, mut errors) = logfile::parse(text)?;
+    for (new, used) in super::warn_of_lookalikes(ctx, &mut bundle, offer && !dry_run)? {
+        ctx.say(format!("using {used} for {new}"));
+    }
     let locate = |plural: &str, index: usize, field: &str| places.locate(plural, index, field);
     let checked = ctx.write(dry_run || !errors.is_empty(), |tx| {
         store::apply_every(Writer::new(tx, "add", Refs::IdsOrNames)?, bundle, &locate)
@@ -105,7 +108,7 @@ fn edit_until_valid(ctx: &Ctx, dry_run: bool) -> Result<Summary> {
             ));
         }
         let text = logfile::without_notes(&edited);
-        match write(ctx, &text, dry_run) {
+        match write(ctx, &text, dry_run, true) {
             Ok(summary) => return Ok(summary),
             Err(e @ (Error::Input(_) | Error::Many(_))) => {
                 let messages = e.lines();

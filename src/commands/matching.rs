@@ -2,7 +2,7 @@
 //! text, each with its standing verdict and status.
 
 use super::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::matching::{self, Ranked};
 use crate::output::{self, Format};
 use crate::report::markdown;
@@ -11,7 +11,9 @@ use crate::report::markdown;
 /// a headline or a quote pasted as it is (links, @handles, #hashtags and emoji are read as a
 /// reader would: links dropped, the words of handles and hashtags kept). Any language the
 /// search index knows. Each result has a score from 0 to 1 (1: the same words), the
-/// proposition's status from the last reconcile and the verdict that stands.
+/// proposition's status from the last reconcile and the verdict that stands. Words found on a
+/// proposition merged into another are found on the one it was merged into: that one is the
+/// result, with its verdict and status, and says which merged propositions matched.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  claimtrack match \"BREAKING: Chinese specialists helped the Kupol drone maker 🚨 https://t.co/x\"\n  claimtrack match 'Kremlin denies drone deal' --limit 10 --format json\n  claimtrack match \"«Купол» получил помощь из Китая\" --kind claim --format markdown"
@@ -38,6 +40,9 @@ struct Row {
     score: f64,
     status: Option<String>,
     verdict: Option<String>,
+    /// The propositions merged into this one whose words matched (only when there are).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    merged: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -50,6 +55,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if store.can_write() {
         store.index_waiting_text()?;
     }
+    // bm25 reads the length of every record a searched key is in: scattered pages of a large
+    // index, which a mapped file gives without a copy each (a third of the time at 1M claims).
+    store.conn().pragma_update(None, "mmap_size", 1i64 << 30).context(|| "mapping the database to read it".into())?;
     let ranked = if a.kind == "claim" { Ranked::Claims } else { Ranked::Propositions };
     let found = matching::rank(store.conn(), &a.text, ranked, a.limit)?;
     let rows: Vec<Row> = found
@@ -61,6 +69,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             score: (m.score * 100.0).round() / 100.0,
             status: m.profile.status,
             verdict: m.profile.verdict,
+            merged: m.merged,
         })
         .collect();
     if rows.is_empty() {
@@ -74,6 +83,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         columns.push("claim");
     }
     columns.extend(["text", "verdict", "status"]);
+    // Only when a result stands for propositions merged into it: which ones.
+    let merges = rows.iter().any(|r| !r.merged.is_empty());
+    if merges {
+        columns.push("merged");
+    }
     if format != Format::Markdown {
         return output::list(&rows, format, &columns, &columns, ctx.table_width());
     }
@@ -87,6 +101,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             cells.push(r.text.clone());
             cells.push(r.verdict.clone().unwrap_or_else(|| "no verdict".into()));
             cells.push(r.status.clone().unwrap_or_else(|| "not reconciled".into()));
+            if merges {
+                cells.push(r.merged.join("; "));
+            }
             cells
         }),
     );

@@ -253,9 +253,14 @@ pub fn count_from(least: u64) -> clap::builder::RangedU64ValueParser<usize> {
 
 /// Writes the records a command built from its flags, through the same checks as an import.
 /// Prints the record's key on stdout (new or already there).
-fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
+fn add(ctx: &Ctx, command: &str, mut bundle: Bundle, kind: &str) -> Result<()> {
     ctx.no_format(command)?;
-    warn_of_lookalikes(ctx, &bundle)?;
+    if let Some((_, used)) = warn_of_lookalikes(ctx, &mut bundle, true)?.pop() {
+        // The person took the logged proposition instead: it is the answer, nothing is new.
+        output::line(&used)?;
+        ctx.say(format!("using {kind} {used}; nothing written"));
+        return Ok(());
+    }
     let summary: Summary = ctx.write(false, |tx| store::apply(tx, bundle, "add", Refs::IdsOrNames, &flag_for))?;
     let key = summary.first_key.clone().unwrap_or_default();
     output::line(&key)?;
@@ -269,10 +274,14 @@ fn add(ctx: &Ctx, command: &str, bundle: Bundle, kind: &str) -> Result<()> {
 
 /// Says, for each new proposition of a bundle, the proposition already logged that it looks
 /// like (a score of at least `matching::LOOKS_LIKE`, docs/LOG.md). A warning only: what is
-/// logged is the person's to decide, never replaced.
-pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &Bundle) -> Result<()> {
+/// logged is the person's to decide, never replaced. With `offer`, a person at a terminal is
+/// asked whether to use the logged one instead (no by default); each one taken is dropped
+/// from the bundle and the bundle's records name the logged one. Returns those taken, as
+/// (new id, logged id).
+pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &mut Bundle, offer: bool) -> Result<Vec<(String, String)>> {
+    let mut taken = Vec::new();
     if bundle.propositions.is_empty() || !ctx.db.exists() {
-        return Ok(());
+        return Ok(taken);
     }
     let store = ctx.open_for_read()?;
     for p in &bundle.propositions {
@@ -286,9 +295,26 @@ pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &Bundle) -> Result<()> {
                 crate::report::words::short(&m.profile.text, 60),
                 m.score
             ));
+            if offer && crate::prompt::on_terminal() && crate::prompt::offer(&format!("Use {id} instead of {}?", p.id))?
+            {
+                taken.push((p.id.clone(), id.clone()));
+            }
         }
     }
-    Ok(())
+    for (new, used) in &taken {
+        // A record of the bundle may name the new proposition by its id or its text.
+        let text = bundle.propositions.iter().find(|p| &p.id == new).map(|p| p.text.clone()).unwrap_or_default();
+        bundle.propositions.retain(|p| &p.id != new);
+        let rename = |prop: &mut String| {
+            if prop == new || *prop == text {
+                *prop = used.clone();
+            }
+        };
+        bundle.claims.iter_mut().for_each(|c| rename(&mut c.proposition));
+        bundle.requests.iter_mut().for_each(|r| rename(&mut r.proposition));
+        bundle.verdicts.iter_mut().for_each(|v| rename(&mut v.proposition));
+    }
+    Ok(taken)
 }
 
 /// `KIND list`: every record of a kind that `keep` accepts.

@@ -8,7 +8,7 @@ mod exchange;
 mod tls;
 
 pub use entry::{Entry, Role};
-pub use exchange::{ahead, behind, clone_into, pull, push, verify, Moved, Pushed, Verdict as DeskVerdict};
+pub use exchange::{ahead, behind, clone_into, pull, push, verify, Moved};
 
 use crate::error::{Context, Error, Result};
 use postgres::Client;

@@ -176,11 +176,6 @@ fn no_such_field(kind: RecordKind, field: &str) -> String {
 }
 
 impl Correction {
-    /// Whether it changes nothing at all.
-    pub fn is_empty(&self) -> bool {
-        self.set.is_empty() && self.add.is_empty() && self.remove.is_empty()
-    }
-
     /// Its `set` values made the values the record will hold (see [`Record::normalised`]):
     /// a correction keeps what the row keeps, so that replaying it gives the row back and a
     /// value that only differs in its spelling ("ru" for "RU") changes nothing.

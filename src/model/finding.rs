@@ -67,12 +67,6 @@ impl SilenceReason {
     }
 }
 
-impl Severity {
-    pub fn label(self) -> &'static str {
-        self.as_str()
-    }
-}
-
 impl FindingState {
     /// Whether a finding in this state still asks for an editor's attention.
     pub fn is_open(self) -> bool {
@@ -207,6 +201,7 @@ impl Finding {
     }
 
     /// Whether the finding bears on a proposition.
+    #[cfg(test)]
     pub fn bears_on(&self, proposition: &str) -> bool {
         self.propositions.iter().any(|p| p == proposition)
     }

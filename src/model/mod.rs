@@ -42,7 +42,7 @@ macro_rules! text_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(format!("'{s}' is not a valid {}; use one of: {}", $what,
+                    _ => Err(format!("'{s}' is not a valid {}; use one of: {}", Self::WHAT,
                         [$($text),+].join(", "))),
                 }
             }
@@ -631,18 +631,12 @@ impl ClaimRow {
         self.date.or(self.claim.recorded.map(|t| t.date()))
     }
 
-    /// The order of claims in time: by the day they count from, then by when they were
-    /// logged, then by id.
-    pub fn chronological(a: &ClaimRow, b: &ClaimRow) -> std::cmp::Ordering {
-        a.time_key().cmp(&b.time_key())
-    }
-
     fn time_key(&self) -> (Option<DateKey>, Option<Timestamp>, &str) {
         (self.counts_from().map(|d| d.sort_key()), self.claim.recorded, self.id())
     }
 
-    /// Sorts claims into [`ClaimRow::chronological`] order, working each one's dates out
-    /// once rather than at every comparison.
+    /// Sorts claims in time: by the day they count from, then by when they were logged,
+    /// then by id; each one's dates worked out once rather than at every comparison.
     pub fn sort_chronologically(claims: &mut [ClaimRow]) {
         claims.sort_by_cached_key(|c| {
             let (day, recorded, id) = c.time_key();
@@ -660,7 +654,7 @@ pub struct Story {
     pub parties: Vec<Party>,
     pub sources: Vec<Source>,
     pub propositions: Vec<Proposition>,
-    /// Claims in time order (see [`ClaimRow::chronological`]), with their dates.
+    /// Claims in time order (see [`ClaimRow::sort_chronologically`]), with their dates.
     pub claims: Vec<ClaimRow>,
     pub links: Vec<Link>,
     pub requests: Vec<Request>,
@@ -679,6 +673,7 @@ impl Story {
     /// moment, as an undated claim does, gives one), and nothing is checked (a bundle a
     /// store would refuse still becomes a story). A bundle with corrections is refused:
     /// applying them is the store's. Settings and findings are not part of a story.
+    #[cfg(test)]
     pub fn from_bundle(bundle: Bundle) -> Result<Story, String> {
         if !bundle.corrections.is_empty() {
             return Err("a bundle with corrections becomes a story through a store, which applies them".into());
@@ -813,20 +808,6 @@ impl Default for FormatVersion {
 }
 
 impl Bundle {
-    pub fn is_empty(&self) -> bool {
-        self.parties.is_empty()
-            && self.sources.is_empty()
-            && self.propositions.is_empty()
-            && self.claims.is_empty()
-            && self.links.is_empty()
-            && self.requests.is_empty()
-            && self.retractions.is_empty()
-            && self.verdicts.is_empty()
-            && self.corrections.is_empty()
-            && self.settings.is_empty()
-            && self.findings.is_empty()
-    }
-
     /// Every record, in the order a write takes them: what others refer to first.
     pub fn into_records(self) -> impl Iterator<Item = (&'static str, usize, Record)> {
         fn tagged<T>(

@@ -12,7 +12,6 @@ mod rules;
 pub mod sourcing;
 mod view;
 
-pub use evidence::{credibility, Credibility};
 pub use merge::{carried, merge, Change};
 
 use crate::date::{Date, Timestamp};
@@ -164,12 +163,14 @@ pub struct Outcome {
 
 impl Outcome {
     /// The reading of one proposition, if it was read.
+    #[cfg(test)]
     pub fn proposition(&self, id: &str) -> Option<&PropositionOutcome> {
         self.propositions.iter().find(|p| p.id == id)
     }
 }
 
 /// Reconciles the story as it stood on `as_of`, using only records logged by `known_at`.
+#[cfg(test)]
 pub fn reconcile(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> Outcome {
     reconcile_with_progress(story, as_of, known_at, &mut |_, _| {})
 }

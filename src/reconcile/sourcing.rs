@@ -66,11 +66,6 @@ impl SourceGraph {
         }
     }
 
-    /// Whether the graph holds this source.
-    pub fn contains(&self, source: &str) -> bool {
-        self.index.contains_key(source)
-    }
-
     /// The root sources a source rests on (itself, if it derives from nothing), each root
     /// named by the smallest source id in it, sorted.
     pub fn roots(&self, source: &str) -> Vec<String> {

@@ -206,11 +206,6 @@ impl Report {
 }
 
 impl PropositionReport {
-    /// Whether any claim rests on other sources than the one it was read in.
-    pub fn any_basis(&self) -> bool {
-        self.claims.iter().any(|c| !c.rests_on.is_empty())
-    }
-
     /// The requests for comment as a block lists them: those asked by the same party on the
     /// same terms, with the same note, on one line ("Kremlin and IEMZ Kupol, asked by
     /// Reuters (no date given). Note: ..."), each with the strongest mark of its requests.

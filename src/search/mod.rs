@@ -8,5 +8,5 @@ pub mod similarity;
 pub mod terms;
 
 pub use highlight::highlight;
-pub use query::{Query, QueryError};
+pub use query::Query;
 pub use terms::{index_terms, Terms};

@@ -1,8 +1,9 @@
 //! How alike a pasted text and a proposition are, for `match` and the duplicate warning: both
 //! are read as the index reads text (`terms`), each key weighted by how rare it is in the
-//! archive; the score is the IDF-weighted cosine of the two texts' keys, raised by the pairs
+//! archive. `score` is the IDF-weighted cosine of the two texts' keys, raised by the pairs
 //! of adjacent keys they share (a phrase), with what the query shares with the proposition's
-//! tags and parties' names and aliases added. 1.0 is the same words; 0 nothing shared.
+//! tags and parties' names and aliases added; `bm25` is Okapi BM25 on the same 0-to-1 scale.
+//! 1.0 is the same words; 0 nothing shared.
 
 use super::terms::{bigram_chain, cjk_run_len, tokens};
 use std::collections::{HashMap, HashSet};
@@ -32,29 +33,45 @@ pub struct Keys {
     pub entities: HashSet<Key>,
 }
 
-/// What a pasted post holds besides words: links, the @ of handles and # of hashtags
-/// (a hashtag's CamelCase words are split: #ChinaDrones is China Drones). Emoji and other
-/// symbols are not words and fall away in `terms`.
+/// What a pasted post holds besides words: links (`pic.twitter.com/…` too) fall away, and
+/// a handle or hashtag is kept as written and followed by its CamelCase words (@realDonaldTrump
+/// is also real Donald Trump; #ChinaDrones also China Drones): the tag as a whole meets a text
+/// that names it so, its words one that spells them out. Emoji and other symbols are not
+/// words and fall away in `terms`.
 pub fn clean_post(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() * 2);
     for piece in text.split_whitespace() {
         let lower = piece.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+        if ["http://", "https://", "www.", "pic.twitter.com/"].iter().any(|p| lower.starts_with(p)) {
             continue;
         }
-        if let Some(tag) = piece.strip_prefix('#') {
-            let mut prev_lower = false;
-            for c in tag.chars() {
-                if c.is_uppercase() && prev_lower {
-                    out.push(' ');
-                }
-                prev_lower = c.is_lowercase() || c.is_ascii_digit();
-                out.push(c);
-            }
-        } else {
-            out.push_str(piece.trim_start_matches('@'));
-        }
+        // A mark after opening punctuation ("(@handle)") still marks a tag; one after a
+        // letter ("a@b.org") does not.
+        let lead = piece.find(|c: char| c.is_alphanumeric() || c == '@' || c == '#').unwrap_or(piece.len());
+        let (before, rest) = piece.split_at(lead);
+        let Some(tagged) = rest.strip_prefix(['@', '#']) else {
+            out.push_str(piece);
+            out.push(' ');
+            continue;
+        };
+        let end = tagged.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(tagged.len());
+        let tag = &tagged[..end];
+        out.push_str(before);
+        out.push_str(tagged);
         out.push(' ');
+        let mut words = String::new();
+        let mut prev_lower = false;
+        for c in tag.chars() {
+            if c.is_uppercase() && prev_lower {
+                words.push(' ');
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            words.push(c);
+        }
+        if words.len() > tag.len() {
+            out.push_str(&words);
+            out.push(' ');
+        }
     }
     out
 }
@@ -125,6 +142,32 @@ pub fn score(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> f64 {
     ((1.0 - PHRASE) * cosine + PHRASE * phrase + AROUND * extra).min(1.0)
 }
 
+/// BM25's saturation of a key's repeats, and how much a text's length counts against it.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Okapi BM25 of a text for the query's distinct keys, as a share of the most a text could
+/// score (every key found, at the usual length), in 0..=1: the ranking of a search engine
+/// on a scale that can be read. `average` is the usual length of a text, in keys.
+pub fn bm25(query: &Keys, text: &Keys, average: f64, idf: &dyn Fn(&Key) -> f64) -> f64 {
+    let mut counts: HashMap<&Key, f64> = HashMap::new();
+    text.seq.iter().for_each(|k| *counts.entry(k).or_default() += 1.0);
+    let norm = K1 * (1.0 - B + B * text.seq.len() as f64 / average.max(1.0));
+    let (mut found, mut most) = (0.0, 0.0);
+    for k in query.seq.iter().collect::<HashSet<_>>() {
+        let w = idf(k);
+        most += w;
+        if let Some(tf) = counts.get(k) {
+            found += w * tf * (K1 + 1.0) / (tf + norm);
+        }
+    }
+    if most == 0.0 {
+        0.0
+    } else {
+        (found / most).min(1.0)
+    }
+}
+
 /// A key's weight for an archive of `total` indexed records, `df` of which hold it (a key
 /// no record holds weighs as one held by one).
 pub fn idf(total: u64, df: u64) -> f64 {
@@ -151,11 +194,16 @@ mod tests {
 
     #[test]
     fn posts_lose_links_handles_and_hashtag_marks() {
-        let post = clean_post("BREAKING 🚨 @MFA_China says #ChinaDrones are fake https://t.co/xyz www.x.org/y");
+        let post = clean_post(
+            "BREAKING 🚨 @MFA_China says #ChinaDrones are fake https://t.co/xyz www.x.org/y pic.twitter.com/abc",
+        );
         assert_eq!(
             post.split_whitespace().collect::<Vec<_>>(),
-            ["BREAKING", "🚨", "MFA_China", "says", "China", "Drones", "are", "fake"]
+            ["BREAKING", "🚨", "MFA_China", "says", "ChinaDrones", "China", "Drones", "are", "fake"]
         );
+        let handle = clean_post("— Donald J. Trump (@realDonaldTrump) May 5, 2020");
+        assert!(handle.contains("(realDonaldTrump) real Donald Trump May"), "{handle}");
+        assert!(clean_post("write to a@b.org").contains("a@b.org"), "an address is no handle");
     }
 
     #[test]
@@ -168,6 +216,17 @@ mod tests {
         let zh = keys("中国专家帮助无人机");
         assert!(zh.seq.contains(&Key::Bigram("专家".into())));
         assert!(score(&zh, &cand("中国专家帮助", ""), &flat) > 0.5);
+    }
+
+    #[test]
+    fn bm25_is_a_share_of_the_most_a_text_could_score() {
+        let flat = |_: &Key| 1.0;
+        let q = keys("Kupol drones");
+        assert!((bm25(&q, &keys("Kupol drones"), 2.0, &flat) - 1.0).abs() < 1e-9);
+        let half = bm25(&q, &keys("Kupol factory"), 2.0, &flat);
+        let long = bm25(&q, &keys("Kupol factory near the river in the east of the country"), 2.0, &flat);
+        assert!(half > long && long > 0.0 && half < 1.0, "{half} {long}");
+        assert_eq!(bm25(&q, &keys("tanks"), 2.0, &flat), 0.0);
     }
 
     #[test]

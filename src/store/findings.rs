@@ -57,10 +57,6 @@ impl Changes {
         self.new + self.reopened + self.cleared
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Counts one change, and keeps it if it is among the first `keep` in listing order.
     fn note(&mut self, what: ChangeKind, f: &Finding) {
         match what {
@@ -215,6 +211,7 @@ pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
 /// Merges a present-day reconcile of the whole story into the stored findings (see
 /// [`merge`]) and stores each proposition's reading: its status, its positions and the whole
 /// reading as JSON.
+#[cfg(test)]
 pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Changes> {
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
     let mut steps = Steps::new(now);

@@ -13,12 +13,12 @@ mod search;
 mod stale;
 mod window;
 
-pub use apply::{apply, apply_every, apply_in, first_difference, suggest, Locate, Refs, Summary, Writer};
+pub use apply::{apply, apply_every, apply_in, first_difference, suggest, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
 pub use findings::*;
 pub use records::*;
-pub use rescue::{rescue_bundle, restore, Rescued};
+pub use rescue::{rescue_bundle, restore};
 pub use search::*;
 pub use stale::*;
 pub use window::*;

@@ -1359,16 +1359,6 @@ pub fn corrected_records(conn: &Connection) -> Result<std::collections::HashSet<
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the corrections".into())
 }
 
-/// How many rows each record table holds.
-pub fn count_rows(conn: &Connection, kind: RecordKind) -> Result<i64> {
-    let table = match kind {
-        RecordKind::Correction => "correction",
-        k => k.as_str(),
-    };
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .context(|| format!("counting the {table} rows"))
-}
-
 // ---- corrections
 
 /// A record's current version as JSON (the interchange form), for a correction to apply to.
@@ -1388,7 +1378,6 @@ pub fn record_json(conn: &Connection, kind: RecordKind, id: &str) -> Result<serd
 /// A correction as stored: what it changed, and the values it replaced.
 #[derive(Clone, Debug)]
 pub struct StoredCorrection {
-    pub seq: i64,
     pub correction: Correction,
     pub before: serde_json::Map<String, serde_json::Value>,
     pub event: i64,
@@ -1408,7 +1397,6 @@ pub(super) fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {
     };
     let (set, add, remove) = (part("set"), part("add"), part("remove"));
     Ok(StoredCorrection {
-        seq: col(r, "correction", "seq")?,
         correction: Correction {
             target: col(r, "correction", "target")?,
             kind: Some(col(r, "correction", "kind")?),

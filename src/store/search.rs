@@ -353,10 +353,14 @@ pub struct MatchProfile {
     pub status: Option<String>,
     /// The label of the verdict that stands, if any.
     pub verdict: Option<String>,
+    /// The proposition it was merged into, if it was.
+    pub merged_into: Option<String>,
+    /// When it was logged, as the order of rows (of the proposition, or of the claim).
+    pub order: i64,
 }
 
 const PROFILE_COMMON: &str = "(SELECT status FROM proposition_outcome o WHERE o.proposition = p.id), \
-     (SELECT label FROM verdict v WHERE v.proposition = p.id ORDER BY recorded DESC, rowid DESC LIMIT 1)";
+     (SELECT label FROM verdict v WHERE v.proposition = p.id ORDER BY recorded DESC, rowid DESC LIMIT 1), p.merged_into";
 
 /// A proposition's [`MatchProfile`], if it exists.
 pub fn proposition_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>> {
@@ -366,7 +370,7 @@ pub fn proposition_profile(conn: &Connection, id: &str) -> Result<Option<MatchPr
              coalesce((SELECT group_concat(pa.name || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), char(10)) \
               FROM party pa WHERE pa.id IN (SELECT party FROM claim WHERE proposition = p.id \
                                             UNION SELECT party FROM proposition_expected WHERE proposition = p.id)), ''), \
-         {PROFILE_COMMON} FROM proposition p WHERE p.id = ?1"
+         {PROFILE_COMMON}, p.rowid FROM proposition p WHERE p.id = ?1"
     );
     profile(conn, &sql, id)
 }
@@ -376,7 +380,7 @@ pub fn claim_profile(conn: &Connection, id: &str) -> Result<Option<MatchProfile>
     let sql = format!(
         "SELECT p.id, coalesce(c.quote, p.text), '', coalesce(c.note, '') || char(10) || pa.name || char(10) || \
              coalesce((SELECT group_concat(value, char(10)) FROM json_each(pa.aliases)), ''), \
-         {PROFILE_COMMON} FROM claim c JOIN proposition p ON p.id = c.proposition JOIN party pa ON pa.id = c.party \
+         {PROFILE_COMMON}, c.rowid FROM claim c JOIN proposition p ON p.id = c.proposition JOIN party pa ON pa.id = c.party \
          WHERE c.id = ?1"
     );
     profile(conn, &sql, id)
@@ -394,6 +398,8 @@ fn profile(conn: &Connection, sql: &str, id: &str) -> Result<Option<MatchProfile
                     around: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
                     status: r.get(4)?,
                     verdict: r.get(5)?,
+                    merged_into: r.get(6)?,
+                    order: r.get(7)?,
                 })
             })
             .optional()

@@ -35,10 +35,6 @@ impl Window {
         };
         Ok(Window { after, through: through.max(after) })
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.through == self.after
-    }
 }
 
 /// What a window logged, each kind in the order it was logged.

@@ -573,6 +573,34 @@ mod terminal {
         assert!(claim.get("via").is_none() && claim.get("grade").is_none() && claim.get("note").is_none(), "{claim}");
     }
 
+    /// A proposition like a logged one, added at a terminal (issue 28).
+    const LOOKALIKE: [&str; 5] =
+        ["prop", "add", "p-cn-experts", "--text", "Chinese specialists helped IEMZ Kupol develop military drones"];
+
+    #[test]
+    fn a_new_proposition_like_a_logged_one_is_offered_and_yes_uses_the_logged_one() {
+        let db = Db::with_fixture("kupol-drones.json");
+        let before = db.snapshot();
+        let mut p = spawn(&db, &LOOKALIKE);
+        answer(&mut p, "p-cn-experts looks like p-experts-helped-kupol", "");
+        answer(&mut p, "Use p-experts-helped-kupol instead of p-cn-experts?", "y");
+        p.exp_string("p-experts-helped-kupol").unwrap();
+        p.exp_string("using proposition p-experts-helped-kupol; nothing written").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        assert_unchanged(&before, &db.snapshot(), "the logged proposition taken instead");
+    }
+
+    #[test]
+    fn a_new_proposition_like_a_logged_one_is_kept_as_written_unless_the_person_says_yes() {
+        let db = Db::with_fixture("kupol-drones.json");
+        let mut p = spawn(&db, &LOOKALIKE);
+        // Enter: the default is to keep what was typed, never a silent substitution.
+        answer(&mut p, "Use p-experts-helped-kupol instead of p-cn-experts?", "\r");
+        p.exp_string("added proposition p-cn-experts").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        assert_eq!(db.json("prop show p-cn-experts")["text"], LOOKALIKE[4]);
+    }
+
     #[test]
     fn flags_given_are_not_asked_and_no_means_nothing_is_written() {
         let db = Db::with_fixture("kupol-drones.json");

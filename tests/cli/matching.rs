@@ -340,3 +340,57 @@ fn triage_on_a_merged_propositions_finding_is_carried_to_the_same_finding_on_the
     assert!(after["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "conflict" && f["state"] == "open"));
     db.ok("verify");
 }
+
+#[test]
+fn match_resolves_a_merged_proposition_to_the_one_it_was_merged_into_and_says_so() {
+    let db = worded_two_ways();
+    let words = "Chinese specialists helped the Kupol drone maker";
+    let before = db.json(&["match", words]);
+    assert_eq!(before[0]["proposition"], "p-a", "{before}");
+    assert!(before[0].get("merged").is_none(), "no key without a merge: {before}");
+    db.ok(&[
+        "claim", "add", "--id", "c-q", "--prop", "p-a", "--party", "kupol", "--stance", "affirms", "--source", "s",
+        "--quote", words,
+    ]);
+    db.ok(&["verdict", "set", "p-b", "--rating", "1", "--best", "5", "--worst", "1", "--label", "False"]);
+    db.ok(&["proposition", "merge", "p-a", "--into", "p-b", "--reason", "Same matter"]);
+    db.ok("reconcile");
+
+    // A's words are found, and the answer is B: its text, verdict and status, and that it
+    // absorbed A. A is not listed on its own.
+    let after = db.json(&["match", words]);
+    assert_eq!(after[0]["proposition"], "p-b", "{after}");
+    assert_eq!(after[0]["merged"], json!(["p-a"]), "{after}");
+    assert_eq!(after[0]["text"], "Chinese experts helped IEMZ Kupol develop drones");
+    assert_eq!(after[0]["verdict"], "False");
+    assert!(after[0]["status"].is_string(), "{after}");
+    assert!(after.as_array().unwrap().iter().all(|r| r["proposition"] != "p-a"), "{after}");
+    let table = db.ok(&["match", words]);
+    assert!(table.contains("merged") && table.contains("p-a"), "{table}");
+    let md = db.ok(&["match", words, "--format", "markdown"]);
+    assert!(md.starts_with("| score | proposition | text | verdict | status | merged |"), "{md}");
+    // A claim logged on A counts toward B.
+    let claims = db.json(&["match", words, "--kind", "claim"]);
+    let on_a = claims.as_array().unwrap().iter().find(|r| r["claim"] == "c-q").expect("c-q found");
+    assert_eq!((&on_a["proposition"], &on_a["merged"]), (&json!("p-b"), &json!(["p-a"])), "{claims}");
+
+    // The duplicate warning points at the proposition that stands.
+    let out = db.run(&["prop", "add", "p-c", "--text", words]).success();
+    assert!(out.stderr.contains("p-c looks like p-b"), "{}", out.stderr);
+
+    // Undone, A is its own result again.
+    outcome(db.cmd().env("CLAIMTRACK_NOW", LATER).args(["proposition", "unmerge", "p-a", "--reason", "Different"]))
+        .success();
+    assert_eq!(db.json(&["match", words])[0]["proposition"], "p-a", "the first logged of p-a and p-c");
+}
+
+#[test]
+fn of_two_propositions_worded_alike_the_one_logged_first_ranks_first() {
+    let db = Db::new();
+    // Ids in the opposite order to the logging: the order is the logging's.
+    db.ok(&["prop", "add", "p-z-original", "--text", "The mayor sold the harbour to a drone maker"]);
+    db.ok(&["prop", "add", "p-a-copy", "--text", "The mayor sold the harbour to a drone maker"]);
+    let found = db.json(&["match", "mayor sold harbour to drone maker?"]);
+    assert_eq!(found[0]["score"], found[1]["score"], "{found}");
+    assert_eq!((&found[0]["proposition"], &found[1]["proposition"]), (&json!("p-z-original"), &json!("p-a-copy")));
+}
