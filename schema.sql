@@ -1083,3 +1083,13 @@ WHERE m.row = finding_triage.seq;
 CREATE TRIGGER finding_triage_append_only BEFORE UPDATE ON finding_triage
 BEGIN SELECT RAISE(ABORT, 'triage history is append-only'); END;
 CREATE INDEX finding_triage_by_event ON finding_triage (event);
+
+-- migration 18: a replica's desk role
+
+-- Why: a write the replica's desk role may not push (a logger's triage step, verdict, setting
+-- or retraction; anything of a viewer's) was accepted here and then refused at every push, and
+-- since a push is all or nothing it blocked every later push of the replica. The replica notes
+-- the role it has on the desk, at clone and at every sync, and refuses such a write before it
+-- is written (docs/DESK.md, section 3). NULL: not known yet (a replica cloned before this
+-- migration), until its next sync.
+ALTER TABLE desk_replica ADD COLUMN role TEXT CHECK (role IN ('viewer', 'logger', 'editor'));

@@ -81,17 +81,15 @@ pub fn run(ctx: &Ctx, c: Command) -> Result<()> {
                 RoleName::Editor => Role::Editor,
             };
             let created = desk::add_person(&a.url, &a.user, role)?;
-            ctx.say(format!(
-                "{} {} as a {}{}",
-                if created { "added" } else { "made" },
-                a.user,
-                role.group(),
-                if created {
-                    "; set a password with ALTER ROLE ... PASSWORD in psql, and allow it in pg_hba.conf"
-                } else {
-                    ""
-                }
-            ));
+            ctx.say(if created {
+                format!(
+                    "added {} as a {}; set a password with ALTER ROLE ... PASSWORD in psql, and allow it in pg_hba.conf",
+                    a.user,
+                    role.group()
+                )
+            } else {
+                format!("made {} a {} (the role was there already; it is in no other claimtrack group now)", a.user, role.group())
+            });
             Ok(())
         }
         Command::Status(_) => status(ctx),

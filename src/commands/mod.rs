@@ -405,13 +405,16 @@ pub fn from_people(m: &crate::desk::Moved) -> String {
     }
 }
 
-/// Each conflict and refusal, one line each, on stderr.
+/// Each conflict, refusal and resolved conflict, one line each, on stderr.
 pub fn report_problems(ctx: &Ctx, m: &crate::desk::Moved) {
     for c in &m.conflicts {
         ctx.say(conflict_line(c));
     }
     for r in &m.refused {
         ctx.say(format!("refused: {r}"));
+    }
+    for r in &m.resolved {
+        ctx.say(format!("resolved: the conflict over {r} (it reads here as on the desk)"));
     }
 }
 
@@ -420,7 +423,7 @@ pub fn conflict_line(c: &crate::store::replica::Conflict) -> String {
     let by = c.pushed_by.as_deref().map(|p| format!(" (pushed by {p})")).unwrap_or_default();
     let what = if c.direction == "push" { "not pushed" } else { "not pulled" };
     format!(
-        "conflict: {} {} is on the desk with other content; {what}. yours: {} | the desk's{by}: {} (keep both: log yours under a new id; or correct it after taking the desk's)",
+        "conflict: {} {} is on the desk with other content; {what}. yours: {} | the desk's{by}: {} (resolve it: correct yours until it reads as the desk's; if they are different records, log yours under a new id first)",
         c.kind,
         c.record,
         crate::store::audit::canonical(&c.ours),

@@ -22,17 +22,24 @@ pub enum Way {
 }
 
 /// The replica, its desk row, and the desk as the replica's owner; or the error for a
-/// database that is no replica, or a connection as someone else.
-pub fn open(ctx: &Ctx) -> Result<(Store, Replica, Desk)> {
-    let store = ctx.open_to_write()?;
-    let r = super::replica_of(&store)?;
-    let desk = Desk::connect(&r.url)?;
+/// database that is no replica, or a connection as someone else. The role the owner has on
+/// the desk now is noted in the replica (unless `dry_run`): what it may write from here on.
+pub fn open(ctx: &Ctx, dry_run: bool) -> Result<(Store, Replica, Desk)> {
+    let mut store = ctx.open_to_write()?;
+    let mut r = super::replica_of(&store)?;
+    let mut desk = Desk::connect(&r.url)?;
     if desk.user != r.user {
         return Err(Error::input(format!(
             "this replica is {}'s, but the desk took this connection as {}; connect as {} (PGUSER, or the URL's user)",
             r.user, desk.user, r.user
         )));
     }
+    desk.check_is_desk()?;
+    let role = desk.role()?;
+    if role != r.role && !dry_run {
+        store.write(false, |tx| replica::note_role(tx, role))?;
+    }
+    r.role = role;
     Ok((store, r, desk))
 }
 
@@ -43,7 +50,7 @@ pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
         Way::Pull => "pull",
     };
     ctx.no_format(name)?;
-    let (mut store, r, mut desk) = open(ctx)?;
+    let (mut store, r, mut desk) = open(ctx, a.dry_run)?;
     let pushed = match way {
         Way::Pull => None,
         _ => Some(desk::push(&mut store, &r, &mut desk, a.dry_run)?.moved),
@@ -52,7 +59,7 @@ pub fn run(ctx: &Ctx, a: Args, way: Way) -> Result<()> {
         Way::Push => None,
         // A push noted how far it got: the pull reads the replica again.
         _ => {
-            let r = super::replica_of(&store)?;
+            let r = Replica { role: r.role, ..super::replica_of(&store)? };
             Some(desk::pull(&mut store, &r, &mut desk, a.dry_run)?)
         }
     };

@@ -53,6 +53,11 @@ impl Role {
             Role::Editor => "editor",
         }
     }
+
+    /// The role [`Role::name`] names.
+    pub fn named(name: &str) -> Option<Role> {
+        [Role::Viewer, Role::Logger, Role::Editor].into_iter().find(|r| r.name() == name)
+    }
 }
 
 impl Entry {

@@ -9,14 +9,15 @@ use crate::error::{Context, Error, Result};
 use crate::model::{Correction, Record, RecordKind, TriageStep};
 use crate::store::audit::{self, canonical, Event};
 use crate::store::replica::{self, Conflict, HeldEntry, Replica};
-use crate::store::{self, Refs, Store, Writer};
+use crate::store::{self, first_difference, Refs, Store, Writer};
 use postgres::fallible_iterator::FallibleIterator;
 use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// Entries sent or looked up per statement: one round trip per this many, never per row.
+/// Entries sent or looked up per statement: one round trip per this many, never per row,
+/// and the most a push holds in memory at once.
 const CHUNK: usize = 2000;
 
 /// The lock the desk's insert trigger takes (desk.sql): a push takes it first, so what it
@@ -34,6 +35,8 @@ pub struct Moved {
     pub conflicts: Vec<Conflict>,
     /// Entries the replica's checks refused, one line each.
     pub refused: Vec<String>,
+    /// Conflicts a push found resolved ("party kupol"): the record here reads as the desk's.
+    pub resolved: Vec<String>,
 }
 
 impl Moved {
@@ -51,50 +54,32 @@ pub struct Pushed {
     pub moved: Moved,
 }
 
-/// The entries this replica has that the desk may lack: its events after the last one a
-/// push considered, those a pull wrote left out; and the last event read.
-fn unpushed(conn: &Connection, after: i64) -> Result<(Vec<Entry>, i64)> {
-    let last = replica::last_event(conn)?;
-    // In event order: an entry, or the batch whose records go in its place.
-    let mut order: Vec<std::result::Result<Entry, i64>> = Vec::new();
-    let mut batches = BTreeSet::new();
+/// Hands `visit` each entry this replica has that the desk may lack, in the order the
+/// replica logged them: its events after `after`, those a pull wrote left out, a batch's
+/// records in its place. One at a time: memory does not grow with them.
+fn walk_unpushed(conn: &Connection, after: i64, mut visit: impl FnMut(Entry) -> Result<()>) -> Result<()> {
+    // Triage steps carry their finding: the findings are read once, when the first comes.
+    let mut findings: Option<HashMap<String, crate::model::CarriedFinding>> = None;
     replica::walk_unpushed(conn, after, |e| {
         if e.kind == "batch" {
-            if e.body.get("opens").is_some() {
-                batches.insert(e.seq);
-                order.push(Err(e.seq));
+            // An import's batch of records (a reconcile's batch of its own steps pushes nothing).
+            if e.body.get("opens").is_some() && e.action != "triage" {
+                replica::walk_batch(conn, e.seq, |kind, key, value| visit(Entry::record(kind.as_str(), &key, value)))?;
             }
-        } else if let Some(entry) = Entry::of_event(&e) {
-            order.push(Ok(entry));
+            return Ok(());
         }
-        Ok(())
-    })?;
-    let mut batched = replica::batch_records(conn, &batches)?;
-    let mut entries = Vec::with_capacity(order.len());
-    for item in order {
-        match item {
-            Ok(entry) => entries.push(entry),
-            Err(seq) => entries.extend(
-                batched
-                    .remove(&seq)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(kind, key, value)| Entry::record(kind.as_str(), &key, value)),
-            ),
+        let Some(entry) = Entry::of_event(&e) else { return Ok(()) };
+        if entry.kind != "triage" {
+            return visit(entry);
         }
-    }
-    if entries.iter().any(|e| e.kind == "triage") {
-        let findings: HashMap<String, crate::model::CarriedFinding> =
-            store::carried_findings(conn)?.into_iter().map(|f| (f.id.clone(), f)).collect();
-        entries = entries
-            .into_iter()
-            .filter_map(|e| match e.kind.as_str() {
-                "triage" => findings.get(&e.id).map(|f| e.with_finding(f)),
-                _ => Some(e),
-            })
-            .collect();
-    }
-    Ok((entries, last))
+        if findings.is_none() {
+            findings = Some(store::carried_findings(conn)?.into_iter().map(|f| (f.id.clone(), f)).collect());
+        }
+        match findings.as_ref().and_then(|f| f.get(&entry.id)) {
+            Some(f) => visit(entry.with_finding(f)),
+            None => Ok(()),
+        }
+    })
 }
 
 /// How many entries a push would consider (events, batches counted as one).
@@ -102,43 +87,107 @@ pub fn ahead(store: &Store, after: i64) -> Result<i64> {
     store.read(|conn| replica::count_unpushed(conn, after))
 }
 
-/// How many desk entries came after `after` (what a pull would read).
+/// How many desk entries came after `after` (what a pull would read). The desk's seqs run 1,
+/// 2, 3 … without a gap (its trigger numbers them; `verify --desk` checks it), so the last
+/// one says it: read from the primary key's end, where counting rows could scan a million
+/// (before PostgreSQL has analysed the table, its planner does).
 pub fn behind(desk: &mut Desk, after: i64) -> Result<i64> {
     let row = desk
         .client
-        .query_one("SELECT count(*) FROM desk_log WHERE seq > $1", &[&after])
-        .context(|| "counting the desk's new entries".into())?;
-    Ok(row.get(0))
+        .query_one("SELECT coalesce(max(seq), 0) FROM desk_log", &[])
+        .context(|| "reading the end of the desk log".into())?;
+    Ok((row.get::<_, i64>(0) - after).max(0))
 }
 
-/// Pushes what the desk lacks, in one PostgreSQL transaction, then notes it in the replica.
-/// With `dry_run`, the desk's transaction is rolled back and nothing is noted.
+/// Pushes what the desk lacks, in one PostgreSQL transaction, streamed: the replica's entries
+/// are read, checked and sent [`CHUNK`] at a time, and what the desk holds of them is noted
+/// in the replica as it goes, in one SQLite transaction that commits after the desk's (killed
+/// between the two, the next push finds the same content on the desk: a no-op). Memory does
+/// not grow with the push. With `dry_run` both are rolled back. `r.role` is the desk's answer
+/// for this connection (`commands::sync::open`), as for [`pull`].
 pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> Result<Pushed> {
-    let (entries, last_event) = store.read(|conn| unpushed(conn, r.pushed))?;
-    let mut moved = Moved::default();
-    if entries.is_empty() {
+    let (waiting, last_event) =
+        store.read(|conn| Ok((replica::count_unpushed(conn, r.pushed)? > 0, replica::last_event(conn)?)))?;
+    if !waiting {
         if !dry_run && last_event > r.pushed {
             store.write(false, |tx| replica::note_pushed(tx, last_event, &[]))?;
         }
-        return Ok(Pushed { moved });
+        return Ok(Pushed { moved: Moved::default() });
     }
-    desk.check_is_desk()?;
-    let have = desk.role()?;
-    if let Some(e) = entries.iter().find(|e| have < Some(e.needs())) {
-        return Err(desk.refusal(have, e.needs(), &format!("pushing {} {}", e.kind, e.id)));
-    }
-    let url = desk.url.clone();
-    let mut tx = desk.client.transaction().context(|| format!("starting a push to {url}"))?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&DESK_LOCK]).context(|| "waiting for the desk".into())?;
-    if have == Some(Role::Logger) {
-        refuse_others_corrections(&mut tx, &entries, &r.user, &url)?;
-    }
-    // What the desk holds already under the same keys.
-    let mut there: HashMap<(String, String), (HeldEntry, Value)> = HashMap::new();
-    for chunk in entries.chunks(CHUNK) {
+    let (user, url) = (desk.user.clone(), desk.url.clone());
+    let moved = store.write(dry_run, |stx| {
+        let last_event = replica::last_event(stx)?;
+        let mut tx = desk.client.transaction().context(|| format!("starting a push to {url}"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&DESK_LOCK]).context(|| "waiting for the desk".into())?;
+        let tail: i64 = tx
+            .query_one("SELECT coalesce(max(seq), 0) FROM desk_log", &[])
+            .context(|| "reading the end of the desk log".into())?
+            .get(0);
+        let mut sender = Sender {
+            tx,
+            have: r.role,
+            user: &user,
+            url: &url,
+            chunk: Vec::new(),
+            moved: Moved::default(),
+            aligned: HashSet::new(),
+            last_seq: 0,
+        };
+        walk_unpushed(stx, r.pushed, |entry| {
+            sender.chunk.push(entry);
+            if sender.chunk.len() >= CHUNK {
+                sender.flush(stx)?;
+            }
+            Ok(())
+        })?;
+        sender.flush(stx)?;
+        let Sender { tx, moved, last_seq, .. } = sender;
+        if dry_run {
+            tx.rollback().context(|| "rolling back the dry run".into())?;
+        } else {
+            tx.commit().context(|| format!("committing the push to {url}"))?;
+        }
+        replica::note_pushed(stx, last_event, &[])?;
+        // Pulled up to the desk's end before this push, the replica holds everything up to
+        // its last entry (the lock made them consecutive): the next pull need not read them.
+        if tail == r.pulled && last_seq > tail {
+            replica::note_pulled(stx, last_seq, 1, 0)?;
+        }
+        Ok(moved)
+    })?;
+    Ok(Pushed { moved })
+}
+
+/// A push under way: the desk's transaction and the entries waiting to be sent.
+struct Sender<'t, 'a> {
+    tx: postgres::Transaction<'t>,
+    have: Option<Role>,
+    user: &'a str,
+    url: &'a str,
+    chunk: Vec<Entry>,
+    moved: Moved,
+    /// Records in conflict whose copy here reads as the desk's: their corrections in this
+    /// push only brought it in line, and are not sent.
+    aligned: HashSet<String>,
+    /// The desk seq of the last entry inserted (0: none).
+    last_seq: i64,
+}
+
+impl Sender<'_, '_> {
+    /// Sends the entries waiting: the same content the desk holds is a no-op, other content
+    /// under the same key a conflict, and the rest is inserted; what the desk holds of them
+    /// (and the conflicts) is noted in the replica through `stx`.
+    fn flush(&mut self, stx: &Connection) -> Result<()> {
+        let chunk = std::mem::take(&mut self.chunk);
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        // What the desk holds already under the same keys (this push's earlier chunks too).
+        let mut there: HashMap<(String, String), (HeldEntry, Value)> = HashMap::new();
         let kinds: Vec<&str> = chunk.iter().map(|e| e.kind.as_str()).collect();
         let keys: Vec<&str> = chunk.iter().map(|e| e.key.as_str()).collect();
-        let rows = tx
+        let rows = self
+            .tx
             .query(
                 "SELECT d.seq, d.kind, d.id, d.key, d.pushed_by, d.arrived, d.content FROM desk_log d \
                  JOIN unnest($1::text[], $2::text[]) AS w(kind, key) ON d.kind = w.kind AND d.key = w.key",
@@ -153,49 +202,102 @@ pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> R
                 (held, serde_json::from_str(&content).unwrap_or(Value::Null)),
             );
         }
-    }
-    let mut held = Vec::new();
-    let mut send: Vec<&Entry> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut conflicted: HashSet<String> = HashSet::new();
-    let now = crate::date::Timestamp::now().to_string();
-    for e in &entries {
-        if !seen.insert((e.kind.as_str(), e.key.as_str())) {
-            continue;
-        }
-        match there.get(&(e.kind.clone(), e.key.clone())) {
-            Some((h, theirs)) if e.same_as(theirs) => held.push(h.clone()),
-            Some((h, theirs)) => {
-                conflicted.insert(e.id.clone());
-                moved.conflicts.push(Conflict {
-                    kind: e.kind.clone(),
-                    record: e.id.clone(),
-                    direction: "push".into(),
-                    ours: e.content.clone(),
-                    theirs: theirs.clone(),
-                    pushed_by: Some(h.pushed_by.clone()),
-                    noted: now.clone(),
-                });
+        let mut send: Vec<&Entry> = Vec::new();
+        let mut seen = HashSet::new();
+        let now = crate::date::Timestamp::now().to_string();
+        for e in &chunk {
+            if !seen.insert((e.kind.as_str(), e.key.as_str())) {
+                continue;
             }
-            // A correction of a record the desk refused from us would correct theirs.
-            None if e.kind == "correction" && conflicted.contains(&e.id) => moved.conflicts.push(Conflict {
-                kind: e.kind.clone(),
-                record: e.id.clone(),
-                direction: "push".into(),
-                ours: e.content.clone(),
-                theirs: Value::String(format!("the desk's {} {} is another record (see its conflict)", e.kind, e.id)),
-                pushed_by: None,
-                noted: now.clone(),
-            }),
-            None => send.push(e),
+            match there.get(&(e.kind.clone(), e.key.clone())) {
+                Some((h, theirs)) if e.same_as(theirs) => {
+                    replica::hold(stx, h)?;
+                    replica::clear_conflict(stx, &h.kind, &h.record)?;
+                }
+                Some((h, theirs)) => self.conflict(
+                    stx,
+                    Conflict {
+                        kind: e.kind.clone(),
+                        record: e.id.clone(),
+                        direction: "push".into(),
+                        ours: e.content.clone(),
+                        theirs: theirs.clone(),
+                        pushed_by: Some(h.pushed_by.clone()),
+                        noted: now.clone(),
+                    },
+                )?,
+                // The record's copy brought in line by this push's corrections of it.
+                None if e.kind == "correction" && self.aligned.contains(&e.id) => {}
+                None if e.kind == "correction" => match replica::conflict_over(stx, &e.id)? {
+                    None => send.push(e),
+                    // A correction of a record the desk holds in another version: it resolves
+                    // the conflict when the record here now reads as the desk's; else it
+                    // would correct theirs, and is not sent.
+                    Some(c) => match reads_as_the_desks(stx, &c)? {
+                        true => {
+                            replica::clear_conflict(stx, &c.kind, &c.record)?;
+                            self.moved.resolved.push(format!("{} {}", c.kind, c.record));
+                            self.aligned.insert(c.record);
+                        }
+                        false => self.conflict(
+                            stx,
+                            Conflict {
+                                kind: e.kind.clone(),
+                                record: e.id.clone(),
+                                direction: "push".into(),
+                                ours: e.content.clone(),
+                                theirs: Value::String(format!(
+                                    "the desk's {} {} is another version (see its conflict); correct yours to read as the desk's",
+                                    c.kind, c.record
+                                )),
+                                pushed_by: c.pushed_by.clone(),
+                                noted: now.clone(),
+                            },
+                        )?,
+                    },
+                },
+                None => send.push(e),
+            }
         }
+        if send.is_empty() {
+            return Ok(());
+        }
+        if let Some(e) = send.iter().find(|e| self.have < Some(e.needs())) {
+            let what = format!("pushing {} {}", e.kind, e.id);
+            return Err(super::refusal(self.user, self.url, self.have, e.needs(), &what));
+        }
+        if self.have == Some(Role::Logger) {
+            refuse_others_corrections(&mut self.tx, &send, self.user, self.url)?;
+        }
+        // A statement does not see its own rows, and the desk's policy looks for a logger's
+        // record before its correction: a correction of a record sent in this chunk goes in
+        // the next statement.
+        let mut from = 0;
+        while from < send.len() {
+            let mut ids = HashSet::new();
+            let to = send[from..]
+                .iter()
+                .position(|e| {
+                    let after_its_record = e.kind == "correction" && ids.contains(e.id.as_str());
+                    ids.insert(e.id.as_str());
+                    after_its_record
+                })
+                .map_or(send.len(), |n| from + n.max(1));
+            self.insert(stx, &send[from..to])?;
+            from = to;
+        }
+        Ok(())
     }
-    for chunk in send.chunks(CHUNK) {
-        let kinds: Vec<&str> = chunk.iter().map(|e| e.kind.as_str()).collect();
-        let ids: Vec<&str> = chunk.iter().map(|e| e.id.as_str()).collect();
-        let keys: Vec<&str> = chunk.iter().map(|e| e.key.as_str()).collect();
-        let contents: Vec<String> = chunk.iter().map(|e| e.text()).collect();
-        let rows = tx
+
+    /// Inserts `entries` in one statement, in their order, and notes what the desk gave them.
+    fn insert(&mut self, stx: &Connection, entries: &[&Entry]) -> Result<()> {
+        let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        let contents: Vec<String> = entries.iter().map(|e| e.text()).collect();
+        let url = self.url;
+        let rows = self
+            .tx
             .query(
                 "INSERT INTO desk_log (kind, id, key, content) \
                  SELECT kind, id, key, content FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) \
@@ -212,33 +314,33 @@ pub fn push(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> R
             })?;
         for row in rows {
             let h = held_row(&row);
-            moved.count(&h.kind);
-            held.push(h);
-        }
-    }
-    if dry_run {
-        tx.rollback().context(|| "rolling back the dry run".into())?;
-        return Ok(Pushed { moved });
-    }
-    tx.commit().context(|| format!("committing the push to {url}"))?;
-    // Killed here, the desk has the push and the replica does not know: the next push finds
-    // the same content under the same keys, a no-op (docs/DESK.md, section 7).
-    store.write(false, |tx| {
-        replica::note_pushed(tx, last_event, &held)?;
-        for h in &held {
-            replica::clear_conflict(tx, &h.kind, &h.record)?;
-        }
-        for c in &moved.conflicts {
-            replica::note_conflict(tx, c)?;
+            self.moved.count(&h.kind);
+            self.last_seq = self.last_seq.max(h.desk_seq);
+            replica::hold(stx, &h)?;
+            replica::clear_conflict(stx, &h.kind, &h.record)?;
         }
         Ok(())
-    })?;
-    Ok(Pushed { moved })
+    }
+
+    fn conflict(&mut self, stx: &Connection, c: Conflict) -> Result<()> {
+        replica::note_conflict(stx, &c)?;
+        self.moved.conflicts.push(c);
+        Ok(())
+    }
+}
+
+/// Whether the record a conflict is over now reads here as the desk's version (who logged it
+/// and when left out, as every comparison of records).
+fn reads_as_the_desks(stx: &Connection, c: &Conflict) -> Result<bool> {
+    let Ok(kind) = c.kind.parse::<RecordKind>() else { return Ok(false) };
+    let ours = store::record_json(stx, kind, &c.record)?;
+    Ok(ours.is_object() && c.theirs.is_object() && first_difference(&ours, &c.theirs).is_none())
 }
 
 /// A logger may correct only the records it pushed (the desk's policy says so too; this says
-/// which and why in one line, before anything is sent).
-fn refuse_others_corrections(tx: &mut postgres::Transaction, entries: &[Entry], user: &str, url: &str) -> Result<()> {
+/// which and why in one line, before anything is sent). The records sent with it, and those
+/// this push sent before (the desk's transaction sees them), count as its own.
+fn refuse_others_corrections(tx: &mut postgres::Transaction, entries: &[&Entry], user: &str, url: &str) -> Result<()> {
     let own: HashSet<&str> =
         entries.iter().filter(|e| RECORD_KINDS.contains(&e.kind.as_str())).map(|e| e.id.as_str()).collect();
     let targets: Vec<&str> = entries
@@ -261,9 +363,7 @@ fn refuse_others_corrections(tx: &mut postgres::Transaction, entries: &[Entry], 
         .collect();
     match targets.iter().find(|t| !mine.contains(**t)) {
         None => Ok(()),
-        Some(t) => Err(Error::input(format!(
-            "pushing the correction of {t} refused: {user} is a claimtrack_logger, who may correct only the records they pushed; correcting another's record needs claimtrack_editor (a desk admin runs `claimtrack desk add {user} --role editor {url}`); nothing was written"
-        ))),
+        Some(t) => Err(super::others_record_refusal(user, url, t, &format!("pushing the correction of {t}"))),
     }
 }
 
@@ -280,32 +380,50 @@ fn held_row(row: &postgres::Row) -> HeldEntry {
 
 /// Pulls what the replica lacks, in one SQLite transaction (rolled back with `dry_run`).
 pub fn pull(store: &mut Store, r: &Replica, desk: &mut Desk, dry_run: bool) -> Result<Moved> {
-    desk.check_is_desk()?;
-    if desk.role()?.is_none() {
+    if r.role.is_none() {
         return Err(desk.refusal(None, Role::Viewer, "pulling"));
     }
-    store.write(dry_run, |tx| apply_desk(tx, desk, r.pulled, false))
+    // Nothing new on the desk: nothing to write (a sync with nothing to move stays cheap).
+    let waiting = behind(desk, r.pulled)?;
+    if waiting == 0 {
+        return Ok(Moved::default());
+    }
+    store.write(dry_run, |tx| apply_desk(tx, desk, r.pulled, Pull::Into(waiting)))
 }
+
+/// What a pull writes into.
+#[derive(Clone, Copy, PartialEq)]
+enum Pull {
+    /// A replica, with this many desk entries to read: it may hold some already (its own).
+    Into(i64),
+    /// A new replica (a clone): it holds nothing yet.
+    New,
+}
+
+/// A pull of at least this many entries logs its records in batches, as `import --bulk`
+/// does (a clone always does): a far-behind replica catches up at a clone's speed, and a
+/// day's pull keeps one event per record.
+const PULL_IN_BATCHES: i64 = 1000;
 
 /// Makes the new database `tx` writes a replica of `desk`, holding everything on it: its
 /// records written in batches, as `import --bulk` writes them.
 pub fn clone_into(tx: &Connection, desk: &mut Desk) -> Result<Moved> {
     desk.check_is_desk()?;
-    if desk.role()?.is_none() {
+    let Some(role) = desk.role()? else {
         return Err(desk.refusal(None, Role::Viewer, "cloning"));
-    }
-    replica::become_replica(tx, &desk.url, &desk.user, 0)?;
-    let moved = apply_desk(tx, desk, 0, true)?;
+    };
+    replica::become_replica(tx, &desk.url, &desk.user, role, 0)?;
+    let moved = apply_desk(tx, desk, 0, Pull::New)?;
     // Everything here came from the desk.
     replica::note_pushed(tx, replica::last_event(tx)?, &[])?;
     Ok(moved)
 }
 
 /// Applies the desk's entries after `after`, streamed in desk order.
-fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, batched: bool) -> Result<Moved> {
+fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, into: Pull) -> Result<Moved> {
     let first_event = replica::last_event(tx)? + 1;
     let mut writer = Writer::new(tx, "import", Refs::Ids)?;
-    if batched {
+    if !matches!(into, Pull::Into(n) if n < PULL_IN_BATCHES) {
         writer = writer.in_batches();
     }
     let mut moved = Moved::default();
@@ -314,14 +432,16 @@ fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, batched: bool) -> Re
     let mut rows = desk
         .client
         .query_raw(
-            "SELECT seq, kind, id, key, pushed_by, arrived, content FROM desk_log WHERE seq > $1 ORDER BY seq",
-            [after],
+            "SELECT seq, kind, id, key, pushed_by, arrived, content FROM desk_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            // A pull says how many it expects, so that PostgreSQL reads them by the primary
+            // key (without statistics its planner would sort the whole log); a clone reads all.
+            [Some(after), if let Pull::Into(n) = into { Some(n) } else { None }],
         )
         .context(|| format!("reading the desk at {url}"))?;
     while let Some(row) = rows.next().context(|| format!("reading the desk at {url}"))? {
         let held = held_row(&row);
         last_seq = held.desk_seq;
-        if !batched && replica::holds(tx, held.desk_seq)? {
+        if into != Pull::New && replica::holds(tx, held.desk_seq)? {
             continue;
         }
         let content: String = row.get(6);

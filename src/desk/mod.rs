@@ -106,19 +106,30 @@ impl Desk {
 
     /// The refusal for a user that lacks `needed` to do `what`.
     pub fn refusal(&self, have: Option<Role>, needed: Role, what: &str) -> Error {
-        let is = match have {
-            Some(r) => format!("is a {}", r.group()),
-            None => "is no member of this desk".to_string(),
-        };
-        Error::input(format!(
-            "{what} refused: {} {is}; that needs {} (a desk admin runs `claimtrack desk add {} --role {} {}`); nothing was written",
-            self.user,
-            needed.group(),
-            self.user,
-            needed.name(),
-            self.url
-        ))
+        refusal(&self.user, &self.url, have, needed, what)
     }
+}
+
+/// The refusal for `user`, who has `have` on the desk at `url` and lacks `needed` to do
+/// `what`: one line, the same whether the desk refuses a push or a replica a local write.
+pub fn refusal(user: &str, url: &str, have: Option<Role>, needed: Role, what: &str) -> Error {
+    let is = match have {
+        Some(r) => format!("is a {}", r.group()),
+        None => "is no member of this desk".to_string(),
+    };
+    Error::input(format!(
+        "{what} refused: {user} {is}; that needs {} (a desk admin runs `claimtrack desk add {user} --role {} {url}`); nothing was written",
+        needed.group(),
+        needed.name(),
+    ))
+}
+
+/// The refusal for a logger's correction of `target`, a record someone else pushed (the
+/// desk's policy: a logger corrects only the records it pushed itself).
+pub fn others_record_refusal(user: &str, url: &str, target: &str, what: &str) -> Error {
+    Error::input(format!(
+        "{what} refused: {user} is a claimtrack_logger, who may correct only the records they pushed, and {target} was pushed by someone else; correcting another's record needs claimtrack_editor (a desk admin runs `claimtrack desk add {user} --role editor {url}`); nothing was written"
+    ))
 }
 
 /// What `desk init` did.

@@ -391,7 +391,16 @@ impl Store {
                 self.path.display()
             )));
         }
+        // In a replica, what its desk role may not push is refused here, not at every push.
+        let replica = replica::replica(&tx)?.filter(|r| r.role.is_some_and(|role| role < crate::desk::Role::Editor));
+        let before = match &replica {
+            Some(_) => replica::last_event(&tx)?,
+            None => 0,
+        };
         let out = work(&tx)?;
+        if let Some(r) = &replica {
+            replica::refuse_beyond_role(&tx, r, before)?;
+        }
         index_queued_text(&tx)?;
         guard::seal(&tx)?;
         if dry_run {

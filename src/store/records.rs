@@ -1166,37 +1166,69 @@ fn put_list(
 pub fn walk_records(
     conn: &Connection,
     kind: RecordKind,
+    visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
+) -> Result<()> {
+    walk_records_of(conn, kind, None, visit)
+}
+
+/// As [`walk_records`], only the rows event `event` added when it is given (a batch's: by
+/// the tables' event index, not a walk of the whole table).
+pub fn walk_records_of(
+    conn: &Connection,
+    kind: RecordKind,
+    event: Option<i64>,
     mut visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
 ) -> Result<()> {
+    let only = |event_column: &str| if event.is_some() { format!("WHERE {event_column} = ?1") } else { String::new() };
     match kind {
-        RecordKind::Party => walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party ORDER BY rowid"), party_row, |p, e| {
-            visit(p.key(), to_json(&p), e)
-        }),
-        RecordKind::Source => walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source ORDER BY rowid"), source_row, |s, e| {
-            let s = with_derivations(conn, s)?;
-            visit(s.key(), to_json(&s), e)
-        }),
-        RecordKind::Proposition => {
-            walk(conn, &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition ORDER BY rowid"), proposition_row, |p, e| {
-                let p = with_expected(conn, p)?;
+        RecordKind::Party => {
+            walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party {} ORDER BY rowid", only("event")), event, party_row, |p, e| {
                 visit(p.key(), to_json(&p), e)
             })
         }
+        RecordKind::Source => {
+            walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source {} ORDER BY rowid", only("event")), event, source_row, |s, e| {
+                let s = with_derivations(conn, s)?;
+                visit(s.key(), to_json(&s), e)
+            })
+        }
+        RecordKind::Proposition => walk(
+            conn,
+            &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition {} ORDER BY rowid", only("event")),
+            event,
+            proposition_row,
+            |p, e| {
+                let p = with_expected(conn, p)?;
+                visit(p.key(), to_json(&p), e)
+            },
+        ),
         RecordKind::Claim => walk(
             conn,
-            &format!("SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c ORDER BY c.rowid"),
+            &format!(
+                "SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c {} ORDER BY c.rowid",
+                only("c.event")
+            ),
+            event,
             claim_row,
             |c, e| {
                 let c = with_basis(conn, c)?.claim;
                 visit(c.key(), to_json(&c), e)
             },
         ),
-        RecordKind::Link => walk(conn, "SELECT * FROM link", link_row, |l, e| visit(l.key(), to_json(&l), e)),
-        RecordKind::Request => walk(conn, "SELECT * FROM request ORDER BY rowid", request_row, |q, e| visit(q.key(), to_json(&q), e)),
-        RecordKind::Retraction => {
-            walk(conn, "SELECT * FROM retraction ORDER BY rowid", retraction_row, |x, e| visit(x.key(), to_json(&x), e))
+        RecordKind::Link => {
+            walk(conn, &format!("SELECT * FROM link {}", only("event")), event, link_row, |l, e| visit(l.key(), to_json(&l), e))
         }
-        RecordKind::Verdict => walk(conn, "SELECT * FROM verdict ORDER BY rowid", verdict_row, |v, e| visit(v.key(), to_json(&v), e)),
+        RecordKind::Request => walk(conn, &format!("SELECT * FROM request {} ORDER BY rowid", only("event")), event, request_row, |q, e| {
+            visit(q.key(), to_json(&q), e)
+        }),
+        RecordKind::Retraction => {
+            walk(conn, &format!("SELECT * FROM retraction {} ORDER BY rowid", only("event")), event, retraction_row, |x, e| {
+                visit(x.key(), to_json(&x), e)
+            })
+        }
+        RecordKind::Verdict => walk(conn, &format!("SELECT * FROM verdict {} ORDER BY rowid", only("event")), event, verdict_row, |v, e| {
+            visit(v.key(), to_json(&v), e)
+        }),
         RecordKind::Correction => Ok(()),
     }
 }
@@ -1205,15 +1237,17 @@ fn to_json<T: serde::Serialize>(record: &T) -> serde_json::Value {
     serde_json::to_value(record).expect("records serialise")
 }
 
-/// Runs `sql` and hands each row, mapped, to `visit` with its `event` column.
+/// Runs `sql` (with `event` as its parameter, when given) and hands each row, mapped, to
+/// `visit` with its `event` column.
 fn walk<T>(
     conn: &Connection,
     sql: &str,
+    event: Option<i64>,
     map: fn(&Row) -> rusqlite::Result<T>,
     mut visit: impl FnMut(T, Option<i64>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(sql).context(|| format!("running {sql}"))?;
-    let mut rows = stmt.query([]).context(|| format!("running {sql}"))?;
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(event)).context(|| format!("running {sql}"))?;
     while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
         let record = map(row).context(|| format!("reading {sql}"))?;
         let event: Option<i64> = col(row, "event", "event").context(|| format!("reading {sql}"))?;

@@ -3,7 +3,8 @@
 //! the events its pulls wrote, and the conflicts waiting for a person.
 
 use super::audit::{self, Event};
-use super::records::{corrections_of, walk_records};
+use super::records::{corrections_of, walk_records_of};
+use crate::desk::{Entry, Role};
 use crate::error::{Context, Result};
 use crate::model::{revert, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -15,6 +16,9 @@ pub struct Replica {
     pub url: String,
     /// The desk role it connects as: the user its writes are logged as.
     pub user: String,
+    /// The group it had on the desk at the last clone or sync (None: no member, or not known
+    /// yet): what it may write here.
+    pub role: Option<Role>,
     /// The last desk seq pulled.
     pub pulled: i64,
     /// The last local event a push has considered.
@@ -49,12 +53,13 @@ pub struct Conflict {
 
 /// The desk this database replicates, if it is a replica.
 pub fn replica(conn: &Connection) -> Result<Option<Replica>> {
-    conn.prepare_cached("SELECT url, user, pulled, pushed, last_sync FROM desk_replica WHERE id = 1")
+    conn.prepare_cached("SELECT url, user, pulled, pushed, last_sync, role FROM desk_replica WHERE id = 1")
         .and_then(|mut s| {
             s.query_row([], |r| {
                 Ok(Replica {
                     url: r.get(0)?,
                     user: r.get(1)?,
+                    role: r.get::<_, Option<String>>(5)?.as_deref().and_then(Role::named),
                     pulled: r.get(2)?,
                     pushed: r.get(3)?,
                     last_sync: r.get(4)?,
@@ -65,12 +70,102 @@ pub fn replica(conn: &Connection) -> Result<Option<Replica>> {
         .context(|| "reading which desk this database replicates".into())
 }
 
-/// Makes this database a replica of the desk at `url`, as `user`; `pushed` is the last event
-/// already on the desk (a clone's).
-pub fn become_replica(tx: &Connection, url: &str, user: &str, pushed: i64) -> Result<()> {
-    tx.execute("INSERT INTO desk_replica (id, url, user, pushed) VALUES (1, ?1, ?2, ?3)", params![url, user, pushed])
-        .context(|| "noting the desk this database replicates".into())?;
+/// Makes this database a replica of the desk at `url`, as `user`, who has `role` there;
+/// `pushed` is the last event already on the desk (a clone's).
+pub fn become_replica(tx: &Connection, url: &str, user: &str, role: Role, pushed: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO desk_replica (id, url, user, role, pushed) VALUES (1, ?1, ?2, ?3, ?4)",
+        params![url, user, role.name(), pushed],
+    )
+    .context(|| "noting the desk this database replicates".into())?;
     Ok(())
+}
+
+/// Notes the role the replica's user has on the desk now (read at every sync).
+pub fn note_role(tx: &Connection, role: Option<Role>) -> Result<()> {
+    tx.execute("UPDATE desk_replica SET role = ?1 WHERE id = 1", [role.map(Role::name)])
+        .context(|| "noting the replica's desk role".into())?;
+    Ok(())
+}
+
+/// Refuses the local writes after event `after` (a transaction's own) that the replica's
+/// desk role may not push: the desk would refuse them at every push, and since a push is all
+/// or nothing, they would block every later push of the replica. The refusal is the desk's
+/// own, said before anything is written (docs/DESK.md, section 3). Events a pull wrote are
+/// the desk's, not refused.
+pub fn refuse_beyond_role(tx: &Connection, r: &Replica, after: i64) -> Result<()> {
+    let Some(role) = r.role.filter(|role| *role < Role::Editor) else { return Ok(()) };
+    let refuse = |needed: Role, what: String| Err(crate::desk::refusal(&r.user, &r.url, Some(role), needed, &what));
+    // The first refusal ends the walk.
+    walk_unpushed(tx, after, |e| {
+        if e.kind == "batch" {
+            // A batch's closing event, or a reconcile's batch of its own triage steps.
+            if e.body.get("opens").is_none() || e.action == "triage" {
+                return Ok(());
+            }
+            return match editors_record_in_batch(tx, e.seq)? {
+                Some((kind, id)) => refuse(Role::Editor, format!("importing {kind} {id}")),
+                None if role < Role::Logger && batch_has_records(tx, e.seq)? => {
+                    refuse(Role::Logger, "importing records".into())
+                }
+                None => Ok(()),
+            };
+        }
+        let Some(entry) = Entry::of_event(&e) else { return Ok(()) };
+        if role < entry.needs() {
+            refuse(entry.needs(), format!("writing {} {}", entry.kind, entry.id))
+        } else if entry.kind == "correction" && pushed_by_another(tx, &entry.id, &r.user)? {
+            Err(crate::desk::others_record_refusal(&r.user, &r.url, &entry.id, &format!("correcting {}", entry.id)))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// A verdict or retraction (an editor's records) the batch opened by event `seq` wrote.
+fn editors_record_in_batch(tx: &Connection, seq: i64) -> Result<Option<(&'static str, String)>> {
+    for (kind, sql) in [
+        ("verdict", "SELECT id FROM verdict WHERE event = ?1 LIMIT 1"),
+        ("retraction", "SELECT target FROM retraction WHERE event = ?1 LIMIT 1"),
+    ] {
+        let id: Option<String> = tx
+            .prepare_cached(sql)
+            .and_then(|mut s| s.query_row([seq], |r| r.get(0)).optional())
+            .context(|| format!("reading the {kind}s of batch {seq}"))?;
+        if let Some(id) = id {
+            return Ok(Some((kind, id)));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the batch opened by event `seq` wrote records (a batch of other rows, such as a
+/// reconcile's, pushes nothing).
+fn batch_has_records(tx: &Connection, seq: i64) -> Result<bool> {
+    let sql = RecordKind::TABLED
+        .iter()
+        .map(|kind| format!("EXISTS (SELECT 1 FROM {kind} WHERE event = ?1)"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    tx.prepare_cached(&format!("SELECT {sql}"))
+        .and_then(|mut s| s.query_row([seq], |r| r.get(0)))
+        .context(|| format!("reading the records of batch {seq}"))
+}
+
+/// Whether the desk holds `record` as pushed by someone other than `user` only: a logger may
+/// not correct it (desk.sql's policy). A record the desk does not hold yet is the user's own:
+/// their push brings it first. A record in conflict may be corrected here, to read as the
+/// desk's (the push then sends nothing: docs/DESK.md, section 6).
+fn pushed_by_another(tx: &Connection, record: &str, user: &str) -> Result<bool> {
+    let (any, mine): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE pushed_by = ?2) FROM desk_entry WHERE record = ?1 \
+             AND kind IN ('party', 'source', 'proposition', 'claim', 'request', 'verdict') \
+             AND NOT EXISTS (SELECT 1 FROM desk_conflict WHERE record = ?1)",
+        )
+        .and_then(|mut s| s.query_row([record, user], |r| Ok((r.get(0)?, r.get(1)?))))
+        .context(|| format!("reading who pushed {record}"))?;
+    Ok(any > 0 && mine == 0)
 }
 
 /// Notes that a push considered every event up to `last_event`, and that the desk holds
@@ -175,8 +270,9 @@ pub fn walk_unpushed(conn: &Connection, after: i64, mut visit: impl FnMut(Event)
 /// How many events after `after` a push would consider (those a pull wrote left out).
 pub fn count_unpushed(conn: &Connection, after: i64) -> Result<i64> {
     conn.query_row(
-        "SELECT count(*) FROM event e WHERE seq > ?1 AND kind <> 'batch' AND NOT EXISTS \
+        "SELECT count(*) FROM event e WHERE seq > ?1 AND NOT EXISTS \
          (SELECT 1 FROM desk_pull p WHERE e.seq BETWEEN p.first_event AND p.last_event) \
+         AND NOT (kind = 'batch' AND (json_extract(body, '$.opens') IS NULL OR action = 'triage')) \
          AND NOT (kind = 'triage' AND json_extract(body, '$.by') = 'reconcile')",
         [after],
         |r| r.get(0),
@@ -184,27 +280,21 @@ pub fn count_unpushed(conn: &Connection, after: i64) -> Result<i64> {
     .context(|| "counting the events to push".into())
 }
 
-/// Per batch (its opening event), its records: kind, key and the record as first logged.
-pub type BatchRecords = std::collections::HashMap<i64, Vec<(RecordKind, String, serde_json::Value)>>;
-
-/// The records the batches opened by events `seqs` wrote, each as first logged, per batch in
-/// the order they were written, with its kind and key: one walk of each table for them all.
-pub fn batch_records(conn: &Connection, seqs: &std::collections::BTreeSet<i64>) -> Result<BatchRecords> {
-    let mut found = BatchRecords::new();
-    if seqs.is_empty() {
-        return Ok(found);
-    }
+/// The records the batch opened by event `seq` wrote, each as first logged, with its kind and
+/// key, in the order they were written, one at a time (by the tables' event index).
+pub fn walk_batch(
+    conn: &Connection,
+    seq: i64,
+    mut visit: impl FnMut(RecordKind, String, serde_json::Value) -> Result<()>,
+) -> Result<()> {
     for kind in RecordKind::TABLED {
-        walk_records(conn, kind, |key, row, event| {
-            if let Some(seq) = event.filter(|e| seqs.contains(e)) {
-                let corrections = corrections_of(conn, kind, &key)?;
-                let first = corrections.iter().rev().fold(row, |v, c| revert(&v, &c.before));
-                found.entry(seq).or_default().push((kind, key, first));
-            }
-            Ok(())
+        walk_records_of(conn, kind, Some(seq), |key, row, _| {
+            let corrections = corrections_of(conn, kind, &key)?;
+            let first = corrections.iter().rev().fold(row, |v, c| revert(&v, &c.before));
+            visit(kind, key, first)
         })?;
     }
-    Ok(found)
+    Ok(())
 }
 
 /// Notes a conflict (the latest versions of the same conflict replace the earlier).
@@ -227,14 +317,25 @@ pub fn note_conflict(tx: &Connection, c: &Conflict) -> Result<()> {
     Ok(())
 }
 
+/// The conflict waiting over the record `record` (not over one of its corrections), if any.
+pub fn conflict_over(conn: &Connection, record: &str) -> Result<Option<Conflict>> {
+    Ok(conflicts_where(conn, "WHERE record = ?1 AND kind <> 'correction'", [record])?.pop())
+}
+
 /// The conflicts waiting for a person, oldest first.
 pub fn conflicts(conn: &Connection) -> Result<Vec<Conflict>> {
+    conflicts_where(conn, "", [])
+}
+
+fn conflicts_where(conn: &Connection, filter: &str, params: impl rusqlite::Params) -> Result<Vec<Conflict>> {
     let what = || "reading the desk conflicts".to_string();
     let mut stmt = conn
-        .prepare("SELECT kind, record, direction, ours, theirs, pushed_by, noted FROM desk_conflict ORDER BY noted, kind, record")
+        .prepare_cached(&format!(
+            "SELECT kind, record, direction, ours, theirs, pushed_by, noted FROM desk_conflict {filter} ORDER BY noted, kind, record"
+        ))
         .context(what)?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map(params, |r| {
             let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
                 let text: String = r.get(i)?;
                 Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))

@@ -3,7 +3,7 @@
 //! test makes its own database and login roles, with a random suffix, and drops them when it
 //! ends. Without the variable the tests are skipped with one line saying why.
 
-use crate::common::{assert_error_line, skip_unless, Db, Outcome};
+use crate::common::{assert_error_line, assert_refused, skip_unless, Db, Outcome};
 use serde_json::Value;
 use std::process::Stdio;
 use std::time::Duration;
@@ -196,18 +196,23 @@ fn each_role_is_refused_what_it_may_not_do() {
     let logger = desk.person("lo", "logger");
     let editor = desk.person("ed", "editor");
 
-    // A viewer reads, and cannot push.
+    // A viewer reads, and cannot push: a replica cloned by a logger who is a viewer now.
     let v = desk.clone_for(&viewer);
-    v.import_str(&claims_bundle("v", 1)).success();
-    let out = v.run(&["sync"]);
+    Db::new().ok(&["desk", "add", &viewer, "--role", "logger", &desk.admin_url]);
+    let v2 = desk.clone_for(&viewer);
+    v2.import_str(&claims_bundle("v", 1)).success();
+    Db::new().ok(&["desk", "add", &viewer, "--role", "viewer", &desk.admin_url]);
+    let out = v2.run(&["sync"]);
     assert_eq!(out.code, 1);
     assert_error_line(
         &out.stderr,
         &["refused", &viewer, "claimtrack_viewer", "needs claimtrack_logger", "nothing was written"],
     );
     assert_eq!(desk.count("claim"), 0);
+    assert!(sync(&v).stderr.contains("pushed nothing; pulled nothing"));
 
-    // A logger pushes records, but not a verdict, a triage step or a setting.
+    // A logger pushes records, but not a verdict or a setting: written in a replica cloned
+    // while it was an editor (a replica refuses them itself once it knows the role, below).
     let l = desk.clone_for(&logger);
     l.import_str(&claims_bundle("l", 2)).success();
     sync(&l);
@@ -219,8 +224,10 @@ fn each_role_is_refused_what_it_may_not_do() {
         ),
         (vec!["config", "set", "org.name", "The Desk"], "setting"),
     ] {
+        Db::new().ok(&["desk", "add", &logger, "--role", "editor", &desk.admin_url]);
         let l2 = desk.clone_for(&logger);
         l2.ok(&write);
+        Db::new().ok(&["desk", "add", &logger, "--role", "logger", &desk.admin_url]);
         let before: i64 = desk.admin().query_one("SELECT count(*) FROM desk_log", &[]).unwrap().get(0);
         let out = l2.run(&["push"]);
         assert_eq!(out.code, 1, "{what}: {out:?}");
@@ -525,4 +532,355 @@ fn outside_a_replica_sync_says_what_to_do() {
     let out = db.run(&["sync"]);
     assert_eq!(out.code, 1);
     assert_error_line(&out.stderr, &["no desk's replica", "claimtrack clone URL FILE"]);
+}
+
+/// How many events a replica's audit log holds.
+fn events(db: &Db) -> i64 {
+    rusqlite::Connection::open(db.path()).unwrap().query_row("SELECT count(*) FROM event", [], |r| r.get(0)).unwrap()
+}
+
+/// Runs a write the replica's desk role may not push: refused in one line naming the role
+/// needed, nothing written (the records, the audit log).
+fn refused_here(db: &Db, args: &[&str], stdin: Option<&str>, needles: &[&str]) {
+    let before = events(db);
+    assert_refused(db, args, stdin, 1, needles);
+    assert_eq!(events(db), before, "{args:?}: nothing logged");
+}
+
+#[test]
+fn a_replica_refuses_what_its_desk_role_may_not_push_before_writing_it() {
+    let Some(mut desk) = Desk::init("a_replica_refuses_what_its_desk_role_may_not_push_before_writing_it") else {
+        return;
+    };
+    let logger = desk.person("lo", "logger");
+    let viewer = desk.person("vi", "viewer");
+    let l = desk.clone_for(&logger);
+    let v = desk.clone_for(&viewer);
+    l.import_str(&claims_bundle("l", 4)).success();
+    l.ok(&["reconcile"]);
+    let finding = l.column(&["findings"], "id")[0].clone();
+    let needs_editor =
+        ["refused", logger.as_str(), "claimtrack_logger", "needs claimtrack_editor", "nothing was written"];
+    let verdict = ["verdict", "set", "p-help", "--label", "False", "--rating", "1", "--best", "5", "--worst", "1"];
+    for (args, what) in [
+        (&verdict[..], "writing verdict"),
+        (&["config", "set", "org.name", "The Desk"][..], "writing setting org.name"),
+        (&["findings", "ack", &finding, "--note", "seen"][..], "writing triage"),
+        (&["retract", "l-1", "--reason", "misquoted"][..], "writing retraction l-1"),
+    ] {
+        let mut needles = needs_editor.to_vec();
+        needles.push(what);
+        refused_here(&l, args, None, &needles);
+    }
+    // A bundle with a verdict, the fast path too.
+    let with_verdict = r#"{"claimtrack": 1, "verdicts": [{"id": "v-1", "proposition": "p-help", "label": "False", "rating": 1, "best": 5, "worst": 1}]}"#;
+    let bundle = l.file("verdict.json");
+    std::fs::write(&bundle, with_verdict).unwrap();
+    for args in [vec!["import", "-"], vec!["import", "--bulk", bundle.to_str().unwrap()]] {
+        let stdin = (args[1] == "-").then_some(with_verdict);
+        let mut needles = needs_editor.to_vec();
+        needles.push("verdict v-1");
+        refused_here(&l, &args, stdin, &needles);
+    }
+    // What it may push, it writes; and its syncs go on.
+    l.ok(&["correct", "l-1", "--set", "quote=statement l one", "--reason", "typo"]);
+    let out = sync(&l);
+    assert!(out.stderr.contains("pushed 1 party, 1 source, 1 proposition, 4 claims, 1 correction"), "{out:?}");
+    // A viewer writes nothing its desk would be pushed.
+    sync(&v);
+    let needs_logger =
+        ["refused", viewer.as_str(), "claimtrack_viewer", "needs claimtrack_logger", "nothing was written"];
+    let mut party = needs_logger.to_vec();
+    party.push("writing party tass");
+    refused_here(&v, &["party", "add", "tass", "--name", "TASS", "--kind", "government"], None, &party);
+    let file = v.file("claims.json");
+    std::fs::write(&file, claims_bundle("v", 2)).unwrap();
+    refused_here(&v, &["import", "--bulk", file.to_str().unwrap()], None, &needs_logger);
+    let mut needs_editor_too = needs_logger.to_vec();
+    needs_editor_too[3] = "needs claimtrack_editor";
+    refused_here(&v, &verdict, None, &needs_editor_too);
+    // Reading, and its own reading of the record, stay open to it.
+    v.ok(&["reconcile"]);
+    assert_eq!(claim_ids(&v).len(), 4);
+
+    // Made an editor, the replica learns it at its next sync, and may write them.
+    Db::new().ok(&["desk", "add", &logger, "--role", "editor", &desk.admin_url]);
+    refused_here(&l, &verdict, None, &needs_editor);
+    sync(&l);
+    l.ok(&verdict);
+    let out = sync(&l);
+    assert!(out.stderr.contains("pushed 1 verdict"), "{out:?}");
+    assert_eq!(desk.count("verdict"), 1);
+    let out = sync(&v);
+    assert!(out.stderr.contains("pushed nothing; pulled 1 verdict"), "{out:?}");
+    verified(&l);
+    verified(&v);
+}
+
+#[test]
+fn desk_add_refuses_what_it_cannot_do_and_grants_an_existing_role() {
+    let Some(mut desk) = Desk::init("desk_add_refuses_what_it_cannot_do_and_grants_an_existing_role") else { return };
+    let db = Db::new();
+    let maria = format!("maria_{}", desk.suffix);
+    desk.roles.push(maria.clone());
+    // A role that is no role, a URL that is no URL: usage and input errors, nothing created.
+    let out = db.run(&["desk", "add", &maria, "--role", "admin", &desk.admin_url]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_error_line(&out.stderr, &["--role", "admin", "viewer", "logger", "editor"]);
+    let out = db.run(&["desk", "add", &maria, "--role", "logger", "postgres://root@127.0.0.1:notaport/x"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_error_line(&out.stderr, &["not a PostgreSQL URL", "postgres://"]);
+    // A database that holds no desk.
+    let Some(bare) = Desk::new("desk_add_refuses_what_it_cannot_do_and_grants_an_existing_role") else { return };
+    let out = db.run(&["desk", "add", &maria, "--role", "logger", &bare.admin_url]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_error_line(&out.stderr, &["holds no desk", "claimtrack desk init"]);
+    // A person who is no admin may not add people.
+    let ed = desk.person("ed", "editor");
+    let out = db.run(&["desk", "add", &maria, "--role", "logger", &desk.url(&ed)]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_error_line(&out.stderr, &["adding", &maria, "refused", "connect as the desk's admin"]);
+    let exists = |name: &str| -> bool {
+        desk.admin().query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&name]).unwrap().get(0)
+    };
+    assert!(!exists(&maria), "nothing was created");
+
+    // A login role that exists already is granted the group, and moved between groups.
+    desk.admin().batch_execute(&format!("CREATE ROLE {maria} LOGIN")).unwrap();
+    let member_of = |group: &str| -> bool {
+        desk.admin().query_one("SELECT pg_has_role($1, $2, 'MEMBER')", &[&maria, &group]).unwrap().get(0)
+    };
+    let out = db.run(&["desk", "add", &maria, "--role", "viewer", &desk.admin_url]).success();
+    assert!(out.stderr.contains(&format!("made {maria} a claimtrack_viewer (the role was there already")), "{out:?}");
+    assert!(member_of("claimtrack_viewer") && !member_of("claimtrack_logger"));
+    let m = desk.clone_for(&maria);
+    assert!(m.ok(&["desk", "status"]).contains("claimtrack_viewer"));
+    let out = db.run(&["desk", "add", &maria, "--role", "editor", &desk.admin_url]).success();
+    assert!(out.stderr.contains(&format!("made {maria} a claimtrack_editor")), "{out:?}");
+    assert!(member_of("claimtrack_editor"));
+    // Moved down again, exactly one group: not an editor any more.
+    db.run(&["desk", "add", &maria, "--role", "logger", &desk.admin_url]).success();
+    assert!(member_of("claimtrack_logger") && !member_of("claimtrack_editor"));
+    let status = m.ok(&["desk", "status"]);
+    assert!(status.contains("(claimtrack_logger)"), "{status}");
+}
+
+#[test]
+fn a_conflict_resolved_by_correct_or_a_new_id_lets_every_sync_complete() {
+    let Some(mut desk) = Desk::init("a_conflict_resolved_by_correct_or_a_new_id_lets_every_sync_complete") else {
+        return;
+    };
+    let ana = desk.person("ana", "logger");
+    let bo = desk.person("bo", "logger");
+    let a = desk.clone_for(&ana);
+    let b = desk.clone_for(&bo);
+    a.import_str(&claims_bundle("a", 2)).success();
+    sync(&a);
+    sync(&b);
+    // Offline, both log a party "kupol", and b reuses a claim id of its own for another quote
+    // that a logs too.
+    a.ok(&["party", "add", "kupol", "--name", "IEMZ Kupol", "--kind", "company"]);
+    b.ok(&["party", "add", "kupol", "--name", "Kupol Izhevsk", "--kind", "company"]);
+    let claim = |db: &Db, quote: &str| {
+        db.ok(&[
+            "claim", "add", "--id", "c-kupol", "--prop", "p-help", "--party", "kupol", "--stance", "affirms",
+            "--source", "s-report", "--quote", quote,
+        ])
+    };
+    claim(&a, "We make drones");
+    claim(&b, "We make engines");
+    sync(&a);
+    let out = sync(&b);
+    assert!(out.stderr.contains("conflict: party kupol") && out.stderr.contains("conflict: claim c-kupol"), "{out:?}");
+    assert!(b.ok(&["desk", "status"]).contains("conflicts: 2"));
+    // A conflict does not block: b's next sync completes, with nothing to move.
+    assert!(sync(&b).stderr.contains("pushed nothing; pulled nothing"));
+
+    // The party is the same: b corrects its version to read as the desk's (a logger may,
+    // though ana pushed it: the correction brings b's copy in line and is not pushed).
+    // In two steps: the push sees where they end.
+    b.ok(&["correct", "kupol", "--set", "name=Kupol (Izhevsk)", "--reason", "closer"]);
+    let later = b
+        .process()
+        .env("CLAIMTRACK_NOW", "2025-10-01T12:05:00Z")
+        .args(["correct", "kupol", "--set", "name=IEMZ Kupol", "--reason", "as the desk has it"])
+        .output()
+        .unwrap();
+    assert!(later.status.success(), "{}", String::from_utf8_lossy(&later.stderr));
+    // The claim is another: b logs its quote under a new id, and its copy of c-kupol as the desk's.
+    b.ok(&[
+        "claim",
+        "add",
+        "--id",
+        "c-kupol-engines",
+        "--prop",
+        "p-help",
+        "--party",
+        "kupol",
+        "--stance",
+        "affirms",
+        "--source",
+        "s-report",
+        "--quote",
+        "We make engines",
+    ]);
+    b.ok(&[
+        "correct",
+        "c-kupol",
+        "--set",
+        "quote=We make drones",
+        "--reason",
+        "the desk's claim; mine is c-kupol-engines",
+    ]);
+    let out = sync(&b);
+    assert!(out.stderr.contains("resolved: the conflict over party kupol"), "{out:?}");
+    assert!(out.stderr.contains("resolved: the conflict over claim c-kupol"), "{out:?}");
+    assert!(out.stderr.contains("pushed 1 claim; pulled nothing"), "{out:?}");
+    assert!(b.ok(&["desk", "status"]).contains("conflicts: 0"));
+    assert_eq!(desk.count("correction"), 0, "the corrections only brought b's copies in line");
+    let out = sync(&a);
+    assert!(out.stderr.contains(&format!("pushed nothing; pulled 1 claim from {bo}")), "{out:?}");
+    // Both replicas hold the same record now.
+    assert_eq!(claim_ids(&a), claim_ids(&b));
+    for db in [&a, &b] {
+        assert_eq!(db.json(&["party", "show", "kupol"])["name"], "IEMZ Kupol");
+        assert_eq!(db.json(&["claim", "show", "c-kupol"])["quote"], "We make drones");
+        verified(db);
+    }
+}
+
+#[test]
+fn a_logger_corrects_its_own_records_and_an_editor_anyones() {
+    let Some(mut desk) = Desk::init("a_logger_corrects_its_own_records_and_an_editor_anyones") else { return };
+    let ana = desk.person("ana", "logger");
+    let bo = desk.person("bo", "logger");
+    let ed = desk.person("ed", "editor");
+    let a = desk.clone_for(&ana);
+    a.import_str(&claims_bundle("a", 2)).success();
+    sync(&a);
+    // Its own record, pushed: a logger corrects it, and the desk takes the correction.
+    a.ok(&["correct", "a-0", "--set", "quote=statement a zero", "--reason", "typo"]);
+    assert!(sync(&a).stderr.contains("pushed 1 correction"));
+    // Another's: refused in the replica, in the desk's words, before anything is written.
+    let b = desk.clone_for(&bo);
+    let out = b.run(&["correct", "a-1", "--set", "quote=statement a one", "--reason", "typo"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_error_line(
+        &out.stderr,
+        &[
+            "correcting a-1 refused",
+            &bo,
+            "claimtrack_logger",
+            "only the records they pushed",
+            "needs claimtrack_editor",
+        ],
+    );
+    assert!(sync(&b).stderr.contains("pushed nothing; pulled nothing"));
+    // And by the desk itself, whatever a client sends.
+    let mut as_bo = desk.as_user(&bo);
+    let err = as_bo
+        .execute("INSERT INTO desk_log (kind, id, key, content) VALUES ('correction', 'a-1', 'a-1|x|y', '{}')", &[])
+        .unwrap_err();
+    assert!(said(err).contains("row-level security"));
+    // An editor corrects anyone's; every replica takes it.
+    let e = desk.clone_for(&ed);
+    e.ok(&["correct", "a-1", "--set", "quote=statement a one", "--reason", "the tape says so"]);
+    assert!(sync(&e).stderr.contains("pushed 1 correction"));
+    for db in [&a, &b] {
+        sync(db);
+        assert_eq!(db.json(&["claim", "show", "a-1"])["quote"], "statement a one");
+        verified(db);
+    }
+    assert_eq!(desk.count("correction"), 2);
+}
+
+/// A TCP proxy in front of the desk's server, that drops every connection through it (both
+/// ways, as a network cut does) once `budget` bytes have passed, while it is not negative.
+struct Proxy {
+    port: u16,
+    budget: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Proxy {
+    fn new(target: &str) -> Proxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let budget = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(-1));
+        let shared = budget.clone();
+        let target = target.to_string();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { return };
+                let server = TcpStream::connect(&target).unwrap();
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
+                    let budget = shared.clone();
+                    std::thread::spawn(move || {
+                        let mut buf = [0u8; 16 * 1024];
+                        while let Ok(n) = from.read(&mut buf) {
+                            let left = budget.load(Ordering::SeqCst);
+                            let cut = left >= 0 && budget.fetch_sub(n as i64, Ordering::SeqCst) < n as i64;
+                            if n == 0 || cut || to.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = from.shutdown(Shutdown::Both);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Proxy { port, budget }
+    }
+
+    /// Cuts every connection after `bytes` more bytes (None: never).
+    fn cut_after(&self, bytes: Option<i64>) {
+        self.budget.store(bytes.unwrap_or(-1), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_network_cut_mid_sync_loses_nothing_and_the_next_sync_completes_it() {
+    let Some(mut desk) = Desk::init("a_network_cut_mid_sync_loses_nothing_and_the_next_sync_completes_it") else {
+        return;
+    };
+    let ana = desk.person("ana", "logger");
+    let bo = desk.person("bo", "viewer");
+    let server = if desk.host.contains(':') { desk.host.clone() } else { format!("{}:5432", desk.host) };
+    let proxy = Proxy::new(&server);
+    // Replicas that reach the desk through the proxy (and remember it as their desk).
+    let through = |user: &str| {
+        let db = Db::new();
+        let url = format!("postgres://{user}@127.0.0.1:{}/{}", proxy.port, desk.db);
+        db.run(&["clone", &url, db.path().to_str().unwrap()]).success();
+        db
+    };
+    let a = through(&ana);
+    let b = through(&bo);
+    let n = 3000;
+    a.import_str(&claims_bundle("a", n)).success();
+    // The push's connection cut mid-transaction (its entries are ~1 MB): the desk holds none of it.
+    proxy.cut_after(Some(300_000));
+    let out = a.run(&["sync"]);
+    assert_eq!(out.code, 1, "the cut push fails: {out:?}");
+    assert!(out.stderr.contains("desk"), "{out:?}");
+    proxy.cut_after(None);
+    assert_eq!(desk.count("claim"), 0, "a push is one transaction");
+    let out = sync(&a);
+    assert!(out.stderr.contains(&format!("pushed 1 party, 1 source, 1 proposition, {n} claims")), "{out:?}");
+    assert_eq!(desk.count("claim"), n as i64);
+    // The pull's connection cut mid-stream: the replica is as before, and the next sync brings it all.
+    proxy.cut_after(Some(300_000));
+    let out = b.run(&["sync"]);
+    assert_eq!(out.code, 1, "the cut pull fails: {out:?}");
+    proxy.cut_after(None);
+    assert!(claim_ids(&b).is_empty(), "nothing half-pulled");
+    let out = sync(&b);
+    assert!(out.stderr.contains(&format!("pulled 1 party, 1 source, 1 proposition, {n} claims from {ana}")), "{out:?}");
+    assert_eq!(claim_ids(&b), claim_ids(&a));
+    verified(&a);
+    verified(&b);
 }
