@@ -13,7 +13,7 @@
 use super::audit;
 use super::findings::carry_finding;
 use super::names::resolve;
-use super::records::*;
+use super::*;
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Error, Result};

@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod audit;
+mod corrections;
 mod findings;
 pub mod guard;
 mod names;
@@ -10,17 +11,24 @@ mod records;
 pub mod replica;
 mod rescue;
 mod search;
+mod settings;
 mod stale;
+mod story;
+mod walk;
 mod window;
 
 pub use apply::{apply, apply_every, apply_in, first_difference, suggest, Refs, Summary, Writer};
 pub use names::{fold, resolve};
 
+pub use corrections::*;
 pub use findings::*;
 pub use records::*;
 pub use rescue::{rescue_bundle, restore};
 pub use search::*;
+pub use settings::*;
 pub use stale::*;
+pub use story::*;
+pub use walk::*;
 pub use window::*;
 
 use crate::error::{Context, Error, Result};
@@ -560,7 +568,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 fn after_migration(tx: &Connection, number: u32) -> Result<()> {
     match number {
         3 => backfill_audit_log(tx)?,
-        8 => records::backfill_settings(tx)?,
+        8 => backfill_settings(tx)?,
         _ => {}
     }
     Ok(())

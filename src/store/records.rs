@@ -55,28 +55,28 @@ macro_rules! sql_number {
 }
 sql_number!(Confidence(f64), Rating(f64), Grade(u8));
 
-fn json_list<T: serde::Serialize>(list: &[T]) -> String {
+pub(super) fn json_list<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).expect("a list of strings serialises")
 }
 
-fn from_json_list(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<Vec<String>> {
+pub(super) fn from_json_list(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<Vec<String>> {
     let text: String = col(row, table, column)?;
     serde_json::from_str(&text).map_err(|e| unreadable(row, table, column, format!("not a JSON list of text: {e}")))
 }
 
 /// One column of a row of `table`; a value claimtrack cannot read (changed behind its back)
 /// is an error that names the table, the row and the column (see [`Unreadable`]).
-fn col<T: FromSql>(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<T> {
+pub(super) fn col<T: FromSql>(row: &Row, table: &'static str, column: &str) -> rusqlite::Result<T> {
     row.get(column).map_err(|e| failed(row, table, column, e))
 }
 
 /// [`col`] by position, for a query whose columns are listed in order.
-fn col_at<T: FromSql>((row, table, i): (&Row, &'static str, usize)) -> rusqlite::Result<T> {
+pub(super) fn col_at<T: FromSql>((row, table, i): (&Row, &'static str, usize)) -> rusqlite::Result<T> {
     row.get(i).map_err(|e| failed(row, table, row.as_ref().column_name(i).unwrap_or("?"), e))
 }
 
 /// A value that could not be read, as an error naming the record and the column.
-fn failed(row: &Row, table: &'static str, column: &str, e: rusqlite::Error) -> rusqlite::Error {
+pub(super) fn failed(row: &Row, table: &'static str, column: &str, e: rusqlite::Error) -> rusqlite::Error {
     let why = match e {
         rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.to_string(),
         other => other.to_string(),
@@ -84,7 +84,7 @@ fn failed(row: &Row, table: &'static str, column: &str, e: rusqlite::Error) -> r
     unreadable(row, table, column, why)
 }
 
-fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusqlite::Error {
+pub(super) fn unreadable(row: &Row, table: &'static str, column: &str, why: String) -> rusqlite::Error {
     let key = |c: &str| row.get::<_, String>(c).unwrap_or_else(|_| "?".into());
     let id = match table {
         "link" => format!("{} {} {}", key("from_claim"), key("rel"), key("to_claim")),
@@ -121,7 +121,7 @@ pub fn is_empty(conn: &Connection) -> Result<bool> {
 }
 
 /// The table of a kind of record with an id, and its key column.
-fn keyed(kind: &str) -> (&'static str, &'static str) {
+pub(super) fn keyed(kind: &str) -> (&'static str, &'static str) {
     match kind {
         "party" => ("party", "id"),
         "source" => ("source", "id"),
@@ -163,9 +163,9 @@ pub fn link_exists(conn: &Connection, key: &str) -> Result<bool> {
 
 // ---- party
 
-const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, note, logged_by, recorded";
+pub(super) const PARTY_COLUMNS: &str = "id, name, kind, anonymous, country, parent, aliases, note, logged_by, recorded";
 
-fn party_row(r: &Row) -> rusqlite::Result<Party> {
+pub(super) fn party_row(r: &Row) -> rusqlite::Result<Party> {
     Ok(Party {
         id: col(r, "party", "id")?,
         name: col(r, "party", "name")?,
@@ -271,12 +271,12 @@ pub fn sources(conn: &Connection) -> Result<Vec<Source>> {
 }
 
 /// (owner, item) rows gathered into each owner's list, in row order: one query for all.
-fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<String, Vec<String>>> {
+pub(super) fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<String, Vec<String>>> {
     lists_in(conn, sql, [])
 }
 
 /// [`lists_of`] with parameters (the ids of a batch, as a JSON list: see [`In`]).
-fn lists_in(
+pub(super) fn lists_in(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
@@ -293,9 +293,9 @@ fn lists_in(
 
 // ---- proposition
 
-const PROPOSITION_COLUMNS: &str = "id, text, tags, note, merged_into, logged_by, recorded";
+pub(super) const PROPOSITION_COLUMNS: &str = "id, text, tags, note, merged_into, logged_by, recorded";
 
-fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
+pub(super) fn proposition_row(r: &Row) -> rusqlite::Result<Proposition> {
     Ok(Proposition {
         id: col(r, "proposition", "id")?,
         text: col(r, "proposition", "text")?,
@@ -322,7 +322,7 @@ pub fn insert_proposition(tx: &Connection, p: &Proposition, put: Put) -> Result<
         .context(|| format!("writing the expected parties of proposition {}", p.id))
 }
 
-fn with_expected(conn: &Connection, mut p: Proposition) -> Result<Proposition> {
+pub(super) fn with_expected(conn: &Connection, mut p: Proposition) -> Result<Proposition> {
     p.expected =
         list_of(conn, "SELECT party FROM proposition_expected WHERE proposition = ?1 ORDER BY position", &p.id)?;
     Ok(p)
@@ -373,11 +373,11 @@ pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {
 
 // ---- claim
 
-const CLAIM_COLUMNS: &str = "c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, c.confidence, c.grade, c.logged_by, c.recorded";
+pub(super) const CLAIM_COLUMNS: &str = "c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, c.confidence, c.grade, c.logged_by, c.recorded";
 
 /// The claim query with what its date and retraction need: the source's publication date
 /// (the date itself is decided in Rust, [`ClaimRow::new`]) and the retraction's date.
-const CLAIM_SELECT: &str =
+pub(super) const CLAIM_SELECT: &str =
     "SELECT c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, \
      c.confidence, c.grade, c.logged_by, c.recorded, s.published AS source_published, \
      (SELECT r.date FROM retraction r WHERE r.target = c.id) AS retracted \
@@ -385,7 +385,7 @@ const CLAIM_SELECT: &str =
 
 /// A row of [`CLAIM_SELECT`], read by position: a claim read by column name costs a search
 /// of the column names per field, a tenth of a full reconcile.
-fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
+pub(super) fn claim_row(r: &Row) -> rusqlite::Result<ClaimRow> {
     let at = |i: usize| (r, "claim", i);
     let claim = Claim {
         id: col_at(at(0))?,
@@ -434,9 +434,9 @@ pub fn insert_claim(tx: &Connection, c: &Claim, put: Put) -> Result<()> {
         .context(|| format!("writing the basis of claim {id}"))
 }
 
-const BASIS_OF: &str = "SELECT source FROM claim_basis WHERE claim = ?1 ORDER BY position";
+pub(super) const BASIS_OF: &str = "SELECT source FROM claim_basis WHERE claim = ?1 ORDER BY position";
 
-fn with_basis(conn: &Connection, mut row: ClaimRow) -> Result<ClaimRow> {
+pub(super) fn with_basis(conn: &Connection, mut row: ClaimRow) -> Result<ClaimRow> {
     row.claim.basis = list_of(conn, BASIS_OF, row.id())?;
     Ok(row)
 }
@@ -538,7 +538,7 @@ pub fn links(conn: &Connection) -> Result<Vec<Link>> {
 
 // ---- request
 
-fn request_row(r: &Row) -> rusqlite::Result<Request> {
+pub(super) fn request_row(r: &Row) -> rusqlite::Result<Request> {
     Ok(Request {
         id: col(r, "request", "id")?,
         party: col(r, "request", "party")?,
@@ -606,7 +606,7 @@ pub fn retractions(conn: &Connection) -> Result<Vec<Retraction>> {
 
 // ---- verdict
 
-fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
+pub(super) fn verdict_row(r: &Row) -> rusqlite::Result<Verdict> {
     Ok(Verdict {
         id: col(r, "verdict", "id")?,
         proposition: col(r, "verdict", "proposition")?,
@@ -689,414 +689,19 @@ pub fn get_verdict(conn: &Connection, r: &Verdict) -> Result<Option<Verdict>> {
     one(conn, "SELECT * FROM verdict WHERE id = ?1", r.id.as_deref().unwrap_or_default(), verdict_row)
 }
 
-/// The ids of the propositions with a tag.
-pub fn tagged(conn: &Connection, tag: &str) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id FROM proposition WHERE EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?1) ORDER BY id",
-        )
-        .context(|| format!("finding propositions tagged {tag}"))?;
-    let rows = stmt.query_map([tag], |r| r.get(0)).context(|| format!("finding propositions tagged {tag}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("finding propositions tagged {tag}"))
-}
-
-/// The part of the story the reconciler needs to read some propositions exactly as it reads
-/// them in the whole story: their claims, requests and verdicts; every claim linked to those
-/// claims, and for a `contradicts` link the other party's claims on the other proposition
-/// (its position there decides whether the link is a conflict); the claims that cited
-/// claims cite in turn; the sources upstream of every claim loaded; their retractions; and
-/// the parties. A property test holds this against the whole story (docs/RECONCILER.md).
-pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
-    story_of_with(conn, props, &[])
-}
-
-/// [`story_of`], with `more_sources` (and every source upstream of them) loaded as well.
-/// Each kind is read for the whole batch of propositions at once (see [`IN_LIST`]): a
-/// batch of thousands costs a few queries, not a few per claim.
-fn story_of_with(conn: &Connection, props: &[String], more_sources: &[String]) -> Result<Story> {
-    let batch = json_list(props);
-    let claims = claims_on(conn, &batch)?;
-    let mut scope = Scope { links_of: links_of(conn, &claims)?, ..Scope::default() };
-    for c in claims {
-        scope.linked.push(c.id().to_string());
-        scope.add(c);
-    }
-    scope.follow_links(conn)?;
-    let mut story = Story {
-        parties: parties(conn)?,
-        propositions: in_order_of(props, propositions_in(conn, &batch)?, |p| &p.id),
-        requests: in_order_of(props, rows_in(conn, REQUESTS_ON, &batch, request_row)?, |q| &q.proposition),
-        verdicts: in_order_of(props, rows_in(conn, VERDICTS_ON, &batch, verdict_row)?, |v| &v.proposition),
-        ..Story::default()
-    };
-    let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
-    story.sources = upstream(conn, named.chain(more_sources))?;
-    let targets: Vec<&String> = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id)).collect();
-    story.retractions = rows_in(conn, RETRACTIONS_OF, &json_list(&targets), retraction_row)?;
-    story.links = scope.links.into_values().collect();
-    story.claims = scope.claims.into_values().collect();
-    ClaimRow::sort_chronologically(&mut story.claims);
-    Ok(story)
-}
-
-/// A batch of ids as one parameter, a JSON list: `column IN (SELECT value FROM
-/// json_each(?1))` probes the column's index once per id.
-const IN_LIST: &str = "(SELECT value FROM json_each(?1))";
-const REQUESTS_ON: &str =
-    "SELECT * FROM request WHERE proposition IN (SELECT value FROM json_each(?1)) ORDER BY proposition, party, asked, id";
-const VERDICTS_ON: &str =
-    "SELECT * FROM verdict WHERE proposition IN (SELECT value FROM json_each(?1)) ORDER BY proposition, recorded, rowid";
-const RETRACTIONS_OF: &str =
-    "SELECT * FROM retraction WHERE target IN (SELECT value FROM json_each(?1)) ORDER BY target";
-
-/// The rows `sql` selects for a batch of ids (`?1`, a JSON list).
-fn rows_in<T>(conn: &Connection, sql: &str, batch: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
-    let rows = stmt.query_map([batch], map).context(|| format!("running {sql}"))?;
-    rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
-}
-
-/// Rows grouped by proposition in the order the propositions were asked for (each group
-/// keeping its own order), as reading them one proposition at a time gives.
-fn in_order_of<T>(props: &[String], mut rows: Vec<T>, key: impl Fn(&T) -> &String) -> Vec<T> {
-    let rank: std::collections::HashMap<&String, usize> = props.iter().enumerate().map(|(i, p)| (p, i)).collect();
-    rows.sort_by_key(|r| rank.get(key(r)).copied());
-    rows
-}
-
-/// The propositions of a batch that exist, each with its expected parties.
-fn propositions_in(conn: &Connection, batch: &str) -> Result<Vec<Proposition>> {
-    let sql = format!("SELECT {PROPOSITION_COLUMNS} FROM proposition WHERE id IN {IN_LIST}");
-    let mut props = rows_in(conn, &sql, batch, proposition_row)?;
-    let sql = format!(
-        "SELECT proposition, party FROM proposition_expected WHERE proposition IN {IN_LIST} ORDER BY proposition, position"
-    );
-    let mut lists = lists_in(conn, &sql, [batch])?;
-    for p in &mut props {
-        p.expected = lists.remove(&p.id).unwrap_or_default();
-    }
-    Ok(props)
-}
-
-/// Every claim on a batch of propositions, each with its basis.
-fn claims_on(conn: &Connection, batch: &str) -> Result<Vec<ClaimRow>> {
-    let mut claims = rows_in(conn, &format!("{CLAIM_SELECT} WHERE c.proposition IN {IN_LIST}"), batch, claim_row)?;
-    let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
-    let sql = format!("SELECT claim, source FROM claim_basis WHERE claim IN {IN_LIST} ORDER BY claim, position");
-    let mut bases = lists_in(conn, &sql, [&ids])?;
-    for c in &mut claims {
-        c.claim.basis = bases.remove(c.id()).unwrap_or_default();
-    }
-    Ok(claims)
-}
-
-/// The links from and to each of some claims, by claim (a claim with none has an empty
-/// list: nothing left to look up).
-fn links_of(conn: &Connection, claims: &[ClaimRow]) -> Result<std::collections::HashMap<String, Vec<Link>>> {
-    let mut of: std::collections::HashMap<String, Vec<Link>> =
-        claims.iter().map(|c| (c.id().to_string(), Vec::new())).collect();
-    let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
-    let sql = format!(
-        "SELECT * FROM link WHERE from_claim IN {IN_LIST} UNION SELECT * FROM link WHERE to_claim IN {IN_LIST}"
-    );
-    for l in rows_in(conn, &sql, &ids, link_row)? {
-        let ends = if l.from == l.to { vec![l.from.clone()] } else { vec![l.from.clone(), l.to.clone()] };
-        for end in ends {
-            if let Some(list) = of.get_mut(&end) {
-                list.push(l.clone());
-            }
-        }
-    }
-    Ok(of)
-}
-
-/// The claims and links a scoped story has gathered, and what is left to follow.
-#[derive(Default)]
-struct Scope {
-    claims: std::collections::BTreeMap<String, ClaimRow>,
-    /// Links by (from, rel, to): the whole story's order.
-    links: std::collections::BTreeMap<(String, String, String), Link>,
-    /// The links of the batch's claims, read ahead (other claims' are looked up).
-    links_of: std::collections::HashMap<String, Vec<Link>>,
-    /// Claims whose links (both ways) are still to be read.
-    linked: Vec<String>,
-    /// Claims whose `cites` links are still to be read (cited claims' roots count).
-    citing: Vec<String>,
-    /// (proposition, party) pairs whose every claim has been loaded.
-    groups: std::collections::BTreeSet<(String, String)>,
-}
-
-impl Scope {
-    fn add(&mut self, c: ClaimRow) {
-        self.claims.entry(c.id().to_string()).or_insert(c);
-    }
-
-    fn load(&mut self, conn: &Connection, id: &str) -> Result<()> {
-        if !self.claims.contains_key(id) {
-            if let Some(c) = claim(conn, id)? {
-                self.add(c);
-            }
-        }
-        Ok(())
-    }
-
-    fn keep(&mut self, l: Link) {
-        self.links.insert((l.from.clone(), l.rel.to_string(), l.to.clone()), l);
-    }
-
-    /// The links from and to one claim: read ahead, or looked up (both indexed).
-    fn links_touching(&self, conn: &Connection, claim: &str) -> Result<Vec<Link>> {
-        if let Some(links) = self.links_of.get(claim) {
-            return Ok(links.clone());
-        }
-        let sql = "SELECT * FROM link WHERE from_claim = ?1 UNION SELECT * FROM link WHERE to_claim = ?1";
-        let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the links of {claim}"))?;
-        let rows = stmt.query_map([claim], link_row).context(|| format!("reading the links of {claim}"))?;
-        rows.collect::<rusqlite::Result<_>>().context(|| format!("reading the links of {claim}"))
-    }
-
-    fn follow_links(&mut self, conn: &Connection) -> Result<()> {
-        while let Some(id) = self.linked.pop() {
-            for l in self.links_touching(conn, &id)? {
-                let other = if l.from == id { l.to.clone() } else { l.from.clone() };
-                self.load(conn, &other)?;
-                match l.rel {
-                    LinkRel::Contradicts => self.whole_group(conn, &other)?,
-                    LinkRel::Cites if l.from == id => self.citing.push(other),
-                    _ => {}
-                }
-                self.keep(l);
-            }
-            self.follow_citations(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Every claim of the party of `claim` on its proposition, with the claims that
-    /// supersede them: what its position there depends on.
-    fn whole_group(&mut self, conn: &Connection, claim: &str) -> Result<()> {
-        let Some(c) = self.claims.get(claim) else { return Ok(()) };
-        let key = (c.claim.proposition.clone(), c.claim.party.clone());
-        if !self.groups.insert(key.clone()) {
-            return Ok(());
-        }
-        let filter = ClaimFilter { proposition: Some(key.0), party: Some(key.1), ..ClaimFilter::default() };
-        for member in claims(conn, &filter)? {
-            let links = self.links_touching(conn, member.id())?;
-            for l in links.into_iter().filter(|l| l.rel == LinkRel::Supersedes) {
-                let other = if l.from == member.id() { l.to.clone() } else { l.from.clone() };
-                self.load(conn, &other)?;
-                self.keep(l);
-            }
-            self.add(member);
-        }
-        Ok(())
-    }
-
-    fn follow_citations(&mut self, conn: &Connection) -> Result<()> {
-        while let Some(id) = self.citing.pop() {
-            let links = self.links_touching(conn, &id)?;
-            for l in links.into_iter().filter(|l| l.rel == LinkRel::Cites && l.from == id) {
-                if !self.claims.contains_key(&l.to) {
-                    self.load(conn, &l.to)?;
-                    self.citing.push(l.to.clone());
-                }
-                self.keep(l);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The sources named and every source upstream of them, in id order: one recursive query
-/// (SQLite walks it with a queue, not a stack, so a derivation chain as long as the
-/// database is fine; `UNION` keeps each source once, so a loop ends).
-fn upstream<'a>(conn: &Connection, start: impl Iterator<Item = &'a String>) -> Result<Vec<Source>> {
-    let named: std::collections::BTreeSet<&String> = start.collect();
-    let named: Vec<&String> = named.into_iter().collect();
-    let up = "WITH RECURSIVE up (id) AS (SELECT value FROM json_each(?1) \
-              UNION SELECT d.derived_from FROM source_derivation d JOIN up ON d.source = up.id)";
-    let batch = json_list(&named);
-    let sql = format!("{up} SELECT {SOURCE_COLUMNS} FROM source WHERE id IN up ORDER BY id");
-    let mut sources = rows_in(conn, &sql, &batch, source_row)?;
-    let sql =
-        format!("{up} SELECT source, derived_from FROM source_derivation WHERE source IN up ORDER BY source, position");
-    let mut lists = lists_in(conn, &sql, [batch.as_str()])?;
-    for s in &mut sources {
-        s.derived_from = lists.remove(&s.id).unwrap_or_default();
-    }
-    Ok(sources)
-}
-
-/// Everything in the database, each kind in its stable order.
-pub fn story(conn: &Connection) -> Result<Story> {
-    Ok(Story {
-        parties: parties(conn)?,
-        sources: sources(conn)?,
-        propositions: propositions(conn)?,
-        claims: claims(conn, &ClaimFilter::default())?,
-        links: links(conn)?,
-        requests: requests(conn)?,
-        retractions: retractions(conn)?,
-        verdicts: verdicts(conn)?,
-    })
-}
-
-/// What the database knew at `t`: the events before the first one logged after `t` (0 when
-/// none). The log is read as a whole up to that point, so a write whose clock ran behind the
-/// log (logged at a time before events already there) counts from where the log had reached,
-/// the same for the digest and `--known-at`; `verify` notes such a write.
-pub fn known_seq(conn: &Connection, t: Timestamp) -> Result<i64> {
-    conn.prepare_cached(
-        "SELECT coalesce((SELECT min(seq) FROM event WHERE at > ?1) - 1, (SELECT max(seq) FROM event), 0)",
-    )
-    .and_then(|mut s| s.query_row([t], |r| r.get(0)))
-    .context(|| "reading the audit log".into())
-}
-
-/// The story as this database knew it at `t`: records that entered it later (whatever
-/// their `recorded` says: an import keeps its desk's) are left out, and corrections logged
-/// later are undone, newest first.
-pub fn as_known_at(conn: &Connection, story: &mut Story, t: Timestamp) -> Result<()> {
-    let known = known_seq(conn, t)?;
-    cut_back(conn, story, known, corrections_after(conn, known)?)
-}
-
-/// The part of the story some propositions need (see [`story_of`]) as this database knew
-/// it at `t`: the same reading of them as the whole story cut back to `t` gives. A record
-/// corrected since `t` may have stood elsewhere then, so the claims and requests moved off
-/// these propositions since are loaded from where they are now, and the sources a claim or
-/// a source named before a later correction (its source, basis or derivation) are loaded
-/// too, for undoing the correction to find them.
-pub fn story_of_known_at(conn: &Connection, props: &[String], t: Timestamp) -> Result<Story> {
-    let known = known_seq(conn, t)?;
-    let later = corrections_after(conn, known)?;
-    let mut load: std::collections::BTreeSet<String> = props.iter().cloned().collect();
-    let mut sources = Vec::new();
-    for c in &later {
-        let before = c.before.get("proposition").and_then(|p| p.as_str());
-        if before.is_some_and(|p| props.iter().any(|x| x == p)) {
-            load.extend(proposition_of(conn, c.correction.kind, &c.correction.target)?);
-        }
-        for field in ["source", "basis", "derived_from"] {
-            sources.extend(named_ids(c.before.get(field)));
-        }
-    }
-    let mut story = story_of_with(conn, &load.into_iter().collect::<Vec<_>>(), &sources)?;
-    cut_back(conn, &mut story, known, later)?;
-    story.propositions.retain(|p| props.contains(&p.id));
-    Ok(story)
-}
-
-/// The ids a correction's old value held: one id, or a list of them.
-fn named_ids(value: Option<&serde_json::Value>) -> Vec<String> {
-    match value {
-        Some(serde_json::Value::String(id)) => vec![id.clone()],
-        Some(serde_json::Value::Array(ids)) => ids.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The proposition a claim, request or verdict is on now.
-pub fn proposition_of(conn: &Connection, kind: Option<RecordKind>, id: &str) -> Result<Option<String>> {
-    let sql = match kind {
-        Some(RecordKind::Claim) => "SELECT proposition FROM claim WHERE id = ?1",
-        Some(RecordKind::Request) => "SELECT proposition FROM request WHERE id = ?1",
-        Some(RecordKind::Verdict) => "SELECT proposition FROM verdict WHERE id = ?1",
-        _ => return Ok(None),
-    };
-    one(conn, sql, id, |r| r.get(0))
-}
-
-/// Cuts a loaded story back to event `known`: leaves out the rows added later and undoes
-/// `corrections`, those logged after it (oldest first), newest first.
-fn cut_back(conn: &Connection, story: &mut Story, known: i64, corrections: Vec<StoredCorrection>) -> Result<()> {
-    let later = |table: &str, key: &str| -> Result<std::collections::HashSet<String>> {
-        let sql = format!("SELECT {key} FROM {table} WHERE event > ?1 OR event IS NULL");
-        let mut stmt = conn.prepare(&sql).context(|| format!("running {sql}"))?;
-        let rows = stmt.query_map([known], |r| r.get(0)).context(|| format!("running {sql}"))?;
-        rows.collect::<rusqlite::Result<_>>().context(|| format!("reading {sql}"))
-    };
-    let keep = |set: std::collections::HashSet<String>| move |key: &str| !set.contains(key);
-    let k = keep(later("party", "id")?);
-    story.parties.retain(|r| k(&r.id));
-    let k = keep(later("source", "id")?);
-    story.sources.retain(|r| k(&r.id));
-    let k = keep(later("proposition", "id")?);
-    story.propositions.retain(|r| k(&r.id));
-    let k = keep(later("claim", "id")?);
-    story.claims.retain(|r| k(r.id()));
-    let k = keep(later("link", "from_claim || ' ' || rel || ' ' || to_claim")?);
-    story.links.retain(|r| k(&r.key()));
-    let k = keep(later("request", "id")?);
-    story.requests.retain(|r| k(&r.key()));
-    let k = keep(later("retraction", "target")?);
-    story.retractions.retain(|r| k(&r.target));
-    let k = keep(later("verdict", "id")?);
-    story.verdicts.retain(|r| k(&r.key()));
-    for c in corrections.into_iter().rev() {
-        undo(story, &c)
-            .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
-    }
-    // Claim dates come from the claim's and its source's versions; retractions from those known.
-    story.date_claims();
-    Ok(())
-}
-
-/// Everything in the database as the interchange carries it: each record as first logged,
-/// then the corrections that bring it to its current version, the settings' history and
-/// the findings with their triage (docs/FORMAT.md).
-pub fn bundle(conn: &Connection) -> Result<Bundle> {
-    let mut story = story(conn)?;
-    let all = corrections(conn)?;
-    for c in all.iter().rev() {
-        undo(&mut story, c)
-            .map_err(|e| crate::error::Error::input(format!("undoing the correction at event {}: {e}", c.event)))?;
-    }
-    let mut bundle = story.into_bundle();
-    bundle.corrections = all.into_iter().map(|c| c.correction).collect();
-    bundle.settings = setting_history(conn)?;
-    bundle.findings = super::findings::carried_findings(conn)?;
-    Ok(bundle)
-}
-
-/// Gives one record of the story back the values a correction replaced.
-fn undo(story: &mut Story, c: &StoredCorrection) -> serde_json::Result<()> {
-    fn back<T: serde::Serialize + serde::de::DeserializeOwned>(
-        records: &mut [T],
-        is: impl Fn(&T) -> bool,
-        before: &serde_json::Map<String, serde_json::Value>,
-    ) -> serde_json::Result<()> {
-        if let Some(r) = records.iter_mut().find(|r| is(r)) {
-            *r = serde_json::from_value(revert(&to_json(r), before))?;
-        }
-        Ok(())
-    }
-    let (target, before) = (c.correction.target.as_str(), &c.before);
-    match c.correction.kind {
-        Some(RecordKind::Party) => back(&mut story.parties, |r| r.id == target, before),
-        Some(RecordKind::Source) => back(&mut story.sources, |r| r.id == target, before),
-        Some(RecordKind::Proposition) => back(&mut story.propositions, |r| r.id == target, before),
-        Some(RecordKind::Request) => back(&mut story.requests, |r| r.key() == target, before),
-        Some(RecordKind::Verdict) => back(&mut story.verdicts, |r| r.key() == target, before),
-        Some(RecordKind::Claim) => {
-            if let Some(row) = story.claims.iter_mut().find(|r| r.id() == target) {
-                row.claim = serde_json::from_value(revert(&to_json(&row.claim), before))?;
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
 // ---- shared helpers
 
-fn one<T>(conn: &Connection, sql: &str, id: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Option<T>> {
+pub(super) fn one<T>(
+    conn: &Connection,
+    sql: &str,
+    id: &str,
+    map: fn(&Row) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
     let mut stmt = conn.prepare_cached(sql).context(|| format!("looking up {id}"))?;
     stmt.query_row([id], map).optional().context(|| format!("reading {id}"))
 }
 
-fn all<T>(conn: &Connection, sql: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+pub(super) fn all<T>(conn: &Connection, sql: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
     let rows = stmt.query_map([], map).context(|| format!("running {sql}"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
@@ -1117,7 +722,13 @@ pub enum Put {
 }
 
 /// Writes one row of `table`: `columns` start with the key, `values` follow them.
-fn put_row(tx: &Connection, table: &str, columns: &str, values: &[&dyn ToSql], put: Put) -> rusqlite::Result<()> {
+pub(super) fn put_row(
+    tx: &Connection,
+    table: &str,
+    columns: &str,
+    values: &[&dyn ToSql],
+    put: Put,
+) -> rusqlite::Result<()> {
     let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
     let key = columns.split(',').next().unwrap_or("id");
     match put {
@@ -1138,7 +749,7 @@ fn put_row(tx: &Connection, table: &str, columns: &str, values: &[&dyn ToSql], p
 
 /// Writes a record's list (table, owner column, item column) in the order given; a
 /// correction replaces the whole list.
-fn put_list(
+pub(super) fn put_list(
     tx: &Connection,
     list: (&str, &str, &str),
     owner: &str,
@@ -1155,445 +766,4 @@ fn put_list(
         stmt.execute(params![owner, item, position as i64])?;
     }
     Ok(())
-}
-
-// ---- walking every row, one at a time (verify)
-
-/// Every row of one record kind, one at a time, as its JSON (the interchange form), with
-/// its key and the event that added it, in the order the rows were written (rowid order: a
-/// batch's hash is taken in it; links, never batched, in key order). Memory does not grow
-/// with the table.
-pub fn walk_records(
-    conn: &Connection,
-    kind: RecordKind,
-    visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
-) -> Result<()> {
-    walk_records_of(conn, kind, None, visit)
-}
-
-/// As [`walk_records`], only the rows event `event` added when it is given (a batch's: by
-/// the tables' event index, not a walk of the whole table).
-pub fn walk_records_of(
-    conn: &Connection,
-    kind: RecordKind,
-    event: Option<i64>,
-    mut visit: impl FnMut(String, serde_json::Value, Option<i64>) -> Result<()>,
-) -> Result<()> {
-    let only = |event_column: &str| if event.is_some() { format!("WHERE {event_column} = ?1") } else { String::new() };
-    match kind {
-        RecordKind::Party => {
-            walk(conn, &format!("SELECT {PARTY_COLUMNS}, event FROM party {} ORDER BY rowid", only("event")), event, party_row, |p, e| {
-                visit(p.key(), to_json(&p), e)
-            })
-        }
-        RecordKind::Source => {
-            walk(conn, &format!("SELECT {SOURCE_COLUMNS}, event FROM source {} ORDER BY rowid", only("event")), event, source_row, |s, e| {
-                let s = with_derivations(conn, s)?;
-                visit(s.key(), to_json(&s), e)
-            })
-        }
-        RecordKind::Proposition => walk(
-            conn,
-            &format!("SELECT {PROPOSITION_COLUMNS}, event FROM proposition {} ORDER BY rowid", only("event")),
-            event,
-            proposition_row,
-            |p, e| {
-                let p = with_expected(conn, p)?;
-                visit(p.key(), to_json(&p), e)
-            },
-        ),
-        RecordKind::Claim => walk(
-            conn,
-            &format!(
-                "SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted, c.event FROM claim c {} ORDER BY c.rowid",
-                only("c.event")
-            ),
-            event,
-            claim_row,
-            |c, e| {
-                let c = with_basis(conn, c)?.claim;
-                visit(c.key(), to_json(&c), e)
-            },
-        ),
-        RecordKind::Link => {
-            walk(conn, &format!("SELECT * FROM link {}", only("event")), event, link_row, |l, e| visit(l.key(), to_json(&l), e))
-        }
-        RecordKind::Request => walk(conn, &format!("SELECT * FROM request {} ORDER BY rowid", only("event")), event, request_row, |q, e| {
-            visit(q.key(), to_json(&q), e)
-        }),
-        RecordKind::Retraction => {
-            walk(conn, &format!("SELECT * FROM retraction {} ORDER BY rowid", only("event")), event, retraction_row, |x, e| {
-                visit(x.key(), to_json(&x), e)
-            })
-        }
-        RecordKind::Verdict => walk(conn, &format!("SELECT * FROM verdict {} ORDER BY rowid", only("event")), event, verdict_row, |v, e| {
-            visit(v.key(), to_json(&v), e)
-        }),
-        RecordKind::Correction => Ok(()),
-    }
-}
-
-fn to_json<T: serde::Serialize>(record: &T) -> serde_json::Value {
-    serde_json::to_value(record).expect("records serialise")
-}
-
-/// Runs `sql` (with `event` as its parameter, when given) and hands each row, mapped, to
-/// `visit` with its `event` column.
-fn walk<T>(
-    conn: &Connection,
-    sql: &str,
-    event: Option<i64>,
-    map: fn(&Row) -> rusqlite::Result<T>,
-    mut visit: impl FnMut(T, Option<i64>) -> Result<()>,
-) -> Result<()> {
-    let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(event)).context(|| format!("running {sql}"))?;
-    while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
-        let record = map(row).context(|| format!("reading {sql}"))?;
-        let event: Option<i64> = col(row, "event", "event").context(|| format!("reading {sql}"))?;
-        visit(record, event)?;
-    }
-    Ok(())
-}
-
-/// Two row streams side by side, in their own orders, until both end: the log's events of
-/// one kind and the table rows they should match (triage, settings, corrections). `visit`
-/// gets one of each, or one alone where a stream ran out.
-pub fn zip_rows<A, B>(
-    conn: &Connection,
-    (left, map_left): (&str, fn(&Row) -> rusqlite::Result<A>),
-    (right, map_right): (&str, fn(&Row) -> rusqlite::Result<B>),
-    mut visit: impl FnMut(Option<A>, Option<B>) -> Result<()>,
-) -> Result<()> {
-    let mut a = conn.prepare(left).context(|| format!("running {left}"))?;
-    let mut b = conn.prepare(right).context(|| format!("running {right}"))?;
-    let mut a_rows = a.query([]).context(|| format!("running {left}"))?;
-    let mut b_rows = b.query([]).context(|| format!("running {right}"))?;
-    loop {
-        let x = a_rows.next().context(|| format!("reading {left}"))?.map(map_left).transpose();
-        let y = b_rows.next().context(|| format!("reading {right}"))?.map(map_right).transpose();
-        let (x, y) = (x.context(|| format!("reading {left}"))?, y.context(|| format!("reading {right}"))?);
-        if x.is_none() && y.is_none() {
-            return Ok(());
-        }
-        visit(x, y)?;
-    }
-}
-
-/// Reads a row as the JSON its event logged, with the event it names.
-pub type LoggedRow = fn(&Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)>;
-
-/// Every triage row logged with its own event, in the order logged.
-pub const TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at, event FROM finding_triage t \
-     WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.seq = t.event AND e.kind = 'batch') ORDER BY seq";
-
-/// Every triage row logged in a reconcile's batch, in the order logged.
-const BATCHED_TRIAGE_ROWS: &str = "SELECT finding, state, note, by, at, event FROM finding_triage t \
-     WHERE EXISTS (SELECT 1 FROM event e WHERE e.seq = t.event AND e.kind = 'batch') ORDER BY seq";
-
-/// Every triage row logged in a reconcile's batch, in the order logged: the step as logged
-/// and the batch it names, one row at a time.
-pub fn walk_batched_triage(
-    conn: &Connection,
-    mut visit: impl FnMut(serde_json::Value, i64) -> Result<()>,
-) -> Result<()> {
-    let what = || "reading the triage steps logged in batches".to_string();
-    let mut stmt = conn.prepare(BATCHED_TRIAGE_ROWS).context(what)?;
-    let mut rows = stmt.query([]).context(what)?;
-    while let Some(row) = rows.next().context(what)? {
-        let (value, event) = triage_row(row).context(what)?;
-        visit(value, event.expect("a batched row names its batch"))?;
-    }
-    Ok(())
-}
-
-/// A triage row as its event logged it, with the event it names.
-pub fn triage_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
-    let entry = super::TriageEntry::from_row(r)?;
-    Ok((serde_json::to_value(entry).expect("triage serialises"), r.get(5)?))
-}
-
-/// A settings row as the audit log holds it, with its event.
-pub fn setting_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
-    let recorded: Timestamp = col(r, "setting", "recorded")?;
-    Ok((
-        serde_json::json!({
-            "key": col::<String>(r, "setting", "key")?,
-            "value": col::<String>(r, "setting", "value")?,
-            "logged_by": col::<String>(r, "setting", "logged_by")?,
-            "recorded": recorded,
-        }),
-        col(r, "setting", "event")?,
-    ))
-}
-
-/// A correction row as the audit log holds it, with its event.
-pub fn correction_as_logged(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
-    let stored = correction_row(r)?;
-    let logged = LoggedCorrection { correction: &stored.correction, before: &stored.before };
-    Ok((to_json(&logged), Some(stored.event)))
-}
-
-/// The rows claimtrack walks beside the events that log them: (SQL, mapper).
-pub const SETTING_ROWS: &str = "SELECT seq, key, value, logged_by, recorded, event FROM setting ORDER BY seq";
-pub const CORRECTION_ROWS: &str =
-    "SELECT seq, target, kind, change, before, reason, logged_by, recorded, event FROM correction ORDER BY seq";
-
-/// The findings whose state is not the one their last triage set: (id, state, last set).
-pub fn findings_off_their_triage(conn: &Connection) -> Result<Vec<(String, String, Option<String>)>> {
-    let sql = "SELECT id, state, last FROM (SELECT f.id, f.state, \
-               (SELECT t.state FROM finding_triage t WHERE t.finding = f.id ORDER BY t.seq DESC LIMIT 1) AS last \
-               FROM finding f) WHERE last IS NULL OR last <> state ORDER BY id";
-    let mut stmt = conn.prepare(sql).context(|| "checking the findings against their triage".into())?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .context(|| "checking the findings against their triage".into())?;
-    rows.collect::<rusqlite::Result<_>>().context(|| "checking the findings against their triage".into())
-}
-
-/// The keys of the records that have corrections, as (kind, target).
-pub fn corrected_records(conn: &Connection) -> Result<std::collections::HashSet<(String, String)>> {
-    let mut stmt =
-        conn.prepare("SELECT DISTINCT kind, target FROM correction").context(|| "reading the corrections".into())?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "reading the corrections".into())?;
-    rows.collect::<rusqlite::Result<_>>().context(|| "reading the corrections".into())
-}
-
-// ---- corrections
-
-/// A record's current version as JSON (the interchange form), for a correction to apply to.
-pub fn record_json(conn: &Connection, kind: RecordKind, id: &str) -> Result<serde_json::Value> {
-    let value = match kind {
-        RecordKind::Party => party(conn, id)?.map(|r| to_json(&r)),
-        RecordKind::Source => source(conn, id)?.map(|r| to_json(&r)),
-        RecordKind::Proposition => proposition(conn, id)?.map(|r| to_json(&r)),
-        RecordKind::Claim => claim(conn, id)?.map(|r| to_json(&r.claim)),
-        RecordKind::Request => request(conn, id)?.map(|r| to_json(&r)),
-        RecordKind::Verdict => one(conn, "SELECT * FROM verdict WHERE id = ?1", id, verdict_row)?.map(|r| to_json(&r)),
-        _ => None,
-    };
-    Ok(value.unwrap_or(serde_json::Value::Null))
-}
-
-/// A correction as stored: what it changed, and the values it replaced.
-#[derive(Clone, Debug)]
-pub struct StoredCorrection {
-    pub correction: Correction,
-    pub before: serde_json::Map<String, serde_json::Value>,
-    pub event: i64,
-}
-
-pub(super) const CORRECTION_COLUMNS: &str = "seq, target, kind, change, before, reason, logged_by, recorded, event";
-
-pub(super) fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {
-    let object = |column: &str| -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
-        let text: String = col(r, "correction", column)?;
-        serde_json::from_str(&text).map_err(|e| unreadable(r, "correction", column, format!("not a JSON object: {e}")))
-    };
-    let mut change = object("change")?;
-    let mut part = |name: &str| match change.remove(name) {
-        Some(serde_json::Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    };
-    let (set, add, remove) = (part("set"), part("add"), part("remove"));
-    Ok(StoredCorrection {
-        correction: Correction {
-            target: col(r, "correction", "target")?,
-            kind: Some(col(r, "correction", "kind")?),
-            set,
-            add,
-            remove,
-            reason: col(r, "correction", "reason")?,
-            logged_by: Some(col(r, "correction", "logged_by")?),
-            recorded: Some(col(r, "correction", "recorded")?),
-        },
-        before: object("before")?,
-        event: col(r, "correction", "event")?,
-    })
-}
-
-/// The correction of this record by the same person at the same moment, if stored.
-pub fn stored_correction(conn: &Connection, c: &Correction, kind: RecordKind) -> Result<Option<Correction>> {
-    let sql = format!(
-        "SELECT {CORRECTION_COLUMNS} FROM correction WHERE target = ?1 AND kind = ?2 AND recorded = ?3 AND logged_by = ?4"
-    );
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.query_row(params![c.target, kind, c.recorded, c.logged_by], correction_row).optional())
-        .map(|found| found.map(|s| s.correction))
-        .context(|| format!("looking up the corrections of {}", c.target))
-}
-
-/// Every correction of one record, oldest first.
-pub fn corrections_of(conn: &Connection, kind: RecordKind, target: &str) -> Result<Vec<StoredCorrection>> {
-    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE target = ?1 AND kind = ?2 ORDER BY seq");
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.query_map(params![target, kind], correction_row)?.collect())
-        .context(|| format!("reading the corrections of {target}"))
-}
-
-/// Every correction, oldest first.
-pub fn corrections(conn: &Connection) -> Result<Vec<StoredCorrection>> {
-    all(conn, &format!("SELECT {CORRECTION_COLUMNS} FROM correction ORDER BY seq"), correction_row)
-}
-
-/// The last event a present-day reconcile logged a triage step with (0 for none): what it
-/// saw is older. Read from the newest step back: an editor's steps are few.
-pub fn last_reconcile_event(conn: &Connection) -> Result<i64> {
-    conn.query_row(
-        "SELECT coalesce((SELECT event FROM finding_triage WHERE by = 'reconcile' ORDER BY seq DESC LIMIT 1), 0)",
-        [],
-        |r| r.get(0),
-    )
-    .context(|| "reading the triage history".into())
-}
-
-/// The corrections logged after event `seq`, oldest first.
-pub fn corrections_after(conn: &Connection, seq: i64) -> Result<Vec<StoredCorrection>> {
-    let sql = format!("SELECT {CORRECTION_COLUMNS} FROM correction WHERE event > ?1 ORDER BY seq");
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.query_map([seq], correction_row)?.collect())
-        .context(|| "reading the latest corrections".into())
-}
-
-/// Writes a correction about to be applied (see the `correction` table in schema.sql).
-pub fn insert_correction(
-    tx: &Connection,
-    c: &Correction,
-    kind: RecordKind,
-    before: &serde_json::Map<String, serde_json::Value>,
-    event: i64,
-) -> Result<()> {
-    let change = serde_json::json!({"set": c.set, "add": c.add, "remove": c.remove});
-    tx.prepare_cached(
-        "INSERT INTO correction (target, kind, change, before, reason, logged_by, recorded, event) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            c.target,
-            kind,
-            change.to_string(),
-            serde_json::Value::Object(before.clone()).to_string(),
-            c.reason,
-            c.logged_by,
-            c.recorded,
-            event
-        ])
-    })
-    .context(|| format!("writing the correction of {}", c.target))?;
-    Ok(())
-}
-
-/// Marks a correction applied: from here on its record refuses updates again.
-pub fn mark_applied(tx: &Connection, event: i64) -> Result<()> {
-    tx.prepare_cached("UPDATE correction SET applied = 1 WHERE event = ?1")
-        .and_then(|mut s| s.execute([event]))
-        .context(|| "finishing a correction".into())?;
-    Ok(())
-}
-
-// ---- settings
-
-/// The newsroom settings a command may set (`claimtrack config set`).
-pub const SETTINGS: &[&str] = &["org.name", "org.url", "report.title"];
-
-/// A setting's value, if it has one.
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(settings(conn)?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v))
-}
-
-/// A setting as the audit log holds it.
-#[derive(serde::Serialize)]
-struct SettingBody<'a> {
-    key: &'a str,
-    value: &'a str,
-    logged_by: &'a str,
-    recorded: Timestamp,
-}
-
-/// Logs a setting and writes it; with `seq`, the row is already there (logged when the
-/// audit log first covered settings) and only gets its event.
-fn log_setting(
-    tx: &Connection,
-    action: &str,
-    key: &str,
-    value: &str,
-    logged_by: &str,
-    recorded: Timestamp,
-    seq: Option<i64>,
-) -> Result<()> {
-    let event = super::audit::append(tx, action, "setting", key, &SettingBody { key, value, logged_by, recorded })?;
-    let sql = match seq {
-        None => "INSERT INTO setting (key, value, logged_by, recorded, event) VALUES (?1, ?2, ?3, ?4, ?5)",
-        Some(_) => "UPDATE setting SET event = ?5 WHERE seq = ?6 AND key = ?1 AND value = ?2",
-    };
-    tx.prepare_cached(sql)
-        .and_then(|mut s| match seq {
-            None => s.execute(params![key, value, logged_by, recorded, event]),
-            Some(seq) => s.execute(params![key, value, logged_by, recorded, event, seq]),
-        })
-        .context(|| format!("setting {key}"))?;
-    Ok(())
-}
-
-/// A setting, set here (`config set`) or carried from another database (an import): checked
-/// (a setting claimtrack keeps, a value with something visible, a URL where one is due), then
-/// added unless that very value, set by the same person at the same moment, is already here.
-pub fn carry_setting(tx: &Connection, s: &Setting, action: &str) -> Result<bool> {
-    check_setting(s).map_err(crate::error::Error::Input)?;
-    let there = tx
-        .prepare_cached("SELECT 1 FROM setting WHERE key = ?1 AND value = ?2 AND logged_by = ?3 AND recorded = ?4")
-        .and_then(|mut st| st.exists(params![s.key, s.value, s.logged_by, s.recorded]))
-        .context(|| format!("looking up setting {}", s.key))?;
-    if !there {
-        log_setting(tx, action, &s.key, &s.value, &s.logged_by, s.recorded, None)?;
-    }
-    Ok(!there)
-}
-
-fn check_setting(s: &Setting) -> Result<(), String> {
-    let key = &s.key;
-    if !SETTINGS.contains(&key.as_str()) {
-        return Err(format!("'{key}' is not a setting; use one of: {}", SETTINGS.join(", ")));
-    }
-    if !crate::text::has_visible(&s.value) {
-        return Err(format!("{key}: the value has no visible character; give some text"));
-    }
-    if key == "org.url" {
-        crate::model::check_url(&s.value).map_err(|why| format!("org.url: {why}"))?;
-    }
-    Ok(())
-}
-
-/// Every value each setting was given, oldest first (the last stands).
-pub fn setting_history(conn: &Connection) -> Result<Vec<Setting>> {
-    all(conn, "SELECT key, value, logged_by, recorded FROM setting ORDER BY seq", |r| {
-        Ok(Setting {
-            key: col(r, "setting", "key")?,
-            value: col(r, "setting", "value")?,
-            logged_by: col(r, "setting", "logged_by")?,
-            recorded: col(r, "setting", "recorded")?,
-        })
-    })
-}
-
-/// Migration 8 brings settings into the audit log: those already set are logged once, as
-/// action `backfill`, in the order they were set.
-pub(super) fn backfill_settings(tx: &Connection) -> Result<()> {
-    let rows: Vec<(i64, String, String, String, Timestamp)> = tx
-        .prepare("SELECT seq, key, value, logged_by, recorded FROM setting ORDER BY seq")
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
-        .context(|| "reading the settings to log".into())?;
-    for (seq, key, value, logged_by, recorded) in rows {
-        log_setting(tx, "backfill", &key, &value, &logged_by, recorded, Some(seq))?;
-    }
-    Ok(())
-}
-
-/// The current value of each setting that has one.
-pub fn settings(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT key, value FROM settings ORDER BY key").context(|| "reading settings".into())?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).context(|| "reading settings".into())?;
-    rows.collect::<rusqlite::Result<_>>().context(|| "reading settings".into())
 }

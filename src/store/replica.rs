@@ -3,7 +3,7 @@
 //! the events its pulls wrote, and the conflicts waiting for a person.
 
 use super::audit::{self, Event};
-use super::records::{corrections_of, walk_records_of};
+use super::{corrections_of, walk_records_of};
 use crate::desk::{Entry, Role};
 use crate::error::{Context, Result};
 use crate::model::{revert, RecordKind};

@@ -2,7 +2,7 @@
 //! or written by an older version that let them in): every row is exported, the unreadable
 //! values as they are stored, so that a rescue never stops at one bad cell.
 
-use super::records::bundle;
+use super::bundle;
 use crate::error::{Context, Error, Result, Unreadable};
 use crate::model::{Bundle, RecordKind};
 use rusqlite::types::Value as Sql;

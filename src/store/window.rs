@@ -5,7 +5,7 @@
 //! `claimtrack changes` and `report --since` read only those, never the whole story twice.
 
 use super::findings::{finding, TriageEntry};
-use super::records::{
+use super::{
     correction_row, known_seq, link_row, list_of, proposition_of, retraction_row, source_row, with_derivations,
     StoredCorrection, CORRECTION_COLUMNS, SOURCE_COLUMNS,
 };
@@ -208,7 +208,7 @@ impl Touched {
                 self.propositions.extend(proposition_of(conn, Some(kind), id)?);
             }
         }
-        for c in super::records::corrections_after(conn, w.after)? {
+        for c in super::corrections_after(conn, w.after)? {
             let ids = match c.correction.kind {
                 Some(RecordKind::Claim) => &self.claims,
                 Some(RecordKind::Request) => &self.requests,
