@@ -109,8 +109,8 @@ fn bundle(ctx: &Ctx, conn: &rusqlite::Connection, format: Format, out: &mut Vec<
     Ok(())
 }
 
-/// The formats built from the reading of the story (the one `Outcome` every view reads, with
-/// its stored triage): CSV tables, ClaimReview, PROV.
+/// The formats built from the story: CSV tables and PROV from its records, ClaimReview from
+/// the one `Outcome` every view reads, with its stored triage (only it needs a reading).
 fn derived(
     ctx: &Ctx,
     store: &mut Store,
@@ -119,40 +119,41 @@ fn derived(
     draft: bool,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let Reading { story, outcome } = analysis::read(store, Scope::Story, When::default(), &mut |_, _| {})?;
-    let conn = store.conn();
-    match format {
-        Format::Csv => match what.expect("checked above") {
-            What::Claims => claims_csv(out, conn, story)?,
-            What::Parties => write::records::<Party>(out, &story.parties)?,
-            What::Sources => write::records::<Source>(out, &story.sources)?,
-            What::Findings => {
-                let findings = store::findings(conn)?;
-                write::fields(out, &findings, Finding::FIELDS)?
-            }
-        },
-        Format::Claimreview => {
-            let settings = store::settings(conn)?;
-            let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-            let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
-            let missing = claimreview::missing(&story, &org);
-            if !draft {
-                if let Some(first) = missing.first() {
-                    return Err(Error::input(format!(
-                        "nothing fit to publish: {first}{}; or give --draft to write it anyway",
-                        if missing.len() > 1 { format!(" (and {} more)", missing.len() - 1) } else { String::new() }
-                    )));
-                }
-            }
-            let (doc, warnings) = claimreview::document(&story, &outcome, &org);
-            for w in missing.iter().chain(&warnings) {
-                ctx.say(format!("warning: {w}"));
-            }
-            output::json(out, &doc)?
-        }
-        _ => output::json(out, &prov::document(&story))?,
+    if format == Format::Claimreview {
+        return claim_reviews(ctx, store, draft, out);
     }
-    Ok(())
+    let conn = store.conn();
+    let story = store::story(conn)?;
+    match what {
+        None => output::json(out, &prov::document(&story)),
+        Some(What::Claims) => claims_csv(out, conn, story),
+        Some(What::Parties) => write::records::<Party>(out, &story.parties),
+        Some(What::Sources) => write::records::<Source>(out, &story.sources),
+        Some(What::Findings) => write::fields(out, &store::findings(conn)?, Finding::FIELDS),
+    }
+}
+
+/// ClaimReview JSON-LD for the propositions with a verdict; refused (before anything is
+/// read again) when the organisation or a verdict is missing, unless `--draft`.
+fn claim_reviews(ctx: &Ctx, store: &mut Store, draft: bool, out: &mut Vec<u8>) -> Result<()> {
+    let settings = store::settings(store.conn())?;
+    let get = |k: &str| settings.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let org = claimreview::Organisation { name: get("org.name"), url: get("org.url") };
+    let Reading { story, outcome } = analysis::read(store, Scope::Story, When::default(), &mut |_, _| {})?;
+    let missing = claimreview::missing(&story, &org);
+    if !draft {
+        if let Some(first) = missing.first() {
+            return Err(Error::input(format!(
+                "nothing fit to publish: {first}{}; or give --draft to write it anyway",
+                if missing.len() > 1 { format!(" (and {} more)", missing.len() - 1) } else { String::new() }
+            )));
+        }
+    }
+    let (doc, warnings) = claimreview::document(&story, &outcome, &org);
+    for w in missing.iter().chain(&warnings) {
+        ctx.say(format!("warning: {w}"));
+    }
+    output::json(out, &doc)
 }
 
 /// Claims as CSV: each claim's fields as logged (corrected), then what became of it, so a

@@ -126,6 +126,17 @@ fn pick<'a>(list: &'a [&'a str], i: usize) -> &'a str {
 }
 
 impl Run {
+    /// A run on the base story (three sources), at the pinned clock.
+    fn new() -> Run {
+        Run {
+            db: base(),
+            claims: Vec::new(),
+            sources: vec!["s1".into(), "s2".into(), "s3".into()],
+            now: NOW.to_string(),
+            renamed: 0,
+        }
+    }
+
     fn cmd(&self, args: &[&str]) -> Outcome {
         let mut cmd = self.db.cmd();
         cmd.env("CLAIMTRACK_NOW", &self.now).args(args);
@@ -284,13 +295,7 @@ proptest! {
     /// Any sequence of writes, reconciled after each: the incremental result is the full one.
     #[test]
     fn incremental_reconcile_equals_a_full_recompute(writes in proptest::collection::vec(write(), 1..9)) {
-        let mut run = Run {
-            db: base(),
-            claims: Vec::new(),
-            sources: vec!["s1".into(), "s2".into(), "s3".into()],
-            now: NOW.to_string(),
-            renamed: 0,
-        };
+        let mut run = Run::new();
         run.ok(&["reconcile"]);
         for (step, w) in writes.iter().enumerate() {
             run.apply(w);
@@ -307,13 +312,7 @@ proptest! {
     /// nothing it stored.
     #[test]
     fn a_first_reconcile_equals_a_full_one(writes in proptest::collection::vec(write(), 1..12)) {
-        let mut run = Run {
-            db: base(),
-            claims: Vec::new(),
-            sources: vec!["s1".into(), "s2".into(), "s3".into()],
-            now: NOW.to_string(),
-            renamed: 0,
-        };
+        let mut run = Run::new();
         for w in &writes {
             run.apply(w);
         }
