@@ -1,5 +1,9 @@
-//! Corrections as stored: what each changed and the values it replaced.
+//! Corrections: the write path that checks and applies one (a [`Writer`]'s), and corrections as
+//! stored: what each changed and the values it replaced.
 
+use super::apply::{Locate, Writer};
+use super::checks::{fail, text, within_size};
+use super::names::resolve;
 use super::*;
 use crate::error::{Context, Result};
 use crate::model::*;
@@ -134,4 +138,138 @@ pub fn mark_applied(tx: &Connection, event: i64) -> Result<()> {
         .and_then(|mut s| s.execute([event]))
         .context(|| "finishing a correction".into())?;
     Ok(())
+}
+
+impl Writer<'_> {
+    /// Corrects a record already stored (or written earlier in this input): its current
+    /// version with the change applied must pass every check a new record of its kind
+    /// passes. The same correction met again (the same file imported twice) is unchanged.
+    pub(super) fn correct(&mut self, mut c: Correction, at: Locate) -> Result<()> {
+        let (kind, id) = self.correction_target(&c.target, c.kind, at)?;
+        c.target = id;
+        c.kind = Some(kind);
+        let mut record = Record::Correction(c);
+        self.stamp(&mut record);
+        let Record::Correction(mut c) = record else { unreachable!("stamped as it was") };
+        self.summary.first_key.get_or_insert_with(|| c.target.clone());
+        let current = record_json(self.tx, kind, &c.target)?;
+        c.normalise(kind, &current);
+        if let Some(stored) = stored_correction(self.tx, &c, kind)? {
+            if stored.set == c.set && stored.add == c.add && stored.remove == c.remove && stored.reason == c.reason {
+                Summary::count(&mut self.summary.unchanged, RecordKind::Correction.plural());
+                return Ok(());
+            }
+            return Err(fail(
+                at,
+                "target",
+                format!(
+                    "{kind} '{}' already has a different correction by {} at {}; give each correction its own moment",
+                    c.target,
+                    c.logged_by.as_deref().unwrap_or_default(),
+                    c.recorded.map(|t| t.to_string()).unwrap_or_default()
+                ),
+            ));
+        }
+        text(at, "reason", &c.reason)?;
+        if self.refs == Refs::IdsOrNames {
+            self.resolve_values(&mut c, kind, at)?;
+        }
+        let (after, before) = c.apply(kind, &current).map_err(|why| fail(at, first_field(&c), why))?;
+        let corrected = Record::from_json(kind, after).map_err(|why| fail(at, first_field(&c), why))?;
+        self.check_corrected(&corrected, at)?;
+        within_size(&corrected, at)?;
+        within_size(&serde_json::json!({"reason": c.reason}), at)?;
+        let event = audit::append(
+            self.tx,
+            self.action,
+            "correction",
+            &c.target,
+            &LoggedCorrection { correction: &c, before: &before },
+        )?;
+        insert_correction(self.tx, &c, kind, &before, event)?;
+        match &corrected {
+            Record::Party(r) => insert_party(self.tx, r, Put::Corrected),
+            Record::Source(r) => insert_source(self.tx, r, Put::Corrected),
+            Record::Proposition(r) => insert_proposition(self.tx, r, Put::Corrected),
+            Record::Claim(r) => insert_claim(self.tx, r, Put::Corrected),
+            Record::Request(r) => insert_request(self.tx, r, Put::Corrected),
+            Record::Verdict(r) => insert_verdict(self.tx, r, Put::Corrected),
+            _ => unreachable!("only these kinds are correctable"),
+        }?;
+        mark_applied(self.tx, event)?;
+        Summary::count(&mut self.summary.added, RecordKind::Correction.plural());
+        Ok(())
+    }
+
+    /// The kind and id of the record a correction names (names work where the write takes
+    /// them); `kind` narrows it when given.
+    pub fn correction_target(
+        &self,
+        target: &str,
+        kind: Option<RecordKind>,
+        at: Locate,
+    ) -> Result<(RecordKind, String)> {
+        if let Some(kind) = kind {
+            if !CORRECTABLE.contains(&kind) {
+                return Err(fail(at, "kind", format!("a {kind} cannot be corrected; corrections fix a party, source, proposition, claim, request or verdict")));
+            }
+        }
+        let kinds: Vec<RecordKind> = CORRECTABLE.into_iter().filter(|k| kind.is_none_or(|want| want == *k)).collect();
+        let mut found: Vec<(RecordKind, String)> = Vec::new();
+        for kind in &kinds {
+            if exists(self.tx, kind.as_str(), target)? {
+                found.push((*kind, target.to_string()));
+            }
+        }
+        if found.is_empty() && self.refs == Refs::IdsOrNames {
+            for kind in &kinds {
+                let id = resolve(self.tx, kind.as_str(), target, &at("target"))?;
+                if exists(self.tx, kind.as_str(), &id)? {
+                    found.push((*kind, id));
+                }
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => {
+                let mut known = Vec::new();
+                for kind in &kinds {
+                    known.extend(ids(self.tx, kind.as_str())?);
+                }
+                Err(fail(at, "target", format!("no record '{target}' to correct{}", suggest(target, &known, "record"))))
+            }
+            _ => {
+                let listed: Vec<String> = found.iter().map(|(k, id)| format!("{k} {id}")).collect();
+                Err(fail(
+                    at,
+                    "target",
+                    format!("'{target}' could be any of: {}; say which with --kind", listed.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// Values of the fields that name records, made ids.
+    fn resolve_values(&self, c: &mut Correction, kind: RecordKind, at: Locate) -> Result<()> {
+        for map in [&mut c.set, &mut c.add, &mut c.remove] {
+            for (field, value) in map.iter_mut() {
+                let Some(named) = reference_kind(kind, field) else { continue };
+                let items: Vec<&mut serde_json::Value> = match value {
+                    serde_json::Value::Array(items) => items.iter_mut().collect(),
+                    one => vec![one],
+                };
+                for item in items {
+                    if let Some(text) = item.as_str() {
+                        *item = serde_json::Value::String(resolve(self.tx, named, text, &at(field))?);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first field a correction changes, to point an error at.
+fn first_field(c: &Correction) -> &str {
+    c.set.keys().chain(c.add.keys()).chain(c.remove.keys()).next().map_or("target", String::as_str)
 }

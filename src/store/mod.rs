@@ -3,6 +3,7 @@
 
 mod apply;
 pub mod audit;
+mod checks;
 mod corrections;
 mod findings;
 pub mod guard;
@@ -16,9 +17,12 @@ mod stale;
 mod story;
 mod walk;
 mod window;
+mod words;
 
-pub use apply::{apply, apply_every, apply_in, first_difference, suggest, Refs, Summary, Writer};
+pub use apply::{apply, apply_every, apply_in, Refs, Writer};
+pub use checks::first_difference;
 pub use names::{fold, resolve};
+pub use words::{suggest, Summary};
 
 pub use corrections::*;
 pub use findings::*;
