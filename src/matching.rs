@@ -42,6 +42,8 @@ const KEYS_SEARCHED: usize = 24;
 /// common to find candidates with: its records are not read (it still counts in the score).
 const COMMON: f64 = 0.002;
 const FEW: f64 = 3000.0;
+/// How many of a text's rarest keys are searched when all are common.
+const COMMON_SEARCHED: usize = 3;
 /// How many of a key's records are read before its spread can tell it is common.
 const SAMPLE: usize = 64;
 /// Below this score a record shares no more than common words with the text.
@@ -93,6 +95,21 @@ pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Resu
         weights.insert(k.clone(), similarity::idf(total, n));
         if !entries.is_empty() {
             searched.push((n, k.clone(), entries));
+        }
+    }
+    // A text of common words only still finds the records holding its rarest ones: the first
+    // of them, a bounded read (the newest of a million would take a second to rank in full).
+    if searched.is_empty() {
+        let mut rarest: Vec<(&Key, f64)> = weights.iter().map(|(k, w)| (k, *w)).collect();
+        rarest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        for (k, _) in rarest.into_iter().take(COMMON_SEARCHED) {
+            let (column, term) = k.column();
+            let mut entries = Vec::new();
+            store::term_entries(conn, column, term, |e| {
+                entries.push(e);
+                entries.len() < store::RANKED_AT_MOST
+            })?;
+            searched.push((0, k.clone(), entries));
         }
     }
     searched.sort();
