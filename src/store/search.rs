@@ -261,7 +261,7 @@ pub fn search(
         rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with("fts5") => Error::Usage(
             "the search is too complex for the search engine; search with fewer words, phrases or exclusions".into(),
         ),
-        _ => Error::Sql { context: "searching".into(), source: e },
+        _ => Error::Sql { context: "searching".into(), source: e.into() },
     };
     let rows = stmt
         .query_map(params![query, kind, proposition, party, limit as i64], |r| {
