@@ -7,6 +7,7 @@ mod checks;
 mod corrections;
 mod fault;
 mod findings;
+mod fts;
 pub mod guard;
 mod names;
 mod records;
