@@ -486,17 +486,12 @@ fn out_of_room(conn: &Connection, e: &rusqlite::Error) -> bool {
 /// as a full disk.
 pub fn disk_full(conn: &Connection, e: Error) -> Error {
     match e {
-        Error::Sql { context, source } => match source.error.downcast::<rusqlite::Error>() {
-            Ok(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) && out_of_room(conn, &e) => {
-                Error::Sql {
-                    context,
-                    source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
-                        .into(),
-                }
+        Error::Sql { context, mut source } => {
+            if source.error.downcast_ref::<rusqlite::Error>().is_some_and(|e| out_of_room(conn, e)) {
+                source.trouble = Some(crate::error::Trouble::DiskFull);
             }
-            Ok(e) => Error::Sql { context, source: (*e).into() },
-            Err(error) => Error::Sql { context, source: crate::error::SqlFailure { error, ..source } },
-        },
+            Error::Sql { context, source }
+        }
         other => other,
     }
 }
