@@ -9,8 +9,7 @@
 
 use crate::error::Result;
 use crate::search::similarity::{self, Candidate, Key};
-use crate::store::{self, MatchProfile};
-use rusqlite::Connection;
+use crate::store::{self, Conn, MatchProfile};
 use std::collections::HashMap;
 
 /// The score above which a new proposition is said to look like an existing one
@@ -60,7 +59,7 @@ const NAMED: usize = 20;
 /// How many indexed records hold a key, and which (oldest first) when they are few (at most
 /// `few`). Of a common key only the first records are read: `total` records hold about as
 /// many as the share of the first ones reached says.
-fn records_with(conn: &Connection, k: &Key, total: u64, few: usize) -> Result<(u64, Vec<i64>)> {
+fn records_with(conn: &Conn, k: &Key, total: u64, few: usize) -> Result<(u64, Vec<i64>)> {
     let (column, term) = k.column();
     let mut entries = Vec::new();
     let mut common = false;
@@ -78,7 +77,7 @@ fn records_with(conn: &Connection, k: &Key, total: u64, few: usize) -> Result<(u
 }
 
 /// The records most like `text`, at most `limit`, best first; none when it has no words.
-pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Result<Vec<Match>> {
+pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec<Match>> {
     let query = similarity::keys(&similarity::clean_post(text));
     let total = store::indexed_records(conn)?;
     let few = (COMMON * total as f64).max(FEW) as usize;
