@@ -13,6 +13,8 @@
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -244,14 +246,41 @@ impl Stemming {
     /// The stem of a word folded but for teh marbuta, folded in full.
     fn stem(self, folded: &str) -> String {
         match self {
-            Stemming::Snowball(algorithm) => {
-                let stem = snowball(algorithm).stem(folded);
-                teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem })
-            }
+            Stemming::Snowball(algorithm) => snowball_stem(algorithm, folded),
             Stemming::Ukrainian => ukrainian_stem(folded),
             Stemming::None => teh_marbuta_as_heh(folded),
         }
     }
+}
+
+/// How many Snowball stems a thread keeps for the words it meets again.
+const STEMS_KEPT: usize = 1 << 16;
+
+/// A word's Snowball stem, folded in full. Words recur from record to record and a stem costs
+/// far more than a hash lookup, so each thread keeps the stems it made, up to [`STEMS_KEPT`]
+/// and then afresh (memory stays flat).
+fn snowball_stem(algorithm: Algorithm, folded: &str) -> String {
+    thread_local! {
+        static MADE: RefCell<(usize, Vec<HashMap<String, String>>)> = RefCell::default();
+    }
+    MADE.with_borrow_mut(|(kept, by_algorithm)| {
+        let i = algorithm as usize;
+        if by_algorithm.len() <= i {
+            by_algorithm.resize_with(i + 1, HashMap::new);
+        }
+        if let Some(stem) = by_algorithm[i].get(folded) {
+            return stem.clone();
+        }
+        let stem = snowball(algorithm).stem(folded);
+        let stem = teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem });
+        if *kept == STEMS_KEPT {
+            by_algorithm.iter_mut().for_each(HashMap::clear);
+            *kept = 0;
+        }
+        by_algorithm[i].insert(folded.to_string(), stem.clone());
+        *kept += 1;
+        stem
+    })
 }
 
 fn snowball(algorithm: Algorithm) -> &'static Stemmer {
