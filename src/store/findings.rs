@@ -482,8 +482,9 @@ fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<(
     let mut positions: Vec<&dyn ToSql> = Vec::new();
     for p in &outcome.propositions {
         let json = serde_json::to_string(p).expect("readings serialise");
-        let changed =
-            reading.execute(params![p.id, p.status, json, as_of, now]).context(|| format!("storing the reading of {}", p.id))?;
+        let changed = reading
+            .execute(params![p.id, p.status, json, as_of, now])
+            .context(|| format!("storing the reading of {}", p.id))?;
         if changed == 0 {
             continue;
         }
@@ -506,7 +507,8 @@ fn facts(f: &Finding) -> String {
 
 /// Adds new findings, open and found by the reconcile.
 fn insert<'a>(tx: &Connection, found: impl Iterator<Item = &'a Finding>, now: Timestamp) -> Result<()> {
-    let found: Vec<(&Finding, [String; 3])> = found.map(|f| (f, [json(&f.parties), json(&f.claims), facts(f)])).collect();
+    let found: Vec<(&Finding, [String; 3])> =
+        found.map(|f| (f, [json(&f.parties), json(&f.claims), facts(f)])).collect();
     let Some((first, _)) = found.first() else { return Ok(()) };
     let mut values: Vec<&dyn ToSql> = Vec::with_capacity(found.len() * 12);
     for (f, [parties, claims, facts]) in &found {
