@@ -9,6 +9,7 @@ mod records;
 mod story;
 mod values;
 mod vocabulary;
+mod window;
 
 pub use correction::*;
 pub use finding::*;
@@ -17,6 +18,7 @@ pub use records::*;
 pub use story::*;
 pub use values::*;
 pub use vocabulary::*;
+pub use window::*;
 
 #[cfg(test)]
 mod tests {
