@@ -7,7 +7,7 @@ use crate::model::{
     CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, Severity, TriageEntry, TriageStep,
 };
 use crate::reconcile::{merge, Change, Outcome};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a reconcile changed in the stored findings: how many of each, and the first of
@@ -315,11 +315,12 @@ pub fn save_part(
 ) -> Result<()> {
     let now = steps.now;
     let by_id: HashMap<String, usize> = outcome.findings.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
+    let mut found = Vec::new();
     for change in merge(stored, &mut outcome.findings) {
         match change {
             Change::New(id) => {
                 let f = &outcome.findings[by_id[&id]];
-                insert(tx, f, now)?;
+                found.push(by_id[&id]);
                 steps.log(tx, &f.id, FindingState::Open, Some("found"))?;
                 changes.note(ChangeKind::New, f);
             }
@@ -341,7 +342,27 @@ pub fn save_part(
             }
         }
     }
+    // The new findings' rows go before the steps that name them.
+    insert(tx, found.iter().map(|&i| &outcome.findings[i]), now)?;
+    steps.flush(tx)?;
     save_readings(tx, outcome, now)
+}
+
+/// Rows written by one statement: a statement's own cost (its statement journal, its
+/// triggers' setup) is paid once for this many rows, not for each.
+const ROWS_AT_ONCE: usize = 64;
+
+/// Executes `INSERT INTO {into} VALUES {row}, {row}, ...` for the rows whose values
+/// `values` holds in order, `ROWS_AT_ONCE` rows to a statement.
+fn insert_rows(tx: &Connection, into: &str, row: &str, values: &[&dyn ToSql], what: impl Fn() -> String) -> Result<()> {
+    let width = row.matches('?').count();
+    for chunk in values.chunks(width * ROWS_AT_ONCE) {
+        let rows = vec![row; chunk.len() / width].join(", ");
+        tx.prepare_cached(&format!("INSERT INTO {into} VALUES {rows}"))
+            .and_then(|mut s| s.execute(rusqlite::params_from_iter(chunk)))
+            .context(&what)?;
+    }
+    Ok(())
 }
 
 /// Who a reconcile's own triage steps are by.
@@ -362,11 +383,14 @@ pub struct Steps {
     now: Timestamp,
     held: Vec<TriageEntry>,
     batch: Option<super::audit::Batch>,
+    /// Steps of the batch not written yet: written together, in the order logged, once the
+    /// findings they name are.
+    unwritten: Vec<TriageEntry>,
 }
 
 impl Steps {
     pub fn new(now: Timestamp) -> Steps {
-        Steps { now, held: Vec::new(), batch: None }
+        Steps { now, held: Vec::new(), batch: None, unwritten: Vec::new() }
     }
 
     /// Sets the state of finding `id` and logs the step.
@@ -392,16 +416,33 @@ impl Steps {
             let batch = self.batch.insert(super::audit::Batch::open(tx, TRIAGE)?);
             for held in std::mem::take(&mut self.held) {
                 batch.add_as(TRIAGE, &held);
-                insert_step(tx, &held, batch.seq())?;
+                self.unwritten.push(held);
             }
         }
         let batch = self.batch.as_mut().expect("opened above");
         batch.add_as(TRIAGE, &entry);
-        insert_step(tx, &entry, batch.seq())
+        self.unwritten.push(entry);
+        Ok(())
     }
 
-    /// Logs the steps held, or seals the batch.
-    pub fn close(self, tx: &Connection) -> Result<()> {
+    /// Writes the batch's steps logged so far, whose findings have been written.
+    pub fn flush(&mut self, tx: &Connection) -> Result<()> {
+        let (Some(batch), Some(first)) = (&self.batch, self.unwritten.first()) else { return Ok(()) };
+        let event = batch.seq();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(self.unwritten.len() * 6);
+        for e in &self.unwritten {
+            values.extend([&e.finding as &dyn ToSql, &e.state, &e.note, &e.by, &e.at, &event]);
+        }
+        let into = "finding_triage (finding, state, note, by, at, event)";
+        let what = || format!("logging the triage of {} findings from {}", self.unwritten.len(), first.finding);
+        insert_rows(tx, into, "(?, ?, ?, ?, ?, ?)", &values, what)?;
+        self.unwritten.clear();
+        Ok(())
+    }
+
+    /// Logs the steps held, or writes the batch's last steps and seals it.
+    pub fn close(mut self, tx: &Connection) -> Result<()> {
+        self.flush(tx)?;
         match self.batch {
             Some(batch) => batch.close(tx, TRIAGE),
             None => self.held.iter().try_for_each(|entry| log_step(tx, entry, TRIAGE)),
@@ -427,13 +468,11 @@ pub fn forget_readings<'a>(tx: &Connection, props: impl Iterator<Item = &'a Stri
     Ok(())
 }
 
-/// Stores each proposition's reading and positions, replacing the last ones.
+/// Stores each proposition's reading and positions, replacing the last ones. A reading the
+/// same as the one stored (its positions are part of it) leaves both as they are.
 fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<()> {
     let mut clear =
         tx.prepare_cached("DELETE FROM position WHERE proposition = ?1").context(|| "clearing positions".into())?;
-    let mut position = tx
-        .prepare_cached("INSERT INTO position (proposition, party, stance, claim) VALUES (?1, ?2, ?3, ?4)")
-        .context(|| "storing positions".into())?;
     let mut reading = tx
         .prepare_cached(
             "INSERT INTO proposition_outcome (proposition, status, outcome, as_of, updated) VALUES (?1, ?2, ?3, ?4, ?5) \
@@ -441,19 +480,23 @@ fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<(
              as_of = excluded.as_of, updated = excluded.updated WHERE outcome <> excluded.outcome OR as_of <> excluded.as_of",
         )
         .context(|| "storing readings".into())?;
+    let as_of = outcome.as_of.to_string();
+    let mut positions: Vec<&dyn ToSql> = Vec::new();
     for p in &outcome.propositions {
+        let json = serde_json::to_string(p).expect("readings serialise");
+        let changed = reading
+            .execute(params![p.id, p.status, json, as_of, now])
+            .context(|| format!("storing the reading of {}", p.id))?;
+        if changed == 0 {
+            continue;
+        }
         clear.execute([&p.id]).context(|| format!("clearing the positions on {}", p.id))?;
         for pos in &p.positions {
-            position
-                .execute(params![p.id, pos.party, pos.stance, pos.claim])
-                .context(|| format!("storing the position of {} on {}", pos.party, p.id))?;
+            positions.extend([&p.id as &dyn ToSql, &pos.party, &pos.stance, &pos.claim]);
         }
-        let json = serde_json::to_string(p).expect("readings serialise");
-        reading
-            .execute(params![p.id, p.status, json, outcome.as_of.to_string(), now])
-            .context(|| format!("storing the reading of {}", p.id))?;
     }
-    Ok(())
+    let into = "position (proposition, party, stance, claim)";
+    insert_rows(tx, into, "(?, ?, ?, ?)", &positions, || "storing positions".into())
 }
 
 fn json(list: &[String]) -> String {
@@ -464,16 +507,19 @@ fn facts(f: &Finding) -> String {
     serde_json::to_string(&f.facts()).expect("facts serialise")
 }
 
-fn insert(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, state, state_by, first_seen, updated) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', 'reconcile', ?11, ?11)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![f.id, f.kind, f.severity, f.proposition, json(&f.parties), json(&f.claims), f.reason, f.detail, f.evidence, facts(f), now])
-    })
-    .context(|| format!("adding finding {}", f.id))?;
-    Ok(())
+/// Adds new findings, open and found by the reconcile.
+fn insert<'a>(tx: &Connection, found: impl Iterator<Item = &'a Finding>, now: Timestamp) -> Result<()> {
+    let found: Vec<(&Finding, [String; 3])> =
+        found.map(|f| (f, [json(&f.parties), json(&f.claims), facts(f)])).collect();
+    let Some((first, _)) = found.first() else { return Ok(()) };
+    let mut values: Vec<&dyn ToSql> = Vec::with_capacity(found.len() * 12);
+    for (f, [parties, claims, facts]) in &found {
+        values.extend([&f.id as &dyn ToSql, &f.kind, &f.severity, &f.proposition, parties, claims, &f.reason]);
+        values.extend([&f.detail as &dyn ToSql, &f.evidence, facts, &now, &now]);
+    }
+    let into = "finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, first_seen, updated, state, state_by)";
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 'reconcile')";
+    insert_rows(tx, into, row, &values, || format!("adding {} findings from {}", found.len(), first.id))
 }
 
 fn update(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {
