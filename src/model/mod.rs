@@ -2,6 +2,7 @@
 //! and the interchange bundle that carries them, with every field validated as it is read;
 //! and (in `finding`) what the reconciler finds.
 
+mod bearing;
 mod correction;
 mod finding;
 mod logged;
@@ -10,6 +11,7 @@ mod story;
 mod values;
 mod vocabulary;
 
+pub use bearing::*;
 pub use correction::*;
 pub use finding::*;
 pub use logged::*;

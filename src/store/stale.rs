@@ -4,6 +4,7 @@
 
 use crate::date::Date;
 use crate::error::{Context, Result};
+use crate::model::{Bearing, Follow, LinkReach, LinkRel, RecordKind, BEARINGS};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeSet;
 
@@ -101,7 +102,7 @@ impl Touched {
                 continue;
             }
             self.propositions.extend(strings(conn, "SELECT proposition FROM claim WHERE id = ?1", params![c])?);
-            let links: Vec<(String, String, String)> = conn
+            let links: Vec<(String, LinkRel, String)> = conn
                 .prepare_cached(
                     "SELECT from_claim, rel, to_claim FROM link WHERE from_claim = ?1 \
                      UNION ALL SELECT from_claim, rel, to_claim FROM link WHERE to_claim = ?1",
@@ -110,10 +111,11 @@ impl Touched {
                 .context(|| format!("reading the links of {c}"))?;
             for (from, rel, to) in links {
                 let other = if from == c { to } else { from.clone() };
-                match rel.as_str() {
-                    "supersedes" => self.claims.push(other),
-                    "cites" if from != c => self.claims.push(other),
-                    _ => self.propositions.extend(strings(
+                // The other way from model/bearing.rs: who reads `c` through the link.
+                match rel.reach() {
+                    LinkReach::Standing => self.claims.push(other),
+                    LinkReach::Cited if from != c => self.claims.push(other),
+                    LinkReach::Cited | LinkReach::Opposed | LinkReach::Unread => self.propositions.extend(strings(
                         conn,
                         "SELECT proposition FROM claim WHERE id = ?1",
                         params![other],
@@ -125,22 +127,35 @@ impl Touched {
     }
 }
 
-/// A corrected party: what it said or relayed, was asked or is expected to say, and the
-/// sources it publishes (their labels name it).
+/// A corrected party: every record naming it in a field model/bearing.rs declares
+/// [`Follow::Party`] (what it said or relayed, was asked or is expected to say, and the
+/// sources it publishes: their labels name it).
 fn party(conn: &Connection, id: &str, t: &mut Touched) -> Result<()> {
-    t.claims.extend(strings(
-        conn,
-        "SELECT id FROM claim WHERE party = ?1 UNION SELECT id FROM claim WHERE via = ?1",
-        params![id],
-    )?);
-    t.propositions.extend(strings(
-        conn,
-        "SELECT proposition FROM proposition_expected WHERE party = ?1 \
-         UNION SELECT proposition FROM request WHERE party = ?1 OR by_party = ?1",
-        params![id],
-    )?);
-    t.sources.extend(strings(conn, "SELECT id FROM source WHERE publisher = ?1", params![id])?);
+    for (sql, into) in BEARINGS.iter().filter(|b| b.follow == Follow::Party).filter_map(naming) {
+        let found = strings(conn, sql, params![id])?;
+        match into {
+            RecordKind::Claim => t.claims.extend(found),
+            RecordKind::Source => t.sources.extend(found),
+            _ => t.propositions.extend(found),
+        }
+    }
     Ok(())
+}
+
+/// The records naming a party (`?1`) in one field, and what they are: claims, sources, or
+/// the propositions they are on.
+fn naming(b: &Bearing) -> Option<(&'static str, RecordKind)> {
+    Some(match (b.kind, b.field) {
+        (RecordKind::Claim, "party") => ("SELECT id FROM claim WHERE party = ?1", RecordKind::Claim),
+        (RecordKind::Claim, "via") => ("SELECT id FROM claim WHERE via = ?1", RecordKind::Claim),
+        (RecordKind::Source, "publisher") => ("SELECT id FROM source WHERE publisher = ?1", RecordKind::Source),
+        (RecordKind::Proposition, "expected") => {
+            ("SELECT proposition FROM proposition_expected WHERE party = ?1", RecordKind::Proposition)
+        }
+        (RecordKind::Request, "party") => ("SELECT proposition FROM request WHERE party = ?1", RecordKind::Proposition),
+        (RecordKind::Request, "by") => ("SELECT proposition FROM request WHERE by_party = ?1", RecordKind::Proposition),
+        _ => return None,
+    })
 }
 
 /// The records with a date that may have come to count, or a deadline that may have passed,
@@ -179,4 +194,18 @@ fn strings(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<
     let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
     let rows = stmt.query_map(args, |r| r.get(0)).context(|| format!("running {sql}"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every party a reading follows has its query here, and nothing else does: a party
+    /// field added to model/bearing.rs must say what a changed party makes stale.
+    #[test]
+    fn a_changed_party_is_followed_back_through_every_party_field_the_table_declares() {
+        for b in BEARINGS {
+            assert_eq!(naming(b).is_some(), b.follow == Follow::Party, "{}.{}", b.kind, b.field);
+        }
+    }
 }
