@@ -4,7 +4,7 @@
 
 use crate::date::Date;
 use crate::error::{Context, Result};
-use crate::model::{Bearing, Follow, LinkReach, LinkRel, RecordKind, BEARINGS};
+use crate::model::{Bearing, Follow, LinkReach, LinkRel, RecordKind, TargetKind, BEARINGS};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeSet;
 
@@ -40,18 +40,24 @@ pub fn stale(conn: &Connection, today: Date, full: bool) -> Result<Stale> {
         return Ok(Stale { propositions: propositions.into_iter().collect(), sources: true });
     }
     let mut t = Touched::default();
-    let queued: Vec<(String, String)> = conn
+    let queued: Vec<(RecordKind, String)> = conn
         .prepare_cached("SELECT kind, record FROM reconcile_queue")
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .context(|| "reading the reconcile queue".into())?;
     for (kind, record) in queued {
-        match kind.as_str() {
-            "proposition" => {
+        match kind {
+            RecordKind::Proposition => {
                 t.propositions.insert(record);
             }
-            "claim" => t.claims.push(record),
-            "source" => t.sources.push(record),
-            _ => party(conn, &record, &mut t)?,
+            RecordKind::Claim => t.claims.push(record),
+            RecordKind::Source => t.sources.push(record),
+            RecordKind::Party => party(conn, &record, &mut t)?,
+            // The triggers queue only the four kinds above (the queue's CHECK).
+            RecordKind::Link
+            | RecordKind::Request
+            | RecordKind::Retraction
+            | RecordKind::Verdict
+            | RecordKind::Correction => {}
         }
     }
     if let Some(last) = last.filter(|l| *l != today.to_string()) {
@@ -176,15 +182,14 @@ fn days_between(conn: &Connection, last: &str, today: Date, t: &mut Touched) -> 
         &format!("SELECT proposition FROM request WHERE ({}) OR ({})", window("asked"), window("deadline")),
         params![from, to],
     )?);
-    let retracted: Vec<(String, String)> = conn
+    let retracted: Vec<(TargetKind, String)> = conn
         .prepare(&format!("SELECT target_kind, target FROM retraction WHERE {}", window("date")))
         .and_then(|mut s| s.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .context(|| "reading the retractions of the days since the last reconcile".into())?;
     for (kind, target) in retracted {
-        if kind == "claim" {
-            t.claims.push(target);
-        } else {
-            t.sources.push(target);
+        match kind {
+            TargetKind::Claim => t.claims.push(target),
+            TargetKind::Source => t.sources.push(target),
         }
     }
     Ok(())
