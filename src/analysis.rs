@@ -5,10 +5,10 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingKind, Source, Story};
+use crate::model::{Finding, FindingKind, Source, Story, TriageEntry};
 use crate::reconcile::{self, Outcome};
 use crate::report::digest::{self, Digest, Known};
-use crate::store::{self, Changes, Store, TriageEntry, Window};
+use crate::store::{self, Changes, Store, Window};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -149,7 +149,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
 
 /// The present-day reading as stored; for [`Show::Changes`], the changed findings kept, as
 /// stored (cleared ones as cleared), with the status of their propositions.
-fn present(conn: &rusqlite::Connection, as_of: Date, show: Show, changes: &mut Changes) -> Result<Present> {
+fn present(conn: &store::Conn, as_of: Date, show: Show, changes: &mut Changes) -> Result<Present> {
     let mut status = BTreeMap::new();
     let mut propositions = Vec::new();
     let only_changes = matches!(show, Show::Changes(_));
@@ -195,7 +195,7 @@ fn present(conn: &rusqlite::Connection, as_of: Date, show: Show, changes: &mut C
 /// then. Some propositions are loaded with what bears on them, as the whole story would
 /// read them (a later correction may have moved a claim from one proposition to another:
 /// see [`store::story_of_known_at`]).
-fn load(conn: &rusqlite::Connection, scope: Scope, known_at: Option<Timestamp>) -> Result<Story> {
+fn load(conn: &store::Conn, scope: Scope, known_at: Option<Timestamp>) -> Result<Story> {
     match (scope, known_at) {
         (Scope::Story, None) => store::story(conn),
         (Scope::Propositions(ids), None) => store::story_of(conn, &store::with_merged(conn, ids)?),
@@ -293,7 +293,7 @@ pub fn changes(db: &mut Store, span: Span, as_of: Date, only: &[String]) -> Resu
 /// The stored findings on these propositions that had been triaged before the window but
 /// that the reading just before it does not find: cleared then, reopened if found again.
 fn findings_gone_before(
-    conn: &rusqlite::Connection,
+    conn: &store::Conn,
     props: &[String],
     before: &Outcome,
     window: Window,

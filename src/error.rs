@@ -13,7 +13,7 @@ pub enum Error {
     /// The command line itself is wrong in a way clap cannot see: exit 2.
     Usage(String),
     /// The database refused or failed: exit 1, with what we were doing.
-    Sql { context: String, source: rusqlite::Error },
+    Sql { context: String, source: SqlFailure },
     /// Reading or writing a file failed: exit 1.
     Io { context: String, source: std::io::Error },
     /// The desk (PostgreSQL) refused or could not be reached: exit 1, with what we were doing.
@@ -59,22 +59,22 @@ impl fmt::Display for Error {
         match self {
             Error::Input(m) | Error::Usage(m) => f.write_str(m),
             Error::Many(all) => f.write_str(&all.join("\n")),
-            Error::Sql { context, source } => match source.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DiskFull) => {
+            Error::Sql { context, source } => match source.trouble {
+                Some(Trouble::DiskFull) => {
                     write!(
                     f,
                     "{context}: the disk is full (or a file size limit or quota is reached); nothing was written: free some space and run the command again"
                 )
                 }
-                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => write!(
+                Some(Trouble::Busy) => write!(
                     f,
                     "{context}: another process holds the database (another writer, or a program that locked it) and did not let go in time; nothing was written: try again once it is done (CLAIMTRACK_BUSY_TIMEOUT sets how many seconds to wait)"
                 ),
-                Some(rusqlite::ErrorCode::ReadOnly) => write!(
+                Some(Trouble::ReadOnly) => write!(
                     f,
                     "{context}: the database is read-only (the file, or the directory it is in, cannot be written); nothing was written"
                 ),
-                _ => write!(f, "{context}: {source}"),
+                None => write!(f, "{context}: {}", source.error),
             },
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::Unreadable(row) => row.fmt(f),
@@ -94,19 +94,27 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// What the database said when it refused or failed, as the store read it: `store` turns
+/// SQLite's errors into this, so that no module outside it names SQLite's types.
+#[derive(Debug)]
+pub struct SqlFailure {
+    /// A cause a person can act on, said in words of our own; `None` is said in SQLite's.
+    pub trouble: Option<Trouble>,
+    pub error: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// The database failures a person can do something about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    DiskFull,
+    /// Another process holds the database (busy or locked).
+    Busy,
+    ReadOnly,
+}
+
 /// Attaches "what we were doing" to a fallible SQL or I/O call.
 pub trait Context<T> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T>;
-}
-
-impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
-    fn context(self, what: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|source| match unreadable(&source) {
-            // The row says more than "what we were doing" could.
-            Some(row) => Error::Unreadable(row.clone()),
-            None => Error::Sql { context: what(), source },
-        })
-    }
 }
 
 /// A stored value claimtrack cannot read, as it was changed behind claimtrack's back (a
@@ -132,13 +140,6 @@ impl fmt::Display for Unreadable {
 
 impl std::error::Error for Unreadable {}
 
-fn unreadable(e: &rusqlite::Error) -> Option<&Unreadable> {
-    match e {
-        rusqlite::Error::FromSqlConversionFailure(_, _, inner) => inner.downcast_ref::<Unreadable>(),
-        _ => None,
-    }
-}
-
 impl<T> Context<T> for std::result::Result<T, postgres::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|source| Error::Desk { context: what(), source })
@@ -148,25 +149,5 @@ impl<T> Context<T> for std::result::Result<T, postgres::Error> {
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|source| Error::Io { context: what(), source })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn failure(code: i32) -> Error {
-        Error::Sql {
-            context: "committing".into(),
-            source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None),
-        }
-    }
-
-    #[test]
-    fn sqlite_failures_are_said_in_words() {
-        assert!(failure(rusqlite::ffi::SQLITE_FULL).to_string().contains("the disk is full"));
-        assert!(failure(rusqlite::ffi::SQLITE_BUSY).to_string().contains("another process holds the database"));
-        assert!(failure(rusqlite::ffi::SQLITE_READONLY).to_string().contains("read-only"));
-        assert!(!failure(rusqlite::ffi::SQLITE_CONSTRAINT).to_string().contains("disk"));
     }
 }

@@ -8,8 +8,7 @@ use crate::error::Result;
 use crate::model::{revert, Record, RecordKind};
 use crate::search;
 use crate::store::audit::{self, Event, GENESIS};
-use crate::store::{self, guard, Open, Store};
-use rusqlite::Connection;
+use crate::store::{self, guard, Conn, Open, Store};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -108,7 +107,7 @@ fn differing_field(logged: &Value, stored: &Value) -> String {
 /// Every row of every record table must be what the event it names logged, brought up to
 /// date by the record's corrections; every logged record must have its row; the rows of each
 /// batch must be the ones it sealed. Returns how many rows agree.
-fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize> {
+fn check_records(conn: &Conn, problems: &mut Vec<Problem>) -> Result<usize> {
     let corrected = store::corrected_records(conn)?;
     let logged = audit::events_by_kind(conn)?;
     let mut batches = Batches::default();
@@ -166,7 +165,7 @@ fn check_records(conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize
 /// A batched row as its batch logged it: its corrections undone, newest first. Done again,
 /// they must give the row back (else a corrected field was edited after).
 fn undo_corrections(
-    conn: &Connection,
+    conn: &Conn,
     kind: RecordKind,
     key: &str,
     row: &Value,
@@ -195,7 +194,7 @@ fn undo_corrections(
 fn replay(
     kind: RecordKind,
     key: &str,
-    corrections: &[store::StoredCorrection],
+    corrections: &[crate::model::StoredCorrection],
     start: Value,
     problems: &mut Vec<Problem>,
 ) -> (Value, bool) {
@@ -226,7 +225,7 @@ impl Batches {
     }
 
     /// Compares every batch's seal with the rows found for it; returns how many rows agree.
-    fn check(mut self, conn: &Connection, problems: &mut Vec<Problem>) -> Result<usize> {
+    fn check(mut self, conn: &Conn, problems: &mut Vec<Problem>) -> Result<usize> {
         let mut agreeing = 0usize;
         let mut opened: Vec<i64> = Vec::new();
         audit::walk_events_of(conn, "batch", |e| {
@@ -292,7 +291,7 @@ fn batch_problem(kind: &str, sealed: &audit::KindSeal, read: &audit::KindSeal, o
 /// event logged this very record; else the record's own first event (its `event` column was
 /// changed); else none (the row was inserted behind claimtrack's back).
 fn logging_event(
-    conn: &Connection,
+    conn: &Conn,
     kind: RecordKind,
     key: &str,
     (event, named): (Option<i64>, Option<Event>),
@@ -317,7 +316,7 @@ fn logging_event(
 }
 
 /// Names the logged records of `kind` that have no row: deleted behind claimtrack's back.
-fn missing_rows(conn: &Connection, kind: RecordKind, problems: &mut Vec<Problem>) -> Result<()> {
+fn missing_rows(conn: &Conn, kind: RecordKind, problems: &mut Vec<Problem>) -> Result<()> {
     audit::walk_events_of(conn, kind.as_str(), |e| {
         let gone = !store::exists(conn, kind, &e.record)?;
         if gone {
@@ -338,7 +337,7 @@ fn missing_rows(conn: &Connection, kind: RecordKind, problems: &mut Vec<Problem>
 /// Rows kept in the order their events were logged (triage, settings, corrections): the
 /// n-th row must be what the n-th event of that kind logged, and name it where it can.
 fn check_sequence(
-    conn: &Connection,
+    conn: &Conn,
     kind: &'static str,
     rows: (&str, store::LoggedRow),
     problems: &mut Vec<Problem>,
@@ -377,7 +376,7 @@ fn short(value: &Value) -> String {
 
 /// A finding's state must be the one its last triage entry set: the triage history (which
 /// the chain vouches for) is the record, the `finding` row only its latest word.
-fn check_finding_states(conn: &Connection, problems: &mut Vec<Problem>) -> Result<()> {
+fn check_finding_states(conn: &Conn, problems: &mut Vec<Problem>) -> Result<()> {
     for (id, state, last) in store::findings_off_their_triage(conn)? {
         let message = match last {
             Some(last) => format!(
@@ -396,7 +395,7 @@ const SEARCH_PROBLEMS_SHOWN: usize = 100;
 /// The search index must hold, for each record, exactly what the tokeniser makes of its
 /// current text, and nothing for records that do not exist; records waiting in the queue
 /// are skipped (the next write indexes them). Read one record at a time.
-pub fn check_search_index(conn: &rusqlite::Connection) -> crate::error::Result<Vec<Problem>> {
+pub fn check_search_index(conn: &Conn) -> crate::error::Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let mut more = 0usize;
     let queued = store::queued_records(conn)?;

@@ -8,8 +8,7 @@
 
 use crate::error::Result;
 use crate::search::similarity::{self, Candidate, Key};
-use crate::store::{self, MatchProfile};
-use rusqlite::Connection;
+use crate::store::{self, Conn, MatchProfile};
 use std::collections::HashMap;
 
 /// The score above which a new proposition is said to look like an existing one
@@ -54,7 +53,7 @@ const BM25: f64 = 0.5;
 const NAMED: usize = 20;
 
 /// The records most like `text`, at most `limit`, best first; none when it has no words.
-pub fn rank(conn: &Connection, text: &str, ranked: Ranked, limit: usize) -> Result<Vec<Match>> {
+pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec<Match>> {
     let query = similarity::keys(&similarity::clean_post(text));
     let total = store::indexed_records(conn)?;
     let mut counts: HashMap<Key, u64> = HashMap::new();

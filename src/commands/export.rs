@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 /// The bundle as JSON or JSON Lines. A value claimtrack cannot read does not stop it: the
 /// row is written with the value as it is stored, and a warning says where, so that the
 /// file holds everything and an import names the value to mend.
-fn bundle(ctx: &Ctx, conn: &rusqlite::Connection, format: Format, out: &mut Vec<u8>) -> Result<()> {
+fn bundle(ctx: &Ctx, conn: &store::Conn, format: Format, out: &mut Vec<u8>) -> Result<()> {
     let (bundle, rescued) = match store::bundle(conn) {
         Ok(bundle) => (bundle, Vec::new()),
         Err(Error::Unreadable(_)) => store::rescue_bundle(conn)?,
@@ -159,7 +159,7 @@ fn claim_reviews(ctx: &Ctx, store: &mut Store, draft: bool, out: &mut Vec<u8>) -
 /// Claims as CSV: each claim's fields as logged (corrected), then what became of it, so a
 /// spreadsheet never shows a withdrawn or corrected claim as if it stood as first logged:
 /// the retraction's date and reason, and the latest correction's time and reason.
-fn claims_csv(out: &mut Vec<u8>, conn: &rusqlite::Connection, story: Story) -> Result<()> {
+fn claims_csv(out: &mut Vec<u8>, conn: &store::Conn, story: Story) -> Result<()> {
     let retractions: std::collections::HashMap<&str, &crate::model::Retraction> =
         story.retractions.iter().map(|x| (x.target.as_str(), x)).collect();
     let mut corrected = std::collections::HashMap::new();

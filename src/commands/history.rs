@@ -42,7 +42,7 @@ struct Entry {
 
 /// In a desk's replica, who pushed the record an event logged: " (pushed by Y)", or
 /// " (logged by X, pushed by Y)" when the record names another logger (docs/DESK.md).
-fn pushed_by(conn: &rusqlite::Connection, e: &audit::Event, record: Option<&str>) -> Result<String> {
+fn pushed_by(conn: &store::Conn, e: &audit::Event, record: Option<&str>) -> Result<String> {
     let (entry, logged) = match (crate::desk::Entry::of_event(e), record) {
         (Some(logged_as), _) => {
             let held = store::replica::pushers_of(conn, &e.record)?;

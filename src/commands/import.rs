@@ -52,7 +52,7 @@ fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
 
 /// The import's writer: logging records in batches past [`BATCHED_PAST`], or with --bulk
 /// from the first.
-fn writer(tx: &rusqlite::Connection, bulk: bool) -> Result<Writer<'_>> {
+fn writer(tx: &store::Conn, bulk: bool) -> Result<Writer<'_>> {
     let writer = Writer::new(tx, "import", Refs::Ids)?;
     Ok(writer.in_batches_past(if bulk { 0 } else { BATCHED_PAST }))
 }

@@ -2,7 +2,7 @@
 //! text, each with its standing verdict and status.
 
 use super::Ctx;
-use crate::error::{Context, Error, Result};
+use crate::error::{Error, Result};
 use crate::matching::{self, Ranked};
 use crate::output::{self, Format};
 use crate::report::markdown;
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     }
     // bm25 reads the length of every record a searched key is in: scattered pages of a large
     // index, which a mapped file gives without a copy each (a third of the time at 1M claims).
-    store.conn().pragma_update(None, "mmap_size", 1i64 << 30).context(|| "mapping the database to read it".into())?;
+    store.map_into_memory()?;
     let ranked = if a.kind == "claim" { Ranked::Claims } else { Ranked::Propositions };
     let found = matching::rank(store.conn(), &a.text, ranked, a.limit)?;
     let rows: Vec<Row> = found

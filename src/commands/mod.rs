@@ -39,7 +39,6 @@ use crate::error::{Error, Result};
 use crate::model::{Bundle, Logged, RecordKind};
 use crate::output::{self, Format};
 use crate::store::{self, Open, Refs, Store, Summary};
-use rusqlite::Transaction;
 use std::path::PathBuf;
 
 /// Which moment of the story to look at (reconcile, the reports and trace share these flags).
@@ -77,7 +76,7 @@ impl Ctx {
     /// Runs one write in one transaction. A database that does not exist yet is created
     /// only by a write that succeeds: it is built beside its final name and linked into
     /// place at the end, so a refused write (or a dry run) leaves no file behind.
-    pub fn write<T>(&self, dry_run: bool, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    pub fn write<T>(&self, dry_run: bool, work: impl FnOnce(&store::Tx) -> Result<T>) -> Result<T> {
         store::refuse_dangling_link(&self.db, "--db")?;
         if self.db.exists() {
             return Store::open(&self.db, Open::CreateIfMissing)?.write(dry_run, work);
@@ -320,7 +319,7 @@ pub fn warn_of_lookalikes(ctx: &Ctx, bundle: &mut Bundle, offer: bool) -> Result
 /// `KIND list`: every record of a kind that `keep` accepts.
 fn list_records<T: Logged>(
     ctx: &Ctx,
-    load: fn(&rusqlite::Connection) -> Result<Vec<T>>,
+    load: fn(&store::Conn) -> Result<Vec<T>>,
     keep: impl Fn(&T) -> bool,
     columns: &[&str],
 ) -> Result<()> {
@@ -332,11 +331,7 @@ fn list_records<T: Logged>(
 }
 
 /// `KIND show ID`.
-fn show_record<T: Logged>(
-    ctx: &Ctx,
-    id: &str,
-    load: fn(&rusqlite::Connection, &str) -> Result<Option<T>>,
-) -> Result<()> {
+fn show_record<T: Logged>(ctx: &Ctx, id: &str, load: fn(&store::Conn, &str) -> Result<Option<T>>) -> Result<()> {
     let format = ctx.format(&format!("{} show", T::KIND), DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
     let record = load(store.conn(), id)?.ok_or_else(|| not_found(&store, T::KIND, id))?;

@@ -4,12 +4,11 @@
 use super::{Ctx, When};
 use crate::analysis::{self, Scope, Show};
 use crate::error::{Context, Result};
-use crate::model::{Finding, FindingKind, Severity};
+use crate::model::{Finding, FindingKind, Severity, StoredCorrection};
 use crate::output::{self, Format};
 use crate::progress::Progress;
 use crate::reconcile::Outcome;
-use crate::store::{self, ChangeKind, Changes, StoredCorrection};
-use rusqlite::Connection;
+use crate::store::{self, ChangeKind, Changes, Conn};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 
@@ -138,7 +137,7 @@ fn statuses(outcome: &Outcome) -> BTreeMap<String, String> {
 /// sees which fix did it. Records are looked up as needed, each once.
 fn say_changes(
     ctx: &Ctx,
-    conn: &Connection,
+    conn: &Conn,
     changes: &Changes,
     found: &[Finding],
     corrections: &[StoredCorrection],
@@ -183,7 +182,7 @@ fn say_changes(
 }
 
 /// The corrections, in words, of the records a finding rests on.
-fn corrections_touching(conn: &Connection, f: &Finding, corrections: &[StoredCorrection]) -> Result<Vec<String>> {
+fn corrections_touching(conn: &Conn, f: &Finding, corrections: &[StoredCorrection]) -> Result<Vec<String>> {
     if corrections.is_empty() {
         return Ok(Vec::new());
     }

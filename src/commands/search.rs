@@ -69,8 +69,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     // of logged text leaves alone, and only then turned into the terminal's colour codes.
     let marks = if colour { (MARK_OPEN, MARK_CLOSE) } else { ("**", "**") };
     let patterns = query.patterns();
-    let found =
-        store::search(store.conn(), &query.to_fts5(), a.kind.as_deref(), prop.as_deref(), party.as_deref(), a.limit)?;
+    let found = store::search(store.conn(), &query, a.kind.as_deref(), prop.as_deref(), party.as_deref(), a.limit)?;
     let mut hits = Vec::with_capacity(found.len());
     for f in found {
         let fields = store::searched_fields(store.conn(), &f.kind, &f.record)?.unwrap_or_default();

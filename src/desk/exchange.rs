@@ -9,9 +9,8 @@ use crate::error::{Context, Error, Result};
 use crate::model::{Correction, Record, RecordKind, TriageStep};
 use crate::store::audit::{self, canonical, Event};
 use crate::store::replica::{self, Conflict, HeldEntry, Replica};
-use crate::store::{self, first_difference, Refs, Store, Writer};
+use crate::store::{self, first_difference, Conn, Refs, Store, Writer};
 use postgres::fallible_iterator::FallibleIterator;
-use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -57,7 +56,7 @@ pub struct Pushed {
 /// Hands `visit` each entry this replica has that the desk may lack, in the order the
 /// replica logged them: its events after `after`, those a pull wrote left out, a batch's
 /// records in its place. One at a time: memory does not grow with them.
-fn walk_unpushed(conn: &Connection, after: i64, mut visit: impl FnMut(Entry) -> Result<()>) -> Result<()> {
+fn walk_unpushed(conn: &Conn, after: i64, mut visit: impl FnMut(Entry) -> Result<()>) -> Result<()> {
     // Triage steps carry their finding: the findings are read once, when the first comes.
     let mut findings: Option<HashMap<String, crate::model::CarriedFinding>> = None;
     replica::walk_unpushed(conn, after, |e| {
@@ -177,7 +176,7 @@ impl Sender<'_, '_> {
     /// Sends the entries waiting: the same content the desk holds is a no-op, other content
     /// under the same key a conflict, and the rest is inserted; what the desk holds of them
     /// (and the conflicts) is noted in the replica through `stx`.
-    fn flush(&mut self, stx: &Connection) -> Result<()> {
+    fn flush(&mut self, stx: &Conn) -> Result<()> {
         let chunk = std::mem::take(&mut self.chunk);
         if chunk.is_empty() {
             return Ok(());
@@ -290,7 +289,7 @@ impl Sender<'_, '_> {
     }
 
     /// Inserts `entries` in one statement, in their order, and notes what the desk gave them.
-    fn insert(&mut self, stx: &Connection, entries: &[&Entry]) -> Result<()> {
+    fn insert(&mut self, stx: &Conn, entries: &[&Entry]) -> Result<()> {
         let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
         let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
         let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
@@ -322,7 +321,7 @@ impl Sender<'_, '_> {
         Ok(())
     }
 
-    fn conflict(&mut self, stx: &Connection, c: Conflict) -> Result<()> {
+    fn conflict(&mut self, stx: &Conn, c: Conflict) -> Result<()> {
         replica::note_conflict(stx, &c)?;
         self.moved.conflicts.push(c);
         Ok(())
@@ -331,7 +330,7 @@ impl Sender<'_, '_> {
 
 /// Whether the record a conflict is over now reads here as the desk's version (who logged it
 /// and when left out, as every comparison of records).
-fn reads_as_the_desks(stx: &Connection, c: &Conflict) -> Result<bool> {
+fn reads_as_the_desks(stx: &Conn, c: &Conflict) -> Result<bool> {
     let Ok(kind) = c.kind.parse::<RecordKind>() else { return Ok(false) };
     let ours = store::record_json(stx, kind, &c.record)?;
     Ok(ours.is_object() && c.theirs.is_object() && first_difference(&ours, &c.theirs).is_none())
@@ -407,7 +406,7 @@ const PULL_IN_BATCHES: i64 = 1000;
 
 /// Makes the new database `tx` writes a replica of `desk`, holding everything on it: its
 /// records written in batches, as `import --bulk` writes them.
-pub fn clone_into(tx: &Connection, desk: &mut Desk) -> Result<Moved> {
+pub fn clone_into(tx: &Conn, desk: &mut Desk) -> Result<Moved> {
     desk.check_is_desk()?;
     let Some(role) = desk.role()? else {
         return Err(desk.refusal(None, Role::Viewer, "cloning"));
@@ -420,7 +419,7 @@ pub fn clone_into(tx: &Connection, desk: &mut Desk) -> Result<Moved> {
 }
 
 /// Applies the desk's entries after `after`, streamed in desk order.
-fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, into: Pull) -> Result<Moved> {
+fn apply_desk(tx: &Conn, desk: &mut Desk, after: i64, into: Pull) -> Result<Moved> {
     let first_event = replica::last_event(tx)? + 1;
     let mut writer = Writer::new(tx, "import", Refs::Ids)?;
     if !matches!(into, Pull::Into(n) if n < PULL_IN_BATCHES) {
@@ -465,7 +464,7 @@ fn apply_desk(tx: &Connection, desk: &mut Desk, after: i64, into: Pull) -> Resul
 
 /// Applies one desk entry; returns whether it changed anything. A conflict or an entry the
 /// replica's checks refuse is listed in `moved`, not applied, and the pull goes on.
-fn apply_entry(tx: &Connection, writer: &mut Writer, e: &Entry, held: &HeldEntry, moved: &mut Moved) -> Result<bool> {
+fn apply_entry(tx: &Conn, writer: &mut Writer, e: &Entry, held: &HeldEntry, moved: &mut Moved) -> Result<bool> {
     let record = match e.to_record() {
         Ok(r) => r,
         Err(err) => {
@@ -524,14 +523,14 @@ fn apply_entry(tx: &Connection, writer: &mut Writer, e: &Entry, held: &HeldEntry
 
 /// Whether this replica's entry of `kind` and `key` stands after desk entry `seq`: it is
 /// later on the desk, or not pushed yet (it will be).
-fn later_in_desk_order(tx: &Connection, kind: &str, key: &str, seq: i64) -> Result<bool> {
+fn later_in_desk_order(tx: &Conn, kind: &str, key: &str, seq: i64) -> Result<bool> {
     Ok(replica::desk_seq_of(tx, kind, key)?.is_none_or(|s| s > seq))
 }
 
 /// One record through the write path; a refusal is a conflict when the replica holds the
 /// same id, else listed as refused.
 fn write(
-    tx: &Connection,
+    tx: &Conn,
     writer: &mut Writer,
     record: Record,
     e: &Entry,

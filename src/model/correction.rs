@@ -391,3 +391,11 @@ mod tests {
         assert!(typed(RecordKind::Claim, "colour", "x").unwrap_err().contains("has no field 'colour'"));
     }
 }
+
+/// A correction as stored: what it changed, and the values it replaced.
+#[derive(Clone, Debug)]
+pub struct StoredCorrection {
+    pub correction: Correction,
+    pub before: Map<String, Value>,
+    pub event: i64,
+}

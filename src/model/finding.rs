@@ -248,3 +248,13 @@ pub struct TriageStep {
     pub by: String,
     pub at: String,
 }
+
+/// One change of a finding's state.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct TriageEntry {
+    pub finding: String,
+    pub state: FindingState,
+    pub note: Option<String>,
+    pub by: String,
+    pub at: String,
+}

@@ -10,6 +10,7 @@ mod records;
 mod story;
 mod values;
 mod vocabulary;
+mod window;
 
 pub use bearing::*;
 pub use correction::*;
@@ -19,6 +20,7 @@ pub use records::*;
 pub use story::*;
 pub use values::*;
 pub use vocabulary::*;
+pub use window::*;
 
 #[cfg(test)]
 mod tests {

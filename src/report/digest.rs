@@ -8,10 +8,10 @@
 use super::{words, Mark, Names, Report};
 use crate::date::{Date, Timestamp};
 use crate::model::{
-    ClaimRow, Finding, FindingKind, FindingState, Severity, SilenceReason, Source, Stance, Story, TargetKind,
+    ClaimRow, Finding, FindingKind, FindingState, Severity, SilenceReason, Source, Stance, StoredCorrection, Story,
+    TargetKind, TriageEntry, WindowLog,
 };
 use crate::reconcile::{merge, Change, ClaimReading, ClaimStatus, Outcome, PropositionOutcome, RequestReading};
-use crate::store::{TriageEntry, WindowLog};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -559,7 +559,7 @@ fn triaged(w: &Inputs, n: &Naming) -> Vec<Triaged> {
 }
 
 /// A correction's changes as a reader reads them: a proposition by its text, not its id.
-fn changes_named(n: &Naming, c: &crate::store::StoredCorrection) -> Vec<String> {
+fn changes_named(n: &Naming, c: &StoredCorrection) -> Vec<String> {
     let (mut correction, mut before) = (c.correction.clone(), c.before.clone());
     for values in [&mut correction.set, &mut before] {
         if let Some(serde_json::Value::String(id)) = values.get_mut("proposition") {

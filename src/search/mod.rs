@@ -1,6 +1,7 @@
 //! Search in every language a story is told in: how text becomes index terms ([`terms`]),
-//! how a person's query becomes an FTS5 query ([`query`]), and how matches are shown
-//! ([`highlight`]) and how alike two texts are ([`similarity`]). The SQL is in `store::search`.
+//! how a person's query is parsed and what each term looks up in the index ([`query`]), and
+//! how matches are shown ([`highlight`]) and how alike two texts are ([`similarity`]). The SQL,
+//! and the FTS5 query written from a parsed one, are in the store (`store::search`).
 
 pub mod highlight;
 pub mod query;

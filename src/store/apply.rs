@@ -117,14 +117,14 @@ impl<'a> Writer<'a> {
     pub fn new(tx: &'a Connection, action: &'a str, refs: Refs) -> Result<Writer<'a>> {
         let start_seq = tx
             .query_row("SELECT coalesce(max(seq), 0) FROM event", [], |r| r.get(0))
-            .map_err(|e| Error::Sql { context: "reading the audit log".into(), source: e })?;
+            .map_err(|e| Error::Sql { context: "reading the audit log".into(), source: e.into() })?;
         // The references that point ahead, each (kind, id) once with where it was first met:
         // on disk in SQLite's temporary database, not in this process's memory.
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS pending_reference (kind TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (kind, id)); \
              DELETE FROM temp.pending_reference;",
         )
-        .map_err(|e| Error::Sql { context: "preparing the list of references to check".into(), source: e })?;
+        .map_err(|e| Error::Sql { context: "preparing the list of references to check".into(), source: e.into() })?;
         Ok(Writer {
             tx,
             action,
@@ -228,7 +228,10 @@ impl<'a> Writer<'a> {
         if let Some(indexer) = self.indexer.take() {
             indexer.finish(self.tx)?;
         }
-        let fail = |e| Error::Sql { context: "checking the references that pointed ahead".into(), source: e };
+        let fail = |e: rusqlite::Error| Error::Sql {
+            context: "checking the references that pointed ahead".into(),
+            source: e.into(),
+        };
         let mut stmt =
             self.tx.prepare("SELECT kind, id, at FROM temp.pending_reference ORDER BY rowid").map_err(fail)?;
         let mut rows = stmt.query([]).map_err(fail)?;
@@ -395,7 +398,7 @@ impl<'a> Writer<'a> {
             .prepare_cached("SELECT 1 FROM event WHERE record = ?1 AND seq > ?2")
             .and_then(|mut s| s.query_row(rusqlite::params![key, self.start_seq], |_| Ok(())).optional())
             .map(|found| found.is_some())
-            .map_err(|e| Error::Sql { context: format!("looking up {key} in the audit log"), source: e })
+            .map_err(|e| Error::Sql { context: format!("looking up {key} in the audit log"), source: e.into() })
     }
 
     /// A reference must name a stored record of `kind`, or one still to come in the stream.
@@ -413,7 +416,10 @@ impl<'a> Writer<'a> {
             self.tx
                 .prepare_cached("INSERT OR IGNORE INTO temp.pending_reference (kind, id, at) VALUES (?1, ?2, ?3)")
                 .and_then(|mut s| s.execute(rusqlite::params![kind, id, at(field)]))
-                .map_err(|e| Error::Sql { context: format!("noting the reference to {kind} {id}"), source: e })?;
+                .map_err(|e| Error::Sql {
+                    context: format!("noting the reference to {kind} {id}"),
+                    source: e.into(),
+                })?;
         }
         Ok(())
     }

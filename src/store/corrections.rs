@@ -23,14 +23,6 @@ pub fn record_json(conn: &Connection, kind: RecordKind, id: &str) -> Result<serd
     Ok(value.unwrap_or(serde_json::Value::Null))
 }
 
-/// A correction as stored: what it changed, and the values it replaced.
-#[derive(Clone, Debug)]
-pub struct StoredCorrection {
-    pub correction: Correction,
-    pub before: serde_json::Map<String, serde_json::Value>,
-    pub event: i64,
-}
-
 pub(super) const CORRECTION_COLUMNS: &str = "seq, target, kind, change, before, reason, logged_by, recorded, event";
 
 pub(super) fn correction_row(r: &Row) -> rusqlite::Result<StoredCorrection> {

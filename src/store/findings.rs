@@ -3,7 +3,9 @@
 
 use crate::date::Timestamp;
 use crate::error::{Context, Error, Result};
-use crate::model::{CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, Severity, TriageStep};
+use crate::model::{
+    CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, Severity, TriageEntry, TriageStep,
+};
 use crate::reconcile::{merge, Change, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -681,16 +683,6 @@ pub fn triage(
     let seq = super::audit::append(tx, TRIAGE, TRIAGE, id, &entry)?;
     set_state(tx, id, state, note, by, now)?;
     insert_step(tx, &entry, seq)
-}
-
-/// One change of a finding's state.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct TriageEntry {
-    pub finding: String,
-    pub state: FindingState,
-    pub note: Option<String>,
-    pub by: String,
-    pub at: String,
 }
 
 impl TriageEntry {

@@ -5,7 +5,9 @@ mod apply;
 pub mod audit;
 mod checks;
 mod corrections;
+mod fault;
 mod findings;
+mod fts;
 pub mod guard;
 mod names;
 mod records;
@@ -68,6 +70,14 @@ pub struct Store {
     read_only: bool,
     wait: Duration,
 }
+
+/// What the store's functions read and write through: the open connection, or a transaction
+/// on it (which derefs to one). Other modules only hand it back to the store, never query it:
+/// SQLite is named, and SQL written, only under `store/` (tests/cli/house.rs).
+pub type Conn = Connection;
+
+/// One write ([`Store::write`]): all of it is written, or none.
+pub type Tx<'c> = Transaction<'c>;
 
 /// How a command opens the database.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -176,7 +186,7 @@ fn open_error(e: rusqlite::Error, path: &Path) -> Error {
         Some(rusqlite::ErrorCode::CannotOpen) => Error::input(format!(
             "cannot open {shown} (check that it is a file you may read, and the files {shown}-wal and {shown}-shm beside it too)"
         )),
-        _ => Error::Sql { context: format!("opening {shown}"), source: e },
+        _ => Error::Sql { context: format!("opening {shown}"), source: e.into() },
     }
 }
 
@@ -341,6 +351,12 @@ impl Store {
         &self.conn
     }
 
+    /// Maps up to 1 GiB of the file into memory, for a read that jumps about a large index
+    /// (`match`: bm25 reads the length of every record a searched key is in).
+    pub fn map_into_memory(&self) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 30).context(|| "mapping the database to read it".into())
+    }
+
     /// Runs `work` in one read transaction, so that everything it reads is one snapshot of
     /// the database however many others write meanwhile.
     /// A store opened for reading is already in one (see [`Store::open`]).
@@ -470,12 +486,10 @@ fn out_of_room(conn: &Connection, e: &rusqlite::Error) -> bool {
 /// as a full disk.
 pub fn disk_full(conn: &Connection, e: Error) -> Error {
     match e {
-        Error::Sql { context, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
-            let source = if out_of_room(conn, &source) {
-                rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None)
-            } else {
-                source
-            };
+        Error::Sql { context, mut source } => {
+            if source.error.downcast_ref::<rusqlite::Error>().is_some_and(|e| out_of_room(conn, e)) {
+                source.trouble = Some(crate::error::Trouble::DiskFull);
+            }
             Error::Sql { context, source }
         }
         other => other,
@@ -491,7 +505,7 @@ fn explain_commit(e: rusqlite::Error) -> Error {
         }
         _ => "committing",
     };
-    Error::Sql { context: context.into(), source: e }
+    Error::Sql { context: context.into(), source: e.into() }
 }
 
 /// The file's schema version and how many schema objects it has, read in one statement (one

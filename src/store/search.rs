@@ -3,6 +3,7 @@
 //! `verify`. What the text becomes is `search::terms`'s business.
 
 use crate::error::{Context, Error, Result};
+use crate::search::query::Query;
 use crate::search::{index_terms, Terms};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -228,12 +229,11 @@ pub struct Found {
 /// a second to rank in full. Below this, every match is ranked.
 pub const RANKED_AT_MOST: usize = 20_000;
 
-/// Full-text search, best matches first. `query` is FTS5 syntax over the `words` and `stems`
-/// columns (`search::Query::to_fts5`); a kind, or for claims a proposition or a party, narrow
-/// it.
+/// Full-text search, best matches first: FTS5 is written here from the parsed `query`; a
+/// kind, or for claims a proposition or a party, narrow it.
 pub fn search(
     conn: &Connection,
-    query: &str,
+    query: &Query,
     kind: Option<&str>,
     proposition: Option<&str>,
     party: Option<&str>,
@@ -261,10 +261,10 @@ pub fn search(
         rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with("fts5") => Error::Usage(
             "the search is too complex for the search engine; search with fewer words, phrases or exclusions".into(),
         ),
-        _ => Error::Sql { context: "searching".into(), source: e },
+        _ => Error::Sql { context: "searching".into(), source: e.into() },
     };
     let rows = stmt
-        .query_map(params![query, kind, proposition, party, limit as i64], |r| {
+        .query_map(params![super::fts::fts5(query), kind, proposition, party, limit as i64], |r| {
             Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? })
         })
         .map_err(failed)?;

@@ -156,7 +156,7 @@ pub fn walk_batched_triage(
 
 /// A triage row as its event logged it, with the event it names.
 pub fn triage_row(r: &Row) -> rusqlite::Result<(serde_json::Value, Option<i64>)> {
-    let entry = super::TriageEntry::from_row(r)?;
+    let entry = TriageEntry::from_row(r)?;
     Ok((serde_json::to_value(entry).expect("triage serialises"), r.get(5)?))
 }
 

@@ -4,14 +4,14 @@
 //! corrections and triage logged in it, it says which propositions the window touched:
 //! `claimtrack changes` and `report --since` read only those, never the whole story twice.
 
-use super::findings::{finding, TriageEntry};
+use super::findings::finding;
 use super::{
     correction_row, known_seq, link_row, list_of, proposition_of, retraction_row, source_row, with_derivations,
-    StoredCorrection, CORRECTION_COLUMNS, SOURCE_COLUMNS,
+    CORRECTION_COLUMNS, SOURCE_COLUMNS,
 };
 use crate::date::{Date, Timestamp};
 use crate::error::{Context, Result};
-use crate::model::{Link, RecordKind, Retraction, Source, TargetKind};
+use crate::model::{RecordKind, TargetKind, TriageEntry, WindowLog};
 use rusqlite::{params, Connection, Row};
 use std::collections::BTreeSet;
 
@@ -35,21 +35,6 @@ impl Window {
         };
         Ok(Window { after, through: through.max(after) })
     }
-}
-
-/// What a window logged, each kind in the order it was logged.
-#[derive(Debug, Default)]
-pub struct WindowLog {
-    pub claims: Vec<String>,
-    pub requests: Vec<String>,
-    pub propositions: Vec<String>,
-    pub verdicts: Vec<String>,
-    pub sources: Vec<Source>,
-    pub links: Vec<Link>,
-    pub retractions: Vec<(Retraction, TargetKind)>,
-    pub corrections: Vec<StoredCorrection>,
-    /// Every change of a finding's state, by an editor or by `reconcile`.
-    pub triage: Vec<TriageEntry>,
 }
 
 /// Reads what the window logged.

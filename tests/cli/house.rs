@@ -156,3 +156,46 @@ fn the_three_readers_of_a_proposition_follow_links_only_as_the_table_declares() 
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Every `.rs` file under `dir`, at any depth, as (path from the crate's root, text).
+fn source_tree(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join(dir)];
+    let mut files = Vec::new();
+    while let Some(d) = dirs.pop() {
+        for path in std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let shown = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                files.push((shown, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// SQLite stays in the store: no other file names rusqlite (but `backup`, which copies the
+/// file with SQLite's online-backup API) or queries a connection itself (but `desk/`, whose
+/// queries go to PostgreSQL); they hand the store's `Conn`/`Tx` back to store functions.
+#[test]
+fn only_the_store_names_sqlite_or_queries_it() {
+    let files = source_tree("src");
+    assert!(files.iter().any(|(path, _)| path == "src/store/mod.rs"), "the tree is read whole");
+    let queries =
+        [".prepare(", ".prepare_cached(", ".query_row(", ".query_map(", ".execute(", ".execute_batch(", ".pragma_"];
+    let mut found = Vec::new();
+    for (path, text) in &files {
+        if path.starts_with("src/store/") {
+            continue;
+        }
+        if text.contains("rusqlite") && path != "src/commands/backup.rs" {
+            found.push(format!("{path} names rusqlite"));
+        }
+        if !path.starts_with("src/desk/") {
+            found.extend(queries.iter().filter(|q| text.contains(*q)).map(|q| format!("{path} calls {q}…)")));
+        }
+    }
+    assert!(found.is_empty(), "SQLite belongs in src/store/ (a store function owns the SQL):\n{}", found.join("\n"));
+}
