@@ -55,8 +55,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     if store.can_write() {
         store.index_waiting_text()?;
     }
-    // bm25 reads the length of every record a searched key is in: scattered pages of a large
-    // index, which a mapped file gives without a copy each (a third of the time at 1M claims).
+    // The searched keys' lists and the candidates' rows are scattered pages of a large file,
+    // which a mapped file gives without a copy each.
     store.map_into_memory()?;
     let ranked = if a.kind == "claim" { Ranked::Claims } else { Ranked::Propositions };
     let found = matching::rank(store.conn(), &a.text, ranked, a.limit)?;

@@ -13,6 +13,8 @@
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -98,7 +100,8 @@ fn jieba_words(run: &str) -> Vec<String> {
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let mut language: Option<Option<(Algorithm, bool)>> = None;
-    let ukrainian = text.chars().any(|c| matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ'));
+    let ukrainian =
+        !text.is_ascii() && text.chars().any(|c| matches!(c, 'і' | 'ї' | 'є' | 'ґ' | 'І' | 'Ї' | 'Є' | 'Ґ'));
     for (start, end, cjk) in pieces(text) {
         let piece = &text[start..end];
         if cjk {
@@ -152,12 +155,21 @@ fn pieces(text: &str) -> Vec<(usize, usize, bool)> {
     let mut last_cjk = false;
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        // ʼ (U+02BC) is a letter to Unicode but an apostrophe to Ukrainian writers.
-        if !(c.is_alphanumeric() || is_combining_mark(c)) || c == 'ʼ' {
+        // ASCII first: most characters of most texts, and classed without a table.
+        let cjk = if c.is_ascii() {
+            if !c.is_ascii_alphanumeric() {
+                continue;
+            }
+            false
+        } else if is_combining_mark(c) {
+            // A mark goes with the character before it.
+            last_cjk
+        } else if c.is_alphanumeric() && c != 'ʼ' {
+            // ʼ (U+02BC) is a letter to Unicode but an apostrophe to Ukrainian writers.
+            is_cjk(c)
+        } else {
             continue;
-        }
-        // A mark goes with the character before it.
-        let cjk = if is_combining_mark(c) { last_cjk } else { is_cjk(c) };
+        };
         match out.last_mut() {
             Some(p) if p.1 == i && p.2 == cjk => p.1 = end,
             _ => out.push((i, end, cjk)),
@@ -234,14 +246,41 @@ impl Stemming {
     /// The stem of a word folded but for teh marbuta, folded in full.
     fn stem(self, folded: &str) -> String {
         match self {
-            Stemming::Snowball(algorithm) => {
-                let stem = snowball(algorithm).stem(folded);
-                teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem })
-            }
+            Stemming::Snowball(algorithm) => snowball_stem(algorithm, folded),
             Stemming::Ukrainian => ukrainian_stem(folded),
             Stemming::None => teh_marbuta_as_heh(folded),
         }
     }
+}
+
+/// How many Snowball stems a thread keeps for the words it meets again.
+const STEMS_KEPT: usize = 1 << 16;
+
+/// A word's Snowball stem, folded in full. Words recur from record to record and a stem costs
+/// far more than a hash lookup, so each thread keeps the stems it made, up to [`STEMS_KEPT`]
+/// and then afresh (memory stays flat).
+fn snowball_stem(algorithm: Algorithm, folded: &str) -> String {
+    thread_local! {
+        static MADE: RefCell<(usize, Vec<HashMap<String, String>>)> = RefCell::default();
+    }
+    MADE.with_borrow_mut(|(kept, by_algorithm)| {
+        let i = algorithm as usize;
+        if by_algorithm.len() <= i {
+            by_algorithm.resize_with(i + 1, HashMap::new);
+        }
+        if let Some(stem) = by_algorithm[i].get(folded) {
+            return stem.clone();
+        }
+        let stem = snowball(algorithm).stem(folded);
+        let stem = teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem });
+        if *kept == STEMS_KEPT {
+            by_algorithm.iter_mut().for_each(HashMap::clear);
+            *kept = 0;
+        }
+        by_algorithm[i].insert(folded.to_string(), stem.clone());
+        *kept += 1;
+        stem
+    })
 }
 
 fn snowball(algorithm: Algorithm) -> &'static Stemmer {
@@ -339,6 +378,46 @@ fn fold_keeping_teh_marbuta(word: &str) -> String {
     if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return word.to_ascii_lowercase();
     }
+    fold_by_letter(word).unwrap_or_else(|| fold_in_full(word))
+}
+
+/// A word of letters that fold one by one ([`letters`]) and Han characters (which fold to
+/// themselves), folded a letter at a time from a table: what [`fold_in_full`] makes of it,
+/// without normalising the word three times. `None` for any other word.
+fn fold_by_letter(word: &str) -> Option<String> {
+    let letters = letters();
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c as usize {
+            0x4E00..=0x9FFF => out.push(c),
+            n if n < letters.len() => out.push_str(letters[n].as_deref()?),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// What each character below Devanagari (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic,
+/// Syriac, Thaana, NKo...) folds to alone, for those whose folding in a word is the same: not
+/// combining marks (they fold with the letter before them), nor what compatibility maps to Σ
+/// (lower case σ or final ς depends on the next letter), nor letters whose folding keeps a mark
+/// or leaves the range (no two letters of the range compose under NFC, so the rest fold alone).
+fn letters() -> &'static [Option<Box<str>>] {
+    static LETTERS: OnceLock<Vec<Option<Box<str>>>> = OnceLock::new();
+    LETTERS.get_or_init(|| {
+        (0..0x900)
+            .map(|n| {
+                let c = char::from_u32(n).filter(|&c| !is_combining_mark(c) && !c.nfkc().any(|c| c == 'Σ'))?;
+                let folded = fold_in_full(c.encode_utf8(&mut [0; 4]));
+                let alone = folded.chars().all(|f| !is_combining_mark(f) && (f as u32) < 0x900);
+                alone.then(|| folded.into_boxed_str())
+            })
+            .collect()
+    })
+}
+
+/// [`fold_keeping_teh_marbuta`] of any word, normalising it in full.
+fn fold_in_full(word: &str) -> String {
     let lower = word.nfkc().collect::<String>().to_lowercase();
     let mut out = String::with_capacity(lower.len());
     let mut base = ' ';
@@ -479,6 +558,29 @@ mod tests {
         assert!(stems.contains(&"drohn".to_string()), "{stems:?}");
         assert!(query_stems("публікацію").contains(&"публікаці".to_string()));
         assert_eq!(query_stems("2025"), ["2025"]);
+    }
+
+    #[test]
+    fn letters_fold_one_by_one_as_words_fold_in_full() {
+        for c in (0x4E00..=0x9FFF).filter_map(char::from_u32) {
+            assert_eq!(fold_in_full(&c.to_string()), c.to_string(), "{c} folds to itself");
+        }
+        let alone: Vec<char> =
+            (0..0x900).filter(|&n| letters()[n].is_some()).filter_map(|n| char::from_u32(n as u32)).collect();
+        assert!(alone.len() > 1000, "{}", alone.len());
+        // Each letter beside a spread of the others, before and after.
+        for (i, &a) in alone.iter().enumerate() {
+            for b in alone.iter().skip(i % 17).step_by(17) {
+                let word: String = [a, *b, a, '中'].iter().collect();
+                assert_eq!(fold_by_letter(&word).as_deref(), Some(fold_in_full(&word).as_str()), "{word}");
+            }
+        }
+        // Words that must fold in full: a mark, a final sigma, a letter outside the table.
+        for word in ["e\u{301}", "ΟΔΟΣ", "हिंदी", "ｶﾀ"] {
+            assert_eq!(fold_by_letter(word), None, "{word}");
+        }
+        assert_eq!(fold("ΟΔΟΣ"), "οδος");
+        assert_eq!(fold("Ёлка"), "елка");
     }
 
     #[test]

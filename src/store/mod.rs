@@ -302,13 +302,8 @@ impl Store {
         // A 32 MiB page cache keeps a bulk import's indexes in memory instead of spilling
         // them to the WAL and reading them back. Temporary tables (an import's references
         // that point ahead) go to a temporary file, so that memory does not grow with them.
-        // The index's vocabulary (how many records hold a term, for `match`) is a temporary
-        // view of it, made here because a reading connection may not create it later.
         self.conn
-            .execute_batch(
-                "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE; \
-                 CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search, 'col');",
-            )
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;")
             .map_err(|e| disk_full(&self.conn, open_error(e, &self.path)))
     }
 
@@ -352,7 +347,7 @@ impl Store {
     }
 
     /// Maps up to 1 GiB of the file into memory, for a read that jumps about a large index
-    /// (`match`: bm25 reads the length of every record a searched key is in).
+    /// (`match`: the lists of the keys it searches, and the rows of its candidates).
     pub fn map_into_memory(&self) -> Result<()> {
         self.conn.pragma_update(None, "mmap_size", 1i64 << 30).context(|| "mapping the database to read it".into())
     }

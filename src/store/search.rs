@@ -344,39 +344,38 @@ pub fn stray_search_rows(conn: &Connection) -> Result<Vec<StrayRow>> {
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the search index".into())
 }
 
-/// The records most like a pasted text by bm25 over their stems and CJK bigrams, as
-/// candidates for `match` to score: propositions, claims and parties, best first. `query` is an
-/// FTS5 OR of the text's rarest keys (`search::similarity`).
-pub fn match_candidates(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Found>> {
-    let what = || "finding propositions like the text".to_string();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT r.kind, r.record, s.rank FROM ( \
-                 SELECT rowid AS id, bm25(search, 1.0, 1.0) AS rank FROM search WHERE search MATCH ?1 \
-                 ORDER BY rank LIMIT ?2) s \
-             JOIN search_record r ON r.id = s.id WHERE r.kind IN ('proposition', 'claim', 'party') ORDER BY s.rank",
-        )
+/// The index entries holding `term` in `column` (`stems` or `words`), oldest first, each
+/// handed to `keep` until it says stop: `match` reads a rare term's entries whole and only
+/// the first few of a common one, whose number it estimates from how far they reach. No
+/// bm25: ranking by it reads the stored length of every entry matched, scattered pages of a
+/// large index.
+pub fn term_entries(conn: &Connection, column: &str, term: &str, mut keep: impl FnMut(i64) -> bool) -> Result<()> {
+    let what = || format!("finding the records with {term}");
+    let mut stmt =
+        conn.prepare_cached("SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid").context(what)?;
+    let mut rows = stmt.query([format!("{column} : \"{}\"", term.replace('"', "\"\""))]).context(what)?;
+    while let Some(row) = rows.next().context(what)? {
+        if !keep(row.get(0).context(what)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The record (kind, id) an index entry is for, if it is one of `kinds`.
+pub fn indexed_record(conn: &Connection, entry: i64, kinds: &[&str]) -> Result<Option<(String, String)>> {
+    let what = || "reading the records like the text".to_string();
+    let found: Option<(String, String)> = conn
+        .prepare_cached("SELECT kind, record FROM search_record WHERE id = ?1")
+        .and_then(|mut s| s.query_row([entry], |r| Ok((r.get(0)?, r.get(1)?))).optional())
         .context(what)?;
-    let rows = stmt
-        .query_map(params![query, limit as i64], |r| Ok(Found { kind: r.get(0)?, record: r.get(1)?, rank: r.get(2)? }))
-        .context(what)?;
-    rows.collect::<rusqlite::Result<_>>().context(what)
+    Ok(found.filter(|(kind, _)| kinds.contains(&kind.as_str())))
 }
 
 /// About how many records the index holds (its highest entry number: cheap on any size).
 pub fn indexed_records(conn: &Connection) -> Result<u64> {
     conn.query_row("SELECT coalesce(max(id), 0) FROM search_record", [], |r| r.get(0))
         .context(|| "counting the indexed records".into())
-}
-
-/// In how many indexed records `term` is in `column` (`words` or `stems`), read from the
-/// index's own vocabulary (`temp.search_vocab`, made as the store is opened).
-pub fn term_records(conn: &Connection, column: &str, term: &str) -> Result<u64> {
-    let what = || format!("counting the records with {term}");
-    conn.prepare_cached("SELECT doc FROM temp.search_vocab WHERE term = ?1 AND col = ?2")
-        .and_then(|mut s| s.query_row([term, column], |r| r.get(0)).optional())
-        .map(Option::unwrap_or_default)
-        .context(what)
 }
 
 /// A proposition as `match` reads and shows it.
