@@ -318,10 +318,7 @@ fn logging_event(
 /// Names the logged records of `kind` that have no row: deleted behind claimtrack's back.
 fn missing_rows(conn: &Conn, kind: RecordKind, problems: &mut Vec<Problem>) -> Result<()> {
     audit::walk_events_of(conn, kind.as_str(), |e| {
-        let gone = match kind {
-            RecordKind::Link => !store::link_exists(conn, &e.record)?,
-            k => !store::exists(conn, k.as_str(), &e.record)?,
-        };
+        let gone = !store::exists(conn, kind, &e.record)?;
         if gone {
             problems.push(problem(
                 "tables",

@@ -4,7 +4,7 @@
 use super::{add, not_found, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::{Date, When};
 use crate::error::{Error, Result};
-use crate::model::{Bundle, Claim, ClaimRow, Confidence, Grade, Logged, Stance};
+use crate::model::{Bundle, Claim, ClaimRow, Confidence, Grade, Logged, RecordKind, Stance};
 use crate::prompt::Choice;
 use crate::store::{self, ClaimFilter};
 use crate::{output, prompt};
@@ -164,20 +164,20 @@ fn ask(ctx: &Ctx, mut a: AddArgs) -> Result<Claim> {
         .chain(parties.iter().map(|p| Choice { id: p.id.clone(), label: p.label.clone(), names: p.names.clone() }))
         .collect();
 
-    let ask = |given: Option<String>, prompt: &str, known: &[Choice], kind: &str, flag: &str| match given {
+    let ask = |given: Option<String>, prompt: &str, known: &[Choice], kind: RecordKind, flag: &str| match given {
         Some(text) => store::resolve(conn, kind, &text, flag),
-        None => pick(prompt, known, kind),
+        None => pick(prompt, known, kind.as_str()),
     };
-    let source = ask(a.source.take(), "Source (the document you read)", &sources, "source", "--source")?;
-    let party = ask(a.party.take(), "Party (whose stance it is)", &parties, "party", "--party")?;
-    let prop = ask(a.prop.take(), "Proposition (the matter in question)", &props, "proposition", "--prop")?;
+    let source = ask(a.source.take(), "Source (the document you read)", &sources, RecordKind::Source, "--source")?;
+    let party = ask(a.party.take(), "Party (whose stance it is)", &parties, RecordKind::Party, "--party")?;
+    let prop = ask(a.prop.take(), "Proposition (the matter in question)", &props, RecordKind::Proposition, "--prop")?;
     let stance = match a.stance {
         Some(stance) => stance,
         None => pick("Stance", &stances, "stance")?.parse::<Stance>().map_err(Error::input)?,
     };
     a.via = match a.via.take() {
-        Some(via) => Some(store::resolve(conn, "party", &via, "--via")?),
-        None => Some(pick("Relayed by", &relays, "party")?).filter(|v| v != "-"),
+        Some(via) => Some(store::resolve(conn, RecordKind::Party, &via, "--via")?),
+        None => Some(pick("Relayed by", &relays, RecordKind::Party.as_str())?).filter(|v| v != "-"),
     };
     if a.quote.is_none() {
         a.quote = prompt::value("Quote (the party's words, verbatim; Enter for none)")?;
@@ -244,10 +244,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
             let format = ctx.format("claim list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
             let filter = ClaimFilter {
-                proposition: resolve_flag(&store, "proposition", "--prop", a.prop)?,
-                party: resolve_flag(&store, "party", "--party", a.party)?,
+                proposition: resolve_flag(&store, RecordKind::Proposition, "--prop", a.prop)?,
+                party: resolve_flag(&store, RecordKind::Party, "--party", a.party)?,
                 stance: a.stance,
-                source: resolve_flag(&store, "source", "--source", a.source)?,
+                source: resolve_flag(&store, RecordKind::Source, "--source", a.source)?,
                 since: a.since.map(|w| w.date()),
                 until: a.until.map(|w| w.date()),
             };

@@ -6,7 +6,9 @@
 
 use super::Ctx;
 use crate::error::{Context, Result};
+use crate::model::RecordKind;
 use crate::store;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap_complete::Shell;
 use std::io::Write;
 
@@ -27,21 +29,24 @@ pub struct Args {
 #[command(after_help = "Example:\n  claimtrack __complete-ids party")]
 pub struct IdsArgs {
     /// party, proposition or source
-    #[arg(value_parser = ["party", "proposition", "source"])]
-    kind: String,
+    #[arg(value_parser = PossibleValuesParser::new(COMPLETED.map(RecordKind::as_str)).try_map(|k| k.parse::<RecordKind>()))]
+    kind: RecordKind,
 }
 
+/// The kinds whose ids are completed.
+const COMPLETED: [RecordKind; 3] = [RecordKind::Party, RecordKind::Proposition, RecordKind::Source];
+
 /// The flags whose values name records, and the kind each names.
-const ID_FLAGS: &[(&str, &str)] = &[
-    ("party", "party"),
-    ("via", "party"),
-    ("by", "party"),
-    ("publisher", "party"),
-    ("parent", "party"),
-    ("expect", "party"),
-    ("prop", "proposition"),
-    ("source", "source"),
-    ("derived-from", "source"),
+const ID_FLAGS: &[(&str, RecordKind)] = &[
+    ("party", RecordKind::Party),
+    ("via", RecordKind::Party),
+    ("by", RecordKind::Party),
+    ("publisher", RecordKind::Party),
+    ("parent", RecordKind::Party),
+    ("expect", RecordKind::Party),
+    ("prop", RecordKind::Proposition),
+    ("source", RecordKind::Source),
+    ("derived-from", RecordKind::Source),
 ];
 
 pub fn run(ctx: &Ctx, a: Args, app: clap::Command) -> Result<()> {
@@ -65,7 +70,7 @@ pub fn run_ids(ctx: &Ctx, a: IdsArgs) -> Result<()> {
     }
     let store = ctx.open_for_read()?;
     let mut out = std::io::stdout().lock();
-    for id in store::ids(store.conn(), &a.kind)? {
+    for id in store::ids(store.conn(), a.kind)? {
         writeln!(out, "{id}").context(|| "writing ids".into())?;
     }
     Ok(())
@@ -88,7 +93,7 @@ fn visible(full: clap::Command) -> clap::Command {
 /// `compgen -W`, which would expand `$(...)` in them.
 fn bash(script: String) -> String {
     let mut cases = String::new();
-    for kind in ["party", "proposition", "source"] {
+    for kind in COMPLETED {
         let flags: Vec<String> = ID_FLAGS.iter().filter(|f| f.1 == kind).map(|f| format!("--{}", f.0)).collect();
         cases.push_str(&format!("        {}) kind={kind} ;;\n", flags.join("|")));
     }

@@ -4,7 +4,7 @@ use super::{resolve_flag, Ctx, DATA_FORMATS};
 use crate::clock;
 use crate::date::{Date, Timestamp, When};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingKind, FindingState};
+use crate::model::{Finding, FindingKind, FindingState, RecordKind};
 use crate::output::{self, Format};
 use crate::store;
 use clap::Subcommand;
@@ -105,8 +105,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
 fn list(ctx: &Ctx, a: &Args) -> Result<()> {
     let format = ctx.format("findings", DATA_FORMATS)?;
     let store = ctx.open_for_read()?;
-    let prop = resolve_flag(&store, "proposition", "--prop", a.prop.clone())?;
-    let party = resolve_flag(&store, "party", "--party", a.party.clone())?;
+    let prop = resolve_flag(&store, RecordKind::Proposition, "--prop", a.prop.clone())?;
+    let party = resolve_flag(&store, RecordKind::Party, "--party", a.party.clone())?;
     let ids = match a.since {
         Some(since) => {
             let span = super::span(since, None, "--until")?;

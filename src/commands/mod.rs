@@ -36,7 +36,7 @@ use crate::analysis;
 use crate::cli::{Cli, Command};
 use crate::date::When as Moment;
 use crate::error::{Error, Result};
-use crate::model::{Bundle, Logged};
+use crate::model::{Bundle, Logged, RecordKind};
 use crate::output::{self, Format};
 use crate::store::{self, Open, Refs, Store, Summary};
 use std::path::PathBuf;
@@ -252,7 +252,7 @@ pub fn count_from(least: u64) -> clap::builder::RangedU64ValueParser<usize> {
 
 /// Writes the records a command built from its flags, through the same checks as an import.
 /// Prints the record's key on stdout (new or already there).
-fn add(ctx: &Ctx, command: &str, mut bundle: Bundle, kind: &str) -> Result<()> {
+fn add(ctx: &Ctx, command: &str, mut bundle: Bundle, kind: RecordKind) -> Result<()> {
     ctx.no_format(command)?;
     if let Some((_, used)) = warn_of_lookalikes(ctx, &mut bundle, true)?.pop() {
         // The person took the logged proposition instead: it is the answer, nothing is new.
@@ -339,21 +339,21 @@ fn show_record<T: Logged>(ctx: &Ctx, id: &str, load: fn(&store::Conn, &str) -> R
 }
 
 /// The error for a `show` of an id that is not there, with the nearest one.
-fn not_found(store: &Store, kind: &'static str, id: &str) -> Error {
+fn not_found(store: &Store, kind: RecordKind, id: &str) -> Error {
     match store::ids(store.conn(), kind) {
-        Ok(known) => Error::input(format!("no {kind} '{id}'{}", store::suggest(id, &known, kind))),
+        Ok(known) => Error::input(format!("no {kind} '{id}'{}", store::suggest(id, &known, store::Named::Kind(kind)))),
         Err(e) => e,
     }
 }
 
 /// A flag naming a party, source or proposition, as its id (see [`store::resolve`]).
-fn resolve_flag(store: &Store, kind: &str, flag: &str, value: Option<String>) -> Result<Option<String>> {
+fn resolve_flag(store: &Store, kind: RecordKind, flag: &str, value: Option<String>) -> Result<Option<String>> {
     value.map(|v| store::resolve(store.conn(), kind, &v, flag)).transpose()
 }
 
 /// The id of a record named on the command line (an id or a name); one that is not logged is
 /// refused, rather than matching nothing.
-pub fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Result<String> {
+pub fn logged(store: &Store, kind: RecordKind, flag: &str, value: &str) -> Result<String> {
     let id = store::resolve(store.conn(), kind, value, flag)?;
     match store::exists(store.conn(), kind, &id)? {
         true => Ok(id),
@@ -364,7 +364,7 @@ pub fn logged(store: &Store, kind: &'static str, flag: &str, value: &str) -> Res
 /// The propositions a view is limited to (`--prop`, repeatable), as ids; one that is not
 /// logged is refused.
 fn chosen_propositions(store: &Store, flag: &str, props: &[String]) -> Result<Vec<String>> {
-    props.iter().map(|p| logged(store, "proposition", flag, p)).collect()
+    props.iter().map(|p| logged(store, RecordKind::Proposition, flag, p)).collect()
 }
 
 /// The formats lists and shows speak.

@@ -119,7 +119,7 @@ fn merge(ctx: &Ctx, id: &str, into: Option<String>, reason: String) -> Result<()
         let was = store::proposition(tx, &id)?.and_then(|p| p.merged_into);
         let mut into = into.clone();
         if let Some(target) = &mut into {
-            *target = store::resolve(tx, "proposition", target, "--into")?;
+            *target = store::resolve(tx, RecordKind::Proposition, target, "--into")?;
         }
         match (&was, &into) {
             (None, None) => {

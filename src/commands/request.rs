@@ -3,7 +3,7 @@
 use super::{add, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
-use crate::model::{Bundle, Logged, Request};
+use crate::model::{Bundle, Logged, RecordKind, Request};
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -76,8 +76,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::List { prop, party } => {
             let format = ctx.format("request list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
-            let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
-            let party = resolve_flag(&store, "party", "--party", party)?;
+            let prop = resolve_flag(&store, RecordKind::Proposition, "--prop", prop)?;
+            let party = resolve_flag(&store, RecordKind::Party, "--party", party)?;
             let mut requests = store::requests(store.conn())?;
             requests.retain(|q| {
                 prop.as_ref().is_none_or(|p| q.proposition == *p) && party.as_ref().is_none_or(|p| q.party == *p)

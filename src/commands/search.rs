@@ -2,6 +2,7 @@
 
 use super::{logged, Ctx, DATA_FORMATS};
 use crate::error::{Error, Result};
+use crate::model::RecordKind;
 
 /// Where a match starts and ends, in colour (Unicode private-use characters).
 const MARK_OPEN: &str = "\u{e000}";
@@ -61,8 +62,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         store.index_waiting_text()?;
     }
     // A filter naming nothing logged is refused: "nothing matches" would hide the typo.
-    let prop = a.prop.map(|p| logged(&store, "proposition", "--prop", &p)).transpose()?;
-    let party = a.party.map(|p| logged(&store, "party", "--party", &p)).transpose()?;
+    let prop = a.prop.map(|p| logged(&store, RecordKind::Proposition, "--prop", &p)).transpose()?;
+    let party = a.party.map(|p| logged(&store, RecordKind::Party, "--party", &p)).transpose()?;
     let colour = format == Format::Table && output::colour();
     // In colour, the matches are marked with private-use characters that the table's escaping
     // of logged text leaves alone, and only then turned into the terminal's colour codes.

@@ -3,6 +3,7 @@
 use super::{not_found, Ctx, When};
 use crate::analysis::{self, Scope};
 use crate::error::{Context, Error, Result};
+use crate::model::RecordKind;
 use crate::output::{self, Format};
 use crate::report::{self, words, Lineage};
 use crate::store;
@@ -52,7 +53,7 @@ fn tree(out: &mut String, l: &Lineage) {
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let format = ctx.format("trace", &[Format::Table, Format::Json])?;
     let mut store = ctx.open_for_read()?;
-    let claim = store::claim(store.conn(), &a.claim)?.ok_or_else(|| not_found(&store, "claim", &a.claim))?;
+    let claim = store::claim(store.conn(), &a.claim)?.ok_or_else(|| not_found(&store, RecordKind::Claim, &a.claim))?;
     let props = [claim.claim.proposition.clone()];
     let reading = analysis::read(&mut store, Scope::Propositions(&props), a.when.into(), &mut |_, _| {})?;
     let lineage = report::trace(&reading.story, &reading.outcome, &a.claim).ok_or_else(|| {

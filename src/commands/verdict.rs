@@ -3,7 +3,7 @@
 use super::{add, chosen_propositions, resolve_flag, Ctx, DATA_FORMATS};
 use crate::date::Date;
 use crate::error::Result;
-use crate::model::{content_id, Bundle, Logged, Rating, Verdict};
+use crate::model::{content_id, Bundle, Logged, Rating, RecordKind, Verdict};
 use crate::{output, store};
 use clap::Subcommand;
 
@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::List { prop } => {
             let format = ctx.format("verdict list", DATA_FORMATS)?;
             let store = ctx.open_for_read()?;
-            let prop = resolve_flag(&store, "proposition", "--prop", prop)?;
+            let prop = resolve_flag(&store, RecordKind::Proposition, "--prop", prop)?;
             let mut verdicts = store::verdicts(store.conn())?;
             verdicts.retain(|v| prop.as_ref().is_none_or(|p| v.proposition == *p));
             output::list(&verdicts, format, COLUMNS, Verdict::FIELDS, ctx.table_width())

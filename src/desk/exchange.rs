@@ -543,10 +543,10 @@ fn write(
         Ok(()) => Ok(writer.added() > before),
         Err(Error::Input(message)) => {
             let ours = match e.kind.parse::<RecordKind>() {
-                Ok(kind) if RECORD_KINDS.contains(&e.kind.as_str()) && store::exists(tx, &e.kind, &e.id)? => {
+                Ok(RecordKind::Link) if store::exists(tx, RecordKind::Link, &e.id)? => Value::String(e.id.clone()),
+                Ok(kind) if RecordKind::TABLED.contains(&kind) && store::exists(tx, kind, &e.id)? => {
                     store::record_json(tx, kind, &e.id)?
                 }
-                Ok(RecordKind::Link) if store::link_exists(tx, &e.id)? => Value::String(e.id.clone()),
                 _ => Value::Null,
             };
             if ours.is_null() {

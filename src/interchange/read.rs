@@ -2,7 +2,7 @@
 //! with a bounded line) and claims as CSV, each error naming its file, line and field.
 
 use crate::error::{Error, Result};
-use crate::model::{Bundle, Claim, Logged, Record};
+use crate::model::{Bundle, Claim, Logged, Record, RecordKind};
 use crate::progress::Progress;
 use crate::store::Writer;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
@@ -181,23 +181,29 @@ fn jsonl_record(at: &str, line: &str) -> Result<Record> {
             ))
         })
     }
-    Ok(match kind.as_ref().and_then(|k| k.as_str()) {
-        Some("party") => Record::Party(read(at, value)?),
-        Some("source") => Record::Source(read(at, value)?),
-        Some("proposition") => Record::Proposition(read(at, value)?),
-        Some("claim") => Record::Claim(read(at, value)?),
-        Some("link") => Record::Link(read(at, value)?),
-        Some("request") => Record::Request(read(at, value)?),
-        Some("retraction") => Record::Retraction(read(at, value)?),
-        Some("verdict") => Record::Verdict(read(at, value)?),
-        Some("correction") => Record::Correction(read(at, value)?),
-        Some("setting") => Record::Setting(read(at, value)?),
-        Some("finding") => Record::Finding(read(at, value)?),
-        other => {
+    let name = kind.as_ref().and_then(|k| k.as_str());
+    Ok(match (name.and_then(|n| n.parse::<RecordKind>().ok()), name) {
+        (Some(RecordKind::Party), _) => Record::Party(read(at, value)?),
+        (Some(RecordKind::Source), _) => Record::Source(read(at, value)?),
+        (Some(RecordKind::Proposition), _) => Record::Proposition(read(at, value)?),
+        (Some(RecordKind::Claim), _) => Record::Claim(read(at, value)?),
+        (Some(RecordKind::Link), _) => Record::Link(read(at, value)?),
+        (Some(RecordKind::Request), _) => Record::Request(read(at, value)?),
+        (Some(RecordKind::Retraction), _) => Record::Retraction(read(at, value)?),
+        (Some(RecordKind::Verdict), _) => Record::Verdict(read(at, value)?),
+        (Some(RecordKind::Correction), _) => Record::Correction(read(at, value)?),
+        (None, Some("setting")) => Record::Setting(read(at, value)?),
+        (None, Some("finding")) => Record::Finding(read(at, value)?),
+        (None, other) => {
+            let kinds: Vec<&str> = RecordKind::ALL.iter().map(|k| k.as_str()).chain(["setting", "finding"]).collect();
             return Err(Error::input(format!(
-                "{at}: type {} is not a record kind; use one of: party, source, proposition, claim, link, request, retraction, verdict, correction, setting, finding",
-                other.map_or_else(|| kind.as_ref().map_or("(missing)".to_string(), |k| k.to_string()), |o| format!("'{o}'"))
-            )))
+                "{at}: type {} is not a record kind; use one of: {}",
+                other.map_or_else(
+                    || kind.as_ref().map_or("(missing)".to_string(), |k| k.to_string()),
+                    |o| format!("'{o}'")
+                ),
+                kinds.join(", ")
+            )));
         }
     })
 }

@@ -120,16 +120,16 @@ pub fn correctable(kind: RecordKind) -> &'static [(&'static str, FieldType)] {
 
 /// The kind of record a field's values name, for the fields that name records (names work
 /// there as they do when a record is first logged).
-pub fn reference_kind(kind: RecordKind, field: &str) -> Option<&'static str> {
+pub fn reference_kind(kind: RecordKind, field: &str) -> Option<RecordKind> {
     match (kind, field) {
         (RecordKind::Party, "parent")
         | (RecordKind::Source, "publisher")
         | (RecordKind::Proposition, "expected")
         | (RecordKind::Claim, "party" | "via")
         | (RecordKind::Request, "party" | "by")
-        | (RecordKind::Verdict, "claimant") => Some("party"),
-        (RecordKind::Source, "derived_from") | (RecordKind::Claim, "source" | "basis") => Some("source"),
-        (RecordKind::Claim | RecordKind::Request, "proposition") => Some("proposition"),
+        | (RecordKind::Verdict, "claimant") => Some(RecordKind::Party),
+        (RecordKind::Source, "derived_from") | (RecordKind::Claim, "source" | "basis") => Some(RecordKind::Source),
+        (RecordKind::Claim | RecordKind::Request, "proposition") => Some(RecordKind::Proposition),
         _ => None,
     }
 }

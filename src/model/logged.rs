@@ -8,10 +8,8 @@ use sha2::{Digest, Sha256};
 
 /// A record that is logged: it knows its bundle key and carries who logged it and when.
 pub trait Logged: Serialize {
-    /// The record kind in the singular, as users say it ("party").
-    const KIND: &'static str;
-    /// The bundle key ("parties").
-    const PLURAL: &'static str;
+    /// The record kind.
+    const KIND: RecordKind;
     /// The fields of the record in documented order: CSV headers.
     const FIELDS: &'static [&'static str];
     /// The identity of the record ("c-…" for a claim, "from rel to" for a link).
@@ -20,10 +18,9 @@ pub trait Logged: Serialize {
 }
 
 macro_rules! logged {
-    ($t:ty, $kind:literal, $plural:literal, [$($field:literal),+], |$s:ident| $key:expr) => {
+    ($t:ident, [$($field:literal),+], |$s:ident| $key:expr) => {
         impl Logged for $t {
-            const KIND: &'static str = $kind;
-            const PLURAL: &'static str = $plural;
+            const KIND: RecordKind = RecordKind::$t;
             const FIELDS: &'static [&'static str] = &[$($field),+, "logged_by", "recorded"];
             fn key(&self) -> String {
                 let $s = self;
@@ -37,13 +34,9 @@ macro_rules! logged {
     };
 }
 
-logged!(Party, "party", "parties", ["id", "name", "kind", "anonymous", "country", "parent", "aliases", "note"], |s| s
-    .id
-    .clone());
+logged!(Party, ["id", "name", "kind", "anonymous", "country", "parent", "aliases", "note"], |s| s.id.clone());
 logged!(
     Source,
-    "source",
-    "sources",
     [
         "id",
         "title",
@@ -59,13 +52,9 @@ logged!(
     ],
     |s| s.id.clone()
 );
-logged!(Proposition, "proposition", "propositions", ["id", "text", "tags", "expected", "note", "merged_into"], |s| s
-    .id
-    .clone());
+logged!(Proposition, ["id", "text", "tags", "expected", "note", "merged_into"], |s| s.id.clone());
 logged!(
     Claim,
-    "claim",
-    "claims",
     [
         "id",
         "proposition",
@@ -82,19 +71,14 @@ logged!(
     ],
     |s| s.id.clone().unwrap_or_default()
 );
-logged!(Link, "link", "links", ["from", "rel", "to"], |s| format!("{} {} {}", s.from, s.rel, s.to));
-logged!(
-    Request,
-    "request",
-    "requests",
-    ["id", "party", "proposition", "by", "asked", "deadline", "channel", "note"],
-    |s| s.id.clone().unwrap_or_default()
-);
-logged!(Retraction, "retraction", "retractions", ["target", "date", "reason"], |s| s.target.clone());
+logged!(Link, ["from", "rel", "to"], |s| format!("{} {} {}", s.from, s.rel, s.to));
+logged!(Request, ["id", "party", "proposition", "by", "asked", "deadline", "channel", "note"], |s| s
+    .id
+    .clone()
+    .unwrap_or_default());
+logged!(Retraction, ["target", "date", "reason"], |s| s.target.clone());
 logged!(
     Verdict,
-    "verdict",
-    "verdicts",
     [
         "id",
         "proposition",

@@ -2,6 +2,7 @@
 //! and the interchange bundle that carries them, with every field validated as it is read;
 //! and (in `finding`) what the reconciler finds.
 
+mod bearing;
 mod correction;
 mod finding;
 mod logged;
@@ -11,6 +12,7 @@ mod values;
 mod vocabulary;
 mod window;
 
+pub use bearing::*;
 pub use correction::*;
 pub use finding::*;
 pub use logged::*;

@@ -196,8 +196,8 @@ pub enum Record {
 pub struct Reference<'a> {
     /// The field, as a bundle names it (`derived_from[1]`).
     pub field: String,
-    /// The kind of record it names ("party").
-    pub kind: &'static str,
+    /// The kind of record it names.
+    pub kind: RecordKind,
     pub id: &'a mut String,
 }
 
@@ -253,45 +253,47 @@ impl Record {
     /// Every field that names another record, in the order the write path checks them. A
     /// retraction is not here: its target may be a claim or a source, and is checked on its own.
     pub fn references_mut(&mut self) -> Vec<Reference<'_>> {
-        fn one<'a>(field: &str, kind: &'static str, id: &'a mut String) -> Reference<'a> {
+        fn one<'a>(field: &str, kind: RecordKind, id: &'a mut String) -> Reference<'a> {
             Reference { field: field.to_string(), kind, id }
         }
         fn each<'a>(
             field: &'static str,
-            kind: &'static str,
+            kind: RecordKind,
             ids: &'a mut [String],
         ) -> impl Iterator<Item = Reference<'a>> {
             ids.iter_mut().enumerate().map(move |(k, id)| one(&format!("{field}[{k}]"), kind, id))
         }
         match self {
-            Record::Party(p) => p.parent.as_mut().map(|id| one("parent", "party", id)).into_iter().collect(),
+            Record::Party(p) => p.parent.as_mut().map(|id| one("parent", RecordKind::Party, id)).into_iter().collect(),
             Record::Source(s) => {
-                let publisher = s.publisher.as_mut().map(|id| one("publisher", "party", id));
-                publisher.into_iter().chain(each("derived_from", "source", &mut s.derived_from)).collect()
+                let publisher = s.publisher.as_mut().map(|id| one("publisher", RecordKind::Party, id));
+                publisher.into_iter().chain(each("derived_from", RecordKind::Source, &mut s.derived_from)).collect()
             }
             Record::Proposition(p) => {
-                let into = p.merged_into.as_mut().map(|id| one("merged_into", "proposition", id));
-                each("expected", "party", &mut p.expected).chain(into).collect()
+                let into = p.merged_into.as_mut().map(|id| one("merged_into", RecordKind::Proposition, id));
+                each("expected", RecordKind::Party, &mut p.expected).chain(into).collect()
             }
             Record::Claim(c) => {
                 let mut refs = vec![
-                    one("proposition", "proposition", &mut c.proposition),
-                    one("party", "party", &mut c.party),
-                    one("source", "source", &mut c.source),
+                    one("proposition", RecordKind::Proposition, &mut c.proposition),
+                    one("party", RecordKind::Party, &mut c.party),
+                    one("source", RecordKind::Source, &mut c.source),
                 ];
-                refs.extend(each("basis", "source", &mut c.basis));
-                refs.extend(c.via.as_mut().map(|id| one("via", "party", id)));
+                refs.extend(each("basis", RecordKind::Source, &mut c.basis));
+                refs.extend(c.via.as_mut().map(|id| one("via", RecordKind::Party, id)));
                 refs
             }
-            Record::Link(l) => vec![one("from", "claim", &mut l.from), one("to", "claim", &mut l.to)],
+            Record::Link(l) => {
+                vec![one("from", RecordKind::Claim, &mut l.from), one("to", RecordKind::Claim, &mut l.to)]
+            }
             Record::Request(q) => vec![
-                one("party", "party", &mut q.party),
-                one("proposition", "proposition", &mut q.proposition),
-                one("by", "party", &mut q.by),
+                one("party", RecordKind::Party, &mut q.party),
+                one("proposition", RecordKind::Proposition, &mut q.proposition),
+                one("by", RecordKind::Party, &mut q.by),
             ],
             Record::Verdict(v) => {
-                let mut refs = vec![one("proposition", "proposition", &mut v.proposition)];
-                refs.extend(v.claimant.as_mut().map(|id| one("claimant", "party", id)));
+                let mut refs = vec![one("proposition", RecordKind::Proposition, &mut v.proposition)];
+                refs.extend(v.claimant.as_mut().map(|id| one("claimant", RecordKind::Party, id)));
                 refs
             }
             // A retraction's target may be a claim or a source, and a correction's values

@@ -130,7 +130,7 @@ impl RecordKind {
     ];
 
     /// The bundle key ("parties").
-    pub fn plural(self) -> &'static str {
+    pub const fn plural(self) -> &'static str {
         match self {
             RecordKind::Party => "parties",
             RecordKind::Source => "sources",

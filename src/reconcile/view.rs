@@ -4,7 +4,7 @@
 
 use super::sourcing::{strongly_connected, SourceGraph};
 use crate::date::{Date, Timestamp};
-use crate::model::{ClaimRow, LinkRel, Party, Proposition, Request, Source, Story};
+use crate::model::{ClaimRow, LinkReach, Party, Proposition, Request, Source, Story};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -60,13 +60,16 @@ impl<'a> View<'a> {
         let is_live = |id: &str| counted.contains_key(id) && !retracted.contains_key(id);
         let (mut cites, mut supersedes, mut contradicts) = (HashMap::new(), Vec::new(), Vec::new());
         for l in story.links.iter().filter(|l| known(&l.recorded) && is_live(&l.from)) {
-            match l.rel {
-                LinkRel::Cites if counted.contains_key(l.to.as_str()) => {
-                    cites.entry(l.from.as_str()).or_insert_with(Vec::new).push(l.to.as_str())
+            // Each relation as model/bearing.rs declares it bears (no wildcard: a new reach is read here).
+            match l.rel.reach() {
+                LinkReach::Cited => {
+                    if counted.contains_key(l.to.as_str()) {
+                        cites.entry(l.from.as_str()).or_insert_with(Vec::new).push(l.to.as_str())
+                    }
                 }
-                LinkRel::Supersedes if is_live(&l.to) => supersedes.push((l.from.as_str(), l.to.as_str())),
-                LinkRel::Contradicts if is_live(&l.to) => contradicts.push((l.from.as_str(), l.to.as_str())),
-                _ => {}
+                LinkReach::Standing if is_live(&l.to) => supersedes.push((l.from.as_str(), l.to.as_str())),
+                LinkReach::Opposed if is_live(&l.to) => contradicts.push((l.from.as_str(), l.to.as_str())),
+                LinkReach::Standing | LinkReach::Opposed | LinkReach::Unread => {}
             }
         }
         let superseded = superseded(&supersedes);

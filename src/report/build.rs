@@ -75,14 +75,14 @@ pub fn build(database: &str, story: &Story, outcome: &Outcome, only: &[String]) 
             block
         })
         .collect();
-    let mut open_findings = BTreeMap::new();
+    let mut open_findings = FindingCounts::default();
     let shown: HashSet<&str> = propositions.iter().map(|p| p.id.as_str()).collect();
     for f in outcome
         .findings
         .iter()
         .filter(|f| f.state.is_open() && f.propositions.iter().any(|p| shown.contains(p.as_str())))
     {
-        *open_findings.entry(f.kind.to_string()).or_insert(0) += 1;
+        open_findings.add(f.kind);
     }
     let party_ids: BTreeSet<&str> = propositions.iter().flat_map(named_parties).collect();
     let counts = Counts {

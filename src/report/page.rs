@@ -40,9 +40,32 @@ pub struct Counts {
     pub retracted_claims: usize,
     /// Parties named on the propositions shown (claims, expected, asked).
     pub parties: usize,
-    /// Open (and acknowledged) findings by kind (`FindingKind`'s names, in the order of the
-    /// names: the JSON report's key order).
-    pub open_findings: BTreeMap<String, usize>,
+    /// Open (and acknowledged) findings by kind.
+    pub open_findings: FindingCounts,
+}
+
+/// Findings counted by kind, listed (and written as JSON keys) in the order of the kinds'
+/// names, as the report has always listed them.
+#[derive(Clone, Debug, Default)]
+pub struct FindingCounts(BTreeMap<FindingKind, usize>);
+
+impl FindingCounts {
+    pub fn add(&mut self, kind: FindingKind) {
+        *self.0.entry(kind).or_insert(0) += 1;
+    }
+
+    /// Each kind counted, by name.
+    pub fn by_name(&self) -> Vec<(FindingKind, usize)> {
+        let mut counts: Vec<(FindingKind, usize)> = self.0.iter().map(|(k, n)| (*k, *n)).collect();
+        counts.sort_by_key(|(k, _)| k.as_str());
+        counts
+    }
+}
+
+impl Serialize for FindingCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.by_name().into_iter().map(|(k, n)| (k.as_str(), n)))
+    }
 }
 
 /// What an editor must know before publishing, one line per proposition and point.

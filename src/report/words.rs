@@ -26,11 +26,7 @@ pub fn short(text: &str, max: usize) -> String {
 /// The header's counts: "9 propositions, 16 claims (1 retracted), 8 parties; open findings:
 /// 2 conflicts, 7 silences".
 pub fn counts_line(c: &Counts) -> String {
-    let findings: Vec<String> = c
-        .open_findings
-        .iter()
-        .map(|(kind, n)| finding_count(kind.parse().expect("the counts are keyed by finding kinds"), *n))
-        .collect();
+    let findings: Vec<String> = c.open_findings.by_name().into_iter().map(|(kind, n)| finding_count(kind, n)).collect();
     let retracted = if c.retracted_claims > 0 { format!(" ({} retracted)", c.retracted_claims) } else { String::new() };
     format!(
         "{}, {}{retracted}, {}; open findings: {}",

@@ -92,7 +92,7 @@ pub struct Writer<'a> {
     start_seq: i64,
     /// References already found to exist, so that a million claims citing a few thousand
     /// parties ask the database once per party (bounded: memory must not grow with input).
-    known: HashSet<(&'static str, String)>,
+    known: HashSet<(RecordKind, String)>,
     /// The batch records are being logged in (see [`audit::Batch`]).
     batch: Option<audit::Batch>,
     /// A batched write's full-text indexing, done as it goes, on a second thread: present
@@ -144,10 +144,10 @@ impl<'a> Writer<'a> {
     pub fn add(&mut self, record: Record, at: Locate) -> Result<()> {
         let mut record = match record {
             Record::Correction(c) => return self.correct(c, at),
-            Record::Setting(s) => return self.carry(carry_setting(self.tx, &s, self.action), "settings", &s.key),
+            Record::Setting(s) => return self.carry(carry_setting(self.tx, &s, self.action), Counted::Setting, &s.key),
             Record::Finding(f) => {
                 text(at, "id", &f.id)?;
-                return self.carry(carry_finding(self.tx, &f, self.action), "findings", &f.id);
+                return self.carry(carry_finding(self.tx, &f, self.action), Counted::Finding, &f.id);
             }
             other => other,
         };
@@ -157,7 +157,7 @@ impl<'a> Writer<'a> {
             }
         }
         self.stamp(&mut record);
-        let refs: Vec<(String, &'static str, String)> =
+        let refs: Vec<(String, RecordKind, String)> =
             record.references_mut().into_iter().map(|r| (r.field, r.kind, r.id.clone())).collect();
         let refs = refs.as_slice();
         match &record {
@@ -194,7 +194,8 @@ impl<'a> Writer<'a> {
                 get_retraction,
                 |w| w.check_retraction(r, at).map(drop),
                 |tx, x, e| {
-                    let kind = if exists(tx, "claim", &x.target)? { TargetKind::Claim } else { TargetKind::Source };
+                    let kind =
+                        if exists(tx, RecordKind::Claim, &x.target)? { TargetKind::Claim } else { TargetKind::Source };
                     insert_retraction(tx, x, kind, e)
                 },
             ),
@@ -236,15 +237,15 @@ impl<'a> Writer<'a> {
         let mut rows = stmt.query([]).map_err(fail)?;
         let mut missing = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
-            let (kind, id, at): (String, String, String) =
+            let (kind, id, at): (RecordKind, String, String) =
                 (row.get(0).map_err(fail)?, row.get(1).map_err(fail)?, row.get(2).map_err(fail)?);
-            if !exists(self.tx, &kind, &id)? {
+            if !exists(self.tx, kind, &id)? {
                 if missing.len() == NAMED {
                     missing.push("and more references to nothing; fix these first".to_string());
                     break;
                 }
-                let known = ids(self.tx, &kind)?;
-                missing.push(format!("{at}: no {kind} '{id}'{}", suggest(&id, &known, &kind)));
+                let known = ids(self.tx, kind)?;
+                missing.push(format!("{at}: no {kind} '{id}'{}", suggest(&id, &known, Named::Kind(kind))));
             }
         }
         if missing.is_empty() {
@@ -282,20 +283,20 @@ impl<'a> Writer<'a> {
         &mut self,
         record: &T,
         at: Locate,
-        refs: &[(String, &'static str, String)],
+        refs: &[(String, RecordKind, String)],
         stored: fn(&Connection, &T) -> Result<Option<T>>,
         check: impl FnOnce(&mut Self) -> Result<()>,
         insert: fn(&Connection, &T, i64) -> Result<()>,
     ) -> Result<()> {
         let key = record.key();
         // A link's key is its three parts, each checked as a reference.
-        if T::KIND != "link" {
-            let field = if T::KIND == "retraction" { "target" } else { "id" };
+        if T::KIND != RecordKind::Link {
+            let field = if T::KIND == RecordKind::Retraction { "target" } else { "id" };
             check_id(&key).map_err(|why| fail(at, field, why))?;
         }
         self.summary.first_key.get_or_insert_with(|| key.clone());
         // A cheap probe first: most records of a large import are new.
-        let maybe_stored = T::KIND == "link" || exists(self.tx, T::KIND, &key)?;
+        let maybe_stored = T::KIND == RecordKind::Link || exists(self.tx, T::KIND, &key)?;
         if let Some(old) = if maybe_stored { stored(self.tx, record)? } else { None } {
             // A corrected record is compared as it was first logged (as bundles carry it), and
             // as it stands now (as a CSV export carries it).
@@ -303,7 +304,7 @@ impl<'a> Writer<'a> {
             let differs = first_difference(&first, record).filter(|_| first_difference(&old, record).is_some());
             return match differs {
                 None => {
-                    Summary::count(&mut self.summary.unchanged, T::PLURAL);
+                    Summary::count(&mut self.summary.unchanged, Counted::Record(T::KIND));
                     Ok(())
                 }
                 Some(diff) if self.written_by_this_run(T::KIND, &key)? => Err(fail(
@@ -321,10 +322,10 @@ impl<'a> Writer<'a> {
                         "{} '{key}' already exists with a different {diff}; stored records are never overwritten{}",
                         T::KIND,
                         // Only some kinds take corrections: never advise one that is refused.
-                        match T::KIND.parse::<RecordKind>() {
-                            Ok(kind) if correctable(kind).iter().any(|f| f.0 == diff) =>
-                                format!(": to fix it, run `claimtrack correct {key} --set {diff}=VALUE --reason WHY`"),
-                            _ => format!(" (a {} stands as logged)", T::KIND),
+                        if correctable(T::KIND).iter().any(|f| f.0 == diff) {
+                            format!(": to fix it, run `claimtrack correct {key} --set {diff}=VALUE --reason WHY`")
+                        } else {
+                            format!(" (a {} stands as logged)", T::KIND)
                         }
                     ),
                 )),
@@ -333,14 +334,14 @@ impl<'a> Writer<'a> {
         check(self)?;
         within_size(record, at)?;
         for (field, kind, id) in refs {
-            self.reference(at, field, kind, id)?;
+            self.reference(at, field, *kind, id)?;
         }
         let event = self.log(record)?;
         insert(self.tx, record, event)?;
         if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added().is_multiple_of(FED_EVERY)) {
             indexer.feed(self.tx)?;
         }
-        Summary::count(&mut self.summary.added, T::PLURAL);
+        Summary::count(&mut self.summary.added, Counted::Record(T::KIND));
         Ok(())
     }
 
@@ -367,7 +368,7 @@ impl<'a> Writer<'a> {
             // takes them first.
             self.indexer = Some(super::search::Indexer::start());
         }
-        if self.indexer.is_none() || T::KIND == "link" {
+        if self.indexer.is_none() || T::KIND == RecordKind::Link {
             return audit::record(self.tx, self.action, record);
         }
         if let Some(full) = self.batch.take_if(|b| b.records() >= BATCH_SIZE) {
@@ -382,15 +383,15 @@ impl<'a> Writer<'a> {
     }
 
     /// Counts a setting or a finding carried from another database: written, or found there.
-    fn carry(&mut self, written: Result<bool>, plural: &'static str, key: &str) -> Result<()> {
+    fn carry(&mut self, written: Result<bool>, kind: Counted, key: &str) -> Result<()> {
         self.summary.first_key.get_or_insert_with(|| key.to_string());
         let list = if written? { &mut self.summary.added } else { &mut self.summary.unchanged };
-        Summary::count(list, plural);
+        Summary::count(list, kind);
         Ok(())
     }
 
-    fn written_by_this_run(&self, kind: &str, key: &str) -> Result<bool> {
-        if kind != "link" && row_event(self.tx, kind, key)?.is_some_and(|e| e > self.start_seq) {
+    fn written_by_this_run(&self, kind: RecordKind, key: &str) -> Result<bool> {
+        if row_event(self.tx, kind, key)?.is_some_and(|e| e > self.start_seq) {
             return Ok(true);
         }
         self.tx
@@ -401,7 +402,7 @@ impl<'a> Writer<'a> {
     }
 
     /// A reference must name a stored record of `kind`, or one still to come in the stream.
-    pub(super) fn reference(&mut self, at: Locate, field: &str, kind: &'static str, id: &str) -> Result<()> {
+    pub(super) fn reference(&mut self, at: Locate, field: &str, kind: RecordKind, id: &str) -> Result<()> {
         if self.known.contains(&(kind, id.to_string())) {
             return Ok(());
         }
@@ -431,8 +432,7 @@ fn new(event: i64) -> Put {
 
 /// A stored record as it was first logged: its corrections undone, newest first.
 fn as_first_logged<T: Logged + serde::de::DeserializeOwned>(tx: &Connection, record: T, key: &str) -> Result<T> {
-    let Ok(kind) = T::KIND.parse::<RecordKind>() else { return Ok(record) };
-    let corrections = corrections_of(tx, kind, key)?;
+    let corrections = corrections_of(tx, T::KIND, key)?;
     if corrections.is_empty() {
         return Ok(record);
     }

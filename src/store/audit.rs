@@ -4,7 +4,7 @@
 use crate::clock;
 use crate::date::Timestamp;
 use crate::error::{Context, Result};
-use crate::model::Logged;
+use crate::model::{Logged, RecordKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,7 +103,7 @@ pub fn batch_for_record(event: &Event) -> Option<String> {
 /// those a finding's triage steps were logged in by a reconcile.
 pub fn batches_of(conn: &Connection, id: &str) -> Result<Vec<i64>> {
     let mut found = Vec::new();
-    for kind in ["party", "source", "proposition", "claim", "request", "retraction", "verdict"] {
+    for kind in RecordKind::TABLED {
         let Some(seq) = super::row_event(conn, kind, id)? else { continue };
         if event(conn, seq)?.is_some_and(|e| e.kind == "batch") {
             found.push(seq);
@@ -191,7 +191,7 @@ pub fn append<T: Serialize>(tx: &Connection, action: &str, kind: &str, record: &
 
 /// Appends the event for one record about to be written.
 pub fn record<T: Logged>(tx: &Connection, action: &str, r: &T) -> Result<i64> {
-    append(tx, action, T::KIND, &r.key(), r)
+    append(tx, action, T::KIND.as_str(), &r.key(), r)
 }
 
 /// Records of one import logged together (docs/INTEGRITY.md, section 2): an opening `batch`
@@ -270,7 +270,7 @@ impl Batch {
 
     /// Adds one record about to be written.
     pub fn add<T: Logged>(&mut self, record: &T) {
-        self.add_as(T::KIND, record);
+        self.add_as(T::KIND.as_str(), record);
     }
 
     /// Adds one row about to be written, of `kind` (a record kind, or `triage` for a

@@ -49,7 +49,7 @@ impl Writer<'_> {
         if let Some(url) = &s.url {
             check_url(url).map_err(|why| fail(at, "url", why))?;
         }
-        if exists(self.tx, "claim", &s.id)? {
+        if exists(self.tx, RecordKind::Claim, &s.id)? {
             return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
         }
         distinct(at, "derived_from", &s.derived_from)
@@ -82,7 +82,7 @@ impl Writer<'_> {
 
     pub(super) fn check_claim(&mut self, c: &Claim, at: Locate) -> Result<()> {
         let id = c.id.as_deref().unwrap_or_default();
-        if exists(self.tx, "source", id)? {
+        if exists(self.tx, RecordKind::Source, id)? {
             return Err(fail(at, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
         }
         Ok(())
@@ -116,18 +116,18 @@ impl Writer<'_> {
     /// before it): bundles list retractions last.
     pub(super) fn check_retraction(&mut self, x: &Retraction, at: Locate) -> Result<TargetKind> {
         text(at, "reason", &x.reason)?;
-        if exists(self.tx, "claim", &x.target)? {
+        if exists(self.tx, RecordKind::Claim, &x.target)? {
             return Ok(TargetKind::Claim);
         }
-        if exists(self.tx, "source", &x.target)? {
+        if exists(self.tx, RecordKind::Source, &x.target)? {
             return Ok(TargetKind::Source);
         }
-        let mut known = ids(self.tx, "claim")?;
-        known.extend(ids(self.tx, "source")?);
+        let mut known = ids(self.tx, RecordKind::Claim)?;
+        known.extend(ids(self.tx, RecordKind::Source)?);
         Err(fail(
             at,
             "target",
-            format!("no claim or source '{}'{}", x.target, suggest(&x.target, &known, "claim or source")),
+            format!("no claim or source '{}'{}", x.target, suggest(&x.target, &known, Named::ClaimOrSource)),
         ))
     }
 

@@ -148,7 +148,7 @@ impl Writer<'_> {
         c.normalise(kind, &current);
         if let Some(stored) = stored_correction(self.tx, &c, kind)? {
             if stored.set == c.set && stored.add == c.add && stored.remove == c.remove && stored.reason == c.reason {
-                Summary::count(&mut self.summary.unchanged, RecordKind::Correction.plural());
+                Summary::count(&mut self.summary.unchanged, Counted::Record(RecordKind::Correction));
                 return Ok(());
             }
             return Err(fail(
@@ -189,7 +189,7 @@ impl Writer<'_> {
             _ => unreachable!("only these kinds are correctable"),
         }?;
         mark_applied(self.tx, event)?;
-        Summary::count(&mut self.summary.added, RecordKind::Correction.plural());
+        Summary::count(&mut self.summary.added, Counted::Record(RecordKind::Correction));
         Ok(())
     }
 
@@ -209,14 +209,14 @@ impl Writer<'_> {
         let kinds: Vec<RecordKind> = CORRECTABLE.into_iter().filter(|k| kind.is_none_or(|want| want == *k)).collect();
         let mut found: Vec<(RecordKind, String)> = Vec::new();
         for kind in &kinds {
-            if exists(self.tx, kind.as_str(), target)? {
+            if exists(self.tx, *kind, target)? {
                 found.push((*kind, target.to_string()));
             }
         }
         if found.is_empty() && self.refs == Refs::IdsOrNames {
             for kind in &kinds {
-                let id = resolve(self.tx, kind.as_str(), target, &at("target"))?;
-                if exists(self.tx, kind.as_str(), &id)? {
+                let id = resolve(self.tx, *kind, target, &at("target"))?;
+                if exists(self.tx, *kind, &id)? {
                     found.push((*kind, id));
                 }
             }
@@ -226,9 +226,13 @@ impl Writer<'_> {
             0 => {
                 let mut known = Vec::new();
                 for kind in &kinds {
-                    known.extend(ids(self.tx, kind.as_str())?);
+                    known.extend(ids(self.tx, *kind)?);
                 }
-                Err(fail(at, "target", format!("no record '{target}' to correct{}", suggest(target, &known, "record"))))
+                Err(fail(
+                    at,
+                    "target",
+                    format!("no record '{target}' to correct{}", suggest(target, &known, Named::Record)),
+                ))
             }
             _ => {
                 let listed: Vec<String> = found.iter().map(|(k, id)| format!("{k} {id}")).collect();

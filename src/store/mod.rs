@@ -24,7 +24,7 @@ mod words;
 pub use apply::{apply, apply_every, apply_in, Refs, Writer};
 pub use checks::first_difference;
 pub use names::{fold, resolve};
-pub use words::{suggest, Summary};
+pub use words::{suggest, Counted, Named, Summary};
 
 pub use corrections::*;
 pub use findings::*;
@@ -672,6 +672,57 @@ mod tests {
     fn migrations_are_numbered_in_order_from_one() {
         let numbers: Vec<u32> = migrations().iter().map(|m| m.0).collect();
         assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>());
+    }
+
+    /// The words a table's `CHECK (column IN (...))` allows, in the schema as migrated.
+    fn check_list(conn: &Connection, table: &str, column: &str) -> Vec<String> {
+        let sql: String = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("table {table}: {e}"));
+        let start = format!("CHECK ({column} IN (");
+        let at = sql.find(&start).unwrap_or_else(|| panic!("{table}.{column} has no CHECK list")) + start.len();
+        let list = &sql[at..at + sql[at..].find(')').unwrap()];
+        list.split(',').map(|w| w.trim().trim_matches('\'').to_string()).collect()
+    }
+
+    /// Every closed vocabulary is the list its column's CHECK allows, word for word: a word
+    /// added to one and not the other fails here.
+    #[test]
+    fn every_vocabulary_equals_its_schema_check_list() {
+        use crate::model::*;
+        use std::collections::BTreeSet;
+        fn words<T: Copy + std::fmt::Display>(all: &[T]) -> BTreeSet<String> {
+            all.iter().map(|w| w.to_string()).collect()
+        }
+        let store = Store::memory().unwrap();
+        let c = store.conn();
+        let columns: Vec<(&str, &str, BTreeSet<String>)> = vec![
+            ("party", "kind", words(PartyKind::ALL)),
+            ("source", "kind", words(SourceKind::ALL)),
+            ("source", "reliability", words(Reliability::ALL)),
+            ("claim", "stance", words(Stance::ALL)),
+            ("link", "rel", words(LinkRel::ALL)),
+            ("retraction", "target_kind", words(TargetKind::ALL)),
+            ("finding", "kind", words(FindingKind::ALL)),
+            ("finding", "severity", words(Severity::ALL)),
+            ("finding", "reason", words(SilenceReason::ALL)),
+            ("finding", "state", words(FindingState::ALL)),
+            ("finding_triage", "state", words(FindingState::ALL)),
+            ("proposition_outcome", "status", words(Status::ALL)),
+            ("position", "stance", words(&Stance::ALL.iter().copied().filter(|s| s.is_position()).collect::<Vec<_>>())),
+            ("correction", "kind", words(&CORRECTABLE)),
+        ];
+        for (table, column, vocabulary) in columns {
+            let allowed: BTreeSet<String> = check_list(c, table, column).into_iter().collect();
+            assert_eq!(allowed, vocabulary, "{table}.{column}");
+        }
+        // The kinds the log and the reconcile queue name are record kinds (the log's also
+        // names batches, settings, triage steps and findings).
+        for word in check_list(c, "reconcile_queue", "kind") {
+            assert!(word.parse::<RecordKind>().is_ok(), "reconcile_queue.kind: {word}");
+        }
+        let logged: BTreeSet<String> = check_list(c, "event", "kind").into_iter().collect();
+        assert!(words(RecordKind::ALL).is_subset(&logged), "event.kind: {logged:?}");
     }
 
     #[test]

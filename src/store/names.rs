@@ -4,6 +4,7 @@
 
 use super::records::exists;
 use crate::error::{Context, Error, Result};
+use crate::model::RecordKind;
 use rusqlite::Connection;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -13,12 +14,17 @@ use unicode_normalization::UnicodeNormalization;
 /// [`fold`]). A reference that matches nothing is returned as it is, so that the caller's
 /// "no party 'x' (did you mean ...)" still names it; one that matches several records is an
 /// error at `at` listing them. Claims (and any other kind) are named by id only.
-pub fn resolve(conn: &Connection, kind: &str, reference: &str, at: &str) -> Result<String> {
+pub fn resolve(conn: &Connection, kind: RecordKind, reference: &str, at: &str) -> Result<String> {
     let sql = match kind {
-        "party" => "SELECT id, name, aliases FROM party ORDER BY id",
-        "source" => "SELECT id, coalesce(title, ''), '[]' FROM source ORDER BY id",
-        "proposition" => "SELECT id, text, '[]' FROM proposition ORDER BY id",
-        _ => return Ok(reference.to_string()),
+        RecordKind::Party => "SELECT id, name, aliases FROM party ORDER BY id",
+        RecordKind::Source => "SELECT id, coalesce(title, ''), '[]' FROM source ORDER BY id",
+        RecordKind::Proposition => "SELECT id, text, '[]' FROM proposition ORDER BY id",
+        RecordKind::Claim
+        | RecordKind::Link
+        | RecordKind::Request
+        | RecordKind::Retraction
+        | RecordKind::Verdict
+        | RecordKind::Correction => return Ok(reference.to_string()),
     };
     if exists(conn, kind, reference)? {
         return Ok(reference.to_string());
@@ -40,10 +46,10 @@ pub fn resolve(conn: &Connection, kind: &str, reference: &str, at: &str) -> Resu
         0 => Ok(reference.to_string()),
         1 => Ok(found.remove(0).0),
         n => {
-            let plural = if kind == "party" { "parties".to_string() } else { format!("{kind}s") };
             let listed: Vec<String> = found.iter().map(|(id, name)| format!("{id} ({})", short(name))).collect();
             Err(Error::input(format!(
-                "{at}: '{reference}' could be any of {n} {plural}: {}; give the id",
+                "{at}: '{reference}' could be any of {n} {}: {}; give the id",
+                kind.plural(),
                 listed.join(", ")
             )))
         }
@@ -102,7 +108,7 @@ mod tests {
             )
             .unwrap();
         }
-        let r = |text: &str| resolve(c, "party", text, "--party");
+        let r = |text: &str| resolve(c, RecordKind::Party, text, "--party");
         assert_eq!(r("kupol").unwrap(), "kupol", "an id is taken as it is");
         assert_eq!(r("iemz kupol").unwrap(), "kupol");
         assert_eq!(r("CHINA’S Foreign Ministry").unwrap(), "china-mfa");
@@ -111,6 +117,6 @@ mod tests {
         let err = r("foreign ministry").unwrap_err().to_string();
         assert!(err.starts_with("--party: 'foreign ministry' could be any of 2 parties: mfa-a"), "{err}");
         assert!(err.contains("mfa-b (Foreign ministry)") && err.ends_with("give the id"), "{err}");
-        assert_eq!(resolve(c, "claim", "iemz kupol", "x").unwrap(), "iemz kupol", "claims by id only");
+        assert_eq!(resolve(c, RecordKind::Claim, "iemz kupol", "x").unwrap(), "iemz kupol", "claims by id only");
     }
 }

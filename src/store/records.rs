@@ -95,14 +95,11 @@ pub(super) fn unreadable(row: &Row, table: &'static str, column: &str, why: Stri
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(failure))
 }
 
-/// The ids of one record kind, for "did you mean" suggestions.
-pub fn ids(conn: &Connection, kind: &str) -> Result<Vec<String>> {
-    let table = match kind {
-        "party" | "source" | "proposition" | "claim" | "request" | "verdict" => kind,
-        _ => unreachable!("no id column for {kind}"),
-    };
+/// The keys of one record kind, in order: for "did you mean" suggestions and completion.
+pub fn ids(conn: &Connection, kind: RecordKind) -> Result<Vec<String>> {
+    let Keyed { table, key, .. } = keyed(kind);
     let mut stmt = conn
-        .prepare_cached(&format!("SELECT id FROM {table} ORDER BY id"))
+        .prepare_cached(&format!("SELECT {key} FROM {table} ORDER BY 1"))
         .context(|| format!("listing {table} ids"))?;
     let rows = stmt.query_map([], |r| r.get(0)).context(|| format!("listing {table} ids"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("listing {table} ids"))
@@ -120,45 +117,59 @@ pub fn is_empty(conn: &Connection) -> Result<bool> {
     .context(|| "checking whether the database is empty".into())
 }
 
-/// The table of a kind of record with an id, and its key column.
-pub(super) fn keyed(kind: &str) -> (&'static str, &'static str) {
+/// Where the records of a kind are found by key: the table, the key as one text, and the
+/// columns a key's parts are looked up in (a link's key "FROM REL TO" is three; a
+/// correction's, the event that logged it, is one).
+struct Keyed {
+    table: &'static str,
+    key: &'static str,
+    columns: &'static [&'static str],
+}
+
+fn keyed(kind: RecordKind) -> Keyed {
+    const ID: &[&str] = &["id"];
+    let by_id = |table| Keyed { table, key: "id", columns: ID };
     match kind {
-        "party" => ("party", "id"),
-        "source" => ("source", "id"),
-        "proposition" => ("proposition", "id"),
-        "claim" => ("claim", "id"),
-        "request" => ("request", "id"),
-        "retraction" => ("retraction", "target"),
-        "verdict" => ("verdict", "id"),
-        _ => unreachable!("no id column for {kind}"),
+        RecordKind::Party => by_id("party"),
+        RecordKind::Source => by_id("source"),
+        RecordKind::Proposition => by_id("proposition"),
+        RecordKind::Claim => by_id("claim"),
+        RecordKind::Request => by_id("request"),
+        RecordKind::Verdict => by_id("verdict"),
+        RecordKind::Retraction => Keyed { table: "retraction", key: "target", columns: &["target"] },
+        RecordKind::Link => Keyed {
+            table: "link",
+            key: "from_claim || ' ' || rel || ' ' || to_claim",
+            columns: &["from_claim", "rel", "to_claim"],
+        },
+        RecordKind::Correction => Keyed { table: "correction", key: "CAST(event AS TEXT)", columns: &["event"] },
     }
 }
 
-/// Whether a record of `kind` with this id exists.
-pub fn exists(conn: &Connection, kind: &str, id: &str) -> Result<bool> {
-    let (table, key) = keyed(kind);
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE {key} = ?1"))
-        .context(|| format!("looking up {kind} {id}"))?;
-    stmt.exists([id]).context(|| format!("looking up {kind} {id}"))
+/// `SELECT what` from the row of `kind` with key `id`, if any: the key split into the
+/// kind's key columns (a key with too few parts names no row).
+fn by_key<T: rusqlite::types::FromSql>(conn: &Connection, kind: RecordKind, id: &str, what: &str) -> Result<Option<T>> {
+    let Keyed { table, columns, .. } = keyed(kind);
+    let parts: Vec<&str> = id.splitn(columns.len(), ' ').collect();
+    if parts.len() < columns.len() {
+        return Ok(None);
+    }
+    let on: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+    let sql = format!("SELECT {what} FROM {table} WHERE {}", on.join(" AND "));
+    let mut stmt = conn.prepare_cached(&sql).context(|| format!("looking up {kind} {id}"))?;
+    stmt.query_row(rusqlite::params_from_iter(parts), |r| r.get(0))
+        .optional()
+        .context(|| format!("looking up {kind} {id}"))
+}
+
+/// Whether a record of `kind` with this key exists.
+pub fn exists(conn: &Connection, kind: RecordKind, id: &str) -> Result<bool> {
+    Ok(by_key::<i64>(conn, kind, id, "1")?.is_some())
 }
 
 /// The event a record's row names (its own, or its batch's), if the row exists.
-pub fn row_event(conn: &Connection, kind: &str, id: &str) -> Result<Option<i64>> {
-    let (table, key) = keyed(kind);
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT event FROM {table} WHERE {key} = ?1"))
-        .context(|| format!("looking up {kind} {id}"))?;
-    stmt.query_row([id], |r| r.get(0)).optional().map(Option::flatten).context(|| format!("looking up {kind} {id}"))
-}
-
-/// Whether the link with this key ("FROM REL TO") exists.
-pub fn link_exists(conn: &Connection, key: &str) -> Result<bool> {
-    let mut parts = key.splitn(3, ' ');
-    let (Some(from), Some(rel), Some(to)) = (parts.next(), parts.next(), parts.next()) else { return Ok(false) };
-    conn.prepare_cached("SELECT 1 FROM link WHERE from_claim = ?1 AND rel = ?2 AND to_claim = ?3")
-        .and_then(|mut s| s.exists([from, rel, to]))
-        .context(|| format!("looking up link {key}"))
+pub fn row_event(conn: &Connection, kind: RecordKind, id: &str) -> Result<Option<i64>> {
+    Ok(by_key::<Option<i64>>(conn, kind, id, "event")?.flatten())
 }
 
 // ---- party

@@ -123,10 +123,10 @@ pub fn refuse_beyond_role(tx: &Connection, r: &Replica, after: i64) -> Result<()
 }
 
 /// A verdict or retraction (an editor's records) the batch opened by event `seq` wrote.
-fn editors_record_in_batch(tx: &Connection, seq: i64) -> Result<Option<(&'static str, String)>> {
+fn editors_record_in_batch(tx: &Connection, seq: i64) -> Result<Option<(RecordKind, String)>> {
     for (kind, sql) in [
-        ("verdict", "SELECT id FROM verdict WHERE event = ?1 LIMIT 1"),
-        ("retraction", "SELECT target FROM retraction WHERE event = ?1 LIMIT 1"),
+        (RecordKind::Verdict, "SELECT id FROM verdict WHERE event = ?1 LIMIT 1"),
+        (RecordKind::Retraction, "SELECT target FROM retraction WHERE event = ?1 LIMIT 1"),
     ] {
         let id: Option<String> = tx
             .prepare_cached(sql)

@@ -4,6 +4,7 @@
 
 use crate::date::Date;
 use crate::error::{Context, Result};
+use crate::model::{Bearing, Follow, LinkReach, LinkRel, RecordKind, TargetKind, BEARINGS};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeSet;
 
@@ -39,18 +40,24 @@ pub fn stale(conn: &Connection, today: Date, full: bool) -> Result<Stale> {
         return Ok(Stale { propositions: propositions.into_iter().collect(), sources: true });
     }
     let mut t = Touched::default();
-    let queued: Vec<(String, String)> = conn
+    let queued: Vec<(RecordKind, String)> = conn
         .prepare_cached("SELECT kind, record FROM reconcile_queue")
         .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .context(|| "reading the reconcile queue".into())?;
     for (kind, record) in queued {
-        match kind.as_str() {
-            "proposition" => {
+        match kind {
+            RecordKind::Proposition => {
                 t.propositions.insert(record);
             }
-            "claim" => t.claims.push(record),
-            "source" => t.sources.push(record),
-            _ => party(conn, &record, &mut t)?,
+            RecordKind::Claim => t.claims.push(record),
+            RecordKind::Source => t.sources.push(record),
+            RecordKind::Party => party(conn, &record, &mut t)?,
+            // The triggers queue only the four kinds above (the queue's CHECK).
+            RecordKind::Link
+            | RecordKind::Request
+            | RecordKind::Retraction
+            | RecordKind::Verdict
+            | RecordKind::Correction => {}
         }
     }
     if let Some(last) = last.filter(|l| *l != today.to_string()) {
@@ -101,7 +108,7 @@ impl Touched {
                 continue;
             }
             self.propositions.extend(strings(conn, "SELECT proposition FROM claim WHERE id = ?1", params![c])?);
-            let links: Vec<(String, String, String)> = conn
+            let links: Vec<(String, LinkRel, String)> = conn
                 .prepare_cached(
                     "SELECT from_claim, rel, to_claim FROM link WHERE from_claim = ?1 \
                      UNION ALL SELECT from_claim, rel, to_claim FROM link WHERE to_claim = ?1",
@@ -110,10 +117,11 @@ impl Touched {
                 .context(|| format!("reading the links of {c}"))?;
             for (from, rel, to) in links {
                 let other = if from == c { to } else { from.clone() };
-                match rel.as_str() {
-                    "supersedes" => self.claims.push(other),
-                    "cites" if from != c => self.claims.push(other),
-                    _ => self.propositions.extend(strings(
+                // The other way from model/bearing.rs: who reads `c` through the link.
+                match rel.reach() {
+                    LinkReach::Standing => self.claims.push(other),
+                    LinkReach::Cited if from != c => self.claims.push(other),
+                    LinkReach::Cited | LinkReach::Opposed | LinkReach::Unread => self.propositions.extend(strings(
                         conn,
                         "SELECT proposition FROM claim WHERE id = ?1",
                         params![other],
@@ -125,22 +133,35 @@ impl Touched {
     }
 }
 
-/// A corrected party: what it said or relayed, was asked or is expected to say, and the
-/// sources it publishes (their labels name it).
+/// A corrected party: every record naming it in a field model/bearing.rs declares
+/// [`Follow::Party`] (what it said or relayed, was asked or is expected to say, and the
+/// sources it publishes: their labels name it).
 fn party(conn: &Connection, id: &str, t: &mut Touched) -> Result<()> {
-    t.claims.extend(strings(
-        conn,
-        "SELECT id FROM claim WHERE party = ?1 UNION SELECT id FROM claim WHERE via = ?1",
-        params![id],
-    )?);
-    t.propositions.extend(strings(
-        conn,
-        "SELECT proposition FROM proposition_expected WHERE party = ?1 \
-         UNION SELECT proposition FROM request WHERE party = ?1 OR by_party = ?1",
-        params![id],
-    )?);
-    t.sources.extend(strings(conn, "SELECT id FROM source WHERE publisher = ?1", params![id])?);
+    for (sql, into) in BEARINGS.iter().filter(|b| b.follow == Follow::Party).filter_map(naming) {
+        let found = strings(conn, sql, params![id])?;
+        match into {
+            RecordKind::Claim => t.claims.extend(found),
+            RecordKind::Source => t.sources.extend(found),
+            _ => t.propositions.extend(found),
+        }
+    }
     Ok(())
+}
+
+/// The records naming a party (`?1`) in one field, and what they are: claims, sources, or
+/// the propositions they are on.
+fn naming(b: &Bearing) -> Option<(&'static str, RecordKind)> {
+    Some(match (b.kind, b.field) {
+        (RecordKind::Claim, "party") => ("SELECT id FROM claim WHERE party = ?1", RecordKind::Claim),
+        (RecordKind::Claim, "via") => ("SELECT id FROM claim WHERE via = ?1", RecordKind::Claim),
+        (RecordKind::Source, "publisher") => ("SELECT id FROM source WHERE publisher = ?1", RecordKind::Source),
+        (RecordKind::Proposition, "expected") => {
+            ("SELECT proposition FROM proposition_expected WHERE party = ?1", RecordKind::Proposition)
+        }
+        (RecordKind::Request, "party") => ("SELECT proposition FROM request WHERE party = ?1", RecordKind::Proposition),
+        (RecordKind::Request, "by") => ("SELECT proposition FROM request WHERE by_party = ?1", RecordKind::Proposition),
+        _ => return None,
+    })
 }
 
 /// The records with a date that may have come to count, or a deadline that may have passed,
@@ -161,15 +182,14 @@ fn days_between(conn: &Connection, last: &str, today: Date, t: &mut Touched) -> 
         &format!("SELECT proposition FROM request WHERE ({}) OR ({})", window("asked"), window("deadline")),
         params![from, to],
     )?);
-    let retracted: Vec<(String, String)> = conn
+    let retracted: Vec<(TargetKind, String)> = conn
         .prepare(&format!("SELECT target_kind, target FROM retraction WHERE {}", window("date")))
         .and_then(|mut s| s.query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
         .context(|| "reading the retractions of the days since the last reconcile".into())?;
     for (kind, target) in retracted {
-        if kind == "claim" {
-            t.claims.push(target);
-        } else {
-            t.sources.push(target);
+        match kind {
+            TargetKind::Claim => t.claims.push(target),
+            TargetKind::Source => t.sources.push(target),
         }
     }
     Ok(())
@@ -179,4 +199,18 @@ fn strings(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<
     let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
     let rows = stmt.query_map(args, |r| r.get(0)).context(|| format!("running {sql}"))?;
     rows.collect::<rusqlite::Result<_>>().context(|| format!("reading rows of {sql}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every party a reading follows has its query here, and nothing else does: a party
+    /// field added to model/bearing.rs must say what a changed party makes stale.
+    #[test]
+    fn a_changed_party_is_followed_back_through_every_party_field_the_table_declares() {
+        for b in BEARINGS {
+            assert_eq!(naming(b).is_some(), b.follow == Follow::Party, "{}.{}", b.kind, b.field);
+        }
+    }
 }

@@ -183,10 +183,10 @@ impl Scope {
             for l in self.links_touching(conn, &id)? {
                 let other = if l.from == id { l.to.clone() } else { l.from.clone() };
                 self.load(conn, &other)?;
-                match l.rel {
-                    LinkRel::Contradicts => self.whole_group(conn, &other)?,
-                    LinkRel::Cites if l.from == id => self.citing.push(other),
-                    _ => {}
+                match l.rel.reach() {
+                    LinkReach::Opposed => self.whole_group(conn, &other)?,
+                    LinkReach::Cited if l.from == id => self.citing.push(other),
+                    LinkReach::Cited | LinkReach::Standing | LinkReach::Unread => {}
                 }
                 self.keep(l);
             }
@@ -206,7 +206,7 @@ impl Scope {
         let filter = ClaimFilter { proposition: Some(key.0), party: Some(key.1), ..ClaimFilter::default() };
         for member in claims(conn, &filter)? {
             let links = self.links_touching(conn, member.id())?;
-            for l in links.into_iter().filter(|l| l.rel == LinkRel::Supersedes) {
+            for l in links.into_iter().filter(|l| l.rel.reach() == LinkReach::Standing) {
                 let other = if l.from == member.id() { l.to.clone() } else { l.from.clone() };
                 self.load(conn, &other)?;
                 self.keep(l);
@@ -219,7 +219,7 @@ impl Scope {
     fn follow_citations(&mut self, conn: &Connection) -> Result<()> {
         while let Some(id) = self.citing.pop() {
             let links = self.links_touching(conn, &id)?;
-            for l in links.into_iter().filter(|l| l.rel == LinkRel::Cites && l.from == id) {
+            for l in links.into_iter().filter(|l| l.rel.reach() == LinkReach::Cited && l.from == id) {
                 if !self.claims.contains_key(&l.to) {
                     self.load(conn, &l.to)?;
                     self.citing.push(l.to.clone());

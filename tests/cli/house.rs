@@ -122,6 +122,41 @@ fn reconcile_and_findings_list_findings_in_one_order() {
     }
 }
 
+/// What bears on a proposition is declared once (src/model/bearing.rs): the three places
+/// that follow it (the reconciler's view, the scoped story, the stale set) follow a link
+/// only by its relation's declared reach, never by naming a relation, and each names every
+/// reach, so a relation the table does not declare cannot be followed in one of them and a
+/// reach the table declares cannot be left out of one.
+#[test]
+fn the_three_readers_of_a_proposition_follow_links_only_as_the_table_declares() {
+    let table = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/model/bearing.rs")).unwrap();
+    let reaches: Vec<&str> = table
+        .split("pub enum LinkReach {")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("///") && !l.is_empty())
+        .map(|l| l.trim_end_matches(','))
+        .collect();
+    assert_eq!(reaches, ["Cited", "Standing", "Opposed", "Unread"], "the reaches are read from the table");
+    let relations = ["\"cites\"", "\"supersedes\"", "\"contradicts\"", "\"supports\"", "LinkRel::"];
+    let mut found = Vec::new();
+    for file in ["src/reconcile/view.rs", "src/store/story.rs", "src/store/stale.rs"] {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        for r in relations.iter().filter(|r| text.contains(*r)) {
+            found.push(format!("{file} names a relation ({r}): follow links by `rel.reach()`"));
+        }
+        for r in reaches.iter().filter(|r| !text.contains(&format!("LinkReach::{r}"))) {
+            found.push(format!("{file} never says how it follows a link of reach {r}"));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
 /// Every `.rs` file under `dir`, at any depth, as (path from the crate's root, text).
 fn source_tree(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
