@@ -11,7 +11,10 @@
 //! anything else, for the writes that take names ([`Refs::IdsOrNames`]).
 
 use super::audit;
-use super::checks::{check_id, fail, text, within_size};
+use super::checks::{
+    check_claim, check_id, check_link, check_party, check_proposition, check_request, check_retraction, check_source,
+    check_verdict, fail, text, within_size, Locate,
+};
 use super::findings::carry_finding;
 use super::names::resolve;
 use super::*;
@@ -21,10 +24,6 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashSet;
-
-/// Names where a bad value came from, given the field: `claims[3].stance` in a bundle,
-/// `line 7: stance` in JSON Lines, `--stance` for flags.
-pub type Locate<'a> = &'a dyn Fn(&str) -> String;
 
 /// How a write reads the references in its records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,51 +161,46 @@ impl<'a> Writer<'a> {
         let refs = refs.as_slice();
         match &record {
             Record::Party(r) => {
-                self.write(r, at, refs, get_party, |w| w.check_party(r, at), |tx, r, e| insert_party(tx, r, new(e)))
+                self.write(r, at, refs, get_party, |_| check_party(r, at), |tx, r, e| insert_party(tx, r, new(e)))
             }
-            Record::Source(r) => {
-                self.write(r, at, refs, get_source, |w| w.check_source(r, at), |tx, r, e| insert_source(tx, r, new(e)))
-            }
+            Record::Source(r) => self.write(
+                r,
+                at,
+                refs,
+                get_source,
+                |tx| check_source(tx, r, at),
+                |tx, r, e| insert_source(tx, r, new(e)),
+            ),
             Record::Proposition(r) => self.write(
                 r,
                 at,
                 refs,
                 get_proposition,
-                |w| w.check_proposition(r, at),
+                |tx| check_proposition(tx, r, at),
                 |tx, r, e| insert_proposition(tx, r, new(e)),
             ),
             Record::Claim(r) => {
-                self.write(r, at, refs, get_claim, |w| w.check_claim(r, at), |tx, r, e| insert_claim(tx, r, new(e)))
+                self.write(r, at, refs, get_claim, |tx| check_claim(tx, r, at), |tx, r, e| insert_claim(tx, r, new(e)))
             }
-            Record::Link(r) => self.write(r, at, refs, get_link, |w| w.check_link(r, at), insert_link),
-            Record::Request(r) => self.write(
-                r,
-                at,
-                refs,
-                get_request,
-                |w| w.check_request(r, at),
-                |tx, r, e| insert_request(tx, r, new(e)),
-            ),
+            Record::Link(r) => self.write(r, at, refs, get_link, |_| check_link(r, at), insert_link),
+            Record::Request(r) => {
+                self.write(r, at, refs, get_request, |_| check_request(r, at), |tx, r, e| insert_request(tx, r, new(e)))
+            }
             Record::Retraction(r) => self.write(
                 r,
                 at,
                 refs,
                 get_retraction,
-                |w| w.check_retraction(r, at).map(drop),
+                |tx| check_retraction(tx, r, at).map(drop),
                 |tx, x, e| {
                     let kind =
                         if exists(tx, RecordKind::Claim, &x.target)? { TargetKind::Claim } else { TargetKind::Source };
                     insert_retraction(tx, x, kind, e)
                 },
             ),
-            Record::Verdict(r) => self.write(
-                r,
-                at,
-                refs,
-                get_verdict,
-                |w| w.check_verdict(r, at),
-                |tx, r, e| insert_verdict(tx, r, new(e)),
-            ),
+            Record::Verdict(r) => {
+                self.write(r, at, refs, get_verdict, |_| check_verdict(r, at), |tx, r, e| insert_verdict(tx, r, new(e)))
+            }
             Record::Correction(_) | Record::Setting(_) | Record::Finding(_) => {
                 unreachable!("written on their own paths, above")
             }
@@ -285,7 +279,7 @@ impl<'a> Writer<'a> {
         at: Locate,
         refs: &[(String, RecordKind, String)],
         stored: fn(&Connection, &T) -> Result<Option<T>>,
-        check: impl FnOnce(&mut Self) -> Result<()>,
+        check: impl FnOnce(&Connection) -> Result<()>,
         insert: fn(&Connection, &T, i64) -> Result<()>,
     ) -> Result<()> {
         let key = record.key();
@@ -331,7 +325,7 @@ impl<'a> Writer<'a> {
                 )),
             };
         }
-        check(self)?;
+        check(self.tx)?;
         within_size(record, at)?;
         for (field, kind, id) in refs {
             self.reference(at, field, *kind, id)?;

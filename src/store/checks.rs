@@ -1,151 +1,129 @@
 //! The rules every record of a kind must pass before it is written: its own fields (text a
 //! reader can see, ids a person can type, sizes, scales), and what it may not collide with.
 
-use super::apply::Locate;
-use super::apply::Writer;
 use super::*;
 use crate::error::{Error, Result};
 use crate::model::*;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::HashSet;
 
-impl Writer<'_> {
-    /// A corrected record passes its kind's own checks, and its references must exist.
-    pub(super) fn check_corrected(&mut self, record: &Record, at: Locate) -> Result<()> {
-        match record {
-            Record::Party(r) => self.check_party(r, at)?,
-            Record::Source(r) => self.check_source(r, at)?,
-            Record::Proposition(r) => self.check_proposition(r, at)?,
-            Record::Claim(r) => self.check_claim(r, at)?,
-            Record::Request(r) => self.check_request(r, at)?,
-            Record::Verdict(r) => self.check_verdict(r, at)?,
-            _ => unreachable!("only these kinds are correctable"),
-        }
-        let mut record = record.clone();
-        for r in record.references_mut() {
-            let field = r.field.split('[').next().unwrap_or_default().to_string();
-            self.reference(at, &field, r.kind, r.id)?;
-        }
-        Ok(())
-    }
+/// Names where a bad value came from, given the field: `claims[3].stance` in a bundle,
+/// `line 7: stance` in JSON Lines, `--stance` for flags.
+pub type Locate<'a> = &'a dyn Fn(&str) -> String;
 
-    pub(super) fn check_party(&mut self, p: &Party, at: Locate) -> Result<()> {
-        text(at, "name", &p.name)?;
-        for (k, alias) in p.aliases.iter().enumerate() {
-            text(at, &format!("aliases[{k}]"), alias)?;
-        }
-        match &p.parent {
-            Some(parent) if *parent == p.id => {
-                Err(fail(at, "parent", format!("'{parent}' is this party itself; a party cannot be its own parent")))
-            }
-            _ => Ok(()),
-        }
+pub(super) fn check_party(p: &Party, at: Locate) -> Result<()> {
+    text(at, "name", &p.name)?;
+    for (k, alias) in p.aliases.iter().enumerate() {
+        text(at, &format!("aliases[{k}]"), alias)?;
     }
-
-    pub(super) fn check_source(&mut self, s: &Source, at: Locate) -> Result<()> {
-        if let Some(title) = &s.title {
-            text(at, "title", title)?;
+    match &p.parent {
+        Some(parent) if *parent == p.id => {
+            Err(fail(at, "parent", format!("'{parent}' is this party itself; a party cannot be its own parent")))
         }
-        if let Some(url) = &s.url {
-            check_url(url).map_err(|why| fail(at, "url", why))?;
-        }
-        if exists(self.tx, RecordKind::Claim, &s.id)? {
-            return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
-        }
-        distinct(at, "derived_from", &s.derived_from)
+        _ => Ok(()),
     }
+}
 
-    pub(super) fn check_proposition(&mut self, p: &Proposition, at: Locate) -> Result<()> {
-        text(at, "text", &p.text)?;
-        distinct(at, "expected", &p.expected)?;
-        let Some(into) = &p.merged_into else { return Ok(()) };
-        if *into == p.id {
-            return Err(fail(at, "merged_into", format!("{} cannot be merged into itself", p.id)));
-        }
-        // One step to the proposition that stands: a merge never makes a chain or a loop.
-        if let Some(further) = super::proposition(self.tx, into)?.and_then(|t| t.merged_into) {
-            return Err(fail(
-                at,
-                "merged_into",
-                format!("{into} is itself merged into {further}; merge {} into {further} instead", p.id),
-            ));
-        }
-        let merged_here = super::propositions_merged_into(self.tx, &p.id)?;
-        if let Some(first) = merged_here.first() {
-            return Err(fail(at, "merged_into", format!(
-                "{first} is merged into {}; unmerge it first (claimtrack proposition unmerge {first}) or merge it into {into} too",
-                p.id
-            )));
-        }
-        Ok(())
+pub(super) fn check_source(tx: &Connection, s: &Source, at: Locate) -> Result<()> {
+    if let Some(title) = &s.title {
+        text(at, "title", title)?;
     }
-
-    pub(super) fn check_claim(&mut self, c: &Claim, at: Locate) -> Result<()> {
-        let id = c.id.as_deref().unwrap_or_default();
-        if exists(self.tx, RecordKind::Source, id)? {
-            return Err(fail(at, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
-        }
-        Ok(())
+    if let Some(url) = &s.url {
+        check_url(url).map_err(|why| fail(at, "url", why))?;
     }
-
-    pub(super) fn check_link(&mut self, l: &Link, at: Locate) -> Result<()> {
-        if l.from == l.to {
-            return Err(fail(
-                at,
-                "to",
-                format!("'{}' is the claim the link starts from; a claim cannot be linked to itself", l.to),
-            ));
-        }
-        Ok(())
+    if exists(tx, RecordKind::Claim, &s.id)? {
+        return Err(fail(at, "id", format!("'{}' is already a claim id; sources and claims share one id space (retractions name either), so pick another", s.id)));
     }
+    distinct(at, "derived_from", &s.derived_from)
+}
 
-    pub(super) fn check_request(&mut self, q: &Request, at: Locate) -> Result<()> {
-        if let (Some(asked), Some(deadline)) = (&q.asked, &q.deadline) {
-            if deadline.end() < asked.start() {
-                return Err(fail(
-                    at,
-                    "deadline",
-                    format!("deadline {deadline} is before the request was made ({asked})"),
-                ));
-            }
-        }
-        Ok(())
+pub(super) fn check_proposition(tx: &Connection, p: &Proposition, at: Locate) -> Result<()> {
+    text(at, "text", &p.text)?;
+    distinct(at, "expected", &p.expected)?;
+    let Some(into) = &p.merged_into else { return Ok(()) };
+    if *into == p.id {
+        return Err(fail(at, "merged_into", format!("{} cannot be merged into itself", p.id)));
     }
-
-    /// A retraction names a claim or a source already logged (earlier in the input, or
-    /// before it): bundles list retractions last.
-    pub(super) fn check_retraction(&mut self, x: &Retraction, at: Locate) -> Result<TargetKind> {
-        text(at, "reason", &x.reason)?;
-        if exists(self.tx, RecordKind::Claim, &x.target)? {
-            return Ok(TargetKind::Claim);
-        }
-        if exists(self.tx, RecordKind::Source, &x.target)? {
-            return Ok(TargetKind::Source);
-        }
-        let mut known = ids(self.tx, RecordKind::Claim)?;
-        known.extend(ids(self.tx, RecordKind::Source)?);
-        Err(fail(
+    // One step to the proposition that stands: a merge never makes a chain or a loop.
+    if let Some(further) = super::proposition(tx, into)?.and_then(|t| t.merged_into) {
+        return Err(fail(
             at,
-            "target",
-            format!("no claim or source '{}'{}", x.target, suggest(&x.target, &known, Named::ClaimOrSource)),
-        ))
+            "merged_into",
+            format!("{into} is itself merged into {further}; merge {} into {further} instead", p.id),
+        ));
     }
+    let merged_here = super::propositions_merged_into(tx, &p.id)?;
+    if let Some(first) = merged_here.first() {
+        return Err(fail(at, "merged_into", format!(
+            "{first} is merged into {}; unmerge it first (claimtrack proposition unmerge {first}) or merge it into {into} too",
+            p.id
+        )));
+    }
+    Ok(())
+}
 
-    pub(super) fn check_verdict(&mut self, v: &Verdict, at: Locate) -> Result<()> {
-        text(at, "label", &v.label)?;
-        if let Some(url) = &v.url {
-            check_url(url).map_err(|why| fail(at, "url", why))?;
-        }
-        let (rating, best, worst) = (v.rating.0, v.best.0, v.worst.0);
-        let (low, high) = (best.min(worst), best.max(worst));
-        if !(low..=high).contains(&rating) {
-            return Err(fail(at, "rating", format!("{rating} is outside the scale from worst {worst} to best {best}")));
-        }
-        if best == worst {
-            return Err(fail(at, "best", format!("best and worst are both {best}; a scale needs two ends")));
-        }
-        Ok(())
+pub(super) fn check_claim(tx: &Connection, c: &Claim, at: Locate) -> Result<()> {
+    let id = c.id.as_deref().unwrap_or_default();
+    if exists(tx, RecordKind::Source, id)? {
+        return Err(fail(at, "id", format!("'{id}' is already a source id; sources and claims share one id space (retractions name either), so pick another")));
     }
+    Ok(())
+}
+
+pub(super) fn check_link(l: &Link, at: Locate) -> Result<()> {
+    if l.from == l.to {
+        return Err(fail(
+            at,
+            "to",
+            format!("'{}' is the claim the link starts from; a claim cannot be linked to itself", l.to),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn check_request(q: &Request, at: Locate) -> Result<()> {
+    if let (Some(asked), Some(deadline)) = (&q.asked, &q.deadline) {
+        if deadline.end() < asked.start() {
+            return Err(fail(at, "deadline", format!("deadline {deadline} is before the request was made ({asked})")));
+        }
+    }
+    Ok(())
+}
+
+/// A retraction names a claim or a source already logged (earlier in the input, or
+/// before it): bundles list retractions last.
+pub(super) fn check_retraction(tx: &Connection, x: &Retraction, at: Locate) -> Result<TargetKind> {
+    text(at, "reason", &x.reason)?;
+    if exists(tx, RecordKind::Claim, &x.target)? {
+        return Ok(TargetKind::Claim);
+    }
+    if exists(tx, RecordKind::Source, &x.target)? {
+        return Ok(TargetKind::Source);
+    }
+    let mut known = ids(tx, RecordKind::Claim)?;
+    known.extend(ids(tx, RecordKind::Source)?);
+    Err(fail(
+        at,
+        "target",
+        format!("no claim or source '{}'{}", x.target, suggest(&x.target, &known, Named::ClaimOrSource)),
+    ))
+}
+
+pub(super) fn check_verdict(v: &Verdict, at: Locate) -> Result<()> {
+    text(at, "label", &v.label)?;
+    if let Some(url) = &v.url {
+        check_url(url).map_err(|why| fail(at, "url", why))?;
+    }
+    let (rating, best, worst) = (v.rating.0, v.best.0, v.worst.0);
+    let (low, high) = (best.min(worst), best.max(worst));
+    if !(low..=high).contains(&rating) {
+        return Err(fail(at, "rating", format!("{rating} is outside the scale from worst {worst} to best {best}")));
+    }
+    if best == worst {
+        return Err(fail(at, "best", format!("best and worst are both {best}; a scale needs two ends")));
+    }
+    Ok(())
 }
 
 pub(super) fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> Error {

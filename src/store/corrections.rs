@@ -1,8 +1,11 @@
 //! Corrections: the write path that checks and applies one (a [`Writer`]'s), and corrections as
 //! stored: what each changed and the values it replaced.
 
-use super::apply::{Locate, Writer};
-use super::checks::{fail, text, within_size};
+use super::apply::Writer;
+use super::checks::{
+    check_claim, check_party, check_proposition, check_request, check_source, check_verdict, fail, text, within_size,
+    Locate,
+};
 use super::names::resolve;
 use super::*;
 use crate::error::{Context, Result};
@@ -260,6 +263,25 @@ impl Writer<'_> {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A corrected record passes its kind's own checks, and its references must exist.
+    fn check_corrected(&mut self, record: &Record, at: Locate) -> Result<()> {
+        match record {
+            Record::Party(r) => check_party(r, at)?,
+            Record::Source(r) => check_source(self.tx, r, at)?,
+            Record::Proposition(r) => check_proposition(self.tx, r, at)?,
+            Record::Claim(r) => check_claim(self.tx, r, at)?,
+            Record::Request(r) => check_request(r, at)?,
+            Record::Verdict(r) => check_verdict(r, at)?,
+            _ => unreachable!("only these kinds are correctable"),
+        }
+        let mut record = record.clone();
+        for r in record.references_mut() {
+            let field = r.field.split('[').next().unwrap_or_default().to_string();
+            self.reference(at, &field, r.kind, r.id)?;
         }
         Ok(())
     }
