@@ -1099,8 +1099,12 @@ ALTER TABLE desk_replica ADD COLUMN role TEXT CHECK (role IN ('viewer', 'logger'
 -- Why: a first reconcile of a million claims writes 340,000 findings, and each row's triggers
 -- and indexes were a fifth of its time. `finding_about`'s triggers built a temporary table per
 -- row to drop duplicate pairs (UNION), which INSERT OR IGNORE drops already; `finding_by_state`
--- repeated the first column of `finding_in_order`, which serves any lookup by state.
+-- repeated the first column of `finding_in_order`, which serves any lookup by state. Its place
+-- goes to `finding_by_kind`: every `reconcile` counts the standing findings by kind, and at a
+-- million claims that count read and sorted the whole table (0.2 s of a reconcile after one
+-- claim); over this index it reads the index alone, already in kind order.
 DROP INDEX finding_by_state;
+CREATE INDEX finding_by_kind ON finding (kind, state);
 DROP TRIGGER finding_about_insert;
 DROP TRIGGER finding_about_update;
 CREATE TRIGGER finding_about_insert AFTER INSERT ON finding BEGIN
