@@ -35,7 +35,8 @@ pub enum Follow {
     /// names it in this field.
     Party,
     /// A party read through the party itself (`parent`: silences and organisations), whose
-    /// change makes stale only what names the changed party.
+    /// change makes stale what names the changed party or any party below it (an
+    /// organisation is the top of the `parent` chain).
     PartyOnly,
     /// A claim at the other end of a link, by the relation's [`LinkReach`].
     Link(LinkReach),

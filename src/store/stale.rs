@@ -133,16 +133,27 @@ impl Touched {
     }
 }
 
-/// A corrected party: every record naming it in a field model/bearing.rs declares
-/// [`Follow::Party`] (what it said or relayed, was asked or is expected to say, and the
-/// sources it publishes: their labels name it).
+/// A corrected party, and every party below it (a party's organisation is the top of its
+/// `parent` chain, so a changed parent moves the organisation of all the parties under it):
+/// every record naming one of them in a field model/bearing.rs declares [`Follow::Party`]
+/// (what it said or relayed, was asked or is expected to say, and the sources it publishes:
+/// their labels name it).
 fn party(conn: &Connection, id: &str, t: &mut Touched) -> Result<()> {
-    for (sql, into) in BEARINGS.iter().filter(|b| b.follow == Follow::Party).filter_map(naming) {
-        let found = strings(conn, sql, params![id])?;
-        match into {
-            RecordKind::Claim => t.claims.extend(found),
-            RecordKind::Source => t.sources.extend(found),
-            _ => t.propositions.extend(found),
+    // UNION, not UNION ALL: a `parent` loop ends where it would repeat.
+    let below = strings(
+        conn,
+        "WITH RECURSIVE below(id) AS (SELECT ?1 UNION SELECT p.id FROM party p JOIN below b ON p.parent = b.id) \
+         SELECT id FROM below",
+        params![id],
+    )?;
+    for party in &below {
+        for (sql, into) in BEARINGS.iter().filter(|b| b.follow == Follow::Party).filter_map(naming) {
+            let found = strings(conn, sql, params![party])?;
+            match into {
+                RecordKind::Claim => t.claims.extend(found),
+                RecordKind::Source => t.sources.extend(found),
+                _ => t.propositions.extend(found),
+            }
         }
     }
     Ok(())

@@ -74,6 +74,12 @@ enum Write {
     },
     RenameParty(usize),
     Anonymous(usize),
+    /// A party put under another (a correction of `parent`): its organisation moves, and so
+    /// does that of every party under it.
+    Reparent {
+        party: usize,
+        parent: usize,
+    },
     Request {
         party: usize,
         prop: usize,
@@ -104,6 +110,7 @@ fn write() -> impl Strategy<Value = Write> {
         1 => (i(), i()).prop_map(|(claim, stance)| Write::Restance { claim, stance }),
         1 => i().prop_map(Write::RenameParty),
         1 => i().prop_map(Write::Anonymous),
+        1 => (i(), i()).prop_map(|(party, parent)| Write::Reparent { party, parent }),
         1 => (i(), i(), i()).prop_map(|(party, prop, deadline)| Write::Request { party, prop, deadline }),
         1 => (i(), i()).prop_map(|(prop, party)| Write::Expect { prop, party }),
         1 => i().prop_map(Write::Dismiss),
@@ -216,6 +223,10 @@ impl Run {
                 let party = pick(PARTIES, *i);
                 let value = if party == "anon" { "anonymous=false" } else { "anonymous=true" };
                 self.cmd(&["correct", party, "--set", value, "--reason", "as sourced"]);
+            }
+            Write::Reparent { party, parent } => {
+                let set = format!("parent={}", pick(PARTIES, *parent));
+                self.cmd(&["correct", pick(PARTIES, *party), "--set", &set, "--reason", "its real place"]);
             }
             Write::Request { party, prop, deadline } => {
                 let q = json!({"party": pick(PARTIES, *party), "proposition": pick(PROPS, *prop), "by": "b",
@@ -432,4 +443,23 @@ fn rows(db: &Db, queries: &[&str]) -> String {
         }
     }
     out
+}
+
+/// A party put under another moves the organisation of every party below it: what those
+/// parties said is read again (c is under a; a goes under b, so c and b become one
+/// organisation, and their two claims on r, which names neither a nor b, one line of evidence,
+/// not two).
+#[test]
+fn a_party_moved_under_another_moves_the_parties_below_it() {
+    let mut run = Run::new();
+    run.ok(&["reconcile"]);
+    let writes = [
+        Write::Claim { prop: 2, party: 2, stance: 0, source: 0, date: None, basis: None },
+        Write::Claim { prop: 2, party: 1, stance: 0, source: 2, date: None, basis: None },
+        Write::Reparent { party: 0, parent: 1 },
+    ];
+    for (step, w) in writes.iter().enumerate() {
+        run.apply(w);
+        run.check(step, w);
+    }
 }
