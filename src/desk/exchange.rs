@@ -208,23 +208,22 @@ impl Sender<'_, '_> {
             if !seen.insert((e.kind.as_str(), e.key.as_str())) {
                 continue;
             }
+            // This entry held back: the desk's version (or why it stands apart) beside ours.
+            let refused = |theirs: Value, pushed_by: Option<String>| Conflict {
+                kind: e.kind.clone(),
+                record: e.id.clone(),
+                direction: "push".into(),
+                ours: e.content.clone(),
+                theirs,
+                pushed_by,
+                noted: now.clone(),
+            };
             match there.get(&(e.kind.clone(), e.key.clone())) {
                 Some((h, theirs)) if e.same_as(theirs) => {
                     replica::hold(stx, h)?;
                     replica::clear_conflict(stx, &h.kind, &h.record)?;
                 }
-                Some((h, theirs)) => self.conflict(
-                    stx,
-                    Conflict {
-                        kind: e.kind.clone(),
-                        record: e.id.clone(),
-                        direction: "push".into(),
-                        ours: e.content.clone(),
-                        theirs: theirs.clone(),
-                        pushed_by: Some(h.pushed_by.clone()),
-                        noted: now.clone(),
-                    },
-                )?,
+                Some((h, theirs)) => self.conflict(stx, refused(theirs.clone(), Some(h.pushed_by.clone())))?,
                 // The record's copy brought in line by this push's corrections of it.
                 None if e.kind == "correction" && self.aligned.contains(&e.id) => {}
                 None if e.kind == "correction" => match replica::conflict_over(stx, &e.id)? {
@@ -240,18 +239,13 @@ impl Sender<'_, '_> {
                         }
                         false => self.conflict(
                             stx,
-                            Conflict {
-                                kind: e.kind.clone(),
-                                record: e.id.clone(),
-                                direction: "push".into(),
-                                ours: e.content.clone(),
-                                theirs: Value::String(format!(
+                            refused(
+                                Value::String(format!(
                                     "the desk's {} {} is another version (see its conflict); correct yours to read as the desk's",
                                     c.kind, c.record
                                 )),
-                                pushed_by: c.pushed_by.clone(),
-                                noted: now.clone(),
-                            },
+                                c.pushed_by.clone(),
+                            ),
                         )?,
                     },
                 },
