@@ -100,25 +100,21 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
         Show::Changes(first) => first,
         _ => Some(0),
     };
+    let file = db.file();
     let mut changes = db.write(false, |tx| {
         let now = Timestamp::now();
         let stale = store::stale(tx, as_of, full)?;
         let propositions: Vec<String> = stale.propositions.into_iter().collect();
         let mut changes = Changes::keeping(keep);
         let mut steps = store::Steps::new(now);
-        for (i, part) in propositions.chunks(BATCH).enumerate() {
+        let mut save = |i: usize, part: Part| -> Result<()> {
             progress(i * BATCH, propositions.len());
-            // A merged proposition is read with the one it was merged into.
-            let part = &store::with_merged(tx, part)?;
-            let story = store::story_of(tx, part)?;
-            let mut outcome = reconcile::reconcile_propositions(&story, as_of);
-            let stored = store::findings_about(tx, part)?;
+            let Part { ids, merged, mut outcome } = part;
+            let stored = store::findings_about(tx, &ids)?;
             let new_before = changes.new;
             store::save_part(tx, &mut outcome, &stored, &mut steps, &mut changes)?;
             // An editor's triage of a merged proposition's finding stays with the same finding
             // on the proposition it was merged into.
-            let merged: HashMap<String, String> =
-                story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
             if !merged.is_empty() && changes.new > new_before {
                 for f in outcome.findings.iter().filter(|f| !stored.contains_key(&f.id)) {
                     if let Some(s) = reconcile::carried(&stored, f, &merged) {
@@ -130,7 +126,35 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 }
             }
             let read: HashSet<&String> = outcome.propositions.iter().map(|p| &p.id).collect();
-            store::forget_readings(tx, part.iter().filter(|p| !read.contains(p)))?;
+            store::forget_readings(tx, ids.iter().filter(|p| !read.contains(p)))
+        };
+        let parts = propositions.chunks(BATCH);
+        match file.filter(|_| parts.len() > 1) {
+            // Many batches: the next one is read in a second thread, on a connection of its
+            // own, while this one writes the last (on two cores, the reading and the writing
+            // take about as long as each other).
+            Some(file) => std::thread::scope(|scope| {
+                let (send, receive) = std::sync::mpsc::sync_channel(1);
+                let reader = scope.spawn(move || -> Result<()> {
+                    let conn = store::reader_beside(&file)?;
+                    for part in parts {
+                        if send.send(read_part(&conn, part, as_of)?).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(())
+                });
+                let written = receive.iter().enumerate().try_for_each(|(i, part)| save(i, part));
+                // The writer's error first: the reader stops once nothing receives.
+                drop(receive);
+                let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                written.and(read)
+            })?,
+            None => {
+                for (i, part) in parts.enumerate() {
+                    save(i, read_part(tx, part, as_of)?)?;
+                }
+            }
         }
         if stale.sources || changes.moved_loops {
             let sources = Story { sources: store::sources(tx)?, ..Story::default() };
@@ -145,6 +169,25 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
     })?;
     let present = db.read(|conn| present(conn, as_of, show, &mut changes))?;
     Ok(Stored { present, changes })
+}
+
+/// One batch of propositions read for a present-day reconcile, to be held against the
+/// stored findings.
+struct Part {
+    /// The propositions read: the batch and those merged into them.
+    ids: Vec<String>,
+    /// Which of them were merged into which.
+    merged: HashMap<String, String>,
+    outcome: Outcome,
+}
+
+fn read_part(conn: &store::Conn, part: &[String], as_of: Date) -> Result<Part> {
+    // A merged proposition is read with the one it was merged into.
+    let ids = store::with_merged(conn, part)?;
+    let story = store::story_of(conn, &ids)?;
+    let outcome = reconcile::reconcile_propositions(&story, as_of);
+    let merged = story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
+    Ok(Part { ids, merged, outcome })
 }
 
 /// The present-day reading as stored; for [`Show::Changes`], the changed findings kept, as

@@ -336,6 +336,12 @@ impl Store {
         &self.path
     }
 
+    /// The file, for a second connection to read beside this one ([`reader_beside`]); none
+    /// for a database in memory, which no other connection sees.
+    pub fn file(&self) -> Option<PathBuf> {
+        (self.path != Path::new(":memory:")).then(|| self.path.clone())
+    }
+
     /// Whether this process may write the database (the file and the directory it is in).
     pub fn can_write(&self) -> bool {
         may_write(&self.path)
@@ -433,6 +439,19 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// A read-only connection to `path` in one read transaction, for another thread to read
+/// while this process writes (a reconcile reads its next batch while it writes the last).
+/// Opened while the write transaction holds the lock, it sees what the writer saw when it
+/// began (WAL: no other process can commit meanwhile) and none of its uncommitted writes.
+pub fn reader_beside(path: &Path) -> Result<Conn> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(e, path))?;
+    conn.execute_batch("PRAGMA cache_size = -8192; BEGIN")
+        .and_then(|()| conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())))
+        .context(|| format!("reading {} beside the write", path.display()))?;
+    Ok(conn)
 }
 
 /// Runs `work` until it gets past another process's lock or `deadline` passes: one limit
