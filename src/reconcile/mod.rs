@@ -13,10 +13,12 @@ pub mod sourcing;
 mod view;
 
 pub use merge::{carried, merge, Change};
+pub use view::source_graph;
 
 use crate::date::{Date, Timestamp};
 use crate::model::{DateBasis, Finding, Reliability, Stance, Status, Story};
 use serde::Serialize;
+use sourcing::SourceGraph;
 use std::collections::{BTreeMap, BTreeSet};
 use view::View;
 
@@ -182,21 +184,22 @@ pub fn reconcile_with_progress(
     known_at: Option<Timestamp>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
-    read(story, as_of, known_at, Loops::FromStory, progress)
+    read(story, as_of, known_at, None, Loops::FromStory, progress)
 }
 
 /// The reading of the propositions of a story loaded for them (`store::story_of`): their
 /// outcomes and every finding that bears on them, as the whole story's reading has them.
 /// The loops no claim rests on are left to [`loose_loops`]: they bear on no proposition.
-pub fn reconcile_propositions(story: &Story, as_of: Date) -> Outcome {
-    read(story, as_of, None, Loops::Elsewhere, &mut |_, _| {})
+/// `graph`: the whole story's [`source_graph`], when a run of many parts built it.
+pub fn reconcile_propositions(story: &Story, as_of: Date, graph: Option<&SourceGraph>) -> Outcome {
+    read(story, as_of, None, graph, Loops::Elsewhere, &mut |_, _| {})
 }
 
 /// The findings on loops of derivation that no live claim rests on, given the sources (the
 /// whole graph) and the loops the live claims rest on (by name, the smallest source id in
 /// each: the roots of the stored circular-sourcing findings of every proposition).
 pub fn loose_loops(sources: &Story, as_of: Date, used: &BTreeSet<String>) -> Vec<Finding> {
-    let view = View::new(sources, as_of, None);
+    let view = View::new(sources, as_of, None, None);
     let mut findings = Vec::new();
     view.unused_loops(used, &mut findings);
     finish(&mut findings, &view);
@@ -215,11 +218,12 @@ fn read(
     story: &Story,
     as_of: Date,
     known_at: Option<Timestamp>,
+    graph: Option<&SourceGraph>,
     loops: Loops,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
     let folded = joined::fold(story);
-    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at);
+    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at, graph);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
     for (i, p) in view.propositions.iter().enumerate() {

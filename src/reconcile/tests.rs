@@ -301,7 +301,7 @@ fn rewording_a_finding_does_not_reopen_it() {
     let mut reworded = o.clone();
     for f in &mut reworded.findings {
         f.detail = format!("in other words: {}", f.detail);
-        rules::finish(f, &view::View::new(&story, d("2025-02-01"), None));
+        rules::finish(f, &view::View::new(&story, d("2025-02-01"), None, None));
     }
     let evidence = |o: &Outcome| o.findings.iter().map(|f| f.evidence.clone()).collect::<Vec<_>>();
     assert_eq!(evidence(&o), evidence(&reworded), "the digest covers facts, not words");

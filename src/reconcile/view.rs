@@ -6,7 +6,49 @@ use super::sourcing::{strongly_connected, SourceGraph};
 use crate::date::{Date, Timestamp};
 use crate::model::{ClaimRow, LinkReach, Party, Proposition, Request, Source, Story};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Deref;
 use std::rc::Rc;
+
+/// The derivation graph a reading walks: its own, or one built once for a run that reads
+/// its propositions in parts (see [`source_graph`]).
+pub(super) enum Graph<'a> {
+    Own(SourceGraph),
+    Shared(&'a SourceGraph),
+}
+
+impl Deref for Graph<'_> {
+    type Target = SourceGraph;
+    fn deref(&self) -> &SourceGraph {
+        match self {
+            Graph::Own(g) => g,
+            Graph::Shared(g) => g,
+        }
+    }
+}
+
+/// Whether a record logged at `recorded` was known by `known_at`.
+fn known(known_at: Option<Timestamp>, recorded: &Option<Timestamp>) -> bool {
+    known_at.is_none_or(|k| recorded.is_none_or(|t| t <= k))
+}
+
+/// Retracted claims and sources (logged by `known_at`, dated by `as_of`): the date.
+fn retractions(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> HashMap<&str, Date> {
+    story
+        .retractions
+        .iter()
+        .filter(|x| known(known_at, &x.recorded) && x.date.on_or_before(&as_of))
+        .map(|x| (x.target.as_str(), x.date))
+        .collect()
+}
+
+/// The graph of every source of `story` as of `as_of`, everything logged counted. A source's
+/// roots, loops and retractions upstream depend only on what is upstream of it, so a part
+/// of the story (`store::story_of`: its sources and all upstream of them) reads the same in
+/// this graph as in its own; a run of many parts builds it, and the roots it finds, once.
+pub fn source_graph(story: &Story, as_of: Date) -> SourceGraph {
+    let retracted = retractions(story, as_of, None);
+    SourceGraph::new(&story.sources, &retracted.keys().copied().collect())
+}
 
 /// The story filtered to what counts on the reconcile date, with the indexes the rules share.
 pub(super) struct View<'a> {
@@ -16,7 +58,7 @@ pub(super) struct View<'a> {
     pub children: HashMap<&'a str, Vec<&'a str>>,
     pub sources: HashMap<&'a str, &'a Source>,
     pub propositions: Vec<&'a Proposition>,
-    pub graph: SourceGraph,
+    pub graph: Graph<'a>,
     /// Claims logged by `known_at` that count from a day on or before `as_of`, retracted ones
     /// included, by id.
     pub counted: HashMap<&'a str, &'a ClaimRow>,
@@ -40,17 +82,24 @@ pub(super) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    pub fn new(story: &'a Story, as_of: Date, known_at: Option<Timestamp>) -> View<'a> {
-        let known = |recorded: &Option<Timestamp>| known_at.is_none_or(|k| recorded.is_none_or(|t| t <= k));
-        let retracted: HashMap<&str, Date> = story
-            .retractions
-            .iter()
-            .filter(|x| known(&x.recorded) && x.date.on_or_before(&as_of))
-            .map(|x| (x.target.as_str(), x.date))
-            .collect();
+    /// The view of `story`, walking `shared` (see [`source_graph`]) when given, else a graph
+    /// of its own sources.
+    pub fn new(
+        story: &'a Story,
+        as_of: Date,
+        known_at: Option<Timestamp>,
+        shared: Option<&'a SourceGraph>,
+    ) -> View<'a> {
+        let known = |recorded: &Option<Timestamp>| known(known_at, recorded);
+        let retracted = retractions(story, as_of, known_at);
         let known_sources: Vec<&Source> = story.sources.iter().filter(|s| known(&s.recorded)).collect();
-        let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
-        let graph = SourceGraph::new(known_sources.iter().copied(), &retracted_ids);
+        let graph = match shared {
+            Some(g) => Graph::Shared(g),
+            None => {
+                let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
+                Graph::Own(SourceGraph::new(known_sources.iter().copied(), &retracted_ids))
+            }
+        };
         let counted_list: Vec<&ClaimRow> = story
             .claims
             .iter()

@@ -339,6 +339,50 @@ proptest! {
     }
 }
 
+/// A first reconcile of more propositions than one batch holds (analysis.rs reads them
+/// in batches, the next one beside the write): it stores and prints what the whole story
+/// read at once gives, links between claims in different batches included, and `--full`
+/// then changes nothing.
+#[test]
+fn a_first_reconcile_of_many_batches_reads_as_the_whole_story() {
+    let db = base();
+    let n = 4500;
+    let (mut props, mut claims, mut links) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n {
+        let prop = format!("m{i:04}");
+        props.push(json!({"id": prop, "text": format!("Thing {i} happened"), "expected": ["a", "b"]}));
+        let stance = if i % 3 == 0 { "denies" } else { "affirms" };
+        claims.push(json!({"id": format!("ca{i:04}"), "proposition": prop, "party": "a", "stance": "affirms",
+                           "source": "s2", "stated": "2025-09-20"}));
+        claims.push(json!({"id": format!("cb{i:04}"), "proposition": prop, "party": "b", "stance": stance,
+                           "source": if i % 2 == 0 { "s3" } else { "s1" }}));
+        if i % 7 == 0 {
+            claims.push(json!({"id": format!("cn{i:04}"), "proposition": prop, "party": "anon", "stance": "affirms",
+                               "source": "s2", "via": "c"}));
+        }
+        if i % 11 == 0 {
+            let other = format!("cb{:04}", (i + 2300) % n);
+            links.push(json!({"from": format!("ca{i:04}"), "rel": "cites", "to": other}));
+            links.push(
+                json!({"from": format!("cb{i:04}"), "rel": "contradicts", "to": format!("ca{:04}", (i + 4100) % n)}),
+            );
+        }
+    }
+    db.import_str(&bundle(json!({"propositions": props, "claims": claims, "links": links}))).success();
+    let first: Value = serde_json::from_str(&db.ok(&["reconcile", "--format", "json"])).unwrap();
+    let mut whole: Value =
+        serde_json::from_str(&db.ok(&["reconcile", "--format", "json", "--known-at", "2099-01-01"])).unwrap();
+    whole.as_object_mut().unwrap().remove("known_at");
+    assert!(first["findings"].as_array().unwrap().len() > n, "{}", first["findings"]);
+    assert_eq!(first, whole, "the first reconcile's stored reading is not the whole story's");
+    let stored = |db: &Db| (db.json(&["findings"]), rows(db, &["SELECT * FROM position ORDER BY proposition, party"]));
+    let before = stored(&db);
+    let full: Value = serde_json::from_str(&db.ok(&["reconcile", "--full", "--format", "json"])).unwrap();
+    assert_eq!(first, full, "the first and the full reconcile printed different readings");
+    assert_eq!(before, stored(&db), "--full changed what the first reconcile stored");
+    assert!(db.ok(&["verify"]).starts_with("sound"));
+}
+
 #[test]
 fn a_reconcile_reads_again_only_what_the_writes_touched() {
     let db = base();
