@@ -12,7 +12,7 @@ use std::rc::Rc;
 /// The derivation graph a reading walks: its own, or one built once for a run that reads
 /// its propositions in parts (see [`source_graph`]).
 pub(super) enum Graph<'a> {
-    Own(SourceGraph),
+    Own(Box<SourceGraph>),
     Shared(&'a SourceGraph),
 }
 
@@ -97,7 +97,7 @@ impl<'a> View<'a> {
             Some(g) => Graph::Shared(g),
             None => {
                 let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
-                Graph::Own(SourceGraph::new(known_sources.iter().copied(), &retracted_ids))
+                Graph::Own(Box::new(SourceGraph::new(known_sources.iter().copied(), &retracted_ids)))
             }
         };
         let counted_list: Vec<&ClaimRow> = story
