@@ -27,6 +27,9 @@ pub struct Args {
     /// At most this many results
     #[arg(long, default_value_t = 5)]
     limit: usize,
+    /// Each result's features too (bench/match_fit.py fits the re-ranking's weights on them)
+    #[arg(long, hide = true)]
+    features: bool,
 }
 
 /// One result, as printed (docs/FORMAT.md).
@@ -43,6 +46,8 @@ struct Row {
     /// The propositions merged into this one whose words matched (only when there are).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     merged: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    features: Option<Vec<f64>>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -70,6 +75,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             status: m.profile.status,
             verdict: m.profile.verdict,
             merged: m.merged,
+            features: a.features.then(|| m.features.to_vec()),
         })
         .collect();
     if rows.is_empty() {
