@@ -8,9 +8,9 @@
 //! other is a copy).
 
 use crate::error::Result;
-use crate::search::similarity::{self, Candidate, Key, Keys};
+use crate::search::similarity::{self, Candidate, Key};
 use crate::store::{self, Conn, MatchProfile};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The score above which a new proposition is said to look like an existing one
 /// (docs/LOG.md): the same matter in other words usually scores above it, a different matter
@@ -33,8 +33,6 @@ pub struct Match {
     pub score: f64,
     /// The propositions merged into it whose words were found, in id order.
     pub merged: Vec<String>,
-    /// What the score was made of ([`FEATURES`] of them), for fitting the weights.
-    pub features: [f64; FEATURES],
 }
 
 /// How many of a text's rarest keys are searched for candidates.
@@ -55,8 +53,6 @@ const SCORED: usize = 50;
 /// The share of the score BM25 makes (the rest is `similarity::score`): measured on the
 /// CLEF 2020 dev split (BENCHMARKS.md), the blend ranks better than either alone.
 const BM25: f64 = 0.5;
-/// How many of a proposition's claims' quotes are read to score it.
-const QUOTES: usize = 8;
 /// How many of the propositions naming a party found are scored.
 const NAMED: usize = 20;
 
@@ -129,9 +125,9 @@ pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec
     found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     found.truncate(INDEX_MATCHES);
     let usual = weights.values().sum::<f64>() / weights.len().max(1) as f64;
-    let mut seen = HashSet::new();
-    let mut candidates: Vec<Found> = Vec::new();
-    for (entry, held) in found {
+    let mut seen = std::collections::HashSet::new();
+    let mut candidates: Vec<(Option<String>, MatchProfile, Candidate)> = Vec::new();
+    for (entry, _) in found {
         // A party found stands for the propositions that name it.
         let records = match store::indexed_record(conn, entry, &["proposition", "claim", "party"])? {
             Some((kind, party)) if kind == "party" && ranked == Ranked::Propositions => {
@@ -156,37 +152,20 @@ pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec
                 continue;
             }
             // A note says what the proposition is about as its text does (a fact-check's title).
-            let (own, note) = (similarity::keys(&profile.text), similarity::keys(&profile.note));
-            let mut text = own.clone();
-            text.seq.extend(note.seq.iter().cloned());
-            text.entities.extend(note.entities.iter().cloned());
-            let candidate = Candidate { text, around: similarity::keys(&profile.around) };
-            let position = candidates.len();
-            // How a proposition was worded where it appeared: its claims' quotes (a claim
-            // ranked is its own quote).
-            let quotes = match claim {
-                Some(_) => Vec::new(),
-                None => store::proposition_quotes(conn, &profile.proposition, QUOTES)?
-                    .iter()
-                    .map(|q| similarity::keys(&similarity::clean_post(q)))
-                    .collect(),
-            };
-            candidates.push(Found { claim, profile, candidate, own, note, quotes, held, position });
+            let described = format!("{}\n{}", profile.text, profile.note);
+            let candidate = Candidate { text: similarity::keys(&described), around: similarity::keys(&profile.around) };
+            candidates.push((claim, profile, candidate));
         }
         if seen.len() >= SCORED {
             break;
         }
     }
-    let mean =
-        |f: &dyn Fn(&Found) -> usize| candidates.iter().map(f).sum::<usize>() as f64 / candidates.len().max(1) as f64;
-    let averages = [mean(&|c| c.candidate.text.seq.len()), mean(&|c| c.own.seq.len()), mean(&|c| c.note.seq.len())];
+    let average = candidates.iter().map(|c| c.2.text.seq.len()).sum::<usize>() as f64 / candidates.len().max(1) as f64;
     let idf = |k: &Key| weights.get(k).copied().unwrap_or(usual);
-    let searched_weight: f64 = searched.iter().map(|(_, k, _)| weights[k]).sum();
     let mut scored: Vec<Match> = Vec::new();
-    for found in candidates {
-        let features = features(&query, &found, &averages, searched_weight, &idf);
-        let score = BM25 * features[3] + (1.0 - BM25) * features[14];
-        let Found { claim, profile, .. } = found;
+    for (claim, profile, candidate) in candidates {
+        let score = BM25 * similarity::bm25(&query, &candidate.text, average, &idf)
+            + (1.0 - BM25) * similarity::score(&query, &candidate, &idf);
         if score < MIN_SCORE {
             continue;
         }
@@ -217,7 +196,7 @@ pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec
                 m.merged.sort();
                 m.merged.dedup();
             }
-            None => scored.push(Match { claim, profile, score, merged, features }),
+            None => scored.push(Match { claim, profile, score, merged }),
         }
     }
     // Scores equal but for rounding are equal: the earlier record comes first.
@@ -225,81 +204,4 @@ pub fn rank(conn: &Conn, text: &str, ranked: Ranked, limit: usize) -> Result<Vec
     scored.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.profile.order.cmp(&b.profile.order)));
     scored.truncate(limit);
     Ok(scored)
-}
-
-/// A candidate as read for scoring: its keys (text and note together, and each alone), the
-/// weight of the rare keys it holds, and its place among the candidates.
-struct Found {
-    claim: Option<String>,
-    profile: MatchProfile,
-    candidate: Candidate,
-    own: Keys,
-    note: Keys,
-    quotes: Vec<Keys>,
-    held: f64,
-    position: usize,
-}
-
-/// How many numbers describe a candidate for the re-ranking.
-pub const FEATURES: usize = 17;
-
-/// The share of the weight of `keys`' distinct keys that `query` holds too.
-fn covered(keys: &Keys, query: &HashSet<&Key>, idf: &dyn Fn(&Key) -> f64) -> f64 {
-    let distinct: HashSet<&Key> = keys.seq.iter().collect();
-    let total: f64 = distinct.iter().map(|k| idf(k)).sum();
-    if total == 0.0 {
-        return 0.0;
-    }
-    distinct.iter().filter(|k| query.contains(*k)).map(|k| idf(k)).sum::<f64>() / total
-}
-
-/// What a candidate shares with the query, as numbers: the parts of `similarity::score`,
-/// BM25 over text and note together and each alone, how much of the text and of the note the
-/// query covers, the rare keys' weight held and the candidate's place, the numbers shared and
-/// not, the query's entities found, the lengths' ratio, `similarity::score` itself, the
-/// best cosine with one of its quotes and how many were read.
-fn features(query: &Keys, c: &Found, averages: &[f64; 3], searched: f64, idf: &dyn Fn(&Key) -> f64) -> [f64; FEATURES] {
-    let parts = similarity::parts(query, &c.candidate, idf);
-    let score = similarity::score(query, &c.candidate, idf);
-    let asked: HashSet<&Key> = query.seq.iter().collect();
-    let number = |k: &&Key| matches!(k, Key::Stem(s) if s.starts_with(|ch: char| ch.is_ascii_digit()));
-    let numbers: HashSet<&Key> = c.candidate.text.seq.iter().filter(number).collect();
-    let shared_numbers = numbers.iter().filter(|k| asked.contains(*k)).count() as f64;
-    let (shared_numbers, other_numbers) = if numbers.is_empty() {
-        (0.0, 0.0)
-    } else {
-        (shared_numbers / numbers.len() as f64, 1.0 - shared_numbers / numbers.len() as f64)
-    };
-    let holds: HashSet<&Key> = c.candidate.text.seq.iter().chain(&c.candidate.around.seq).collect();
-    let entity_weight: f64 = query.entities.iter().map(idf).sum();
-    let entities = if entity_weight == 0.0 {
-        0.0
-    } else {
-        query.entities.iter().filter(|k| holds.contains(k)).map(idf).sum::<f64>() / entity_weight
-    };
-    let quoted = c
-        .quotes
-        .iter()
-        .map(|q| similarity::parts(query, &Candidate { text: q.clone(), around: Keys::default() }, idf).cosine)
-        .fold(0.0, f64::max);
-    let ratio = ((c.candidate.text.seq.len().max(1) as f64) / (query.seq.len().max(1) as f64)).ln();
-    [
-        parts.cosine,
-        parts.phrase,
-        parts.around,
-        similarity::bm25(query, &c.candidate.text, averages[0], idf),
-        similarity::bm25(query, &c.own, averages[1], idf),
-        similarity::bm25(query, &c.note, averages[2], idf),
-        covered(&c.own, &asked, idf),
-        covered(&c.note, &asked, idf),
-        if searched > 0.0 { c.held / searched } else { 0.0 },
-        (1.0 + c.position as f64).ln(),
-        shared_numbers,
-        other_numbers,
-        entities,
-        ratio,
-        score,
-        quoted,
-        (1.0 + c.quotes.len() as f64).ln(),
-    ]
 }

@@ -27,9 +27,6 @@ pub struct Args {
     /// At most this many results
     #[arg(long, default_value_t = 5)]
     limit: usize,
-    /// Each result's features too (bench/match_fit.py fits the re-ranking's weights on them)
-    #[arg(long, hide = true)]
-    features: bool,
 }
 
 /// One result, as printed (docs/FORMAT.md).
@@ -46,8 +43,6 @@ struct Row {
     /// The propositions merged into this one whose words matched (only when there are).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     merged: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    features: Option<Vec<f64>>,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
@@ -75,7 +70,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
             status: m.profile.status,
             verdict: m.profile.verdict,
             merged: m.merged,
-            features: a.features.then(|| m.features.to_vec()),
         })
         .collect();
     if rows.is_empty() {

@@ -117,24 +117,15 @@ const PHRASE: f64 = 0.15;
 /// The most that what is around a proposition adds.
 const AROUND: f64 = 0.3;
 
-/// What a candidate shares with a query, each in 0..=1: the IDF-weighted cosine of their
-/// keys, the share of adjacent pairs they share (a phrase), and the share of the query's
-/// weight found only around the candidate (its tags, its parties' names).
-#[derive(Clone, Copy, Debug)]
-pub struct Parts {
-    pub cosine: f64,
-    pub phrase: f64,
-    pub around: f64,
-}
-
-/// The parts of `score`. `idf` weighs a key by its rarity.
-pub fn parts(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> Parts {
+/// The score of a candidate for a query (see the module's paragraph), in 0..=1. `idf` weighs
+/// a key by its rarity.
+pub fn score(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> f64 {
     let weight = |k: &Key, entities: &HashSet<Key>| idf(k) * if entities.contains(k) { ENTITY } else { 1.0 };
     let q: HashMap<&Key, f64> = query.seq.iter().map(|k| (k, weight(k, &query.entities))).collect();
     let t: HashMap<&Key, f64> = c.text.seq.iter().map(|k| (k, weight(k, &c.text.entities))).collect();
     let (qn, tn): (f64, f64) = (q.values().map(|w| w * w).sum(), t.values().map(|w| w * w).sum());
     if qn == 0.0 || tn == 0.0 {
-        return Parts { cosine: 0.0, phrase: 0.0, around: 0.0 };
+        return 0.0;
     }
     let shared: f64 = q.iter().filter_map(|(k, w)| t.get(k).map(|v| w * v)).sum();
     let cosine = shared / (qn.sqrt() * tn.sqrt());
@@ -147,15 +138,8 @@ pub fn parts(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> Parts {
     };
     let around: HashSet<&Key> = c.around.seq.iter().filter(|k| !t.contains_key(k)).collect();
     let q_total: f64 = q.values().sum();
-    let around = q.iter().filter(|(k, _)| around.contains(*k)).map(|(_, w)| w).sum::<f64>() / q_total;
-    Parts { cosine, phrase, around }
-}
-
-/// The score of a candidate for a query (see the module's paragraph), in 0..=1. `idf` weighs
-/// a key by its rarity.
-pub fn score(query: &Keys, c: &Candidate, idf: &dyn Fn(&Key) -> f64) -> f64 {
-    let p = parts(query, c, idf);
-    ((1.0 - PHRASE) * p.cosine + PHRASE * p.phrase + AROUND * p.around).min(1.0)
+    let extra = q.iter().filter(|(k, _)| around.contains(*k)).map(|(_, w)| w).sum::<f64>() / q_total;
+    ((1.0 - PHRASE) * cosine + PHRASE * phrase + AROUND * extra).min(1.0)
 }
 
 /// BM25's saturation of a key's repeats, and how much a text's length counts against it.

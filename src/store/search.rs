@@ -446,19 +446,6 @@ fn profile(conn: &Connection, sql: &str, id: &str) -> Result<Option<MatchProfile
         .context(what)
 }
 
-/// The quotes of a proposition's claims, the first `limit` logged: how it has been worded
-/// where it appeared.
-pub fn proposition_quotes(conn: &Connection, id: &str, limit: usize) -> Result<Vec<String>> {
-    let what = || format!("reading the quotes of {id} to match it");
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT quote FROM claim WHERE proposition = ?1 AND quote IS NOT NULL AND quote != '' ORDER BY rowid LIMIT ?2",
-        )
-        .context(what)?;
-    let rows = stmt.query_map(params![id, limit as i64], |r| r.get(0)).context(what)?;
-    rows.collect::<rusqlite::Result<_>>().context(what)
-}
-
 /// The propositions that name a party (with a claim, or as expected of it), at most `limit`.
 pub fn propositions_naming(conn: &Connection, party: &str, limit: usize) -> Result<Vec<String>> {
     let what = || format!("reading the propositions naming {party}");
