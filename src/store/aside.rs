@@ -36,7 +36,8 @@ impl SetAside {
         let mut counted = Vec::new();
         for (name, table, _) in &triggers {
             if *name == format!("{table}_tally") {
-                let rows = tx.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0)).context(what)?;
+                let rows =
+                    tx.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0)).context(what)?;
                 counted.push((table.clone(), rows));
             }
             tx.execute_batch(&format!("DROP TRIGGER \"{name}\"")).context(what)?;

@@ -203,7 +203,9 @@ fn write_staged(tx: &Connection) -> Result<()> {
     // One statement over many records writes fewer, larger segments with a larger buffer; the
     // setting lasts for this statement only (its row is taken out of the index's own settings
     // table after: the index reads the same either way).
-    let many = tx.query_row("SELECT count(*) > ?1 FROM temp.search_staged", [FTS_BUFFERED_PAST], |r| r.get(0)).context(what)?;
+    let many = tx
+        .query_row("SELECT count(*) > ?1 FROM temp.search_staged", [FTS_BUFFERED_PAST], |r| r.get(0))
+        .context(what)?;
     if many {
         tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?1)", [FTS_BUFFER]).context(what)?;
     }
