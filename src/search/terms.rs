@@ -627,7 +627,7 @@ mod tests {
             let text: Vec<&str> = (0..length)
                 .map(|i| words[((seed >> 13) as usize).wrapping_add(i * ((seed >> 40) as usize % 7 + 1)) % words.len()])
                 .collect();
-            texts.push(text.join(if seed % 3 == 0 { ", " } else { " " }));
+            texts.push(text.join(if seed.is_multiple_of(3) { ", " } else { " " }));
         }
         for text in &texts {
             assert_eq!(latin_language(text), whatlang_language(text), "{text}");
