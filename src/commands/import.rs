@@ -42,7 +42,7 @@ pub struct Args {
 pub const BATCHED_PAST: usize = 5_000;
 
 /// The input: a file, or standard input for "-".
-fn open(file: &PathBuf) -> Result<Box<dyn BufRead>> {
+fn open(file: &PathBuf) -> Result<Box<dyn BufRead + Send>> {
     if file.as_os_str() == "-" {
         return Ok(Box::new(BufReader::new(std::io::stdin())));
     }

@@ -8,6 +8,7 @@ use crate::store::Writer;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::io::{BufRead, Read};
+use std::sync::mpsc::SyncSender;
 
 /// The longest line JSON Lines may have (docs/FORMAT.md). A longer one is refused with its
 /// number as soon as the limit is passed, without reading the rest of it.
@@ -131,7 +132,52 @@ fn next_line(input: &mut dyn BufRead, line: &mut Vec<u8>, at: &dyn Fn() -> Strin
 }
 
 /// JSON Lines: `{"claimtrack": 1}` first, then one record a line; blank lines are skipped.
-pub fn jsonl(name: &str, mut input: Box<dyn BufRead>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
+/// A second thread reads and parses the lines, handing them over [`PARSED_CHUNK`] records at
+/// a time (a thread woken for each record costs more than its parsing), at most
+/// [`CHUNKS_AHEAD`] chunks ahead of the writer, so that the writer's thread only writes; the
+/// records and the first error come in the file's order, and an error of the writer's stops
+/// the reading.
+pub fn jsonl(name: &str, input: Box<dyn BufRead + Send>, writer: &mut Writer, progress: &mut Progress) -> Result<()> {
+    let (to_writer, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<Parsed>>>(CHUNKS_AHEAD);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(PARSED_CHUNK);
+            let outcome = parse_lines(name, input, &to_writer, &mut chunk);
+            // The records before an error are written before it is said. If a send fails,
+            // the writer has stopped: its own error stands.
+            if !chunk.is_empty() {
+                let _ = to_writer.send(Ok(chunk));
+            }
+            if let Err(e) = outcome {
+                let _ = to_writer.send(Err(e));
+            }
+        });
+        for chunk in parsed {
+            for (read, at, record) in chunk? {
+                progress.set(read);
+                writer.add(record, &|field| format!("{at}: {field}"))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// How many parsed records go to the writer at a time, and how many such chunks may wait.
+const PARSED_CHUNK: usize = 256;
+const CHUNKS_AHEAD: usize = 8;
+
+/// A record of JSON Lines: the bytes read up to its end, where it is ("FILE: line N"), the
+/// record.
+type Parsed = (u64, String, Record);
+
+/// Reads the lines of [`jsonl`] into `chunk`, sending each full chunk on until the receiver
+/// is gone; the last chunk is left in `chunk`.
+fn parse_lines(
+    name: &str,
+    mut input: Box<dyn BufRead + Send>,
+    out: &SyncSender<Result<Vec<Parsed>>>,
+    chunk: &mut Vec<Parsed>,
+) -> Result<()> {
     let mut header_seen = false;
     let mut read = 0u64;
     let mut bytes = Vec::new();
@@ -139,7 +185,6 @@ pub fn jsonl(name: &str, mut input: Box<dyn BufRead>, writer: &mut Writer, progr
     while next_line(&mut *input, &mut bytes, &|| format!("{name}: line {}", n + 1))? {
         n += 1;
         read += bytes.len() as u64 + 1;
-        progress.set(read);
         let at = format!("{name}: line {n}");
         let line = std::str::from_utf8(&bytes)
             .map_err(|e| Error::input(format!("{at}: not UTF-8 text ({e}); JSON Lines are UTF-8")))?;
@@ -158,7 +203,13 @@ pub fn jsonl(name: &str, mut input: Box<dyn BufRead>, writer: &mut Writer, progr
             header_seen = true;
             continue;
         }
-        writer.add(jsonl_record(&at, line)?, &|field| format!("{at}: {field}"))?;
+        let record = jsonl_record(&at, line)?;
+        chunk.push((read, at, record));
+        if chunk.len() == PARSED_CHUNK
+            && out.send(Ok(std::mem::replace(chunk, Vec::with_capacity(PARSED_CHUNK)))).is_err()
+        {
+            return Ok(());
+        }
     }
     if !header_seen {
         return Err(Error::input(format!("{name}: empty; JSON Lines start with the line {{\"claimtrack\": 1}}")));

@@ -4,6 +4,7 @@
 //! and the FTS5 query written from a parsed one, are in the store (`store::search`).
 
 pub mod highlight;
+mod latin;
 pub mod query;
 pub mod similarity;
 pub mod terms;

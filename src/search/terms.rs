@@ -226,12 +226,12 @@ const LATIN: &[(Lang, Algorithm)] = &[
     (Lang::Tur, Algorithm::Turkish),
 ];
 
-/// The stemmer for a text's Latin-script words, and whether whatlang is sure of the language.
+/// The stemmer for a text's Latin-script words, and whether the language is sure (whatlang's
+/// reliability: a confidence above 0.9), as `whatlang::Detector` over [`LATIN`] tells them
+/// (search/latin.rs, which holds the same languages).
 fn latin_language(text: &str) -> Option<(Algorithm, bool)> {
-    static DETECTOR: OnceLock<whatlang::Detector> = OnceLock::new();
-    let detector = DETECTOR.get_or_init(|| whatlang::Detector::with_allowlist(LATIN.iter().map(|l| l.0).collect()));
-    let info = detector.detect(text).filter(|info| info.script() == whatlang::Script::Latin)?;
-    LATIN.iter().find(|l| l.0 == info.lang()).map(|l| (l.1, info.is_reliable()))
+    let (lang, confidence) = super::latin::detect(text)?;
+    LATIN.iter().find(|l| l.0 == lang).map(|l| (l.1, confidence > 0.9))
 }
 
 /// How a word is reduced to its stem.
@@ -581,6 +581,57 @@ mod tests {
         }
         assert_eq!(fold("ΟΔΟΣ"), "οδος");
         assert_eq!(fold("Ёлка"), "елка");
+    }
+
+    /// whatlang's answer for a text, as claimtrack asked it before search/latin.rs.
+    fn whatlang_language(text: &str) -> Option<(Algorithm, bool)> {
+        let detector = whatlang::Detector::with_allowlist(LATIN.iter().map(|l| l.0).collect());
+        let info = detector.detect(text).filter(|info| info.script() == whatlang::Script::Latin)?;
+        LATIN.iter().find(|l| l.0 == info.lang()).map(|l| (l.1, info.is_reliable()))
+    }
+
+    #[test]
+    fn the_latin_languages_are_whatlangs_and_detected_as_it_detects_them() {
+        let mut ours: Vec<Lang> = LATIN.iter().map(|l| l.0).collect();
+        let mut table = crate::search::latin::languages().to_vec();
+        ours.sort_by_key(|l| l.code());
+        table.sort_by_key(|l| l.code());
+        assert_eq!(ours, table);
+        let sentences = [
+            "The ministry denied that its experts had helped with the drones",
+            "Die Behörde bestätigt, dass die Drohne abgestürzt ist und die Drohnen geprüft werden",
+            "Le ministère a démenti toute négociation et les négociations continuent",
+            "El ministerio negó que sus expertos hubieran ayudado con los drones ¿verdad?",
+            "Il ministero ha smentito che i suoi esperti abbiano aiutato con i droni",
+            "O ministério negou que os seus especialistas tivessem ajudado com os drones",
+            "Het ministerie ontkende dat zijn experts hadden geholpen met de drones",
+            "Ministeriet förnekade att dess experter hade hjälpt till med drönarna",
+            "Ministeriet afviste, at dets eksperter havde hjulpet med dronerne",
+            "Departementet nektet for at ekspertene hadde hjulpet med dronene",
+            "Ministeriö kiisti, että sen asiantuntijat olisivat auttaneet droonien kanssa",
+            "A minisztérium tagadta, hogy szakértői segítettek volna a drónokkal",
+            "Ministerul a negat că experții săi au ajutat cu dronele",
+            "Bakanlık, uzmanlarının insansız hava araçlarına yardım ettiğini yalanladı İstanbul",
+            "Kupol 2025 №054321 — Brücke, İİ ĳ œuvre Straße ÆØÅ şţ",
+            "Министерство опровергло публикацию, но Kupol осталась на сайте",
+            "毛宁：中方坚持客观公正 Kupol",
+        ];
+        let words: Vec<&str> = sentences.iter().flat_map(|s| s.split(' ')).collect();
+        let mut texts: Vec<String> = sentences.iter().map(|s| s.to_string()).collect();
+        texts.extend(words.iter().map(|w| w.to_string()));
+        // Mixtures of every length, from a fixed sequence.
+        let mut seed: u64 = 27;
+        for _ in 0..3000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let length = 1 + (seed >> 33) as usize % 60;
+            let text: Vec<&str> = (0..length)
+                .map(|i| words[((seed >> 13) as usize).wrapping_add(i * ((seed >> 40) as usize % 7 + 1)) % words.len()])
+                .collect();
+            texts.push(text.join(if seed.is_multiple_of(3) { ", " } else { " " }));
+        }
+        for text in &texts {
+            assert_eq!(latin_language(text), whatlang_language(text), "{text}");
+        }
     }
 
     #[test]

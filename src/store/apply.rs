@@ -97,6 +97,9 @@ pub struct Writer<'a> {
     /// A batched write's full-text indexing, done as it goes, on a second thread: present
     /// exactly when records are logged in batches ([`Writer::in_batches`]).
     indexer: Option<super::search::Indexer>,
+    /// The row triggers a batched write sets aside (store/aside.rs): present from the first
+    /// record logged in a batch to the end of the write.
+    aside: Option<super::aside::SetAside>,
     /// Records are logged in batches once this many are added ([`Writer::in_batches_past`]).
     batched_past: Option<usize>,
     pub(super) summary: Summary,
@@ -105,8 +108,8 @@ pub struct Writer<'a> {
 /// How many found references [`Writer`] remembers before it starts over.
 const KNOWN_CAPACITY: usize = 200_000;
 
-/// A batched write hands the text of the records it wrote to the full-text indexer every
-/// this many records.
+/// A batched write hands the full-text indexer the records a trigger still queues (a
+/// table whose trigger was not set aside) every this many records.
 const FED_EVERY: usize = 256;
 
 /// At most this many records in one batch: a batch a tampered row is found in names them.
@@ -134,6 +137,7 @@ impl<'a> Writer<'a> {
             known: HashSet::new(),
             batch: None,
             indexer: None,
+            aside: None,
             batched_past: None,
             summary: Summary::default(),
         })
@@ -142,7 +146,11 @@ impl<'a> Writer<'a> {
     /// Checks one record against the database and writes it if it is new.
     pub fn add(&mut self, record: Record, at: Locate) -> Result<()> {
         let mut record = match record {
-            Record::Correction(c) => return self.correct(c, at),
+            Record::Correction(c) => {
+                self.correct(c, at)?;
+                // Its update queued the record's text: indexed in the order written.
+                return self.indexer.as_mut().map_or(Ok(()), |indexer| indexer.feed(self.tx));
+            }
             Record::Setting(s) => return self.carry(carry_setting(self.tx, &s, self.action), Counted::Setting, &s.key),
             Record::Finding(f) => {
                 text(at, "id", &f.id)?;
@@ -221,6 +229,9 @@ impl<'a> Writer<'a> {
         }
         if let Some(indexer) = self.indexer.take() {
             indexer.finish(self.tx)?;
+        }
+        if let Some(aside) = self.aside.take() {
+            aside.restore(self.tx)?;
         }
         let fail = |e: rusqlite::Error| Error::Sql {
             context: "checking the references that pointed ahead".into(),
@@ -332,8 +343,13 @@ impl<'a> Writer<'a> {
         }
         let event = self.log(record)?;
         insert(self.tx, record, event)?;
-        if let Some(indexer) = self.indexer.as_mut().filter(|_| self.summary.total_added().is_multiple_of(FED_EVERY)) {
-            indexer.feed(self.tx)?;
+        if let Some(indexer) = self.indexer.as_mut() {
+            if self.aside.as_ref().is_some_and(|aside| aside.indexes(T::KIND.as_str())) {
+                indexer.push(self.tx, T::KIND.as_str(), &key)?;
+            }
+            if self.summary.total_added().is_multiple_of(FED_EVERY) {
+                indexer.feed(self.tx)?;
+            }
         }
         Summary::count(&mut self.summary.added, Counted::Record(T::KIND));
         Ok(())
@@ -359,8 +375,11 @@ impl<'a> Writer<'a> {
     fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
         if self.indexer.is_none() && self.batched_past.is_some_and(|past| self.added() >= past) {
             // The records logged one by one so far wait in the search queue: the indexer
-            // takes them first.
-            self.indexer = Some(super::search::Indexer::start());
+            // takes them first, then the triggers that queued them are set aside.
+            let mut indexer = super::search::Indexer::start();
+            indexer.feed(self.tx)?;
+            self.indexer = Some(indexer);
+            self.aside = Some(super::aside::SetAside::take(self.tx)?);
         }
         if self.indexer.is_none() || T::KIND == RecordKind::Link {
             return audit::record(self.tx, self.action, record);

@@ -2,6 +2,7 @@
 //! All SQL in claimtrack lives under this module.
 
 mod apply;
+mod aside;
 pub mod audit;
 mod checks;
 mod corrections;

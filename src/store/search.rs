@@ -104,16 +104,29 @@ impl Indexer {
             .prepare_cached("SELECT seq, kind, record FROM search_queue WHERE seq > ?1 ORDER BY seq")
             .context(what)?;
         let mut rows = queue.query([self.fed]).context(what)?;
-        let to_terms = self.to_terms.as_ref().expect("fed before it is finished");
         while let Some(row) = rows.next().context(what)? {
             let (seq, kind, record): (i64, String, String) =
                 (row.get(0).context(what)?, row.get(1).context(what)?, row.get(2).context(what)?);
             let fields = searched_fields(tx, &kind, &record)?;
-            to_terms.send((kind, record, fields)).expect("the thread making index terms runs to the end");
+            self.send(tx, (kind, record, fields))?;
             self.fed = seq;
-            for made in self.made.try_iter() {
-                stage(tx, &mut self.staging, made)?;
-            }
+        }
+        Ok(())
+    }
+
+    /// Hands the worker one record just written whose row no trigger queued (a batched
+    /// write sets those triggers aside: store/aside.rs), its text read as the queue's is.
+    pub fn push(&mut self, tx: &Connection, kind: &str, record: &str) -> Result<()> {
+        let fields = searched_fields(tx, kind, record)?;
+        self.send(tx, (kind.to_string(), record.to_string(), fields))
+    }
+
+    /// Hands a record to the worker, and stages the terms made so far.
+    fn send(&mut self, tx: &Connection, queued: Queued) -> Result<()> {
+        let to_terms = self.to_terms.as_ref().expect("fed before it is finished");
+        to_terms.send(queued).expect("the thread making index terms runs to the end");
+        for made in self.made.try_iter() {
+            stage(tx, &mut self.staging, made)?;
         }
         Ok(())
     }
@@ -155,6 +168,11 @@ fn stage(tx: &Connection, ready: &mut bool, (kind, record, terms): Made) -> Resu
     Ok(())
 }
 
+/// The buffer of new terms FTS5 is given for writing many staged entries at once (see
+/// [`write_staged`]), and how many entries are many.
+const FTS_BUFFER: i64 = 16 << 20;
+const FTS_BUFFERED_PAST: i64 = 10_000;
+
 /// Replaces the index entry of every staged record by its last staged terms, or removes it
 /// when they are none. An entry kept keeps its id; new entries take ids in queue order. The
 /// index is then checked to hold an entry for every staged record with terms.
@@ -180,6 +198,17 @@ fn write_staged(tx: &Connection) -> Result<()> {
         [],
     )
     .context(what)?;
+    // FTS5 holds this many bytes of new terms before it writes them out as a segment, which
+    // it then merges with the others: 1 MiB by default, a segment every few hundred records.
+    // One statement over many records writes fewer, larger segments with a larger buffer; the
+    // setting lasts for this statement only (its row is taken out of the index's own settings
+    // table after: the index reads the same either way).
+    let many = tx
+        .query_row("SELECT count(*) > ?1 FROM temp.search_staged", [FTS_BUFFERED_PAST], |r| r.get(0))
+        .context(what)?;
+    if many {
+        tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?1)", [FTS_BUFFER]).context(what)?;
+    }
     let written = tx
         .execute(
             "INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
@@ -187,6 +216,9 @@ fn write_staged(tx: &Connection) -> Result<()> {
             [],
         )
         .context(what)?;
+    if many {
+        tx.execute("DELETE FROM search_config WHERE k = 'hashsize'", []).context(what)?;
+    }
     let staged: usize = tx
         .query_row("SELECT count(*) FROM temp.search_staged WHERE words IS NOT NULL", [], |r| r.get(0))
         .context(what)?;
