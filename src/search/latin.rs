@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use whatlang::Lang;
 
 /// The trigram profiles of whatlang 0.18 (src/trigrams/profiles.rs; MIT licence, Serhii
-/// Potapov) for these languages, in whatlang's order: a line each, its code, a tab, then its
-/// 300 trigrams, most frequent first.
+/// Potapov; the notice is in latin_trigrams.LICENSE) for these languages, in whatlang's order:
+/// a line each, its code, a tab, then its 300 trigrams, most frequent first.
 const PROFILES: &str = include_str!("latin_trigrams.txt");
 
 /// The letters of each language (whatlang's src/alphabets/latin.rs), in the order of
