@@ -165,6 +165,10 @@ pub fn jsonl(name: &str, input: Box<dyn BufRead + Send>, writer: &mut Writer, pr
 /// How many parsed records go to the writer at a time, and how many such chunks may wait.
 const PARSED_CHUNK: usize = 256;
 const CHUNKS_AHEAD: usize = 8;
+/// A chunk also goes once its lines pass this many bytes, so that long lines (up to
+/// [`MAX_LINE`] each) wait a few at a time, not [`PARSED_CHUNK`] × [`CHUNKS_AHEAD`] of them;
+/// ordinary records (a few hundred bytes) fill a chunk by count first.
+const CHUNK_BYTES: u64 = 1 << 20;
 
 /// A record of JSON Lines: the bytes read up to its end, where it is ("FILE: line N"), the
 /// record.
@@ -180,6 +184,8 @@ fn parse_lines(
 ) -> Result<()> {
     let mut header_seen = false;
     let mut read = 0u64;
+    // Where the chunk being filled began in the input.
+    let mut chunk_from = 0u64;
     let mut bytes = Vec::new();
     let mut n = 0;
     while next_line(&mut *input, &mut bytes, &|| format!("{name}: line {}", n + 1))? {
@@ -205,10 +211,13 @@ fn parse_lines(
         }
         let record = jsonl_record(&at, line)?;
         chunk.push((read, at, record));
-        if chunk.len() == PARSED_CHUNK
+        if (chunk.len() == PARSED_CHUNK || read - chunk_from >= CHUNK_BYTES)
             && out.send(Ok(std::mem::replace(chunk, Vec::with_capacity(PARSED_CHUNK)))).is_err()
         {
             return Ok(());
+        }
+        if chunk.is_empty() {
+            chunk_from = read;
         }
     }
     if !header_seen {

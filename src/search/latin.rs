@@ -6,6 +6,7 @@
 //! every language's. The answer chooses the stemmer, so any difference from whatlang changes
 //! the index (terms.rs): the tests compare the two over texts of every language.
 
+use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -136,7 +137,9 @@ fn letter_scores(table: &Table, lower: &str) -> (usize, Vec<(Lang, f64)>) {
 /// How many distinct trigrams of the text are ranked, and each language's score, best first:
 /// one less the distance of its profile from the text's trigrams in order of frequency.
 fn trigram_scores(table: &Table, lower: &str) -> (usize, Vec<(Lang, f64)>) {
-    let mut counts: HashMap<Trigram, u32> = HashMap::with_capacity(lower.len().min(2048));
+    // Fx, not SipHash: a long text counts a trigram per letter, and SipHash was most of that.
+    let mut counts: FxHashMap<Trigram, u32> = FxHashMap::default();
+    counts.reserve(lower.len().min(2048));
     let mut chars = lower.chars().map(|c| if is_stop_char(c) { ' ' } else { c }).chain(Some(' '));
     let (mut c1, mut c2) = (' ', chars.next().expect("a space at the end at least"));
     for c3 in chars {
