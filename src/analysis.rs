@@ -6,7 +6,7 @@
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
 use crate::model::{Finding, FindingKind, Source, Story, TriageEntry};
-use crate::reconcile::{self, sourcing::SourceGraph, Outcome};
+use crate::reconcile::{self, AllSources, Outcome};
 use crate::report::digest::{self, Digest, Known};
 use crate::store::{self, Changes, Store, Window};
 use serde::Serialize;
@@ -129,17 +129,19 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             store::forget_readings(tx, ids.iter().filter(|p| !read.contains(p)))
         };
         let parts = propositions.chunks(BATCH);
-        // A run of many batches (or a full one) builds the graph of every source once, and
-        // each batch's reading walks it, instead of a graph of its own over the sources
-        // upstream of its claims (nearly all of them, in a large story).
+        // A run of many batches (or a full one) reads every source and builds their graph
+        // once, and each batch's reading uses them, instead of loading and graphing the
+        // sources upstream of its claims (nearly all of them, in a large story).
         let whole = full || parts.len() > 1;
-        let graph = |conn: &store::Conn| -> Result<Option<SourceGraph>> {
+        let sources = |conn: &store::Conn| -> Result<Option<Story>> {
             if !whole {
                 return Ok(None);
             }
-            let sources =
-                Story { sources: store::sources(conn)?, retractions: store::retractions(conn)?, ..Story::default() };
-            Ok(Some(reconcile::source_graph(&sources, as_of)))
+            Ok(Some(Story {
+                sources: store::sources(conn)?,
+                retractions: store::retractions(conn)?,
+                ..Story::default()
+            }))
         };
         match file.filter(|_| parts.len() > 1) {
             // Many batches: the next one is read in a second thread, on a connection of its
@@ -150,9 +152,10 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 let (send, receive) = std::sync::mpsc::sync_channel(0);
                 let reader = scope.spawn(move || -> Result<()> {
                     let conn = store::reader_beside(&file)?;
-                    let graph = graph(&conn)?;
+                    let sources = sources(&conn)?;
+                    let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
                     for part in parts {
-                        if send.send(read_part(&conn, part, as_of, graph.as_ref())?).is_err() {
+                        if send.send(read_part(&conn, part, as_of, all.as_ref())?).is_err() {
                             break;
                         }
                     }
@@ -165,9 +168,10 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 written.and(read)
             })?,
             None => {
-                let graph = graph(tx)?;
+                let sources = sources(tx)?;
+                let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
                 for (i, part) in parts.enumerate() {
-                    save(i, read_part(tx, part, as_of, graph.as_ref())?)?;
+                    save(i, read_part(tx, part, as_of, all.as_ref())?)?;
                 }
             }
         }
@@ -196,11 +200,11 @@ struct Part {
     outcome: Outcome,
 }
 
-fn read_part(conn: &store::Conn, part: &[String], as_of: Date, graph: Option<&SourceGraph>) -> Result<Part> {
+fn read_part(conn: &store::Conn, part: &[String], as_of: Date, all: Option<&AllSources>) -> Result<Part> {
     // A merged proposition is read with the one it was merged into.
     let ids = store::with_merged(conn, part)?;
-    let story = store::story_of(conn, &ids)?;
-    let outcome = reconcile::reconcile_propositions(&story, as_of, graph);
+    let story = if all.is_some() { store::story_of_claims(conn, &ids)? } else { store::story_of(conn, &ids)? };
+    let outcome = reconcile::reconcile_propositions(&story, as_of, all);
     let merged = story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
     Ok(Part { ids, merged, outcome })
 }

@@ -13,12 +13,11 @@ pub mod sourcing;
 mod view;
 
 pub use merge::{carried, merge, Change};
-pub use view::source_graph;
+pub use view::AllSources;
 
 use crate::date::{Date, Timestamp};
 use crate::model::{DateBasis, Finding, Reliability, Stance, Status, Story};
 use serde::Serialize;
-use sourcing::SourceGraph;
 use std::collections::{BTreeMap, BTreeSet};
 use view::View;
 
@@ -190,9 +189,10 @@ pub fn reconcile_with_progress(
 /// The reading of the propositions of a story loaded for them (`store::story_of`): their
 /// outcomes and every finding that bears on them, as the whole story's reading has them.
 /// The loops no claim rests on are left to [`loose_loops`]: they bear on no proposition.
-/// `graph`: the whole story's [`source_graph`], when a run of many parts built it.
-pub fn reconcile_propositions(story: &Story, as_of: Date, graph: Option<&SourceGraph>) -> Outcome {
-    read(story, as_of, None, graph, Loops::Elsewhere, &mut |_, _| {})
+/// `all`: every source of the story, when a run of many parts read them (the story then
+/// holds none: `store::story_of_claims`).
+pub fn reconcile_propositions<'a>(story: &'a Story, as_of: Date, all: Option<&'a AllSources<'a>>) -> Outcome {
+    read(story, as_of, None, all, Loops::Elsewhere, &mut |_, _| {})
 }
 
 /// The findings on loops of derivation that no live claim rests on, given the sources (the
@@ -214,16 +214,16 @@ enum Loops {
     Elsewhere,
 }
 
-fn read(
-    story: &Story,
+fn read<'a>(
+    story: &'a Story,
     as_of: Date,
     known_at: Option<Timestamp>,
-    graph: Option<&SourceGraph>,
+    all: Option<&'a AllSources<'a>>,
     loops: Loops,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Outcome {
     let folded = joined::fold(story);
-    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at, graph);
+    let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at, all);
     let mut findings = Vec::new();
     let mut propositions = Vec::new();
     for (i, p) in view.propositions.iter().enumerate() {

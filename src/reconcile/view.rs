@@ -5,12 +5,13 @@
 use super::sourcing::{strongly_connected, SourceGraph};
 use crate::date::{Date, Timestamp};
 use crate::model::{ClaimRow, LinkReach, Party, Proposition, Request, Source, Story};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Deref;
 use std::rc::Rc;
 
 /// The derivation graph a reading walks: its own, or one built once for a run that reads
-/// its propositions in parts (see [`source_graph`]).
+/// its propositions in parts (see [`AllSources`]).
 pub(super) enum Graph<'a> {
     Own(Box<SourceGraph>),
     Shared(&'a SourceGraph),
@@ -22,6 +23,23 @@ impl Deref for Graph<'_> {
         match self {
             Graph::Own(g) => g,
             Graph::Shared(g) => g,
+        }
+    }
+}
+
+/// The sources a reading knows by id: its own, or every source of the story (see
+/// [`AllSources`]).
+pub(super) enum Sources<'a> {
+    Own(FxHashMap<&'a str, &'a Source>),
+    Shared(&'a FxHashMap<&'a str, &'a Source>),
+}
+
+impl<'a> Deref for Sources<'a> {
+    type Target = FxHashMap<&'a str, &'a Source>;
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Sources::Own(s) => s,
+            Sources::Shared(s) => s,
         }
     }
 }
@@ -41,13 +59,29 @@ fn retractions(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> HashM
         .collect()
 }
 
-/// The graph of every source of `story` as of `as_of`, everything logged counted. A source's
-/// roots, loops and retractions upstream depend only on what is upstream of it, so a part
-/// of the story (`store::story_of`: its sources and all upstream of them) reads the same in
-/// this graph as in its own; a run of many parts builds it, and the roots it finds, once.
-pub fn source_graph(story: &Story, as_of: Date) -> SourceGraph {
-    let retracted = retractions(story, as_of, None);
-    SourceGraph::new(&story.sources, &retracted.keys().copied().collect())
+/// Every source of a story, by id, with the retractions of sources as of a date and the
+/// derivation graph: read and built once for a run that reads its propositions in parts,
+/// where each part would load and graph the sources upstream of its claims (nearly all of
+/// them, in a large story). A source's roots, loops and retractions upstream depend only on
+/// what is upstream of it, so a part (`store::story_of`: its sources and all upstream of
+/// them) reads the same with these as with its own; the part is then loaded without its
+/// sources (`store::story_of_claims`).
+pub struct AllSources<'s> {
+    by_id: FxHashMap<&'s str, &'s Source>,
+    /// The retracted sources (dated by `as_of`), with the date.
+    retracted: Vec<(&'s str, Date)>,
+    graph: SourceGraph,
+}
+
+impl<'s> AllSources<'s> {
+    /// `story`: every source and every retraction, everything logged counted.
+    pub fn new(story: &'s Story, as_of: Date) -> AllSources<'s> {
+        let by_id: FxHashMap<&str, &Source> = story.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+        let retracted: Vec<(&str, Date)> =
+            retractions(story, as_of, None).into_iter().filter(|(id, _)| by_id.contains_key(id)).collect();
+        let graph = SourceGraph::new(&story.sources, &retracted.iter().map(|(id, _)| *id).collect());
+        AllSources { by_id, retracted, graph }
+    }
 }
 
 /// The story filtered to what counts on the reconcile date, with the indexes the rules share.
@@ -56,7 +90,7 @@ pub(super) struct View<'a> {
     pub parties: HashMap<&'a str, &'a Party>,
     /// Each party's children (parties whose `parent` it is).
     pub children: HashMap<&'a str, Vec<&'a str>>,
-    pub sources: HashMap<&'a str, &'a Source>,
+    pub sources: Sources<'a>,
     pub propositions: Vec<&'a Proposition>,
     pub graph: Graph<'a>,
     /// Claims logged by `known_at` that count from a day on or before `as_of`, retracted ones
@@ -82,22 +116,26 @@ pub(super) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    /// The view of `story`, walking `shared` (see [`source_graph`]) when given, else a graph
-    /// of its own sources.
+    /// The view of `story`: with `all` (see [`AllSources`]; `story` then holds no sources,
+    /// and `known_at` is none) its sources are those, else its own.
     pub fn new(
         story: &'a Story,
         as_of: Date,
         known_at: Option<Timestamp>,
-        shared: Option<&'a SourceGraph>,
+        all: Option<&'a AllSources<'a>>,
     ) -> View<'a> {
         let known = |recorded: &Option<Timestamp>| known(known_at, recorded);
-        let retracted = retractions(story, as_of, known_at);
-        let known_sources: Vec<&Source> = story.sources.iter().filter(|s| known(&s.recorded)).collect();
-        let graph = match shared {
-            Some(g) => Graph::Shared(g),
+        let mut retracted = retractions(story, as_of, known_at);
+        let (sources, graph) = match all {
+            Some(all) => {
+                retracted.extend(all.retracted.iter().copied());
+                (Sources::Shared(&all.by_id), Graph::Shared(&all.graph))
+            }
             None => {
+                let known_sources: Vec<&Source> = story.sources.iter().filter(|s| known(&s.recorded)).collect();
                 let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
-                Graph::Own(Box::new(SourceGraph::new(known_sources.iter().copied(), &retracted_ids)))
+                let graph = Graph::Own(Box::new(SourceGraph::new(known_sources.iter().copied(), &retracted_ids)));
+                (Sources::Own(known_sources.iter().map(|s| (s.id.as_str(), *s)).collect()), graph)
             }
         };
         let counted_list: Vec<&ClaimRow> = story
@@ -148,7 +186,7 @@ impl<'a> View<'a> {
             as_of,
             parties: story.parties.iter().map(|p| (p.id.as_str(), p)).collect(),
             children,
-            sources: known_sources.iter().map(|s| (s.id.as_str(), *s)).collect(),
+            sources,
             propositions: story.propositions.iter().filter(|p| known(&p.recorded)).collect(),
             graph,
             counted,

@@ -28,10 +28,21 @@ pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
     story_of_with(conn, props, &[])
 }
 
+/// [`story_of`] without sources (and their retractions): for a reading given every source
+/// of the story (`reconcile::AllSources`), read once for many batches.
+pub fn story_of_claims(conn: &Connection, props: &[String]) -> Result<Story> {
+    scoped(conn, props, None)
+}
+
 /// [`story_of`], with `more_sources` (and every source upstream of them) loaded as well.
-/// Each kind is read for the whole batch of propositions at once (see [`IN_LIST`]): a
-/// batch of thousands costs a few queries, not a few per claim.
 pub(super) fn story_of_with(conn: &Connection, props: &[String], more_sources: &[String]) -> Result<Story> {
+    scoped(conn, props, Some(more_sources))
+}
+
+/// The story of some propositions, with the sources upstream of their claims and of
+/// `more_sources` when that is given. Each kind is read for the whole batch of propositions
+/// at once (see [`IN_LIST`]): a batch of thousands costs a few queries, not a few per claim.
+fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) -> Result<Story> {
     let batch = json_list(props);
     let claims = claims_on(conn, &batch)?;
     let mut scope = Scope { links_of: links_of(conn, &claims)?, ..Scope::default() };
@@ -47,8 +58,10 @@ pub(super) fn story_of_with(conn: &Connection, props: &[String], more_sources: &
         verdicts: in_order_of(props, rows_in(conn, VERDICTS_ON, &batch, verdict_row)?, |v| &v.proposition),
         ..Story::default()
     };
-    let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
-    story.sources = upstream(conn, named.chain(more_sources))?;
+    if let Some(more) = more_sources {
+        let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
+        story.sources = upstream(conn, named.chain(more))?;
+    }
     let targets: Vec<&String> = scope.claims.keys().chain(story.sources.iter().map(|s| &s.id)).collect();
     story.retractions = rows_in(conn, RETRACTIONS_OF, &json_list(&targets), retraction_row)?;
     story.links = scope.links.into_values().collect();
