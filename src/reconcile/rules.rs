@@ -9,8 +9,9 @@ use crate::model::{
     hash_id, ClaimRow, Contact, ContactKind, Finding, FindingKind, FindingState, Proposition, RelatedStance, Relation,
     Request, Severity, SilenceReason, Stance, Status,
 };
+use rustc_hash::FxHashSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A claim's date in prose, saying what it is: "on 1 Jan 2025" (said then), "reported 12
 /// Mar 2024" (its source's publication), or "undated (logged ...)".
@@ -45,13 +46,13 @@ impl<'a> View<'a> {
             |stance: Stance| standing.iter().copied().filter(|c| c.claim.stance == stance).collect::<Vec<_>>();
         let (affirming, denying) = (side_of(Stance::Affirms), side_of(Stance::Denies));
         let (affirm_lines, deny_lines) = (self.lines(&affirming), self.lines(&denying));
-        let affirms = self.side(&affirming, affirm_lines.clone(), &deny_lines);
-        let denies = self.side(&denying, deny_lines, &affirm_lines);
+        let affirms = self.side(&affirming, affirm_lines, &deny_lines);
+        let denies = self.side(&denying, deny_lines, &affirms.lines);
 
         if !affirming.is_empty() && !denying.is_empty() {
             findings.push(self.conflict(p, &affirming, &denying));
         }
-        let mut turns = HashSet::new();
+        let mut turns = FxHashSet::default();
         for (party, own) in &by_party {
             if let Some((f, turned)) = self.reversal(p, party, own) {
                 findings.push(f);
@@ -60,7 +61,7 @@ impl<'a> View<'a> {
         }
         self.silences(p, &by_party, findings);
         if !affirming.is_empty() {
-            self.weak_sourcing(p, &affirming, &affirm_lines, findings);
+            self.weak_sourcing(p, &affirming, &affirms.lines, findings);
         }
         let live: Vec<&ClaimRow> = by_party.values().flatten().copied().collect();
         self.retracted_bases(p, &live, findings);
@@ -393,7 +394,7 @@ impl<'a> View<'a> {
     /// `contradicts` links between the standing claims of two parties, on any propositions
     /// (an affirmation against a denial on one proposition is already the position conflict).
     pub fn linked_conflicts(&self, findings: &mut Vec<Finding>) {
-        let readable: HashSet<&str> = self.propositions.iter().map(|p| p.id.as_str()).collect();
+        let readable: FxHashSet<&str> = self.propositions.iter().map(|p| p.id.as_str()).collect();
         for (from, to) in &self.contradicts {
             let (a, b) = (self.counted[from], self.counted[to]);
             let (pa, pb) = (a.claim.proposition.as_str(), b.claim.proposition.as_str());

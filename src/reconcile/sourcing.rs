@@ -3,13 +3,14 @@
 //! iterative and linear in the graph: a chain may be as long as the database.
 
 use crate::model::Source;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Sources and their `derived_from` edges, collapsed into strongly connected components so
 /// that a loop counts as one root rather than none or many.
 pub struct SourceGraph {
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
     ids: Vec<String>,
     component: Vec<usize>,
     members: Vec<Vec<usize>>,
@@ -22,14 +23,14 @@ pub struct SourceGraph {
     self_loop: Vec<bool>,
     /// Roots already computed, by component: only for the sources someone asked about, so
     /// memory stays linear however the graph is shaped.
-    roots_cache: RefCell<HashMap<usize, Vec<String>>>,
+    roots_cache: RefCell<FxHashMap<usize, Vec<String>>>,
 }
 
 impl SourceGraph {
     pub fn new<'a>(sources: impl IntoIterator<Item = &'a Source>, retracted: &HashSet<&str>) -> SourceGraph {
         let sources: Vec<&Source> = sources.into_iter().collect();
         let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-        let index: HashMap<String, usize> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        let index: FxHashMap<String, usize> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
         let upstream: Vec<Vec<usize>> =
             sources.iter().map(|s| s.derived_from.iter().filter_map(|d| index.get(d).copied()).collect()).collect();
         let self_loop = (0..ids.len()).map(|i| upstream[i].contains(&i)).collect();
@@ -62,7 +63,7 @@ impl SourceGraph {
             name,
             retracted_upstream,
             self_loop,
-            roots_cache: RefCell::new(HashMap::new()),
+            roots_cache: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -119,8 +120,8 @@ impl SourceGraph {
 
     /// The components of the sources given and of every source upstream of them: what
     /// [`within`](Self::within) asks about.
-    pub fn upstream_of(&self, sources: &[&str]) -> HashSet<usize> {
-        let mut out = HashSet::new();
+    pub fn upstream_of(&self, sources: &[&str]) -> FxHashSet<usize> {
+        let mut out = FxHashSet::default();
         for s in sources {
             if let Some(&i) = self.index.get(*s) {
                 if !out.contains(&self.component[i]) {
@@ -132,7 +133,7 @@ impl SourceGraph {
     }
 
     /// Whether a source is among those [`upstream_of`](Self::upstream_of) found.
-    pub fn within(&self, upstream: &HashSet<usize>, source: &str) -> bool {
+    pub fn within(&self, upstream: &FxHashSet<usize>, source: &str) -> bool {
         self.index.get(source).is_some_and(|&i| upstream.contains(&self.component[i]))
     }
 

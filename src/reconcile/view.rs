@@ -6,7 +6,7 @@ use super::sourcing::{strongly_connected, SourceGraph};
 use crate::date::{Date, Timestamp};
 use crate::model::{ClaimRow, LinkReach, Party, Proposition, Request, Source, Story};
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -50,7 +50,7 @@ fn known(known_at: Option<Timestamp>, recorded: &Option<Timestamp>) -> bool {
 }
 
 /// Retracted claims and sources (logged by `known_at`, dated by `as_of`): the date.
-fn retractions(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> HashMap<&str, Date> {
+fn retractions(story: &Story, as_of: Date, known_at: Option<Timestamp>) -> FxHashMap<&str, Date> {
     story
         .retractions
         .iter()
@@ -87,32 +87,32 @@ impl<'s> AllSources<'s> {
 /// The story filtered to what counts on the reconcile date, with the indexes the rules share.
 pub(super) struct View<'a> {
     pub as_of: Date,
-    pub parties: HashMap<&'a str, &'a Party>,
+    pub parties: FxHashMap<&'a str, &'a Party>,
     /// Each party's children (parties whose `parent` it is).
-    pub children: HashMap<&'a str, Vec<&'a str>>,
+    pub children: FxHashMap<&'a str, Vec<&'a str>>,
     pub sources: Sources<'a>,
     pub propositions: Vec<&'a Proposition>,
     pub graph: Graph<'a>,
     /// Claims logged by `known_at` that count from a day on or before `as_of`, retracted ones
     /// included, by id.
-    pub counted: HashMap<&'a str, &'a ClaimRow>,
+    pub counted: FxHashMap<&'a str, &'a ClaimRow>,
     /// The same claims by proposition, oldest first.
-    pub by_prop: HashMap<&'a str, Vec<&'a ClaimRow>>,
+    pub by_prop: FxHashMap<&'a str, Vec<&'a ClaimRow>>,
     /// Retracted claims and sources (logged by `known_at`, dated by `as_of`): the date.
-    pub retracted: HashMap<&'a str, Date>,
+    pub retracted: FxHashMap<&'a str, Date>,
     /// Live claims superseded by another live claim: the one that supersedes it.
-    pub superseded: HashMap<&'a str, &'a str>,
+    pub superseded: FxHashMap<&'a str, &'a str>,
     /// What each live claim cites (the cited claim may be retracted: that is a finding).
-    pub cites: HashMap<&'a str, Vec<&'a str>>,
+    pub cites: FxHashMap<&'a str, Vec<&'a str>>,
     /// `contradicts` links between live claims.
     pub contradicts: Vec<(&'a str, &'a str)>,
     /// Requests that count, by proposition.
-    pub requests: HashMap<&'a str, Vec<&'a Request>>,
+    pub requests: FxHashMap<&'a str, Vec<&'a Request>>,
     /// Each (proposition, party)'s position: its standing claim.
-    pub positions: HashMap<(&'a str, &'a str), &'a ClaimRow>,
+    pub positions: FxHashMap<(&'a str, &'a str), &'a ClaimRow>,
     /// The root sources of each live claim that cites or is cited by a live claim, computed
     /// once over the whole graph of `cites` (see [`View::roots_through_cites`]).
-    pub cited_roots: HashMap<&'a str, Rc<BTreeSet<String>>>,
+    pub cited_roots: FxHashMap<&'a str, Rc<BTreeSet<String>>>,
 }
 
 impl<'a> View<'a> {
@@ -133,7 +133,7 @@ impl<'a> View<'a> {
             }
             None => {
                 let known_sources: Vec<&Source> = story.sources.iter().filter(|s| known(&s.recorded)).collect();
-                let retracted_ids: HashSet<&str> = retracted.keys().copied().collect();
+                let retracted_ids: std::collections::HashSet<&str> = retracted.keys().copied().collect();
                 let graph = Graph::Own(Box::new(SourceGraph::new(known_sources.iter().copied(), &retracted_ids)));
                 (Sources::Own(known_sources.iter().map(|s| (s.id.as_str(), *s)).collect()), graph)
             }
@@ -143,9 +143,9 @@ impl<'a> View<'a> {
             .iter()
             .filter(|c| known(&c.claim.recorded) && c.counts_from().is_none_or(|d| d.on_or_before(&as_of)))
             .collect();
-        let counted: HashMap<&str, &ClaimRow> = counted_list.iter().map(|c| (c.id(), *c)).collect();
+        let counted: FxHashMap<&str, &ClaimRow> = counted_list.iter().map(|c| (c.id(), *c)).collect();
         let is_live = |id: &str| counted.contains_key(id) && !retracted.contains_key(id);
-        let (mut cites, mut supersedes, mut contradicts) = (HashMap::new(), Vec::new(), Vec::new());
+        let (mut cites, mut supersedes, mut contradicts) = (FxHashMap::default(), Vec::new(), Vec::new());
         for l in story.links.iter().filter(|l| known(&l.recorded) && is_live(&l.from)) {
             // Each relation as model/bearing.rs declares it bears (no wildcard: a new reach is read here).
             match l.rel.reach() {
@@ -160,8 +160,8 @@ impl<'a> View<'a> {
             }
         }
         let superseded = superseded(&supersedes);
-        let mut by_prop: HashMap<&str, Vec<&ClaimRow>> = HashMap::new();
-        let mut positions = HashMap::new();
+        let mut by_prop: FxHashMap<&str, Vec<&ClaimRow>> = FxHashMap::default();
+        let mut positions = FxHashMap::default();
         for c in &counted_list {
             by_prop.entry(c.claim.proposition.as_str()).or_default().push(c);
             let standing = is_live(c.id()) && !superseded.contains_key(c.id());
@@ -170,13 +170,13 @@ impl<'a> View<'a> {
                 positions.insert((c.claim.proposition.as_str(), c.claim.party.as_str()), *c);
             }
         }
-        let mut requests: HashMap<&str, Vec<&Request>> = HashMap::new();
+        let mut requests: FxHashMap<&str, Vec<&Request>> = FxHashMap::default();
         for q in story.requests.iter().filter(|q| known(&q.recorded)) {
             if q.asked.or(q.recorded.map(|t| t.date())).is_none_or(|d| d.on_or_before(&as_of)) {
                 requests.entry(q.proposition.as_str()).or_default().push(q);
             }
         }
-        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut children: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for p in &story.parties {
             if let Some(parent) = &p.parent {
                 children.entry(parent.as_str()).or_default().push(p.id.as_str());
@@ -197,7 +197,7 @@ impl<'a> View<'a> {
             contradicts,
             requests,
             positions,
-            cited_roots: HashMap::new(),
+            cited_roots: FxHashMap::default(),
         };
         view.cited_roots = view.roots_through_cites();
         view
@@ -209,9 +209,9 @@ impl<'a> View<'a> {
     /// the claims cited (Tarjan numbers a component after every one it reaches), so a chain
     /// of any length costs time linear in it, where walking the chain again from each claim
     /// was quadratic.
-    fn roots_through_cites(&self) -> HashMap<&'a str, Rc<BTreeSet<String>>> {
+    fn roots_through_cites(&self) -> FxHashMap<&'a str, Rc<BTreeSet<String>>> {
         let mut ids: Vec<&'a str> = Vec::new();
-        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
         let mut edges: Vec<Vec<usize>> = Vec::new();
         let mut node = |id: &'a str, ids: &mut Vec<&'a str>, edges: &mut Vec<Vec<usize>>| {
             *index.entry(id).or_insert_with(|| {
@@ -279,14 +279,14 @@ impl<'a> View<'a> {
 
 /// Which live claims a live claim supersedes, and by which. Claims that supersede each other
 /// in a loop cancel out: inside a loop nothing is superseded, so the latest stands.
-fn superseded<'a>(edges: &[(&'a str, &'a str)]) -> HashMap<&'a str, &'a str> {
-    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+fn superseded<'a>(edges: &[(&'a str, &'a str)]) -> FxHashMap<&'a str, &'a str> {
+    let mut next: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     for (from, to) in edges {
         next.entry(*from).or_default().push(*to);
     }
     // `to` reaches back to `from` exactly when both are in one strongly connected component:
     // one pass of Tarjan's algorithm, where a walk from each edge was quadratic on a chain.
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     for (from, to) in edges {
         for id in [*from, *to] {
             let n = index.len();
@@ -298,7 +298,7 @@ fn superseded<'a>(edges: &[(&'a str, &'a str)]) -> HashMap<&'a str, &'a str> {
         graph[index[from]].push(index[to]);
     }
     let (component, _) = strongly_connected(&graph);
-    let mut out = HashMap::new();
+    let mut out = FxHashMap::default();
     for (from, to) in edges {
         if component[index[from]] != component[index[to]] {
             out.entry(*to).or_insert(*from);
