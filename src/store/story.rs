@@ -114,9 +114,12 @@ pub(super) fn propositions_in(conn: &Connection, batch: &str) -> Result<Vec<Prop
     Ok(props)
 }
 
-/// Every claim on a batch of propositions, each with its basis.
+/// Every claim on a batch of propositions, each with its basis. The rows are read in table
+/// order (their rowids, found in the index, sorted first): a batch's claims lie all over the
+/// table, and reading them by proposition read each page again for every claim on it.
 pub(super) fn claims_on(conn: &Connection, batch: &str) -> Result<Vec<ClaimRow>> {
-    let mut claims = rows_in(conn, &format!("{CLAIM_SELECT} WHERE c.proposition IN {IN_LIST}"), batch, claim_row)?;
+    let sql = format!("{CLAIM_SELECT} WHERE c.rowid IN (SELECT rowid FROM claim WHERE proposition IN {IN_LIST})");
+    let mut claims = rows_in(conn, &sql, batch, claim_row)?;
     let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
     let sql = format!("SELECT claim, source FROM claim_basis WHERE claim IN {IN_LIST} ORDER BY claim, position");
     let mut bases = lists_in(conn, &sql, [&ids])?;
