@@ -21,6 +21,9 @@ pub struct SourceGraph {
     /// For each component: a retracted source in it or upstream of it, if any.
     retracted_upstream: Vec<Option<usize>>,
     self_loop: Vec<bool>,
+    /// For each component: whether it is a loop or derives from one (most do not: their
+    /// loops upstream are none, without a walk).
+    loop_upstream: Vec<bool>,
     /// Roots already computed, by component: only for the sources someone asked about, so
     /// memory stays linear however the graph is shaped.
     roots_cache: RefCell<FxHashMap<usize, Vec<String>>>,
@@ -33,7 +36,7 @@ impl SourceGraph {
         let index: FxHashMap<String, usize> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
         let upstream: Vec<Vec<usize>> =
             sources.iter().map(|s| s.derived_from.iter().filter_map(|d| index.get(d).copied()).collect()).collect();
-        let self_loop = (0..ids.len()).map(|i| upstream[i].contains(&i)).collect();
+        let self_loop: Vec<bool> = (0..ids.len()).map(|i| upstream[i].contains(&i)).collect();
         let (component, count) = strongly_connected(&upstream);
         let mut members = vec![Vec::new(); count];
         for (node, &c) in component.iter().enumerate() {
@@ -44,6 +47,7 @@ impl SourceGraph {
         let mut next = Vec::with_capacity(count);
         let mut name = Vec::with_capacity(count);
         let mut retracted_upstream: Vec<Option<usize>> = Vec::with_capacity(count);
+        let mut loop_upstream: Vec<bool> = Vec::with_capacity(count);
         for (c, nodes) in members.iter().enumerate() {
             let mut up: Vec<usize> =
                 nodes.iter().flat_map(|&n| &upstream[n]).map(|&u| component[u]).filter(|&d| d != c).collect();
@@ -52,6 +56,7 @@ impl SourceGraph {
             name.push(*nodes.iter().min_by_key(|&&n| &ids[n]).expect("components are not empty"));
             let own = nodes.iter().filter(|&&n| retracted.contains(ids[n].as_str())).min_by_key(|&&n| &ids[n]);
             retracted_upstream.push(own.copied().or_else(|| up.iter().find_map(|&d| retracted_upstream[d])));
+            loop_upstream.push(nodes.len() > 1 || self_loop[nodes[0]] || up.iter().any(|&d| loop_upstream[d]));
             next.push(up);
         }
         SourceGraph {
@@ -63,6 +68,7 @@ impl SourceGraph {
             name,
             retracted_upstream,
             self_loop,
+            loop_upstream,
             roots_cache: RefCell::new(FxHashMap::default()),
         }
     }
@@ -98,7 +104,8 @@ impl SourceGraph {
     }
 
     fn reachable(&self, start: usize) -> Vec<usize> {
-        let mut seen = HashSet::from([start]);
+        let mut seen = FxHashSet::default();
+        seen.insert(start);
         let mut todo = vec![start];
         let mut out = Vec::new();
         while let Some(c) = todo.pop() {
@@ -156,6 +163,9 @@ impl SourceGraph {
     /// The loops a source lies in or derives from, each named by its smallest member.
     pub fn loops_upstream(&self, source: &str) -> Vec<String> {
         let Some(&i) = self.index.get(source) else { return Vec::new() };
+        if !self.loop_upstream[self.component[i]] {
+            return Vec::new();
+        }
         let mut out: Vec<String> = self
             .reachable(self.component[i])
             .into_iter()
