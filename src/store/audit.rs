@@ -138,18 +138,30 @@ fn correction_in_words(fields: &serde_json::Map<String, Value>) -> String {
 
 /// JSON with object keys sorted at every level: the same value always gives the same text.
 pub fn canonical(value: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
+    serde_json::to_string(&Sorted(value)).expect("JSON values serialise")
+}
+
+/// A JSON value that serialises with every object's keys sorted, read in place: a record's
+/// value is hashed as it stands, not copied key by key first.
+struct Sorted<'a>(&'a Value);
+
+impl Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&map[k]))).collect())
+                let mut fields: Vec<(&String, &Value)> = map.iter().collect();
+                fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut out = s.serialize_map(Some(fields.len()))?;
+                for (key, value) in fields {
+                    out.serialize_entry(key, &Sorted(value))?;
+                }
+                out.end()
             }
-            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-            other => other.clone(),
+            Value::Array(items) => s.collect_seq(items.iter().map(Sorted)),
+            other => other.serialize(s),
         }
     }
-    serde_json::to_string(&sorted(value)).expect("JSON values serialise")
 }
 
 impl Event {
@@ -235,7 +247,7 @@ impl KindDigest {
     /// Adds one record, as JSON.
     pub fn add(&mut self, record: &Value) {
         self.count += 1;
-        self.hash.update(canonical(record).as_bytes());
+        serde_json::to_writer(&mut self.hash, &Sorted(record)).expect("JSON values serialise");
         self.hash.update(b"\n");
     }
 
@@ -268,15 +280,15 @@ impl Batch {
         self.count
     }
 
-    /// Adds one record about to be written.
-    pub fn add<T: Logged>(&mut self, record: &T) {
-        self.add_as(T::KIND.as_str(), record);
-    }
-
     /// Adds one row about to be written, of `kind` (a record kind, or `triage` for a
     /// reconcile's own triage steps).
     pub fn add_as<T: Serialize>(&mut self, kind: &'static str, row: &T) {
-        let value = serde_json::to_value(row).expect("rows serialise");
+        self.add_value(kind, &serde_json::to_value(row).expect("rows serialise"));
+    }
+
+    /// Adds one row about to be written, of `kind`, as the JSON already made of it (a
+    /// record's, made once for its size check and its hash).
+    pub fn add_value(&mut self, kind: &'static str, value: &Value) {
         self.count += 1;
         let at = match self.kinds.iter().position(|k| k.0 == kind) {
             Some(at) => at,
@@ -285,7 +297,7 @@ impl Batch {
                 self.kinds.len() - 1
             }
         };
-        self.kinds[at].1.add(&value);
+        self.kinds[at].1.add(value);
     }
 
     /// Appends the closing event with the count and the hashes.
