@@ -25,7 +25,7 @@ pub struct SetAside {
     /// (table, rows when the triggers were dropped) of each table whose tally trigger is out.
     counted: Vec<(String, i64)>,
     /// (name, SQL) of each index of the claim table dropped, until they are made again.
-    indexes: Vec<(String, String)>,
+    claim_indexes: Vec<(String, String)>,
 }
 
 /// The claim table's indexes are set aside only while it holds fewer rows than this: the
@@ -56,23 +56,23 @@ impl SetAside {
             tx.execute_batch(&format!("DROP TRIGGER \"{name}\"")).context(what)?;
         }
         // Not while a reference already points ahead (see the module's notes).
-        let indexes: Vec<(String, String)> = tx
+        let claim_indexes: Vec<(String, String)> = tx
             .prepare(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'claim' AND sql IS NOT NULL \
                  AND (SELECT count(*) FROM claim) < ?1 AND NOT EXISTS (SELECT 1 FROM temp.pending_reference) ORDER BY rowid",
             )
             .and_then(|mut s| s.query_map([FEW_CLAIMS], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .context(what)?;
-        for (name, _) in &indexes {
+        for (name, _) in &claim_indexes {
             tx.execute_batch(&format!("DROP INDEX \"{name}\"")).context(what)?;
         }
-        Ok(SetAside { triggers, counted, indexes })
+        Ok(SetAside { triggers, counted, claim_indexes })
     }
 
     /// Makes the claim table's indexes again, if they are set aside: before a reference that
     /// points ahead is written, or anything that may read claims by another column.
     pub fn indexes_back(&mut self, tx: &Connection) -> Result<()> {
-        for (_, sql) in self.indexes.drain(..) {
+        for (_, sql) in self.claim_indexes.drain(..) {
             tx.execute_batch(&sql).context(|| "making the claim table's indexes again".to_string())?;
         }
         Ok(())
