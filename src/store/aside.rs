@@ -11,7 +11,8 @@
 //! A first reconcile (no finding stored yet) sets aside the insert triggers of `finding` and
 //! `finding_triage` and their secondary indexes: it writes every finding, and building an
 //! index once from the rows, sorted, costs less than keeping it as each row comes; the writer
-//! writes each new finding's `finding_about` rows itself ([`SetAside::writes_about`]).
+//! writes each new finding's `finding_about` rows itself ([`SetAside::writes_about`]). It also
+//! writes without checking `CHECK` constraints ([`Unchecked`]).
 
 use crate::error::{Context, Result};
 use rusqlite::Connection;
@@ -112,5 +113,26 @@ impl SetAside {
             tx.execute_batch(sql).context(what)?;
         }
         Ok(())
+    }
+}
+
+/// `PRAGMA ignore_check_constraints` for as long as it is held, off again when dropped (an
+/// error that rolls the write back leaves no connection unchecked). For a first reconcile:
+/// every value it writes is a Rust enum's text or serde's JSON, and `json_valid` over each
+/// proposition's whole reading was a twentieth of its CPU; `verify`'s `integrity_check`
+/// checks every `CHECK` constraint.
+pub struct Unchecked<'a>(&'a Connection);
+
+impl<'a> Unchecked<'a> {
+    pub fn start(tx: &'a Connection) -> Result<Unchecked<'a>> {
+        tx.pragma_update(None, "ignore_check_constraints", true).context(|| "writing unchecked".into())?;
+        Ok(Unchecked(tx))
+    }
+}
+
+impl Drop for Unchecked<'_> {
+    fn drop(&mut self) {
+        // Setting a flag fails only on a closed connection, which checks nothing anyway.
+        let _ = self.0.pragma_update(None, "ignore_check_constraints", false);
     }
 }

@@ -310,7 +310,7 @@ pub fn save_part(
     tx: &Connection,
     outcome: &mut Outcome,
     stored: &HashMap<String, Finding>,
-    steps: &mut Steps,
+    steps: &mut Steps<'_>,
     changes: &mut Changes,
 ) -> Result<()> {
     let now = steps.now;
@@ -382,9 +382,10 @@ const STEPS_ALONE: usize = 500;
 /// reconcile of a million claims opens 340,000 findings with two events, not 340,000.
 /// A first reconcile's steps also hold what it sets aside to write its findings
 /// (store/aside.rs), until they close.
-pub struct Steps {
+pub struct Steps<'a> {
     now: Timestamp,
     aside: Option<super::aside::SetAside>,
+    unchecked: Option<super::aside::Unchecked<'a>>,
     held: Vec<TriageEntry>,
     batch: Option<super::audit::Batch>,
     /// Steps of the batch not written yet: written together, in the order logged, once the
@@ -392,10 +393,11 @@ pub struct Steps {
     unwritten: Vec<TriageEntry>,
 }
 
-impl Steps {
-    pub fn new(tx: &Connection, now: Timestamp) -> Result<Steps> {
+impl<'a> Steps<'a> {
+    pub fn new(tx: &'a Connection, now: Timestamp) -> Result<Steps<'a>> {
         let aside = super::aside::SetAside::take_findings(tx)?;
-        Ok(Steps { now, aside, held: Vec::new(), batch: None, unwritten: Vec::new() })
+        let unchecked = aside.as_ref().map(|_| super::aside::Unchecked::start(tx)).transpose()?;
+        Ok(Steps { now, aside, unchecked, held: Vec::new(), batch: None, unwritten: Vec::new() })
     }
 
     /// Sets the state of finding `id` and logs the step.
@@ -453,6 +455,7 @@ impl Steps {
             Some(batch) => batch.close(tx, TRIAGE)?,
             None => self.held.iter().try_for_each(|entry| log_step(tx, entry, TRIAGE))?,
         }
+        drop(self.unchecked);
         self.aside.map_or(Ok(()), |aside| aside.restore(tx))
     }
 }
