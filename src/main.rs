@@ -2,6 +2,11 @@ use clap::parser::ValueSource;
 use clap::FromArgMatches;
 use std::process::ExitCode;
 
+/// A reconcile or an import allocates and frees millions of small strings and vectors, from
+/// two threads; mimalloc does that in a fraction of glibc's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let matches = match claimtrack::cli::Cli::command_here().try_get_matches() {
         Ok(m) => m,
