@@ -137,31 +137,44 @@ fn correction_in_words(fields: &serde_json::Map<String, Value>) -> String {
 }
 
 /// JSON with object keys sorted at every level: the same value always gives the same text.
+/// Written as serde_json writes compact JSON, straight from the value (no sorted copy of it:
+/// a first reconcile hashes one per finding it opens).
 pub fn canonical(value: &Value) -> String {
-    serde_json::to_string(&Sorted(value)).expect("JSON values serialise")
-}
-
-/// A JSON value that serialises with every object's keys sorted, read in place: a record's
-/// value is hashed as it stands, not copied key by key first.
-struct Sorted<'a>(&'a Value);
-
-impl Serialize for Sorted<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        match self.0 {
+    fn scalar<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+        serde_json::to_writer(out, v).expect("JSON values serialise");
+    }
+    fn write(v: &Value, out: &mut Vec<u8>) {
+        match v {
             Value::Object(map) => {
-                let mut fields: Vec<(&String, &Value)> = map.iter().collect();
-                fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                let mut out = s.serialize_map(Some(fields.len()))?;
-                for (key, value) in fields {
-                    out.serialize_entry(key, &Sorted(value))?;
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                out.push(b'{');
+                for (i, (key, item)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    scalar(key, out);
+                    out.push(b':');
+                    write(item, out);
                 }
-                out.end()
+                out.push(b'}');
             }
-            Value::Array(items) => s.collect_seq(items.iter().map(Sorted)),
-            other => other.serialize(s),
+            Value::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write(item, out);
+                }
+                out.push(b']');
+            }
+            other => scalar(other, out),
         }
     }
+    let mut out = Vec::new();
+    write(value, &mut out);
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 impl Event {
@@ -247,7 +260,7 @@ impl KindDigest {
     /// Adds one record, as JSON.
     pub fn add(&mut self, record: &Value) {
         self.count += 1;
-        serde_json::to_writer(&mut self.hash, &Sorted(record)).expect("JSON values serialise");
+        self.hash.update(canonical(record).as_bytes());
         self.hash.update(b"\n");
     }
 
