@@ -106,7 +106,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
         let stale = store::stale(tx, as_of, full)?;
         let propositions: Vec<String> = stale.propositions.into_iter().collect();
         let mut changes = Changes::keeping(keep);
-        let mut steps = store::Steps::new(now);
+        let mut steps = store::Steps::new(tx, now)?;
         let mut save = |i: usize, part: Part| -> Result<()> {
             progress(i * BATCH, propositions.len());
             let Part { ids, merged, mut outcome } = part;

@@ -145,6 +145,15 @@ impl<'a> Writer<'a> {
 
     /// Checks one record against the database and writes it if it is new.
     pub fn add(&mut self, record: Record, at: Locate) -> Result<()> {
+        // Off the common path, a record may read claims by any column, or leave a foreign
+        // key outstanding unnoticed: the claim table's indexes come back first (store/aside.rs).
+        if let Some(aside) = self
+            .aside
+            .as_mut()
+            .filter(|_| matches!(record, Record::Correction(_) | Record::Setting(_) | Record::Finding(_)))
+        {
+            aside.indexes_back(self.tx)?;
+        }
         let mut record = match record {
             Record::Correction(c) => {
                 self.correct(c, at)?;
@@ -337,11 +346,11 @@ impl<'a> Writer<'a> {
             };
         }
         check(self.tx)?;
-        within_size(record, at)?;
+        let value = within_size(record, at)?;
         for (field, kind, id) in refs {
             self.reference(at, field, *kind, id)?;
         }
-        let event = self.log(record)?;
+        let event = self.log(record, &value)?;
         insert(self.tx, record, event)?;
         if let Some(indexer) = self.indexer.as_mut() {
             if self.aside.as_ref().is_some_and(|aside| aside.indexes(T::KIND.as_str())) {
@@ -370,9 +379,10 @@ impl<'a> Writer<'a> {
         self
     }
 
-    /// Logs a record about to be written and returns the event its row names: its own, or
-    /// its batch's (a link, kept in key order rather than written order, always has its own).
-    fn log<T: Logged>(&mut self, record: &T) -> Result<i64> {
+    /// Logs a record about to be written (`value`, its JSON) and returns the event its row
+    /// names: its own, or its batch's (a link, kept in key order rather than written order,
+    /// always has its own).
+    fn log<T: Logged>(&mut self, record: &T, value: &serde_json::Value) -> Result<i64> {
         if self.indexer.is_none() && self.batched_past.is_some_and(|past| self.added() >= past) {
             // The records logged one by one so far wait in the search queue: the indexer
             // takes them first, then the triggers that queued them are set aside.
@@ -391,7 +401,7 @@ impl<'a> Writer<'a> {
             Some(batch) => batch,
             none => none.insert(audit::Batch::open(self.tx, self.action)?),
         };
-        batch.add(record);
+        batch.add_value(T::KIND.as_str(), value);
         Ok(batch.seq())
     }
 
@@ -426,6 +436,9 @@ impl<'a> Writer<'a> {
             }
             self.known.insert((kind, id.to_string()));
         } else {
+            if let Some(aside) = self.aside.as_mut() {
+                aside.indexes_back(self.tx)?;
+            }
             self.tx
                 .prepare_cached("INSERT OR IGNORE INTO temp.pending_reference (kind, id, at) VALUES (?1, ?2, ?3)")
                 .and_then(|mut s| s.execute(rusqlite::params![kind, id, at(field)]))

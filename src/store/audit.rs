@@ -137,19 +137,44 @@ fn correction_in_words(fields: &serde_json::Map<String, Value>) -> String {
 }
 
 /// JSON with object keys sorted at every level: the same value always gives the same text.
+/// Written as serde_json writes compact JSON, straight from the value (no sorted copy of it:
+/// a first reconcile hashes one per finding it opens).
 pub fn canonical(value: &Value) -> String {
-    fn sorted(v: &Value) -> Value {
+    fn scalar<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+        serde_json::to_writer(out, v).expect("JSON values serialise");
+    }
+    fn write(v: &Value, out: &mut Vec<u8>) {
         match v {
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&map[k]))).collect())
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                out.push(b'{');
+                for (i, (key, item)) in entries.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    scalar(key, out);
+                    out.push(b':');
+                    write(item, out);
+                }
+                out.push(b'}');
             }
-            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-            other => other.clone(),
+            Value::Array(items) => {
+                out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write(item, out);
+                }
+                out.push(b']');
+            }
+            other => scalar(other, out),
         }
     }
-    serde_json::to_string(&sorted(value)).expect("JSON values serialise")
+    let mut out = Vec::new();
+    write(value, &mut out);
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 impl Event {
@@ -268,15 +293,15 @@ impl Batch {
         self.count
     }
 
-    /// Adds one record about to be written.
-    pub fn add<T: Logged>(&mut self, record: &T) {
-        self.add_as(T::KIND.as_str(), record);
-    }
-
     /// Adds one row about to be written, of `kind` (a record kind, or `triage` for a
     /// reconcile's own triage steps).
     pub fn add_as<T: Serialize>(&mut self, kind: &'static str, row: &T) {
-        let value = serde_json::to_value(row).expect("rows serialise");
+        self.add_value(kind, &serde_json::to_value(row).expect("rows serialise"));
+    }
+
+    /// Adds one row about to be written, of `kind`, as the JSON already made of it (a
+    /// record's, made once for its size check and its hash).
+    pub fn add_value(&mut self, kind: &'static str, value: &Value) {
         self.count += 1;
         let at = match self.kinds.iter().position(|k| k.0 == kind) {
             Some(at) => at,
@@ -285,7 +310,7 @@ impl Batch {
                 self.kinds.len() - 1
             }
         };
-        self.kinds[at].1.add(&value);
+        self.kinds[at].1.add(value);
     }
 
     /// Appends the closing event with the count and the hashes.

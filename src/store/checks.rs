@@ -134,10 +134,12 @@ pub(super) fn fail(at: Locate, field: &str, message: impl std::fmt::Display) -> 
 /// `backup` hold a few copies of the largest field in memory at once.
 pub const MAX_FIELD: usize = 1 << 20;
 
-/// Every text field of a record (list items included) within [`MAX_FIELD`].
-pub(super) fn within_size<T: Serialize>(record: &T, at: Locate) -> Result<()> {
-    let serde_json::Value::Object(fields) = serde_json::to_value(record).expect("records serialise") else {
-        return Ok(());
+/// Every text field of a record (list items included) within [`MAX_FIELD`]; returns the
+/// record as JSON, which a batch hashes (one serialisation serves both).
+pub(super) fn within_size<T: Serialize>(record: &T, at: Locate) -> Result<serde_json::Value> {
+    let value = serde_json::to_value(record).expect("records serialise");
+    let serde_json::Value::Object(fields) = &value else {
+        return Ok(value);
     };
     let long = |v: &serde_json::Value| v.as_str().is_some_and(|s| s.len() > MAX_FIELD);
     match fields.iter().find(|(_, v)| long(v) || v.as_array().is_some_and(|items| items.iter().any(long))) {
@@ -149,7 +151,7 @@ pub(super) fn within_size<T: Serialize>(record: &T, at: Locate) -> Result<()> {
                 MAX_FIELD >> 20
             ),
         )),
-        None => Ok(()),
+        None => Ok(value),
     }
 }
 

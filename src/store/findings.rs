@@ -216,7 +216,7 @@ pub fn overlay(conn: &Connection, computed: &mut [Finding]) -> Result<()> {
 #[cfg(test)]
 pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Changes> {
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
-    let mut steps = Steps::new(now);
+    let mut steps = Steps::new(tx, now)?;
     let mut changes = Changes::keeping(None);
     save_part(tx, outcome, &stored, &mut steps, &mut changes)?;
     steps.close(tx)?;
@@ -310,7 +310,7 @@ pub fn save_part(
     tx: &Connection,
     outcome: &mut Outcome,
     stored: &HashMap<String, Finding>,
-    steps: &mut Steps,
+    steps: &mut Steps<'_>,
     changes: &mut Changes,
 ) -> Result<()> {
     let now = steps.now;
@@ -343,7 +343,8 @@ pub fn save_part(
         }
     }
     // The new findings' rows go before the steps that name them.
-    insert(tx, found.iter().map(|&i| &outcome.findings[i]), now)?;
+    let about = steps.aside.as_ref().is_some_and(|a| a.writes_about());
+    insert(tx, found.iter().map(|&i| &outcome.findings[i]), about, now)?;
     steps.flush(tx)?;
     save_readings(tx, outcome, now)
 }
@@ -379,8 +380,12 @@ const STEPS_ALONE: usize = 500;
 /// section 2), as `import --bulk` logs records: its opening event first, every step's row
 /// naming it, and at the end the sealing event with their count and SHA-256. A first
 /// reconcile of a million claims opens 340,000 findings with two events, not 340,000.
-pub struct Steps {
+/// A first reconcile's steps also hold what it sets aside to write its findings
+/// (store/aside.rs), until they close.
+pub struct Steps<'a> {
     now: Timestamp,
+    aside: Option<super::aside::SetAside>,
+    unchecked: Option<super::aside::Unchecked<'a>>,
     held: Vec<TriageEntry>,
     batch: Option<super::audit::Batch>,
     /// Steps of the batch not written yet: written together, in the order logged, once the
@@ -388,9 +393,11 @@ pub struct Steps {
     unwritten: Vec<TriageEntry>,
 }
 
-impl Steps {
-    pub fn new(now: Timestamp) -> Steps {
-        Steps { now, held: Vec::new(), batch: None, unwritten: Vec::new() }
+impl<'a> Steps<'a> {
+    pub fn new(tx: &'a Connection, now: Timestamp) -> Result<Steps<'a>> {
+        let aside = super::aside::SetAside::take_findings(tx)?;
+        let unchecked = aside.as_ref().map(|_| super::aside::Unchecked::start(tx)).transpose()?;
+        Ok(Steps { now, aside, unchecked, held: Vec::new(), batch: None, unwritten: Vec::new() })
     }
 
     /// Sets the state of finding `id` and logs the step.
@@ -440,13 +447,16 @@ impl Steps {
         Ok(())
     }
 
-    /// Logs the steps held, or writes the batch's last steps and seals it.
+    /// Logs the steps held, or writes the batch's last steps and seals it; then puts back
+    /// what was set aside.
     pub fn close(mut self, tx: &Connection) -> Result<()> {
         self.flush(tx)?;
         match self.batch {
-            Some(batch) => batch.close(tx, TRIAGE),
-            None => self.held.iter().try_for_each(|entry| log_step(tx, entry, TRIAGE)),
+            Some(batch) => batch.close(tx, TRIAGE)?,
+            None => self.held.iter().try_for_each(|entry| log_step(tx, entry, TRIAGE))?,
         }
+        drop(self.unchecked);
+        self.aside.map_or(Ok(()), |aside| aside.restore(tx))
     }
 }
 
@@ -507,8 +517,9 @@ fn facts(f: &Finding) -> String {
     serde_json::to_string(&f.facts()).expect("facts serialise")
 }
 
-/// Adds new findings, open and found by the reconcile.
-fn insert<'a>(tx: &Connection, found: impl Iterator<Item = &'a Finding>, now: Timestamp) -> Result<()> {
+/// Adds new findings, open and found by the reconcile, and with `about` the `finding_about`
+/// rows their trigger would have (it is set aside).
+fn insert<'a>(tx: &Connection, found: impl Iterator<Item = &'a Finding>, about: bool, now: Timestamp) -> Result<()> {
     let found: Vec<(&Finding, [String; 3])> =
         found.map(|f| (f, [json(&f.parties), json(&f.claims), facts(f)])).collect();
     let Some((first, _)) = found.first() else { return Ok(()) };
@@ -519,7 +530,20 @@ fn insert<'a>(tx: &Connection, found: impl Iterator<Item = &'a Finding>, now: Ti
     }
     let into = "finding (id, kind, severity, proposition, parties, claims, reason, detail, evidence, facts, first_seen, updated, state, state_by)";
     let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 'reconcile')";
-    insert_rows(tx, into, row, &values, || format!("adding {} findings from {}", found.len(), first.id))
+    insert_rows(tx, into, row, &values, || format!("adding {} findings from {}", found.len(), first.id))?;
+    if !about {
+        return Ok(());
+    }
+    let mut values: Vec<&dyn ToSql> = Vec::new();
+    for (f, _) in &found {
+        let on: BTreeSet<&String> = f.proposition.iter().chain(&f.propositions).collect();
+        for p in on {
+            values.extend([p as &dyn ToSql, &f.id]);
+        }
+    }
+    insert_rows(tx, "finding_about (proposition, finding)", "(?, ?)", &values, || {
+        format!("noting the propositions of {} findings from {}", found.len(), first.id)
+    })
 }
 
 fn update(tx: &Connection, f: &Finding, now: Timestamp) -> Result<()> {

@@ -791,6 +791,37 @@ fn a_bulk_import_after_a_reconcile_queues_counts_and_indexes_its_records_as_the_
 }
 
 #[test]
+fn a_bulk_import_makes_the_claim_indexes_again_whether_its_claims_come_first_or_last() {
+    // store/aside.rs: into an empty claim table a batched write sets the claim table's indexes
+    // aside and makes them again at the end; a reference that points ahead (claims before
+    // their proposition, after the party that opened the batch) brings them back at once.
+    // Either way the schema ends as it began.
+    let schema = |db: &Db| -> Vec<(String, String, Option<String>)> {
+        let conn = Connection::open(db.path()).expect("the database opens");
+        let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name").expect("SQL");
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("the schema reads");
+        rows.collect::<rusqlite::Result<_>>().expect("the schema reads")
+    };
+    let plain = Db::new();
+    plain.run(&["import", "-q", archive_of(&plain, 40).to_str().expect("a UTF-8 path")]).success();
+    for claims_first in [false, true] {
+        let db = Db::new();
+        let file = archive_of(&db, 40);
+        if claims_first {
+            let text = std::fs::read_to_string(&file).expect("the archive reads");
+            let mut lines: Vec<&str> = text.lines().collect();
+            let proposition = lines.remove(3);
+            lines.push(proposition);
+            std::fs::write(&file, lines.join("\n") + "\n").expect("the archive is written");
+        }
+        db.run(&["import", "--bulk", "-q", file.to_str().expect("a UTF-8 path")]).success();
+        assert_eq!(schema(&db), schema(&plain), "claims first: {claims_first}");
+        assert_sound(&db, &[]);
+        assert_eq!(db.column(&["search", "\"statement number 36\""], "record"), ["c-36"]);
+    }
+}
+
+#[test]
 fn a_plain_import_logs_each_of_its_first_5000_records_and_batches_the_rest() {
     // Up to 5,000 records: one event each, no batch.
     let db = Db::new();
