@@ -72,20 +72,15 @@ impl Story {
     /// in time order: what the store's claim query does, done again for a story changed or
     /// built in memory (cut back to a moment, or read from a bundle).
     pub fn date_claims(&mut self) {
-        let published: std::collections::HashMap<&str, Option<Date>> =
+        let published: rustc_hash::FxHashMap<&str, Option<Date>> =
             self.sources.iter().map(|s| (s.id.as_str(), s.published)).collect();
-        let retracted: std::collections::HashMap<&str, Date> =
-            self.retractions.iter().map(|x| (x.target.as_str(), x.date)).collect();
-        let rows = std::mem::take(&mut self.claims);
-        self.claims = rows
-            .into_iter()
-            .map(|row| {
-                let source = published.get(row.claim.source.as_str()).copied().flatten();
-                let gone = retracted.get(row.id()).copied();
-                ClaimRow::new(row.claim, source, gone)
-            })
-            .collect();
-        ClaimRow::sort_chronologically(&mut self.claims);
+        date_rows(&mut self.claims, &published, &self.retractions);
+    }
+
+    /// [`Story::date_claims`] with the publication dates of the claims' sources given, by
+    /// source: for a story read without its sources (`store::story_of_claims`).
+    pub fn date_claims_by(&mut self, published: &rustc_hash::FxHashMap<&str, Option<Date>>) {
+        date_rows(&mut self.claims, published, &self.retractions);
     }
 
     /// The story as an interchange bundle.
@@ -105,6 +100,27 @@ impl Story {
             findings: Vec::new(),
         }
     }
+}
+
+/// Dates claims from their sources' publication dates and their retractions
+/// ([`ClaimRow::new`]) and puts them in time order.
+fn date_rows(
+    claims: &mut Vec<ClaimRow>,
+    published: &rustc_hash::FxHashMap<&str, Option<Date>>,
+    retractions: &[Retraction],
+) {
+    let retracted: rustc_hash::FxHashMap<&str, Date> =
+        retractions.iter().map(|x| (x.target.as_str(), x.date)).collect();
+    let rows = std::mem::take(claims);
+    *claims = rows
+        .into_iter()
+        .map(|row| {
+            let source = published.get(row.claim.source.as_str()).copied().flatten();
+            let gone = retracted.get(row.id()).copied();
+            ClaimRow::new(row.claim, source, gone)
+        })
+        .collect();
+    ClaimRow::sort_chronologically(claims);
 }
 
 /// The interchange format: every record kind in one JSON object (docs/FORMAT.md).
