@@ -5,7 +5,8 @@
 use super::view::View;
 use super::{Line, Side};
 use crate::model::{ClaimRow, Reliability};
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeSet;
 
 /// How many root sources a line names in its words (a line resting on thousands of roots
 /// would otherwise be a page long).
@@ -68,8 +69,12 @@ impl<'a> View<'a> {
     /// has no parent). A chain that loops stops where it would repeat.
     pub fn organisation(&self, party: &'a str) -> &'a str {
         let mut top = party;
-        let mut seen = HashSet::from([party]);
+        // Filled at the first parent: most parties have none.
+        let mut seen = FxHashSet::default();
         while let Some(parent) = self.parties.get(top).and_then(|p| p.parent.as_deref()) {
+            if seen.is_empty() {
+                seen.insert(party);
+            }
             if !seen.insert(parent) {
                 break;
             }

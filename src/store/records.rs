@@ -282,7 +282,7 @@ pub fn sources(conn: &Connection) -> Result<Vec<Source>> {
 }
 
 /// (owner, item) rows gathered into each owner's list, in row order: one query for all.
-pub(super) fn lists_of(conn: &Connection, sql: &str) -> Result<std::collections::HashMap<String, Vec<String>>> {
+pub(super) fn lists_of(conn: &Connection, sql: &str) -> Result<rustc_hash::FxHashMap<String, Vec<String>>> {
     lists_in(conn, sql, [])
 }
 
@@ -291,13 +291,20 @@ pub(super) fn lists_in(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
-) -> Result<std::collections::HashMap<String, Vec<String>>> {
+) -> Result<rustc_hash::FxHashMap<String, Vec<String>>> {
     let mut stmt = conn.prepare_cached(sql).context(|| format!("running {sql}"))?;
     let mut rows = stmt.query(params).context(|| format!("running {sql}"))?;
-    let mut lists: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut lists: rustc_hash::FxHashMap<String, Vec<String>> = rustc_hash::FxHashMap::default();
     while let Some(row) = rows.next().context(|| format!("reading {sql}"))? {
-        let (owner, item): (String, String) = (row.get(0).context(|| sql.into())?, row.get(1).context(|| sql.into())?);
-        lists.entry(owner).or_default().push(item);
+        let item: String = row.get(1).context(|| sql.into())?;
+        // The owner's text is copied once, for its first item.
+        let owner = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).context(|| sql.into())?;
+        match lists.get_mut(owner) {
+            Some(list) => list.push(item),
+            None => {
+                lists.insert(owner.to_string(), vec![item]);
+            }
+        }
     }
     Ok(lists)
 }
@@ -492,7 +499,7 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimRow>> {
     let mut bases = if given.is_empty() {
         lists_of(conn, "SELECT claim, source FROM claim_basis ORDER BY claim, position")?
     } else {
-        std::collections::HashMap::new()
+        rustc_hash::FxHashMap::default()
     };
     let mut stmt = conn.prepare_cached(&sql).context(|| "listing claims".into())?;
     let rows = stmt
