@@ -44,8 +44,14 @@ impl<'a> View<'a> {
         if let Some(roots) = self.cited_roots.get(claim.id()) {
             return roots.iter().cloned().collect();
         }
-        let roots: BTreeSet<String> = self.rests_on(claim).into_iter().flat_map(|s| self.graph.roots(s)).collect();
-        roots.into_iter().collect()
+        match self.rests_on(claim)[..] {
+            // One source's roots are sorted and distinct already: no set to build.
+            [one] => self.graph.roots(one),
+            ref many => {
+                let roots: BTreeSet<String> = many.iter().flat_map(|s| self.graph.roots(s)).collect();
+                roots.into_iter().collect()
+            }
+        }
     }
 
     /// The retracted source a claim rests on (directly, upstream, or through the source it
