@@ -148,18 +148,44 @@ fn keyed(kind: RecordKind) -> Keyed {
 
 /// `SELECT what` from the row of `kind` with key `id`, if any: the key split into the
 /// kind's key columns (a key with too few parts names no row).
-fn by_key<T: rusqlite::types::FromSql>(conn: &Connection, kind: RecordKind, id: &str, what: &str) -> Result<Option<T>> {
+fn by_key<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    kind: RecordKind,
+    id: &str,
+    what: &'static str,
+) -> Result<Option<T>> {
     let Keyed { table, columns, .. } = keyed(kind);
     let parts: Vec<&str> = id.splitn(columns.len(), ' ').collect();
     if parts.len() < columns.len() {
         return Ok(None);
     }
-    let on: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
-    let sql = format!("SELECT {what} FROM {table} WHERE {}", on.join(" AND "));
-    let mut stmt = conn.prepare_cached(&sql).context(|| format!("looking up {kind} {id}"))?;
-    stmt.query_row(rusqlite::params_from_iter(parts), |r| r.get(0))
-        .optional()
-        .context(|| format!("looking up {kind} {id}"))
+    let sql = || {
+        let on: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        format!("SELECT {what} FROM {table} WHERE {}", on.join(" AND "))
+    };
+    with_sql([table, what, "SELECT"], sql, |sql| {
+        conn.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(parts), |r| r.get(0)).optional()
+    })
+    .context(|| format!("looking up {kind} {id}"))
+}
+
+/// Runs `run` with the SQL `make` writes for `key`, made once per thread: a large import looks
+/// a record up and writes its row a few microseconds apart, and formatting the same
+/// statements each time was a tenth of that.
+fn with_sql<R>(key: [&'static str; 3], make: impl FnOnce() -> String, run: impl FnOnce(&str) -> R) -> R {
+    type Made = Vec<([&'static str; 3], std::rc::Rc<str>)>;
+    thread_local! {
+        static MADE: std::cell::RefCell<Made> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let sql = MADE.with_borrow_mut(|made| match made.iter().find(|m| m.0 == key) {
+        Some((_, sql)) => sql.clone(),
+        None => {
+            let sql: std::rc::Rc<str> = make().into();
+            made.push((key, sql.clone()));
+            sql
+        }
+    });
+    run(&sql)
 }
 
 /// Whether a record of `kind` with this key exists.
@@ -742,43 +768,22 @@ pub(super) fn put_row(
     values: &[&dyn ToSql],
     put: Put,
 ) -> rusqlite::Result<()> {
+    let n = values.len();
+    let marks = || (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     match put {
         Put::New { event } => {
             let mut all = values.to_vec();
             all.push(&event);
-            row_sql(table, columns, put, |sql| tx.prepare_cached(sql)?.execute(&*all))?;
+            let sql = || format!("INSERT INTO {table} ({columns}, event) VALUES ({}, ?{})", marks(), n + 1);
+            with_sql([table, columns, "INSERT"], sql, |sql| tx.prepare_cached(sql)?.execute(&*all))?;
         }
         Put::Corrected => {
-            row_sql(table, columns, put, |sql| tx.prepare_cached(sql)?.execute(values))?;
+            let key = columns.split(',').next().unwrap_or("id");
+            let sql = || format!("UPDATE {table} SET ({columns}) = ({}) WHERE {key} = ?1", marks());
+            with_sql([table, columns, "UPDATE"], sql, |sql| tx.prepare_cached(sql)?.execute(values))?;
         }
     }
     Ok(())
-}
-
-/// Runs `run` with [`put_row`]'s SQL for `table`, made once per thread: a large import writes
-/// a row a few microseconds apart, and formatting its statement each time was a tenth of that.
-fn row_sql<R>(table: &'static str, columns: &'static str, put: Put, run: impl FnOnce(&str) -> R) -> R {
-    type Made = Vec<(&'static str, &'static str, bool, String)>;
-    thread_local! {
-        static MADE: std::cell::RefCell<Made> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let new = matches!(put, Put::New { .. });
-    MADE.with_borrow_mut(|made| {
-        if let Some(found) = made.iter().find(|m| (m.0, m.1, m.2) == (table, columns, new)) {
-            return run(&found.3);
-        }
-        let n = columns.split(',').count();
-        let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-        let sql = if new {
-            format!("INSERT INTO {table} ({columns}, event) VALUES ({}, ?{})", marks.join(", "), n + 1)
-        } else {
-            let key = columns.split(',').next().unwrap_or("id");
-            format!("UPDATE {table} SET ({columns}) = ({}) WHERE {key} = ?1", marks.join(", "))
-        };
-        let result = run(&sql);
-        made.push((table, columns, new, sql));
-        result
-    })
 }
 
 /// Writes a record's list (table, owner column, item column) in the order given; a
