@@ -171,7 +171,7 @@ fn by_key<T: rusqlite::types::FromSql>(
 
 /// Runs `run` with the SQL `make` writes for `key`, made once per thread: a large import looks
 /// a record up and writes its row a few microseconds apart, and formatting the same
-/// statements each time was a tenth of that.
+/// statements each time was a fifth of writing a row.
 fn with_sql<R>(key: [&'static str; 3], make: impl FnOnce() -> String, run: impl FnOnce(&str) -> R) -> R {
     type Made = Vec<([&'static str; 3], std::rc::Rc<str>)>;
     thread_local! {
