@@ -8,7 +8,6 @@
 
 use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use whatlang::Lang;
 
@@ -47,7 +46,7 @@ struct Table {
     /// Each letter of any alphabet, with a bit for each language whose alphabet has it.
     letters: Vec<(char, u16)>,
     /// Each trigram of any profile, with (language, rank) for each profile that has it.
-    trigrams: HashMap<Trigram, Vec<(usize, i64)>>,
+    trigrams: FxHashMap<Trigram, Vec<(usize, i64)>>,
     /// How many trigrams each profile has.
     sizes: Vec<i64>,
 }
@@ -56,7 +55,7 @@ fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut langs = Vec::new();
-        let mut trigrams: HashMap<Trigram, Vec<(usize, i64)>> = HashMap::new();
+        let mut trigrams: FxHashMap<Trigram, Vec<(usize, i64)>> = FxHashMap::default();
         let mut sizes = Vec::new();
         for (l, line) in PROFILES.lines().enumerate() {
             let (code, profile) = line.split_once('\t').expect("a code, a tab, the trigrams");

@@ -13,8 +13,8 @@
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -261,12 +261,12 @@ const STEMS_KEPT: usize = 1 << 16;
 /// and then afresh (memory stays flat).
 fn snowball_stem(algorithm: Algorithm, folded: &str) -> String {
     thread_local! {
-        static MADE: RefCell<(usize, Vec<HashMap<String, String>>)> = RefCell::default();
+        static MADE: RefCell<(usize, Vec<FxHashMap<String, String>>)> = RefCell::default();
     }
     MADE.with_borrow_mut(|(kept, by_algorithm)| {
         let i = algorithm as usize;
         if by_algorithm.len() <= i {
-            by_algorithm.resize_with(i + 1, HashMap::new);
+            by_algorithm.resize_with(i + 1, FxHashMap::default);
         }
         if let Some(stem) = by_algorithm[i].get(folded) {
             return stem.clone();
@@ -274,7 +274,7 @@ fn snowball_stem(algorithm: Algorithm, folded: &str) -> String {
         let stem = snowball(algorithm).stem(folded);
         let stem = teh_marbuta_as_heh(if stem.is_empty() { folded } else { &stem });
         if *kept == STEMS_KEPT {
-            by_algorithm.iter_mut().for_each(HashMap::clear);
+            by_algorithm.iter_mut().for_each(FxHashMap::clear);
             *kept = 0;
         }
         by_algorithm[i].insert(folded.to_string(), stem.clone());

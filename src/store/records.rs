@@ -148,18 +148,44 @@ fn keyed(kind: RecordKind) -> Keyed {
 
 /// `SELECT what` from the row of `kind` with key `id`, if any: the key split into the
 /// kind's key columns (a key with too few parts names no row).
-fn by_key<T: rusqlite::types::FromSql>(conn: &Connection, kind: RecordKind, id: &str, what: &str) -> Result<Option<T>> {
+fn by_key<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    kind: RecordKind,
+    id: &str,
+    what: &'static str,
+) -> Result<Option<T>> {
     let Keyed { table, columns, .. } = keyed(kind);
     let parts: Vec<&str> = id.splitn(columns.len(), ' ').collect();
     if parts.len() < columns.len() {
         return Ok(None);
     }
-    let on: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
-    let sql = format!("SELECT {what} FROM {table} WHERE {}", on.join(" AND "));
-    let mut stmt = conn.prepare_cached(&sql).context(|| format!("looking up {kind} {id}"))?;
-    stmt.query_row(rusqlite::params_from_iter(parts), |r| r.get(0))
-        .optional()
-        .context(|| format!("looking up {kind} {id}"))
+    let sql = || {
+        let on: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        format!("SELECT {what} FROM {table} WHERE {}", on.join(" AND "))
+    };
+    with_sql([table, what, "SELECT"], sql, |sql| {
+        conn.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(parts), |r| r.get(0)).optional()
+    })
+    .context(|| format!("looking up {kind} {id}"))
+}
+
+/// Runs `run` with the SQL `make` writes for `key`, made once per thread: a large import looks
+/// a record up and writes its row a few microseconds apart, and formatting the same
+/// statements each time was a fifth of writing a row.
+fn with_sql<R>(key: [&'static str; 3], make: impl FnOnce() -> String, run: impl FnOnce(&str) -> R) -> R {
+    type Made = Vec<([&'static str; 3], std::rc::Rc<str>)>;
+    thread_local! {
+        static MADE: std::cell::RefCell<Made> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let sql = MADE.with_borrow_mut(|made| match made.iter().find(|m| m.0 == key) {
+        Some((_, sql)) => sql.clone(),
+        None => {
+            let sql: std::rc::Rc<str> = make().into();
+            made.push((key, sql.clone()));
+            sql
+        }
+    });
+    run(&sql)
 }
 
 /// Whether a record of `kind` with this key exists.
@@ -392,6 +418,8 @@ pub fn propositions(conn: &Connection) -> Result<Vec<Proposition>> {
 // ---- claim
 
 pub(super) const CLAIM_COLUMNS: &str = "c.id, c.proposition, c.party, c.stance, c.source, c.via, c.stated, c.quote, c.note, c.confidence, c.grade, c.logged_by, c.recorded";
+/// [`CLAIM_COLUMNS`] as the claim table names them.
+static CLAIM_ROW_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| CLAIM_COLUMNS.replace("c.", ""));
 
 /// The claim query with what its date and retraction need: the source's publication date
 /// (the date itself is decided in Rust, [`ClaimRow::new`]) and the retraction's date.
@@ -429,7 +457,7 @@ pub fn insert_claim(tx: &Connection, c: &Claim, put: Put) -> Result<()> {
     put_row(
         tx,
         "claim",
-        &CLAIM_COLUMNS.replace("c.", ""),
+        &CLAIM_ROW_COLUMNS,
         params![
             c.id,
             c.proposition,
@@ -742,24 +770,24 @@ pub enum Put {
 /// Writes one row of `table`: `columns` start with the key, `values` follow them.
 pub(super) fn put_row(
     tx: &Connection,
-    table: &str,
-    columns: &str,
+    table: &'static str,
+    columns: &'static str,
     values: &[&dyn ToSql],
     put: Put,
 ) -> rusqlite::Result<()> {
-    let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    let key = columns.split(',').next().unwrap_or("id");
+    let n = values.len();
+    let marks = || (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     match put {
         Put::New { event } => {
-            let sql =
-                format!("INSERT INTO {table} ({columns}, event) VALUES ({}, ?{})", marks.join(", "), values.len() + 1);
             let mut all = values.to_vec();
             all.push(&event);
-            tx.prepare_cached(&sql)?.execute(&*all)?;
+            let sql = || format!("INSERT INTO {table} ({columns}, event) VALUES ({}, ?{})", marks(), n + 1);
+            with_sql([table, columns, "INSERT"], sql, |sql| tx.prepare_cached(sql)?.execute(&*all))?;
         }
         Put::Corrected => {
-            let sql = format!("UPDATE {table} SET ({columns}) = ({}) WHERE {key} = ?1", marks.join(", "));
-            tx.prepare_cached(&sql)?.execute(values)?;
+            let key = columns.split(',').next().unwrap_or("id");
+            let sql = || format!("UPDATE {table} SET ({columns}) = ({}) WHERE {key} = ?1", marks());
+            with_sql([table, columns, "UPDATE"], sql, |sql| tx.prepare_cached(sql)?.execute(values))?;
         }
     }
     Ok(())

@@ -18,9 +18,15 @@ pub const SEARCHED: &[(&str, &str)] = &[
     ("request", "SELECT id, note FROM request"),
 ];
 
-/// The searchable SQL of a kind.
+/// Each [`SEARCHED`] query narrowed to one record (`?1`), made once: an import reads a
+/// record's text back for every record it writes.
+static ONE_RECORD: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    SEARCHED.iter().map(|(_, sql)| format!("SELECT * FROM ({sql}) WHERE id = ?1")).collect()
+});
+
+/// The SQL reading one record's searchable fields of a kind.
 fn fields_sql(kind: &str) -> Option<&'static str> {
-    SEARCHED.iter().find(|s| s.0 == kind).map(|s| s.1)
+    SEARCHED.iter().position(|s| s.0 == kind).map(|i| ONE_RECORD[i].as_str())
 }
 
 /// The fields of a row read with a [`SEARCHED`] query, after its id: those with text.
@@ -37,9 +43,7 @@ fn fields_of(row: &Row, columns: std::ops::Range<usize>) -> rusqlite::Result<Vec
 /// The searchable fields of one record, or `None` if there is no such record.
 pub fn searched_fields(conn: &Connection, kind: &str, record: &str) -> Result<Option<Vec<String>>> {
     let Some(sql) = fields_sql(kind) else { return Ok(None) };
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT * FROM ({sql}) WHERE id = ?1"))
-        .context(|| format!("reading the text of {kind} {record}"))?;
+    let mut stmt = conn.prepare_cached(sql).context(|| format!("reading the text of {kind} {record}"))?;
     let columns = 1..stmt.column_count();
     stmt.query_row([record], |r| fields_of(r, columns.clone()))
         .optional()
@@ -79,6 +83,13 @@ pub struct Indexer {
     /// Whether the temporary table of made terms is ready (made on the first record only, so
     /// that a write with nothing to index creates nothing).
     staging: bool,
+    /// How many records were handed to the worker.
+    sent: usize,
+    /// How many had been when the first record was pushed: the records pushed are new, each
+    /// pushed once, so only those before them may be staged twice ([`write_staged`]) ...
+    first_push: Option<usize>,
+    /// ... unless a queued record came after one pushed (it may be one of them, corrected).
+    queued_after_push: bool,
 }
 
 impl Indexer {
@@ -93,7 +104,16 @@ impl Indexer {
                 }
             }
         });
-        Indexer { to_terms: Some(to_terms), made, worker: Some(worker), fed: 0, staging: false }
+        Indexer {
+            to_terms: Some(to_terms),
+            made,
+            worker: Some(worker),
+            fed: 0,
+            staging: false,
+            sent: 0,
+            first_push: None,
+            queued_after_push: false,
+        }
     }
 
     /// Hands the records queued since the last call to the worker, and stages those whose
@@ -110,6 +130,7 @@ impl Indexer {
             let fields = searched_fields(tx, &kind, &record)?;
             self.send(tx, (kind, record, fields))?;
             self.fed = seq;
+            self.queued_after_push |= self.first_push.is_some();
         }
         Ok(())
     }
@@ -118,6 +139,7 @@ impl Indexer {
     /// write sets those triggers aside: store/aside.rs), its text read as the queue's is.
     pub fn push(&mut self, tx: &Connection, kind: &str, record: &str) -> Result<()> {
         let fields = searched_fields(tx, kind, record)?;
+        self.first_push.get_or_insert(self.sent);
         self.send(tx, (kind.to_string(), record.to_string(), fields))
     }
 
@@ -125,6 +147,7 @@ impl Indexer {
     fn send(&mut self, tx: &Connection, queued: Queued) -> Result<()> {
         let to_terms = self.to_terms.as_ref().expect("fed before it is finished");
         to_terms.send(queued).expect("the thread making index terms runs to the end");
+        self.sent += 1;
         for made in self.made.try_iter() {
             stage(tx, &mut self.staging, made)?;
         }
@@ -142,7 +165,7 @@ impl Indexer {
             worker.join().expect("the thread making index terms does not panic");
         }
         if self.staging {
-            write_staged(tx)?;
+            write_staged(tx, self.first_push.filter(|_| !self.queued_after_push))?;
         }
         tx.execute("DELETE FROM search_queue WHERE seq <= ?1", [self.fed])
             .context(|| "updating the full-text index".to_string())?;
@@ -175,15 +198,25 @@ const FTS_BUFFERED_PAST: i64 = 10_000;
 
 /// Replaces the index entry of every staged record by its last staged terms, or removes it
 /// when they are none. An entry kept keeps its id; new entries take ids in queue order. The
-/// index is then checked to hold an entry for every staged record with terms.
-fn write_staged(tx: &Connection) -> Result<()> {
+/// index is then checked to hold an entry for every staged record with terms. Into an empty
+/// index, past the first `distinct_past` staged records each is staged once, none of them
+/// before (see [`Indexer`]'s `first_push`): only those first ones need sorting out.
+fn write_staged(tx: &Connection, distinct_past: Option<usize>) -> Result<()> {
     let what = || "updating the full-text index".to_string();
-    tx.execute_batch(
-        "DELETE FROM temp.search_staged WHERE seq NOT IN (SELECT max(seq) FROM temp.search_staged GROUP BY kind, record);",
+    // Into an empty index (a new database) there is nothing to replace.
+    let replacing: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM search_record)", [], |r| r.get(0)).context(what)?;
+    // The staged records that may be there twice: those before `distinct_past`, or all.
+    let first: i64 =
+        tx.query_row("SELECT coalesce(min(seq), 0) FROM temp.search_staged", [], |r| r.get(0)).context(what)?;
+    let unsorted = distinct_past.filter(|_| !replacing).map_or(i64::MAX, |n| first.saturating_add(n as i64));
+    tx.execute(
+        "DELETE FROM temp.search_staged WHERE seq < ?1 \
+             AND seq NOT IN (SELECT max(seq) FROM temp.search_staged WHERE seq < ?1 GROUP BY kind, record)",
+        [unsorted],
     )
     .context(what)?;
-    // Into an empty index (a new database) there is nothing to replace.
-    if tx.query_row("SELECT EXISTS (SELECT 1 FROM search_record)", [], |r| r.get(0)).context(what)? {
+    if replacing {
         tx.execute_batch(
             "DELETE FROM search WHERE rowid IN (SELECT r.id FROM temp.search_staged s \
                  JOIN search_record r ON r.kind = s.kind AND r.record = s.record); \
@@ -209,10 +242,15 @@ fn write_staged(tx: &Connection) -> Result<()> {
     if many {
         tx.execute("INSERT INTO search (search, rank) VALUES ('hashsize', ?1)", [FTS_BUFFER]).context(what)?;
     }
+    // Into an empty index the ids were given in staged order: no need to sort by them.
+    let order = if replacing { "r.id" } else { "s.seq" };
     let written = tx
         .execute(
-            "INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
-             JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NOT NULL ORDER BY r.id",
+            &format!(
+                "INSERT INTO search (rowid, words, stems) SELECT r.id, s.words, s.stems FROM temp.search_staged s \
+                 JOIN search_record r ON r.kind = s.kind AND r.record = s.record WHERE s.words IS NOT NULL \
+                 ORDER BY {order}"
+            ),
             [],
         )
         .context(what)?;
