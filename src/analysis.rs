@@ -233,9 +233,11 @@ fn load_part(conn: &store::Conn, part: &[String], whole: bool) -> Result<Loaded>
 
 fn read_part(loaded: Loaded, as_of: Date, all: Option<&AllSources>) -> Part {
     let Loaded { ids, story } = loaded;
-    let outcome = store::ToStore::new(reconcile::reconcile_propositions(&story, as_of, all));
+    let outcome = reconcile::reconcile_propositions(&story, as_of, all);
     let merged = story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
-    Part { ids, merged, outcome }
+    // The story goes before the readings are serialised: less is held at once.
+    drop(story);
+    Part { ids, merged, outcome: store::ToStore::new(outcome) }
 }
 
 /// The present-day reading as stored; for [`Show::Changes`], the changed findings kept, as

@@ -327,13 +327,16 @@ impl ToStore {
     /// Serialises each proposition's reading, and drops the rest of it here.
     pub fn new(outcome: Outcome) -> ToStore {
         let Outcome { as_of, findings, propositions, .. } = outcome;
+        let mut buffer = Vec::new();
         let readings = propositions
             .into_iter()
-            .map(|p| StoredReading {
-                json: serde_json::to_string(&p).expect("readings serialise"),
-                id: p.id,
-                status: p.status,
-                positions: p.positions,
+            .map(|p| {
+                buffer.clear();
+                serde_json::to_writer(&mut buffer, &p).expect("readings serialise");
+                // Copied to its size: a batch's readings wait to be written, and the spare
+                // room a growing buffer leaves would wait with them.
+                let json = String::from_utf8(buffer.clone()).expect("JSON is UTF-8");
+                StoredReading { json, id: p.id, status: p.status, positions: p.positions }
             })
             .collect();
         ToStore { as_of, findings, readings }
