@@ -125,7 +125,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                     }
                 }
             }
-            let read: HashSet<&String> = outcome.propositions.iter().map(|p| &p.id).collect();
+            let read: HashSet<&String> = outcome.readings.iter().map(|p| &p.id).collect();
             store::forget_readings(tx, ids.iter().filter(|p| !read.contains(p)))
         };
         let parts = propositions.chunks(BATCH);
@@ -144,42 +144,58 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             }))
         };
         match file.filter(|_| parts.len() > 1) {
-            // Many batches: the next one is read in a second thread, on a connection of its
-            // own, while this one writes the last (on two cores, the reading and the writing
-            // take about as long as each other). A rendezvous: at most the batch being
-            // written and the one read are held, so memory stays flat.
+            // Many batches: three stages on threads of their own, so that on two cores the
+            // writing is the only wait. One loads the next batch's story on a connection of
+            // its own while a second reads the batch before it (the rules, and each reading
+            // serialised for storing) and this one writes the batch before that: loading and
+            // reading together took longer than writing. Rendezvous channels: at most a batch
+            // in each stage is held, so memory stays flat.
             Some(file) => std::thread::scope(|scope| {
-                let (send, receive) = std::sync::mpsc::sync_channel(0);
-                let reader = scope.spawn(move || -> Result<()> {
+                let (send_sources, sources_loaded) = std::sync::mpsc::sync_channel(1);
+                let (send_story, stories) = std::sync::mpsc::sync_channel(0);
+                let (send_part, parts_read) = std::sync::mpsc::sync_channel(0);
+                let loader = scope.spawn(move || -> Result<()> {
                     let conn = store::reader_beside(&file)?;
-                    let sources = sources(&conn)?;
-                    let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
+                    // The sources' graph is built while the first batch loads.
+                    if send_sources.send(sources(&conn)?).is_err() {
+                        return Ok(());
+                    }
                     for part in parts {
-                        if send.send(read_part(&conn, part, as_of, all.as_ref())?).is_err() {
+                        if send_story.send(load_part(&conn, part, whole)?).is_err() {
                             break;
                         }
                     }
                     Ok(())
                 });
-                let written = receive.iter().enumerate().try_for_each(|(i, part)| save(i, part));
-                // The writer's error first: the reader stops once nothing receives.
-                drop(receive);
-                let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                written.and(read)
+                let rules = scope.spawn(move || {
+                    // Nothing comes when the loader fails; its error is returned below.
+                    let Ok(sources) = sources_loaded.recv() else { return };
+                    let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
+                    for story in stories {
+                        if send_part.send(read_part(story, as_of, all.as_ref())).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let written = parts_read.iter().enumerate().try_for_each(|(i, part)| save(i, part));
+                // The writer's error first: the others stop once nothing receives.
+                drop(parts_read);
+                rules.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let loaded = loader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                written.and(loaded)
             })?,
             None => {
                 let sources = sources(tx)?;
                 let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
                 for (i, part) in parts.enumerate() {
-                    save(i, read_part(tx, part, as_of, all.as_ref())?)?;
+                    save(i, read_part(load_part(tx, part, whole)?, as_of, all.as_ref()))?;
                 }
             }
         }
         if stale.sources || changes.moved_loops {
             let sources = Story { sources: store::sources(tx)?, ..Story::default() };
             let findings = reconcile::loose_loops(&sources, as_of, &store::used_loops(tx)?);
-            let mut outcome =
-                Outcome { as_of, known_at: None, findings, propositions: Vec::new(), retracted: BTreeMap::new() };
+            let mut outcome = store::ToStore { as_of, findings, readings: Vec::new() };
             store::save_part(tx, &mut outcome, &store::loose_findings(tx)?, &mut steps, &mut changes)?;
         }
         steps.close(tx)?;
@@ -190,6 +206,13 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
     Ok(Stored { present, changes })
 }
 
+/// One batch of propositions loaded for a present-day reconcile.
+struct Loaded {
+    /// The propositions to read: the batch and those merged into them.
+    ids: Vec<String>,
+    story: Story,
+}
+
 /// One batch of propositions read for a present-day reconcile, to be held against the
 /// stored findings.
 struct Part {
@@ -197,16 +220,24 @@ struct Part {
     ids: Vec<String>,
     /// Which of them were merged into which.
     merged: HashMap<String, String>,
-    outcome: Outcome,
+    outcome: store::ToStore,
 }
 
-fn read_part(conn: &store::Conn, part: &[String], as_of: Date, all: Option<&AllSources>) -> Result<Part> {
+/// `whole`: the sources are read once for every batch, so a batch is loaded without them.
+fn load_part(conn: &store::Conn, part: &[String], whole: bool) -> Result<Loaded> {
     // A merged proposition is read with the one it was merged into.
     let ids = store::with_merged(conn, part)?;
-    let story = if all.is_some() { store::story_of_claims(conn, &ids)? } else { store::story_of(conn, &ids)? };
+    let story = if whole { store::story_of_claims(conn, &ids)? } else { store::story_of(conn, &ids)? };
+    Ok(Loaded { ids, story })
+}
+
+fn read_part(loaded: Loaded, as_of: Date, all: Option<&AllSources>) -> Part {
+    let Loaded { ids, story } = loaded;
     let outcome = reconcile::reconcile_propositions(&story, as_of, all);
     let merged = story.propositions.iter().filter_map(|p| Some((p.id.clone(), p.merged_into.clone()?))).collect();
-    Ok(Part { ids, merged, outcome })
+    // The story goes before the readings are serialised: less is held at once.
+    drop(story);
+    Part { ids, merged, outcome: store::ToStore::new(outcome) }
 }
 
 /// The present-day reading as stored; for [`Show::Changes`], the changed findings kept, as

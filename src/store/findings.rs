@@ -1,12 +1,12 @@
 //! Findings as stored: the reconciler's last word on each, the editor's triage of it, and
 //! the reading of each proposition the last present-day reconcile stored.
 
-use crate::date::Timestamp;
+use crate::date::{Date, Timestamp};
 use crate::error::{Context, Error, Result};
 use crate::model::{
-    CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, Severity, TriageEntry, TriageStep,
+    CarriedFinding, Finding, FindingFacts, FindingKind, FindingState, Severity, Status, TriageEntry, TriageStep,
 };
-use crate::reconcile::{merge, Change, Outcome};
+use crate::reconcile::{merge, Change, Outcome, Position};
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -218,7 +218,9 @@ pub fn save(tx: &Connection, outcome: &mut Outcome, now: Timestamp) -> Result<Ch
     let stored: HashMap<String, Finding> = findings(tx)?.into_iter().map(|f| (f.id.clone(), f)).collect();
     let mut steps = Steps::new(tx, now)?;
     let mut changes = Changes::keeping(None);
-    save_part(tx, outcome, &stored, &mut steps, &mut changes)?;
+    let mut part = ToStore::new(outcome.clone());
+    save_part(tx, &mut part, &stored, &mut steps, &mut changes)?;
+    outcome.findings = part.findings;
     steps.close(tx)?;
     Ok(changes)
 }
@@ -303,12 +305,50 @@ pub fn stored_readings(conn: &Connection, with_json: bool) -> Result<Vec<(String
     rows.collect::<rusqlite::Result<_>>().context(|| "reading the stored readings".into())
 }
 
+/// A reading made ready to store: its findings, and each proposition's reading as
+/// `proposition_outcome` and `position` hold it. Serialising the readings is pure work, done
+/// where the reading is made (a reconcile's rules thread), so that the writer only writes.
+pub struct ToStore {
+    pub as_of: Date,
+    pub findings: Vec<Finding>,
+    pub readings: Vec<StoredReading>,
+}
+
+/// One proposition's reading as stored: its status, its positions and the whole reading as
+/// JSON.
+pub struct StoredReading {
+    pub id: String,
+    status: Status,
+    json: String,
+    positions: Vec<Position>,
+}
+
+impl ToStore {
+    /// Serialises each proposition's reading, and drops the rest of it here.
+    pub fn new(outcome: Outcome) -> ToStore {
+        let Outcome { as_of, findings, propositions, .. } = outcome;
+        let mut buffer = Vec::new();
+        let readings = propositions
+            .into_iter()
+            .map(|p| {
+                buffer.clear();
+                serde_json::to_writer(&mut buffer, &p).expect("readings serialise");
+                // Copied to its size: a batch's readings wait to be written, and the spare
+                // room a growing buffer leaves would wait with them.
+                let json = String::from_utf8(buffer.clone()).expect("JSON is UTF-8");
+                StoredReading { json, id: p.id, status: p.status, positions: p.positions }
+            })
+            .collect();
+        ToStore { as_of, findings, readings }
+    }
+}
+
 /// Merges a reading into the stored findings it was read against (`stored`: for a reading
 /// of some propositions, the findings about them), logs the triage steps that makes through
 /// `steps`, counts what changed into `changes` and stores each proposition's reading.
 pub fn save_part(
     tx: &Connection,
-    outcome: &mut Outcome,
+    outcome: &mut ToStore,
     stored: &HashMap<String, Finding>,
     steps: &mut Steps<'_>,
     changes: &mut Changes,
@@ -480,7 +520,7 @@ pub fn forget_readings<'a>(tx: &Connection, props: impl Iterator<Item = &'a Stri
 
 /// Stores each proposition's reading and positions, replacing the last ones. A reading the
 /// same as the one stored (its positions are part of it) leaves both as they are.
-fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<()> {
+fn save_readings(tx: &Connection, outcome: &ToStore, now: Timestamp) -> Result<()> {
     let mut clear =
         tx.prepare_cached("DELETE FROM position WHERE proposition = ?1").context(|| "clearing positions".into())?;
     let mut reading = tx
@@ -492,10 +532,9 @@ fn save_readings(tx: &Connection, outcome: &Outcome, now: Timestamp) -> Result<(
         .context(|| "storing readings".into())?;
     let as_of = outcome.as_of.to_string();
     let mut positions: Vec<&dyn ToSql> = Vec::new();
-    for p in &outcome.propositions {
-        let json = serde_json::to_string(p).expect("readings serialise");
+    for p in &outcome.readings {
         let changed = reading
-            .execute(params![p.id, p.status, json, as_of, now])
+            .execute(params![p.id, p.status, p.json, as_of, now])
             .context(|| format!("storing the reading of {}", p.id))?;
         if changed == 0 {
             continue;
