@@ -156,7 +156,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 let (send_part, parts_read) = std::sync::mpsc::sync_channel(0);
                 let loader = scope.spawn(move || -> Result<()> {
                     let conn = store::reader_beside(&file)?;
-                    // The sources' graph is built while the first batch loads.
+                    // The rules thread builds the sources' graph while the first batch loads.
                     if send_sources.send(sources(&conn)?).is_err() {
                         return Ok(());
                     }
