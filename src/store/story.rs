@@ -45,11 +45,14 @@ pub(super) fn story_of_with(conn: &Connection, props: &[String], more_sources: &
 fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) -> Result<Story> {
     let batch = json_list(props);
     let claims = claims_on(conn, &batch)?;
-    let mut scope = Scope { links_of: links_of(conn, &claims)?, ..Scope::default() };
-    for c in claims {
-        scope.linked.push(c.id().to_string());
-        scope.add(c);
-    }
+    // The batch's claims are distinct (by primary key): they become the scope's as they are.
+    let mut scope = Scope {
+        links_of: links_of(conn, &claims)?,
+        linked: claims.iter().map(|c| c.id().to_string()).collect(),
+        at: claims.iter().enumerate().map(|(i, c)| (c.id().to_string(), i)).collect(),
+        claims,
+        ..Scope::default()
+    };
     scope.follow_links(conn)?;
     let mut story = Story {
         parties: parties(conn)?,
@@ -59,16 +62,17 @@ fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) 
         ..Story::default()
     };
     if let Some(more) = more_sources {
-        let named = scope.claims.values().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
+        let named = scope.claims.iter().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
         story.sources = upstream(conn, named.chain(more))?;
     }
     // Distinct (see [`IDS`]): a claim and a source may share an id.
-    let targets: std::collections::BTreeSet<&String> =
-        scope.claims.keys().chain(story.sources.iter().map(|s| &s.id)).collect();
-    let targets: Vec<&String> = targets.into_iter().collect();
+    let targets: std::collections::BTreeSet<&str> =
+        scope.claims.iter().map(ClaimRow::id).chain(story.sources.iter().map(|s| s.id.as_str())).collect();
+    let targets: Vec<&str> = targets.into_iter().collect();
     story.retractions = rows_in(conn, RETRACTIONS_OF, &json_list(&targets), retraction_row)?;
     story.links = scope.links.into_values().collect();
-    story.claims = scope.claims.into_values().collect();
+    // In any order: dating them puts them in time order (ids break ties).
+    story.claims = scope.claims;
     // The batch's claims were read without their dates (see [`claims_on`]): they come from
     // the sources and retractions in hand, the claims' sources' dates alone when the story
     // holds no sources.
@@ -183,7 +187,11 @@ pub(super) fn links_of(conn: &Connection, claims: &[ClaimRow]) -> Result<rustc_h
 /// The claims and links a scoped story has gathered, and what is left to follow.
 #[derive(Default)]
 pub(super) struct Scope {
-    claims: std::collections::BTreeMap<String, ClaimRow>,
+    /// The claims gathered, each once, in the order they were.
+    claims: Vec<ClaimRow>,
+    /// Where each claim gathered is in `claims`, by id: a large batch's claims are moved
+    /// once, not into and out of a map sorted by id.
+    at: rustc_hash::FxHashMap<String, usize>,
     /// Links by (from, rel, to): the whole story's order.
     links: std::collections::BTreeMap<(String, String, String), Link>,
     /// The links of the batch's claims, read ahead (other claims' are looked up).
@@ -198,11 +206,14 @@ pub(super) struct Scope {
 
 impl Scope {
     fn add(&mut self, c: ClaimRow) {
-        self.claims.entry(c.id().to_string()).or_insert(c);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.at.entry(c.id().to_string()) {
+            e.insert(self.claims.len());
+            self.claims.push(c);
+        }
     }
 
     fn load(&mut self, conn: &Connection, id: &str) -> Result<()> {
-        if !self.claims.contains_key(id) {
+        if !self.at.contains_key(id) {
             if let Some(c) = claim(conn, id)? {
                 self.add(c);
             }
@@ -245,7 +256,7 @@ impl Scope {
     /// Every claim of the party of `claim` on its proposition, with the claims that
     /// supersede them: what its position there depends on.
     fn whole_group(&mut self, conn: &Connection, claim: &str) -> Result<()> {
-        let Some(c) = self.claims.get(claim) else { return Ok(()) };
+        let Some(c) = self.at.get(claim).map(|&i| &self.claims[i]) else { return Ok(()) };
         let key = (c.claim.proposition.clone(), c.claim.party.clone());
         if !self.groups.insert(key.clone()) {
             return Ok(());
@@ -267,7 +278,7 @@ impl Scope {
         while let Some(id) = self.citing.pop() {
             let links = self.links_touching(conn, &id)?;
             for l in links.into_iter().filter(|l| l.rel.reach() == LinkReach::Cited && l.from == id) {
-                if !self.claims.contains_key(&l.to) {
+                if !self.at.contains_key(&l.to) {
                     self.load(conn, &l.to)?;
                     self.citing.push(l.to.clone());
                 }
