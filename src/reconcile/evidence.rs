@@ -13,10 +13,10 @@ use std::collections::BTreeSet;
 pub(super) const ROOTS_NAMED: usize = 5;
 
 /// What a line of evidence rests on: a root source, or a speaker (a party's organisation).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Origin {
-    Root(String),
-    Speaker(String),
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Origin<'r> {
+    Root(&'r str),
+    Speaker(&'r str),
 }
 
 impl<'a> View<'a> {
@@ -100,27 +100,42 @@ impl<'a> View<'a> {
         publisher.is_some_and(|p| self.organisation(p) != self.organisation(&c.claim.party))
     }
 
-    /// What one standing claim's line is keyed by (its party's organisation, and for a claim
-    /// that is not first-hand the roots it rests on), and the first-hand parties it rests on:
-    /// its own party when first-hand, else those of the first-hand claims of `side` it
-    /// reports, read in a source it reads or rests on, or upstream of one.
-    fn origin(&self, c: &'a ClaimRow, side: &[&'a ClaimRow]) -> (BTreeSet<Origin>, BTreeSet<&'a str>) {
-        let mut keys = BTreeSet::from([Origin::Speaker(self.organisation(&c.claim.party).to_string())]);
-        let mut first_hand = BTreeSet::new();
-        if self.first_hand(c) {
-            first_hand.insert(c.claim.party.as_str());
-            return (keys, first_hand);
+    /// What one standing claim (`side[i]`, resting on `roots[i]`, first-hand when
+    /// `first_hand[i]`) has its line keyed by (its party's organisation, and for a claim that
+    /// is not first-hand the roots it rests on), and the first-hand parties it rests on: its
+    /// own party when first-hand, else those of the first-hand claims of `side` it reports,
+    /// read in a source it reads or rests on, or upstream of one.
+    fn origin<'r>(
+        &self,
+        i: usize,
+        side: &[&'a ClaimRow],
+        roots: &'r [Vec<String>],
+        first_hand: &[bool],
+    ) -> (BTreeSet<Origin<'r>>, BTreeSet<&'a str>)
+    where
+        'a: 'r,
+    {
+        let c = side[i];
+        let mut keys = BTreeSet::from([Origin::Speaker(self.organisation(&c.claim.party))]);
+        let mut reported = BTreeSet::new();
+        if first_hand[i] {
+            reported.insert(c.claim.party.as_str());
+            return (keys, reported);
         }
-        keys.extend(self.claim_roots(c).into_iter().map(Origin::Root));
-        let mut read: Vec<&str> = self.rests_on(c);
-        read.push(&c.claim.source);
-        let upstream = self.graph.upstream_of(&read);
-        for d in side.iter().filter(|d| d.id() != c.id() && self.first_hand(d)) {
-            if self.graph.within(&upstream, &d.claim.source) {
-                first_hand.insert(d.claim.party.as_str());
+        keys.extend(roots[i].iter().map(|r| Origin::Root(r.as_str())));
+        let others = |j: usize| first_hand[j] && side[j].id() != c.id();
+        // Only a side with another first-hand claim needs the walk upstream.
+        if (0..side.len()).any(others) {
+            let mut read: Vec<&str> = self.rests_on(c);
+            read.push(&c.claim.source);
+            let upstream = self.graph.upstream_of(&read);
+            for d in (0..side.len()).filter(|&j| others(j)).map(|j| side[j]) {
+                if self.graph.within(&upstream, &d.claim.source) {
+                    reported.insert(d.claim.party.as_str());
+                }
             }
         }
-        (keys, first_hand)
+        (keys, reported)
     }
 
     /// The lines of evidence of one side: claims whose origins meet are one line. A party's
@@ -131,51 +146,62 @@ impl<'a> View<'a> {
     /// outlets rewriting a wire story that quotes one insider are one line with that
     /// insider), and never joins two first-hand lines into one.
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
-        type Group<'b> = (BTreeSet<Origin>, BTreeSet<&'b str>, Vec<&'b ClaimRow>);
-        let mut lines: Vec<Group<'a>> = Vec::new();
+        // Each claim's roots and whether it is first-hand, worked out once: the grouping
+        // and the lines both ask, for every pair of claims.
+        let roots: Vec<Vec<String>> = standing.iter().map(|c| self.claim_roots(c)).collect();
+        let first_hand: Vec<bool> = standing.iter().map(|c| self.first_hand(c)).collect();
+        // Claims by their place in `standing`.
+        type Group<'r, 'b> = (BTreeSet<Origin<'r>>, BTreeSet<&'b str>, Vec<usize>);
+        let mut lines: Vec<Group<'_, 'a>> = Vec::new();
         let mut reporting = Vec::new();
-        for c in standing {
-            let (mut keys, mut first_hand) = self.origin(c, standing);
-            if !first_hand.is_empty() && !self.first_hand(c) {
-                reporting.push((*c, keys, first_hand));
+        for i in 0..standing.len() {
+            let (mut keys, mut reported) = self.origin(i, standing, &roots, &first_hand);
+            if !reported.is_empty() && !first_hand[i] {
+                reporting.push((i, keys, reported));
                 continue;
             }
-            let mut claims = vec![*c];
+            let mut claims = vec![i];
             lines.retain(|(k, f, cs)| {
                 if k.is_disjoint(&keys) {
                     return true;
                 }
-                keys.extend(k.iter().cloned());
-                first_hand.extend(f);
+                keys.extend(k.iter().copied());
+                reported.extend(f);
                 claims.extend(cs);
                 false
             });
-            lines.push((keys, first_hand, claims));
+            lines.push((keys, reported, claims));
         }
-        for (c, keys, reported) in reporting {
+        for (i, keys, reported) in reporting {
             // The line of the first reported party by id: the same whatever the order.
             let first = reported.first().copied();
             match lines.iter_mut().find(|(_, f, _)| first.is_some_and(|p| f.contains(p))) {
-                Some((_, _, claims)) => claims.push(c),
-                None => lines.push((keys, reported, vec![c])),
+                Some((_, _, claims)) => claims.push(i),
+                None => lines.push((keys, reported, vec![i])),
             }
         }
         let mut out: Vec<Line> = lines
             .into_iter()
             .map(|(_, first_hand, mut claims)| {
-                claims.sort_by(|a, b| (&a.claim.party, a.id()).cmp(&(&b.claim.party, b.id())));
-                let retracted = claims.iter().all(|c| self.retracted_basis(c).is_some());
+                claims.sort_by(|&a, &b| {
+                    let (a, b) = (standing[a], standing[b]);
+                    (&a.claim.party, a.id()).cmp(&(&b.claim.party, b.id()))
+                });
+                let retracted = claims.iter().all(|&i| self.retracted_basis(standing[i]).is_some());
                 // The roots of what its claims were read in or rest on, first-hand or not:
                 // where the record found them, whatever the line is keyed by.
-                let roots: Vec<String> =
-                    claims.iter().flat_map(|c| self.claim_roots(c)).collect::<BTreeSet<_>>().into_iter().collect();
-                let mut parties: Vec<String> = claims.iter().map(|c| c.claim.party.clone()).collect();
+                let mut line_roots: Vec<&str> =
+                    claims.iter().flat_map(|&i| roots[i].iter().map(String::as_str)).collect();
+                line_roots.sort_unstable();
+                line_roots.dedup();
+                let roots: Vec<String> = line_roots.into_iter().map(str::to_string).collect();
+                let mut parties: Vec<String> = claims.iter().map(|&i| standing[i].claim.party.clone()).collect();
                 parties.dedup();
                 let first_hand: Vec<String> = first_hand.into_iter().map(str::to_string).collect();
                 Line {
                     words: self.line_words(&parties, &first_hand, &roots),
-                    claims: claims.iter().map(|c| c.id().to_string()).collect(),
-                    reliability: claims.iter().map(|c| self.reliability(c)).min().unwrap_or_default(),
+                    claims: claims.iter().map(|&i| standing[i].id().to_string()).collect(),
+                    reliability: claims.iter().map(|&i| self.reliability(standing[i])).min().unwrap_or_default(),
                     parties,
                     roots,
                     first_hand,
