@@ -7,6 +7,7 @@ use super::{Line, Side};
 use crate::model::{ClaimRow, Reliability};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 /// How many root sources a line names in its words (a line resting on thousands of roots
 /// would otherwise be a page long).
@@ -40,15 +41,15 @@ impl<'a> View<'a> {
     /// The root sources a claim rests on: those of the sources it rests on directly, and
     /// those of the live claims it cites, near or far (computed once for the whole graph of
     /// `cites`: [`View::cited_roots`]).
-    pub fn claim_roots(&self, claim: &'a ClaimRow) -> Vec<String> {
+    pub fn claim_roots(&self, claim: &'a ClaimRow) -> Rc<[String]> {
         if let Some(roots) = self.cited_roots.get(claim.id()) {
-            return roots.iter().cloned().collect();
+            return Rc::clone(roots);
         }
         match self.rests_on(claim)[..] {
             // One source's roots are sorted and distinct already: no set to build.
             [one] => self.graph.roots(one),
             ref many => {
-                let roots: BTreeSet<String> = many.iter().flat_map(|s| self.graph.roots(s)).collect();
+                let roots: BTreeSet<String> = many.iter().flat_map(|s| self.graph.roots(s).to_vec()).collect();
                 roots.into_iter().collect()
             }
         }
@@ -109,7 +110,7 @@ impl<'a> View<'a> {
         &self,
         i: usize,
         side: &[&'a ClaimRow],
-        roots: &'r [Vec<String>],
+        roots: &'r [Rc<[String]>],
         first_hand: &[bool],
     ) -> (BTreeSet<Origin<'r>>, BTreeSet<&'a str>)
     where
@@ -148,7 +149,7 @@ impl<'a> View<'a> {
     pub fn lines(&self, standing: &[&'a ClaimRow]) -> Vec<Line> {
         // Each claim's roots and whether it is first-hand, worked out once: the grouping
         // and the lines both ask, for every pair of claims.
-        let roots: Vec<Vec<String>> = standing.iter().map(|c| self.claim_roots(c)).collect();
+        let roots: Vec<Rc<[String]>> = standing.iter().map(|c| self.claim_roots(c)).collect();
         let first_hand: Vec<bool> = standing.iter().map(|c| self.first_hand(c)).collect();
         // Claims by their place in `standing`.
         type Group<'r, 'b> = (BTreeSet<Origin<'r>>, BTreeSet<&'b str>, Vec<usize>);

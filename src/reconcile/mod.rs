@@ -234,7 +234,8 @@ fn read<'a>(
     let folded = joined::fold(story);
     let view = View::new(folded.as_ref().unwrap_or(story), as_of, known_at, all);
     let mut findings = Vec::new();
-    let mut propositions = Vec::new();
+    // Sized at once: a batch's readings are large, and growing them copied each again.
+    let mut propositions = Vec::with_capacity(view.propositions.len());
     for (i, p) in view.propositions.iter().enumerate() {
         propositions.push(view.read(p, &mut findings));
         if i % 1024 == 0 {

@@ -112,7 +112,7 @@ impl<'a> View<'a> {
             source: c.claim.source.clone(),
             rests_on: self.rests_on(c).into_iter().map(str::to_string).collect(),
             cites: self.cites.get(c.id()).into_iter().flatten().map(|s| s.to_string()).collect(),
-            roots: self.claim_roots(c),
+            roots: self.claim_roots(c).to_vec(),
             status,
             retracted,
             superseded_by,

@@ -6,6 +6,7 @@ use crate::model::Source;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// Sources and their `derived_from` edges, collapsed into strongly connected components so
 /// that a loop counts as one root rather than none or many.
@@ -25,8 +26,8 @@ pub struct SourceGraph {
     /// loops upstream are none, without a walk).
     loop_upstream: Vec<bool>,
     /// Roots already computed, by component: only for the sources someone asked about, so
-    /// memory stays linear however the graph is shaped.
-    roots_cache: RefCell<FxHashMap<usize, Vec<String>>>,
+    /// memory stays linear however the graph is shaped. Shared, not copied, with each asker.
+    roots_cache: RefCell<FxHashMap<usize, Rc<[String]>>>,
 }
 
 impl SourceGraph {
@@ -75,11 +76,11 @@ impl SourceGraph {
 
     /// The root sources a source rests on (itself, if it derives from nothing), each root
     /// named by the smallest source id in it, sorted.
-    pub fn roots(&self, source: &str) -> Vec<String> {
-        let Some(&i) = self.index.get(source) else { return Vec::new() };
+    pub fn roots(&self, source: &str) -> Rc<[String]> {
+        let Some(&i) = self.index.get(source) else { return Rc::from([]) };
         let start = self.component[i];
         if let Some(known) = self.roots_cache.borrow().get(&start) {
-            return known.clone();
+            return Rc::clone(known);
         }
         let mut roots: Vec<String> = self
             .reachable(start)
@@ -88,7 +89,8 @@ impl SourceGraph {
             .map(|c| self.component_name(c))
             .collect();
         roots.sort();
-        self.roots_cache.borrow_mut().insert(start, roots.clone());
+        let roots: Rc<[String]> = roots.into();
+        self.roots_cache.borrow_mut().insert(start, Rc::clone(&roots));
         roots
     }
 
@@ -264,8 +266,8 @@ mod tests {
     fn a_chain_of_rewrites_rests_on_one_root() {
         let s = [source("orig", &[]), source("r1", &["orig"]), source("r2", &["r1"]), source("r3", &["r2"])];
         let g = SourceGraph::new(&s, &HashSet::new());
-        assert_eq!(g.roots("r3"), set(&["orig"]));
-        assert_eq!(g.roots("orig"), set(&["orig"]));
+        assert_eq!(g.roots("r3").to_vec(), set(&["orig"]));
+        assert_eq!(g.roots("orig").to_vec(), set(&["orig"]));
         assert!(g.loops().is_empty());
     }
 
@@ -273,15 +275,15 @@ mod tests {
     fn a_source_of_two_roots_rests_on_both() {
         let s = [source("a", &[]), source("b", &[]), source("mix", &["a", "b"])];
         let g = SourceGraph::new(&s, &HashSet::new());
-        assert_eq!(g.roots("mix"), set(&["a", "b"]));
+        assert_eq!(g.roots("mix").to_vec(), set(&["a", "b"]));
     }
 
     #[test]
     fn a_loop_is_one_root_and_is_reported() {
         let s = [source("x", &["y"]), source("y", &["x"]), source("z", &["y"]), source("self", &["self"])];
         let g = SourceGraph::new(&s, &HashSet::new());
-        assert_eq!(g.roots("z"), set(&["x"]));
-        assert_eq!(g.roots("x"), set(&["x"]));
+        assert_eq!(g.roots("z").to_vec(), set(&["x"]));
+        assert_eq!(g.roots("x").to_vec(), set(&["x"]));
         assert_eq!(g.loops(), vec![vec!["self".to_string()], vec!["x".to_string(), "y".to_string()]]);
         assert_eq!(g.loops_upstream("z"), set(&["x"]));
         for s in ["x", "y", "z", "self", "nowhere"] {
@@ -311,7 +313,7 @@ mod tests {
             })
             .collect();
         let g = SourceGraph::new(&chain, &HashSet::from(["s0"]));
-        assert_eq!(g.roots(&format!("s{}", N - 1)), set(&["s0"]));
+        assert_eq!(g.roots(&format!("s{}", N - 1)).to_vec(), set(&["s0"]));
         assert_eq!(g.retracted_upstream(&format!("s{}", N - 1)), Some("s0"));
         // N roots, and a chain d_i derived from d_{i-1} and root_i.
         let mut comb: Vec<Source> = (0..N).map(|i| source(&format!("root{i:06}"), &[])).collect();
@@ -324,6 +326,6 @@ mod tests {
         }));
         let g = SourceGraph::new(&comb, &HashSet::new());
         assert_eq!(g.roots(&format!("d{}", N - 1)).len(), N);
-        assert_eq!(g.roots("d0"), set(&["root000000"]));
+        assert_eq!(g.roots("d0").to_vec(), set(&["root000000"]));
     }
 }

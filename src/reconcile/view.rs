@@ -112,7 +112,7 @@ pub(super) struct View<'a> {
     pub positions: FxHashMap<(&'a str, &'a str), &'a ClaimRow>,
     /// The root sources of each live claim that cites or is cited by a live claim, computed
     /// once over the whole graph of `cites` (see [`View::roots_through_cites`]).
-    pub cited_roots: FxHashMap<&'a str, Rc<BTreeSet<String>>>,
+    pub cited_roots: FxHashMap<&'a str, Rc<[String]>>,
 }
 
 impl<'a> View<'a> {
@@ -209,7 +209,7 @@ impl<'a> View<'a> {
     /// the claims cited (Tarjan numbers a component after every one it reaches), so a chain
     /// of any length costs time linear in it, where walking the chain again from each claim
     /// was quadratic.
-    fn roots_through_cites(&self) -> FxHashMap<&'a str, Rc<BTreeSet<String>>> {
+    fn roots_through_cites(&self) -> FxHashMap<&'a str, Rc<[String]>> {
         let mut ids: Vec<&'a str> = Vec::new();
         let mut index: FxHashMap<&'a str, usize> = FxHashMap::default();
         let mut edges: Vec<Vec<usize>> = Vec::new();
@@ -231,20 +231,21 @@ impl<'a> View<'a> {
         for (n, &c) in component.iter().enumerate() {
             members[c].push(n);
         }
-        let mut roots: Vec<Rc<BTreeSet<String>>> = Vec::with_capacity(count);
+        let mut roots: Vec<BTreeSet<String>> = Vec::with_capacity(count);
         for (c, nodes) in members.iter().enumerate() {
             let mut set = BTreeSet::new();
             for &n in nodes {
                 for s in self.rests_on(self.counted[ids[n]]) {
-                    set.extend(self.graph.roots(s));
+                    set.extend(self.graph.roots(s).iter().cloned());
                 }
                 for &d in edges[n].iter().filter(|&&d| component[d] != c) {
                     set.extend(roots[component[d]].iter().cloned());
                 }
             }
-            roots.push(Rc::new(set));
+            roots.push(set);
         }
-        ids.iter().enumerate().map(|(n, id)| (*id, Rc::clone(&roots[component[n]]))).collect()
+        let shared: Vec<Rc<[String]>> = roots.into_iter().map(|set| set.into_iter().collect()).collect();
+        ids.iter().enumerate().map(|(n, id)| (*id, Rc::clone(&shared[component[n]]))).collect()
     }
 
     /// Counted and not retracted.

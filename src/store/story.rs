@@ -44,10 +44,10 @@ pub(super) fn story_of_with(conn: &Connection, props: &[String], more_sources: &
 /// at once (see [`IN_LIST`]): a batch of thousands costs a few queries, not a few per claim.
 fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) -> Result<Story> {
     let batch = json_list(props);
-    let claims = claims_on(conn, &batch)?;
+    let (claims, ids) = claims_on(conn, &batch)?;
     // The batch's claims are distinct (by primary key): they become the scope's as they are.
     let mut scope = Scope {
-        links_of: links_of(conn, &claims)?,
+        links_of: links_of(conn, &claims, &ids)?,
         linked: claims.iter().map(|c| c.id().to_string()).collect(),
         at: claims.iter().enumerate().map(|(i, c)| (c.id().to_string(), i)).collect(),
         claims,
@@ -145,8 +145,9 @@ pub(super) fn propositions_in(conn: &Connection, batch: &str) -> Result<Vec<Prop
 /// dates them all at once ([`Story::date_claims`]) for less than a join and a lookup per
 /// claim. The rows are read in table order (their rowids, found in the index, sorted
 /// first): a batch's claims lie all over the table, and reading them by proposition read
-/// each page again for every claim on it.
-pub(super) fn claims_on(conn: &Connection, batch: &str) -> Result<Vec<ClaimRow>> {
+/// each page again for every claim on it. With the claims, their ids as a JSON list (see
+/// [`IN_LIST`]), for what is read of them next.
+pub(super) fn claims_on(conn: &Connection, batch: &str) -> Result<(Vec<ClaimRow>, String)> {
     let sql = format!(
         "SELECT {CLAIM_COLUMNS}, NULL AS source_published, NULL AS retracted FROM claim c \
          WHERE c.rowid IN (SELECT rowid FROM claim WHERE proposition IN {IN_LIST})"
@@ -160,20 +161,23 @@ pub(super) fn claims_on(conn: &Connection, batch: &str) -> Result<Vec<ClaimRow>>
     for c in &mut claims {
         c.claim.basis = bases.remove(c.id()).unwrap_or_default();
     }
-    Ok(claims)
+    Ok((claims, ids))
 }
 
-/// The links from and to each of some claims, by claim (a claim with none has an empty
-/// list: nothing left to look up).
-pub(super) fn links_of(conn: &Connection, claims: &[ClaimRow]) -> Result<rustc_hash::FxHashMap<String, Vec<Link>>> {
+/// The links from and to each of some claims (`ids`, theirs as a JSON list), by claim (a
+/// claim with none has an empty list: nothing left to look up).
+pub(super) fn links_of(
+    conn: &Connection,
+    claims: &[ClaimRow],
+    ids: &str,
+) -> Result<rustc_hash::FxHashMap<String, Vec<Link>>> {
     let mut of: rustc_hash::FxHashMap<String, Vec<Link>> =
         claims.iter().map(|c| (c.id().to_string(), Vec::new())).collect();
-    let ids = json_list(&claims.iter().map(ClaimRow::id).collect::<Vec<_>>());
     let sql = format!(
         "SELECT l.* FROM {IDS} CROSS JOIN link l ON l.from_claim = ids.value \
          UNION SELECT l.* FROM {IDS} CROSS JOIN link l ON l.to_claim = ids.value"
     );
-    for l in rows_in(conn, &sql, &ids, link_row)? {
+    for l in rows_in(conn, &sql, ids, link_row)? {
         let ends = if l.from == l.to { vec![l.from.clone()] } else { vec![l.from.clone(), l.to.clone()] };
         for end in ends {
             if let Some(list) = of.get_mut(&end) {
