@@ -5,7 +5,7 @@
 
 use crate::date::{Date, Timestamp};
 use crate::error::{Error, Result};
-use crate::model::{Finding, FindingKind, Source, Story, TriageEntry};
+use crate::model::{Finding, FindingKind, Published, Source, Story, TriageEntry};
 use crate::reconcile::{self, AllSources, Outcome};
 use crate::report::digest::{self, Digest, Known};
 use crate::store::{self, Changes, Store, Window};
@@ -156,12 +156,14 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 let (send_part, parts_read) = std::sync::mpsc::sync_channel(0);
                 let loader = scope.spawn(move || -> Result<()> {
                     let conn = store::reader_beside(&file)?;
+                    let sources = sources(&conn)?;
+                    let published = sources.as_ref().map(Story::published);
                     // The rules thread builds the sources' graph while the first batch loads.
-                    if send_sources.send(sources(&conn)?).is_err() {
+                    if send_sources.send(sources).is_err() {
                         return Ok(());
                     }
                     for part in parts {
-                        if send_story.send(load_part(&conn, part, whole)?).is_err() {
+                        if send_story.send(load_part(&conn, part, published.as_ref())?).is_err() {
                             break;
                         }
                     }
@@ -187,8 +189,9 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             None => {
                 let sources = sources(tx)?;
                 let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
+                let published = sources.as_ref().map(Story::published);
                 for (i, part) in parts.enumerate() {
-                    save(i, read_part(load_part(tx, part, whole)?, as_of, all.as_ref()))?;
+                    save(i, read_part(load_part(tx, part, published.as_ref())?, as_of, all.as_ref()))?;
                 }
             }
         }
@@ -223,11 +226,15 @@ struct Part {
     outcome: store::ToStore,
 }
 
-/// `whole`: the sources are read once for every batch, so a batch is loaded without them.
-fn load_part(conn: &store::Conn, part: &[String], whole: bool) -> Result<Loaded> {
+/// `published`: the sources are read once for every batch (these are their publication
+/// dates), so a batch is loaded without them.
+fn load_part(conn: &store::Conn, part: &[String], published: Option<&Published>) -> Result<Loaded> {
     // A merged proposition is read with the one it was merged into.
     let ids = store::with_merged(conn, part)?;
-    let story = if whole { store::story_of_claims(conn, &ids)? } else { store::story_of(conn, &ids)? };
+    let story = match published {
+        Some(published) => store::story_of_claims(conn, &ids, published)?,
+        None => store::story_of(conn, &ids)?,
+    };
     Ok(Loaded { ids, story })
 }
 

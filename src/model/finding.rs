@@ -154,7 +154,17 @@ impl Finding {
     /// as the JSON text the store keeps them in, so that `store`'s `IN_ORDER`, the same order
     /// in SQL read from the index `finding_in_order`, agrees exactly; tests hold them together.
     pub fn sort(findings: &mut [Finding]) {
-        findings.sort_by_cached_key(Finding::order_key);
+        // `order_key`, with only the parties' JSON made (once each) and the rest compared
+        // where it is: a batch sorts tens of thousands.
+        let parties: Vec<String> =
+            findings.iter().map(|f| serde_json::to_string(&f.parties).expect("a list of text serialises")).collect();
+        let key = |i: usize| {
+            let f = &findings[i];
+            (f.severity, f.proposition.as_deref(), f.kind, parties[i].as_str(), f.id.as_str())
+        };
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        super::records::put_in_order(findings, &order);
     }
 
     /// Its place in that order.

@@ -349,12 +349,31 @@ impl ClaimRow {
     }
 
     /// Sorts claims in time: by the day they count from, then by when they were logged,
-    /// then by id; each one's dates worked out once rather than at every comparison.
+    /// then by id; each one's dates worked out once rather than at every comparison, and
+    /// its id compared where it is (a batch sorts tens of thousands).
     pub fn sort_chronologically(claims: &mut [ClaimRow]) {
-        claims.sort_by_cached_key(|c| {
-            let (day, recorded, id) = c.time_key();
-            (day, recorded, id.to_string())
-        });
+        let keys: Vec<_> = claims.iter().map(ClaimRow::time_key).collect();
+        let mut order: Vec<usize> = (0..claims.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        drop(keys);
+        put_in_order(claims, &order);
+    }
+}
+
+/// Puts `items` in `order` (for each place, where its item is now), in place: what a sort
+/// by keys borrowed from the items does once the keys are dropped.
+pub(crate) fn put_in_order<T>(items: &mut [T], order: &[usize]) {
+    // Where each item now in a place goes, kept in step with the swaps.
+    let mut goes = vec![0; order.len()];
+    for (to, &from) in order.iter().enumerate() {
+        goes[from] = to;
+    }
+    for i in 0..items.len() {
+        while goes[i] != i {
+            let j = goes[i];
+            items.swap(i, j);
+            goes.swap(i, j);
+        }
     }
 }
 

@@ -74,13 +74,18 @@ impl Story {
     pub fn date_claims(&mut self) {
         let published: rustc_hash::FxHashMap<&str, Option<Date>> =
             self.sources.iter().map(|s| (s.id.as_str(), s.published)).collect();
-        date_rows(&mut self.claims, &published, &self.retractions);
+        date_rows(&mut self.claims, |s| published.get(s).copied().flatten(), &self.retractions);
     }
 
     /// [`Story::date_claims`] with the publication dates of the claims' sources given, by
     /// source: for a story read without its sources (`store::story_of_claims`).
-    pub fn date_claims_by(&mut self, published: &rustc_hash::FxHashMap<&str, Option<Date>>) {
-        date_rows(&mut self.claims, published, &self.retractions);
+    pub fn date_claims_by(&mut self, published: &Published) {
+        date_rows(&mut self.claims, |s| published.get(s).copied().flatten(), &self.retractions);
+    }
+
+    /// Each of its sources' publication date, by source.
+    pub fn published(&self) -> Published {
+        self.sources.iter().map(|s| (s.id.clone(), s.published)).collect()
     }
 
     /// The story as an interchange bundle.
@@ -102,20 +107,20 @@ impl Story {
     }
 }
 
+/// Sources' publication dates, by source: what the claims of a story read without its
+/// sources are dated from (`store::story_of_claims`), read once for a run of many batches.
+pub type Published = rustc_hash::FxHashMap<String, Option<Date>>;
+
 /// Dates claims from their sources' publication dates and their retractions
 /// ([`ClaimRow::new`]) and puts them in time order.
-fn date_rows(
-    claims: &mut Vec<ClaimRow>,
-    published: &rustc_hash::FxHashMap<&str, Option<Date>>,
-    retractions: &[Retraction],
-) {
+fn date_rows(claims: &mut Vec<ClaimRow>, published: impl Fn(&str) -> Option<Date>, retractions: &[Retraction]) {
     let retracted: rustc_hash::FxHashMap<&str, Date> =
         retractions.iter().map(|x| (x.target.as_str(), x.date)).collect();
     let rows = std::mem::take(claims);
     *claims = rows
         .into_iter()
         .map(|row| {
-            let source = published.get(row.claim.source.as_str()).copied().flatten();
+            let source = published(&row.claim.source);
             let gone = retracted.get(row.id()).copied();
             ClaimRow::new(row.claim, source, gone)
         })

@@ -58,12 +58,16 @@ impl<'a> View<'a> {
     /// The retracted source a claim rests on (directly, upstream, or through the source it
     /// was read in), or the retracted claim it cites.
     pub fn retracted_basis(&self, c: &'a ClaimRow) -> Option<&'a str> {
-        let mut read = self.rests_on(c);
-        read.push(&c.claim.source);
-        read.into_iter()
+        self.read_or_rested_on(c)
             .find_map(|s| self.graph.retracted_upstream(s))
             .and_then(|s| self.sources.get(s).map(|x| x.id.as_str()))
             .or_else(|| self.cites.get(c.id())?.iter().copied().find(|x| self.retracted.contains_key(x)))
+    }
+
+    /// The sources a claim rests on directly ([`View::rests_on`]), then the one it was read
+    /// in; without a list made: its basis, if any, then its source.
+    pub fn read_or_rested_on(&self, c: &'a ClaimRow) -> impl Iterator<Item = &'a str> {
+        c.claim.basis.iter().map(String::as_str).chain([c.claim.source.as_str()])
     }
 
     /// The best reliability letter among the sources a claim rests on directly (F, "cannot

@@ -361,9 +361,7 @@ impl<'a> View<'a> {
 
     /// The loops a claim's sources lie in or derive from, by name.
     fn loops_of(&self, c: &'a ClaimRow) -> BTreeSet<String> {
-        let mut sources = self.rests_on(c);
-        sources.push(&c.claim.source);
-        sources.into_iter().flat_map(|s| self.graph.loops_upstream(s)).collect()
+        self.read_or_rested_on(c).flat_map(|s| self.graph.loops_upstream(s)).collect()
     }
 
     fn loop_members(&self, name: &str) -> Vec<String> {

@@ -28,21 +28,30 @@ pub fn story_of(conn: &Connection, props: &[String]) -> Result<Story> {
     story_of_with(conn, props, &[])
 }
 
-/// [`story_of`] without sources (and their retractions): for a reading given every source
-/// of the story (`reconcile::AllSources`), read once for many batches.
-pub fn story_of_claims(conn: &Connection, props: &[String]) -> Result<Story> {
-    scoped(conn, props, None)
+/// [`story_of`] without sources (and their retractions), its claims dated from `published`
+/// (every source's, [`Story::published`]): for a reading given every source of the story
+/// (`reconcile::AllSources`), read once for many batches.
+pub fn story_of_claims(conn: &Connection, props: &[String], published: &Published) -> Result<Story> {
+    scoped(conn, props, With::Published(published))
 }
 
 /// [`story_of`], with `more_sources` (and every source upstream of them) loaded as well.
 pub(super) fn story_of_with(conn: &Connection, props: &[String], more_sources: &[String]) -> Result<Story> {
-    scoped(conn, props, Some(more_sources))
+    scoped(conn, props, With::Sources(more_sources))
 }
 
-/// The story of some propositions, with the sources upstream of their claims and of
-/// `more_sources` when that is given. Each kind is read for the whole batch of propositions
-/// at once (see [`IN_LIST`]): a batch of thousands costs a few queries, not a few per claim.
-fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) -> Result<Story> {
+/// What a scoped story holds besides the propositions' records.
+enum With<'a> {
+    /// The sources upstream of its claims and of these.
+    Sources(&'a [String]),
+    /// No sources: its claims dated from these publication dates.
+    Published(&'a Published),
+}
+
+/// The story of some propositions, with what `with` says. Each kind is read for the whole
+/// batch of propositions at once (see [`IN_LIST`]): a batch of thousands costs a few
+/// queries, not a few per claim.
+fn scoped(conn: &Connection, props: &[String], with: With) -> Result<Story> {
     let batch = json_list(props);
     let (claims, ids) = claims_on(conn, &batch)?;
     // The batch's claims are distinct (by primary key): they become the scope's as they are.
@@ -61,7 +70,7 @@ fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) 
         verdicts: in_order_of(props, rows_in(conn, VERDICTS_ON, &batch, verdict_row)?, |v| &v.proposition),
         ..Story::default()
     };
-    if let Some(more) = more_sources {
+    if let With::Sources(more) = with {
         let named = scope.claims.iter().flat_map(|c| c.claim.basis.iter().chain([&c.claim.source]));
         story.sources = upstream(conn, named.chain(more))?;
     }
@@ -74,22 +83,12 @@ fn scoped(conn: &Connection, props: &[String], more_sources: Option<&[String]>) 
     // In any order: dating them puts them in time order (ids break ties).
     story.claims = scope.claims;
     // The batch's claims were read without their dates (see [`claims_on`]): they come from
-    // the sources and retractions in hand, the claims' sources' dates alone when the story
-    // holds no sources.
-    if more_sources.is_some() {
-        story.date_claims();
-    } else {
-        let published = published_of(conn, &story.claims)?;
-        story.date_claims_by(&published.iter().map(|(id, d)| (id.as_str(), *d)).collect());
+    // the sources and retractions in hand, or the publication dates given.
+    match with {
+        With::Sources(_) => story.date_claims(),
+        With::Published(published) => story.date_claims_by(published),
     }
     Ok(story)
-}
-
-/// The publication dates of the sources of some claims, by source.
-fn published_of(conn: &Connection, claims: &[ClaimRow]) -> Result<Vec<(String, Option<crate::date::Date>)>> {
-    let named: std::collections::BTreeSet<&str> = claims.iter().map(|c| c.claim.source.as_str()).collect();
-    let sql = format!("SELECT s.id, s.published FROM {IDS} CROSS JOIN source s ON s.id = ids.value");
-    rows_in(conn, &sql, &json_list(&named.into_iter().collect::<Vec<_>>()), |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// A batch of ids as one parameter, a JSON list: `column IN (SELECT value FROM
