@@ -88,6 +88,25 @@ pub struct Stored {
 /// however large the story.
 const BATCH: usize = 2000;
 
+/// The first batch of a run of many. Nothing is written until it is loaded and read, so it
+/// is small; each batch after is twice the one before, up to [`BATCH`].
+const FIRST_BATCH: usize = 250;
+
+/// The batches a reconcile reads `propositions` in: one when they fit in [`BATCH`], else
+/// from [`FIRST_BATCH`] up.
+fn batches(propositions: &[String]) -> Vec<&[String]> {
+    let mut size = if propositions.len() > BATCH { FIRST_BATCH } else { BATCH };
+    let mut batches = Vec::new();
+    let mut rest = propositions;
+    while !rest.is_empty() {
+        let (batch, after) = rest.split_at(size.min(rest.len()));
+        batches.push(batch);
+        rest = after;
+        size = (size * 2).min(BATCH);
+    }
+    batches
+}
+
 /// The present-day reconcile: reads again the propositions the writes since the last one
 /// touched (every proposition with `full`, or when none was stored yet), holds each part's
 /// findings against the stored ones with their triage (docs/RECONCILER.md), and returns the
@@ -107,8 +126,17 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
         let propositions: Vec<String> = stale.propositions.into_iter().collect();
         let mut changes = Changes::keeping(keep);
         let mut steps = store::Steps::new(tx, now)?;
+        let parts = batches(&propositions);
+        // Where each batch starts, for the progress shown.
+        let starts: Vec<usize> = parts
+            .iter()
+            .scan(0, |at, part| {
+                *at += part.len();
+                Some(*at - part.len())
+            })
+            .collect();
         let mut save = |i: usize, part: Part| -> Result<()> {
-            progress(i * BATCH, propositions.len());
+            progress(starts[i], propositions.len());
             let Part { ids, merged, mut outcome } = part;
             let stored = store::findings_about(tx, &ids)?;
             let new_before = changes.new;
@@ -128,7 +156,6 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
             let read: HashSet<&String> = outcome.readings.iter().map(|p| &p.id).collect();
             store::forget_readings(tx, ids.iter().filter(|p| !read.contains(p)))
         };
-        let parts = propositions.chunks(BATCH);
         // A run of many batches (or a full one) reads every source and builds their graph
         // once, and each batch's reading uses them, instead of loading and graphing the
         // sources upstream of its claims (nearly all of them, in a large story).
@@ -190,7 +217,7 @@ pub fn reconcile(db: &mut Store, full: bool, show: Show, progress: &mut dyn FnMu
                 let sources = sources(tx)?;
                 let all = sources.as_ref().map(|s| AllSources::new(s, as_of));
                 let published = sources.as_ref().map(Story::published);
-                for (i, part) in parts.enumerate() {
+                for (i, part) in parts.into_iter().enumerate() {
                     save(i, read_part(load_part(tx, part, published.as_ref())?, as_of, all.as_ref()))?;
                 }
             }
@@ -406,4 +433,26 @@ fn findings_gone_before(
         }
     }
     Ok(gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(n: usize) -> Vec<usize> {
+        let propositions: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let parts = batches(&propositions);
+        assert_eq!(parts.concat(), propositions, "the batches are the propositions, in order, each once");
+        parts.iter().map(|p| p.len()).collect()
+    }
+
+    #[test]
+    fn a_run_of_many_batches_starts_small_and_doubles_up_to_a_batch() {
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        assert_eq!(sizes(7), [7]);
+        assert_eq!(sizes(BATCH), [BATCH]);
+        assert_eq!(sizes(BATCH + 1), [250, 500, 1000, 251]);
+        assert_eq!(sizes(4500), [250, 500, 1000, 2000, 750]);
+        assert_eq!(sizes(10_000), [250, 500, 1000, 2000, 2000, 2000, 2000, 250]);
+    }
 }
