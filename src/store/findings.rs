@@ -332,7 +332,7 @@ impl ToStore {
             .into_iter()
             .map(|p| {
                 buffer.clear();
-                crate::reconcile::write_reading(&mut buffer, &p);
+                serde_json::to_writer(&mut buffer, &p).expect("readings serialise");
                 // Copied to its size: a batch's readings wait to be written, and the spare
                 // room a growing buffer leaves would wait with them.
                 let json = String::from_utf8(buffer.clone()).expect("JSON is UTF-8");
