@@ -154,23 +154,30 @@ impl Finding {
     /// as the JSON text the store keeps them in, so that `store`'s `IN_ORDER`, the same order
     /// in SQL read from the index `finding_in_order`, agrees exactly; tests hold them together.
     pub fn sort(findings: &mut [Finding]) {
-        // `order_key`, with only the parties' JSON made (once each) and the rest compared
-        // where it is: a batch sorts tens of thousands.
-        let parties: Vec<String> =
-            findings.iter().map(|f| serde_json::to_string(&f.parties).expect("a list of text serialises")).collect();
-        let key = |i: usize| {
-            let f = &findings[i];
-            (f.severity, f.proposition.as_deref(), f.kind, parties[i].as_str(), f.id.as_str())
-        };
+        // The parties' JSON made once each, the rest compared where it is: a batch sorts
+        // tens of thousands.
+        let parties: Vec<String> = findings.iter().map(Finding::parties_json).collect();
         let mut order: Vec<usize> = (0..findings.len()).collect();
-        order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        order.sort_by(|&a, &b| findings[a].key_with(&parties[a]).cmp(&findings[b].key_with(&parties[b])));
         super::records::put_in_order(findings, &order);
     }
 
     /// Its place in that order.
     pub fn order_key(&self) -> OrderKey {
-        let parties = serde_json::to_string(&self.parties).expect("a list of text serialises");
-        (self.severity, self.proposition.clone(), self.kind, parties, self.id.clone())
+        let parties = self.parties_json();
+        let (severity, proposition, kind, _, id) = self.key_with(&parties);
+        let (proposition, id) = (proposition.map(str::to_string), id.to_string());
+        (severity, proposition, kind, parties, id)
+    }
+
+    /// [`Finding::order_key`], borrowed, with its parties as JSON given.
+    fn key_with<'a, 'p>(&'a self, parties: &'p str) -> (Severity, Option<&'a str>, FindingKind, &'p str, &'a str) {
+        (self.severity, self.proposition.as_deref(), self.kind, parties, &self.id)
+    }
+
+    /// Its parties as the JSON text the store keeps them in.
+    fn parties_json(&self) -> String {
+        serde_json::to_string(&self.parties).expect("a list of text serialises")
     }
 }
 

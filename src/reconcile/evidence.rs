@@ -131,8 +131,7 @@ impl<'a> View<'a> {
         let others = |j: usize| first_hand[j] && side[j].id() != c.id();
         // Only a side with another first-hand claim needs the walk upstream.
         if (0..side.len()).any(others) {
-            let mut read: Vec<&str> = self.rests_on(c);
-            read.push(&c.claim.source);
+            let read: Vec<&str> = self.read_or_rested_on(c).collect();
             let upstream = self.graph.upstream_of(&read);
             for d in (0..side.len()).filter(|&j| others(j)).map(|j| side[j]) {
                 if self.graph.within(&upstream, &d.claim.source) {
